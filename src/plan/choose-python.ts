@@ -1,0 +1,81 @@
+import { satisfies } from '@renovatebot/pep440';
+import type { TorchRelease } from '../catalog/torch.js';
+import { DanluError } from '../lib/errors.js';
+import type { Decision, Warning } from './types.js';
+
+/** 3.12 is the safe default: many packages lagged on 3.13 in 2025 (seed 000). */
+export const DEFAULT_PYTHON = '3.12';
+
+export interface PythonRequest {
+  flag?: string;
+  /** `.python-version` content. */
+  file?: string | null;
+  requiresPython?: string | null;
+}
+
+/** "3.12", "3.12.3", "cpython-3.12" -> "3.12"; null when it is not a CPython version. */
+export function pythonMinor(text: string): string | null {
+  const m = /(?:^|[^\d])(3\.\d{1,2})(?:\.\d+)?(?:[^\d.]|$)/.exec(text.trim());
+  return m ? m[1]! : null;
+}
+
+function fitsRange(minor: string, requiresPython?: string | null): boolean {
+  if (!requiresPython) return true;
+  try {
+    // A minor version satisfies a range when its newest patch does (">=3.10.4" admits 3.10).
+    return satisfies(`${minor}.99`, requiresPython) || satisfies(`${minor}.0`, requiresPython);
+  } catch {
+    return true;
+  }
+}
+
+export function choosePython(release: TorchRelease, req: PythonRequest): { python: string; decisions: Decision[]; warnings: Warning[] } {
+  const decisions: Decision[] = [];
+  const warnings: Warning[] = [];
+  if (req.flag) {
+    const python = pythonMinor(req.flag);
+    if (!python) throw new DanluError(`--python ${req.flag}: expected a CPython version such as 3.12`);
+    decisions.push({ what: 'python', choice: python, why: '--python', source: 'flag' });
+    return { python, decisions, warnings };
+  }
+  if (req.file) {
+    const python = pythonMinor(req.file);
+    if (python) {
+      decisions.push({ what: 'python', choice: python, why: 'the project\'s .python-version', source: '.python-version' });
+      if (!release.python.includes(python)) {
+        warnings.push({
+          id: 'python-unsupported-by-torch',
+          message: `.python-version says ${python}, but torch ${release.version} has wheels for ${release.python.join(', ')}`,
+          fix: 'change .python-version, or pass --python',
+        });
+      }
+      return { python, decisions, warnings };
+    }
+  }
+  // Prefer 3.12, then the nearest older, then newer versions the wheels support.
+  const supported = release.python.filter((p) => fitsRange(p, req.requiresPython));
+  const order = [...supported].sort((a, b) => rank(a) - rank(b));
+  const python = order[0] ?? release.python[release.python.length - 1] ?? DEFAULT_PYTHON;
+  if (supported.length === 0 && req.requiresPython) {
+    warnings.push({
+      id: 'requires-python-vs-torch',
+      message: `requires-python ${req.requiresPython} admits none of ${release.python.join(', ')} (torch ${release.version})`,
+    });
+  }
+  decisions.push({
+    what: 'python',
+    choice: python,
+    why:
+      python === DEFAULT_PYTHON
+        ? `the safe default, supported by torch ${release.version}${req.requiresPython ? ` and ${req.requiresPython}` : ''}`
+        : `closest to ${DEFAULT_PYTHON} among ${release.python.join(', ')} (torch ${release.version})${req.requiresPython ? ` within ${req.requiresPython}` : ''}`,
+    source: 'catalog: PyTorch release matrix (Python range)',
+  });
+  return { python, decisions, warnings };
+}
+
+function rank(minor: string): number {
+  const n = Number(minor.split('.')[1]);
+  const d = n - 12;
+  return d <= 0 ? -d * 2 : d * 2 + 1;
+}

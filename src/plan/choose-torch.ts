@@ -1,0 +1,297 @@
+import { satisfies } from '@renovatebot/pep440';
+import type { Catalog } from '../catalog/index.js';
+import type { TorchBackend, TorchRelease } from '../catalog/torch.js';
+import { minorOf } from '../catalog/torch.js';
+import type { GpuFacts } from '../probe/types.js';
+import { backendCuda, compareDotted, parseDotted } from '../lib/version.js';
+import { driverVerdict, minDriverFor, type DriverVerdict } from './driver.js';
+import { matchingArch, runsOn, smName } from './gpu-arch.js';
+import type { Decision, Warning } from './types.js';
+import { DanluError } from '../lib/errors.js';
+
+export interface TorchRequest {
+  /** --torch: "2.9" or "2.9.1". */
+  torch?: string;
+  /** --backend: "cu128", "cpu". */
+  backend?: string;
+  /** The project's own torch specifier, e.g. "==2.1.2". */
+  projectSpecifier?: string;
+  projectSpecifierOrigin?: string;
+  /** The CUDA variant the project already uses (pyproject index or +cuXXX pin). */
+  projectBackend?: string;
+  projectBackendOrigin?: string;
+  /** A Python version that must be supported (flag or .python-version). */
+  python?: string;
+  needsTorchaudio: boolean;
+}
+
+export interface HostGpuView {
+  gpus: GpuFacts[];
+  driverVersion: string | null;
+  driverCuda: string | null;
+}
+
+export interface TorchChoice {
+  release: TorchRelease;
+  version: string;
+  backend: TorchBackend;
+  /** True when the project or a flag pinned the version. */
+  pinned: boolean;
+  verdict: DriverVerdict | 'no-gpu';
+  decisions: Decision[];
+  warnings: Warning[];
+}
+
+interface Candidate {
+  release: TorchRelease;
+  version: string;
+}
+
+const MATRIX = 'catalog: PyTorch release matrix';
+
+/** Every patch version of a release up to the newest one the catalog knows. */
+function patchVersions(release: TorchRelease): string[] {
+  const [major = 0, minor = 0, patch = 0] = parseDotted(release.version);
+  const out: string[] = [];
+  for (let p = patch; p >= 0; p--) out.push(`${major}.${minor}.${p}`);
+  return out;
+}
+
+function safeSatisfies(version: string, specifier: string): boolean {
+  try {
+    return satisfies(version, specifier);
+  } catch {
+    return false;
+  }
+}
+
+function candidates(catalog: Catalog, req: TorchRequest): { list: Candidate[]; pinned: boolean; pinText: string | null } {
+  const releases = catalog.torch.releases;
+  if (req.torch) {
+    const wanted = req.torch.trim().replace(/^v/, '');
+    const hasPatch = parseDotted(wanted).length >= 3;
+    const list: Candidate[] = [];
+    for (const release of releases) {
+      if (minorOf(release.version) !== minorOf(wanted)) continue;
+      const versions = patchVersions(release);
+      const version = hasPatch ? versions.find((v) => compareDotted(v, wanted) === 0) : release.version;
+      if (version) list.push({ release, version });
+    }
+    return { list, pinned: true, pinText: `--torch ${req.torch}` };
+  }
+  if (req.projectSpecifier) {
+    const list: Candidate[] = [];
+    for (const release of releases) {
+      const version = patchVersions(release).find((v) => safeSatisfies(v, req.projectSpecifier!));
+      if (version) list.push({ release, version });
+    }
+    return { list, pinned: true, pinText: `torch${req.projectSpecifier} (${req.projectSpecifierOrigin ?? 'project'})` };
+  }
+  const list = releases
+    .filter((r) => !r.notDefault)
+    .filter((r) => !req.needsTorchaudio || r.torchaudio !== null)
+    .map((release) => ({ release, version: release.version }));
+  return { list, pinned: false, pinText: null };
+}
+
+function gpuLabel(gpu: GpuFacts): string {
+  return `${gpu.name} (${gpu.computeCapability ? smName(gpu.computeCapability) : 'unknown arch'})`;
+}
+
+interface Fit {
+  ok: boolean;
+  verdict: DriverVerdict;
+  problems: string[];
+}
+
+function fit(backend: TorchBackend, host: HostGpuView, catalog: Catalog): Fit {
+  const problems: string[] = [];
+  let verdict: DriverVerdict = 'native';
+  if (host.driverVersion) {
+    verdict = driverVerdict(backend.name, host.driverVersion, host.driverCuda, catalog);
+    if (verdict === 'too-old') {
+      problems.push(
+        `${backend.name} wheels need driver >= ${minDriverFor(backend.name, catalog)}, this host has ${host.driverVersion}`,
+      );
+    }
+  }
+  for (const gpu of host.gpus) {
+    if (!gpu.computeCapability) continue;
+    if (!runsOn(gpu.computeCapability, backend.archs, backend.ptx)) {
+      problems.push(`${backend.name} wheels carry ${backend.archs.map(smName).join(' ')}, not ${gpuLabel(gpu)}`);
+    }
+  }
+  return { ok: problems.length === 0, verdict, problems };
+}
+
+/** Order CUDA variants: ones the driver runs natively, newest first; then minor-compat ones, oldest first. */
+function orderBackends(backends: readonly TorchBackend[], host: HostGpuView, catalog: Catalog): TorchBackend[] {
+  const cudaOnes = backends.filter((b) => backendCuda(b.name) !== null);
+  const scored = cudaOnes.map((b) => ({ b, f: fit(b, host, catalog) }));
+  const native = scored
+    .filter((s) => s.f.verdict === 'native')
+    .sort((x, y) => compareDotted(backendCuda(y.b.name)!, backendCuda(x.b.name)!));
+  const compat = scored
+    .filter((s) => s.f.verdict === 'minor-compat')
+    .sort((x, y) => compareDotted(backendCuda(x.b.name)!, backendCuda(y.b.name)!));
+  const old = scored.filter((s) => s.f.verdict === 'too-old');
+  return [...native, ...compat, ...old].map((s) => s.b);
+}
+
+function describeFit(backend: TorchBackend, host: HostGpuView, verdict: DriverVerdict): string {
+  const parts: string[] = [];
+  for (const gpu of host.gpus) {
+    if (!gpu.computeCapability) continue;
+    const arch = matchingArch(gpu.computeCapability, backend.archs, backend.ptx);
+    parts.push(`${gpu.name} (${smName(gpu.computeCapability)}) runs its ${arch} code`);
+  }
+  const cuda = backendCuda(backend.name);
+  if (host.driverVersion && cuda) {
+    parts.push(
+      verdict === 'native'
+        ? `driver ${host.driverVersion} supports CUDA ${host.driverCuda ?? '?'} >= ${cuda}`
+        : `driver ${host.driverVersion} (CUDA ${host.driverCuda ?? '?'}) runs CUDA ${cuda} wheels through minor-version compatibility`,
+    );
+  }
+  return parts.join('; ');
+}
+
+export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchRequest): TorchChoice {
+  const decisions: Decision[] = [];
+  const warnings: Warning[] = [];
+  const { list, pinned, pinText } = candidates(catalog, req);
+  if (list.length === 0) {
+    const known = catalog.torch.releases.map((r) => r.version).join(', ');
+    throw new DanluError(`no PyTorch release in the catalog (as of ${catalog.torch.asOf}) matches ${pinText}`, {
+      hint: `known releases: ${known}`,
+    });
+  }
+  const pythonOk = (r: TorchRelease) => !req.python || r.python.includes(req.python);
+  const byPython = list.filter((c) => pythonOk(c.release));
+  if (byPython.length === 0 && req.python) {
+    warnings.push({
+      id: 'python-unsupported-by-torch',
+      message: `Python ${req.python} has no wheels for torch ${list[0]!.version} (supports ${list[0]!.release.python.join(', ')})`,
+      fix: `choose a supported Python with --python, or another torch with --torch`,
+    });
+  }
+  const pool = byPython.length > 0 ? byPython : list;
+  const wantedBackend = req.backend ?? req.projectBackend;
+  const backendFilter = (b: TorchBackend) => !wantedBackend || b.name === wantedBackend;
+
+  // No GPU: a CPU plan unless the project or a flag names a CUDA variant.
+  if (host.gpus.length === 0) {
+    for (const c of pool) {
+      const backend = wantedBackend
+        ? c.release.backends.find(backendFilter)
+        : c.release.backends.find((b) => b.name === 'cpu');
+      if (!backend) continue;
+      decisions.push({
+        what: 'torch',
+        choice: `${c.version} (${backend.name})`,
+        why: pinned
+          ? `pinned by ${pinText}`
+          : `newest release in the catalog${req.needsTorchaudio ? ' with a torchaudio build' : ''}`,
+        source: MATRIX,
+      });
+      if (wantedBackend && backend.name !== 'cpu') {
+        decisions.push({
+          what: 'torch backend',
+          choice: backend.name,
+          why: `named by ${req.backend ? '--backend' : (req.projectBackendOrigin ?? 'the project')}; no NVIDIA GPU here to check it against`,
+          source: req.backend ? 'flag' : 'project',
+        });
+      } else {
+        decisions.push({
+          what: 'torch backend',
+          choice: 'cpu',
+          why: 'no NVIDIA GPU on this host: CPU wheels',
+          source: 'host probe',
+        });
+      }
+      return { release: c.release, version: c.version, backend, pinned, verdict: 'no-gpu', decisions, warnings };
+    }
+    const c = pool[0]!;
+    const backend = c.release.backends.find((b) => b.name === 'cpu') ?? c.release.backends[0]!;
+    warnings.push({
+      id: 'backend-unknown',
+      message: `torch ${c.version} has no ${wantedBackend} wheels; using ${backend.name}`,
+    });
+    return { release: c.release, version: c.version, backend, pinned, verdict: 'no-gpu', decisions, warnings };
+  }
+
+  // With GPUs: the newest candidate release with a variant that fits driver and every GPU.
+  for (const c of pool) {
+    for (const backend of orderBackends(c.release.backends.filter(backendFilter), host, catalog)) {
+      const f = fit(backend, host, catalog);
+      if (!f.ok) continue;
+      decisions.push({
+        what: 'torch',
+        choice: c.version,
+        why: pinned
+          ? `pinned by ${pinText}`
+          : `newest release whose wheels fit this host${req.needsTorchaudio ? ' and that has a torchaudio build' : ''}`,
+        source: MATRIX,
+      });
+      decisions.push({
+        what: 'torch backend',
+        choice: backend.name,
+        why: describeFit(backend, host, f.verdict),
+        source: `${MATRIX} (arch lists); catalog: CUDA minor-version compatibility`,
+      });
+      if (f.verdict === 'minor-compat') {
+        warnings.push({
+          id: 'driver-minor-compat',
+          message: `driver ${host.driverVersion} reports CUDA ${host.driverCuda}; ${backend.name} wheels run through minor-version compatibility, without JIT of newer PTX`,
+          fix: 'update the NVIDIA driver to get native support',
+        });
+      }
+      return { release: c.release, version: c.version, backend, pinned, verdict: f.verdict, decisions, warnings };
+    }
+  }
+
+  // Nothing fits. Respect a pin, and say what would work instead.
+  const c = pool[0]!;
+  const ordered = orderBackends(c.release.backends.filter(backendFilter), host, catalog);
+  const backend = ordered[0] ?? c.release.backends[0]!;
+  const f = fit(backend, host, catalog);
+  const alternative = pinned || wantedBackend ? safeAlternative(catalog, host, req) : null;
+  warnings.push({
+    id: 'torch-does-not-fit-host',
+    message: `torch ${c.version} (${backend.name}) will not run on this host: ${f.problems.join('; ')}`,
+    fix: alternative
+      ? `nearest working choice: torch ${alternative.version} with ${alternative.backend} (danlu init --torch ${minorOf(alternative.version)} --backend ${alternative.backend})`
+      : 'update the NVIDIA driver, or plan for another machine with --host FILE',
+  });
+  decisions.push({
+    what: 'torch',
+    choice: `${c.version} (${backend.name})`,
+    why: pinned ? `pinned by ${pinText}, although it does not fit this host` : 'no release fits this host; closest one',
+    source: MATRIX,
+  });
+  return { release: c.release, version: c.version, backend, pinned, verdict: f.verdict, decisions, warnings };
+}
+
+function safeAlternative(catalog: Catalog, host: HostGpuView, req: TorchRequest): { version: string; backend: string } | null {
+  const unpinned: TorchRequest = { needsTorchaudio: req.needsTorchaudio, python: req.python };
+  // Prefer the nearest release to the pinned one, then anything that fits.
+  const pinnedMinor = req.torch ?? req.projectSpecifier?.match(/\d+\.\d+/)?.[0];
+  const releases = [...catalog.torch.releases];
+  if (pinnedMinor) {
+    releases.sort((a, b) => Math.abs(minorDistance(a.version, pinnedMinor)) - Math.abs(minorDistance(b.version, pinnedMinor)));
+  }
+  for (const release of releases) {
+    if (release.notDefault) continue;
+    if (unpinned.python && !release.python.includes(unpinned.python)) continue;
+    for (const backend of orderBackends(release.backends, host, catalog)) {
+      if (fit(backend, host, catalog).ok) return { version: release.version, backend: backend.name };
+    }
+  }
+  return null;
+}
+
+function minorDistance(version: string, minor: string): number {
+  const [a = 0, b = 0] = parseDotted(version);
+  const [c = 0, d = 0] = parseDotted(minor);
+  return (a - c) * 100 + (b - d);
+}

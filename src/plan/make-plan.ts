@@ -1,0 +1,227 @@
+import type { Catalog } from '../catalog/index.js';
+import { CANONICAL, presetNamed, type MirrorKind } from '../catalog/mirrors.js';
+import { classifyGpu, lookupGpu } from '../catalog/gpus.js';
+import type { GpuFacts, HostFacts } from '../probe/types.js';
+import type { ProjectFacts } from '../project/types.js';
+import { DanluError } from '../lib/errors.js';
+import { chooseImage } from './choose-image.js';
+import { choosePython } from './choose-python.js';
+import { chooseTorch } from './choose-torch.js';
+import { driverCuda } from './driver.js';
+import { containerUserName, selectGpus, shmFor, validShm } from './resources.js';
+import type { Decision, MirrorPlan, Plan, PlanOptions, Warning } from './types.js';
+
+export interface PlanInput {
+  host: HostFacts;
+  project: ProjectFacts;
+  options: PlanOptions;
+  catalog: Catalog;
+}
+
+/** GPUs with compute capability and class filled in from the catalog when the host did not say. */
+export function enrichGpus(gpus: readonly GpuFacts[]): GpuFacts[] {
+  return gpus.map((g) => {
+    const known = lookupGpu(g.name);
+    return {
+      ...g,
+      computeCapability: g.computeCapability ?? known?.computeCapability ?? null,
+      class: g.class ?? classifyGpu(g.name, g.brand),
+    };
+  });
+}
+
+/** .env keys whose per-machine values the user may edit; they win over computed defaults. */
+export const ENV_MIRROR_KEYS: Record<MirrorKind, string> = {
+  apt: 'APT_MIRROR',
+  pypi: 'PYPI_MIRROR',
+  pytorch: 'PYTORCH_MIRROR',
+  huggingface: 'HF_ENDPOINT',
+  dockerhub: 'DOCKERHUB_MIRROR',
+  ghcr: 'GHCR_MIRROR',
+  python: 'UV_PYTHON_INSTALL_MIRROR',
+};
+
+function planMirrors(options: PlanOptions, env: Record<string, string>): { mirrors: MirrorPlan; decisions: Decision[] } {
+  const decisions: Decision[] = [];
+  const presetName = options.mirror ?? (env.DANLU_MIRROR_PRESET === 'cn' ? 'cn' : 'global');
+  const preset = presetNamed(presetName)!;
+  const urls = { ...preset.choice };
+  let custom = false;
+  if (!options.mirror) {
+    for (const [kind, key] of Object.entries(ENV_MIRROR_KEYS) as [MirrorKind, string][]) {
+      if (!(key in env)) continue;
+      const value = env[key]!.trim();
+      const current = value === '' || value === CANONICAL[kind] ? null : value;
+      if (current !== urls[kind]) custom = true;
+      urls[kind] = current;
+    }
+  }
+  decisions.push({
+    what: 'mirrors',
+    choice: custom ? `${presetName} with edits kept from .env` : presetName,
+    why: options.mirror
+      ? `--mirror ${options.mirror}: ${preset.description}`
+      : custom
+        ? 'values already in .env are kept (per-machine settings)'
+        : `${preset.description}; per machine, in .env only`,
+    source: 'catalog: mirror presets',
+  });
+  return { mirrors: { preset: custom ? 'custom' : preset.name, urls }, decisions };
+}
+
+export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
+  const decisions: Decision[] = [];
+  const warnings: Warning[] = [];
+
+  const allGpus = enrichGpus(host.nvidia?.gpus ?? []);
+  const gpuSel = selectGpus(allGpus, options.gpus, host.docker);
+  warnings.push(...gpuSel.warnings);
+  const dCuda = host.nvidia ? driverCuda(host.nvidia.driverVersion, host.nvidia.cudaVersion, catalog) : null;
+
+  if (!host.nvidia) {
+    warnings.push({
+      id: 'no-nvidia-gpu',
+      message:
+        host.os.kind === 'macos'
+          ? 'macOS has no CUDA: planning a CPU environment'
+          : 'no NVIDIA GPU or driver found: planning for CPU unless the project or a flag names a CUDA variant',
+      fix: 'on the GPU machine run `danlu host --json > host.json`, then `danlu init --host host.json` here',
+    });
+  }
+  for (const gpu of gpuSel.selected) {
+    if (!gpu.computeCapability) {
+      warnings.push({
+        id: 'gpu-arch-unknown',
+        message: `compute capability of ${gpu.name} is unknown; the plan cannot check the wheels' architectures for it`,
+      });
+    }
+  }
+  if (new Set(gpuSel.selected.map((g) => g.computeCapability)).size > 1) {
+    decisions.push({
+      what: 'mixed GPUs',
+      choice: gpuSel.selected.map((g) => `${g.index}:${g.computeCapability}`).join(' '),
+      why: 'the chosen wheels must carry code for every one of them',
+      source: 'host probe',
+    });
+  }
+
+  const pythonPin = options.python ?? project.pythonVersion ?? undefined;
+  const torch = chooseTorch(
+    catalog,
+    { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda },
+    {
+      torch: options.torch,
+      backend: options.backend,
+      projectSpecifier: project.torchPin?.specifier,
+      projectSpecifierOrigin: project.torchPin ? `${project.torchPin.origin.file}` : undefined,
+      projectBackend: options.backend ? undefined : project.backendPin?.backend,
+      projectBackendOrigin: project.backendPin?.origin.file,
+      python: pythonPin ? (pythonPin.match(/3\.\d+/)?.[0] ?? pythonPin) : undefined,
+      needsTorchaudio: project.needs.torchaudio,
+    },
+  );
+  decisions.push(...torch.decisions);
+  warnings.push(...torch.warnings);
+
+  const py = choosePython(torch.release, { flag: options.python, file: project.pythonVersion, requiresPython: project.requiresPython });
+  decisions.push(...py.decisions);
+  warnings.push(...py.warnings);
+
+  const image = chooseImage(catalog, {
+    backend: torch.backend.name,
+    cuda: options.cuda,
+    ubuntu: options.ubuntu,
+    driverCuda: dCuda,
+    gpus: gpuSel.selected,
+    compilesCuda: project.compilesCuda.value,
+  });
+  decisions.push(...image.decisions);
+  warnings.push(...image.warnings);
+  if (image.cuda.version && gpuSel.selected.some((g) => g.class === 'datacenter')) {
+    decisions.push({
+      what: 'forward compatibility',
+      choice: 'not used',
+      why: 'data-center GPUs may run images newer than the driver through cuda-compat; consumer and RTX workstation cards may not, so danlu keeps the image within the driver\'s CUDA',
+      source: 'NVIDIA forward-compatibility guide',
+    });
+  }
+  if (project.compilesCuda.value) {
+    decisions.push({ what: 'CUDA compilation', choice: 'yes', why: project.compilesCuda.why, source: 'project files' });
+  }
+
+  decisions.push(...gpuSel.decisions);
+
+  let shmSize = options.shm ?? project.env.SHM_SIZE ?? shmFor(host.memoryBytes);
+  if (!validShm(shmSize)) {
+    if (options.shm) throw new DanluError(`--shm ${options.shm}: expected a size such as 16g`);
+    shmSize = shmFor(host.memoryBytes);
+  }
+  decisions.push({
+    what: 'shm_size',
+    choice: shmSize,
+    why: options.shm
+      ? '--shm'
+      : project.env.SHM_SIZE
+        ? 'kept from .env'
+        : `half of ${(host.memoryBytes / 1024 ** 3).toFixed(0)} GiB RAM (max 64g): DataLoader workers pass batches through /dev/shm`,
+    source: 'rule: shm from host memory',
+  });
+
+  const { mirrors, decisions: mirrorDecisions } = planMirrors(options, project.env);
+  decisions.push(...mirrorDecisions);
+
+  const userName = options.user ?? host.user.name;
+  const containerName = containerUserName(userName);
+  decisions.push({
+    what: 'container user',
+    choice: `${containerName} (${host.user.uid}:${host.user.gid})`,
+    why:
+      containerName === userName
+        ? 'same name and UID/GID as the host user, so files in mounted folders stay yours'
+        : `UID/GID of host user ${JSON.stringify(userName)}; the name is made valid for useradd`,
+    source: host.source === 'file' ? 'host description' : 'host probe',
+  });
+
+  const ncclOverride = torch.backend.name === 'cu118' && gpuSel.selected.length > 1;
+  if (ncclOverride) {
+    decisions.push({
+      what: 'NCCL',
+      choice: 'override nvidia-nccl-cu11 with a cu118 build',
+      why: 'the nvidia-nccl-cu11 wheel torch depends on is built for cu110 and fails multi-GPU on CUDA 11.8',
+      source: 'seed 000 appendix',
+    });
+  }
+
+  const starship = options.starship ?? project.env.INSTALL_STARSHIP !== 'false';
+
+  return {
+    project: { name: project.name, slug: project.slug, workspace: `/workspace/${project.slug}` },
+    python: py.python,
+    requiresPython: project.requiresPython ?? `>=${py.python}`,
+    cuda: image.cuda,
+    torch: {
+      version: torch.version,
+      backend: torch.backend.name,
+      index: catalog.torch.indexUrl(torch.backend.name),
+      abi: torch.backend.abi,
+      specifier: project.torchPin?.specifier ?? `==${torch.version.split('.').slice(0, 2).join('.')}.*`,
+      torchvision: torch.release.torchvision,
+      torchaudio: torch.release.torchaudio,
+      xformers: torch.release.xformers,
+      archs: torch.backend.archs,
+      ptx: torch.backend.ptx ?? null,
+    },
+    gpus: gpuSel.selected,
+    gpu: gpuSel.request,
+    user: { ...host.user, name: userName, containerName },
+    shmSize,
+    mirrors,
+    starship,
+    compilesCuda: project.compilesCuda.value,
+    ncclOverride,
+    timezone: host.timezone ?? 'Etc/UTC',
+    warnings,
+    decisions,
+    catalog: { name: catalog.name, asOf: catalog.asOf },
+  };
+}

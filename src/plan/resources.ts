@@ -1,0 +1,101 @@
+import type { DockerFacts, GpuFacts } from '../probe/types.js';
+import { DanluError } from '../lib/errors.js';
+import type { Decision, GpuRequest, Warning } from './types.js';
+
+const GiB = 1024 ** 3;
+
+/**
+ * Docker's default /dev/shm is 64 MB, which kills DataLoader workers (pain point 5).
+ * tmpfs only uses memory that is written, so half the RAM is a safe ceiling; capped at 64g.
+ */
+export function shmFor(memoryBytes: number): string {
+  if (!memoryBytes || memoryBytes <= 0) return '8g';
+  const half = Math.floor(memoryBytes / 2 / GiB);
+  return `${Math.min(Math.max(half, 1), 64)}g`;
+}
+
+export function validShm(text: string): boolean {
+  return /^\d+(\.\d+)?[bkmg]?$/i.test(text.trim());
+}
+
+export interface GpuSelection {
+  request: GpuRequest;
+  /** The GPUs the container gets (what the plan must fit). */
+  selected: GpuFacts[];
+  decisions: Decision[];
+  warnings: Warning[];
+}
+
+export function selectGpus(gpus: GpuFacts[], flag: string | undefined, docker: DockerFacts | null): GpuSelection {
+  const decisions: Decision[] = [];
+  const warnings: Warning[] = [];
+  // Like `docker run --gpus`: "all", "none", a count ("2"), or ids ("device=0,1" or "0,1").
+  const spec = (flag ?? 'all').trim().toLowerCase();
+  let selected = gpus;
+  let devices: 'all' | string[] = 'all';
+  if (spec === 'none') {
+    selected = [];
+  } else if (/^\d+$/.test(spec)) {
+    const count = Number(spec);
+    if (gpus.length > 0 && count > gpus.length) {
+      throw new DanluError(`--gpus ${spec}: this host has ${gpus.length} GPU(s)`);
+    }
+    selected = gpus.slice(0, count);
+    if (count < gpus.length) devices = selected.map((g) => String(g.index));
+  } else if (/^(device=)?\d+(,\d+)*$/.test(spec)) {
+    const ids = spec.replace(/^device=/, '').split(',');
+    const unknown = gpus.length > 0 ? ids.filter((id) => !gpus.some((g) => String(g.index) === id)) : [];
+    if (unknown.length > 0) throw new DanluError(`--gpus ${flag}: no GPU with index ${unknown.join(', ')} on this host`);
+    selected = gpus.filter((g) => ids.includes(String(g.index)));
+    devices = ids;
+  } else if (spec !== 'all') {
+    throw new DanluError(`--gpus ${flag}: expected all, none, a count, or device ids such as 0,1`);
+  }
+
+  if (gpus.length === 0) {
+    return {
+      request: { enabled: false, devices: 'all', reason: 'no NVIDIA GPU on this host' },
+      selected: [],
+      decisions: [{ what: 'GPU request', choice: 'none', why: 'no NVIDIA GPU on this host', source: 'host probe' }],
+      warnings,
+    };
+  }
+  if (selected.length === 0) {
+    return {
+      request: { enabled: false, devices: 'all', reason: '--gpus none' },
+      selected,
+      decisions: [{ what: 'GPU request', choice: 'none', why: '--gpus none', source: 'flag' }],
+      warnings,
+    };
+  }
+  const runtimeMissing = docker !== null && docker.daemon.ok && !docker.nvidiaRuntime && !docker.cdi;
+  if (runtimeMissing) {
+    warnings.push({
+      id: 'nvidia-runtime-missing',
+      message: 'Docker has no NVIDIA runtime or CDI spec: the container starts without GPUs',
+      fix: 'install the NVIDIA Container Toolkit, run `sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker`, then `danlu init` again',
+    });
+    decisions.push({
+      what: 'GPU request',
+      choice: 'left out',
+      why: 'Docker cannot hand GPUs to containers yet (no NVIDIA runtime); the request lives in the machine-local compose file',
+      source: 'host probe: docker info',
+    });
+    return { request: { enabled: false, devices, reason: 'no NVIDIA runtime in Docker' }, selected, decisions, warnings };
+  }
+  decisions.push({
+    what: 'GPU request',
+    choice: devices === 'all' ? 'all GPUs' : `GPUs ${devices.join(',')}`,
+    why: `${selected.length} NVIDIA GPU(s): ${[...new Set(selected.map((g) => g.name))].join(', ')}`,
+    source: docker ? 'host probe' : 'host description',
+  });
+  return { request: { enabled: true, devices, reason: 'NVIDIA GPU present' }, selected, decisions, warnings };
+}
+
+/** A Linux user name the image can create: the host's when valid, else a safe stand-in. */
+export function containerUserName(name: string): string {
+  const lower = name.toLowerCase();
+  if (/^[a-z_][a-z0-9_-]{0,30}$/.test(lower) && lower !== 'root') return lower;
+  const cleaned = lower.normalize('NFKD').replace(/[^a-z0-9_-]+/g, '').replace(/^[^a-z_]+/, '');
+  return cleaned && cleaned !== 'root' ? cleaned.slice(0, 31) : 'dev';
+}

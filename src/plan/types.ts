@@ -1,0 +1,98 @@
+import type { GpuFacts, UserFacts } from '../probe/types.js';
+import type { CxxAbi } from '../catalog/torch.js';
+import type { MirrorKind } from '../catalog/mirrors.js';
+
+/** One choice the planner made, with the reason and the knowledge it rests on. */
+export interface Decision {
+  what: string;
+  choice: string;
+  why: string;
+  /** Catalog table, rule or input the choice came from. */
+  source: string;
+}
+
+export interface Warning {
+  id: string;
+  message: string;
+  /** What to do about it, when there is something to do. */
+  fix?: string;
+}
+
+/** Options a user can give on the command line; every prompt has one. */
+export interface PlanOptions {
+  cuda?: string;
+  torch?: string;
+  backend?: string;
+  python?: string;
+  /** "all", "none", a count ("2") or device ids ("0,1"). */
+  gpus?: string;
+  mirror?: 'global' | 'cn';
+  user?: string;
+  ubuntu?: string;
+  shm?: string;
+  /** Install the starship prompt in the image. */
+  starship?: boolean;
+}
+
+export interface TorchPlan {
+  version: string;
+  /** "cu128", "cpu". */
+  backend: string;
+  index: string;
+  abi: CxxAbi;
+  /** The dependency specifier written to pyproject.toml ("==2.9.*"). */
+  specifier: string;
+  torchvision: string;
+  torchaudio: string | null;
+  xformers: string | null;
+  /** Compute capabilities the chosen wheels carry as SASS. */
+  archs: readonly string[];
+  ptx: string | null;
+}
+
+export interface CudaPlan {
+  /** Image CUDA version with patch ("12.8.1"); null for a CPU plan. */
+  version: string | null;
+  /** Full image reference, e.g. "nvidia/cuda:12.8.1-devel-ubuntu24.04". */
+  image: string;
+  flavour: 'devel' | 'none';
+  ubuntu: string;
+}
+
+export interface GpuRequest {
+  /** Ask Docker for GPUs at all. */
+  enabled: boolean;
+  /** "all" or a list of device ids. */
+  devices: 'all' | string[];
+  /** Why it is on or off. */
+  reason: string;
+}
+
+export interface MirrorPlan {
+  preset: 'global' | 'cn' | 'custom';
+  /** Per kind: the mirror URL, or null for upstream. */
+  urls: Record<MirrorKind, string | null>;
+}
+
+export interface Plan {
+  project: { name: string; slug: string; workspace: string };
+  python: string;
+  requiresPython: string;
+  cuda: CudaPlan;
+  torch: TorchPlan;
+  gpus: GpuFacts[];
+  gpu: GpuRequest;
+  user: UserFacts & { containerName: string };
+  shmSize: string;
+  mirrors: MirrorPlan;
+  /** The image installs the starship prompt. */
+  starship: boolean;
+  /** The project compiles CUDA code (extensions, source builds). */
+  compilesCuda: boolean;
+  /** CUDA 11.8 multi-GPU: override nvidia-nccl-cu11 with a cu118 build (seed appendix). */
+  ncclOverride: boolean;
+  timezone: string;
+  warnings: Warning[];
+  decisions: Decision[];
+  catalog: { name: string; asOf: string };
+}

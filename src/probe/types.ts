@@ -1,0 +1,111 @@
+/**
+ * HostFacts: everything danlu knows about a machine. Probes fill it; a `--host FILE`
+ * can describe another machine in the same shape (`danlu host --json` prints it).
+ * Absence is data: a missing tool is `null` or `{ ok: false, reason }`, never an exception.
+ */
+
+export type OsKind = 'linux' | 'wsl2' | 'macos' | 'windows' | 'other';
+
+export interface OsFacts {
+  kind: OsKind;
+  /** os-release ID, e.g. "ubuntu", "debian"; null when unknown (macOS, Windows). */
+  distro: string | null;
+  /** os-release VERSION_ID, e.g. "22.04". */
+  release: string | null;
+  /** CPU architecture as Node names it: "x64", "arm64". */
+  arch: string;
+  kernel: string | null;
+}
+
+export interface UserFacts {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+/** How NVIDIA's forward-compatibility rules treat a GPU (knowledge §2.3, §5.3). */
+export type GpuClass = 'consumer' | 'workstation' | 'datacenter' | 'embedded' | 'unknown';
+
+export interface GpuFacts {
+  index: number;
+  name: string;
+  /** "8.9", "9.0", "12.0"; null when neither nvidia-smi nor the catalog knows it. */
+  computeCapability: string | null;
+  memoryMiB: number | null;
+  /** Filled from the catalog when not given. */
+  class?: GpuClass;
+  /** `nvidia-smi -q` "Product Brand" when known (e.g. "NVIDIA", "GeForce"). */
+  brand?: string | null;
+  uuid?: string | null;
+}
+
+export interface NvidiaFacts {
+  /** e.g. "580.159.04". */
+  driverVersion: string;
+  /** The highest CUDA version the driver supports, as nvidia-smi prints it ("13.0"). */
+  cudaVersion: string | null;
+  gpus: GpuFacts[];
+  /** Where the driver version came from. */
+  source?: 'nvidia-smi' | 'proc' | 'sys' | 'file';
+}
+
+export interface DockerDaemonFacts {
+  ok: boolean;
+  version: string | null;
+  /** Why the daemon could not be used: "not reachable", "permission denied", "timed out"... */
+  reason: string | null;
+}
+
+export interface DockerFacts {
+  /** Client version, or null when the `docker` command is missing. */
+  client: string | null;
+  daemon: DockerDaemonFacts;
+  compose: { v2: string | null; v1: string | null };
+  /** `nvidia` listed in `docker info` runtimes. */
+  nvidiaRuntime: boolean;
+  /** CDI spec for NVIDIA GPUs present (/etc/cdi or /var/run/cdi). */
+  cdi: boolean;
+  rootless: boolean;
+  /** Docker Desktop (a VM) rather than Docker Engine. */
+  desktop: boolean;
+  /** Docker installed from snap. */
+  snap: boolean;
+  /** The invoking user is in the `docker` group. */
+  inDockerGroup: boolean | null;
+  /** `nvidia-ctk --version`, null when absent. */
+  nvidiaCtk: string | null;
+}
+
+export interface WslFacts {
+  /** /dev/dxg: the Windows GPU paravirtualization device. */
+  dxg: boolean;
+  /** /usr/lib/wsl/lib holds the Windows driver's libcuda. */
+  libDir: boolean;
+  /** `wslinfo --networking-mode` or .wslconfig: "nat" | "mirrored" | null. */
+  networkingMode: string | null;
+}
+
+export interface ProbeNote {
+  /** What was looked for ("nvidia-smi", "docker daemon"...). */
+  what: string;
+  /** What happened, in words. */
+  message: string;
+}
+
+export interface HostFacts {
+  os: OsFacts;
+  user: UserFacts;
+  cpus: number;
+  memoryBytes: number;
+  nvidia: NvidiaFacts | null;
+  /** null when not probed (a host file that does not describe Docker). */
+  docker: DockerFacts | null;
+  wsl: WslFacts | null;
+  /** Local timezone name (e.g. "Asia/Shanghai"); null when unknown. */
+  timezone: string | null;
+  /** Where these facts came from. */
+  source: 'probe' | 'file';
+  /** Things that were missing or failed while probing, for the human report. */
+  notes: ProbeNote[];
+}

@@ -1,0 +1,55 @@
+/** What danlu knows about the project in DIR, read without running any of its code. */
+
+export interface Origin {
+  file: string;
+  line?: number;
+}
+
+export interface Requirement {
+  /** Normalized name (PEP 503: lower case, runs of -_. as -). */
+  name: string;
+  /** The PEP 508 string as written. */
+  raw: string;
+  /** Version specifier without the name ("==2.1.2", ">=1.0"). */
+  specifier: string;
+  origin: Origin;
+}
+
+export interface ProjectFacts {
+  dir: string;
+  /** Project name: pyproject's [project].name, else the folder name. */
+  name: string;
+  /** Lower-case name safe for Docker, compose and paths. */
+  slug: string;
+  /** The existing pyproject.toml text, if any. */
+  pyprojectText: string | null;
+  requiresPython: string | null;
+  /** `.python-version` content. */
+  pythonVersion: string | null;
+  requirements: Requirement[];
+  /** A torch version pin found in the project (pyproject or imported files). */
+  torchPin: { specifier: string; origin: Origin } | null;
+  /** A CUDA variant the project already chose: its pytorch index URL, or a +cuXXX local version. */
+  backendPin: { backend: string; origin: Origin } | null;
+  /** The existing .env (per-machine choices), key -> value. */
+  env: Record<string, string>;
+  compilesCuda: { value: boolean; why: string };
+  needs: { torchaudio: boolean; xformers: boolean };
+}
+
+export function normalizeName(name: string): string {
+  return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** A slug usable as a Docker tag part, compose project name and folder name. */
+export function slugify(name: string, fallback = 'project'): string {
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+    .replace(/-+$/g, '');
+  return /^[a-z0-9]/.test(ascii) ? ascii : fallback;
+}
