@@ -1,0 +1,105 @@
+import type { ExecResult } from '../lib/exec.js';
+import { findOnPath, firstLine, type ProbeDeps } from './deps.js';
+import {
+  classifyDaemonError,
+  inGroupFile,
+  isNvidiaCdiSpec,
+  parseComposeVersion,
+  parseDockerInfoJson,
+  parseDockerVersionJson,
+  parseGroupNames,
+  parseNvidiaCtkVersion,
+} from './docker-parse.js';
+import type { DockerDaemonFacts, DockerFacts, ProbeNote } from './types.js';
+import { sudoInvoker } from './user.js';
+
+/** Each docker call; a hung daemon must not hold the whole probe (runCommand kills at the limit). */
+export const DOCKER_TIMEOUT_MS = 2000;
+const CDI_DIRS = ['/etc/cdi', '/var/run/cdi'];
+
+export interface DockerProbeResult {
+  facts: DockerFacts | null;
+  notes: ProbeNote[];
+}
+
+const json = ['--format', '{{json .}}'];
+
+/** Daemon state from `docker version`: it prints the client part even when the daemon is down. */
+export function daemonFacts(r: ExecResult, serverVersion: string | null): DockerDaemonFacts {
+  if (r.code === 0 && serverVersion) return { ok: true, version: serverVersion, reason: null };
+  if (r.timedOut) return { ok: false, version: null, reason: `timed out: docker did not answer within ${DOCKER_TIMEOUT_MS / 1000} s` };
+  const message = firstLine(r.stderr) || firstLine(r.stdout.replace(/^\s*\{.*$/gm, ''));
+  const problem = classifyDaemonError(r.stderr + '\n' + r.stdout);
+  return { ok: false, version: null, reason: message ? `${problem}: ${message}` : problem };
+}
+
+/** The invoking user's membership in the `docker` group; null when it cannot be told. */
+async function dockerGroupMember(deps: ProbeDeps): Promise<boolean | null> {
+  if (deps.platform !== 'linux') return null;
+  let info: { username: string; uid: number; gid: number };
+  try {
+    info = deps.userInfo();
+  } catch {
+    return null;
+  }
+  const invoker = sudoInvoker(deps.env, info.uid);
+  const name = invoker?.name ?? info.username;
+  // Without a name, `id -Gn` reports this process's groups, which is what the socket checks.
+  const r = await deps.exec('id', invoker ? ['-Gn', name] : ['-Gn'], { timeoutMs: DOCKER_TIMEOUT_MS });
+  if (r.code === 0) return parseGroupNames(r.stdout).includes('docker');
+  const etcGroup = await deps.readFile('/etc/group');
+  if (etcGroup === null) return null;
+  return inGroupFile(etcGroup, 'docker', name, invoker?.gid ?? info.gid) ?? false;
+}
+
+async function cdiSpecPresent(deps: ProbeDeps, extraDirs: readonly string[]): Promise<boolean> {
+  const dirs = [...new Set([...CDI_DIRS, ...extraDirs])];
+  const listings = await Promise.all(dirs.map((d) => deps.listDir(d)));
+  return listings.some((names) => names.some(isNvidiaCdiSpec));
+}
+
+const rootlessSocket = (env: NodeJS.ProcessEnv) => /^unix:\/\/\/run\/user\/\d+\//.test(env.DOCKER_HOST ?? '');
+
+export async function probeDocker(deps: ProbeDeps): Promise<DockerProbeResult> {
+  const notes: ProbeNote[] = [];
+  const t = { timeoutMs: DOCKER_TIMEOUT_MS };
+  const [version, info, composeV2, composeStandalone, ctk, dockerPath, group] = await Promise.all([
+    deps.exec('docker', ['version', ...json], t),
+    deps.exec('docker', ['info', ...json], t),
+    deps.exec('docker', ['compose', 'version', '--short'], t),
+    deps.exec('docker-compose', ['--version'], t),
+    deps.exec('nvidia-ctk', ['--version'], t),
+    findOnPath('docker', deps),
+    dockerGroupMember(deps),
+  ]);
+  const ctkVersion = ctk.code === 0 ? parseNvidiaCtkVersion(ctk.stdout + ctk.stderr) : null;
+  const standalone = composeStandalone.code === 0 ? parseComposeVersion(composeStandalone.stdout) : null;
+  if (version.missing) {
+    notes.push({ what: 'docker', message: 'docker not found' });
+    return { facts: null, notes };
+  }
+  const parsedVersion = parseDockerVersionJson(version.stdout);
+  const parsedInfo = info.code === 0 ? parseDockerInfoJson(info.stdout) : null;
+  const daemon = daemonFacts(version, parsedVersion.server);
+  if (!daemon.ok) notes.push({ what: 'docker daemon', message: `docker daemon ${daemon.reason}` });
+  const v2 = composeV2.code === 0 ? parseComposeVersion(composeV2.stdout) : null;
+  const v1 = standalone !== null && standalone.startsWith('1.') ? standalone : null;
+  if (!v2 && standalone && !v1) {
+    notes.push({ what: 'docker compose', message: `only the standalone docker-compose ${standalone} was found; the \`docker compose\` plugin is missing` });
+  }
+  return {
+    facts: {
+      client: parsedVersion.client,
+      daemon,
+      compose: { v2, v1 },
+      nvidiaRuntime: parsedInfo?.nvidiaRuntime ?? false,
+      cdi: (parsedInfo?.cdiGpuDevices.length ?? 0) > 0 || (await cdiSpecPresent(deps, parsedInfo?.cdiSpecDirs ?? [])),
+      rootless: parsedInfo?.rootless ?? rootlessSocket(deps.env),
+      desktop: parsedVersion.desktop || (parsedInfo?.desktop ?? false),
+      snap: dockerPath !== null && dockerPath.startsWith('/snap/'),
+      inDockerGroup: group,
+      nvidiaCtk: ctkVersion,
+    },
+    notes,
+  };
+}

@@ -1,0 +1,40 @@
+import { realDeps, type ProbeDeps } from './deps.js';
+import { probeDocker } from './docker.js';
+import { probeNvidia } from './nvidia.js';
+import { probeOs } from './os.js';
+import { probeSystem } from './system.js';
+import type { HostFacts, ProbeNote } from './types.js';
+import { probeUser } from './user.js';
+import { probeWsl } from './wsl.js';
+
+export type { ProbeDeps } from './deps.js';
+export { realDeps } from './deps.js';
+
+/** Probes this machine. Every probe runs at once; nothing here throws for a missing tool. */
+export async function probeHost(deps: ProbeDeps = realDeps()): Promise<HostFacts> {
+  const [os, user, system, nvidia, docker, wsl] = await Promise.all([
+    probeOs(deps),
+    probeUser(deps),
+    probeSystem(deps),
+    probeNvidia(deps),
+    probeDocker(deps),
+    probeWsl(deps),
+  ]);
+  const notes: ProbeNote[] = [...os.notes, ...user.notes, ...nvidia.notes, ...docker.notes];
+  const isWsl = os.facts.kind === 'wsl2';
+  if (isWsl && wsl && !wsl.dxg) {
+    notes.push({ what: 'WSL', message: '/dev/dxg is missing: the Windows GPU driver is not exposed to this distro' });
+  }
+  return {
+    os: os.facts,
+    user: user.facts,
+    cpus: system.cpus,
+    memoryBytes: system.memoryBytes,
+    nvidia: nvidia.facts,
+    docker: docker.facts,
+    wsl: isWsl ? wsl : null,
+    timezone: system.timezone,
+    source: 'probe',
+    notes,
+  };
+}

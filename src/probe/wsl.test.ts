@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { fakeDeps, fixture } from './fake-deps.js';
+import { parseNetworkingMode, probeWsl } from './wsl.js';
+
+describe('probeWsl', () => {
+  it('finds /dev/dxg, the WSL lib dir and the networking mode', async () => {
+    const deps = fakeDeps({
+      files: { '/dev/dxg': '' },
+      dirs: { '/usr/lib/wsl/lib': ['libcuda.so.1', 'nvidia-smi'] },
+      commands: { 'wslinfo --networking-mode': { stdout: fixture('wsl2-ubuntu2204/wslinfo-networking-mode.txt') } },
+    });
+    expect(await probeWsl(deps)).toEqual({ dxg: true, libDir: true, networkingMode: 'mirrored' });
+  });
+
+  it('reports what is missing and null mode without wslinfo', async () => {
+    expect(await probeWsl(fakeDeps())).toEqual({ dxg: false, libDir: false, networkingMode: null });
+  });
+
+  it('is null off Linux', async () => {
+    expect(await probeWsl(fakeDeps({ platform: 'win32' }))).toBeNull();
+  });
+
+  it('parses only a single word', () => {
+    expect(parseNetworkingMode('NAT\n')).toBe('nat');
+    expect(parseNetworkingMode('error: unknown option\n')).toBeNull();
+  });
+});
