@@ -58,22 +58,31 @@ async function cdiSpecPresent(deps: ProbeDeps, extraDirs: readonly string[]): Pr
   return listings.some((names) => names.some(isNvidiaCdiSpec));
 }
 
+/**
+ * `docker-compose --version`, only when the `docker compose` plugin is absent: v1 is Python and
+ * takes about half a second to start, and is not needed when v2 is there.
+ */
+async function composeVersions(deps: ProbeDeps): Promise<{ plugin: ExecResult; standalone: ExecResult | null }> {
+  const plugin = await deps.exec('docker', ['compose', 'version', '--short'], { timeoutMs: DOCKER_TIMEOUT_MS });
+  if (plugin.code === 0 || plugin.timedOut || plugin.missing) return { plugin, standalone: null };
+  return { plugin, standalone: await deps.exec('docker-compose', ['--version'], { timeoutMs: DOCKER_TIMEOUT_MS }) };
+}
+
 const rootlessSocket = (env: NodeJS.ProcessEnv) => /^unix:\/\/\/run\/user\/\d+\//.test(env.DOCKER_HOST ?? '');
 
 export async function probeDocker(deps: ProbeDeps): Promise<DockerProbeResult> {
   const notes: ProbeNote[] = [];
   const t = { timeoutMs: DOCKER_TIMEOUT_MS };
-  const [version, info, composeV2, composeStandalone, ctk, dockerPath, group] = await Promise.all([
+  const [version, info, compose, ctk, dockerPath, group] = await Promise.all([
     deps.exec('docker', ['version', ...json], t),
     deps.exec('docker', ['info', ...json], t),
-    deps.exec('docker', ['compose', 'version', '--short'], t),
-    deps.exec('docker-compose', ['--version'], t),
+    composeVersions(deps),
     deps.exec('nvidia-ctk', ['--version'], t),
     findOnPath('docker', deps),
     dockerGroupMember(deps),
   ]);
   const ctkVersion = ctk.code === 0 ? parseNvidiaCtkVersion(ctk.stdout + ctk.stderr) : null;
-  const standalone = composeStandalone.code === 0 ? parseComposeVersion(composeStandalone.stdout) : null;
+  const standalone = compose.standalone?.code === 0 ? parseComposeVersion(compose.standalone.stdout) : null;
   if (version.missing) {
     notes.push({ what: 'docker', message: 'docker not found' });
     return { facts: null, notes };
@@ -82,7 +91,7 @@ export async function probeDocker(deps: ProbeDeps): Promise<DockerProbeResult> {
   const parsedInfo = info.code === 0 ? parseDockerInfoJson(info.stdout) : null;
   const daemon = daemonFacts(version, parsedVersion.server);
   if (!daemon.ok) notes.push({ what: 'docker daemon', message: `docker daemon ${daemon.reason}` });
-  const v2 = composeV2.code === 0 ? parseComposeVersion(composeV2.stdout) : null;
+  const v2 = compose.plugin.code === 0 ? parseComposeVersion(compose.plugin.stdout) : null;
   const v1 = standalone !== null && standalone.startsWith('1.') ? standalone : null;
   if (!v2 && standalone && !v1) {
     notes.push({ what: 'docker compose', message: `only the standalone docker-compose ${standalone} was found; the \`docker compose\` plugin is missing` });
