@@ -1,3 +1,17 @@
 #!/usr/bin/env node
-import { main } from '../dist/danlu.mjs';
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+// The published package ships dist/danlu.mjs. In a fresh clone (after `npm ci`) the first
+// run builds it, so `node bin/danlu.mjs ...` works without a separate build step.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const bundle = new URL('../dist/danlu.mjs', import.meta.url);
+if (!existsSync(fileURLToPath(bundle))) {
+  const builder = new URL('../scripts/build.mjs', import.meta.url);
+  if (!existsSync(fileURLToPath(builder))) {
+    process.stderr.write('danlu: dist/danlu.mjs is missing; reinstall the package\n');
+    process.exit(1);
+  }
+  await import(builder.href);
+}
+const { main } = await import(bundle.href);
+process.exitCode = await main(process.argv.slice(2));

@@ -10,6 +10,8 @@ await build({
   outfile: 'dist/danlu.mjs',
   bundle: true,
   platform: 'node',
+  // Prefer ESM builds: jsonc-parser's UMD main requires files at run time.
+  mainFields: ['module', 'main'],
   format: 'esm',
   target: 'node20',
   minify: process.env.DANLU_DEBUG_BUILD ? false : true,

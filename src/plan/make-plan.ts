@@ -171,7 +171,8 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   decisions.push(...mirrorDecisions);
 
   const userName = options.user ?? host.user.name;
-  const containerName = containerUserName(userName);
+  // Root on the host (common on shared servers and in CI) stays root in the container.
+  const containerName = host.user.uid === 0 ? 'root' : containerUserName(userName);
   decisions.push({
     what: 'container user',
     choice: `${containerName} (${host.user.uid}:${host.user.gid})`,

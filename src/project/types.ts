@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** What danlu knows about the project in DIR, read without running any of its code. */
 
 export interface Origin {
@@ -51,5 +53,7 @@ export function slugify(name: string, fallback = 'project'): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 48)
     .replace(/-+$/g, '');
-  return /^[a-z0-9]/.test(ascii) ? ascii : fallback;
+  if (/^[a-z0-9]/.test(ascii)) return ascii;
+  // Names with no Latin letters (e.g. Chinese) still get a distinct, stable slug.
+  return `${fallback}-${createHash('sha256').update(name).digest('hex').slice(0, 6)}`;
 }

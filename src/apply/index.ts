@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { unifiedDiff } from './diff.js';
+import { mergeEnv } from './merge-env.js';
+import { mergeGenerated } from './merge-generated.js';
+import { mergeJsonc } from './merge-jsonc.js';
+import { mergeLines, mergeValue } from './merge-lines.js';
+import { mergePyproject } from './merge-pyproject.js';
+import { mergeYaml } from './merge-yaml.js';
+import type { FileResult, FileSpec, MergeResult } from './types.js';
+import { readIfExists, writeAll, type Write } from './write.js';
+
+export interface ApplyOptions {
+  force: boolean;
+  dryRun: boolean;
+}
+
+export interface ApplyOutcome {
+  files: FileResult[];
+  /** Unified diff of every change (what --dry-run prints). */
+  diff: string;
+  backupDir: string | null;
+  written: boolean;
+}
+
+/** Pure: what one spec does to one file's current content. */
+export function mergeOne(spec: FileSpec, existing: string | null, force: boolean): MergeResult {
+  switch (spec.format) {
+    case 'generated':
+      return mergeGenerated(existing, spec.text, force);
+    case 'yaml':
+      return mergeYaml(existing, spec, force);
+    case 'jsonc':
+      return mergeJsonc(existing, spec, force);
+    case 'pyproject':
+      return mergePyproject(existing, spec, force);
+    case 'env':
+      return mergeEnv(existing, spec);
+    case 'lines':
+      return mergeLines(existing, spec);
+    case 'value':
+      return mergeValue(existing, spec);
+  }
+}
+
+/**
+ * Reads every target, merges in memory (any bad input throws before anything is written),
+ * then writes all changes at once, or prints them as a diff with --dry-run.
+ */
+export async function applyFiles(root: string, specs: readonly FileSpec[], options: ApplyOptions): Promise<ApplyOutcome> {
+  const existing = await Promise.all(specs.map((s) => readIfExists(join(root, s.path))));
+  const merged = specs.map((spec, i) => mergeOne(spec, existing[i]!, options.force));
+  const writes: Write[] = [];
+  const diffs: string[] = [];
+  const files: FileResult[] = specs.map((spec, i) => {
+    const m = merged[i]!;
+    const result: FileResult = { path: spec.path, action: m.action };
+    if (m.conflicts.length > 0) result.conflicts = m.conflicts;
+    if (m.notes.length > 0) result.notes = m.notes;
+    if (m.text !== null && (m.action === 'created' || m.action === 'updated')) {
+      const mode = spec.format === 'generated' ? spec.mode : undefined;
+      writes.push({ path: spec.path, text: m.text, mode, backup: m.conflicts.length > 0 });
+      diffs.push(unifiedDiff(spec.path, existing[i]!, m.text));
+    }
+    return result;
+  });
+  if (options.dryRun) return { files, diff: diffs.join(''), backupDir: null, written: false };
+  const backupDir = await writeAll(root, writes);
+  if (backupDir) for (const f of files) if (f.conflicts && f.action === 'updated') f.backup = `${backupDir}/${f.path}`;
+  return { files, diff: diffs.join(''), backupDir, written: writes.length > 0 };
+}

@@ -1,0 +1,66 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DanluError } from '../lib/errors.js';
+
+export interface OptionDef {
+  type: 'string' | 'boolean';
+  short?: string;
+  description: string;
+  /** Shown in help as the value's name: --cuda VERSION. */
+  value?: string;
+  multiple?: boolean;
+}
+
+export interface CommandDef<O extends Record<string, OptionDef> = Record<string, OptionDef>> {
+  name: string;
+  summary: string;
+  usage: string;
+  options: O;
+  /** Extra help text after the options. */
+  details?: string;
+  run: (args: ParsedArgs<O>) => Promise<number>;
+}
+
+export type ParsedArgs<O extends Record<string, OptionDef>> = {
+  values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : O[K]['multiple'] extends true ? string[] : string };
+  positionals: string[];
+  /** Everything after a literal `--`. */
+  rest: string[];
+};
+
+export function defineCommand<O extends Record<string, OptionDef>>(def: CommandDef<O>): CommandDef<O> {
+  return def;
+}
+
+export const COMMON_OPTIONS = {
+  json: { type: 'boolean', description: 'print machine-readable JSON on stdout' },
+  help: { type: 'boolean', short: 'h', description: 'show this help' },
+} as const satisfies Record<string, OptionDef>;
+
+export function parseCommandArgs<O extends Record<string, OptionDef>>(def: CommandDef<O>, argv: string[]): ParsedArgs<O> {
+  const dashdash = argv.indexOf('--');
+  const mine = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
+  const rest = dashdash >= 0 ? argv.slice(dashdash + 1) : [];
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, o] of Object.entries(def.options)) {
+    options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+  }
+  try {
+    const parsed = parseArgs({ args: mine, options, allowPositionals: true, strict: true });
+    return { values: parsed.values as ParsedArgs<O>['values'], positionals: parsed.positionals, rest };
+  } catch (e) {
+    const message = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new DanluError(`${def.name}: ${message}`, { hint: `see \`danlu ${def.name} --help\`` });
+  }
+}
+
+export function commandHelp(def: CommandDef): string {
+  const lines = [`${def.summary}`, '', `Usage: ${def.usage}`, '', 'Options:'];
+  const rows = Object.entries(def.options).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
+    return [flag, o.description] as const;
+  });
+  const width = Math.max(...rows.map(([f]) => f.length));
+  for (const [flag, desc] of rows) lines.push(`  ${flag.padEnd(width)}  ${desc}`);
+  if (def.details) lines.push('', def.details.trim());
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,86 @@
+import { applyFiles } from '../../apply/index.js';
+import type { FileResult } from '../../apply/types.js';
+import { EXIT } from '../../lib/errors.js';
+import { renderFiles } from '../../render/index.js';
+import { COMMON_OPTIONS, defineCommand } from '../command.js';
+import { err, out, painter, printJson } from '../output.js';
+import { planJson, planSummary } from '../plan-json.js';
+import { PLAN_OPTIONS, planProject } from '../plan-project.js';
+import { canPrompt, confirmPlan } from '../prompts.js';
+
+export default defineCommand({
+  name: 'init',
+  summary: 'Generate or update the GPU dev environment of a project (Dockerfile, compose, .env, devcontainer, pyproject).',
+  usage: 'danlu init [DIR] [options]',
+  options: {
+    ...PLAN_OPTIONS,
+    yes: { type: 'boolean', short: 'y', description: 'do not ask; use the plan as it is' },
+    'dry-run': { type: 'boolean', description: 'print a unified diff of every change and write nothing' },
+    force: { type: 'boolean', description: 'replace files you edited with danlu\'s version (a backup goes to .danlu/backup/)' },
+    ...COMMON_OPTIONS,
+  },
+  details: `
+Files: .devcontainer/{Dockerfile,devcontainer.json,docker-compose.extend.yml,uv-sync.sh},
+docker-compose.yml, .env, .env.example, pyproject.toml, .python-version, .gitignore,
+.vscode/{extensions,launch,settings}.json. Running init again changes only what the plan changed;
+files you edited are reported as conflicts and left alone unless --force.
+
+--json prints {"plan": {...}, "files": [{"path", "action": created|updated|unchanged|conflict}]}.
+Exit codes: 0 done, 1 conflicts left unresolved, 2 bad input (nothing written).`,
+  async run({ values, positionals }) {
+    const planned = await planProject(positionals[0], values);
+    const { plan, dir } = planned;
+    const dryRun = Boolean(values['dry-run']);
+    const p = painter(process.stderr);
+
+    if (canPrompt({ yes: values.yes, json: values.json, dryRun })) {
+      const lines = [planSummary(plan), ...plan.warnings.map((w) => `! ${w.message}`)];
+      if (!(await confirmPlan(lines, `Write the environment files into ${dir}?`))) {
+        err('Nothing written.');
+        return EXIT.ok;
+      }
+    }
+
+    const specs = renderFiles(plan, {
+      catalog: planned.catalog,
+      hasReadme: planned.project.hasReadme,
+      lockWithMirror: planned.lockWithMirror,
+      explicit: {
+        index: Boolean(values.backend || values.torch || values.cuda),
+        python: Boolean(values.python),
+        lockMode: Boolean(values['lock-with-mirror']),
+      },
+    });
+    const outcome = await applyFiles(dir, specs, { force: Boolean(values.force), dryRun });
+    const conflicts = outcome.files.filter((f) => f.action === 'conflict');
+
+    if (values.json) {
+      printJson({ plan: planJson(plan), files: outcome.files, dryRun, ...(dryRun ? { diff: outcome.diff } : {}) });
+      return conflicts.length > 0 ? EXIT.failed : EXIT.ok;
+    }
+    if (dryRun) {
+      if (outcome.diff) out(outcome.diff);
+      err(p.dim(`dry run: ${outcome.files.filter((f) => f.action === 'created' || f.action === 'updated').length} file(s) would change; nothing written`));
+    }
+    err(`${p.bold('danlu init')} ${dir}`);
+    err(`  ${p.cyan('plan')}  ${planSummary(plan)}`);
+    for (const w of plan.warnings) err(`  ${p.yellow('warn')}  ${w.message}${w.fix ? p.dim(`\n        fix: ${w.fix}`) : ''}`);
+    for (const f of outcome.files) err(fileLine(f, p, dryRun));
+    if (outcome.backupDir) err(`  ${p.dim(`backups of replaced files: ${outcome.backupDir}`)}`);
+    if (!dryRun) {
+      err('');
+      err(conflicts.length > 0
+        ? `${conflicts.length} file(s) kept as you edited them; \`danlu init --force\` replaces them (with a backup).`
+        : 'Next: `docker compose up -d --build` (or open the folder in VS Code: Reopen in Container).');
+    }
+    return conflicts.length > 0 ? EXIT.failed : EXIT.ok;
+  },
+});
+
+function fileLine(f: FileResult, p: ReturnType<typeof painter>, dryRun: boolean): string {
+  const verb = dryRun && (f.action === 'created' || f.action === 'updated') ? `would be ${f.action}` : f.action;
+  const color = f.action === 'conflict' ? p.red : f.action === 'unchanged' ? p.dim : p.green;
+  let line = `  ${color(verb.padEnd(9))} ${f.path}`;
+  if (f.conflicts?.length) line += p.dim(`\n            ${f.conflicts.join('\n            ')}`);
+  return line;
+}

@@ -1,0 +1,43 @@
+import { EXIT } from '../../lib/errors.js';
+import { COMMON_OPTIONS, defineCommand } from '../command.js';
+import { out, painter, printJson } from '../output.js';
+import { planJson, planSummary } from '../plan-json.js';
+import { PLAN_OPTIONS, planProject } from '../plan-project.js';
+
+export default defineCommand({
+  name: 'plan',
+  summary: 'Show the versions danlu would choose for this project on this machine, each with its reason. Writes nothing.',
+  usage: 'danlu plan [DIR] [--host FILE] [--explain] [--json]',
+  options: {
+    ...PLAN_OPTIONS,
+    explain: { type: 'boolean', description: 'print every decision with its reason and source' },
+    ...COMMON_OPTIONS,
+  },
+  async run({ values, positionals }) {
+    const { plan } = await planProject(positionals[0], values);
+    if (values.json) {
+      printJson(planJson(plan));
+      return EXIT.ok;
+    }
+    const p = painter(process.stdout);
+    out(`${p.bold('plan')}  ${planSummary(plan)}`);
+    out(`  python ${plan.python} (requires-python ${plan.requiresPython})`);
+    out(`  torch  ${plan.torch.version} from ${plan.torch.index} (${plan.torch.abi} ABI)`);
+    out(`  image  ${plan.cuda.image}`);
+    out(`  user   ${plan.user.containerName} ${plan.user.uid}:${plan.user.gid} · shm ${plan.shmSize} · mirrors ${plan.mirrors.preset}`);
+    for (const w of plan.warnings) out(`  ${p.yellow('warn')}   ${w.message}${w.fix ? `\n         fix: ${w.fix}` : ''}`);
+    if (values.explain) {
+      out('');
+      out(p.bold('Why:'));
+      for (const d of plan.decisions) {
+        out(`  ${p.cyan(d.what)}: ${d.choice}`);
+        out(`    ${d.why}`);
+        out(p.dim(`    source: ${d.source}`));
+      }
+      out(p.dim(`\nCatalog: ${plan.catalog.name}, as of ${plan.catalog.asOf}.`));
+    } else {
+      out(p.dim('  (--explain for the reasons)'));
+    }
+    return EXIT.ok;
+  },
+});

@@ -1,0 +1,50 @@
+import type { Plan } from '../plan/types.js';
+
+/** The documented, stable JSON shape of a plan (README: "JSON output"). */
+export function planJson(plan: Plan) {
+  return {
+    project: plan.project,
+    python: plan.python,
+    requiresPython: plan.requiresPython,
+    cuda: { version: plan.cuda.version, image: plan.cuda.image, ubuntu: plan.cuda.ubuntu },
+    torch: {
+      version: plan.torch.version,
+      backend: plan.torch.backend,
+      index: plan.torch.index,
+      abi: plan.torch.abi,
+      specifier: plan.torch.specifier,
+      torchvision: plan.torch.torchvision,
+      torchaudio: plan.torch.torchaudio,
+      xformers: plan.torch.xformers,
+      archs: plan.torch.archs,
+      ptx: plan.torch.ptx,
+    },
+    gpus: plan.gpus.map((g) => ({
+      index: g.index,
+      name: g.name,
+      computeCapability: g.computeCapability,
+      memoryMiB: g.memoryMiB,
+      class: g.class ?? 'unknown',
+    })),
+    gpuRequest: plan.gpu,
+    user: { name: plan.user.containerName, uid: plan.user.uid, gid: plan.user.gid, home: plan.user.home },
+    shmSize: plan.shmSize,
+    mirrors: plan.mirrors,
+    compilesCuda: plan.compilesCuda,
+    ncclOverride: plan.ncclOverride,
+    warnings: plan.warnings,
+    decisions: plan.decisions,
+    catalog: plan.catalog,
+  };
+}
+
+export function planSummary(plan: Plan): string {
+  const gpus = plan.gpus.length === 0 ? 'no GPU' : summarizeGpus(plan);
+  return `torch ${plan.torch.version} (${plan.torch.backend}) · ${plan.cuda.image} · Python ${plan.python} · ${gpus}`;
+}
+
+function summarizeGpus(plan: Plan): string {
+  const counts = new Map<string, number>();
+  for (const g of plan.gpus) counts.set(g.name, (counts.get(g.name) ?? 0) + 1);
+  return [...counts].map(([name, n]) => `${n}× ${name.replace(/^NVIDIA /, '')}`).join(', ');
+}

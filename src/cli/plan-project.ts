@@ -1,0 +1,76 @@
+import { resolve } from 'node:path';
+import { EMBEDDED_CATALOG, type Catalog } from '../catalog/index.js';
+import { readHostFile } from '../host/host-file.js';
+import { DanluError } from '../lib/errors.js';
+import { makePlan } from '../plan/make-plan.js';
+import type { Plan, PlanOptions } from '../plan/types.js';
+import { probeHost } from '../probe/index.js';
+import type { HostFacts } from '../probe/types.js';
+import { readProject } from '../project/read-project.js';
+import type { OptionDef } from './command.js';
+
+/** Flags shared by init and plan: every choice danlu makes can be given instead. */
+export const PLAN_OPTIONS = {
+  host: { type: 'string', value: 'FILE', description: 'plan for the machine described in FILE (from `danlu host --json`)' },
+  cuda: { type: 'string', value: 'VERSION', description: 'CUDA image version, e.g. 12.8 or 12.8.1' },
+  torch: { type: 'string', value: 'VERSION', description: 'PyTorch release, e.g. 2.9 or 2.9.1' },
+  backend: { type: 'string', value: 'VARIANT', description: 'PyTorch wheel variant: cu126, cu128, cu130, cpu...' },
+  python: { type: 'string', value: 'VERSION', description: 'Python version, e.g. 3.12' },
+  gpus: { type: 'string', value: 'SPEC', description: 'GPUs for the container: all, none, a count, or ids like 0,1' },
+  mirror: { type: 'string', value: 'PRESET', description: 'mirrors for this machine: global or cn' },
+  user: { type: 'string', value: 'NAME', description: 'container user name (UID/GID stay the host user\'s)' },
+  ubuntu: { type: 'string', value: 'RELEASE', description: 'Ubuntu release of the image: 22.04 or 24.04' },
+  shm: { type: 'string', value: 'SIZE', description: 'shared memory for the container, e.g. 16g' },
+  'no-starship': { type: 'boolean', description: 'do not install the starship prompt in the image' },
+  'lock-with-mirror': { type: 'boolean', description: 'let uv lock through this machine\'s PyPI mirror (the mirror is then recorded in uv.lock)' },
+} as const satisfies Record<string, OptionDef>;
+
+type PlanFlagValues = { [K in keyof typeof PLAN_OPTIONS]?: (typeof PLAN_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+export interface PlannedProject {
+  dir: string;
+  host: HostFacts;
+  project: Awaited<ReturnType<typeof readProject>>;
+  options: PlanOptions;
+  plan: Plan;
+  catalog: Catalog;
+  lockWithMirror: boolean;
+}
+
+export function planOptionsFrom(values: PlanFlagValues): PlanOptions {
+  const o: PlanOptions = {};
+  if (values.mirror !== undefined) {
+    if (values.mirror !== 'global' && values.mirror !== 'cn') {
+      throw new DanluError(`--mirror ${values.mirror}: expected global or cn`);
+    }
+    o.mirror = values.mirror;
+  }
+  if (values.ubuntu !== undefined && !['22.04', '24.04'].includes(values.ubuntu)) {
+    throw new DanluError(`--ubuntu ${values.ubuntu}: expected 22.04 or 24.04`);
+  }
+  if (values.backend !== undefined && !/^(cpu|cu\d{2,3})$/.test(values.backend)) {
+    throw new DanluError(`--backend ${values.backend}: expected cpu or a CUDA variant such as cu128`);
+  }
+  if (values.torch !== undefined && !/^v?\d+\.\d+(\.\d+)?$/.test(values.torch)) {
+    throw new DanluError(`--torch ${values.torch}: expected a version such as 2.9 or 2.9.1`);
+  }
+  if (values.cuda !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(values.cuda)) {
+    throw new DanluError(`--cuda ${values.cuda}: expected a version such as 12.8 or 12.8.1`);
+  }
+  for (const key of ['cuda', 'torch', 'backend', 'python', 'gpus', 'user', 'ubuntu', 'shm'] as const) {
+    if (values[key] !== undefined) (o as Record<string, unknown>)[key] = values[key];
+  }
+  if (values['no-starship']) o.starship = false;
+  return o;
+}
+
+export async function planProject(dirArg: string | undefined, values: PlanFlagValues): Promise<PlannedProject> {
+  const dir = resolve(dirArg ?? '.');
+  const options = planOptionsFrom(values);
+  const catalog = EMBEDDED_CATALOG;
+  const [probed, project] = await Promise.all([probeHost(), readProject(dir)]);
+  const host = values.host ? await readHostFile(resolve(values.host), probed) : probed;
+  const lockWithMirror = values['lock-with-mirror'] ? true : (project.lockWithMirror ?? false);
+  const plan = makePlan({ host, project, options, catalog });
+  return { dir, host, project, options, plan, catalog, lockWithMirror };
+}

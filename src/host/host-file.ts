@@ -1,0 +1,160 @@
+import { readFile } from 'node:fs/promises';
+import { classifyGpu, lookupGpu } from '../catalog/gpus.js';
+import { DanluError } from '../lib/errors.js';
+import type {
+  DockerFacts,
+  GpuClass,
+  GpuFacts,
+  HostFacts,
+  NvidiaFacts,
+  OsFacts,
+  OsKind,
+  ProbeNote,
+  UserFacts,
+  WslFacts,
+} from '../probe/types.js';
+import { has, JsonDoc, type JsonObject, type JsonPath } from './json-fields.js';
+import { readDocker } from './host-file-docker.js';
+
+const OS_KINDS: readonly OsKind[] = ['linux', 'wsl2', 'macos', 'windows', 'other'];
+const GPU_CLASSES: readonly GpuClass[] = ['consumer', 'workstation', 'datacenter', 'embedded', 'unknown'];
+const NVIDIA_SOURCES = ['nvidia-smi', 'proc', 'sys', 'file'] as const;
+const DRIVER_VERSION = /^\d+(\.\d+)+$/;
+const MAJOR_MINOR = /^\d+\.\d+$/;
+
+/** Present key -> read it; absent -> fallback. */
+function field<T>(o: JsonObject, key: string, read: (v: unknown) => T, fallback: T): T {
+  return has(o, key) ? read(o[key]) : fallback;
+}
+
+function readOs(d: JsonDoc, doc: JsonObject, defaults: OsFacts): OsFacts {
+  if (!has(doc, 'os')) return defaults;
+  const o = d.object(doc.os, ['os']);
+  const at = (k: string): JsonPath => ['os', k];
+  const kind = field(o, 'kind', (v) => d.oneOf(v, at('kind'), OS_KINDS), defaults.kind);
+  // Another kind of machine shares nothing with this one but the CPU architecture.
+  const same = kind === defaults.kind;
+  const text = (k: 'distro' | 'release' | 'kernel') => field(o, k, (v) => d.stringOrNull(v, at(k)), same ? defaults[k] : null);
+  const distro = text('distro');
+  return {
+    kind,
+    distro: distro === null ? null : distro.toLowerCase(),
+    release: text('release'),
+    arch: field(o, 'arch', (v) => d.string(v, at('arch')), defaults.arch),
+    kernel: text('kernel'),
+  };
+}
+
+function readUser(d: JsonDoc, doc: JsonObject, defaults: UserFacts): UserFacts {
+  if (!has(doc, 'user')) return defaults;
+  const o = d.object(doc.user, ['user']);
+  const id = (k: 'uid' | 'gid') => field(o, k, (v) => d.integer(v, ['user', k], 0, 'a non-negative integer'), defaults[k]);
+  return {
+    name: field(o, 'name', (v) => d.string(v, ['user', 'name']), defaults.name),
+    uid: id('uid'),
+    gid: id('gid'),
+    home: field(o, 'home', (v) => d.string(v, ['user', 'home']), defaults.home),
+  };
+}
+
+function readGpu(d: JsonDoc, v: unknown, i: number): GpuFacts {
+  const path: JsonPath = ['nvidia', 'gpus', i];
+  const g = d.object(v, path);
+  const at = (k: string): JsonPath => [...path, k];
+  const name = d.string(g.name, at('name'));
+  const brand = field(g, 'brand', (b) => d.stringOrNull(b, at('brand')), null);
+  const cc = field(g, 'computeCapability', (c) => (c === null ? null : d.matching(c, at('computeCapability'), MAJOR_MINOR, 'a string like "8.9"')), null);
+  const gpu: GpuFacts = {
+    index: field(g, 'index', (x) => d.integer(x, at('index'), 0, 'a non-negative integer'), i),
+    name,
+    computeCapability: cc ?? lookupGpu(name)?.computeCapability ?? null,
+    memoryMiB: field(g, 'memoryMiB', (m) => (m === null ? null : d.integer(m, at('memoryMiB'), 0, 'a whole number of MiB or null')), null),
+    class: field(g, 'class', (c) => d.oneOf(c, at('class'), GPU_CLASSES), classifyGpu(name, brand)),
+  };
+  if (has(g, 'brand')) gpu.brand = brand;
+  if (has(g, 'uuid')) gpu.uuid = d.stringOrNull(g.uuid, at('uuid'));
+  return gpu;
+}
+
+function readNvidia(d: JsonDoc, doc: JsonObject, defaults: NvidiaFacts | null): NvidiaFacts | null {
+  if (!has(doc, 'nvidia')) return defaults;
+  if (doc.nvidia === null) return null;
+  const o = d.object(doc.nvidia, ['nvidia']);
+  const at = (k: string): JsonPath => ['nvidia', k];
+  if (!has(o, 'driverVersion')) d.fail(at('driverVersion'), 'a driver version like "535.104.05"; the key is missing');
+  const gpus = field(o, 'gpus', (v) => d.array(v, at('gpus')), []);
+  return {
+    driverVersion: d.matching(o.driverVersion, at('driverVersion'), DRIVER_VERSION, 'a driver version like "535.104.05"'),
+    cudaVersion: field(o, 'cudaVersion', (v) => (v === null ? null : d.matching(v, at('cudaVersion'), MAJOR_MINOR, 'a CUDA version like "12.2" or null')), null),
+    gpus: gpus.map((g, i) => readGpu(d, g, i)),
+    source: field(o, 'source', (v) => d.oneOf(v, at('source'), NVIDIA_SOURCES), 'file'),
+  };
+}
+
+function readWsl(d: JsonDoc, doc: JsonObject, kind: OsKind, defaults: HostFacts): WslFacts | null {
+  if (!has(doc, 'wsl')) {
+    if (kind !== 'wsl2') return null;
+    // A WSL2 host described by hand: assume the GPU paravirtualization works.
+    return defaults.os.kind === 'wsl2' && defaults.wsl ? defaults.wsl : { dxg: true, libDir: true, networkingMode: null };
+  }
+  if (doc.wsl === null) return null;
+  const o = d.object(doc.wsl, ['wsl']);
+  const flag = (k: 'dxg' | 'libDir') => field(o, k, (v) => d.boolean(v, ['wsl', k]), true);
+  return {
+    dxg: flag('dxg'),
+    libDir: flag('libDir'),
+    networkingMode: field(o, 'networkingMode', (v) => d.stringOrNull(v, ['wsl', 'networkingMode']), null),
+  };
+}
+
+function readNotes(d: JsonDoc, doc: JsonObject): ProbeNote[] {
+  if (!has(doc, 'notes')) return [];
+  return d.array(doc.notes, ['notes']).map((n, i) => {
+    const o = d.object(n, ['notes', i]);
+    return { what: d.string(o.what, ['notes', i, 'what']), message: d.string(o.message, ['notes', i, 'message']) };
+  });
+}
+
+/**
+ * Parses a `--host FILE` (the JSON `danlu host --json` prints, or a hand-written subset).
+ * Absent keys take `defaults`; `docker` absent means not described (null); extra keys are ignored.
+ */
+export function parseHostFile(text: string, file: string, defaults: HostFacts): HostFacts {
+  const d = new JsonDoc(text.replace(/^\uFEFF/, ''), file);
+  const doc = d.object(d.value, []);
+  const os = readOs(d, doc, defaults.os);
+  const docker: DockerFacts | null = has(doc, 'docker') && doc.docker !== null ? readDocker(d, d.object(doc.docker, ['docker'])) : null;
+  return {
+    os,
+    user: readUser(d, doc, defaults.user),
+    cpus: field(doc, 'cpus', (v) => d.integer(v, ['cpus'], 1, 'a positive integer'), defaults.cpus),
+    memoryBytes: field(doc, 'memoryBytes', (v) => d.integer(v, ['memoryBytes'], 0, 'a whole number of bytes'), defaults.memoryBytes),
+    nvidia: readNvidia(d, doc, defaults.nvidia),
+    docker,
+    wsl: readWsl(d, doc, os.kind, defaults),
+    timezone: field(doc, 'timezone', (v) => d.stringOrNull(v, ['timezone']), defaults.timezone),
+    source: 'file',
+    notes: readNotes(d, doc),
+  };
+}
+
+/** Decodes what shells write: UTF-8 (with or without BOM) or PowerShell 5's UTF-16LE. */
+export function decodeHostFileBytes(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  return bytes.toString('utf8');
+}
+
+export async function readHostFile(path: string, defaults: HostFacts): Promise<HostFacts> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new DanluError(`cannot read host file ${path} (${why})`, {
+      location: { file: path },
+      hint: 'write one on the target machine with `danlu host --json > server.json`',
+      cause: err,
+    });
+  }
+  return parseHostFile(decodeHostFileBytes(bytes), path, defaults);
+}

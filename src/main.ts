@@ -1,0 +1,80 @@
+import type { CommandDef } from './cli/command.js';
+import { commandHelp, parseCommandArgs } from './cli/command.js';
+import { DanluError, EXIT, describeError } from './lib/errors.js';
+import { VERSION } from './render/header.js';
+
+type Loader = () => Promise<{ default: CommandDef }>;
+
+/** Commands load lazily: `danlu --version` and `danlu host` never parse the init code. */
+const COMMANDS: Record<string, { summary: string; load: Loader }> = {
+  init: { summary: 'generate or update the GPU dev environment of a project', load: () => import('./cli/commands/init.js') as Promise<{ default: CommandDef }> },
+  plan: { summary: 'show the versions danlu would choose, and why (writes nothing)', load: () => import('./cli/commands/plan.js') as Promise<{ default: CommandDef }> },
+  host: { summary: 'describe this machine: OS, user, GPUs, driver, Docker', load: () => import('./cli/commands/host.js') as Promise<{ default: CommandDef }> },
+  catalog: { summary: 'what the built-in knowledge holds, and its date', load: () => import('./cli/commands/catalog.js') as Promise<{ default: CommandDef }> },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    `danlu ${VERSION}: a reproducible GPU dev environment for any PyTorch project`,
+    '',
+    'Usage: danlu <command> [options]',
+    '',
+    'Commands:',
+    ...rows,
+    '',
+    'Run `danlu <command> --help` for its options. Every command takes --json.',
+    '',
+  ].join('\n');
+}
+
+function reportError(e: unknown, json: boolean): number {
+  if (e instanceof DanluError) {
+    if (json) {
+      process.stdout.write(
+        `${JSON.stringify({ error: { message: e.message, location: e.location ?? null, hint: e.hint ?? null, code: e.code } }, null, 2)}\n`,
+      );
+    }
+    process.stderr.write(`danlu: error: ${describeError(e)}\n`);
+    if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
+    return e.code;
+  }
+  process.stderr.write(`danlu: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+  if (process.env.DANLU_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+  else process.stderr.write('  set DANLU_DEBUG=1 for the stack trace\n');
+  return EXIT.failed;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-v' || first === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? rest[0] : undefined;
+    if (topic && COMMANDS[topic]) argv = [topic, '--help'];
+    else {
+      process.stdout.write(mainHelp());
+      return first === undefined ? EXIT.usage : EXIT.ok;
+    }
+  }
+  const name = argv[0]!;
+  const entry = COMMANDS[name];
+  const json = argv.includes('--json');
+  if (!entry) {
+    return reportError(new DanluError(`unknown command: ${name}`, { hint: `commands: ${Object.keys(COMMANDS).join(', ')}` }), json);
+  }
+  try {
+    const def = (await entry.load()).default;
+    const args = parseCommandArgs(def, argv.slice(1));
+    if ((args.values as { help?: boolean }).help) {
+      process.stdout.write(commandHelp(def));
+      return EXIT.ok;
+    }
+    return await def.run(args);
+  } catch (e) {
+    return reportError(e, json);
+  }
+}

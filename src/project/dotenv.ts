@@ -1,0 +1,45 @@
+import { DanluError } from '../lib/errors.js';
+
+export interface EnvLine {
+  /** 1-based line number. */
+  line: number;
+  raw: string;
+  key: string | null;
+  value: string | null;
+}
+
+const ASSIGN = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/;
+
+function unquote(raw: string): string {
+  const v = raw.trim();
+  if (v.length >= 2 && v.startsWith("'") && v.endsWith("'")) return v.slice(1, -1);
+  if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) {
+    return v.slice(1, -1).replace(/\\([\\"$n])/g, (_m, c: string) => (c === 'n' ? '\n' : c));
+  }
+  // An unquoted value ends at " #" (an inline comment).
+  const hash = v.search(/\s#/);
+  return hash >= 0 ? v.slice(0, hash).trimEnd() : v;
+}
+
+/** Parses a .env file the way docker compose does, keeping every line for rewriting. */
+export function parseEnvLines(text: string, file: string): EnvLine[] {
+  const lines = text.split(/\r?\n/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((raw, i) => {
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return { line: i + 1, raw, key: null, value: null };
+    const m = ASSIGN.exec(raw);
+    if (!m) {
+      throw new DanluError(`expected KEY=VALUE, a comment or a blank line, found ${JSON.stringify(raw.slice(0, 60))}`, {
+        location: { file, line: i + 1, column: 1 },
+      });
+    }
+    return { line: i + 1, raw, key: m[1]!, value: unquote(m[2]!) };
+  });
+}
+
+export function parseEnv(text: string, file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of parseEnvLines(text, file)) if (l.key !== null) out[l.key] = l.value ?? '';
+  return out;
+}

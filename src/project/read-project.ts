@@ -1,0 +1,147 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { DanluError } from '../lib/errors.js';
+import { readIfExists } from '../apply/write.js';
+import { parseEnv } from './dotenv.js';
+import { parseTomlStrict, requirementName } from './toml.js';
+import { normalizeName, slugify, type Origin, type ProjectFacts, type Requirement } from './types.js';
+
+const BACKEND_IN_URL = /\/whl\/(cu\d+|cpu|rocm[\d.]+|xpu)\/?$/;
+
+function lineOf(text: string, needle: string): number | undefined {
+  const at = text.indexOf(needle);
+  if (at < 0) return undefined;
+  return text.slice(0, at).split('\n').length;
+}
+
+function specifierOf(raw: string): string {
+  const name = /^\s*[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?/.exec(raw)?.[0] ?? '';
+  return raw.slice(name.length).split(';')[0]!.trim().replace(/^\((.*)\)$/, '$1');
+}
+
+function requirementsOf(data: Record<string, unknown>, text: string, file: string): Requirement[] {
+  const project = data.project as Record<string, unknown> | undefined;
+  const lists: unknown[] = [];
+  if (Array.isArray(project?.dependencies)) lists.push(...project.dependencies);
+  const optional = project?.['optional-dependencies'];
+  if (optional && typeof optional === 'object') for (const v of Object.values(optional)) if (Array.isArray(v)) lists.push(...v);
+  const groups = data['dependency-groups'];
+  if (groups && typeof groups === 'object') for (const v of Object.values(groups)) if (Array.isArray(v)) lists.push(...v);
+  const out: Requirement[] = [];
+  for (const raw of lists) {
+    if (typeof raw !== 'string') continue;
+    const name = requirementName(raw);
+    if (!name) continue;
+    out.push({ name, raw, specifier: specifierOf(raw), origin: { file, line: lineOf(text, raw) } });
+  }
+  return out;
+}
+
+/** The CUDA variant the project's pyproject already routes torch to. */
+function backendFromIndex(data: Record<string, unknown>, text: string, file: string): { backend: string; origin: Origin } | null {
+  const uv = (data.tool as Record<string, unknown> | undefined)?.uv as Record<string, unknown> | undefined;
+  const indexes = Array.isArray(uv?.index) ? (uv!.index as Record<string, unknown>[]) : [];
+  const sources = (uv?.sources ?? {}) as Record<string, unknown>;
+  const torchSource = sources.torch;
+  const torchIndexNames = new Set<string>();
+  for (const s of Array.isArray(torchSource) ? torchSource : [torchSource]) {
+    if (s && typeof s === 'object' && typeof (s as Record<string, unknown>).index === 'string') {
+      torchIndexNames.add((s as Record<string, unknown>).index as string);
+    }
+  }
+  const candidates = indexes.filter((i) => typeof i.url === 'string' && BACKEND_IN_URL.test(i.url as string));
+  const pick = candidates.find((i) => torchIndexNames.has(String(i.name))) ?? candidates.find((i) => i.name === 'pytorch') ?? candidates[0];
+  if (!pick) return null;
+  const backend = BACKEND_IN_URL.exec(pick.url as string)![1]!;
+  return { backend, origin: { file, line: lineOf(text, pick.url as string) } };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** CUDA code in the project: setup files that build torch extensions, or .cu sources near the top. */
+async function detectCompile(dir: string, pyprojectText: string | null): Promise<{ value: boolean; why: string }> {
+  for (const file of ['setup.py', 'setup.cfg']) {
+    const text = await readIfExists(join(dir, file));
+    if (text && /CUDAExtension|cpp_extension|BuildExtension/.test(text)) {
+      return { value: true, why: `${file} builds torch CUDA extensions` };
+    }
+  }
+  if (pyprojectText && /CUDAExtension|cpp_extension|scikit-build|cmake/i.test(pyprojectText.split('[tool.danlu]')[0]!)) {
+    return { value: true, why: 'pyproject.toml builds native code' };
+  }
+  const seen = await findCuda(dir, 2);
+  return seen ? { value: true, why: `CUDA sources in the project (${seen})` } : { value: false, why: 'no CUDA sources or extension builds found' };
+}
+
+async function findCuda(dir: string, depth: number, rel = ''): Promise<string | null> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(join(dir, rel), { withFileTypes: true });
+  } catch {
+    return null;
+  }
+  for (const e of entries) if (e.isFile() && /\.(cu|cuh)$/.test(e.name)) return join(rel, e.name);
+  if (depth === 0) return null;
+  for (const e of entries) {
+    if (!e.isDirectory() || e.name.startsWith('.') || ['node_modules', 'venv', '__pycache__', 'build', 'dist'].includes(e.name)) continue;
+    const found = await findCuda(dir, depth - 1, join(rel, e.name));
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Reads what the project already says, without running any of its code. Bad files stop with file:line. */
+export async function readProject(dir: string): Promise<ProjectFacts & { lockWithMirror: boolean | null; hasReadme: boolean }> {
+  const dirStat = await stat(dir).catch(() => null);
+  if (!dirStat) throw new DanluError(`no such folder: ${dir}`);
+  if (!dirStat.isDirectory()) throw new DanluError(`not a folder: ${dir}`);
+  const pyPath = join(dir, 'pyproject.toml');
+  const pyprojectText = await readIfExists(pyPath);
+  const data = pyprojectText === null ? {} : parseTomlStrict(pyprojectText, pyPath);
+  const project = (data.project ?? {}) as Record<string, unknown>;
+  const folder = basename(dir);
+  const name = typeof project.name === 'string' && project.name.trim() ? project.name.trim() : folder;
+  const requirements = pyprojectText ? requirementsOf(data, pyprojectText, pyPath) : [];
+
+  const torch = requirements.find((r) => r.name === 'torch' && r.specifier !== '');
+  let torchPin: ProjectFacts['torchPin'] = null;
+  let backendPin: ProjectFacts['backendPin'] = pyprojectText ? backendFromIndex(data, pyprojectText, pyPath) : null;
+  if (torch) {
+    const local = /\+(cu\d+|cpu|rocm[\d.]+)/.exec(torch.specifier);
+    torchPin = { specifier: torch.specifier.replace(/\+[A-Za-z0-9.]+/g, ''), origin: torch.origin };
+    if (local && !backendPin) backendPin = { backend: local[1]!, origin: torch.origin };
+  }
+
+  const pythonVersion = (await readIfExists(join(dir, '.python-version')))?.trim() || null;
+  const envPath = join(dir, '.env');
+  const envText = await readIfExists(envPath);
+  const env = envText === null ? {} : parseEnv(envText, envPath);
+  const danlu = ((data.tool as Record<string, unknown> | undefined)?.danlu ?? {}) as Record<string, unknown>;
+  const names = new Set(requirements.map((r) => normalizeName(r.name)));
+  const readme = await readFile(join(dir, 'README.md'), 'utf8').then(
+    () => true,
+    () => false,
+  );
+
+  return {
+    dir,
+    name,
+    slug: slugify(name),
+    pyprojectText,
+    requiresPython: typeof project['requires-python'] === 'string' ? (project['requires-python'] as string) : null,
+    pythonVersion,
+    requirements,
+    torchPin,
+    backendPin,
+    env,
+    compilesCuda: await detectCompile(dir, pyprojectText),
+    needs: { torchaudio: names.has('torchaudio'), xformers: names.has('xformers') },
+    lockWithMirror: typeof danlu['lock-with-mirror'] === 'boolean' ? (danlu['lock-with-mirror'] as boolean) : null,
+    hasReadme: readme || (await exists(join(dir, 'README.md'))),
+  };
+}

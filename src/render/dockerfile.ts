@@ -1,0 +1,145 @@
+import { BASE_APT_PACKAGES } from '../catalog/tools.js';
+import type { Catalog } from '../catalog/index.js';
+import type { Plan } from '../plan/types.js';
+
+/** Where the project's virtual environment lives in the container (a named volume). */
+export const CONTAINER_VENV = '/opt/danlu/venv';
+
+/**
+ * The dev image: CUDA devel (or Ubuntu for CPU plans) + apt tools + pinned uv + a user that
+ * matches the host's UID/GID. Machine-specific values are build args filled from .env, so
+ * this file is the same on every machine and can be committed.
+ *
+ * Layer order, most stable first, so a change redoes as little as possible:
+ * apt base tools -> starship -> uv + cmake/ninja -> user -> cache folders -> extra apt packages.
+ */
+export function renderDockerfile(plan: Plan, catalog: Catalog): string {
+  const pkgs = [...BASE_APT_PACKAGES, 'python3'].sort();
+  const pkgLines = wrapWords(pkgs, 70).map((l) => `        ${l}`).join(' \\\n');
+  return `# syntax=docker/dockerfile:1
+# Build args come from .env (per machine); see docker-compose.yml.
+ARG BASE_IMAGE=${plan.cuda.image}
+ARG UV_IMAGE=${catalog.tools.uv.image}
+
+FROM \${UV_IMAGE} AS uv
+
+FROM \${BASE_IMAGE} AS dev
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+ARG TZ=Etc/UTC
+ENV DEBIAN_FRONTEND=noninteractive \\
+    TZ=\${TZ} \\
+    LANG=C.UTF-8 \\
+    NVIDIA_DRIVER_CAPABILITIES=compute,video,utility
+
+# System packages. The apt mirror is rewritten in both formats: the classic
+# sources.list (22.04) and the deb822 ubuntu.sources (24.04). Without CA certificates
+# yet, an https mirror is used over http (apt still checks signatures).
+ARG APT_MIRROR=""
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\
+    --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\
+    if [ -n "\${APT_MIRROR}" ]; then \\
+      mirror="\${APT_MIRROR%/}"; \\
+      if [ ! -e /etc/ssl/certs/ca-certificates.crt ]; then mirror="\${mirror/#https:/http:}"; fi; \\
+      for f in /etc/apt/sources.list /etc/apt/sources.list.d/ubuntu.sources; do \\
+        if [ -f "$f" ]; then sed -i -E "s#https?://(archive|security)\\.ubuntu\\.com/ubuntu/?#\${mirror}/#g" "$f"; fi; \\
+      done; \\
+    fi && \\
+    rm -f /etc/apt/apt.conf.d/docker-clean && \\
+    echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' > /etc/apt/apt.conf.d/keep-cache && \\
+    apt-get update && \\
+    apt-get install -y --no-install-recommends \\
+${pkgLines}
+
+# The starship prompt: a pinned release, checked against its published SHA-256.
+# Optional (INSTALL_STARSHIP=false); a failed download does not fail the build.
+ARG INSTALL_STARSHIP=${plan.starship ? 'true' : 'false'}
+ARG STARSHIP_VERSION=${catalog.tools.starship.version}
+RUN if [ "\${INSTALL_STARSHIP}" = "true" ]; then \\
+      url="https://github.com/starship/starship/releases/download/v\${STARSHIP_VERSION}/starship-$(uname -m)-unknown-linux-musl.tar.gz"; \\
+      if curl -fsSL --retry 3 -o /tmp/starship.tgz "$url" && \\
+         curl -fsSL --retry 3 -o /tmp/starship.sha256 "$url.sha256" && \\
+         echo "$(awk '{print $1}' /tmp/starship.sha256)  /tmp/starship.tgz" | sha256sum -c - && \\
+         tar -xzf /tmp/starship.tgz -C /usr/local/bin starship; then \\
+        echo "starship \${STARSHIP_VERSION} installed"; \\
+      else \\
+        echo "warning: starship could not be downloaded; continuing without it" >&2; \\
+      fi; \\
+      rm -f /tmp/starship.tgz /tmp/starship.sha256; \\
+    fi
+
+# uv from its official image at a pinned version (no curl | sh), and cmake/ninja as uv
+# tools on the image's own python3, outside every folder that is mounted at run time.
+COPY --from=uv /uv /uvx /usr/local/bin/
+ARG PYPI_MIRROR=""
+RUN --mount=type=cache,target=/root/.cache/uv \\
+    UV_DEFAULT_INDEX="\${PYPI_MIRROR:-https://pypi.org/simple}" \\
+    UV_TOOL_DIR=/opt/uv-tools UV_TOOL_BIN_DIR=/usr/local/bin \\
+    UV_PYTHON_PREFERENCE=only-system UV_PYTHON=/usr/bin/python3 UV_LINK_MODE=copy \\
+    bash -c 'uv tool install cmake && uv tool install ninja'
+
+# A user with the host's name and UID/GID, with passwordless sudo. Ubuntu 23.04+ images
+# already have user "ubuntu" with UID/GID 1000: an existing UID is renamed, an existing
+# GID is reused. Root on the host (UID 0) stays root.
+ARG USER_NAME=dev
+ARG USER_UID=1000
+ARG USER_GID=1000
+ARG USER_HOME=/home/\${USER_NAME}
+RUN if [ "\${USER_UID}" != "0" ]; then \\
+      if id -u "\${USER_NAME}" >/dev/null 2>&1 && [ "$(id -u "\${USER_NAME}")" != "\${USER_UID}" ]; then \\
+        userdel --remove "\${USER_NAME}" 2>/dev/null || userdel "\${USER_NAME}"; \\
+      fi; \\
+      if ! getent group "\${USER_GID}" >/dev/null; then \\
+        if getent group "\${USER_NAME}" >/dev/null; then groupdel "\${USER_NAME}"; fi; \\
+        groupadd --gid "\${USER_GID}" "\${USER_NAME}"; \\
+      fi; \\
+      old="$(getent passwd "\${USER_UID}" | cut -d: -f1 || true)"; \\
+      if [ -z "$old" ]; then \\
+        useradd --no-log-init --create-home --home-dir "\${USER_HOME}" --shell /bin/bash \\
+          --uid "\${USER_UID}" --gid "\${USER_GID}" "\${USER_NAME}"; \\
+      elif [ "$old" != "\${USER_NAME}" ]; then \\
+        usermod --login "\${USER_NAME}" --home "\${USER_HOME}" --move-home \\
+          --gid "\${USER_GID}" --shell /bin/bash "$old"; \\
+        if [ "$(getent group "\${USER_GID}" | cut -d: -f1)" = "$old" ] && ! getent group "\${USER_NAME}" >/dev/null; then \\
+          groupmod --new-name "\${USER_NAME}" "$old"; \\
+        fi; \\
+      fi; \\
+      echo "\${USER_NAME} ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/danlu-user; \\
+      chmod 0440 /etc/sudoers.d/danlu-user; \\
+    fi && \\
+    mkdir -p "\${USER_HOME}/.cache/huggingface" "\${USER_HOME}/.cache/uv" "\${USER_HOME}/.cache/torch/hub" \\
+      "\${USER_HOME}/.local/share/uv" "\${USER_HOME}/.local/bin" ${CONTAINER_VENV} && \\
+    chown -R "\${USER_UID}:\${USER_GID}" "\${USER_HOME}" ${CONTAINER_VENV} && \\
+    printf '%s\\n' '[ -x /usr/local/bin/starship ] && eval "$(starship init bash)"' >> "\${USER_HOME}/.bashrc"
+
+# Project-specific system packages (EXTRA_APT_PACKAGES in .env), last so that adding
+# one rebuilds only this layer.
+ARG EXTRA_APT_PACKAGES=""
+RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\
+    --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\
+    if [ -n "\${EXTRA_APT_PACKAGES}" ]; then \\
+      apt-get update && apt-get install -y --no-install-recommends \${EXTRA_APT_PACKAGES}; \\
+    fi
+
+USER \${USER_UID}:\${USER_GID}
+ENV HOME=\${USER_HOME} \\
+    PATH=\${USER_HOME}/.local/bin:\${PATH} \\
+    UV_LINK_MODE=copy \\
+    UV_PYTHON_PREFERENCE=only-managed \\
+    UV_PROJECT_ENVIRONMENT=${CONTAINER_VENV}
+WORKDIR /workspace
+CMD ["sleep", "infinity"]
+`;
+}
+
+function wrapWords(words: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
