@@ -63,7 +63,8 @@ function readGpu(d: JsonDoc, v: unknown, i: number): GpuFacts {
   const at = (k: string): JsonPath => [...path, k];
   const name = d.string(g.name, at('name'));
   const brand = field(g, 'brand', (b) => d.stringOrNull(b, at('brand')), null);
-  const cc = field(g, 'computeCapability', (c) => (c === null ? null : d.matching(c, at('computeCapability'), MAJOR_MINOR, 'a string like "8.9"')), null);
+  const readCc = (c: unknown) => (c === null ? null : d.matching(c, at('computeCapability'), MAJOR_MINOR, 'a string like "8.9"'));
+  const cc = field(g, 'computeCapability', readCc, null);
   const gpu: GpuFacts = {
     index: field(g, 'index', (x) => d.integer(x, at('index'), 0, 'a non-negative integer'), i),
     name,
@@ -83,9 +84,10 @@ function readNvidia(d: JsonDoc, doc: JsonObject, defaults: NvidiaFacts | null): 
   const at = (k: string): JsonPath => ['nvidia', k];
   if (!has(o, 'driverVersion')) d.fail(at('driverVersion'), 'a driver version like "535.104.05"; the key is missing');
   const gpus = field(o, 'gpus', (v) => d.array(v, at('gpus')), []);
+  const readCuda = (v: unknown) => (v === null ? null : d.matching(v, at('cudaVersion'), MAJOR_MINOR, 'a CUDA version like "12.2" or null'));
   return {
     driverVersion: d.matching(o.driverVersion, at('driverVersion'), DRIVER_VERSION, 'a driver version like "535.104.05"'),
-    cudaVersion: field(o, 'cudaVersion', (v) => (v === null ? null : d.matching(v, at('cudaVersion'), MAJOR_MINOR, 'a CUDA version like "12.2" or null')), null),
+    cudaVersion: field(o, 'cudaVersion', readCuda, null),
     gpus: gpus.map((g, i) => readGpu(d, g, i)),
     source: field(o, 'source', (v) => d.oneOf(v, at('source'), NVIDIA_SOURCES), 'file'),
   };

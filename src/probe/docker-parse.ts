@@ -45,9 +45,8 @@ export type DaemonProblem = 'permission denied' | 'not reachable' | 'timed out' 
 /** Classifies why the daemon could not be used from docker's error text. */
 export function classifyDaemonError(output: string): DaemonProblem {
   if (/permission denied/i.test(output)) return 'permission denied';
-  if (/cannot connect to the docker daemon|is the docker daemon running|connection refused|no such file or directory|error during connect/i.test(output)) {
-    return 'not reachable';
-  }
+  const unreachable = /cannot connect to the docker daemon|is the docker daemon running|connection refused|no such file or directory|error during connect/i;
+  if (unreachable.test(output)) return 'not reachable';
   if (/timeout|timed out|deadline exceeded/i.test(output)) return 'timed out';
   return 'failed';
 }

@@ -94,7 +94,8 @@ export async function probeDocker(deps: ProbeDeps): Promise<DockerProbeResult> {
   const v2 = compose.plugin.code === 0 ? parseComposeVersion(compose.plugin.stdout) : null;
   const v1 = standalone !== null && standalone.startsWith('1.') ? standalone : null;
   if (!v2 && standalone && !v1) {
-    notes.push({ what: 'docker compose', message: `only the standalone docker-compose ${standalone} was found; the \`docker compose\` plugin is missing` });
+    const message = `only the standalone docker-compose ${standalone} was found; the \`docker compose\` plugin is missing`;
+    notes.push({ what: 'docker compose', message });
   }
   return {
     facts: {
