@@ -23,6 +23,12 @@ export interface TorchRequest {
   /** A Python version that must be supported (flag or .python-version). */
   python?: string;
   needsTorchaudio: boolean;
+  /**
+   * The project compiles CUDA code on a GPU that cannot use forward compatibility: nvcc in the
+   * image must equal torch's CUDA and the image must not exceed the driver, so variants the
+   * driver runs natively are preferred over newer releases that need minor-version compatibility.
+   */
+  preferNative?: boolean;
 }
 
 export interface HostGpuView {
@@ -221,16 +227,21 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
   }
 
   // With GPUs: the newest candidate release with a variant that fits driver and every GPU.
+  const passes: DriverVerdict[][] = req.preferNative ? [['native'], ['native', 'minor-compat']] : [['native', 'minor-compat']];
+  for (const allowed of passes)
   for (const c of pool) {
     for (const backend of orderBackends(c.release.backends.filter(backendFilter), host, catalog)) {
       const f = fit(backend, host, catalog);
-      if (!f.ok) continue;
+      if (!f.ok || !allowed.includes(f.verdict)) continue;
+      if (req.preferNative && allowed.length === 1 && cxx17Trouble(c.release, backend)) continue;
       decisions.push({
         what: 'torch',
         choice: c.version,
         why: pinned
           ? `pinned by ${pinText}`
-          : `newest release whose wheels fit this host${req.needsTorchaudio ? ' and that has a torchaudio build' : ''}`,
+          : `newest release whose wheels fit this host${req.needsTorchaudio ? ' and that has a torchaudio build' : ''}${
+              req.preferNative && allowed.length === 1 ? ', with a CUDA the driver runs natively (the project compiles CUDA code)' : ''
+            }`,
         source: MATRIX,
       });
       decisions.push({
@@ -270,6 +281,15 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
     source: MATRIX,
   });
   return { release: c.release, version: c.version, backend, pinned, verdict: f.verdict, decisions, warnings };
+}
+
+/**
+ * Extensions for torch >= 2.5 need C++17, which nvcc 11.8 handles badly: compiling
+ * projects avoid CUDA 11 variants of those releases when anything else fits (seed 000).
+ */
+function cxx17Trouble(release: TorchRelease, backend: TorchBackend): boolean {
+  const cuda = backendCuda(backend.name);
+  return cuda !== null && cuda.startsWith('11.') && compareDotted(release.version, '2.5') >= 0;
 }
 
 function safeAlternative(catalog: Catalog, host: HostGpuView, req: TorchRequest): { version: string; backend: string } | null {

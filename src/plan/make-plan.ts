@@ -118,6 +118,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
       projectBackendOrigin: project.backendPin?.origin.file,
       python: pythonPin ? (pythonPin.match(/3\.\d+/)?.[0] ?? pythonPin) : undefined,
       needsTorchaudio: project.needs.torchaudio,
+      preferNative: project.compilesCuda.value,
     },
   );
   decisions.push(...torch.decisions);

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { EMBEDDED_CATALOG } from '../catalog/index.js';
+import { DanluError } from '../lib/errors.js';
+import type { HostFacts } from '../probe/types.js';
+import type { ProjectFacts } from '../project/types.js';
+import { makePlan } from './make-plan.js';
+import type { PlanOptions } from './types.js';
+import { hostProfile, projectFacts } from './testing/fixtures.js';
+
+/**
+ * Rules the expectations follow (knowledge.md):
+ * R1 wheel CUDA major needs the family's minimum driver: 13.x >= 580, 12.x >= 525.60.13, 11.x >= 450.80.02 (§1.3, §2.2)
+ * R2 prefer the newest release; within it the newest variant the driver runs natively, then minor-version compat (§1.3)
+ * R3 every GPU must be in the variant's arch list; sm_X.Y runs sm_X.Z code for Z <= Y (§3.2)
+ * R4 image CUDA <= the driver's CUDA, else NVIDIA_REQUIRE_CUDA refuses to start it (§2.4, §2.5)
+ * R5 image = the wheel's CUDA (devel), so extensions compile against a matching nvcc (seed appendix)
+ * R6 Python 3.12 unless the torch release lacks it (seed 000, §3.1)
+ * R7 2.15 is not picked by default (companions not published); torchaudio ends at 2.11 (§3.1)
+ * R8 a pin is kept even when it cannot run here, with the nearest working alternative (issue: pins)
+ * R9 compiling projects prefer a CUDA the driver runs natively so image CUDA = torch CUDA
+ * R10 no NVIDIA GPU: CPU wheels on plain Ubuntu, with a warning
+ */
+interface Case {
+  name: string;
+  host: HostFacts;
+  project?: Partial<ProjectFacts>;
+  options?: PlanOptions;
+  torch: string;
+  backend: string;
+  image: string;
+  python: string;
+  warnings?: string[];
+  rule: string;
+}
+
+const H100 = { name: 'NVIDIA H100 80GB HBM3', computeCapability: '9.0' };
+const cases: Case[] = [
+  { name: 'H100, driver 580 (CUDA 13.0)', host: hostProfile({ gpus: [H100], driver: '580.159.04', cuda: '13.0' }), torch: '2.14.0', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.12', rule: 'R2: cu130 is the newest variant the 580 driver runs natively; cu132 would need minor compat' },
+  { name: 'H100, driver 535 LTS (CUDA 12.2)', host: hostProfile({ gpus: [H100], driver: '535.104.05', cuda: '12.2' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.2.2-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R1+R4: cu130 needs 580; cu126 runs via minor compat; image capped at 12.2' },
+  { name: 'H100, driver 595 (CUDA 13.2)', host: hostProfile({ gpus: [H100], driver: '595.58.03', cuda: '13.2' }), torch: '2.14.0', backend: 'cu132', image: 'nvidia/cuda:13.2.1-devel-ubuntu24.04', python: '3.12', rule: 'R2: 13.2 driver runs cu132 natively' },
+  { name: 'H200, driver 590 (CUDA 13.1)', host: hostProfile({ gpus: ['NVIDIA H200'], driver: '590.48.01', cuda: '13.1' }), torch: '2.14.0', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.12', rule: 'R2: cu132 (13.2) is above 13.1, cu130 is native' },
+  { name: 'A100, driver 570 (CUDA 12.8)', host: hostProfile({ gpus: ['NVIDIA A100-SXM4-80GB'], driver: '570.124.06', cuda: '12.8' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.6.3-devel-ubuntu24.04', python: '3.12', rule: 'R1: 2.14 has no cu128 and cu130 needs 580; cu126 is native' },
+  { name: 'A100, driver 535 (CUDA 12.2)', host: hostProfile({ gpus: ['NVIDIA A100-PCIE-40GB'], driver: '535.183.01', cuda: '12.2' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.2.2-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R1+R4' },
+  { name: 'V100, driver 535 (CUDA 12.2)', host: hostProfile({ gpus: ['Tesla V100-SXM2-32GB'], driver: '535.104.05', cuda: '12.2' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.2.2-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R3: only cu126 keeps sm_70 after 2.11' },
+  { name: 'V100, driver 580 (CUDA 13.0)', host: hostProfile({ gpus: ['Tesla V100-PCIE-16GB'], driver: '580.95.05', cuda: '13.0' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.6.3-devel-ubuntu24.04', python: '3.12', rule: 'R3: cu130 starts at sm_75, Volta needs cu126' },
+  { name: 'T4, driver 470 (CUDA 11.4)', host: hostProfile({ gpus: ['Tesla T4'], driver: '470.256.02', cuda: '11.4' }), torch: '2.7.1', backend: 'cu118', image: 'nvidia/cuda:11.8.0-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat', 'image-newer-than-driver'], rule: 'R1: 470 runs only 11.x wheels; 2.7 is the last with cu118; no image is as old as 11.4' },
+  { name: 'B200, driver 570 (CUDA 12.8)', host: hostProfile({ gpus: ['NVIDIA B200'], driver: '570.133.20', cuda: '12.8' }), torch: '2.11.0', backend: 'cu128', image: 'nvidia/cuda:12.8.1-devel-ubuntu24.04', python: '3.12', rule: 'R3: sm_100 needs cu128+; 2.12+ dropped cu128 and cu130 needs 580' },
+  { name: 'B200, driver 580 (CUDA 13.0)', host: hostProfile({ gpus: ['NVIDIA B200'], driver: '580.65.06', cuda: '13.0' }), torch: '2.14.0', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.12', rule: 'R2+R3' },
+  { name: 'B300 runs sm_100 code', host: hostProfile({ gpus: ['NVIDIA B300 SXM6 AC'], driver: '580.82.07', cuda: '13.0' }), torch: '2.14.0', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.12', rule: 'R3: sm_103 runs sm_100' },
+  { name: 'L40S, driver 550 (CUDA 12.4)', host: hostProfile({ gpus: ['NVIDIA L40S'], driver: '550.54.15', cuda: '12.4' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.4.1-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R4: 12.4.1 has no 24.04 image' },
+  { name: 'L4, driver 560 (CUDA 12.6)', host: hostProfile({ gpus: ['NVIDIA L4'], driver: '560.35.03', cuda: '12.6' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.6.3-devel-ubuntu24.04', python: '3.12', rule: 'R2+R5' },
+  { name: 'RTX PRO 6000 Blackwell, driver 575 (CUDA 12.9)', host: hostProfile({ gpus: ['NVIDIA RTX PRO 6000 Blackwell Workstation Edition'], driver: '575.57.08', cuda: '12.9' }), torch: '2.11.0', backend: 'cu128', image: 'nvidia/cuda:12.8.1-devel-ubuntu24.04', python: '3.12', rule: 'R3: sm_120 needs cu128+' },
+  { name: 'RTX 6000 Ada, driver 560 (CUDA 12.6)', host: hostProfile({ gpus: ['NVIDIA RTX 6000 Ada Generation'], driver: '560.28.03', cuda: '12.6' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.6.3-devel-ubuntu24.04', python: '3.12', rule: 'R2' },
+  { name: 'RTX A6000, driver 550 (CUDA 12.4)', host: hostProfile({ gpus: ['NVIDIA RTX A6000'], driver: '550.120', cuda: '12.4' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.4.1-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R4: workstation cards get no forward compatibility' },
+  { name: 'RTX 5090, driver 570 (CUDA 12.8)', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 5090'], driver: '570.124.06', cuda: '12.8' }), torch: '2.11.0', backend: 'cu128', image: 'nvidia/cuda:12.8.1-devel-ubuntu24.04', python: '3.12', rule: 'R3: sm_120 not in cu126; cu130 needs 580' },
+  { name: 'RTX 5090, driver 575 (CUDA 12.9)', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 5090'], driver: '575.51.03', cuda: '12.9' }), torch: '2.11.0', backend: 'cu128', image: 'nvidia/cuda:12.8.1-devel-ubuntu24.04', python: '3.12', rule: 'R1+R3' },
+  { name: 'RTX 5080, driver 580 (CUDA 13.0)', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 5080'], driver: '580.76.05', cuda: '13.0' }), torch: '2.14.0', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.12', rule: 'R2+R3' },
+  { name: 'RTX 4090, driver 550 (CUDA 12.4)', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 4090'], driver: '550.54.14', cuda: '12.4' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.4.1-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R4: a 12.6 image would not start on a 12.4 GeForce driver' },
+  { name: 'RTX 4090, driver 570 (CUDA 12.8)', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 4090'], driver: '570.86.16', cuda: '12.8' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.6.3-devel-ubuntu24.04', python: '3.12', rule: 'R2' },
+  { name: 'RTX 4090, driver 580 (CUDA 13.0)', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 4090'], driver: '580.95.05', cuda: '13.0' }), torch: '2.14.0', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.12', rule: 'R2+R3: sm_89 runs sm_86 code' },
+  { name: 'RTX 3090, driver 525.85 (CUDA 12.0)', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 3090'], driver: '525.85.12', cuda: '12.0' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.0.1-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R1: 525.60.13 is the floor of 12.x; R4' },
+  { name: 'RTX 2080 Ti, driver 525.60.13 (CUDA 12.0)', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 2080 Ti'], driver: '525.60.13', cuda: '12.0' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.0.1-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R1: exactly the 12.x floor' },
+  { name: 'GTX 1080 Ti, driver 580 (CUDA 13.0)', host: hostProfile({ gpus: ['NVIDIA GeForce GTX 1080 Ti'], driver: '580.95.05', cuda: '13.0' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.6.3-devel-ubuntu24.04', python: '3.12', rule: 'R3: Pascal only in cu126 (sm_61 runs sm_60)' },
+  { name: 'GTX 1080, driver 470 (CUDA 11.4)', host: hostProfile({ gpus: ['NVIDIA GeForce GTX 1080'], driver: '470.199.02', cuda: '11.4' }), torch: '2.7.1', backend: 'cu118', image: 'nvidia/cuda:11.8.0-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat', 'image-newer-than-driver'], rule: 'R1: 470 cannot run CUDA 12 wheels' },
+  { name: 'GTX 1660, driver 535 (CUDA 12.2)', host: hostProfile({ gpus: ['NVIDIA GeForce GTX 1660 SUPER'], driver: '535.171.04', cuda: '12.2' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.2.2-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R1+R4' },
+  { name: 'WSL2 laptop RTX 4060, driver 565 (CUDA 12.7)', host: hostProfile({ os: 'wsl2', gpus: ['NVIDIA GeForce RTX 4060 Laptop GPU'], driver: '565.77', cuda: '12.7' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.6.3-devel-ubuntu24.04', python: '3.12', rule: 'R2' },
+  { name: 'WSL2 laptop RTX 3060, driver 537 (CUDA 12.2)', host: hostProfile({ os: 'wsl2', gpus: ['NVIDIA GeForce RTX 3060 Laptop GPU'], driver: '537.58', cuda: '12.2' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.2.2-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R4' },
+  { name: 'WSL2 laptop RTX 5070, driver 576 (CUDA 12.9)', host: hostProfile({ os: 'wsl2', gpus: ['NVIDIA GeForce RTX 5070 Laptop GPU'], driver: '576.02', cuda: '12.9' }), torch: '2.11.0', backend: 'cu128', image: 'nvidia/cuda:12.8.1-devel-ubuntu24.04', python: '3.12', rule: 'R3: Blackwell laptop is sm_120' },
+  { name: 'mixed RTX 4090 + RTX 5090, driver 575', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 4090', 'NVIDIA GeForce RTX 5090'], driver: '575.64', cuda: '12.9' }), torch: '2.11.0', backend: 'cu128', image: 'nvidia/cuda:12.8.1-devel-ubuntu24.04', python: '3.12', rule: 'R3: every GPU of the box' },
+  { name: 'mixed GTX 1080 Ti + RTX 3090, driver 580', host: hostProfile({ gpus: ['NVIDIA GeForce GTX 1080 Ti', 'NVIDIA GeForce RTX 3090'], driver: '580.95.05', cuda: '13.0' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.6.3-devel-ubuntu24.04', python: '3.12', rule: 'R3: cu130 lacks sm_61' },
+  { name: 'mixed V100 + A100, driver 580', host: hostProfile({ gpus: ['Tesla V100-SXM2-32GB', 'NVIDIA A100-SXM4-40GB'], driver: '580.95.05', cuda: '13.0' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.6.3-devel-ubuntu24.04', python: '3.12', rule: 'R3' },
+  { name: '8x H100, driver 580', host: hostProfile({ gpus: Array.from({ length: 8 }, () => H100), driver: '580.159.04', cuda: '13.0' }), torch: '2.14.0', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.12', rule: 'R2' },
+  { name: 'no GPU (CI runner)', host: hostProfile({}), torch: '2.14.0', backend: 'cpu', image: 'ubuntu:24.04', python: '3.12', warnings: ['no-nvidia-gpu'], rule: 'R10' },
+  { name: 'macOS', host: hostProfile({ os: 'macos' }), torch: '2.14.0', backend: 'cpu', image: 'ubuntu:24.04', python: '3.12', warnings: ['no-nvidia-gpu'], rule: 'R10' },
+  { name: 'unknown GPU name, driver 580', host: hostProfile({ gpus: ['NVIDIA Xyz 9000'], driver: '580.95.05', cuda: '13.0' }), torch: '2.14.0', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.12', warnings: ['gpu-arch-unknown'], rule: 'arch unknown: only the driver decides' },
+  { name: 'driver without a CUDA version (derived from the toolkit table)', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 4090'], driver: '560.35.03', cuda: null }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.6.3-devel-ubuntu24.04', python: '3.12', rule: 'knowledge §2.1: 560.28.03 shipped with 12.6' },
+  // Project pins and flags
+  { name: 'pin torch==2.1.2 on RTX 4090 driver 535', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 4090'], driver: '535.104.05', cuda: '12.2' }), project: { torchPin: { specifier: '==2.1.2', origin: { file: 'pyproject.toml' } } }, torch: '2.1.2', backend: 'cu121', image: 'nvidia/cuda:12.1.1-devel-ubuntu22.04', python: '3.11', rule: 'R8+R6: 2.1 supports Python up to 3.11' },
+  { name: 'pin torch==2.1.2 on RTX 5090 cannot work', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 5090'], driver: '575.51.03', cuda: '12.9' }), project: { torchPin: { specifier: '==2.1.2', origin: { file: 'requirements.txt' } } }, torch: '2.1.2', backend: 'cu121', image: 'nvidia/cuda:12.1.1-devel-ubuntu22.04', python: '3.11', warnings: ['torch-does-not-fit-host'], rule: 'R8' },
+  { name: 'pin torch>=2.0,<2.6 with backend cu121 from the index', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 4090'], driver: '550.54.14', cuda: '12.4' }), project: { torchPin: { specifier: '>=2.0,<2.6', origin: { file: 'pyproject.toml' } }, backendPin: { backend: 'cu121', origin: { file: 'pyproject.toml' } } }, torch: '2.5.1', backend: 'cu121', image: 'nvidia/cuda:12.1.1-devel-ubuntu22.04', python: '3.12', rule: 'R8: the project chose cu121' },
+  { name: '--torch 2.9 on H100', host: hostProfile({ gpus: [H100], driver: '580.159.04', cuda: '13.0' }), options: { torch: '2.9' }, torch: '2.9.1', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.12', rule: 'flag' },
+  { name: '--backend cu128 on H100 picks a release that has it', host: hostProfile({ gpus: [H100], driver: '580.159.04', cuda: '13.0' }), options: { backend: 'cu128' }, torch: '2.11.0', backend: 'cu128', image: 'nvidia/cuda:12.8.1-devel-ubuntu24.04', python: '3.12', rule: 'flag: 2.12+ have no cu128' },
+  { name: '--cuda 12.8 keeps the torch choice', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 4090'], driver: '570.86.16', cuda: '12.8' }), options: { cuda: '12.8' }, torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.8.1-devel-ubuntu24.04', python: '3.12', rule: 'flag: 12.8 means the 12.8.1 tag' },
+  { name: '--python 3.10', host: hostProfile({ gpus: [H100], driver: '580.159.04', cuda: '13.0' }), options: { python: '3.10' }, torch: '2.14.0', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.10', rule: 'flag' },
+  { name: '.python-version 3.9 narrows torch to releases with 3.9 wheels', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 4090'], driver: '580.95.05', cuda: '13.0' }), project: { pythonVersion: '3.9' }, torch: '2.8.0', backend: 'cu129', image: 'nvidia/cuda:12.9.1-devel-ubuntu24.04', python: '3.9', rule: 'R6: 2.9+ need Python 3.10' },
+  { name: 'torchaudio in the project caps torch at 2.11', host: hostProfile({ gpus: [H100], driver: '580.159.04', cuda: '13.0' }), project: { needs: { torchaudio: true, xformers: false } }, torch: '2.11.0', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.12', rule: 'R7' },
+  { name: 'CUDA extensions on RTX 4090 driver 550 prefer a native CUDA', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 4090'], driver: '550.54.14', cuda: '12.4' }), project: { compilesCuda: { value: true, why: 'setup.py builds CUDAExtension' } }, torch: '2.6.0', backend: 'cu124', image: 'nvidia/cuda:12.4.1-devel-ubuntu22.04', python: '3.12', rule: 'R9' },
+  { name: 'CUDA extensions on H100 driver 580', host: hostProfile({ gpus: [H100], driver: '580.159.04', cuda: '13.0' }), project: { compilesCuda: { value: true, why: 'csrc/*.cu' } }, torch: '2.14.0', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.12', rule: 'R5+R9' },
+];
+
+describe('makePlan over host profiles', () => {
+  it('covers at least 30 profiles', () => expect(cases.length).toBeGreaterThanOrEqual(30));
+  for (const c of cases) {
+    it(`${c.name} [${c.rule}]`, () => {
+      const plan = makePlan({ host: c.host, project: projectFacts(c.project), options: c.options ?? {}, catalog: EMBEDDED_CATALOG });
+      expect({ torch: plan.torch.version, backend: plan.torch.backend, image: plan.cuda.image, python: plan.python }).toEqual({
+        torch: c.torch,
+        backend: c.backend,
+        image: c.image,
+        python: c.python,
+      });
+      expect(plan.warnings.map((w) => w.id).sort()).toEqual([...(c.warnings ?? [])].sort());
+      expect(plan.torch.index).toBe(`https://download.pytorch.org/whl/${c.backend}`);
+    });
+  }
+});
+
+describe('makePlan details', () => {
+  const h100 = hostProfile({ gpus: [H100], driver: '580.159.04', cuda: '13.0' });
+  const plan = (host: HostFacts, project: Partial<ProjectFacts> = {}, options: PlanOptions = {}) =>
+    makePlan({ host, project: projectFacts(project), options, catalog: EMBEDDED_CATALOG });
+
+  it('the H100 wheels include sm_90', () => {
+    expect(plan(h100).torch.archs).toContain('9.0');
+  });
+
+  it('every decision has a reason and a source', () => {
+    for (const d of plan(h100).decisions) {
+      expect(d.why.length).toBeGreaterThan(5);
+      expect(d.source.length).toBeGreaterThan(2);
+    }
+  });
+
+  it('explains the pinned torch that cannot run with the nearest working choice', () => {
+    const p = plan(hostProfile({ gpus: ['NVIDIA GeForce RTX 5090'], driver: '575.51.03', cuda: '12.9' }), {
+      torchPin: { specifier: '==2.1.2', origin: { file: 'requirements.txt' } },
+    });
+    const w = p.warnings.find((x) => x.id === 'torch-does-not-fit-host')!;
+    expect(w.message).toMatch(/sm_120/);
+    expect(w.fix).toMatch(/torch 2\.7\.1 with cu128/);
+  });
+
+  it('C++ ABI follows the wheel: pre-cxx11 for 2.5 cu121, cxx11 from 2.7', () => {
+    const rtx = hostProfile({ gpus: ['NVIDIA GeForce RTX 4090'], driver: '550.54.14', cuda: '12.4' });
+    expect(plan(rtx, { torchPin: { specifier: '==2.5.1', origin: { file: 'x' } } }).torch.abi).toBe('pre-cxx11');
+    expect(plan(rtx, { torchPin: { specifier: '==2.7.1', origin: { file: 'x' } } }).torch.abi).toBe('cxx11');
+  });
+
+  it('CUDA 11.8 with several GPUs overrides NCCL (seed appendix)', () => {
+    const multi = hostProfile({ gpus: ['NVIDIA GeForce GTX 1080 Ti', 'NVIDIA GeForce GTX 1080 Ti'], driver: '470.199.02', cuda: '11.4' });
+    expect(plan(multi).ncclOverride).toBe(true);
+    expect(plan(hostProfile({ gpus: ['NVIDIA GeForce GTX 1080 Ti'], driver: '470.199.02', cuda: '11.4' })).ncclOverride).toBe(false);
+  });
+
+  it('shm follows host memory: half, capped at 64g', () => {
+    expect(plan(hostProfile({ memoryGiB: 32 })).shmSize).toBe('16g');
+    expect(plan(hostProfile({ memoryGiB: 512 })).shmSize).toBe('64g');
+    expect(plan(hostProfile({ memoryGiB: 1 })).shmSize).toBe('1g');
+    expect(plan(hostProfile({}), { env: { SHM_SIZE: '48g' } }).shmSize).toBe('48g');
+  });
+
+  it('root on the host stays root in the container', () => {
+    expect(plan(hostProfile({ uid: 0 })).user.containerName).toBe('root');
+  });
+
+  it('GPU request is left out when Docker has no NVIDIA runtime', () => {
+    const p = plan(
+      hostProfile({
+        gpus: [H100],
+        driver: '580.159.04',
+        cuda: '13.0',
+        docker: {
+          client: '28.2.2', daemon: { ok: true, version: '28.2.2', reason: null }, compose: { v2: '2.39.1', v1: null },
+          nvidiaRuntime: false, cdi: false, rootless: false, desktop: false, snap: false, inDockerGroup: true, nvidiaCtk: null,
+        },
+      }),
+    );
+    expect(p.gpu.enabled).toBe(false);
+    expect(p.warnings.map((w) => w.id)).toContain('nvidia-runtime-missing');
+    expect(p.torch.backend).toBe('cu130');
+  });
+
+  it('--gpus selects devices and validates them', () => {
+    const two = hostProfile({ gpus: [H100, H100], driver: '580.159.04', cuda: '13.0' });
+    expect(plan(two, {}, { gpus: '1' }).gpu.devices).toEqual(['0']);
+    expect(plan(two, {}, { gpus: '0,1' }).gpu.devices).toEqual(['0', '1']);
+    expect(plan(two, {}, { gpus: 'none' }).gpu.enabled).toBe(false);
+    expect(() => plan(two, {}, { gpus: 'device=7' })).toThrow(DanluError);
+    expect(() => plan(two, {}, { gpus: 'lots' })).toThrow(/expected all, none/);
+  });
+
+  it('an unknown CUDA tag is a usage error listing what exists', () => {
+    expect(() => plan(h100, {}, { cuda: '12.7' })).toThrow(/no nvidia\/cuda image tag for CUDA 12.7/);
+  });
+
+  it('an unknown torch release is a usage error', () => {
+    expect(() => plan(h100, {}, { torch: '1.13' })).toThrow(DanluError);
+  });
+
+  it('cn mirrors keep the PyTorch index upstream; .env edits are kept', () => {
+    expect(plan(h100, {}, { mirror: 'cn' }).mirrors.urls.pypi).toMatch(/aliyun/);
+    expect(plan(h100, {}, { mirror: 'cn' }).mirrors.urls.pytorch).toBeNull();
+    const kept = plan(h100, { env: { DANLU_MIRROR_PRESET: 'cn', PYPI_MIRROR: 'https://pypi.tuna.tsinghua.edu.cn/simple' } });
+    expect(kept.mirrors.urls.pypi).toBe('https://pypi.tuna.tsinghua.edu.cn/simple');
+    expect(kept.mirrors.preset).toBe('custom');
+  });
+});
