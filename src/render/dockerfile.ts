@@ -67,7 +67,7 @@ RUN if [ "\${INSTALL_STARSHIP}" = "true" ]; then \\
       rm -f /tmp/starship.tgz /tmp/starship.sha256; \\
     fi
 
-# uv from its official image at a pinned version (no curl | sh), and cmake/ninja as uv
+# uv from its official image at a pinned version (no install script piped to a shell), and cmake/ninja as uv
 # tools on the image's own python3, outside every folder that is mounted at run time.
 COPY --from=uv /uv /uvx /usr/local/bin/
 ARG PYPI_MIRROR=""
