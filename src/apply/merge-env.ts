@@ -21,7 +21,7 @@ export function mergeEnv(
     seen.add(entry.key);
     const last = at[at.length - 1]!;
     if (spec.keep.includes(entry.key) || last.value === entry.value) continue;
-    out[last.line - 1] = `${entry.key}=${envValue(entry.value)}`;
+    out[last.line - 1] = `${entry.key}=${envValue(entry.value, entry.key)}`;
     notes.push(`${entry.key}: ${last.value} -> ${entry.value}`);
   }
   const missing = spec.entries.filter((e) => !seen.has(e.key));

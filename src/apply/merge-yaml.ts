@@ -5,7 +5,7 @@ import { editsToApply, planMerge, type Path, type Policy } from './structured-me
 import type { MergeResult } from './types.js';
 
 export function parseYamlStrict(text: string, file: string) {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text, { prettyErrors: true });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];

@@ -1,0 +1,93 @@
+import { basename } from 'node:path';
+import { firstLine } from '../../probe/deps.js';
+import { SERVICE } from '../../render/compose.js';
+import type { ContainerFacts } from '../types.js';
+import type { DoctorDeps } from './deps.js';
+
+const PS_TIMEOUT_MS = 2000;
+const SHM_TIMEOUT_MS = 3000;
+const GPU_TIMEOUT_MS = 4000;
+/** Importing torch takes seconds; this is the one check allowed that long, and only with a container up. */
+export const TORCH_TIMEOUT_MS = 8000;
+
+const TORCH_PY = [
+  'import json',
+  'try:',
+  '    import torch',
+  '    d = {"version": torch.__version__, "cuda": torch.version.cuda, "available": bool(torch.cuda.is_available())}',
+  'except Exception as e:',
+  '    d = {"error": type(e).__name__ + ": " + str(e)}',
+  'print("DANLU_TORCH " + json.dumps(d))',
+].join('\n');
+
+/** uv when the image has it (the project's environment), else the image's python3. */
+const TORCH_SH = 'if command -v uv >/dev/null 2>&1; then exec uv run --no-sync python -c "$0"; else exec python3 -c "$0"; fi';
+
+/** The compose project name as compose derives it: COMPOSE_PROJECT_NAME, else the folder name. */
+export function composeProjectName(dir: string, env: NodeJS.ProcessEnv, dotenv: Record<string, string> | null): string {
+  const named = env.COMPOSE_PROJECT_NAME?.trim() || dotenv?.COMPOSE_PROJECT_NAME?.trim();
+  if (named) return named;
+  return basename(dir).toLowerCase().replace(/[^a-z0-9_-]/g, '');
+}
+
+/** `df -Pk /dev/shm`: the size column of the last line, in bytes. */
+export function parseDfSizeBytes(stdout: string): number | null {
+  const last = stdout.trim().split(/\r?\n/).pop() ?? '';
+  const kb = Number(last.trim().split(/\s+/)[1]);
+  return Number.isFinite(kb) && kb > 0 ? kb * 1024 : null;
+}
+
+export function parseTorchLine(output: string): ContainerFacts['torch'] {
+  const line = output.split(/\r?\n/).find((l) => l.startsWith('DANLU_TORCH '));
+  if (!line) {
+    const tail = output.trim().split(/\r?\n/).slice(-2).join(' ').trim();
+    return { version: null, cuda: null, available: null, error: tail || 'no output' };
+  }
+  try {
+    const d = JSON.parse(line.slice('DANLU_TORCH '.length)) as Record<string, unknown>;
+    if (typeof d.error === 'string') return { version: null, cuda: null, available: null, error: d.error };
+    return {
+      version: typeof d.version === 'string' ? d.version : null,
+      cuda: typeof d.cuda === 'string' ? d.cuda : null,
+      available: typeof d.available === 'boolean' ? d.available : null,
+      error: null,
+    };
+  } catch {
+    return { version: null, cuda: null, available: null, error: `unreadable: ${line}` };
+  }
+}
+
+const none = (error: string | null): ContainerFacts => ({ running: false, id: null, error, shmBytes: null, gpu: null, torch: null });
+
+/** Checks inside the project's running dev container (found by its compose labels); nothing is started. */
+export async function probeContainer(deps: DoctorDeps, dir: string, dotenv: Record<string, string> | null): Promise<ContainerFacts> {
+  const project = composeProjectName(dir, deps.env, dotenv);
+  const ps = await deps.exec(
+    'docker',
+    ['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${SERVICE}`],
+    { timeoutMs: PS_TIMEOUT_MS },
+  );
+  if (ps.missing) return none('docker not found');
+  if (ps.code !== 0) return none(ps.timedOut ? 'docker ps timed out' : firstLine(ps.stderr) || `docker ps failed (exit ${ps.code})`);
+  const id = firstLine(ps.stdout);
+  if (!id) return none(null);
+
+  const [shm, gpu, torch] = await Promise.all([
+    deps.exec('docker', ['exec', id, 'df', '-Pk', '/dev/shm'], { timeoutMs: SHM_TIMEOUT_MS }),
+    deps.exec('docker', ['exec', id, 'nvidia-smi', '-L'], { timeoutMs: GPU_TIMEOUT_MS }),
+    deps.exec('docker', ['exec', id, 'sh', '-c', TORCH_SH, TORCH_PY], { timeoutMs: TORCH_TIMEOUT_MS }),
+  ]);
+  const gpuText = `${gpu.stdout}\n${gpu.stderr}`.trim();
+  return {
+    running: true,
+    id,
+    error: null,
+    shmBytes: shm.code === 0 ? parseDfSizeBytes(shm.stdout) : null,
+    gpu: gpu.timedOut
+      ? { ok: false, output: `nvidia-smi did not answer within ${GPU_TIMEOUT_MS / 1000} s` }
+      : { ok: gpu.code === 0 && /^GPU \d+:/m.test(gpu.stdout), output: gpuText },
+    torch: torch.timedOut
+      ? { version: null, cuda: null, available: null, error: `timed out after ${TORCH_TIMEOUT_MS / 1000} s` }
+      : parseTorchLine(`${torch.stdout}\n${torch.stderr}`),
+  };
+}

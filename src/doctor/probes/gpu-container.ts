@@ -1,0 +1,29 @@
+import type { GpuProbeFacts, ImagePresence } from '../types.js';
+import type { DoctorDeps } from './deps.js';
+
+/** A real container start can take a while on a cold engine; only with --deep. */
+export const GPU_RUN_TIMEOUT_MS = 30_000;
+
+/** The first candidate image present locally: doctor never pulls. */
+export function pickProbeImage(candidates: readonly string[], images: readonly ImagePresence[]): string | null {
+  for (const ref of candidates) if (images.find((i) => i.ref === ref)?.present) return ref;
+  return null;
+}
+
+/**
+ * `docker run --rm --gpus all <image> nvidia-smi -L`: the only proof that Docker can give a
+ * container the GPU (pain points 4, 11, 23: `docker info` is not enough, Docker Desktop lists no runtime).
+ */
+export async function probeGpuContainer(deps: DoctorDeps, image: string | null): Promise<GpuProbeFacts> {
+  if (!image) return { image: null, ok: false, output: '', timedOut: false };
+  const r = await deps.exec(
+    'docker',
+    ['run', '--rm', '--pull=never', '--network', 'none', '--gpus', 'all', image, 'nvidia-smi', '-L'],
+    { timeoutMs: GPU_RUN_TIMEOUT_MS },
+  );
+  const output = `${r.stdout}\n${r.stderr}`
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '' && !/^Run 'docker run --help'/.test(l))
+    .join('\n');
+  return { image, ok: r.code === 0 && /^GPU \d+:/m.test(r.stdout), output, timedOut: r.timedOut };
+}

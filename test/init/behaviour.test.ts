@@ -1,0 +1,321 @@
+import { readdirSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { composeConfig, findDockerCompose } from '../support/tools.js';
+import { cleanup, danlu, HOST_FILES, jsonOut, read, snapshot, tempProject, write } from '../support/cli.js';
+
+const CPU = ['--host', `${HOST_FILES}/cpu-only.json`];
+const GPU = ['--host', `${HOST_FILES}/h100x2-ubuntu2404.json`];
+
+function withProject<T>(files: Record<string, string>, fn: (dir: string) => T, name?: string): T {
+  const dir = tempProject(files, name);
+  try {
+    return fn(dir);
+  } finally {
+    cleanup(dir);
+  }
+}
+
+describe('idempotence', () => {
+  it('a second run reports every file unchanged and writes nothing', () =>
+    withProject({}, (dir) => {
+      expect(danlu(['init', dir, '--yes', ...GPU]).code).toBe(0);
+      const before = snapshot(dir);
+      const second = jsonOut(danlu(['init', dir, '--yes', '--json', ...GPU]));
+      expect(second.files.map((f: { action: string }) => f.action)).toEqual(second.files.map(() => 'unchanged'));
+      expect(snapshot(dir)).toEqual(before);
+    }));
+
+  it('--json has the plan and one entry per file', () =>
+    withProject({}, (dir) => {
+      const r = jsonOut(danlu(['init', dir, '--yes', '--json', ...GPU]));
+      expect(r.plan.torch).toMatchObject({ backend: 'cu130', index: 'https://download.pytorch.org/whl/cu130' });
+      expect(r.plan.cuda.image).toBe('nvidia/cuda:13.0.2-devel-ubuntu24.04');
+      expect(r.plan.python).toBe('3.12');
+      expect(r.files.map((f: { path: string }) => f.path)).toEqual(
+        expect.arrayContaining([
+          '.devcontainer/Dockerfile', '.devcontainer/devcontainer.json', '.devcontainer/docker-compose.extend.yml',
+          'docker-compose.yml', '.env', '.env.example', 'pyproject.toml', '.python-version', '.gitignore',
+          '.vscode/extensions.json', '.vscode/launch.json', '.vscode/settings.json',
+        ]),
+      );
+      expect(new Set(r.files.map((f: { action: string }) => f.action))).toEqual(new Set(['created']));
+    }));
+});
+
+describe('--dry-run', () => {
+  it('prints a unified diff and writes nothing', () =>
+    withProject({ 'train.py': 'print(1)\n' }, (dir) => {
+      const before = snapshot(dir);
+      const r = danlu(['init', dir, '--yes', '--dry-run', ...CPU]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('--- /dev/null');
+      expect(r.stdout).toContain('+++ b/.devcontainer/Dockerfile');
+      expect(r.stdout).toMatch(/^\+\[\[tool\.uv\.index\]\]$/m);
+      expect(snapshot(dir)).toEqual(before);
+    }));
+
+  it('shows only the change on an existing project', () =>
+    withProject({}, (dir) => {
+      danlu(['init', dir, '--yes', ...CPU]);
+      write(dir, '.gitignore', 'data/\n');
+      const r = danlu(['init', dir, '--yes', '--dry-run', ...CPU]);
+      expect(r.stdout).toContain('+++ b/.gitignore');
+      expect(r.stdout).not.toContain('Dockerfile');
+      expect(read(dir, '.gitignore')).toBe('data/\n');
+    }));
+});
+
+describe('user edits survive', () => {
+  it('pyproject.toml: comments, order, own dependencies and tables are kept', () =>
+    withProject(
+      {
+        'pyproject.toml': `# my project\n[project]\nname = "my-model"  # keep me\nversion = "1.2.3"\ndependencies = [\n  "numpy>=1.24", # math\n  "einops",\n]\n\n[tool.ruff]\nline-length = 120\n`,
+      },
+      (dir) => {
+        expect(danlu(['init', dir, '--yes', ...GPU]).code).toBe(0);
+        const text = read(dir, 'pyproject.toml');
+        expect(text.startsWith('# my project\n[project]\nname = "my-model"  # keep me\n')).toBe(true);
+        expect(text).toContain('"numpy>=1.24", # math');
+        expect(text).toContain('[tool.ruff]\nline-length = 120');
+        const py = parseToml(text) as any;
+        expect(py.project.dependencies).toEqual(['numpy>=1.24', 'einops', 'torch==2.14.*', 'torchvision==0.29.*']);
+        expect(py.tool.uv.index[0].url).toBe('https://download.pytorch.org/whl/cu130');
+        // The user adds a dependency and a comment; the next run keeps both and changes nothing.
+        write(dir, 'pyproject.toml', text.replace('"einops",', '"einops",\n  "timm", # vision models'));
+        const edited = read(dir, 'pyproject.toml');
+        const again = jsonOut(danlu(['init', dir, '--yes', '--json', ...GPU]));
+        expect(again.files.find((f: { path: string }) => f.path === 'pyproject.toml').action).toBe('unchanged');
+        expect(read(dir, 'pyproject.toml')).toBe(edited);
+      },
+    ));
+
+  it('an existing torch index is the project\'s choice: kept, and --backend changes it', () =>
+    withProject(
+      {
+        'pyproject.toml': `[project]\nname = "x"\nversion = "0.1.0"\ndependencies = ["torch==2.5.1"]\n\n[tool.uv.sources]\ntorch = [{ index = "pytorch", marker = "sys_platform == 'linux' or sys_platform == 'win32'" }]\n\n[[tool.uv.index]]\nname = "pytorch"\nurl = "https://download.pytorch.org/whl/cu121"\nexplicit = true\n`,
+      },
+      (dir) => {
+        const r = jsonOut(danlu(['init', dir, '--yes', '--json', ...GPU]));
+        expect(r.plan.torch).toMatchObject({ version: '2.5.1', backend: 'cu121' });
+        expect(read(dir, 'pyproject.toml')).toContain('whl/cu121"');
+        const changed = jsonOut(danlu(['init', dir, '--yes', '--json', '--backend', 'cu124', ...GPU]));
+        expect(changed.plan.torch.backend).toBe('cu124');
+        expect(read(dir, 'pyproject.toml')).toContain('whl/cu124"');
+      },
+    ));
+
+  it('YAML: a mount added to the machine file and a comment in compose survive', () =>
+    withProject({}, (dir) => {
+      danlu(['init', dir, '--yes', ...GPU]);
+      const extend = read(dir, '.devcontainer/docker-compose.extend.yml').replace(
+        '    ulimits:',
+        '    # my datasets\n    volumes:\n      - /data/imagenet:/data/imagenet:ro\n    ulimits:',
+      );
+      write(dir, '.devcontainer/docker-compose.extend.yml', extend);
+      const compose = read(dir, 'docker-compose.yml').replace('    init: true', '    init: true # tini reaps zombies');
+      write(dir, 'docker-compose.yml', compose);
+      const r = jsonOut(danlu(['init', dir, '--yes', '--json', ...GPU]));
+      const action = (p: string) => r.files.find((f: { path: string }) => f.path === p).action;
+      expect(action('.devcontainer/docker-compose.extend.yml')).toBe('unchanged');
+      expect(action('docker-compose.yml')).toBe('unchanged');
+      expect(read(dir, '.devcontainer/docker-compose.extend.yml')).toBe(extend);
+      expect(read(dir, 'docker-compose.yml')).toBe(compose);
+      if (findDockerCompose()) {
+        const merged = parseYaml(composeConfig(dir).stdout);
+        expect(JSON.stringify(merged.services.devcontainer.volumes)).toContain('/data/imagenet');
+      }
+    }));
+
+  it('YAML: a machine file that lost its GPU request gets it back, the user mount stays', () =>
+    withProject({}, (dir) => {
+      danlu(['init', dir, '--yes', ...CPU]);
+      write(dir, '.devcontainer/docker-compose.extend.yml', '# mine\nservices:\n  devcontainer:\n    volumes:\n      - /data:/data\n');
+      danlu(['init', dir, '--yes', ...GPU]);
+      const text = read(dir, '.devcontainer/docker-compose.extend.yml');
+      expect(text).toContain('# mine');
+      const y = parseYaml(text);
+      expect(y.services.devcontainer.volumes).toEqual(['/data:/data']);
+      expect(y.services.devcontainer.deploy.resources.reservations.devices[0].driver).toBe('nvidia');
+    }));
+
+  it('JSONC: a setting with a comment added to .vscode/settings.json survives; missing keys are added', () =>
+    withProject(
+      { '.vscode/settings.json': '{\n  // my font\n  "editor.fontSize": 15,\n}\n' },
+      (dir) => {
+        danlu(['init', dir, '--yes', ...CPU]);
+        const text = read(dir, '.vscode/settings.json');
+        expect(text).toContain('// my font');
+        expect(text).toContain('"editor.fontSize": 15');
+        expect(text).toContain('"python.terminal.activateEnvironment": false');
+        const again = jsonOut(danlu(['init', dir, '--yes', '--json', ...CPU]));
+        expect(again.files.find((f: { path: string }) => f.path === '.vscode/settings.json').action).toBe('unchanged');
+      },
+    ));
+
+  it('.env: own keys, comments and tunable values are kept; host facts follow the host', () =>
+    withProject({}, (dir) => {
+      danlu(['init', dir, '--yes', ...CPU]);
+      const env = read(dir, '.env')
+        .replace(/^SHM_SIZE=.*$/m, 'SHM_SIZE=48g')
+        .replace(/^USER_UID=.*$/m, 'USER_UID=4242')
+        .concat('# my key\nWANDB_PROJECT=demo\n');
+      write(dir, '.env', env);
+      danlu(['init', dir, '--yes', ...CPU]);
+      const after = read(dir, '.env');
+      expect(after).toMatch(/^SHM_SIZE=48g$/m);
+      expect(after).toMatch(/^USER_UID=1001$/m);
+      expect(after).toContain('# my key\nWANDB_PROJECT=demo\n');
+    }));
+
+  it('.gitignore gets only the missing lines', () =>
+    withProject({ '.gitignore': 'data/\n.env\n' }, (dir) => {
+      danlu(['init', dir, '--yes', ...CPU]);
+      const lines = read(dir, '.gitignore').split('\n');
+      expect(lines.filter((l) => l === '.env')).toHaveLength(1);
+      expect(lines[0]).toBe('data/');
+      expect(lines).toContain('.venv/');
+    }));
+});
+
+describe('conflicts and --force', () => {
+  it('an edited Dockerfile is a conflict, left alone; --force replaces it and keeps a backup', () =>
+    withProject({}, (dir) => {
+      danlu(['init', dir, '--yes', ...CPU]);
+      const mine = `${read(dir, '.devcontainer/Dockerfile')}RUN echo mine\n`;
+      write(dir, '.devcontainer/Dockerfile', mine);
+      const r = danlu(['init', dir, '--yes', '--json', ...CPU]);
+      expect(r.code).toBe(1);
+      const out = jsonOut(r);
+      expect(out.files.find((f: { path: string }) => f.path === '.devcontainer/Dockerfile')).toMatchObject({ action: 'conflict' });
+      expect(read(dir, '.devcontainer/Dockerfile')).toBe(mine);
+
+      const forced = jsonOut(danlu(['init', dir, '--yes', '--json', '--force', ...CPU]));
+      const entry = forced.files.find((f: { path: string }) => f.path === '.devcontainer/Dockerfile');
+      expect(entry.action).toBe('updated');
+      expect(entry.backup).toMatch(/^\.danlu\/backup\/.+\/\.devcontainer\/Dockerfile$/);
+      expect(read(dir, entry.backup)).toBe(mine);
+      expect(read(dir, '.devcontainer/Dockerfile')).not.toContain('RUN echo mine');
+    }));
+
+  it('a foreign Dockerfile (not made by danlu) is not overwritten', () =>
+    withProject({ '.devcontainer/Dockerfile': 'FROM python:3.12\n' }, (dir) => {
+      const r = danlu(['init', dir, '--yes', ...CPU]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/conflict\s+\.devcontainer\/Dockerfile/);
+      expect(read(dir, '.devcontainer/Dockerfile')).toBe('FROM python:3.12\n');
+    }));
+
+  it('a changed value in compose is a conflict naming the key; --force takes danlu\'s', () =>
+    withProject({}, (dir) => {
+      danlu(['init', dir, '--yes', ...CPU]);
+      write(dir, 'docker-compose.yml', read(dir, 'docker-compose.yml').replace('shm_size: ${SHM_SIZE:-8g}', 'shm_size: 2g'));
+      const r = jsonOut(danlu(['init', dir, '--yes', '--json', ...CPU]));
+      const entry = r.files.find((f: { path: string }) => f.path === 'docker-compose.yml');
+      expect(entry.action).toBe('conflict');
+      expect(entry.conflicts.join()).toContain('services.devcontainer.shm_size');
+      danlu(['init', dir, '--yes', '--force', ...CPU]);
+      expect(read(dir, 'docker-compose.yml')).toContain('shm_size: ${SHM_SIZE:-8g}');
+      expect(readdirSync(join(dir, '.danlu', 'backup'))).toHaveLength(1);
+    }));
+});
+
+describe('bad input: exit 2, file:line:column, the folder byte for byte as it was', () => {
+  const cases: { name: string; files: Record<string, string>; args?: string[]; message: RegExp }[] = [
+    { name: 'malformed pyproject.toml', files: { 'pyproject.toml': '[project]\nname = "x"\nversion = = "1"\n' }, message: /pyproject\.toml:3:\d+: invalid TOML/ },
+    { name: 'malformed devcontainer.json', files: { '.devcontainer/devcontainer.json': '{\n  "service": "devcontainer",\n  "name": \n}\n' }, message: /devcontainer\.json:4:1: invalid JSON/ },
+    { name: 'malformed docker-compose.yml', files: { 'docker-compose.yml': 'services:\n  devcontainer:\n    image: [oops\n' }, message: /docker-compose\.yml:\d+:\d+: invalid YAML/ },
+    { name: 'malformed .env', files: { '.env': 'USER_UID=1000\nthis is not an assignment\n' }, message: /\.env:2:1: expected KEY=VALUE/ },
+    { name: 'malformed host file', files: { 'host.json': '{\n  "os": { "kind": "linux" },\n  "cpus": ,\n}\n' }, args: ['--host', 'HOST'], message: /host\.json:3:\d+/ },
+    { name: 'host file with a wrong type', files: { 'host.json': '{ "user": { "uid": "alice" } }\n' }, args: ['--host', 'HOST'], message: /user\.uid/ },
+    { name: 'unknown CUDA version', files: {}, args: ['--cuda', '12.7'], message: /no nvidia\/cuda image tag for CUDA 12\.7/ },
+    { name: 'bad --mirror', files: {}, args: ['--mirror', 'mars'], message: /--mirror mars: expected global or cn/ },
+  ];
+  for (const c of cases) {
+    it(c.name, () =>
+      withProject(c.files, (dir) => {
+        const before = snapshot(dir);
+        const args = (c.args ?? CPU).map((a) => (a === 'HOST' ? join(dir, 'host.json') : a));
+        const r = danlu(['init', dir, '--yes', ...(c.args ? args : CPU)]);
+        expect(r.stderr).toMatch(c.message);
+        expect(r.code).toBe(2);
+        expect(snapshot(dir)).toEqual(before);
+      }),
+    );
+  }
+
+  it.skipIf(process.getuid?.() !== 0)('an unwritable folder: exit 2, nothing written', () =>
+    withProject({ 'train.py': 'print(1)\n' }, (dir) => {
+      chmodSync(join(dir, '..'), 0o755);
+      chmodSync(dir, 0o555);
+      const before = snapshot(dir);
+      const r = danlu(['init', dir, '--yes', ...CPU], { asUser: 65534 });
+      expect(r.stderr).toMatch(/cannot write .*permission denied; nothing was changed/);
+      expect(r.code).toBe(2);
+      expect(snapshot(dir)).toEqual(before);
+    }),
+  );
+
+  it('a folder that does not exist', () => {
+    const r = danlu(['init', '/nonexistent/danlu-x', '--yes', ...CPU]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no such folder/);
+  });
+
+  it('an unknown flag', () => {
+    const r = danlu(['init', '--frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Unknown option '--frobnicate'/);
+  });
+});
+
+describe('names with spaces, quotes, $ and non-ASCII', () => {
+  const names = ["my project", "it's $HOME", '丹炉 实验', 'a"b'];
+  for (const name of names) {
+    it(`folder ${JSON.stringify(name)}`, () =>
+      withProject(
+        {},
+        (dir) => {
+          const r = danlu(['init', dir, '--yes', ...GPU]);
+          expect(r.code).toBe(0);
+          const py = parseToml(read(dir, 'pyproject.toml')) as any;
+          expect(py.project.name).toBe(name);
+          const slug = read(dir, '.env').match(/^COMPOSE_PROJECT_NAME=(.+)$/m)![1]!;
+          expect(slug).toMatch(/^[a-z0-9][a-z0-9-]*$/);
+          if (findDockerCompose()) expect(composeConfig(dir).code).toBe(0);
+        },
+        name,
+      ));
+  }
+
+  for (const home of ["/home/José María's files", '/home/$weird home']) {
+    it(`a home folder ${JSON.stringify(home)} and a user name that is not a Linux name`, () =>
+      withProject({}, (dir) => {
+        const host = join(dir, '..', 'host.json');
+        write(join(dir, '..'), 'host.json', JSON.stringify({ user: { name: 'José María', uid: 1000, gid: 1000, home }, nvidia: null }));
+        const r = danlu(['init', dir, '--yes', '--host', host]);
+        expect(r.code).toBe(0);
+        expect(read(dir, '.env')).toMatch(/^USER_NAME=josemaria$/m);
+        if (findDockerCompose()) {
+          const c = composeConfig(dir);
+          expect(c.code).toBe(0);
+          // `config` prints a compose file, where a literal $ is written $$.
+          const sources = parseYaml(c.stdout).services.devcontainer.volumes.map((v: { source: string }) => v.source.replace(/\$\$/g, '$'));
+          expect(sources).toContain(`${home}/.cache/uv`);
+        }
+      }));
+  }
+
+  it("a home with both ' and $ is refused before anything is written", () =>
+    withProject({}, (dir) => {
+      const host = join(dir, '..', 'host.json');
+      write(join(dir, '..'), 'host.json', JSON.stringify({ user: { name: 'x', uid: 1000, gid: 1000, home: "/home/it's $x" }, nvidia: null }));
+      const before = snapshot(dir);
+      const r = danlu(['init', dir, '--yes', '--host', host]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/HOST_HOME .* cannot be written to \.env/);
+      expect(snapshot(dir)).toEqual(before);
+    }));
+});
