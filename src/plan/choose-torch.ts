@@ -100,6 +100,13 @@ function candidates(catalog: Catalog, req: TorchRequest): { list: Candidate[]; p
   return { list, pinned: false, pinText: null };
 }
 
+function archRange(b: TorchBackend): string {
+  if (b.archs.length === 0) return 'no GPU code';
+  const first = smName(b.archs[0]!);
+  const last = smName(b.archs[b.archs.length - 1]!);
+  return `${first === last ? first : `${first}–${last}`}${b.ptx ? ` (+PTX ${b.ptx})` : ''}`;
+}
+
 function gpuLabel(gpu: GpuFacts): string {
   return `${gpu.name} (${gpu.computeCapability ? smName(gpu.computeCapability) : 'unknown arch'})`;
 }
@@ -124,7 +131,7 @@ function fit(backend: TorchBackend, host: HostGpuView, catalog: Catalog): Fit {
   for (const gpu of host.gpus) {
     if (!gpu.computeCapability) continue;
     if (!runsOn(gpu.computeCapability, backend.archs, backend.ptx)) {
-      problems.push(`${backend.name} wheels carry ${backend.archs.map(smName).join(' ')}, not ${gpuLabel(gpu)}`);
+      problems.push(`${backend.name} wheels carry ${archRange(backend)}, not ${gpuLabel(gpu)}`);
     }
   }
   return { ok: problems.length === 0, verdict, problems };
@@ -228,10 +235,12 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
 
   // With GPUs: the newest candidate release with a variant that fits driver and every GPU.
   const passes: DriverVerdict[][] = req.preferNative ? [['native'], ['native', 'minor-compat']] : [['native', 'minor-compat']];
-  for (const allowed of passes)
+  for (const allowed of passes) {
+  const skipped = new Map<string, Set<string>>();
   for (const c of pool) {
     for (const backend of orderBackends(c.release.backends.filter(backendFilter), host, catalog)) {
       const f = fit(backend, host, catalog);
+      if (!f.ok) for (const problem of f.problems) (skipped.get(c.version) ?? skipped.set(c.version, new Set()).get(c.version)!).add(problem);
       if (!f.ok || !allowed.includes(f.verdict)) continue;
       if (req.preferNative && allowed.length === 1 && cxx17Trouble(c.release, backend)) continue;
       decisions.push({
@@ -241,7 +250,7 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
           ? `pinned by ${pinText}`
           : `newest release whose wheels fit this host${req.needsTorchaudio ? ' and that has a torchaudio build' : ''}${
               req.preferNative && allowed.length === 1 ? ', with a CUDA the driver runs natively (the project compiles CUDA code)' : ''
-            }`,
+            }${describeSkipped(skipped, c.version)}`,
         source: MATRIX,
       });
       decisions.push({
@@ -259,6 +268,7 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
       }
       return { release: c.release, version: c.version, backend, pinned, verdict: f.verdict, decisions, warnings };
     }
+  }
   }
 
   // Nothing fits. Respect a pin, and say what would work instead.
@@ -281,6 +291,15 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
     source: MATRIX,
   });
   return { release: c.release, version: c.version, backend, pinned, verdict: f.verdict, decisions, warnings };
+}
+
+/** "; newer 2.14.0, 2.13.0 do not fit: cu126 wheels carry ...; cu130 wheels need ..." */
+function describeSkipped(skipped: Map<string, Set<string>>, chosen: string): string {
+  const versions = [...skipped.keys()].filter((v) => v !== chosen);
+  if (versions.length === 0) return '';
+  const problems = new Set<string>();
+  for (const v of versions) for (const p of skipped.get(v)!) problems.add(p);
+  return `; newer ${versions.join(', ')} do not fit: ${[...problems].join('; ')}`;
 }
 
 /**
