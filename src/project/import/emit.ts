@@ -1,0 +1,108 @@
+import { formatRequirement } from './pep508.js';
+import type { Spec } from './spec.js';
+import type { Group, ImportOrigin, ImportResult, ImportedRequirement, ReportKind, RequirementSource } from './types.js';
+import { cudaOfBackend } from './url.js';
+
+/** Adds one report line. */
+export function record(out: ImportResult, origin: ImportOrigin, text: string, kind: ReportKind, became: string, reason?: string): void {
+  const entry = { origin: { ...origin }, text: text.trim(), became, kind };
+  out.report.push(reason ? { ...entry, reason } : entry);
+}
+
+export function leftOut(out: ImportResult, origin: ImportOrigin, text: string, reason: string): void {
+  record(out, origin, text, 'left-out', 'left out', reason);
+}
+
+export function ignored(out: ImportResult, origin: ImportOrigin, text: string, reason: string): void {
+  record(out, origin, text, 'ignored', 'nothing', reason);
+}
+
+export function warn(out: ImportResult, id: string, message: string, origin?: ImportOrigin): void {
+  out.warnings.push(origin ? { id, message, origin: { ...origin } } : { id, message });
+}
+
+export function describeSource(s: RequirementSource): string {
+  switch (s.kind) {
+    case 'git': {
+      const ref = s.rev ? `@${s.rev}` : s.branch ? ` branch ${s.branch}` : s.tag ? ` tag ${s.tag}` : '';
+      return `git ${s.url}${ref}${s.subdirectory ? ` (subdirectory ${s.subdirectory})` : ''}`;
+    }
+    case 'url':
+      return `URL ${s.url}`;
+    case 'path':
+      return `local path ${s.path}${s.editable ? ' (editable)' : ''}`;
+  }
+}
+
+/** PyTorch-style local labels that name a CUDA variant. */
+const BACKEND_LOCAL = /^(cu\d+|cpu|rocm[\d.]+|xpu)$/;
+
+function noteWarningId(note: string): string | null {
+  if (/ is never /.test(note)) return 'marker-never-true';
+  if (/for Windows|for macOS|not Linux/.test(note)) return 'wheel-platform';
+  if (/taken from the/.test(note)) return null;
+  return 'requirement-note';
+}
+
+export interface AddOptions {
+  origin: ImportOrigin;
+  /** The input line as written (for the report). */
+  text: string;
+  group: Group;
+  constraint?: boolean;
+  notes?: string[];
+}
+
+/** Turns a parsed spec into an ImportedRequirement, with its report line, hints and warnings. */
+export function addSpec(out: ImportResult, spec: Spec & { name: string }, opts: AddOptions): ImportedRequirement {
+  const req: ImportedRequirement = {
+    name: spec.name,
+    raw: formatRequirement(spec),
+    specifier: spec.specifier,
+    extras: spec.extras,
+    marker: spec.marker,
+    group: opts.group,
+    origin: { ...opts.origin },
+  };
+  if (spec.source) req.source = spec.source;
+  if (spec.localVersion !== undefined) req.localVersion = spec.localVersion;
+  if (spec.nameGuessed) req.nameGuessed = true;
+  const notes = [...spec.notes, ...(opts.notes ?? [])];
+  let became = `${req.raw}`;
+  if (spec.source) became += ` from ${describeSource(spec.source)}`;
+  if (spec.localVersion !== undefined) {
+    became += `; local version +${spec.localVersion} dropped`;
+    if (BACKEND_LOCAL.test(spec.localVersion)) {
+      const cuda = cudaOfBackend(spec.localVersion);
+      out.cudaHints.push({ backend: spec.localVersion, ...(cuda ? { cuda } : {}), origin: { ...opts.origin }, text: opts.text.trim() });
+      became += ` (CUDA hint ${spec.localVersion})`;
+    }
+  }
+  const cudaName = /-cu(\d{2})\d?$|^cupy-cuda(\d{2})\d?x?$/.exec(spec.name);
+  if (cudaName) {
+    const major = String(Number(cudaName[1] ?? cudaName[2]));
+    out.cudaHints.push({ cuda: major, origin: { ...opts.origin }, text: opts.text.trim() });
+    became += ` (CUDA hint ${major}: built for CUDA ${major})`;
+  }
+  const py = /^cp(\d)(\d+)$/.exec(spec.wheel?.python ?? '');
+  if (py) {
+    out.pythonHints.push({ version: `${py[1]}.${py[2]}`, origin: { ...opts.origin }, text: opts.text.trim() });
+    became += ` (wheel for Python ${py[1]}.${py[2]})`;
+  }
+  for (const note of spec.notes) {
+    const id = noteWarningId(note);
+    if (id) warn(out, id, `${req.name}: ${note}`, opts.origin);
+  }
+  let kind: ReportKind;
+  if (opts.constraint) {
+    out.constraints.push(req);
+    kind = 'dependency';
+    became = `constraint ${became} (limits versions, adds nothing)`;
+  } else {
+    out.requirements.push(req);
+    kind = spec.source ? 'source' : opts.group === 'dev' ? 'dev' : 'dependency';
+    became = opts.group === 'main' ? `dependency ${became}` : opts.group === 'dev' ? `dev dependency ${became}` : `dependency ${became} in group ${opts.group}`;
+  }
+  record(out, opts.origin, opts.text, kind, became, notes.length ? notes.join('; ') : undefined);
+  return req;
+}
