@@ -76,7 +76,7 @@ describe('probeDocker', () => {
 
   it('reports a docker that does not answer in time', async () => {
     const deps = fakeDeps(machine({ [VERSION]: { code: null, timedOut: true } }));
-    expect((await probeDocker(deps)).facts?.daemon).toEqual({ ok: false, version: null, reason: 'timed out: docker did not answer within 2 s' });
+    expect((await probeDocker(deps)).facts?.daemon).toEqual({ ok: false, version: null, reason: 'timed out: docker did not answer within 1.5 s' });
   });
 
   it('recognises Docker Desktop, snap, rootless CDI setups and spec files', async () => {

@@ -14,7 +14,7 @@ import type { DockerDaemonFacts, DockerFacts, ProbeNote } from './types.js';
 import { sudoInvoker } from './user.js';
 
 /** Each docker call; a hung daemon must not hold the whole probe (runCommand kills at the limit). */
-export const DOCKER_TIMEOUT_MS = 2000;
+export const DOCKER_TIMEOUT_MS = 1500;
 const CDI_DIRS = ['/etc/cdi', '/var/run/cdi'];
 
 export interface DockerProbeResult {

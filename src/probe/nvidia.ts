@@ -17,7 +17,7 @@ import {
 import type { GpuFacts, NvidiaFacts, ProbeNote } from './types.js';
 
 /** nvidia-smi can take seconds on many-GPU boxes without persistence mode. */
-const SMI_TIMEOUT_MS = 8000;
+const SMI_TIMEOUT_MS = 4000;
 /** Where WSL2 maps the Windows driver's tools; not always on PATH. */
 export const WSL_NVIDIA_SMI = '/usr/lib/wsl/lib/nvidia-smi';
 

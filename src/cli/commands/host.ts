@@ -30,7 +30,8 @@ export default defineCommand({
     } else out(`${p.bold('nvidia')}  ${p.yellow('none')}: no NVIDIA driver found`);
     if (host.wsl) out(`${p.bold('wsl2')}    /dev/dxg ${yes(host.wsl.dxg)} · /usr/lib/wsl/lib ${yes(host.wsl.libDir)}`);
     const d = host.docker;
-    if (!d || !d.client) out(`${p.bold('docker')}  ${p.yellow('not installed')}`);
+    if (!d) out(`${p.bold('docker')}  ${p.yellow('not installed')}`);
+    else if (!d.client) out(`${p.bold('docker')}  ${p.red(`not answering: ${d.daemon.reason ?? 'no version'}`)}`);
     else {
       const daemon = d.daemon.ok ? p.green(`daemon ${d.daemon.version ?? 'up'}`) : p.red(`daemon: ${d.daemon.reason ?? 'not reachable'}`);
       const compose = d.compose.v2 ? `compose v2 ${d.compose.v2}` : d.compose.v1 ? `compose v1 ${d.compose.v1}` : p.yellow('no compose');
