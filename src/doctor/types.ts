@@ -15,8 +15,8 @@ export const SEVERITIES: readonly Severity[] = ['ok', 'info', 'warn', 'error'];
 
 /** What `--fix` may do by itself: local, reversible, inside the user's own folders. */
 export type FixAction =
-  /** Create the folder (and missing parents) and give it, recursively, to uid:gid. */
-  | { kind: 'own-dir'; path: string; uid: number; gid: number; create: boolean }
+  /** Create each folder (and missing parents up to `home`) and give it, recursively, to uid:gid. */
+  | { kind: 'own-dirs'; home: string; paths: string[]; uid: number; gid: number }
   /** Set KEY=value in a .env file (the other lines stay as they are). */
   | { kind: 'env-set'; file: string; key: string; value: string };
 
@@ -84,6 +84,7 @@ export interface CacheFacts {
   home: string;
   /** Where the home came from: "HOST_HOME (shell)", "HOST_HOME (.env)", "user home". */
   homeSource: string;
+  homeExists: boolean;
   /** Mounted cache folders and the folders between them and home. */
   dirs: CacheDir[];
 }
@@ -154,7 +155,7 @@ export interface DoctorFacts {
   daemon: DaemonExtra | null;
   proxy: ProxyFacts;
   files: ProjectFileFacts;
-  project: ProjectFacts | null;
+  project: (ProjectFacts & { lockWithMirror: boolean | null }) | null;
   projectError: string | null;
   plan: Plan | null;
   planError: string | null;

@@ -30,10 +30,10 @@ export function cacheHome(env: NodeJS.ProcessEnv, dotenv: Record<string, string>
 /** Owner and kind of each cache folder (pain point 8: dockerd creates missing ones as root). */
 export async function probeCaches(deps: DoctorDeps, home: string, source: string): Promise<CacheFacts> {
   const rels = cachePaths();
-  const stats = await Promise.all(rels.map((rel) => deps.stat(`${home}/${rel}`)));
+  const [homeStat, ...stats] = await Promise.all([deps.stat(home), ...rels.map((rel) => deps.stat(`${home}/${rel}`))]);
   const dirs: CacheDir[] = rels.map((rel, i) => {
     const s = stats[i] ?? null;
     return { rel, path: `${home}/${rel}`, exists: s !== null, isDir: s?.isDir ?? false, uid: s?.uid ?? null, gid: s?.gid ?? null };
   });
-  return { home, homeSource: source, dirs };
+  return { home, homeSource: source, homeExists: homeStat !== null, dirs };
 }

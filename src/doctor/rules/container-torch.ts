@@ -1,0 +1,39 @@
+import type { Finding, Rule } from '../types.js';
+import { findings, manual } from './finding.js';
+
+const f = findings('container');
+
+/** torch in the container's environment is a CUDA build that finds the GPU (pain point 1). */
+export const containerTorch: Rule = ({ container, host }): Finding[] => {
+  const t = container?.running ? container.torch : null;
+  if (!t) return [];
+  if (t.error) {
+    if (/ModuleNotFoundError/.test(t.error)) {
+      return [f.warn('container-torch', 'torch is not installed in the container\'s environment', t.error, manual('install the locked environment', 'docker compose exec devcontainer .devcontainer/uv-sync.sh'))];
+    }
+    if (/timed out/.test(t.error)) return [f.info('container-torch', `importing torch ${t.error}`)];
+    return [f.warn('container-torch', 'could not import torch in the container', t.error)];
+  }
+  const what = `torch ${t.version ?? '?'}${t.cuda ? `, CUDA ${t.cuda}` : ''}`;
+  if (t.cuda === null) {
+    return [
+      f.error(
+        'container-torch',
+        `${what} is a CPU build (torch.version.cuda is None)`,
+        'CUDA calls fail with "AssertionError: Torch not compiled with CUDA enabled".',
+        manual('route torch to the PyTorch CUDA index and sync again', 'danlu init && docker compose exec devcontainer .devcontainer/uv-sync.sh'),
+      ),
+    ];
+  }
+  if (t.available === false && host.nvidia) {
+    return [
+      f.error(
+        'container-torch',
+        `${what}: torch.cuda.is_available() is False`,
+        'The container has no GPU or the driver is too old for this build; see the gpu layer and nvidia-smi above.',
+        manual('check `docker compose exec devcontainer nvidia-smi`, then recreate the container'),
+      ),
+    ];
+  }
+  return [f.ok('container-torch', `${what}, torch.cuda.is_available() ${t.available ? 'True' : 'False'}`)];
+};

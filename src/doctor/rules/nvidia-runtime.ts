@@ -1,0 +1,29 @@
+import type { Finding, Rule } from '../types.js';
+import { findings } from './finding.js';
+import { toolkitFix } from './toolkit-fix.js';
+
+const f = findings('gpu');
+
+/** Docker has the NVIDIA runtime or CDI specs, so `--gpus all` can work (pain point 4). */
+export const nvidiaRuntime: Rule = ({ host }): Finding[] => {
+  const d = host.docker;
+  if (!d) return [];
+  const gpus = host.nvidia?.gpus.length ?? 0;
+  if (gpus === 0 && !host.nvidia) return [f.info('nvidia-runtime', 'no NVIDIA GPU on this host: GPU in containers not checked')];
+  if (!d.daemon.ok) return [f.info('nvidia-runtime', 'NVIDIA runtime not checked: the Docker daemon did not answer')];
+  if (d.desktop) {
+    return [f.info('nvidia-runtime', 'Docker Desktop passes GPUs itself (no nvidia runtime is listed)', '`danlu doctor --deep` starts a GPU container to prove it.')];
+  }
+  if (d.nvidiaRuntime || d.cdi) {
+    const how = [d.nvidiaRuntime ? 'runtime "nvidia"' : null, d.cdi ? 'CDI spec' : null, d.nvidiaCtk ? `nvidia-ctk ${d.nvidiaCtk}` : null].filter(Boolean);
+    return [f.ok('nvidia-runtime', `Docker can give containers the GPU (${how.join(', ')})`)];
+  }
+  return [
+    f.error(
+      'nvidia-runtime',
+      'Docker has no NVIDIA runtime: containers cannot get the GPU',
+      '`docker run --gpus all` fails with "could not select device driver \\"\\" with capabilities: [[gpu]]" (or "unknown or invalid runtime name: nvidia"); `docker info` lists no nvidia runtime and no CDI spec is in /etc/cdi.',
+      toolkitFix(d),
+    ),
+  ];
+};

@@ -1,0 +1,21 @@
+import type { Finding, Rule } from '../types.js';
+import { findings, manual } from './finding.js';
+
+const f = findings('project');
+
+/** The project's files parse and danlu can plan it for this host; the plan is what other rules check against. */
+export const projectPlan: Rule = ({ files, projectError, plan, planError }): Finding[] => {
+  const out: Finding[] = [];
+  if (files.envError) out.push(f.error('env-syntax', '.env cannot be read', files.envError, manual('fix the line, or move .env away and run `danlu init`')));
+  if (files.pyprojectError) out.push(f.error('pyproject-syntax', 'pyproject.toml is not valid TOML', files.pyprojectError, manual('fix the line; `uv lock` reports the same error')));
+  if (projectError && !files.envError && !files.pyprojectError) out.push(f.error('project-read', 'the project cannot be read', projectError));
+  if (planError) out.push(f.error('project-plan', 'danlu cannot plan this project for this host', planError));
+  if (out.length > 0 || !plan) return out;
+  return [
+    f.ok(
+      'project-plan',
+      `plan: torch ${plan.torch.version} (${plan.torch.backend}) · Python ${plan.python} · ${plan.cuda.image}`,
+      plan.warnings.map((w) => w.message).join('; '),
+    ),
+  ];
+};

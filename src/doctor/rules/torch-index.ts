@@ -1,0 +1,58 @@
+import type { Finding, Rule } from '../types.js';
+import { findings, manual } from './finding.js';
+
+const f = findings('project');
+const PYTORCH_INDEX = /download\.pytorch\.org\/whl\/|\/pytorch-wheels\/|\/whl\/(cu\d+|cpu)\/?$/;
+
+type Table = Record<string, unknown>;
+const table = (v: unknown): Table => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Table) : {});
+
+/** torch comes from an explicit PyTorch index that [tool.uv.sources] routes it to (pain points 1, 26). */
+export const torchIndex: Rule = ({ files, project, plan }): Finding[] => {
+  if (files.pyprojectError) return [];
+  if (!files.pyproject) {
+    return [f.warn('pyproject', 'no pyproject.toml: nothing pins torch or its CUDA variant', '', manual('create it with the torch index for this host', 'danlu init'))];
+  }
+  const dependsOnTorch = project?.requirements.some((r) => r.name === 'torch') ?? false;
+  if (!dependsOnTorch) return [f.info('torch-index', 'pyproject.toml does not depend on torch', '', manual('add torch with the right index', 'danlu init'))];
+  const uv = table(table(files.pyproject.tool).uv);
+  const indexes = (Array.isArray(uv.index) ? uv.index : []).map(table).filter((i) => typeof i.url === 'string' && PYTORCH_INDEX.test(i.url as string));
+  const sources = table(uv.sources);
+  const torchSources = ([] as unknown[]).concat(sources.torch ?? []).map(table);
+  const routed = indexes.find((i) => torchSources.some((s) => s.index === i.name));
+  const out: Finding[] = [];
+  if (indexes.length === 0) {
+    out.push(
+      f.warn(
+        'torch-index',
+        'no PyTorch index in pyproject.toml: uv installs PyPI\'s default torch build',
+        'That build follows whatever CUDA upstream chose, or is CPU-only: "torch.cuda.is_available()" returns False and torch.__version__ ends in "+cpu".',
+        manual(`add [[tool.uv.index]] for ${plan?.torch.index ?? 'https://download.pytorch.org/whl/cuXXX'} with explicit = true`, 'danlu init'),
+      ),
+    );
+    return out;
+  }
+  if (!routed) {
+    out.push(
+      f.warn(
+        'torch-source',
+        'no [tool.uv.sources] entry routes torch to the PyTorch index',
+        'An explicit index is only used for packages that name it; torch then comes from PyPI.',
+        manual('add torch = [{ index = "pytorch", marker = "sys_platform == \'linux\' or sys_platform == \'win32\'" }]', 'danlu init'),
+      ),
+    );
+  }
+  const loose = indexes.filter((i) => i.explicit !== true);
+  if (loose.length > 0) {
+    out.push(
+      f.warn(
+        'torch-index-explicit',
+        `the PyTorch index ${String(loose[0]!.name ?? loose[0]!.url)} is not explicit = true`,
+        'uv may then take ordinary packages from its stale copies: resolution fails for things like "requests>=2.32.2".',
+        manual('set explicit = true on that [[tool.uv.index]]'),
+      ),
+    );
+  }
+  if (out.length === 0) out.push(f.ok('torch-index', `torch from ${String(routed!.url)} (explicit, routed by [tool.uv.sources])`));
+  return out;
+};
