@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { DanluError } from '../../lib/errors.js';
+import { parseCondaEnv, parseCondaSpec } from './conda.js';
+import { memoryFs } from './requirements.test.js';
+
+describe('parseCondaSpec', () => {
+  it.each([
+    ['pytorch=1.12.1', 'pytorch', '==1.12.1'],
+    ['kornia=0.6', 'kornia', '==0.6.*'],
+    ['numpy==1.23.1', 'numpy', '==1.23.1'],
+    ['gcc==11.4', 'gcc', '==11.4'],
+    ['numpy 1.8*', 'numpy', '==1.8.*'],
+    ['scipy>=1.4,<2', 'scipy', '>=1.4,<2'],
+    ['conda-forge::libstdcxx-ng', 'libstdcxx-ng', ''],
+    ['intel::mkl-static', 'mkl-static', ''],
+    ['numpy=1.23.1=py38h6c91a56_0', 'numpy', '==1.23.1'],
+  ])('%s', (text, name, specifier) => {
+    const r = parseCondaSpec(text);
+    expect(r).toMatchObject({ ok: true, name, specifier });
+  });
+
+  it('keeps the build string out and says so; rejects "or" versions', () => {
+    expect(parseCondaSpec('numpy=1.23.1=py38h6c91a56_0')).toMatchObject({ build: 'py38h6c91a56_0', notes: ['build string py38h6c91a56_0 dropped'] });
+    expect(parseCondaSpec('numpy 1.2|1.4')).toMatchObject({ ok: false });
+  });
+});
+
+const ENV = `name: control
+channels:
+  - pytorch
+  - nvidia/label/cuda-11.8.0
+  - defaults
+dependencies:
+  - python=3.8.5
+  - pip=20.3
+  - cudatoolkit=11.3
+  - pytorch=1.12.1
+  - torchvision=0.13.1
+  - opencv
+  - ffmpeg
+  - mkl
+  - _libgcc_mutex=0.1=main
+  - tensorflow-gpu
+  - some-conda-package=2.0
+  - pip:
+      - gradio==3.16.2
+      - -r requirements-extra.txt
+      - git+https://github.com/openai/CLIP.git
+      - "numpy=1.0"
+variables:
+  MAX_JOBS: 4
+`;
+
+describe('parseCondaEnv', () => {
+  const fs = memoryFs({ 'env/requirements-extra.txt': 'einops==0.3.0\n' });
+  const r = parseCondaEnv(ENV, 'env/environment.yml', fs);
+
+  it('maps conda names to PyPI and keeps versions', () => {
+    expect(r.requirements.map((q) => q.raw)).toEqual([
+      'torch==1.12.1',
+      'torchvision==0.13.1',
+      'opencv-python',
+      'tensorflow',
+      'some-conda-package==2.0.*',
+      'gradio==3.16.2',
+      'einops==0.3.0',
+      'clip',
+    ]);
+    expect(r.requirements.find((q) => q.name === 'einops')!.origin).toEqual({ file: 'env/requirements-extra.txt', line: 1 });
+    expect(r.requirements.find((q) => q.name === 'clip')!.source).toEqual({ kind: 'git', url: 'https://github.com/openai/CLIP.git' });
+  });
+
+  it('turns cudatoolkit and CUDA channel labels into CUDA hints, python into a Python hint', () => {
+    expect(r.cudaHints.map((h) => [h.cuda, h.backend, h.origin.line])).toEqual([
+      ['11.8', undefined, 4],
+      ['11.3', 'cu113', 9],
+    ]);
+    expect(r.pythonHints).toEqual([expect.objectContaining({ version: '3.8.5', origin: { file: 'env/environment.yml', line: 7 } })]);
+  });
+
+  it('reports conda-only packages with their apt / PyPI equivalents, and ignores base-system ones', () => {
+    expect(r.condaOnly.map((c) => [c.name, c.equivalent])).toEqual([
+      ['ffmpeg', { apt: 'ffmpeg' }],
+      ['mkl', undefined],
+    ]);
+    const byLine = (line: number) => r.report.find((e) => e.origin.line === line)!;
+    expect(byLine(13)).toMatchObject({ kind: 'left-out', reason: expect.stringMatching(/apt ffmpeg/) });
+    expect(byLine(14)).toMatchObject({ kind: 'left-out', reason: expect.stringMatching(/bundle MKL/) });
+    expect(byLine(8)).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/uv manages/) });
+    expect(byLine(15)).toMatchObject({ kind: 'ignored' });
+    expect(byLine(17).reason).toMatch(/assumed to have the same name on PyPI/);
+    expect(byLine(22)).toMatchObject({ kind: 'left-out', reason: expect.stringMatching(/conda syntax/) });
+  });
+
+  it('reports every line of the file and reads variables', () => {
+    const lines = new Set(r.report.filter((e) => e.origin.file === 'env/environment.yml').map((e) => e.origin.line));
+    for (const line of [1, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 20, 21, 22, 24]) expect(lines).toContain(line);
+    expect(r.buildEnv).toEqual([{ name: 'MAX_JOBS', value: '4', origin: { file: 'env/environment.yml', line: 24 } }]);
+  });
+
+  it('stops with a DanluError at file:line on YAML that does not parse', () => {
+    const bad = 'name: x\ndependencies:\n  - numpy\n\t- tab-indented\n';
+    try {
+      parseCondaEnv(bad, 'environment.yml');
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(DanluError);
+      expect((err as DanluError).code).toBe(2);
+      expect((err as DanluError).location).toMatchObject({ file: 'environment.yml', line: 4 });
+    }
+  });
+
+  it('stops on a file that is not a mapping; warns on an empty one; leaves out odd entries', () => {
+    expect(() => parseCondaEnv('- numpy\n', 'environment.yml')).toThrow(DanluError);
+    expect(parseCondaEnv('', 'environment.yml').warnings[0]!.id).toBe('empty-file');
+    const odd = parseCondaEnv('dependencies:\n  - {a: 1}\n  - pip:\n  - [x]\nfoo: bar\n', 'e.yml');
+    expect(odd.report.map((e) => e.kind)).toEqual(['left-out', 'ignored', 'left-out', 'left-out']);
+  });
+});
