@@ -34,7 +34,15 @@ Exit codes: 0 done, 1 conflicts left unresolved, 2 bad input (nothing written).`
     const p = painter(process.stderr);
 
     if (canPrompt({ yes: values.yes, json: values.json, dryRun })) {
-      const lines = [planSummary(plan), ...plan.warnings.map((w) => `! ${w.message}`)];
+      const lines = [
+        `torch   ${plan.torch.version} from ${plan.torch.index}`,
+        `image   ${plan.cuda.image}`,
+        `python  ${plan.python}`,
+        `user    ${plan.user.containerName} ${plan.user.uid}:${plan.user.gid}, shm ${plan.shmSize}, GPUs ${plan.gpu.enabled ? (plan.gpu.devices === 'all' ? `all (${plan.gpus.length})` : plan.gpu.devices.join(',')) : 'none'}`,
+        `mirrors ${plan.mirrors.preset}`,
+        ...plan.warnings.map((w) => `! ${w.message}`),
+        'Flags change any of these: --torch --backend --cuda --python --gpus --mirror --user --shm',
+      ];
       if (!(await confirmPlan(lines, `Write the environment files into ${dir}?`))) {
         err('Nothing written.');
         return EXIT.ok;
