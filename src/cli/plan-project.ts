@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { EMBEDDED_CATALOG, type Catalog } from '../catalog/index.js';
+import type { Catalog } from '../catalog/index.js';
+import { loadCatalog } from '../catalog/load.js';
 import { readHostFile } from '../host/host-file.js';
 import { DanluError } from '../lib/errors.js';
 import { makePlan } from '../plan/make-plan.js';
@@ -67,7 +68,7 @@ export function planOptionsFrom(values: PlanFlagValues): PlanOptions {
 export async function planProject(dirArg: string | undefined, values: PlanFlagValues): Promise<PlannedProject> {
   const dir = resolve(dirArg ?? '.');
   const options = planOptionsFrom(values);
-  const catalog = EMBEDDED_CATALOG;
+  const catalog = await loadCatalog();
   const [probed, project] = await Promise.all([probeHost(), readProject(dir)]);
   const host = values.host ? await readHostFile(resolve(values.host), probed) : probed;
   const lockWithMirror = values['lock-with-mirror'] ? true : (project.lockWithMirror ?? false);
