@@ -16,8 +16,9 @@ export const CONTAINER_VENV = '/opt/danlu/venv';
 export function renderDockerfile(plan: Plan, catalog: Catalog): string {
   const pkgs = [...BASE_APT_PACKAGES, 'python3'].sort();
   const pkgLines = wrapWords(pkgs, 70).map((l) => `        ${l}`).join(' \\\n');
-  return `# syntax=docker/dockerfile:1
-# Build args come from .env (per machine); see docker-compose.yml.
+  // No `# syntax=` line: it would make BuildKit pull a frontend image from Docker Hub, which
+  // fails offline and behind the Great Firewall; the built-in frontend has RUN --mount.
+  return `# Build args come from .env (per machine); see docker-compose.yml.
 ARG BASE_IMAGE=${plan.cuda.image}
 ARG UV_IMAGE=${catalog.tools.uv.image}
 
