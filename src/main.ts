@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
   init: { summary: 'generate or update the GPU dev environment of a project', load: () => import('./cli/commands/init.js') as Promise<{ default: CommandDef }> },
   plan: { summary: 'show the versions danlu would choose, and why (writes nothing)', load: () => import('./cli/commands/plan.js') as Promise<{ default: CommandDef }> },
   host: { summary: 'describe this machine: OS, user, GPUs, driver, Docker', load: () => import('./cli/commands/host.js') as Promise<{ default: CommandDef }> },
+  doctor: { summary: 'check the host, Docker, the NVIDIA runtime, proxies and the project; --fix the safe parts', load: () => import('./cli/commands/doctor.js') as Promise<{ default: CommandDef }> },
   catalog: { summary: 'what the built-in knowledge holds, and its date', load: () => import('./cli/commands/catalog.js') as Promise<{ default: CommandDef }> },
 };
 

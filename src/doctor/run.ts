@@ -100,7 +100,7 @@ export async function gatherFacts(deps: DoctorDeps, opts: DoctorOptions): Promis
   const { plan, planError } = planFor(host, read.project ?? blankProject(dir));
 
   let gpuProbe: DoctorFacts['gpuProbe'] = null;
-  if (opts.deep && host.docker?.daemon.ok) {
+  if (opts.deep && host.docker?.daemon.ok && host.nvidia) {
     const candidates = [files.env?.DEV_IMAGE, files.env?.BASE_IMAGE, plan?.cuda.image].filter((r): r is string => Boolean(r));
     const more = await probeImages(withDeadline(deps, deps.now() + 2000), candidates.filter((c) => !images.some((i) => i.ref === c)));
     const image = pickProbeImage(candidates, [...images, ...more]);

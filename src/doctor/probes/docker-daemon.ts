@@ -1,9 +1,10 @@
 import { firstJsonObject } from '../../probe/docker-parse.js';
+import { DOCKER_TIMEOUT_MS } from '../../probe/docker.js';
 import type { DaemonExtra, DiskFacts, ImagePresence } from '../types.js';
 import type { DoctorDeps } from './deps.js';
 
-/** Docker calls here share probeDocker's limit: a hung daemon costs 2 s, not more. */
-export const DAEMON_TIMEOUT_MS = 2000;
+/** Docker calls here share probeDocker's limit: a hung daemon costs that, not more. */
+export const DAEMON_TIMEOUT_MS = DOCKER_TIMEOUT_MS;
 const DEFAULT_ROOT = '/var/lib/docker';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);

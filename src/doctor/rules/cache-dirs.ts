@@ -43,10 +43,11 @@ export const cacheDirs: Rule = (facts): Finding[] => {
   const missing = CACHE_DIRS.map((rel) => caches.dirs.find((d) => d.rel === rel)!).filter((d) => d && !d.exists);
   if (missing.length > 0) {
     const paths = missing.map((d) => d.path);
+    // Root's own caches may be created by dockerd as root: that is their right owner.
     out.push(
-      f.warn(
+      (uid === 0 ? f.info : f.warn)(
         'cache-dir-missing',
-        `${missing.length} cache folder${missing.length === 1 ? '' : 's'} missing under ${caches.home}: dockerd would create ${missing.length === 1 ? 'it' : 'them'} as root`,
+        `${missing.length} cache folder${missing.length === 1 ? '' : 's'} missing under ${caches.home}${uid === 0 ? '' : `: dockerd would create ${missing.length === 1 ? 'it' : 'them'} as root`}`,
         missing.map((d) => d.rel).join(', '),
         ownFix(facts, paths, `create ${missing.map((d) => d.rel).join(', ')} as ${name} (${uid}:${gid})`),
       ),

@@ -12,7 +12,7 @@ export const dockerFlavour: Rule = ({ host }): Finding[] => {
       f.error(
         'docker-flavour',
         'Docker is installed from snap',
-        'The snap\'s confinement keeps the NVIDIA Container Toolkit out: `docker run --gpus all` fails with "could not select device driver \\"\\" with capabilities: [[gpu]]".',
+        'The snap\'s confinement keeps the NVIDIA Container Toolkit out: `docker run --gpus all` fails with `could not select device driver "" with capabilities: [[gpu]]`.',
         manual('replace it with Docker Engine from docker.com', 'sudo snap remove docker && curl -fsSL https://get.docker.com | sudo sh'),
       ),
     ];

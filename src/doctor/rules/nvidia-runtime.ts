@@ -22,7 +22,7 @@ export const nvidiaRuntime: Rule = ({ host }): Finding[] => {
     f.error(
       'nvidia-runtime',
       'Docker has no NVIDIA runtime: containers cannot get the GPU',
-      '`docker run --gpus all` fails with "could not select device driver \\"\\" with capabilities: [[gpu]]" (or "unknown or invalid runtime name: nvidia"); `docker info` lists no nvidia runtime and no CDI spec is in /etc/cdi.',
+      '`docker run --gpus all` fails with `could not select device driver "" with capabilities: [[gpu]]` (or "unknown or invalid runtime name: nvidia"); `docker info` lists no nvidia runtime and no CDI spec is in /etc/cdi.',
       toolkitFix(d),
     ),
   ];

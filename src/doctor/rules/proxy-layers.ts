@@ -43,7 +43,7 @@ export const proxyLayers: Rule = (facts): Finding[] => {
         : f.warn(
             'proxy-daemon',
             'your shell uses a proxy, the Docker daemon does not',
-            `\`docker pull\` ignores shell variables and goes direct: "Get \\"https://registry-1.docker.io/v2/\\": … Client.Timeout exceeded". Shell: ${shellProxy}.`,
+            `\`docker pull\` ignores shell variables and fails with \`Get "https://registry-1.docker.io/v2/": … Client.Timeout exceeded\`. Shell: ${shellProxy}.`,
             manual('give the daemon the proxy with a systemd drop-in', daemonDropinCommand(p.shell.values.http ?? shellProxy, shellProxy)),
           ),
     );
