@@ -77,20 +77,20 @@ export function importCondaPackage(out: ImportResult, specText: string, origin: 
       return;
     }
     case 'cuda': {
-      if (!version) return record(out, origin, text, 'hint', 'CUDA toolkit without a version: the image provides it');
+      if (!version) return void record(out, origin, text, 'hint', 'CUDA toolkit without a version: the image provides it');
       const [major, minor] = version.split('.');
       const selects = /^(pytorch-cuda|cudatoolkit)$/.test(spec.name.toLowerCase()) && minor !== undefined;
       const backend = selects ? `cu${major}${minor}` : undefined;
       out.cudaHints.push({ cuda: minor === undefined ? major! : `${major}.${minor}`, ...(backend ? { backend } : {}), origin: { ...origin }, text: text.trim() });
-      return record(out, origin, text, 'hint', `CUDA hint ${version}${backend ? ` (PyTorch ${backend} build)` : ''}`, 'the image provides the CUDA toolkit; PyTorch wheels bring their own runtime');
+      return void record(out, origin, text, 'hint', `CUDA hint ${version}${backend ? ` (PyTorch ${backend} build)` : ''}`, 'the image provides the CUDA toolkit; PyTorch wheels bring their own runtime');
     }
     case 'backend':
       out.cudaHints.push({ backend: action.backend, origin: { ...origin }, text: text.trim() });
-      return record(out, origin, text, 'hint', `PyTorch ${action.backend} build`);
+      return void record(out, origin, text, 'hint', `PyTorch ${action.backend} build`);
     case 'python':
       if (!version) return ignored(out, origin, text, 'python without a version');
       out.pythonHints.push(spec.specifier.startsWith('==') ? { version, origin: { ...origin }, text: text.trim() } : { specifier: spec.specifier, origin: { ...origin }, text: text.trim() });
-      return record(out, origin, text, 'hint', `Python hint ${version}`, 'uv installs the interpreter (.python-version)');
+      return void record(out, origin, text, 'hint', `Python hint ${version}`, 'uv installs the interpreter (.python-version)');
     case 'ignore':
       return ignored(out, origin, text, action.reason);
     case 'conda-only': {
@@ -107,7 +107,7 @@ export function importCondaChannel(out: ImportResult, channel: string, origin: I
   const label = /nvidia\/label\/cuda-(\d+)\.(\d+)(?:\.\d+)?/.exec(channel);
   if (label) {
     out.cudaHints.push({ cuda: `${label[1]}.${label[2]}`, origin: { ...origin }, text: text.trim() });
-    return record(out, origin, text, 'hint', `CUDA hint ${label[1]}.${label[2]} (conda channel label)`);
+    return void record(out, origin, text, 'hint', `CUDA hint ${label[1]}.${label[2]} (conda channel label)`);
   }
   if (/nightly/.test(channel)) warn(out, 'nightly-channel', `conda channel ${channel} serves nightly builds`, origin);
   ignored(out, origin, text, 'conda channel; a uv project installs from PyPI and the PyTorch wheel index');

@@ -1,20 +1,25 @@
 import { formatRequirement } from './pep508.js';
 import type { Spec } from './spec.js';
-import type { Group, ImportOrigin, ImportResult, ImportedRequirement, ReportKind, RequirementSource } from './types.js';
+import type { Group, ImportOrigin, ImportResult, ImportedRequirement, ReportEntry, ReportKind, RequirementSource } from './types.js';
 import { cudaOfBackend } from './url.js';
 
+/** The report line each requirement came from (to annotate it when sources are attached or requirements merged). */
+export const reportOf = new WeakMap<ImportedRequirement, ReportEntry>();
+
 /** Adds one report line. */
-export function record(out: ImportResult, origin: ImportOrigin, text: string, kind: ReportKind, became: string, reason?: string): void {
-  const entry = { origin: { ...origin }, text: text.trim(), became, kind };
-  out.report.push(reason ? { ...entry, reason } : entry);
+export function record(out: ImportResult, origin: ImportOrigin, text: string, kind: ReportKind, became: string, reason?: string): ReportEntry {
+  const entry: ReportEntry = { origin: { ...origin }, text: text.trim(), became, kind };
+  if (reason) entry.reason = reason;
+  out.report.push(entry);
+  return entry;
 }
 
 export function leftOut(out: ImportResult, origin: ImportOrigin, text: string, reason: string): void {
-  record(out, origin, text, 'left-out', 'left out', reason);
+  void record(out, origin, text, 'left-out', 'left out', reason);
 }
 
 export function ignored(out: ImportResult, origin: ImportOrigin, text: string, reason: string): void {
-  record(out, origin, text, 'ignored', 'nothing', reason);
+  void record(out, origin, text, 'ignored', 'nothing', reason);
 }
 
 export function warn(out: ImportResult, id: string, message: string, origin?: ImportOrigin): void {
@@ -49,6 +54,8 @@ export interface AddOptions {
   /** The input line as written (for the report). */
   text: string;
   group: Group;
+  /** Default: 'dependency-group' for dev, 'extra' for other groups. */
+  groupKind?: 'extra' | 'dependency-group';
   constraint?: boolean;
   notes?: string[];
 }
@@ -64,6 +71,7 @@ export function addSpec(out: ImportResult, spec: Spec & { name: string }, opts: 
     group: opts.group,
     origin: { ...opts.origin },
   };
+  if (opts.group !== 'main') req.groupKind = opts.groupKind ?? (opts.group === 'dev' ? 'dependency-group' : 'extra');
   if (spec.source) req.source = spec.source;
   if (spec.localVersion !== undefined) req.localVersion = spec.localVersion;
   if (spec.nameGuessed) req.nameGuessed = true;
@@ -103,6 +111,6 @@ export function addSpec(out: ImportResult, spec: Spec & { name: string }, opts: 
     kind = spec.source ? 'source' : opts.group === 'dev' ? 'dev' : 'dependency';
     became = opts.group === 'main' ? `dependency ${became}` : opts.group === 'dev' ? `dev dependency ${became}` : `dependency ${became} in group ${opts.group}`;
   }
-  record(out, opts.origin, opts.text, kind, became, notes.length ? notes.join('; ') : undefined);
+  reportOf.set(req, record(out, opts.origin, opts.text, kind, became, notes.length ? notes.join('; ') : undefined));
   return req;
 }

@@ -29,6 +29,8 @@ export interface ImportedRequirement {
   extras: string[];
   marker: string | null;
   group: Group;
+  /** For a group other than main: an extra (`[project.optional-dependencies]`) or a `[dependency-groups]` group. */
+  groupKind?: 'extra' | 'dependency-group';
   source?: RequirementSource;
   /** Local version label stripped from an == pin ("cu118" from "==2.1.2+cu118"). */
   localVersion?: string;
@@ -121,7 +123,7 @@ export interface ImportResult {
   pythonHints: PythonHint[];
   /** Packages (or the project itself when name is absent) that need torch when they are built. */
   buildTimeTorch: { name?: string; origin: ImportOrigin; why: string }[];
-  /** Install commands / settings that turn build isolation off (name absent: the project itself). */
+  /** Install commands / settings that turn build isolation off (name absent: the project itself; '*': every package). */
   noBuildIsolation: { name?: string; origin: ImportOrigin }[];
   submodules: SubmoduleRef[];
   condaOnly: CondaOnly[];
