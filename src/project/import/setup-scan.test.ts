@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { parseGitmodules } from './gitmodules.js';
+import { scanSetupFiles } from './setup-scan.js';
+
+const SAM2_LIKE = `# Copyright (c) Meta Platforms
+import os
+from setuptools import find_packages, setup
+
+REQUIRED_PACKAGES = ["torch>=2.5.1"]
+
+def get_extensions():
+    from torch.utils.cpp_extension import CUDAExtension
+    return [CUDAExtension("sam2._C", ["sam2/csrc/connected_components.cu"])]
+
+setup(
+    name="SAM-2",
+    install_requires=[
+        "torch>=2.5.1",  # the runtime torch
+        'numpy>=1.24.4',
+        "iopath>=0.1.10",
+        "panopticapi @ https://github.com/cocodataset/panopticapi/archive/master.zip",
+        "dataclasses; python_version<'3.7'",
+    ],
+    extras_require={
+        "notebooks": ["matplotlib>=3.9.1", "jupyter>=1.0.0"],
+        "dev": ["black==24.2.0"],
+    },
+    ext_modules=get_extensions(),
+)
+`;
+
+describe('scanSetupFiles', () => {
+  it('flags torch at build time from CUDAExtension / cpp_extension and reads literal lists', () => {
+    const r = scanSetupFiles({ file: 'setup.py', text: SAM2_LIKE });
+    expect(r.buildTimeTorch).toEqual([{ origin: { file: 'setup.py', line: 8 }, why: 'setup.py imports torch and builds torch C++/CUDA extensions' }]);
+    expect(r.requirements.map((q) => [q.raw, q.group, q.origin.line])).toEqual([
+      ['torch>=2.5.1', 'main', 14],
+      ['numpy>=1.24.4', 'main', 15],
+      ['iopath>=0.1.10', 'main', 16],
+      ['panopticapi', 'main', 17],
+      ['dataclasses; python_version < "3.7"', 'main', 18],
+      ['matplotlib>=3.9.1', 'notebooks', 21],
+      ['jupyter>=1.0.0', 'notebooks', 21],
+      ['black==24.2.0', 'dev', 22],
+    ]);
+    expect(r.requirements[3]!.source).toEqual({ kind: 'url', url: 'https://github.com/cocodataset/panopticapi/archive/master.zip' });
+  });
+
+  it('does not read computed lists, and says so', () => {
+    const r = scanSetupFiles({
+      file: 'setup.py',
+      text: 'import torch\nfrom setuptools import setup\nsetup(install_requires=[f"kt-kernel=={_v}"], extras_require=get_extras())\nreqs = open("requirements.txt").read()\n',
+    });
+    expect(r.requirements).toEqual([]);
+    expect(r.warnings.map((w) => w.id)).toEqual(['setup-py-computed', 'setup-py-computed']);
+    expect(r.buildTimeTorch).toEqual([{ origin: { file: 'setup.py', line: 1 }, why: 'setup.py imports torch' }]);
+    expect(r.report.some((e) => e.became === 'setup.py reads requirements.txt')).toBe(true);
+  });
+
+  it('ignores commented-out torch imports and a setup.py with nothing to say', () => {
+    const r = scanSetupFiles({ file: 'setup.py', text: '# import torch\nfrom setuptools import setup\nsetup(name="x")\n' });
+    expect(r.buildTimeTorch).toEqual([]);
+    expect(r.report).toEqual([]);
+  });
+
+  it('reads setup.cfg options', () => {
+    const cfg = `[metadata]\nname = x\n\n[options]\npython_requires = >=3.8\nsetup_requires =\n    torch>=2.0\ninstall_requires =\n    numpy>=1.20\n    requests; python_version>"3.6"\n\n[options.extras_require]\ndev = pytest, ruff>=0.1,<1\n`;
+    const r = scanSetupFiles(null, { file: 'setup.cfg', text: cfg });
+    expect(r.requirements.map((q) => [q.raw, q.group, q.origin.line])).toEqual([
+      ['numpy>=1.20', 'main', 9],
+      ['requests; python_version > "3.6"', 'main', 10],
+      ['pytest', 'dev', 13],
+      ['ruff>=0.1,<1', 'dev', 13],
+    ]);
+    expect(r.buildTimeTorch).toEqual([{ origin: { file: 'setup.cfg', line: 7 }, why: 'setup.cfg setup_requires torch>=2.0' }]);
+    expect(r.pythonHints).toEqual([expect.objectContaining({ specifier: '>=3.8' })]);
+  });
+});
+
+describe('parseGitmodules', () => {
+  it('reads each submodule with its path, url and branch', () => {
+    const r = parseGitmodules('[submodule "csrc/cutlass"]\n\tpath = csrc/cutlass\n\turl = https://github.com/NVIDIA/cutlass.git\n[submodule "ck"]\n\tpath = csrc/ck\n\turl = https://github.com/ROCm/composable_kernel.git\n\tbranch = amd-master\n', '.gitmodules');
+    expect(r.submodules).toEqual([
+      { origin: { file: '.gitmodules', line: 1 }, path: 'csrc/cutlass', url: 'https://github.com/NVIDIA/cutlass.git' },
+      { origin: { file: '.gitmodules', line: 4 }, path: 'csrc/ck', url: 'https://github.com/ROCm/composable_kernel.git', branch: 'amd-master' },
+    ]);
+    expect(r.report.map((e) => e.kind)).toEqual(['hint', 'hint']);
+  });
+});
