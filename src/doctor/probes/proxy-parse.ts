@@ -21,7 +21,7 @@ export function proxyFromEnv(env: Record<string, string | undefined>): ProxyValu
 /** `Acquire::http::Proxy "http://…";` lines (also inside `Acquire { http::Proxy "…"; }`). */
 export function proxyFromAptConf(text: string): ProxyValues {
   const out: ProxyValues = { ...NO_PROXY };
-  const body = text.replace(/\/\/.*$/gm, '').replace(/#.*$/gm, '');
+  const body = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*(\/\/|#).*$/gm, '');
   for (const m of body.matchAll(/\b(https?)::Proxy\s+"([^"]*)"/gi)) {
     const value = clean(m[2]);
     if (!value || /^direct$/i.test(value)) continue;

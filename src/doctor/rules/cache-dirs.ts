@@ -4,14 +4,17 @@ import { findings, manual } from './finding.js';
 
 const f = findings('project');
 
-function ownFix(facts: DoctorFacts, paths: string[], what: string): Fix {
+/** chown to another uid needs root; creating our own folders does not. */
+function ownFix(facts: DoctorFacts, paths: string[], what: string, create: boolean): Fix {
   const { uid, gid } = facts.host.user;
-  const command = `${facts.processUid === 0 ? '' : 'sudo '}mkdir -p ${paths.join(' ')} && ${facts.processUid === 0 ? '' : 'sudo '}chown -R ${uid}:${gid} ${paths.join(' ')}`;
-  // Giving files to another uid needs root; creating our own folders does not.
-  const canDo = facts.processUid === 0 || facts.processUid === uid;
-  return canDo
-    ? { description: what, command, safe: true, action: { kind: 'own-dirs', home: facts.caches.home, paths, uid, gid } }
-    : manual(what, command);
+  const root = facts.processUid === 0;
+  const self = facts.processUid === uid;
+  const sudo = root ? '' : 'sudo ';
+  const mkdir = `mkdir -p ${paths.join(' ')}`;
+  const chown = `${sudo}chown -R ${uid}:${gid} ${paths.join(' ')}`;
+  const command = create ? (self ? mkdir : `${sudo}${mkdir} && ${chown}`) : chown;
+  const canDo = root || (create && self);
+  return canDo ? { description: what, command, safe: true, action: { kind: 'own-dirs', home: facts.caches.home, paths, uid, gid } } : manual(what, command);
 }
 
 /**
@@ -33,7 +36,7 @@ export const cacheDirs: Rule = (facts): Finding[] => {
         'cache-dir-owner',
         `${d.path} belongs to ${owner}, not ${name}`,
         `The container runs as ${uid}:${gid}: "PermissionError: [Errno 13] Permission denied: '${d.path}'" (Hugging Face: "There was a problem when trying to write in your cache folder").`,
-        ownFix(facts, [d.path], `give ${d.path} back to ${name} (${uid}:${gid})`),
+        ownFix(facts, [d.path], `give ${d.path} back to ${name} (${uid}:${gid})`, false),
       ),
     );
   }
@@ -49,7 +52,7 @@ export const cacheDirs: Rule = (facts): Finding[] => {
         'cache-dir-missing',
         `${missing.length} cache folder${missing.length === 1 ? '' : 's'} missing under ${caches.home}${uid === 0 ? '' : `: dockerd would create ${missing.length === 1 ? 'it' : 'them'} as root`}`,
         missing.map((d) => d.rel).join(', '),
-        ownFix(facts, paths, `create ${missing.map((d) => d.rel).join(', ')} as ${name} (${uid}:${gid})`),
+        ownFix(facts, paths, `create ${missing.map((d) => d.rel).join(', ')} as ${name} (${uid}:${gid})`, true),
       ),
     );
   }

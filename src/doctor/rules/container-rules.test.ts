@@ -1,0 +1,74 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { HostFacts } from '../../probe/types.js';
+import { factsFor, h100Host } from '../testing/facts.js';
+import type { ContainerFacts, DoctorFacts } from '../types.js';
+import { containerGpu } from './container-gpu.js';
+import { containerRunning } from './container-running.js';
+import { containerShm } from './container-shm.js';
+import { containerTorch } from './container-torch.js';
+
+let host: HostFacts;
+beforeAll(async () => {
+  host = await h100Host({ docker: true });
+});
+
+const GPU_LINE = 'GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-1c0a9baf-0145-ba6f-785c-472c90d07688)';
+const up = (patch: Partial<ContainerFacts> = {}): DoctorFacts =>
+  factsFor(host, {
+    container: {
+      running: true,
+      id: '0123456789abcdef0123',
+      error: null,
+      shmBytes: 64 * 1024 ** 3,
+      gpu: { ok: true, output: GPU_LINE },
+      torch: { version: '2.11.0+cu130', cuda: '13.0', available: true, error: null },
+      ...patch,
+    },
+  });
+const all = (facts: DoctorFacts) => [containerRunning, containerShm, containerGpu, containerTorch].flatMap((r) => r(facts));
+
+describe('container rules', () => {
+  it('say once that no container runs, and check nothing inside', () => {
+    expect(all(factsFor(host))).toEqual([
+      expect.objectContaining({ id: 'container', severity: 'info', title: 'dev container not running: checks inside it skipped', fix: expect.objectContaining({ command: 'docker compose up -d' }) }),
+    ]);
+  });
+
+  it('pass a healthy container: shm, GPU, torch with CUDA (the H100 torch line)', () => {
+    expect(all(up()).map((f) => [f.id, f.severity, f.title])).toEqual([
+      ['container', 'ok', 'dev container 0123456789ab is running'],
+      ['container-shm', 'ok', '/dev/shm is 64 GiB'],
+      ['container-gpu', 'ok', 'the container sees 1 GPU'],
+      ['container-torch', 'ok', 'torch 2.11.0+cu130, CUDA 13.0, torch.cuda.is_available() True'],
+    ]);
+  });
+
+  it('fail the 64 MB /dev/shm with the DataLoader bus error', () => {
+    const [f] = containerShm(up({ shmBytes: 64 * 1024 ** 2 }));
+    expect(f).toMatchObject({ severity: 'error', title: '/dev/shm in the container is only 64 MB' });
+    expect(f!.detail).toContain('is killed by signal: Bus error');
+  });
+
+  it('fail a container started without the GPU, and NVML errors', () => {
+    expect(containerGpu(up({ gpu: { ok: false, output: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "nvidia-smi": executable file not found in $PATH: unknown' } }))[0]).toMatchObject({
+      severity: 'error',
+      title: 'nvidia-smi: command not found in the container: it was started without the GPU',
+    });
+    expect(containerGpu(up({ gpu: { ok: false, output: 'Failed to initialize NVML: Unknown Error' } }))[0]!.fix?.command).toContain('create-dev-char-symlinks');
+  });
+
+  it('fail a CPU torch and a torch that cannot see the GPU', () => {
+    const [cpu] = containerTorch(up({ torch: { version: '2.9.1+cpu', cuda: null, available: false, error: null } }));
+    expect(cpu).toMatchObject({ severity: 'error', title: 'torch 2.9.1+cpu is a CPU build (torch.version.cuda is None)' });
+    expect(cpu!.detail).toContain('Torch not compiled with CUDA enabled');
+    expect(containerTorch(up({ torch: { version: '2.9.1+cu128', cuda: '12.8', available: false, error: null } }))[0]).toMatchObject({
+      severity: 'error',
+      title: 'torch 2.9.1+cu128, CUDA 12.8: torch.cuda.is_available() is False',
+    });
+  });
+
+  it('warn when torch is not installed yet, and only note a slow import', () => {
+    expect(containerTorch(up({ torch: { version: null, cuda: null, available: null, error: "ModuleNotFoundError: No module named 'torch'" } }))[0]).toMatchObject({ severity: 'warn' });
+    expect(containerTorch(up({ torch: { version: null, cuda: null, available: null, error: 'timed out after 8 s' } }))[0]).toMatchObject({ severity: 'info' });
+  });
+});
