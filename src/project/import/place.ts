@@ -1,0 +1,105 @@
+import { looseName } from './pep508.js';
+import { repoBasename } from './url.js';
+
+/** A repository an install guide clones. */
+export interface Clone {
+  dir: string;
+  url: string;
+  /** It is the project being imported. */
+  self: boolean;
+  branch?: string;
+}
+
+/** Where the shell of an install guide is: in the project (root + sub-folder), in another clone, above them, or lost. */
+export type Place = { kind: 'root'; rel: string[] } | { kind: 'clone'; clone: Clone; rel: string[] } | { kind: 'parent' } | { kind: 'unknown' };
+
+/** What a path written in a command is, seen from the project. */
+export type Resolved =
+  | { kind: 'self'; path: string }
+  | { kind: 'clone'; clone: Clone; sub: string }
+  | { kind: 'unknown' };
+
+/** Tracks `git clone` and `cd` through an install guide, starting at the project root. */
+export class Places {
+  place: Place = { kind: 'root', rel: [] };
+  readonly clones = new Map<string, Clone>();
+  private readonly names: Set<string>;
+
+  constructor(projectNames: string[]) {
+    this.names = new Set(projectNames.map(looseName).filter((n) => n !== ''));
+  }
+
+  isProject(name: string): boolean {
+    return this.names.has(looseName(name));
+  }
+
+  /** Records a clone; the project itself when its name is one of the project's names (or, with no names known, the first clone). */
+  clone(url: string, dir?: string, branch?: string): Clone {
+    const d = dir ?? repoBasename(url);
+    const self = this.isProject(d) || this.isProject(repoBasename(url)) || (this.names.size === 0 && this.clones.size === 0);
+    const c: Clone = { dir: d, url, self, ...(branch ? { branch } : {}) };
+    this.clones.set(d, c);
+    return c;
+  }
+
+  /** Enters a folder named `name` from the parent of the clones. */
+  private enter(name: string): Place {
+    const c = this.clones.get(name);
+    if (c) return c.self ? { kind: 'root', rel: [] } : { kind: 'clone', clone: c, rel: [] };
+    if (this.isProject(name)) return { kind: 'root', rel: [] };
+    return { kind: 'unknown' };
+  }
+
+  private step(from: Place, part: string): Place {
+    if (part === '.' || part === '') return from;
+    if (part === '..') {
+      if (from.kind === 'root' || from.kind === 'clone') return from.rel.length ? { ...from, rel: from.rel.slice(0, -1) } : { kind: 'parent' };
+      return { kind: 'unknown' };
+    }
+    switch (from.kind) {
+      case 'root':
+        if (from.rel.length === 0 && (this.clones.get(part)?.self || (this.isProject(part) && !this.clones.has(part)))) return from;
+        if (from.rel.length === 0 && this.clones.has(part)) return this.enter(part);
+        return { kind: 'root', rel: [...from.rel, part] };
+      case 'clone':
+        return { ...from, rel: [...from.rel, part] };
+      default:
+        return this.enter(part);
+    }
+  }
+
+  /** Where `cd path` leads. */
+  cd(path: string | undefined): void {
+    if (path === undefined || path === '~' || path === '-' || /^\$\{?HOME\}?$/.test(path)) {
+      this.place = { kind: 'parent' };
+      return;
+    }
+    const parts = path.split(/[\\/]+/);
+    if (/^([/~]|\$|[A-Za-z]:)/.test(path)) {
+      // An absolute path: find the last part that is a clone or the project.
+      const at = parts.map((p, i) => (this.clones.has(p) || this.isProject(p) ? i : -1)).reduce((a, b) => Math.max(a, b), -1);
+      if (at < 0) {
+        this.place = /^(~|\$\{?HOME\}?)$/.test(parts[0]!) && parts.length === 1 ? { kind: 'parent' } : { kind: 'unknown' };
+        return;
+      }
+      let p = this.enter(parts[at]!);
+      for (const part of parts.slice(at + 1)) p = this.step(p, part);
+      this.place = p;
+      return;
+    }
+    let p = this.place;
+    for (const part of parts) p = this.step(p, part);
+    this.place = p;
+  }
+
+  /** A path (`.`, `./sub`, `detectron2`, `-r requirements.txt`) seen from the current place. */
+  resolve(path: string): Resolved {
+    let p = this.place;
+    const parts = path.split(/[\\/]+/);
+    if (/^([/~]|\$)/.test(path)) return { kind: 'unknown' };
+    for (const part of parts) p = this.step(p, part);
+    if (p.kind === 'root') return { kind: 'self', path: p.rel.join('/') };
+    if (p.kind === 'clone') return { kind: 'clone', clone: p.clone, sub: p.rel.join('/') };
+    return { kind: 'unknown' };
+  }
+}
