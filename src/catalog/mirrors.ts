@@ -8,6 +8,8 @@ export interface MirrorCandidate {
   url: string | null;
   name: string;
   purpose: string;
+  /** Where the endpoint and its usage are documented. */
+  source?: string;
 }
 
 export interface MirrorPreset {
@@ -53,25 +55,25 @@ export const MIRRORS: Provenance & { presets: readonly MirrorPreset[]; candidate
     },
   ],
   candidates: [
-    { kind: 'apt', url: null, name: 'ubuntu', purpose: 'Ubuntu archive (upstream)' },
-    { kind: 'apt', url: 'https://mirrors.bfsu.edu.cn/ubuntu/', name: 'bfsu', purpose: 'Ubuntu archive, Beijing Foreign Studies University' },
-    { kind: 'apt', url: 'https://mirrors.tuna.tsinghua.edu.cn/ubuntu/', name: 'tuna', purpose: 'Ubuntu archive, Tsinghua' },
-    { kind: 'apt', url: 'https://mirrors.ustc.edu.cn/ubuntu/', name: 'ustc', purpose: 'Ubuntu archive, USTC' },
-    { kind: 'apt', url: 'https://mirrors.aliyun.com/ubuntu/', name: 'aliyun', purpose: 'Ubuntu archive, Alibaba Cloud' },
-    { kind: 'pypi', url: null, name: 'pypi', purpose: 'PyPI (upstream)' },
-    { kind: 'pypi', url: 'https://mirrors.aliyun.com/pypi/simple/', name: 'aliyun', purpose: 'PyPI, Alibaba Cloud' },
-    { kind: 'pypi', url: 'https://pypi.tuna.tsinghua.edu.cn/simple', name: 'tuna', purpose: 'PyPI, Tsinghua' },
-    { kind: 'pypi', url: 'https://mirrors.ustc.edu.cn/pypi/simple', name: 'ustc', purpose: 'PyPI, USTC' },
-    { kind: 'pytorch', url: null, name: 'pytorch', purpose: 'PyTorch wheel indexes (upstream)' },
-    { kind: 'pytorch', url: 'https://mirrors.aliyun.com/pytorch-wheels', name: 'aliyun', purpose: 'PyTorch wheels, Alibaba Cloud (lags upstream)' },
-    { kind: 'huggingface', url: null, name: 'huggingface', purpose: 'Hugging Face Hub (upstream)' },
-    { kind: 'huggingface', url: 'https://hf-mirror.com', name: 'hf-mirror', purpose: 'Hugging Face Hub mirror' },
-    { kind: 'dockerhub', url: null, name: 'docker.io', purpose: 'Docker Hub (upstream)' },
-    { kind: 'dockerhub', url: 'docker.m.daocloud.io', name: 'daocloud', purpose: 'Docker Hub mirror for popular images, nvidia/cuda included' },
-    { kind: 'ghcr', url: null, name: 'ghcr.io', purpose: 'GitHub Container Registry (upstream, the uv image)' },
-    { kind: 'ghcr', url: 'ghcr.nju.edu.cn', name: 'nju', purpose: 'ghcr.io mirror, Nanjing University' },
-    { kind: 'python', url: null, name: 'github', purpose: 'uv-managed Python downloads (upstream)' },
-    { kind: 'python', url: 'https://registry.npmmirror.com/-/binary/python-build-standalone', name: 'npmmirror', purpose: 'python-build-standalone mirror' },
+    { kind: 'apt', url: null, name: 'ubuntu', purpose: 'Ubuntu archive (upstream)', source: 'https://wiki.ubuntu.com/Mirrors' },
+    { kind: 'apt', url: 'https://mirrors.bfsu.edu.cn/ubuntu/', name: 'bfsu', purpose: 'Ubuntu archive, Beijing Foreign Studies University', source: 'https://mirrors.bfsu.edu.cn/help/ubuntu/' },
+    { kind: 'apt', url: 'https://mirrors.tuna.tsinghua.edu.cn/ubuntu/', name: 'tuna', purpose: 'Ubuntu archive, Tsinghua', source: 'https://mirrors.tuna.tsinghua.edu.cn/help/ubuntu/' },
+    { kind: 'apt', url: 'https://mirrors.ustc.edu.cn/ubuntu/', name: 'ustc', purpose: 'Ubuntu archive, USTC', source: 'https://mirrors.ustc.edu.cn/help/ubuntu.html' },
+    { kind: 'apt', url: 'https://mirrors.aliyun.com/ubuntu/', name: 'aliyun', purpose: 'Ubuntu archive, Alibaba Cloud', source: 'https://developer.aliyun.com/mirror/ubuntu' },
+    { kind: 'pypi', url: null, name: 'pypi', purpose: 'PyPI (upstream)', source: 'https://docs.pypi.org/api/index-api/' },
+    { kind: 'pypi', url: 'https://mirrors.aliyun.com/pypi/simple/', name: 'aliyun', purpose: 'PyPI, Alibaba Cloud', source: 'https://developer.aliyun.com/mirror/pypi' },
+    { kind: 'pypi', url: 'https://pypi.tuna.tsinghua.edu.cn/simple', name: 'tuna', purpose: 'PyPI, Tsinghua', source: 'https://mirrors.tuna.tsinghua.edu.cn/help/pypi/' },
+    { kind: 'pypi', url: 'https://mirrors.ustc.edu.cn/pypi/simple', name: 'ustc', purpose: 'PyPI, USTC', source: 'https://mirrors.ustc.edu.cn/help/pypi.html' },
+    { kind: 'pytorch', url: null, name: 'pytorch', purpose: 'PyTorch wheel indexes (upstream)', source: 'https://pytorch.org/get-started/locally/' },
+    { kind: 'pytorch', url: 'https://mirrors.aliyun.com/pytorch-wheels', name: 'aliyun', purpose: 'PyTorch wheels, Alibaba Cloud (lags upstream)', source: 'https://developer.aliyun.com/mirror/pytorch-wheels' },
+    { kind: 'huggingface', url: null, name: 'huggingface', purpose: 'Hugging Face Hub (upstream)', source: 'https://huggingface.co/docs/huggingface_hub/package_reference/environment_variables' },
+    { kind: 'huggingface', url: 'https://hf-mirror.com', name: 'hf-mirror', purpose: 'Hugging Face Hub mirror', source: 'https://hf-mirror.com' },
+    { kind: 'dockerhub', url: null, name: 'docker.io', purpose: 'Docker Hub (upstream)', source: 'https://docs.docker.com/docker-hub/' },
+    { kind: 'dockerhub', url: 'docker.m.daocloud.io', name: 'daocloud', purpose: 'Docker Hub mirror for popular images, nvidia/cuda included', source: 'https://github.com/DaoCloud/public-image-mirror' },
+    { kind: 'ghcr', url: null, name: 'ghcr.io', purpose: 'GitHub Container Registry (upstream, the uv image)', source: 'https://docs.github.com/packages/working-with-a-github-packages-registry/working-with-the-container-registry' },
+    { kind: 'ghcr', url: 'ghcr.nju.edu.cn', name: 'nju', purpose: 'ghcr.io mirror, Nanjing University', source: 'https://mirror.nju.edu.cn/mirrorz-help/ghcr.io/' },
+    { kind: 'python', url: null, name: 'github', purpose: 'uv-managed Python downloads (upstream)', source: 'https://docs.astral.sh/uv/reference/environment/#uv_python_install_mirror' },
+    { kind: 'python', url: 'https://registry.npmmirror.com/-/binary/python-build-standalone', name: 'npmmirror', purpose: 'python-build-standalone mirror', source: 'https://registry.npmmirror.com/binary.html?path=python-build-standalone/' },
   ],
 };
 

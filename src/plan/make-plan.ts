@@ -204,7 +204,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     torch: {
       version: torch.version,
       backend: torch.backend.name,
-      index: catalog.torch.indexUrl(torch.backend.name),
+      index: `${catalog.torch.indexBase}/${torch.backend.name}`,
       abi: torch.backend.abi,
       specifier: project.torchPin?.specifier ?? `==${torch.version.split('.').slice(0, 2).join('.')}.*`,
       torchvision: torch.release.torchvision,
