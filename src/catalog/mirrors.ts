@@ -71,7 +71,7 @@ export const MIRRORS: Provenance & { presets: readonly MirrorPreset[]; candidate
     { kind: 'dockerhub', url: null, name: 'docker.io', purpose: 'Docker Hub (upstream)', source: 'https://docs.docker.com/docker-hub/' },
     { kind: 'dockerhub', url: 'docker.m.daocloud.io', name: 'daocloud', purpose: 'Docker Hub mirror for popular images, nvidia/cuda included', source: 'https://github.com/DaoCloud/public-image-mirror' },
     { kind: 'ghcr', url: null, name: 'ghcr.io', purpose: 'GitHub Container Registry (upstream, the uv image)', source: 'https://docs.github.com/packages/working-with-a-github-packages-registry/working-with-the-container-registry' },
-    { kind: 'ghcr', url: 'ghcr.nju.edu.cn', name: 'nju', purpose: 'ghcr.io mirror, Nanjing University', source: 'https://mirror.nju.edu.cn/mirrorz-help/ghcr.io/' },
+    { kind: 'ghcr', url: 'ghcr.nju.edu.cn', name: 'nju', purpose: 'ghcr.io mirror, Nanjing University', source: 'https://mirror.nju.edu.cn/' },
     { kind: 'python', url: null, name: 'github', purpose: 'uv-managed Python downloads (upstream)', source: 'https://docs.astral.sh/uv/reference/environment/#uv_python_install_mirror' },
     { kind: 'python', url: 'https://registry.npmmirror.com/-/binary/python-build-standalone', name: 'npmmirror', purpose: 'python-build-standalone mirror', source: 'https://registry.npmmirror.com/binary.html?path=python-build-standalone/' },
   ],
