@@ -33,6 +33,11 @@ describe('danlu doctor (CLI)', () => {
     expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^\d+ ok · .*1 error/);
   });
 
+  it('colours only when asked to (a terminal, or FORCE_COLOR)', () => {
+    const r = danlu(['doctor', tempProject()], { env: { PATH: '/nonexistent', NO_COLOR: '', FORCE_COLOR: '1' } });
+    expect(r.stdout).toMatch(/\x1b\[31m✗\x1b\[39m Docker is not installed/);
+  });
+
   it('exits 2 on bad usage', () => {
     expect(danlu(['doctor', 'a', 'b']).code).toBe(2);
     expect(danlu(['doctor', '--yes']).code).toBe(2);

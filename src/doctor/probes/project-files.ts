@@ -45,7 +45,7 @@ export function findMirrorHits(file: string, text: string, hosts: readonly strin
       hits.push({ file, line: at + 1, url });
     }
   }
-  return hits;
+  return hits.sort((a, b) => a.line - b.line);
 }
 
 /** `home = /usr/bin` from pyvenv.cfg. */

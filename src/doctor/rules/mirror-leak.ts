@@ -11,7 +11,8 @@ export const mirrorLeak: Rule = ({ files, project }): Finding[] => {
   const leaks = files.mirrorHits.filter((h) => !chosen.includes(h));
   const out: Finding[] = [];
   if (leaks.length > 0) {
-    const where = leaks.map((h) => `${h.file}:${h.line} (${h.url})`).join('; ');
+    const shown = leaks.slice(0, 3).map((h) => `${h.file}:${h.line} (${h.url})`);
+    const where = `${shown.join('; ')}${leaks.length > 3 ? `; and ${leaks.length - 3} more` : ''}`;
     const lock = leaks.some((h) => h.file === 'uv.lock');
     out.push(
       f.warn(

@@ -156,6 +156,12 @@ describe('torchIndex, pythonVersion, uvLock, venv, mirrorLeak, diskFree', () => 
     expect(torchIndex(withFiles({ pyproject })).map((f) => f.id)).toEqual(['torch-source', 'torch-index-explicit']);
   });
 
+  it('flags a .env PYTORCH_INDEX that disagrees with pyproject.toml', () => {
+    const base = withEnv({ PYTORCH_INDEX: 'https://download.pytorch.org/whl/cu128' });
+    const [f] = torchIndex(base);
+    expect(f).toMatchObject({ id: 'torch-index-env', severity: 'warn', title: 'PYTORCH_INDEX in .env is cu128, pyproject.toml routes torch to cu130', fix: { command: 'danlu init' } });
+  });
+
   it('pins Python when .python-version is missing', () => {
     expect(pythonVersion(withFiles({ pythonVersion: null }))[0]).toMatchObject({ severity: 'warn', fix: { command: 'uv python pin 3.12' } });
   });

@@ -5,6 +5,7 @@ const f = findings('project');
 const PYTORCH_INDEX = /download\.pytorch\.org\/whl\/|\/pytorch-wheels\/|\/whl\/(cu\d+|cpu)\/?$/;
 
 type Table = Record<string, unknown>;
+const backendOf = (url: unknown): string | null => (typeof url === 'string' ? (/\/whl\/(cu\d+|cpu)\/?$/.exec(url)?.[1] ?? null) : null);
 const table = (v: unknown): Table => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Table) : {});
 
 /** torch comes from an explicit PyTorch index that [tool.uv.sources] routes it to (pain points 1, 26). */
@@ -50,6 +51,28 @@ export const torchIndex: Rule = ({ files, project, plan }): Finding[] => {
         `the PyTorch index ${String(loose[0]!.name ?? loose[0]!.url)} is not explicit = true`,
         'uv may then take ordinary packages from its stale copies: resolution fails for things like "requests>=2.32.2".',
         manual('set explicit = true on that [[tool.uv.index]]'),
+      ),
+    );
+  }
+  const pyBackend = backendOf(routed?.url);
+  const envBackend = backendOf(files.env?.PYTORCH_INDEX);
+  if (pyBackend && envBackend && pyBackend !== envBackend) {
+    out.push(
+      f.warn(
+        'torch-index-env',
+        `PYTORCH_INDEX in .env is ${envBackend}, pyproject.toml routes torch to ${pyBackend}`,
+        `.devcontainer/uv-sync.sh installs through PYTORCH_INDEX (${files.env!.PYTORCH_INDEX}) when a PyPI mirror is set, so the container can get other wheels than uv.lock names.`,
+        manual('write .env and pyproject.toml from one plan again', 'danlu init'),
+      ),
+    );
+  }
+  if (pyBackend && plan && plan.torch.backend !== pyBackend) {
+    out.push(
+      f.warn(
+        'torch-index-plan',
+        `pyproject.toml routes torch to ${pyBackend}, the plan for this host uses ${plan.torch.backend}`,
+        '',
+        manual('plan again; an explicit --backend keeps your choice', 'danlu init'),
       ),
     );
   }
