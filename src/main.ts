@@ -11,6 +11,14 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
   plan: { summary: 'show the versions danlu would choose, and why (writes nothing)', load: () => import('./cli/commands/plan.js') as Promise<{ default: CommandDef }> },
   host: { summary: 'describe this machine: OS, user, GPUs, driver, Docker', load: () => import('./cli/commands/host.js') as Promise<{ default: CommandDef }> },
   doctor: { summary: 'check the host, Docker, the NVIDIA runtime, proxies and the project; --fix the safe parts', load: () => import('./cli/commands/doctor.js') as Promise<{ default: CommandDef }> },
+  up: { summary: 'start the dev container (builds the image when needed)', load: () => import('./cli/commands/up.js') as Promise<{ default: CommandDef }> },
+  shell: { summary: 'a shell in the dev container', load: () => import('./cli/commands/shell.js') as Promise<{ default: CommandDef }> },
+  run: { summary: 'run a command through uv run in the container: danlu run -- python train.py', load: () => import('./cli/commands/run.js') as Promise<{ default: CommandDef }> },
+  exec: { summary: 'run a command in the container as is', load: () => import('./cli/commands/exec.js') as Promise<{ default: CommandDef }> },
+  logs: { summary: 'the container\'s output', load: () => import('./cli/commands/logs.js') as Promise<{ default: CommandDef }> },
+  status: { summary: 'is the container running, is its image up to date', load: () => import('./cli/commands/status.js') as Promise<{ default: CommandDef }> },
+  down: { summary: 'stop and remove the container', load: () => import('./cli/commands/down.js') as Promise<{ default: CommandDef }> },
+  build: { summary: 'build the dev image', load: () => import('./cli/commands/build.js') as Promise<{ default: CommandDef }> },
   catalog: { summary: 'what the built-in knowledge holds, and its date', load: () => import('./cli/commands/catalog.js') as Promise<{ default: CommandDef }> },
 };
 

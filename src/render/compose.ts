@@ -39,7 +39,8 @@ export function composeObject(plan: Plan): Record<string, unknown> {
     services: {
       [SERVICE]: {
         image: need('DEV_IMAGE'),
-        build: { context: '.devcontainer', dockerfile: 'Dockerfile', target: 'dev', args: buildArgs },
+        // Host network for builds: a proxy on the host's 127.0.0.1 (the usual setup) works in RUN steps.
+        build: { context: '.devcontainer', dockerfile: 'Dockerfile', target: 'dev', network: 'host', args: buildArgs },
         user: `${need('USER_UID')}:${need('USER_GID')}`,
         init: true,
         cap_add: ['SYS_PTRACE'],

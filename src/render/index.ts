@@ -4,10 +4,11 @@ import type { Path, Policy } from '../apply/structured-merge.js';
 import type { Plan } from '../plan/types.js';
 import { composeObject, EXTEND_FILE, extendObject, SERVICE, yamlText } from './compose.js';
 import { devcontainerObject, jsoncText, vscodeExtensions, vscodeLaunch, vscodeSettings } from './devcontainer.js';
-import { renderDockerfile } from './dockerfile.js';
+import { DOCKERIGNORE_LINES, renderDockerfile } from './dockerfile.js';
 import { envEntries, envText, type EnvEntry } from './env.js';
 import { GITIGNORE_LINES } from './gitignore.js';
-import { generatedBy, shortHash, withHeader } from './header.js';
+import { generatedBy, withHeader } from './header.js';
+import { buildInputsHash, devImageTag } from './image-name.js';
 import { pyprojectWants, renderNewPyproject } from './pyproject.js';
 import { renderSyncScript } from './sync-script.js';
 import { pythonMinor } from '../plan/choose-python.js';
@@ -21,12 +22,9 @@ export interface RenderContext {
 }
 
 /** The dev image name: one per machine and inputs, shared by every project that has the same. */
-export function devImageName(plan: Plan, dockerfileBody: string, entries: readonly EnvEntry[]): string {
-  const buildInputs = ['BASE_IMAGE', 'UV_IMAGE', 'USER_NAME', 'USER_UID', 'USER_GID', 'USER_HOME', 'TZ', 'APT_MIRROR', 'PYPI_MIRROR', 'INSTALL_STARSHIP', 'EXTRA_APT_PACKAGES'];
-  const args = buildInputs.map((k) => `${k}=${entries.find((e) => e.key === k)?.value ?? ''}`).join('\n');
-  const cuda = plan.cuda.version ? `cu${plan.cuda.version}` : 'cpu';
-  const user = plan.user.containerName.replace(/[^a-z0-9_.-]/g, '') || 'dev';
-  return `danlu-dev:${cuda}-ubuntu${plan.cuda.ubuntu}-${user}-${shortHash(`${dockerfileBody}\n${args}`, 10)}`;
+export function devImageName(plan: Plan, body: string, entries: readonly EnvEntry[]): string {
+  const values = Object.fromEntries(entries.map((e) => [e.key, e.value]));
+  return devImageTag(plan.cuda.version, plan.cuda.ubuntu, plan.user.containerName, buildInputsHash(body, values));
 }
 
 /** Compose keys that describe this machine (GPUs) belong to danlu and follow the host. */
@@ -88,6 +86,7 @@ export function renderFiles(plan: Plan, ctx: RenderContext): FileSpec[] {
       explicit: ctx.explicit.python,
     },
     { path: '.gitignore', format: 'lines', lines: GITIGNORE_LINES, text: `${GITIGNORE_LINES.join('\n')}\n` },
+    { path: '.dockerignore', format: 'lines', lines: DOCKERIGNORE_LINES, text: `${DOCKERIGNORE_LINES.join('\n')}\n` },
     { path: '.vscode/extensions.json', format: 'jsonc', data: vscodeExtensions(), text: jsonc('recommended VS Code extensions', vscodeExtensions()) },
     { path: '.vscode/settings.json', format: 'jsonc', data: vscodeSettings(), text: jsonc('workspace settings', vscodeSettings()) },
     { path: '.vscode/launch.json', format: 'jsonc', data: vscodeLaunch(), text: jsonc('debug configurations', vscodeLaunch()) },

@@ -1,0 +1,20 @@
+import { logsLine } from '../../compose/command-line.js';
+import { runAttached } from '../../compose/run.js';
+import { defineCommand } from '../command.js';
+import { DIR_OPTION, openProject } from '../lifecycle.js';
+
+export default defineCommand({
+  name: 'logs',
+  summary: 'Show the dev container\'s output.',
+  usage: 'danlu logs [-f] [--tail N] [-C DIR]',
+  options: {
+    follow: { type: 'boolean', short: 'f', description: 'keep following' },
+    tail: { type: 'string', value: 'N', description: 'only the last N lines' },
+    ...DIR_OPTION,
+    help: { type: 'boolean', short: 'h', description: 'show this help' },
+  },
+  async run({ values }) {
+    const { ctx, engine } = await openProject(values.dir);
+    return runAttached(logsLine(engine.flavor, { follow: values.follow, tail: values.tail }), ctx.dir);
+  },
+});

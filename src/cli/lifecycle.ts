@@ -1,0 +1,56 @@
+import { loadContext, type ProjectContext } from '../compose/context.js';
+import { connectEngine, type Engine } from '../compose/engine.js';
+import { buildImage, composeUp, containerState, imageExists, type ContainerState, type UiOptions } from '../compose/lifecycle.js';
+import { checkGpuRequest, checkUser, ensureCacheDirs, invokingUser, rootOwnedCaches, syncImageTag } from '../compose/preflight.js';
+import type { OptionDef } from './command.js';
+import { err } from './output.js';
+
+/** Options every lifecycle command takes. */
+export const DIR_OPTION = {
+  dir: { type: 'string', short: 'C', value: 'DIR', description: 'the project folder (default: this one or the nearest parent with docker-compose.yml)' },
+} as const satisfies Record<string, OptionDef>;
+
+export async function openProject(dir: string | undefined): Promise<{ ctx: ProjectContext; engine: Engine }> {
+  const ctx = await loadContext(dir ?? '.');
+  const engine = await connectEngine();
+  return { ctx, engine };
+}
+
+export interface UpOutcome {
+  action: 'started' | 'unchanged' | 'recreated';
+  built: boolean;
+  retagged: boolean;
+  createdDirs: string[];
+  container: ContainerState | null;
+  notes: string[];
+}
+
+/**
+ * Brings the dev container up safely: .env must match this user, cache folders exist (as the
+ * user) before compose mounts them, GPUs are asked for only where Docker can give them, and the
+ * image is (re)built when it is missing or its inputs changed.
+ */
+export async function ensureUp(ctx: ProjectContext, engine: Engine, ui: UiOptions, opts: { build?: boolean } = {}): Promise<UpOutcome> {
+  const me = await invokingUser();
+  checkUser(ctx, me);
+  const notes: string[] = [];
+  const createdDirs = await ensureCacheDirs(ctx, me);
+  for (const bad of await rootOwnedCaches(ctx, me)) {
+    notes.push(`${bad} is not owned by you; fix: sudo chown -R ${me.uid}:${me.gid} '${bad}' (or \`danlu doctor --fix\`)`);
+  }
+  await checkGpuRequest(ctx, engine);
+  const retagged = await syncImageTag(ctx);
+  if (retagged) notes.push(`the Dockerfile or its build args changed: new image ${ctx.image}`);
+  const built = Boolean(opts.build) || !(await imageExists(engine, ctx.image));
+  if (built) await buildImage(ctx, engine, ui);
+  const before = await containerState(ctx, engine);
+  await composeUp(ctx, engine, ui);
+  const container = await containerState(ctx, engine);
+  const action = !before || before.state !== 'running' ? 'started' : before.id === container?.id ? 'unchanged' : 'recreated';
+  if (!ui.json) for (const n of notes) err(`note: ${n}`);
+  return { action, built, retagged, createdDirs, container, notes };
+}
+
+export function uiFrom(values: { verbose?: boolean; json?: boolean }): UiOptions {
+  return { verbose: Boolean(values.verbose), json: Boolean(values.json) };
+}

@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { runCommand } from '../lib/exec.js';
+import { DanluError, EXIT } from '../lib/errors.js';
+import { spinner } from '../cli/output.js';
+import { buildLine, psLine, upLine, type CommandLine } from './command-line.js';
+import type { ProjectContext } from './context.js';
+import type { Engine } from './engine.js';
+import { runAttached, runLogged } from './run.js';
+
+export interface ContainerState {
+  id: string;
+  name: string;
+  /** running, exited, created... */
+  state: string;
+  status: string;
+  image: string;
+}
+
+export async function containerState(ctx: ProjectContext, engine: Engine): Promise<ContainerState | null> {
+  const line = psLine(engine.docker, ctx.project);
+  const r = await runCommand(line.cmd, line.args, { timeoutMs: 5000 });
+  const first = r.stdout.split('\n').find((l) => l.trim().startsWith('{'));
+  if (!first) return null;
+  const c = JSON.parse(first) as { ID: string; Names: string; State?: string; Status: string; Image: string };
+  const state = c.State ?? (/^Up/.test(c.Status) ? 'running' : /^Exited/.test(c.Status) ? 'exited' : 'created');
+  return { id: c.ID, name: c.Names, state, status: c.Status, image: c.Image };
+}
+
+export async function imageExists(engine: Engine, ref: string): Promise<boolean> {
+  const r = await runCommand(engine.docker, ['image', 'inspect', '--format', '{{.Id}}', ref], { timeoutMs: 10_000 });
+  return r.code === 0;
+}
+
+/** Compose runs with DEV_IMAGE set to the tag of the current inputs. */
+function withImage(line: CommandLine, ctx: ProjectContext): CommandLine {
+  return { ...line, env: { ...line.env, DEV_IMAGE: ctx.image } };
+}
+
+export interface UiOptions {
+  /** Stream the whole build log instead of a spinner and a summary. */
+  verbose: boolean;
+  /** Output is JSON: nothing but the result on stdout, no spinner. */
+  json: boolean;
+}
+
+/** Builds the dev image: the log streams with --verbose, else a spinner, the current step and a summary. */
+export async function buildImage(ctx: ProjectContext, engine: Engine, ui: UiOptions, opts: { noCache?: boolean } = {}): Promise<void> {
+  const line = withImage(buildLine(engine.flavor, { noCache: opts.noCache, progressPlain: !ui.verbose }), ctx);
+  if (ui.verbose && !ui.json) {
+    const code = await runAttached(line, ctx.dir);
+    if (code !== 0) throw new DanluError(`the image build failed (exit ${code})`, { code: EXIT.failed });
+    return;
+  }
+  const logFile = join(ctx.dir, '.danlu', 'logs', 'build.log');
+  const spin = spinner(`building ${ctx.image}`, !ui.json && Boolean(process.stderr.isTTY));
+  const step = /^#\d+ \[[^\]]*?(\d+\/\d+)\] (.*)$/;
+  const result = await runLogged(line, ctx.dir, logFile, (l) => {
+    const m = step.exec(l);
+    if (m) spin.update(`building ${ctx.image}: step ${m[1]} ${m[2]!.slice(0, 60)}`);
+  });
+  if (result.code !== 0) {
+    spin.stop();
+    process.stderr.write(`${result.tail.slice(-25).join('\n')}\n`);
+    throw new DanluError(`the image build failed (exit ${result.code}); full log: ${logFile}`, {
+      code: EXIT.failed,
+      hint: 'run `danlu build --verbose` to watch it; behind a proxy, export http_proxy/https_proxy first (they are passed as build args)',
+    });
+  }
+  spin.stop(ui.json ? undefined : `built ${ctx.image}`);
+}
+
+export async function composeUp(ctx: ProjectContext, engine: Engine, ui: UiOptions): Promise<void> {
+  const line = withImage(upLine(engine.flavor), ctx);
+  const logFile = join(ctx.dir, '.danlu', 'logs', 'up.log');
+  const result = await runLogged(line, ctx.dir, logFile, () => undefined);
+  if (result.code !== 0) {
+    const text = result.tail.join('\n');
+    process.stderr.write(`${result.tail.slice(-15).join('\n')}\n`);
+    throw upError(text, result.code);
+  }
+  if (ui.verbose && !ui.json) process.stderr.write(`${result.tail.join('\n')}\n`);
+}
+
+/** The usual failures of `compose up`, each with its fix. */
+export function upError(output: string, code: number): DanluError {
+  const known: [RegExp, string, string][] = [
+    [/could not select device driver|unknown or invalid runtime name: nvidia/i, 'Docker cannot give the container GPUs', 'install the NVIDIA Container Toolkit and run `sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker`, or `danlu init --gpus none`'],
+    [/unsatisfied condition: cuda>=/i, 'the image needs a newer NVIDIA driver than this host has', 'update the driver, or choose an older image with `danlu init --cuda <the driver\'s CUDA version>`'],
+    [/port is already allocated|address already in use/i, 'a port of the container is already in use', 'stop what uses it (`docker ps`), or change the port in .devcontainer/docker-compose.extend.yml'],
+    [/Conflict\. The container name .* is already in use/i, 'a container with the same name already exists', 'remove it with `docker rm -f <name>`, or set another COMPOSE_PROJECT_NAME in .env'],
+    [/pull access denied|manifest unknown|not found: manifest/i, 'the image could not be pulled', 'run `danlu build` (danlu images are built locally), or check BASE_IMAGE in .env'],
+    [/bind source path does not exist/i, 'a folder to mount does not exist', 'create it, or remove the mount from .devcontainer/docker-compose.extend.yml'],
+  ];
+  for (const [re, what, fix] of known) if (re.test(output)) return new DanluError(`${what} (compose exit ${code})`, { code: EXIT.failed, hint: fix });
+  return new DanluError(`docker compose up failed (exit ${code})`, { code: EXIT.failed, hint: 'the output above says why; `danlu up --verbose` shows everything' });
+}

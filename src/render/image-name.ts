@@ -1,0 +1,32 @@
+import { shortHash } from './header.js';
+
+/** The .env keys that are build args of the dev image: a change to any of them is a new image. */
+export const BUILD_INPUT_KEYS = [
+  'BASE_IMAGE', 'UV_IMAGE', 'USER_NAME', 'USER_UID', 'USER_GID', 'USER_HOME', 'TZ',
+  'APT_MIRROR', 'PYPI_MIRROR', 'INSTALL_STARSHIP', 'EXTRA_APT_PACKAGES',
+] as const;
+
+const HASH_LINE = /^(?:#|\/\/) danlu-hash: [0-9a-f]{16}\n/m;
+
+/** The Dockerfile without danlu's header: what the image is built from. */
+export function dockerfileBody(text: string): string {
+  const m = HASH_LINE.exec(text);
+  return m ? text.slice(m.index + m[0].length) : text;
+}
+
+/** Hash of everything the image is built from: the Dockerfile and the build args. */
+export function buildInputsHash(body: string, values: Record<string, string | undefined>): string {
+  const args = BUILD_INPUT_KEYS.map((k) => `${k}=${values[k] ?? ''}`).join('\n');
+  return shortHash(`${body}\n${args}`, 10);
+}
+
+/** `danlu-dev:<cuda>-ubuntu<release>-<user>-<hash>`: one image per machine and inputs. */
+export function devImageTag(cuda: string | null, ubuntu: string, user: string, hash: string): string {
+  const safeUser = user.replace(/[^a-z0-9_.-]/g, '') || 'dev';
+  return `danlu-dev:${cuda ? `cu${cuda}` : 'cpu'}-ubuntu${ubuntu}-${safeUser}-${hash}`;
+}
+
+/** The same tag with the hash of the current inputs (after the Dockerfile or .env changed). */
+export function retagForInputs(tag: string, hash: string): string {
+  return /-[0-9a-f]{10}$/.test(tag) ? tag.replace(/-[0-9a-f]{10}$/, `-${hash}`) : `${tag}-${hash}`;
+}
