@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,16 @@ describe('danlu doctor (CLI)', () => {
     expect(find(j, 'docker-client')).toMatchObject({ severity: 'error', fix: { command: 'curl -fsSL https://get.docker.com | sudo sh', safe: false } });
     expect(j.findings.filter((f) => f.severity === 'error').map((f) => f.id)).toEqual(['docker-client']);
     expect(Object.keys(j.summary)).toEqual(['ok', 'info', 'warn', 'error']);
+  });
+
+  it('does not wait for a hung nvidia-smi (and kills it)', () => {
+    const bin = mkdtempSync(join(scratch, 'slow-'));
+    writeFileSync(join(bin, 'nvidia-smi'), '#!/bin/sh\nexec /bin/sleep 30\n');
+    chmodSync(join(bin, 'nvidia-smi'), 0o755);
+    const started = Date.now();
+    const j = jsonOut(danlu(['doctor', tempProject(), '--json'], { env: { PATH: `${bin}:/nonexistent` } })) as Json;
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(find(j, 'nvidia-driver')).toMatchObject({ severity: 'warn', title: 'nvidia-smi did not answer in time' });
   });
 
   it('prints the human report grouped by layer, without colour when not a terminal', () => {

@@ -39,6 +39,16 @@ export const nvidiaDriver: Rule = ({ host, driverPackages }): Finding[] => {
       ),
     ];
   }
+  if (smiNote && /timed out/.test(smiNote)) {
+    return [
+      f.warn(
+        'nvidia-driver',
+        'nvidia-smi did not answer in time',
+        `${smiNote}. Without persistence mode the driver loads on every call, which can take seconds with many GPUs.`,
+        manual('turn on persistence mode, then run doctor again', 'sudo nvidia-smi -pm 1'),
+      ),
+    ];
+  }
   if (smiNote && !/not found/.test(smiNote)) {
     return [
       f.error('nvidia-driver', 'nvidia-smi failed', smiNote, manual('check the driver install: `nvidia-smi` must list your GPUs before containers can use them')),
