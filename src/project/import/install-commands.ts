@@ -1,7 +1,7 @@
 import { importCondaChannel, importCondaPackage } from './conda.js';
 import { ignored, leftOut, record } from './emit.js';
 import { Places } from './place.js';
-import { pipInstall, TORCH_FAMILY, type CommandContext, type IncludeRef } from './pip-command.js';
+import { buildSwitch, pipInstall, TORCH_FAMILY, type CommandContext, type IncludeRef } from './pip-command.js';
 import { extractCommandLines, logicalLines, splitCommands, stripPrompt, type Word } from './shell.js';
 import { emptyResult, type Group, type ImportResult } from './types.js';
 
@@ -43,6 +43,7 @@ function condaCommand(ctx: CommandContext, args: Word[]): boolean {
     return false;
   }
   let did = false;
+  const many = rest.filter((a) => !a.startsWith('-')).length > 1;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     if (a === '-c' || a === '--channel') {
@@ -53,7 +54,7 @@ function condaCommand(ctx: CommandContext, args: Word[]): boolean {
     else {
       did = true;
       const group = (name: string) => (TORCH_FAMILY.has(name) || name === 'pytorch' ? 'main' : ctx.group);
-      importCondaPackage(ctx.out, a, ctx.origin, `${ctx.text} [${a}]`, group(a.replace(/^.*::/, '').replace(/[=<>! ].*$/, '').toLowerCase()));
+      importCondaPackage(ctx.out, a, ctx.origin, many ? `${ctx.text} [${a}]` : ctx.text, group(a.replace(/^.*::/, '').replace(/[=<>! ].*$/, '').toLowerCase()));
     }
   }
   if (!did) ignored(ctx.out, ctx.origin, ctx.text, sub === 'create' ? 'creates a conda environment; uv creates .venv' : 'installs nothing');
@@ -71,6 +72,7 @@ function command(ctx: CommandContext, input: Word[], markdown: boolean): boolean
   while (words[0] && /^(sudo|time|env|nohup|-E)$/.test(words[0].text)) words.shift();
   const w = words.map((x) => x.text);
   const { out, origin, text } = ctx;
+  ctx.env = env;
   if (w.length === 0) return env.length > 0 && (ignored(out, origin, text, 'sets shell variables'), true);
   const recordEnv = () => {
     for (const e of env) out.buildEnv.push({ ...e, origin: { ...origin } });
@@ -140,8 +142,12 @@ function command(ctx: CommandContext, input: Word[], markdown: boolean): boolean
       recordEnv();
       const r = ctx.places.resolve('.');
       const where = r.kind === 'clone' ? `${r.clone.url}${r.sub ? ` (${r.sub})` : ''}` : r.kind === 'self' && r.path ? r.path : 'the project';
-      if (r.kind === 'self' && r.path === '') return record(out, origin, text, 'source', 'the project itself, built from source', 'uv sync builds and installs the project'), true;
-      return leftOut(out, origin, text, `builds ${where} with setup.py; install it as a git or path source instead`), true;
+      if (r.kind === 'self' && r.path === '') {
+        const compiles = buildSwitch(env);
+        if (compiles) out.buildTimeTorch.push({ origin: { ...origin }, why: `the install guide builds the project with ${compiles}: compiled against the installed torch` });
+        return record(out, origin, text, 'source', 'the project itself, built from source', 'uv sync builds and installs the project'), true;
+      }
+      return leftOut(out, origin, text, `builds ${where} with python setup.py (in the current environment, so against its torch): add it as a git or path source under its real package name, which danlu cannot know without running setup.py`), true;
     }
     if (w[1] === '-m' && w[2] === 'build') {
       recordEnv();

@@ -4,7 +4,7 @@ import type { Places } from './place.js';
 import type { Word } from './shell.js';
 import { parseSpec } from './spec.js';
 import type { Group, ImportOrigin, ImportResult, IndexKind } from './types.js';
-import { repoBasename } from './url.js';
+import { isArchive, repoBasename } from './url.js';
 
 export interface IncludeRef {
   /** Relative to the project root. */
@@ -22,6 +22,14 @@ export interface CommandContext {
   text: string;
   /** Group for what the guide installs (torch, torchvision, torchaudio always go to main). */
   group: Group;
+  /** `NAME=value` prefixes of the command. */
+  env?: { name: string; value: string }[];
+}
+
+/** A build switch in front of an install (`DS_BUILD_OPS=1`, `MAX_JOBS=4`, `TORCH_CUDA_ARCH_LIST=...`): it compiles against the installed torch. */
+export function buildSwitch(env: { name: string; value: string }[] | undefined): string | null {
+  const hit = (env ?? []).find((e) => /BUILD|CUDA|TORCH|^MAX_JOBS$|NVCC/.test(e.name) && !/^(0|false|off|no)$/i.test(e.value));
+  return hit ? `${hit.name}=${hit.value}` : null;
 }
 
 export const TORCH_FAMILY = new Set(['torch', 'torchvision', 'torchaudio']);
@@ -80,7 +88,13 @@ function parseArgs(words: Word[]): Parsed {
 export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-add' | 'mim'): void {
   const { out, origin, text } = ctx;
   const p = parseArgs(args);
+  const tag = (w: Word) => (p.requirements.length > 1 ? `${text} [${w.text}]` : text);
   const noIsolation = p.flags.has('--no-build-isolation');
+  const compiles = buildSwitch(ctx.env);
+  const buildsWith = (name?: string) => {
+    if (noIsolation) out.buildTimeTorch.push({ ...(name ? { name } : {}), origin: { ...origin }, why: `the install guide installs ${name ?? 'the project'} with --no-build-isolation` });
+    else if (compiles) out.buildTimeTorch.push({ ...(name ? { name } : {}), origin: { ...origin }, why: `the install guide builds ${name ?? 'the project'} with ${compiles}: compiled against the installed torch` });
+  };
   const uvGroup = tool === 'uv-add' ? (p.flags.has('--dev') ? 'dev' : p.values.get('--group')?.[0] ?? p.values.get('--optional')?.[0]) : undefined;
   const names: string[] = [];
   let did = false;
@@ -97,46 +111,55 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
     if (editable && !/^[a-z][a-z0-9+.-]*:/i.test(body) && !/^[./~]/.test(body)) body = `./${body}`;
     const spec = parseSpec(body, editable);
     if (!spec.ok) {
-      leftOut(out, origin, `${text} [${word.text}]`, spec.reason);
+      leftOut(out, origin, tag(word), spec.reason);
       continue;
     }
     if (spec.source?.kind === 'path') {
       const r = ctx.places.resolve(spec.source.path);
       if (r.kind === 'unknown') {
-        leftOut(out, origin, `${text} [${word.text}]`, `path ${spec.source.path} from a folder the guide leaves unclear`);
+        leftOut(out, origin, tag(word), `path ${spec.source.path} from a folder the guide leaves unclear`);
         continue;
       }
       if (r.kind === 'self' && r.path === '') {
         for (const e of spec.extras) out.selectedExtras.push({ name: e, origin: { ...origin } });
         if (noIsolation) out.noBuildIsolation.push({ origin: { ...origin } });
+        buildsWith();
         record(out, origin, text, 'source', `the project itself${spec.extras.length ? ` with extras ${spec.extras.join(', ')}` : ''}${noIsolation ? ', without build isolation' : ''}`, 'installed by uv sync as the project');
         continue;
       }
-      if (r.kind === 'self') spec.source.path = r.path;
-      else {
+      if (r.kind === 'self') {
+        spec.source.path = r.path;
+        if (spec.name === null) {
+          spec.name = r.path.split('/').pop()!.toLowerCase().replace(/[-_.]+/g, '-');
+          spec.nameGuessed = true;
+          spec.notes.push(`name "${spec.name}" taken from the folder name (the package's own metadata may differ)`);
+        }
+      } else {
         spec.source = { kind: 'git', url: r.clone.url, ...(r.clone.branch ? { rev: r.clone.branch } : {}), ...(r.sub ? { subdirectory: r.sub } : {}) };
         if (spec.name === null || spec.nameGuessed) {
           spec.name = (r.sub ? r.sub.split('/').pop()! : repoBasename(r.clone.url)).toLowerCase().replace(/[-_.]+/g, '-');
           spec.nameGuessed = true;
+          spec.notes.push(`name "${spec.name}" taken from the folder name (the package's own metadata may differ)`);
         }
       }
     }
     if (spec.name === null) {
-      leftOut(out, origin, `${text} [${word.text}]`, 'local path whose package name cannot be known without building it');
+      leftOut(out, origin, tag(word), 'local path whose package name cannot be known without building it');
       continue;
     }
-    if (ctx.places.isProject(spec.name) && (!spec.source || spec.source.kind !== 'path')) {
+    if (ctx.places.isProject(spec.name) && (!spec.source || spec.source.kind !== 'path' || isArchive(spec.source.path))) {
       for (const e of spec.extras) out.selectedExtras.push({ name: e, origin: { ...origin } });
-      ignored(out, origin, `${text} [${word.text}]`, `installs the project itself${spec.source ? ' from its repository' : ' from PyPI'}; the import uses this checkout`);
+      const from = !spec.source ? ' from PyPI' : spec.source.kind === 'path' ? ' from a wheel built locally' : ' from its repository';
+        if (noIsolation) out.noBuildIsolation.push({ origin: { ...origin } });
+        buildsWith();
+      ignored(out, origin, tag(word), `installs the project itself${from}; the import uses this checkout`);
       continue;
     }
     const group = uvGroup ?? (TORCH_FAMILY.has(spec.name) ? 'main' : ctx.group);
-    addSpec(out, { ...spec, name: spec.name }, { origin, text: `${text}${p.requirements.length > 1 ? ` [${word.text}]` : ''}`, group });
+    addSpec(out, { ...spec, name: spec.name }, { origin, text: tag(word), group });
     names.push(spec.name);
-    if (noIsolation) {
-      out.noBuildIsolation.push({ name: spec.name, origin: { ...origin } });
-      out.buildTimeTorch.push({ name: spec.name, origin: { ...origin }, why: 'the install guide installs it with --no-build-isolation' });
-    }
+    if (noIsolation) out.noBuildIsolation.push({ name: spec.name, origin: { ...origin } });
+    buildsWith(spec.name);
     if (tool === 'mim') warn(out, 'mim', `${spec.name}: mim picks a wheel built for the installed torch and CUDA (download.openmmlab.com); the plan needs a matching find-links page`, origin);
   }
   for (const inc of p.includes) {

@@ -39,6 +39,8 @@ export class Places {
     const self = this.isProject(d) || this.isProject(repoBasename(url)) || (this.names.size === 0 && this.clones.size === 0);
     const c: Clone = { dir: d, url, self, ...(branch ? { branch } : {}) };
     this.clones.set(d, c);
+    // The shell stays where it was: next to the new clone.
+    this.place = { kind: 'parent' };
     return c;
   }
 
@@ -56,9 +58,10 @@ export class Places {
       if (from.kind === 'root' || from.kind === 'clone') return from.rel.length ? { ...from, rel: from.rel.slice(0, -1) } : { kind: 'parent' };
       return { kind: 'unknown' };
     }
+    // Install guides `cd` into the project by its name from wherever they are.
+    if (this.clones.get(part)?.self || (this.isProject(part) && !this.clones.has(part))) return { kind: 'root', rel: [] };
     switch (from.kind) {
       case 'root':
-        if (from.rel.length === 0 && (this.clones.get(part)?.self || (this.isProject(part) && !this.clones.has(part)))) return from;
         if (from.rel.length === 0 && this.clones.has(part)) return this.enter(part);
         return { kind: 'root', rel: [...from.rel, part] };
       case 'clone':
@@ -98,6 +101,11 @@ export class Places {
     const parts = path.split(/[\\/]+/);
     if (/^([/~]|\$)/.test(path)) return { kind: 'unknown' };
     for (const part of parts) p = this.step(p, part);
+    if (p.kind === 'parent' || p.kind === 'unknown') {
+      // The guide lost track of its folder (steps left out between commands): it is written to be run in the project.
+      p = { kind: 'root', rel: [] };
+      for (const part of parts) p = this.step(p, part);
+    }
     if (p.kind === 'root') return { kind: 'self', path: p.rel.join('/') };
     if (p.kind === 'clone') return { kind: 'clone', clone: p.clone, sub: p.rel.join('/') };
     return { kind: 'unknown' };

@@ -1,0 +1,45 @@
+import { warn } from './emit.js';
+import type { ProjectReader } from './import-project.js';
+import { parsePyprojectDeps } from './pyproject.js';
+import { scanSetupFiles } from './setup-scan.js';
+import type { ImportResult } from './types.js';
+import { isArchive } from './url.js';
+
+/**
+ * Local path dependencies (`submodules/diff-gaussian-rasterization`, `./kt-kernel`): their own
+ * setup.py / pyproject.toml say whether they need torch at build time. A package inside a git
+ * submodule that is not checked out cannot be read: flagged as needing torch at build time
+ * (local packages next to torch are almost always torch extensions) with a warning.
+ */
+export function checkPathSources(result: ImportResult, reader: ProjectReader): void {
+  for (const req of result.requirements) {
+    if (req.source?.kind !== 'path') continue;
+    const path = req.source.path.replace(/^\.\//, '').replace(/\/+$/, '');
+    if (path === '' || path === '.' || path.startsWith('/') || path.startsWith('..')) continue;
+    if (isArchive(path)) {
+      if (!reader.exists(path)) warn(result, 'path-missing', `${req.name}: ${path} is not in the repository (a wheel built locally?)`, req.origin);
+      continue;
+    }
+    const setupPy = reader.read(`${path}/setup.py`);
+    const setupCfg = reader.read(`${path}/setup.cfg`);
+    const pyproject = reader.read(`${path}/pyproject.toml`);
+    if (setupPy !== null || setupCfg !== null || pyproject !== null) {
+      const found = scanSetupFiles(setupPy === null ? null : { file: `${path}/setup.py`, text: setupPy }, setupCfg === null ? null : { file: `${path}/setup.cfg`, text: setupCfg });
+      let fromToml: ImportResult['buildTimeTorch'] = [];
+      if (pyproject !== null) {
+        try {
+          fromToml = parsePyprojectDeps(pyproject, `${path}/pyproject.toml`).buildTimeTorch;
+        } catch {
+          warn(result, 'path-unreadable', `${path}/pyproject.toml does not parse; its build requirements were not read`, req.origin);
+        }
+      }
+      for (const b of [...found.buildTimeTorch, ...fromToml]) result.buildTimeTorch.push({ name: req.name, origin: b.origin, why: `${req.name} (${path}): ${b.why}` });
+      continue;
+    }
+    const sub = result.submodules.find((m) => m.path && (path === m.path || path.startsWith(`${m.path}/`)));
+    if (sub) {
+      result.buildTimeTorch.push({ name: req.name, origin: req.origin, why: `${req.name} is in git submodule ${sub.path}, not checked out here: assumed to build a torch extension (local packages next to torch almost always do)` });
+      warn(result, 'submodule-not-checked-out', `${path} is in git submodule ${sub.path}, which is not checked out: run git submodule update --init, then import again to read its setup files`, req.origin);
+    } else if (!reader.exists(path)) warn(result, 'path-missing', `${req.name}: ${path} is not in the repository`, req.origin);
+  }
+}
