@@ -1,14 +1,47 @@
 import { CUDA_FAMILY_DRIVERS, DATACENTER_BRANCHES, TOOLKIT_DRIVERS } from './drivers.js';
-import { CUDA_IMAGES, UBUNTU_RELEASES, WHEEL_IMAGE } from './cuda-images.js';
+import { CUDA_IMAGES, UBUNTU_RELEASES, WHEEL_IMAGE, type CudaImageRow, type WheelImageRow } from './cuda-images.js';
+import { newestDate } from './file.js';
 import { GPU_TABLE } from './gpus.js';
 import { MIRRORS } from './mirrors.js';
-import { TOOLS } from './tools.js';
-import { TORCH } from './torch.js';
+import { SNAPSHOT } from './snapshot.js';
+import { TOOLS, type ToolPins } from './tools.js';
+import { TORCH, type TorchMatrix } from './torch.js';
+import type { Table } from './types.js';
+import type { WheelAsset } from './wheels.js';
 
-/** The knowledge the planner uses. The embedded snapshot is the default. */
-export const EMBEDDED_CATALOG = {
+/** The knowledge the planner uses. */
+export interface Catalog {
+  /** "embedded", or "user" when parts come from the user catalog (`danlu catalog update`). */
+  name: string;
+  /** The newest date of its parts. */
+  asOf: string;
+  cudaFamilyDrivers: typeof CUDA_FAMILY_DRIVERS;
+  toolkitDrivers: typeof TOOLKIT_DRIVERS;
+  datacenterBranches: typeof DATACENTER_BRANCHES;
+  cudaImages: Table<CudaImageRow>;
+  wheelImage: Table<WheelImageRow>;
+  /** Ubuntu releases danlu generates for, newest first. */
+  ubuntuReleases: readonly string[];
+  gpus: typeof GPU_TABLE;
+  torch: TorchMatrix;
+  tools: ToolPins;
+  mirrors: typeof MIRRORS;
+  /** Prebuilt flash-attn wheels (GitHub release assets), for the flash-attn resolver. */
+  wheels: Table<WheelAsset>;
+}
+
+/** The embedded snapshot: the default, and the base every user catalog is merged onto. */
+export const EMBEDDED_CATALOG: Catalog = {
   name: 'embedded',
-  asOf: '2026-11-22',
+  asOf: newestDate([
+    SNAPSHOT.asOf,
+    CUDA_FAMILY_DRIVERS.asOf,
+    TOOLKIT_DRIVERS.asOf,
+    DATACENTER_BRANCHES.asOf,
+    GPU_TABLE.asOf,
+    TOOLS.asOf,
+    MIRRORS.asOf,
+  ]),
   cudaFamilyDrivers: CUDA_FAMILY_DRIVERS,
   toolkitDrivers: TOOLKIT_DRIVERS,
   datacenterBranches: DATACENTER_BRANCHES,
@@ -19,6 +52,5 @@ export const EMBEDDED_CATALOG = {
   torch: TORCH,
   tools: TOOLS,
   mirrors: MIRRORS,
+  wheels: SNAPSHOT.parts.wheels,
 };
-
-export type Catalog = typeof EMBEDDED_CATALOG;
