@@ -18,7 +18,7 @@ export const PLAN_OPTIONS = {
   backend: { type: 'string', value: 'VARIANT', description: 'PyTorch wheel variant: cu126, cu128, cu130, cpu...' },
   python: { type: 'string', value: 'VERSION', description: 'Python version, e.g. 3.12' },
   gpus: { type: 'string', value: 'SPEC', description: 'GPUs for the container: all, none, a count, or ids like 0,1' },
-  mirror: { type: 'string', value: 'PRESET', description: 'mirrors for this machine: global or cn' },
+  mirror: { type: 'string', value: 'PRESET', description: 'mirrors for this machine: global, cn, or auto (probe the candidates now and take the fastest working one of each kind)' },
   user: { type: 'string', value: 'NAME', description: 'container user name (UID/GID stay the host user\'s)' },
   ubuntu: { type: 'string', value: 'RELEASE', description: 'Ubuntu release of the image: 22.04 or 24.04' },
   shm: { type: 'string', value: 'SIZE', description: 'shared memory for the container, e.g. 16g' },
@@ -41,10 +41,11 @@ export interface PlannedProject {
 export function planOptionsFrom(values: PlanFlagValues): PlanOptions {
   const o: PlanOptions = {};
   if (values.mirror !== undefined) {
-    if (values.mirror !== 'global' && values.mirror !== 'cn') {
-      throw new DanluError(`--mirror ${values.mirror}: expected global or cn`);
+    if (values.mirror !== 'global' && values.mirror !== 'cn' && values.mirror !== 'auto') {
+      throw new DanluError(`--mirror ${values.mirror}: expected global, cn or auto`);
     }
-    o.mirror = values.mirror;
+    // auto: planned as global, then planProject puts the probed choice in (src/network/auto.ts).
+    o.mirror = values.mirror === 'auto' ? 'global' : values.mirror;
   }
   if (values.ubuntu !== undefined && !['22.04', '24.04'].includes(values.ubuntu)) {
     throw new DanluError(`--ubuntu ${values.ubuntu}: expected 22.04 or 24.04`);
@@ -69,9 +70,11 @@ export async function planProject(dirArg: string | undefined, values: PlanFlagVa
   const dir = resolve(dirArg ?? '.');
   const options = planOptionsFrom(values);
   const catalog = await loadCatalog();
-  const [probed, project] = await Promise.all([probeHost(), readProject(dir)]);
+  const auto = values.mirror === 'auto' ? import('../network/auto.js') : null;
+  const [probed, project, mirrorChoice] = await Promise.all([probeHost(), readProject(dir), auto ? auto.then((m) => m.autoMirrorChoice()) : null]);
   const host = values.host ? await readHostFile(resolve(values.host), probed) : probed;
   const lockWithMirror = values['lock-with-mirror'] ? true : (project.lockWithMirror ?? false);
-  const plan = makePlan({ host, project, options, catalog });
+  const made = makePlan({ host, project, options, catalog });
+  const plan = auto && mirrorChoice ? (await auto).withMirrorChoice(made, mirrorChoice) : made;
   return { dir, host, project, options, plan, catalog, lockWithMirror };
 }
