@@ -129,6 +129,74 @@ ENV HOME=\${USER_HOME} \\
     UV_PROJECT_ENVIRONMENT=${CONTAINER_VENV}
 WORKDIR /workspace
 CMD ["sleep", "infinity"]
+${renderRuntimeStage(plan)}`;
+}
+
+/** uv's Python in the runtime image: inside the image, never under a folder a job mounts. */
+export const RUNTIME_PYTHON_DIR = '/opt/danlu/python';
+/** BuildKit cache mount for uv while the runtime image is built (not a layer of the image). */
+export const RUNTIME_UV_CACHE = '/opt/danlu/uv-cache';
+
+/**
+ * The runtime stage, appended after `dev`: the locked environment (`uv sync --frozen`, no dev
+ * group) and the project baked into an image built on the dev stage, so dev and cluster images
+ * share every layer above. It is built from the project root, not from .devcontainer/:
+ *   docker build -f .devcontainer/Dockerfile --target runtime -t IMAGE .
+ * Mirrors and proxies are build args only; nothing machine-specific lands in ENV.
+ * A last, empty stage keeps a build without --target making the dev image, as before.
+ */
+export function renderRuntimeStage(plan: Plan): string {
+  const ws = plan.project.workspace;
+  const cache = `--mount=type=cache,target=${RUNTIME_UV_CACHE},uid=\${USER_UID},gid=\${USER_GID}`;
+  return `
+# The runtime image for cluster jobs (danlu export k8s|slurm): the dev image plus the locked
+# environment and the project. Build it from the project root (see the root .dockerignore):
+#   docker build -f .devcontainer/Dockerfile --target runtime -t IMAGE .
+FROM dev AS runtime
+ARG USER_UID=1000
+ARG USER_GID=1000
+USER root
+RUN mkdir -p ${RUNTIME_PYTHON_DIR} ${ws} && \\
+    chown "\${USER_UID}:\${USER_GID}" ${RUNTIME_PYTHON_DIR} ${ws}
+USER \${USER_UID}:\${USER_GID}
+ENV UV_PYTHON_INSTALL_DIR=${RUNTIME_PYTHON_DIR}
+WORKDIR ${ws}
+
+# Dependencies first, from the lock alone, so a code change does not reinstall them. uv.lock
+# names canonical URLs; with PYPI_MIRROR the very same pinned, hash-checked files come through
+# the mirror (uv export + uv pip sync), as .devcontainer/uv-sync.sh does in the dev container.
+ARG PYPI_MIRROR=""
+ARG UV_DEFAULT_INDEX=https://pypi.org/simple
+ARG PYTORCH_INDEX=${plan.torch.index}
+ARG UV_PYTHON_INSTALL_MIRROR=https://github.com/astral-sh/python-build-standalone/releases/download
+COPY --chown=\${USER_UID}:\${USER_GID} pyproject.toml uv.lock .python-version ./
+RUN ${cache} \\
+    export UV_CACHE_DIR=${RUNTIME_UV_CACHE} UV_COMPILE_BYTECODE=1 && \\
+    if [ -n "\${PYPI_MIRROR}" ] && [ "\${PYPI_MIRROR}" != "\${UV_DEFAULT_INDEX}" ]; then \\
+      req="$(mktemp)" && \\
+      uv export --frozen --no-dev --no-emit-workspace --format requirements-txt --output-file "$req" >/dev/null && \\
+      uv venv --allow-existing "\${UV_PROJECT_ENVIRONMENT}" && \\
+      uv pip sync --python "\${UV_PROJECT_ENVIRONMENT}/bin/python" --index-url "\${PYPI_MIRROR}" \\
+        --extra-index-url "\${PYTORCH_INDEX}" --index-strategy unsafe-best-match "$req" && \\
+      rm -f "$req"; \\
+    fi && \\
+    UV_DEFAULT_INDEX="\${PYPI_MIRROR:-\${UV_DEFAULT_INDEX}}" uv sync --frozen --no-dev --no-install-workspace
+
+# Then the project (what .dockerignore leaves in), installed into the same environment.
+COPY --chown=\${USER_UID}:\${USER_GID} . .
+RUN ${cache} \\
+    UV_CACHE_DIR=${RUNTIME_UV_CACHE} UV_COMPILE_BYTECODE=1 UV_DEFAULT_INDEX="\${PYPI_MIRROR:-\${UV_DEFAULT_INDEX}}" \\
+    uv sync --frozen --no-dev
+
+# A job runs the baked environment as it is: \`uv run\` does not sync (UV_NO_SYNC), and the
+# environment's bin/ comes first on PATH. The default command checks torch and the GPUs.
+ENV UV_NO_SYNC=1 \\
+    VIRTUAL_ENV=${CONTAINER_VENV} \\
+    PATH=${CONTAINER_VENV}/bin:\${PATH}
+CMD ["python", "-c", "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), 'gpus', torch.cuda.device_count())"]
+
+# The last stage is what a build without --target makes: the dev image, as before.
+FROM dev AS devcontainer
 `;
 }
 
@@ -144,3 +212,41 @@ function wrapWords(words: readonly string[], width: number): string[] {
   if (line) lines.push(line);
   return lines;
 }
+
+/**
+ * The root .dockerignore: the runtime image is built with the project root as its context, so
+ * local environments, secrets, VCS data, caches and data or results stay out of it (and out of
+ * what is sent to the Docker engine). The dev image's context is .devcontainer/, untouched.
+ * Lines are only ever added (a line you remove comes back; re-include with a later `!` line).
+ */
+export const DOCKERIGNORE_LINES = [
+  '# danlu: the runtime image (docker build -f .devcontainer/Dockerfile --target runtime .)',
+  '.git',
+  '.venv',
+  '.env',
+  '.env.*',
+  '.danlu',
+  '.devcontainer',
+  '.vscode',
+  '.idea',
+  '# caches and build output',
+  '**/__pycache__',
+  '**/*.py[cod]',
+  '**/.ipynb_checkpoints',
+  '.cache',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  'build',
+  'dist',
+  '*.egg-info',
+  '# data and results: give a job its data through a volume, not the image',
+  'data',
+  'datasets',
+  'checkpoints',
+  'outputs',
+  'runs',
+  'wandb',
+  'mlruns',
+  'lightning_logs',
+] as const;
