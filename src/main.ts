@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
   status: { summary: 'is the container running, is its image up to date', load: () => import('./cli/commands/status.js') as Promise<{ default: CommandDef }> },
   down: { summary: 'stop and remove the container', load: () => import('./cli/commands/down.js') as Promise<{ default: CommandDef }> },
   build: { summary: 'build the dev image', load: () => import('./cli/commands/build.js') as Promise<{ default: CommandDef }> },
+  export: { summary: 'write a cluster job for the project: Kubernetes (Job, Indexed Job, PyTorchJob) or Slurm (sbatch + pyxis)', load: () => import('./cli/commands/export.js') as Promise<{ default: CommandDef }> },
   catalog: { summary: 'what the built-in knowledge holds, and its date', load: () => import('./cli/commands/catalog.js') as Promise<{ default: CommandDef }> },
 };
 
