@@ -20,6 +20,8 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
   down: { summary: 'stop and remove the container', load: () => import('./cli/commands/down.js') as Promise<{ default: CommandDef }> },
   build: { summary: 'build the dev image', load: () => import('./cli/commands/build.js') as Promise<{ default: CommandDef }> },
   export: { summary: 'write a cluster job for the project: Kubernetes (Job, Indexed Job, PyTorchJob) or Slurm (sbatch + pyxis)', load: () => import('./cli/commands/export.js') as Promise<{ default: CommandDef }> },
+  mirrors: { summary: 'mirror presets and candidates; --probe times them, --apply writes the fastest to .env', load: () => import('./cli/commands/mirrors.js') as Promise<{ default: CommandDef }> },
+  'setup-host': { summary: 'prepare an Ubuntu/WSL2 host: proxies, apt mirror, Docker Engine, NVIDIA Container Toolkit (a script)', load: () => import('./cli/commands/setup-host.js') as Promise<{ default: CommandDef }> },
   catalog: { summary: 'what the built-in knowledge holds, and its date', load: () => import('./cli/commands/catalog.js') as Promise<{ default: CommandDef }> },
 };
 

@@ -27,11 +27,12 @@ export function presetOf(urls: Record<MirrorKind, string | null>): MirrorPlan['p
 }
 
 /**
- * Pure: the fastest working candidate of each kind. A kind where nothing answered keeps its
+ * Pure: the fastest working candidate of each kind. A kind where nothing answered gets its
  * upstream, with a warning; when nothing answered at all, the whole choice is `global`.
+ * Kinds the report does not cover keep their value from `base`.
  */
-export function chooseMirrors(report: ProbeReport): MirrorChoice {
-  const urls = { ...presetNamed('global')!.choice };
+export function chooseMirrors(report: ProbeReport, base: Record<MirrorKind, string | null> = presetNamed('global')!.choice): MirrorChoice {
+  const urls = { ...base };
   const decisions: Decision[] = [];
   const warnings: Warning[] = [];
   const anyOk = report.results.some((r) => r.ok);
@@ -47,7 +48,7 @@ export function chooseMirrors(report: ProbeReport): MirrorChoice {
       why: `no endpoint answered the probe within ${report.timeoutMs} ms`,
       source: `probe of ${report.results.length} endpoints (${report.candidates})`,
     });
-    return { preset: 'global', urls, decisions, warnings };
+    return { preset: 'global', urls: { ...presetNamed('global')!.choice }, decisions, warnings };
   }
   const summary: string[] = [];
   for (const kind of MIRROR_KINDS) {
@@ -57,6 +58,7 @@ export function chooseMirrors(report: ProbeReport): MirrorChoice {
     const best = ranked.find((r) => r.ok);
     const others = ranked.filter((r) => r !== best).map(describe);
     if (!best) {
+      urls[kind] = null;
       warnings.push({
         id: `mirror-auto-${kind}`,
         message: `--mirror auto: no ${kind} endpoint answered (${others.join(', ')}); keeping the upstream`,
