@@ -20,9 +20,16 @@ export class FetchError extends Error {
     readonly kind: FetchErrorKind,
     readonly url: string,
     message: string,
+    /** The system error code behind a network error (ECONNRESET, ENOTFOUND, …). */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'FetchError';
+  }
+
+  /** Worth one more try: the connection broke, as opposed to a host that is not there. */
+  get transient(): boolean {
+    return this.kind === 'truncated' || (this.kind === 'network' && ['ECONNRESET', 'EPIPE', 'ECONNABORTED'].includes(this.code ?? ''));
   }
 }
 
@@ -296,7 +303,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         req = request;
         request.on('error', (e: NodeJS.ErrnoException) => {
           const via = proxy && !isHttps ? ` (through proxy ${proxyLabel(proxy)})` : '';
-          finish(new FetchError(proxy && !isHttps ? 'proxy' : 'network', href, `${describeNetworkError(e)}${via}`));
+          finish(new FetchError(proxy && !isHttps ? 'proxy' : 'network', href, `${describeNetworkError(e)}${via}`, e.code));
         });
         request.end();
       };
@@ -345,8 +352,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }
         return res;
       } catch (e) {
-        const retryable = e instanceof FetchError && (e.kind === 'network' || e.kind === 'truncated');
-        if (!retryable || attempt >= retries) throw e;
+        if (!(e instanceof FetchError && e.transient) || attempt >= retries) throw e;
         await delay(retryDelayMs);
       }
     }

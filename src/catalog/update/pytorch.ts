@@ -42,6 +42,8 @@ interface PageResult {
   wheels: WheelName[] | null;
   format?: 'json' | 'html';
   error?: string;
+  /** Not tried: an earlier page showed the index cannot be reached. */
+  skipped?: boolean;
 }
 
 /** torch, torchvision, torchaudio and xformers pages of every variant -> the torch part. */
@@ -50,9 +52,13 @@ export async function fetchTorchPart(ctx: SourceContext): Promise<SourceOutcome<
   const { variants, probes } = torchVariants(ctx.base.torch, ctx.env);
   const jobs = variants.flatMap((variant) => INDEX_PACKAGES.map((pkg) => ({ variant, pkg })));
   let done = 0;
+  // After a page fails for want of a connection (host unknown, refused, timed out), the others
+  // would fail the same way: they are not tried.
+  let unreachable = false;
   ctx.progress(`0/${jobs.length} index pages`);
   const pages = await mapLimit(jobs, CONCURRENCY, async ({ variant, pkg }): Promise<PageResult> => {
     const url = `${base}/${variant}/${pkg}/`;
+    if (unreachable) return { variant, pkg, url, wheels: null, skipped: true };
     try {
       const res = await ctx.client.get(url, { accept: SIMPLE_ACCEPT });
       // A variant without this package has no page. S3 answers 403 for a missing key; only
@@ -67,6 +73,7 @@ export async function fetchTorchPart(ctx: SourceContext): Promise<SourceOutcome<
       return { variant, pkg, url, wheels, format: page.format };
     } catch (e) {
       const message = e instanceof FetchError ? e.message : (e as Error).message;
+      if (e instanceof FetchError && (e.kind === 'network' || e.kind === 'proxy' || e.kind === 'timeout') && !e.transient) unreachable = true;
       return { variant, pkg, url, wheels: null, error: `${url}: ${message}` };
     } finally {
       done++;
@@ -77,7 +84,10 @@ export async function fetchTorchPart(ctx: SourceContext): Promise<SourceOutcome<
   const failed = pages.filter((p) => p.error);
   if (failed.length > 0) {
     const shown = failed.slice(0, 3).map((p) => p.error).join('; ');
-    throw new SourceError(`${failed.length} of ${pages.length} index pages failed: ${shown}${failed.length > 3 ? '; …' : ''}`);
+    const skipped = pages.filter((p) => p.skipped).length;
+    throw new SourceError(
+      `${failed.length} of ${pages.length} index pages failed${skipped > 0 ? ` (${skipped} more not tried)` : ''}: ${shown}${failed.length > 3 ? '; …' : ''}`,
+    );
   }
   const listing: IndexListing = {};
   for (const p of pages) {
