@@ -4,7 +4,7 @@ import { DanluError } from '../../lib/errors.js';
 import { parseTomlStrict } from '../toml.js';
 import { parseCondaEnv } from './conda.js';
 import { classifyRequirementsFile, findProjectFiles, formatOrThrow, type Format } from './discover.js';
-import { record, warn } from './emit.js';
+import { record, reportOf, warn } from './emit.js';
 import { parseGitmodules } from './gitmodules.js';
 import { parseInstallCommands, type InstallCommandsResult } from './install-commands.js';
 import { mergeResults, RANK, type MergePart } from './merge.js';
@@ -83,11 +83,16 @@ function importOne(s: Session, rel: string, format: Format, opts: { projectNames
     case 'requirements': {
       const c = classifyRequirementsFile(rel);
       const before = new Set(s.visited);
-      const r = parseRequirements(text, rel, s.reader.include, { group: c.group, constraint: c.constraint, visited: s.visited });
+      const groupOf = (file: string, inherited: string) => {
+        const own = classifyRequirementsFile(file);
+        return own.group === 'dev' || own.group === 'docs' ? own.group : inherited;
+      };
+      const r = parseRequirements(text, rel, s.reader.include, { group: c.group, constraint: c.constraint, visited: s.visited, groupOf });
+      for (const q of r.requirements) if (q.group !== 'main' && q.group !== c.group) q.groupKind = 'dependency-group';
       if (c.groupKind) for (const q of r.requirements) if (q.group === c.group) q.groupKind = c.groupKind;
       s.files.push({ file: rel, format, role: 'imported', group: c.group, reason: c.reason });
       for (const inc of s.visited) {
-        if (!before.has(inc) && inc !== rel) s.files.push({ file: inc, format, role: 'imported', group: c.group, reason: `read through -r / -c from ${rel}` });
+        if (!before.has(inc) && inc !== rel) s.files.push({ file: inc, format, role: 'imported', group: groupOf(inc, c.group), reason: `read through -r / -c from ${rel}` });
       }
       addPart(s, r, RANK.requirements);
       return null;
@@ -161,6 +166,8 @@ function regroupGuide(s: Session, guideGroup: string): void {
       if (declared.has(q.name)) {
         q.group = 'main';
         delete q.groupKind;
+        const entry = reportOf.get(q);
+        if (entry) entry.became = entry.became.replace(` in group ${guideGroup}`, '');
       } else q.groupKind = 'dependency-group';
     }
   }
@@ -200,7 +207,10 @@ export async function importProject(dir: string, opts: ImportOptions = {}): Prom
   const found = findProjectFiles(root, opts.depth ?? 4);
   const order: Format[] = ['pyproject', 'requirements', 'conda', 'setup', 'gitmodules', 'python-version'];
   const isMainReq = (rel: string) => classifyRequirementsFile(rel).group === 'main';
-  const manifests = found.filter((f) => f.root && !f.guide).sort((a, b) => order.indexOf(a.format) - order.indexOf(b.format) || Number(isMainReq(b.rel)) - Number(isMainReq(a.rel)));
+  const depth = (rel: string) => rel.split('/').length;
+  const manifests = found
+    .filter((f) => f.root && !f.guide)
+    .sort((a, b) => order.indexOf(a.format) - order.indexOf(b.format) || Number(isMainReq(b.rel)) - Number(isMainReq(a.rel)) || depth(a.rel) - depth(b.rel));
   const ctx = { projectNames, guideGroup: 'main' };
   for (const f of manifests) importOne(s, f.rel, f.format, ctx);
   ctx.guideGroup = s.parts.some((p) => p.result.requirements.some((q) => q.group === 'main')) ? 'readme' : 'main';

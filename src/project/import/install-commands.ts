@@ -53,8 +53,10 @@ function condaCommand(ctx: CommandContext, args: Word[]): boolean {
     else if (a.startsWith('-')) continue;
     else {
       did = true;
-      const group = (name: string) => (TORCH_FAMILY.has(name) || name === 'pytorch' ? 'main' : ctx.group);
-      importCondaPackage(ctx.out, a, ctx.origin, many ? `${ctx.text} [${a}]` : ctx.text, group(a.replace(/^.*::/, '').replace(/[=<>! ].*$/, '').toLowerCase()));
+      const name = a.replace(/^.*::/, '').replace(/[=<>! ].*$/, '').toLowerCase();
+      const text = many ? `${ctx.text} [${a}]` : ctx.text;
+      if (ctx.places.isProject(name)) ignored(ctx.out, ctx.origin, text, 'installs the project itself from conda; the import uses this checkout');
+      else importCondaPackage(ctx.out, a, ctx.origin, text, TORCH_FAMILY.has(name) || name === 'pytorch' ? 'main' : ctx.group);
     }
   }
   if (!did) ignored(ctx.out, ctx.origin, ctx.text, sub === 'create' ? 'creates a conda environment; uv creates .venv' : 'installs nothing');

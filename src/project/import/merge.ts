@@ -95,8 +95,8 @@ function mergeInto(out: ImportResult, kept: { req: ImportedRequirement; rank: nu
   else if (rank >= RANK.guide && kept.rank < RANK.guide) {
     warn(out, 'guide-differs', `${a.name}: the install guide has ${b.raw} (${where(b.origin)}), ${where(a.origin)} has ${a.raw}; kept ${where(a.origin)}`, b.origin);
   } else if (a.specifier === '') {
+    warn(out, 'merged-specifiers', `${a.name}: unpinned (${where(a.origin)}) and ${b.specifier} (${where(b.origin)}) merged into ${b.specifier}`, b.origin);
     a.specifier = b.specifier;
-    dupes.push(a.name);
   } else {
     const r = intersectSpecifiers(a.specifier, b.specifier);
     if (r.conflict) {
@@ -164,5 +164,10 @@ export function mergeResults(parts: MergePart[]): ImportResult {
     else if (idx.packages?.length) seen.packages = dedupe([...(seen.packages ?? []), ...idx.packages], (p) => JSON.stringify(p));
   }
   out.indexes = [...indexes.values()];
+  const variants = [...new Set(out.cudaHints.map((h) => h.backend).filter((b): b is string => !!b))];
+  if (variants.length > 1) {
+    const firstOf = (b: string) => out.cudaHints.find((h) => h.backend === b)!.origin;
+    warn(out, 'several-variants', `the inputs name several PyTorch variants: ${variants.map((b) => `${b} (${where(firstOf(b))})`).join(', ')}; the plan picks one`);
+  }
   return out;
 }

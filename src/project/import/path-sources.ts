@@ -4,6 +4,13 @@ import { parsePyprojectDeps } from './pyproject.js';
 import { scanSetupFiles } from './setup-scan.js';
 import type { ImportResult } from './types.js';
 import { isArchive } from './url.js';
+import { parseTomlStrict } from '../toml.js';
+import { formatRequirement, normalize } from './pep508.js';
+
+function projectName(text: string): string | null {
+  const project = parseTomlStrict(text, 'pyproject.toml').project as Record<string, unknown> | undefined;
+  return typeof project?.name === 'string' ? normalize(project.name) : null;
+}
 
 /**
  * Local path dependencies (`submodules/diff-gaussian-rasterization`, `./kt-kernel`): their own
@@ -29,6 +36,13 @@ export function checkPathSources(result: ImportResult, reader: ProjectReader): v
       if (pyproject !== null) {
         try {
           fromToml = parsePyprojectDeps(pyproject, `${path}/pyproject.toml`).buildTimeTorch;
+          const name = projectName(pyproject);
+          if (name && req.nameGuessed) {
+            if (name !== req.name) warn(result, 'path-name', `${path}: the package is named ${name} (its pyproject.toml), not ${req.name}`, req.origin);
+            req.name = name;
+            req.raw = formatRequirement(req);
+            delete req.nameGuessed;
+          }
         } catch {
           warn(result, 'path-unreadable', `${path}/pyproject.toml does not parse; its build requirements were not read`, req.origin);
         }

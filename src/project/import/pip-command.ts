@@ -149,7 +149,7 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
     }
     if (ctx.places.isProject(spec.name) && (!spec.source || spec.source.kind !== 'path' || isArchive(spec.source.path))) {
       for (const e of spec.extras) out.selectedExtras.push({ name: e, origin: { ...origin } });
-      const from = !spec.source ? ' from PyPI' : spec.source.kind === 'path' ? ' from a wheel built locally' : ' from its repository';
+      const from = !spec.source ? ' from PyPI' : spec.source.kind === 'path' ? ' from a wheel built locally' : spec.source.kind === 'url' ? ' from a prebuilt wheel / archive URL' : ' from its repository';
         if (noIsolation) out.noBuildIsolation.push({ origin: { ...origin } });
         buildsWith();
       ignored(out, origin, tag(word), `installs the project itself${from}; the import uses this checkout`);

@@ -16,6 +16,21 @@ interface Ctx {
   file: string;
   /** The project's own normalized name (for `name[extra]` self references). */
   self: string | null;
+  /** `name[extra]` entries: the group includes those extras. */
+  selfRefs: { group: Group; groupKind?: 'extra' | 'dependency-group'; extras: string[]; origin: ImportOrigin; text: string }[];
+}
+
+/** `all = ["proj[gradio]", "proj[torch]"]`: the group gets copies of those extras' requirements. */
+function expandSelfRefs(ctx: Ctx): void {
+  for (const ref of ctx.selfRefs) {
+    const copies = ctx.out.requirements.filter((q) => ref.extras.includes(q.group) && q.group !== ref.group);
+    for (const q of copies) {
+      const copy = { ...q, group: ref.group, origin: { ...ref.origin } };
+      if (ref.groupKind) copy.groupKind = ref.groupKind;
+      ctx.out.requirements.push(copy);
+    }
+    record(ctx.out, ref.origin, ref.text, 'dependency', `group ${ref.group} includes the project's extras ${ref.extras.join(', ') || '(none)'}: ${copies.map((q) => q.raw).join(', ') || 'nothing'}`);
+  }
 }
 
 /** One list of PEP 508 strings (dependencies, an extra, a dependency group). */
@@ -51,7 +66,7 @@ function importList(ctx: Ctx, list: unknown, path: string[], group: Group, group
       continue;
     }
     if (ctx.self && spec.name === ctx.self) {
-      ignored(ctx.out, origin, item, `the project's own extras (${spec.extras.join(', ') || 'none'}), imported as their own groups`);
+      ctx.selfRefs.push({ group, groupKind, extras: spec.extras, origin, text: item });
       continue;
     }
     addSpec(ctx.out, { ...spec, name: spec.name }, { origin, text: item, group, groupKind });
@@ -88,7 +103,7 @@ export function parsePyprojectDeps(text: string, file: string): ImportResult {
   const tool = isTable(data.tool) ? data.tool : {};
   const poetry = isTable(tool.poetry) ? tool.poetry : null;
   const rawName = typeof project.name === 'string' ? project.name : typeof poetry?.name === 'string' ? poetry.name : null;
-  const ctx: Ctx = { out, lines, file, self: rawName ? normalize(rawName) : null };
+  const ctx: Ctx = { out, lines, file, self: rawName ? normalize(rawName) : null, selfRefs: [] };
 
   if (typeof project['requires-python'] === 'string') {
     const line = lines.keyLine(['project', 'requires-python']) ?? 1;
@@ -112,6 +127,7 @@ export function parsePyprojectDeps(text: string, file: string): ImportResult {
       importList(ctx, list, ['dependency-groups', group], normalize(group), 'dependency-group');
     }
   }
+  expandSelfRefs(ctx);
   if (isTable(data['build-system'])) importBuildSystem(ctx, data['build-system']);
   if (poetry) importPoetry({ out, lines, file }, poetry);
   if (isTable(tool.uv)) importUvTable({ out, lines, file }, tool.uv);

@@ -14,12 +14,17 @@ export interface RequirementsContext {
   visited: Set<string>;
   /** The include chain down to this file (for cycles). */
   stack: string[];
+  /** The group of an included file (default: the including file's). */
+  groupOf?: (file: string, inherited: Group) => Group;
 }
 
 export interface RequirementsOptions {
   group?: Group;
   constraint?: boolean;
+  /** Files already read (shared between calls so an include is read once). */
   visited?: Set<string>;
+  /** The group of an included file, e.g. a -r requirements/tests.txt goes to dev (default: the including file's group). */
+  groupOf?: (file: string, inherited: Group) => Group;
 }
 
 /** Per-requirement options pip accepts after a requirement on the same line. */
@@ -72,8 +77,10 @@ function include(ctx: RequirementsContext, out: ImportResult, origin: ImportOrig
     ignored(out, origin, text, `${found.file} was already read`);
     return;
   }
-  record(out, origin, text, 'include', `${constraint ? 'constraints' : 'requirements'} from ${found.file}`);
-  const sub = parseRequirementsIn(found.text, { ...ctx, file: found.file, constraint: ctx.constraint || constraint, stack: [...ctx.stack, found.file] });
+  const into = ctx.groupOf ? ctx.groupOf(found.file, ctx.group) : ctx.group;
+  record(out, origin, text, 'include', `${constraint ? 'constraints' : 'requirements'} from ${found.file}${into !== ctx.group ? ` (group ${into}, from its name)` : ''}`);
+  const group = ctx.groupOf ? ctx.groupOf(found.file, ctx.group) : ctx.group;
+  const sub = parseRequirementsIn(found.text, { ...ctx, file: found.file, group, constraint: ctx.constraint || constraint, stack: [...ctx.stack, found.file] });
   appendResult(out, sub);
 }
 
@@ -177,5 +184,6 @@ export function parseRequirements(text: string, file: string, readInclude: ReadI
     constraint: opts.constraint ?? false,
     visited: opts.visited ?? new Set(),
     stack: [file],
+    ...(opts.groupOf ? { groupOf: opts.groupOf } : {}),
   });
 }

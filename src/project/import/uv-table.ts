@@ -109,7 +109,10 @@ export function importUvTable(ctx: UvContext, uv: Table): void {
       out.noBuildIsolation.push({ name: '*', origin });
       record(out, origin, text, 'hint', 'no build isolation for every package', 'kept as is');
     } else if (key === 'no-build-isolation-package') {
-      for (const n of strings(value)) out.noBuildIsolation.push({ name: normalize(n), origin });
+      for (const n of strings(value)) {
+        out.noBuildIsolation.push({ name: normalize(n), origin });
+        out.buildTimeTorch.push({ name: normalize(n), origin, why: '[tool.uv] no-build-isolation-package: built against the installed torch' });
+      }
       record(out, origin, text, 'hint', `no build isolation for ${strings(value).join(', ')}`, 'kept as is');
     } else if (key === 'extra-build-dependencies' && isTable(value)) {
       for (const [pkg, deps] of Object.entries(value)) {
