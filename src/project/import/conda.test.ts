@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DanluError } from '../../lib/errors.js';
 import { parseCondaEnv, parseCondaSpec } from './conda.js';
-import { memoryFs } from './requirements.test.js';
+import { memoryFs } from './test-helpers.js';
 
 describe('parseCondaSpec', () => {
   it.each([

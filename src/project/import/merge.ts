@@ -109,6 +109,26 @@ function mergeInto(out: ImportResult, kept: { req: ImportedRequirement; rank: nu
   a.raw = formatRequirement(a);
 }
 
+/** The same package pinned incompatibly in two groups: uv resolves all groups together unless told they conflict. */
+function warnGroupConflicts(out: ImportResult): void {
+  const byName = new Map<string, ImportedRequirement[]>();
+  for (const r of out.requirements) if (r.specifier) byName.set(`${r.name}\0${r.marker ?? ''}`, [...(byName.get(`${r.name}\0${r.marker ?? ''}`) ?? []), r]);
+  for (const list of byName.values()) {
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        const [a, b] = [list[i]!, list[j]!];
+        if (a.group === b.group || !intersectSpecifiers(a.specifier, b.specifier).conflict) continue;
+        warn(
+          out,
+          'conflicting-groups',
+          `${a.name}: ${a.specifier} in group ${a.group} (${where(a.origin)}) and ${b.specifier} in group ${b.group} (${where(b.origin)}) cannot be installed together; uv resolves every group at once unless [tool.uv] conflicts says otherwise`,
+          b.origin,
+        );
+      }
+    }
+  }
+}
+
 function dedupe<T>(list: T[], key: (t: T) => string): T[] {
   const seen = new Set<string>();
   return list.filter((t) => {
@@ -147,6 +167,7 @@ export function mergeResults(parts: MergePart[]): ImportResult {
     }
   }
   if (dupes.length) warn(out, 'duplicates', `declared more than once (merged): ${[...new Set(dupes)].join(', ')}`);
+  warnGroupConflicts(out);
   const o = (x: { origin?: ImportOrigin }) => (x.origin ? where(x.origin) : '');
   out.cudaHints = dedupe(out.cudaHints, (h) => `${h.cuda}|${h.backend}|${o(h)}`);
   out.pythonHints = dedupe(out.pythonHints, (h) => `${h.specifier}|${h.version}|${o(h)}`);

@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRequirements } from './requirements.js';
+import { memoryFs } from './test-helpers.js';
 import type { ReadInclude } from './types.js';
-
-/** A readInclude over an in-memory folder, resolving relative to the including file. */
-export function memoryFs(files: Record<string, string>): ReadInclude {
-  return (path, from) => {
-    const dir = from.includes('/') ? from.slice(0, from.lastIndexOf('/') + 1) : '';
-    const parts: string[] = [];
-    for (const p of (dir + path).split('/')) {
-      if (p === '..') parts.pop();
-      else if (p !== '.' && p !== '') parts.push(p);
-    }
-    const file = parts.join('/');
-    return file in files ? { file, text: files[file]! } : null;
-  };
-}
 
 const none: ReadInclude = () => null;
 
