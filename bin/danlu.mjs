@@ -1,8 +1,15 @@
 #!/usr/bin/env node
 // The published package ships dist/danlu.mjs. In a fresh clone (after `npm ci`) the first
 // run builds it, so `node bin/danlu.mjs ...` works without a separate build step.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+// `danlu --version` is answered here, without loading the bundle: a CLI's floor is Node's start.
+const first = process.argv[2];
+if ((first === '--version' || first === '-v') && process.argv.length === 3) {
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+  process.exit(0);
+}
 
 const bundle = new URL('../dist/danlu.mjs', import.meta.url);
 if (!existsSync(fileURLToPath(bundle))) {

@@ -70,16 +70,20 @@ async function composeVersions(deps: ProbeDeps): Promise<{ plugin: ExecResult; s
 
 const rootlessSocket = (env: NodeJS.ProcessEnv) => /^unix:\/\/\/run\/user\/\d+\//.test(env.DOCKER_HOST ?? '');
 
-export async function probeDocker(deps: ProbeDeps): Promise<DockerProbeResult> {
+const NOT_PROBED: ExecResult = { code: null, stdout: '', stderr: '', missing: true, timedOut: false, ms: 0 };
+
+/** `runtime` asks only what planning needs (daemon and runtimes), skipping compose and the rest. */
+export async function probeDocker(deps: ProbeDeps, mode: 'full' | 'runtime' = 'full'): Promise<DockerProbeResult> {
   const notes: ProbeNote[] = [];
   const t = { timeoutMs: DOCKER_TIMEOUT_MS };
+  const full = mode === 'full';
   const [version, info, compose, ctk, dockerPath, group] = await Promise.all([
     deps.exec('docker', ['version', ...json], t),
     deps.exec('docker', ['info', ...json], t),
-    composeVersions(deps),
-    deps.exec('nvidia-ctk', ['--version'], t),
-    findOnPath('docker', deps),
-    dockerGroupMember(deps),
+    full ? composeVersions(deps) : Promise.resolve({ plugin: NOT_PROBED, standalone: null }),
+    full ? deps.exec('nvidia-ctk', ['--version'], t) : Promise.resolve(NOT_PROBED),
+    full ? findOnPath('docker', deps) : Promise.resolve(null),
+    full ? dockerGroupMember(deps) : Promise.resolve(null),
   ]);
   const ctkVersion = ctk.code === 0 ? parseNvidiaCtkVersion(ctk.stdout + ctk.stderr) : null;
   const standalone = compose.standalone?.code === 0 ? parseComposeVersion(compose.standalone.stdout) : null;

@@ -10,14 +10,21 @@ import { probeWsl } from './wsl.js';
 export type { ProbeDeps } from './deps.js';
 export { realDeps } from './deps.js';
 
+export interface ProbeOptions {
+  /** full: everything `danlu host` shows; runtime: daemon and runtimes only (for planning); skip. */
+  docker?: 'full' | 'runtime' | 'skip';
+  nvidia?: boolean;
+}
+
 /** Probes this machine. Every probe runs at once; nothing here throws for a missing tool. */
-export async function probeHost(deps: ProbeDeps = realDeps()): Promise<HostFacts> {
+export async function probeHost(deps: ProbeDeps = realDeps(), options: ProbeOptions = {}): Promise<HostFacts> {
+  const dockerMode = options.docker ?? 'full';
   const [os, user, system, nvidia, docker, wsl] = await Promise.all([
     probeOs(deps),
     probeUser(deps),
     probeSystem(deps),
-    probeNvidia(deps),
-    probeDocker(deps),
+    options.nvidia === false ? { facts: null, notes: [] } : probeNvidia(deps),
+    dockerMode === 'skip' ? { facts: null, notes: [] } : probeDocker(deps, dockerMode),
     probeWsl(deps),
   ]);
   const notes: ProbeNote[] = [...os.notes, ...user.notes, ...nvidia.notes, ...docker.notes];
