@@ -53,8 +53,8 @@ function parsePositiveInt(flag: string, value: string | undefined, fallback: num
  * BASE_IMAGE, UV_IMAGE, PYTORCH_INDEX, DEV_IMAGE...), written through init's .env merge;
  * every other line of .env stays as it is.
  */
-async function applyChoice(dir: string, report: ProbeReport, dryRun: boolean) {
-  const planned = await planProject(dir, {});
+async function applyChoice(dir: string, report: ProbeReport, dryRun: boolean, host: string | undefined) {
+  const planned = await planProject(dir, host ? { host } : {});
   const choice = chooseMirrors(report, planned.plan.mirrors.urls);
   const ctx = { catalog: planned.catalog, hasReadme: planned.project.hasReadme, lockWithMirror: planned.lockWithMirror, explicit: { index: false, python: false, lockMode: false } };
   const envSpec = (specs: FileSpec[]) => specs.find((s) => s.path === '.env') as Extract<FileSpec, { format: 'env' }>;
@@ -78,6 +78,7 @@ export default defineCommand({
     timeout: { type: 'string', value: 'MS', description: `time limit per candidate, whole check (default ${DEFAULT_TIMEOUT_MS})` },
     kind: { type: 'string', value: 'KINDS', description: `only these kinds, comma-separated: ${MIRROR_KINDS.join(', ')}` },
     concurrency: { type: 'string', value: 'N', description: `candidates probed at once (default ${DEFAULT_CONCURRENCY})` },
+    host: { type: 'string', value: 'FILE', description: 'with --apply: the machine .env was planned for, as `danlu init --host FILE`' },
     ...COMMON_OPTIONS,
   },
   details: `
@@ -89,7 +90,7 @@ downloads: one CPython build), follows redirects itself and flags a mirror that 
 client back to the upstream. DANLU_MIRROR_CANDIDATES=FILE replaces the catalog's list.
 \`danlu init --mirror auto\` probes with a short limit and plans with the winners.
 
---json: without --probe {"presets", "candidates", "canonical", "active"}; with --probe the
+--json: without --probe {"presets", "candidates", "canonical", "active", "from"}; with --probe the
 probe report {"startedAt", "elapsedMs", "timeoutMs", "concurrency", "candidates", "results":
 [{"kind", "name", "url", "upstream", "status", "ok", "rank", "httpStatus", "latencyMs",
 "download", "ms", "checked", "redirects", "error"}], "ranking", "fastest"}, plus "choice"
@@ -100,27 +101,27 @@ and "applied" with --apply.`,
     const p = painter(process.stdout);
 
     if (!values.probe && !values.apply) {
-      const active = await activeChoice(dir);
+      const [active, set] = await Promise.all([activeChoice(dir), loadCandidateSet()]);
       if (json) {
-        printJson({ presets: MIRRORS.presets, candidates: MIRRORS.candidates, canonical: CANONICAL, active, asOf: MIRRORS.asOf, source: MIRRORS.source });
+        printJson({ presets: MIRRORS.presets, candidates: set.candidates, canonical: set.canonical, active, from: set.from, asOf: MIRRORS.asOf, source: MIRRORS.source });
         return EXIT.ok;
       }
       const tags = (kind: MirrorKind, url: string | null) =>
         MIRRORS.presets.filter((pr) => (pr.choice[kind] ?? null) === url).map((pr) => pr.name);
       for (const kind of MIRROR_KINDS) {
         out(p.bold(`${kind}  (.env ${ENV_MIRROR_KEYS[kind]})`));
-        for (const c of MIRRORS.candidates.filter((x) => x.kind === kind)) {
+        for (const c of set.candidates.filter((x) => x.kind === kind)) {
           const isActive = active !== null && (active.urls[kind] ?? null) === c.url;
           const t = tags(kind, c.url);
-          out(`  ${isActive ? p.green('*') : ' '} ${c.name.padEnd(12)} ${(c.url ?? CANONICAL[kind]).padEnd(62)} ${p.dim(`${c.purpose}${t.length ? ` [${t.join(', ')}]` : ''}`)}`);
+          out(`  ${isActive ? p.green('*') : ' '} ${c.name.padEnd(12)} ${(c.url ?? set.canonical[kind]).padEnd(62)} ${p.dim(`${c.purpose}${t.length ? ` [${t.join(', ')}]` : ''}`)}`);
         }
-        if (active?.urls[kind] && !MIRRORS.candidates.some((c) => c.kind === kind && c.url === active.urls[kind])) {
+        if (active?.urls[kind] && !set.candidates.some((c) => c.kind === kind && c.url === active.urls[kind])) {
           out(`  ${p.green('*')} ${'(.env)'.padEnd(12)} ${active.urls[kind]}`);
         }
       }
       out('');
       out(active ? `* = in ${active.file} (preset ${active.preset ?? 'not recorded'})` : p.dim(`no .env in ${dir}: \`danlu init --mirror global|cn|auto\` writes one`));
-      out(p.dim(`Presets: ${MIRRORS.presets.map((pr) => `${pr.name} (${pr.description})`).join('; ')}. Catalog as of ${MIRRORS.asOf}.`));
+      out(p.dim(`Presets: ${MIRRORS.presets.map((pr) => `${pr.name} (${pr.description})`).join('; ')}. Catalog as of ${MIRRORS.asOf}${set.from === 'catalog' ? '' : `; candidates from ${set.from}`}.`));
       out(p.dim('`danlu mirrors --probe` times every candidate (network); --apply writes the fastest to .env.'));
       return EXIT.ok;
     }
@@ -146,7 +147,7 @@ and "applied" with --apply.`,
     let applied: Awaited<ReturnType<typeof applyChoice>> | null = null;
     const anyOk = report.results.some((r) => r.ok);
     if (values.apply && anyOk) {
-      applied = await applyChoice(dir, report, Boolean(values['dry-run']));
+      applied = await applyChoice(dir, report, Boolean(values['dry-run']), values.host);
       choice = applied.choice;
     }
 
