@@ -35,8 +35,8 @@ export function envEntries(plan: Plan, catalog: Catalog, devImage: string, lockW
     { key: 'COMPOSE_PROJECT_NAME', value: plan.project.slug, comment: 'Compose: project name and files (the second one is this machine\'s GPU and mounts)' },
     { key: 'COMPOSE_FILE', value: `docker-compose.yml:${EXTEND_FILE}` },
     { key: 'DEV_IMAGE', value: devImage, comment: 'Image: shared by every project of this machine with the same inputs; the tag changes with them', example: 'danlu-dev:<cuda>-<user>-<hash>' },
-    { key: 'BASE_IMAGE', value: mirroredImage(plan.cuda.image, m.dockerhub) },
-    { key: 'UV_IMAGE', value: mirroredGhcr(catalog.tools.uv.image, m.ghcr) },
+    { key: 'BASE_IMAGE', value: mirroredImage(plan.cuda.image, m.dockerhub), example: plan.cuda.image },
+    { key: 'UV_IMAGE', value: mirroredGhcr(catalog.tools.uv.image, m.ghcr), example: catalog.tools.uv.image },
     { key: 'CUDA_VERSION', value: plan.cuda.version ?? 'none' },
     { key: 'USER_NAME', value: plan.user.containerName, comment: 'The container user: same UID/GID as you, so files in mounted folders stay yours', example: '<your user name>' },
     { key: 'USER_UID', value: String(plan.user.uid), example: '<id -u>' },
@@ -48,22 +48,23 @@ export function envEntries(plan: Plan, catalog: Catalog, devImage: string, lockW
     { key: 'NVIDIA_VISIBLE_DEVICES', value: plan.gpu.devices === 'all' ? 'all' : plan.gpu.devices.join(',') },
     { key: 'INSTALL_STARSHIP', value: plan.starship ? 'true' : 'false' },
     { key: 'EXTRA_APT_PACKAGES', value: '', comment: 'Extra system packages for the image, space-separated (rebuilds only the last layer)' },
-    { key: 'DANLU_MIRROR_PRESET', value: plan.mirrors.preset === 'custom' ? 'custom' : plan.mirrors.preset, comment: 'Mirrors for this machine (global = upstream). Never written to committed files' },
-    { key: ENV_MIRROR_KEYS.apt, value: m.apt ?? '' },
-    { key: ENV_MIRROR_KEYS.pypi, value: m.pypi ?? '' },
+    { key: 'DANLU_MIRROR_PRESET', value: plan.mirrors.preset === 'custom' ? 'custom' : plan.mirrors.preset, comment: 'Mirrors for this machine (global = upstream). Never written to committed files', example: 'global' },
+    { key: ENV_MIRROR_KEYS.apt, value: m.apt ?? '', example: '' },
+    { key: ENV_MIRROR_KEYS.pypi, value: m.pypi ?? '', example: '' },
     {
       key: 'UV_DEFAULT_INDEX',
       value: lockWithMirror && m.pypi ? m.pypi : CANONICAL.pypi,
+      example: CANONICAL.pypi,
       comment: lockWithMirror
         ? 'uv in the container resolves and locks through the PyPI mirror ([tool.danlu] lock-with-mirror = true)'
         : 'uv locks against PyPI itself, so uv.lock keeps canonical URLs; .devcontainer/uv-sync.sh installs through PYPI_MIRROR',
     },
-    { key: 'PYTORCH_INDEX', value: m.pytorch ? `${m.pytorch.replace(/\/+$/, '')}/${plan.torch.backend}` : plan.torch.index },
-    { key: ENV_MIRROR_KEYS.huggingface, value: m.huggingface ?? CANONICAL.huggingface },
-    { key: 'HF_HUB_DISABLE_XET', value: m.huggingface ? '1' : '0' },
-    { key: ENV_MIRROR_KEYS.python, value: m.python ?? CANONICAL.python },
-    { key: ENV_MIRROR_KEYS.dockerhub, value: m.dockerhub ?? '' },
-    { key: ENV_MIRROR_KEYS.ghcr, value: m.ghcr ?? '' },
+    { key: 'PYTORCH_INDEX', value: m.pytorch ? `${m.pytorch.replace(/\/+$/, '')}/${plan.torch.backend}` : plan.torch.index, example: plan.torch.index },
+    { key: ENV_MIRROR_KEYS.huggingface, value: m.huggingface ?? CANONICAL.huggingface, example: CANONICAL.huggingface },
+    { key: 'HF_HUB_DISABLE_XET', value: m.huggingface ? '1' : '0', example: '0' },
+    { key: ENV_MIRROR_KEYS.python, value: m.python ?? CANONICAL.python, example: CANONICAL.python },
+    { key: ENV_MIRROR_KEYS.dockerhub, value: m.dockerhub ?? '', example: '' },
+    { key: ENV_MIRROR_KEYS.ghcr, value: m.ghcr ?? '', example: '' },
   ];
 }
 

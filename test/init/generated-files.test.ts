@@ -62,6 +62,12 @@ describe.each(profiles)('generated files ($name)', ({ args }) => {
     expect(text).not.toMatch(/aliyun|tuna|bfsu|hf-mirror|daocloud/);
   });
 
+  it('committed files name no mirror (mirrors live in .env only)', () => {
+    for (const f of ['.env.example', 'docker-compose.yml', '.devcontainer/Dockerfile', '.devcontainer/devcontainer.json', 'pyproject.toml']) {
+      expect(read(dir, f)).not.toMatch(/aliyun|tuna|bfsu|hf-mirror|daocloud|nju\.edu|npmmirror/);
+    }
+  });
+
   it('devcontainer.json parses as JSONC and names the compose service', () => {
     const errors: ParseError[] = [];
     const dc = parseJsonc(read(dir, '.devcontainer/devcontainer.json'), errors);
