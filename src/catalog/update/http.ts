@@ -177,8 +177,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const retries = options.retries ?? 1;
   const retryDelayMs = options.retryDelayMs ?? 400;
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 8, ...(options.ca ? { ca: options.ca } : {}) });
+  // No socket limit here: the sources bound their own concurrency, and a request waiting for a
+  // socket would spend its time-out in the queue.
+  const httpAgent = new http.Agent({ keepAlive: true });
+  const httpsAgent = new https.Agent({ keepAlive: true, ...(options.ca ? { ca: options.ca } : {}) });
   const tunnels = new Set<Socket>();
   let requests = 0;
 

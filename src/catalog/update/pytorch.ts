@@ -52,19 +52,22 @@ export async function fetchTorchPart(ctx: SourceContext): Promise<SourceOutcome<
   const { variants, probes } = torchVariants(ctx.base.torch, ctx.env);
   const jobs = variants.flatMap((variant) => INDEX_PACKAGES.map((pkg) => ({ variant, pkg })));
   let done = 0;
-  // After a page fails for want of a connection (host unknown, refused, timed out), the others
-  // would fail the same way: they are not tried.
-  let unreachable = false;
+  // One failed page fails the source (a partial listing would drop variants), so after the first
+  // failure the pages not yet asked for are not tried.
+  let failedOnce = false;
   ctx.progress(`0/${jobs.length} index pages`);
   const pages = await mapLimit(jobs, CONCURRENCY, async ({ variant, pkg }): Promise<PageResult> => {
     const url = `${base}/${variant}/${pkg}/`;
-    if (unreachable) return { variant, pkg, url, wheels: null, skipped: true };
+    if (failedOnce) return { variant, pkg, url, wheels: null, skipped: true };
     try {
       const res = await ctx.client.get(url, { accept: SIMPLE_ACCEPT });
       // A variant without this package has no page. S3 answers 403 for a missing key; only
       // believe that for variants that are guesses.
       if (res.status === 404 || (res.status === 403 && probes.includes(variant))) return { variant, pkg, url, wheels: null };
-      if (res.status !== 200) return { variant, pkg, url, wheels: null, error: `${url}: HTTP ${res.status}` };
+      if (res.status !== 200) {
+        failedOnce = true;
+        return { variant, pkg, url, wheels: null, error: `${url}: HTTP ${res.status}` };
+      }
       const page = parseSimplePage(res.headers['content-type'], res.body, res.url);
       const wheels = page.files
         .filter((f) => !f.yanked)
@@ -73,7 +76,7 @@ export async function fetchTorchPart(ctx: SourceContext): Promise<SourceOutcome<
       return { variant, pkg, url, wheels, format: page.format };
     } catch (e) {
       const message = e instanceof FetchError ? e.message : (e as Error).message;
-      if (e instanceof FetchError && (e.kind === 'network' || e.kind === 'proxy' || e.kind === 'timeout') && !e.transient) unreachable = true;
+      failedOnce = true;
       return { variant, pkg, url, wheels: null, error: `${url}: ${message}` };
     } finally {
       done++;
