@@ -48,6 +48,9 @@ export function checkPathSources(result: ImportResult, reader: ProjectReader): v
         }
       }
       for (const b of [...found.buildTimeTorch, ...fromToml]) result.buildTimeTorch.push({ name: req.name, origin: b.origin, why: `${req.name} (${path}): ${b.why}` });
+      for (const f of result.files) {
+        if (f.file.startsWith(`${path}/`) && f.role === 'skipped') f.reason = `read for its build requirements only: ${path} is the local package ${req.name}`;
+      }
       continue;
     }
     const sub = result.submodules.find((m) => m.path && (path === m.path || path.startsWith(`${m.path}/`)));

@@ -79,7 +79,7 @@ function fromUrl(url: string, givenName: string | null, editable: boolean): Outc
 }
 
 function fromPath(path: string, givenName: string | null, editable: boolean): Outcome<Omit<Spec, 'extras' | 'marker'>> {
-  const clean = path.replace(/\/+$/, '') || (path.startsWith('/') ? '/' : '.');
+  const clean = path.replace(/\/+$/, '').replace(/^(\.\/)+(?=.)/, '') || (path.startsWith('/') ? '/' : '.');
   const archive = isArchive(clean) ? archiveName(clean) : null;
   const source: RequirementSource = { kind: 'path', path: clean, editable };
   const notes: string[] = [];
