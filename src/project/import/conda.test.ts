@@ -117,3 +117,36 @@ describe('parseCondaEnv', () => {
     expect(odd.report.map((e) => e.kind)).toEqual(['left-out', 'ignored', 'left-out', 'left-out']);
   });
 });
+
+describe('parseCondaEnv: full exports and CUDA packages', () => {
+  const EXPORT = `name: base-export
+channels:
+  - nvidia
+  - conda-forge
+dependencies:
+  - _libgcc_mutex=0.1=conda_forge
+  - ld_impl_linux-64=2.40=h41732ed_0
+  - libstdcxx-ng=13.2.0=h7e041cc_5
+  - cuda-nvcc=12.1.105=0
+  - cuda-runtime=12.1.0=0
+  - conda-forge::numpy=1.26.4=py311h64a7726_0
+  - faiss-gpu=1.7.4=py3.11_h4c7b8b4_0_cuda12.1.1
+  - pytorch-cuda=12.1=ha16c6d3_5
+  - pytorch=2.2.1=py3.11_cuda12.1_cudnn8.9.2_0
+prefix: /opt/conda/envs/base-export
+`;
+  const r = parseCondaEnv(EXPORT, 'environment.yml');
+
+  it('drops build strings, ignores base-system packages, maps CUDA packages to hints', () => {
+    expect(r.requirements.map((q) => q.raw)).toEqual(['numpy==1.26.4', 'torch==2.2.1']);
+    expect(r.report.find((e) => e.text.startsWith('conda-forge::numpy'))!.reason).toMatch(/build string py311h64a7726_0 dropped/);
+    expect(r.cudaHints.map((h) => [h.cuda, h.backend ?? null])).toEqual([['12.1', null], ['12.1', null], ['12.1', 'cu121']]);
+    expect(r.report.filter((e) => e.kind === 'ignored').map((e) => e.text)).toEqual([
+      'name: base-export', 'nvidia', 'conda-forge', '_libgcc_mutex=0.1=conda_forge', 'ld_impl_linux-64=2.40=h41732ed_0', 'libstdcxx-ng=13.2.0=h7e041cc_5', 'prefix: /opt/conda/envs/base-export',
+    ]);
+  });
+
+  it('reports conda-only packages with a PyPI equivalent when there is one', () => {
+    expect(r.condaOnly).toEqual([expect.objectContaining({ name: 'faiss-gpu', equivalent: { pypi: 'faiss-gpu-cu12' } })]);
+  });
+});
