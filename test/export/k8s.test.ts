@@ -92,7 +92,7 @@ const KINDS = [
   { name: 'pytorchjob', operator: 'kubeflow' as const },
 ];
 
-describe.each(KINDS)('k8s $name', ({ name, operator }) => {
+describe.each(KINDS)('k8s $name', ({ operator }) => {
   describe.each(SHAPES)('$id', (shape) => {
     const r = renderK8s(plan, options({ gpus: shape.gpus, nodes: shape.nodes, ...(operator ? { operator } : {}) }));
     const objects = documents(r.text);
