@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bypassesProxy, createHttpClient, FetchError, proxyFor } from '../../src/catalog/update/http.js';
-import { startProxy, startServer, type TestServer } from './support/servers.js';
+import { startProxy, startServer, type Reply, type TestServer } from './support/servers.js';
 
 const client = (env: NodeJS.ProcessEnv = {}, extra: { timeoutMs?: number; maxBytes?: number; ca?: string } = {}) =>
   createHttpClient({ env, timeoutMs: extra.timeoutMs ?? 3000, userAgent: 'danlu-test', retryDelayMs: 10, ...extra });
@@ -51,7 +51,7 @@ describe('the HTTP client', () => {
   let server: TestServer;
   let hits = 0;
   beforeAll(async () => {
-    server = await startServer((_req, url) => {
+    server = await startServer((_req, url): Reply | undefined => {
       switch (url.pathname) {
         case '/ok':
           return { headers: { 'content-type': 'text/plain' }, body: 'hello' };
