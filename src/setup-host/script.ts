@@ -120,9 +120,10 @@ pkg_installed() {
   dpkg-query -W -f='\${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
 
+# apt_update: package lists fresh for this run; apt_update force: again, after a source changed.
 APT_UPDATED=0
 apt_update() {
-  if [ "$APT_UPDATED" = 1 ]; then return 0; fi
+  if [ "$APT_UPDATED" = 1 ] && [ "\${1:-}" != force ]; then return 0; fi
   say "apt-get update"
   apt-get update || die "apt-get update failed" "read the lines above: a mirror or repository that does not answer (try --mirror global, or check the proxy), or a key that does not match"
   APT_UPDATED=1
@@ -277,7 +278,7 @@ for f in "$ROOT/etc/apt/sources.list" "$ROOT/etc/apt/sources.list.d/ubuntu.sourc
   if [ ! -f "$ROOT/var/backups/danlu/$(basename "$f")" ]; then cp -p "$f" "$ROOT/var/backups/danlu/$(basename "$f")"; fi
   if sed -E "s#https?://(archive|security)\\.ubuntu\\.com/ubuntu/?#\${mirror}/#g" "$f" | install_file 644 "$f"; then changed=1; fi
 done
-if [ "$changed" = 1 ]; then apt_update; fi`,
+if [ "$changed" = 1 ]; then apt_update force; fi`,
     );
   }
 
@@ -323,7 +324,7 @@ if [ -n "$others" ]; then
 elif printf 'deb [arch=%s signed-by=/etc/apt/keyrings/docker.asc] %s %s stable\\n' "$ARCH" "$repo" "$CODENAME" | install_file 644 "$list"; then
   changed=1
 fi
-if [ "$changed" = 1 ]; then apt_update; fi`,
+if [ "$changed" = 1 ]; then apt_update force; fi`,
   );
 
   // ---- Docker Engine
@@ -460,7 +461,7 @@ else
   # shellcheck disable=SC2016
   if printf 'deb [signed-by=/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg] %s/stable/deb/$(ARCH) /\\n' "$repo" | install_file 644 "$list"; then changed=1; fi
 fi
-if [ "$changed" = 1 ]; then apt_update; fi
+if [ "$changed" = 1 ]; then apt_update force; fi
 apt_install nvidia-container-toolkit
 if grep -qs '"nvidia"' "$ROOT/etc/docker/daemon.json"; then
   note "unchanged $ROOT/etc/docker/daemon.json (the nvidia runtime is there)"
