@@ -147,7 +147,13 @@ export const RUNTIME_UV_CACHE = '/opt/danlu/uv-cache';
  */
 export function renderRuntimeStage(plan: Plan): string {
   const ws = plan.project.workspace;
-  const cache = `--mount=type=cache,target=${RUNTIME_UV_CACHE},uid=\${USER_UID},gid=\${USER_GID}`;
+  // uv's cache while the image is built: a BuildKit cache mount, not a layer. Docker 20.10's
+  // built-in frontend expands no build args in --mount options (uid=\${USER_UID} does not
+  // parse; mode= is ignored), so a root step gives the user a folder in it; should the cache
+  // have been pruned since, uv runs without one.
+  const cache = `--mount=type=cache,target=${RUNTIME_UV_CACHE}`;
+  const cacheDir = `${RUNTIME_UV_CACHE}/uid-\${USER_UID}`;
+  const useCache = `export UV_CACHE_DIR="${cacheDir}" UV_COMPILE_BYTECODE=1 && \\\n    if [ ! -w "\$UV_CACHE_DIR" ]; then export UV_NO_CACHE=1; fi && \\`;
   return `
 # The runtime image for cluster jobs (danlu export k8s|slurm): the dev image plus the locked
 # environment and the project. Build it from the project root (see the root .dockerignore):
@@ -155,9 +161,12 @@ export function renderRuntimeStage(plan: Plan): string {
 FROM dev AS runtime
 ARG USER_UID=1000
 ARG USER_GID=1000
+# Folders for uv's Python, the project, and the user's part of uv's build cache (a cache
+# mount, not a layer: mount options cannot take build args, so root makes it here).
 USER root
-RUN mkdir -p ${RUNTIME_PYTHON_DIR} ${ws} && \\
-    chown "\${USER_UID}:\${USER_GID}" ${RUNTIME_PYTHON_DIR} ${ws}
+RUN ${cache} \\
+    mkdir -p ${RUNTIME_PYTHON_DIR} ${ws} "${cacheDir}" && \\
+    chown "\${USER_UID}:\${USER_GID}" ${RUNTIME_PYTHON_DIR} ${ws} "${cacheDir}"
 USER \${USER_UID}:\${USER_GID}
 ENV UV_PYTHON_INSTALL_DIR=${RUNTIME_PYTHON_DIR}
 WORKDIR ${ws}
@@ -171,7 +180,7 @@ ARG PYTORCH_INDEX=${plan.torch.index}
 ARG UV_PYTHON_INSTALL_MIRROR=https://github.com/astral-sh/python-build-standalone/releases/download
 COPY --chown=\${USER_UID}:\${USER_GID} pyproject.toml uv.lock .python-version ./
 RUN ${cache} \\
-    export UV_CACHE_DIR=${RUNTIME_UV_CACHE} UV_COMPILE_BYTECODE=1 && \\
+    ${useCache}
     if [ -n "\${PYPI_MIRROR}" ] && [ "\${PYPI_MIRROR}" != "\${UV_DEFAULT_INDEX}" ]; then \\
       req="$(mktemp)" && \\
       uv export --frozen --no-dev --no-emit-workspace --format requirements-txt --output-file "$req" >/dev/null && \\
@@ -185,8 +194,8 @@ RUN ${cache} \\
 # Then the project (what .dockerignore leaves in), installed into the same environment.
 COPY --chown=\${USER_UID}:\${USER_GID} . .
 RUN ${cache} \\
-    UV_CACHE_DIR=${RUNTIME_UV_CACHE} UV_COMPILE_BYTECODE=1 UV_DEFAULT_INDEX="\${PYPI_MIRROR:-\${UV_DEFAULT_INDEX}}" \\
-    uv sync --frozen --no-dev
+    ${useCache}
+    UV_DEFAULT_INDEX="\${PYPI_MIRROR:-\${UV_DEFAULT_INDEX}}" uv sync --frozen --no-dev
 
 # A job runs the baked environment as it is: \`uv run\` does not sync (UV_NO_SYNC), and the
 # environment's bin/ comes first on PATH. The default command checks torch and the GPUs.
