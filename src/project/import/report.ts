@@ -27,7 +27,12 @@ export function formatReport(r: ImportResult): string {
     for (const f of r.files) out.push(`  ${f.role === 'imported' ? 'read   ' : 'skipped'} ${f.file}  (${f.reason})`);
   }
   out.push('Lines:');
-  const sorted = [...r.report].sort((a, b) => (a.origin.file === b.origin.file ? a.origin.line - b.origin.line : 0));
+  const fileOrder = new Map<string, number>();
+  for (const e of r.report) if (!fileOrder.has(e.origin.file)) fileOrder.set(e.origin.file, fileOrder.size);
+  const sorted = r.report
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => fileOrder.get(a.e.origin.file)! - fileOrder.get(b.e.origin.file)! || a.e.origin.line - b.e.origin.line || a.i - b.i)
+    .map((x) => x.e);
   for (const e of sorted) {
     out.push(`  ${at(e.origin)}  ${e.text}`);
     out.push(`      -> [${e.kind}] ${e.became}${e.reason ? ` (${e.reason})` : ''}`);
