@@ -231,7 +231,7 @@ describe('bad input: exit 2, file:line:column, the folder byte for byte as it wa
     { name: 'malformed host file', files: { 'host.json': '{\n  "os": { "kind": "linux" },\n  "cpus": ,\n}\n' }, args: ['--host', 'HOST'], message: /host\.json:3:\d+/ },
     { name: 'host file with a wrong type', files: { 'host.json': '{ "user": { "uid": "alice" } }\n' }, args: ['--host', 'HOST'], message: /user\.uid/ },
     { name: 'unknown CUDA version', files: {}, args: ['--cuda', '12.7'], message: /no nvidia\/cuda image tag for CUDA 12\.7/ },
-    { name: 'bad --mirror', files: {}, args: ['--mirror', 'mars'], message: /--mirror mars: expected global or cn/ },
+    { name: 'bad --mirror', files: {}, args: ['--mirror', 'mars'], message: /--mirror mars: expected global, cn or auto/ },
   ];
   for (const c of cases) {
     it(c.name, () =>
