@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { DanluError } from '../../lib/errors.js';
 import { parseTomlStrict } from '../toml.js';
 import { parseCondaEnv } from './conda.js';
@@ -11,44 +11,9 @@ import { mergeResults, RANK, type MergePart } from './merge.js';
 import { parsePyprojectDeps } from './pyproject.js';
 import { parseRequirements } from './requirements.js';
 import { scanSetupFiles } from './setup-scan.js';
-import { emptyResult, type ImportResult, type ImportedFile, type ReadInclude } from './types.js';
+import { emptyResult, type ImportResult, type ImportedFile } from './types.js';
+import { ProjectReader } from './reader.js';
 import { checkPathSources } from './path-sources.js';
-
-const MAX_BYTES = 1 << 20;
-
-/** Reads files under `root` only (synchronously: the parsers ask for includes as they go). */
-export class ProjectReader {
-  constructor(readonly root: string) {}
-
-  /** `rel` (with `/`) of an absolute path, or null outside the root. */
-  rel(abs: string): string | null {
-    const r = relative(this.root, abs);
-    if (r.startsWith('..') || isAbsolute(r)) return null;
-    return r.split(sep).join('/');
-  }
-
-  read(rel: string): string | null {
-    const abs = join(this.root, rel);
-    try {
-      if (!statSync(abs).isFile() || statSync(abs).size > MAX_BYTES) return null;
-      return readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
-    } catch {
-      return null;
-    }
-  }
-
-  exists(rel: string): boolean {
-    return existsSync(join(this.root, rel));
-  }
-
-  /** `-r path` relative to the including file. */
-  readonly include: ReadInclude = (path, from) => {
-    const rel = this.rel(resolve(this.root, dirname(from), path));
-    if (rel === null) return null;
-    const text = this.read(rel);
-    return text === null ? null : { file: rel, text };
-  };
-}
 
 export interface ImportOptions {
   /** Install guides to read (relative to the folder) instead of README / INSTALL / docs/install*. */

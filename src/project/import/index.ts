@@ -10,6 +10,7 @@ export { parseGitmodules } from './gitmodules.js';
 export { parseInstallCommands, type InstallCommandOptions, type InstallCommandsResult, type IncludeRef } from './install-commands.js';
 export { mergeResults, intersectSpecifiers, RANK, type MergePart } from './merge.js';
 export { importProject, importFiles, type ImportOptions } from './import-project.js';
+export { ProjectReader } from './reader.js';
 export { classifyRequirementsFile, findProjectFiles, formatOf } from './discover.js';
 export { formatReport, summarize } from './report.js';
 export { parseSpec, type Spec } from './spec.js';

@@ -1,5 +1,5 @@
 import { warn } from './emit.js';
-import type { ProjectReader } from './import-project.js';
+import type { ProjectReader } from './reader.js';
 import { parsePyprojectDeps } from './pyproject.js';
 import { scanSetupFiles } from './setup-scan.js';
 import type { ImportResult } from './types.js';
