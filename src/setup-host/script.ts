@@ -121,12 +121,20 @@ pkg_installed() {
 }
 
 # apt_update: package lists fresh for this run; apt_update force: again, after a source changed.
+# danlu setup-host --apply runs one step per process and names the run in DANLU_RUN_ID.
 APT_UPDATED=0
 apt_update() {
-  if [ "$APT_UPDATED" = 1 ] && [ "\${1:-}" != force ]; then return 0; fi
+  if [ "\${1:-}" != force ]; then
+    if [ "$APT_UPDATED" = 1 ]; then return 0; fi
+    if [ -n "\${DANLU_RUN_ID:-}" ] && [ "$(cat "$STATE/apt-updated" 2>/dev/null || true)" = "$DANLU_RUN_ID" ]; then return 0; fi
+  fi
   say "apt-get update"
   apt-get update || die "apt-get update failed" "read the lines above: a mirror or repository that does not answer (try --mirror global, or check the proxy), or a key that does not match"
   APT_UPDATED=1
+  if [ -n "\${DANLU_RUN_ID:-}" ]; then
+    mkdir -p "$STATE"
+    printf '%s\n' "$DANLU_RUN_ID" >"$STATE/apt-updated"
+  fi
 }
 
 # apt_install PACKAGE...: installs the ones that are missing; nothing when all are there.

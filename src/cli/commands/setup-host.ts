@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,12 +137,14 @@ ${SECRET_VAR}, and --apply passes it along; the files that hold it are mode 600.
     const env: NodeJS.ProcessEnv = { ...process.env };
     const secret = values.proxy ? proxySecret(values.proxy) : null;
     if (secret) env[SECRET_VAR] = secret;
+    // One step per process: the run's name lets later steps skip an apt-get update already done.
+    env.DANLU_RUN_ID = randomBytes(6).toString('hex');
 
     const dir = await mkdtemp(join(tmpdir(), 'danlu-setup-host-'));
     const file = join(dir, 'setup-host.sh');
     await writeFile(file, script.text, { mode: 0o700 });
     await chmod(file, 0o700);
-    const keep = [SECRET_VAR, 'DANLU_ROOT', 'DANLU_USER'].filter((k) => env[k] !== undefined);
+    const keep = [SECRET_VAR, 'DANLU_RUN_ID', 'DANLU_ROOT', 'DANLU_USER'].filter((k) => env[k] !== undefined);
     const prefix = sudo ? [sudo, ...(keep.length ? [`--preserve-env=${keep.join(',')}`] : []), 'bash', file] : ['bash', file];
     if (sudo && !values.json) err(p.dim('Steps run through sudo; it may ask for your password once.'));
     for (const w of warnings) err(`${p.yellow('warn')}  ${w}`);
@@ -150,7 +153,7 @@ ${SECRET_VAR}, and --apply passes it along; the files that hold it are mode 600.
     let failed: number | null = null;
     try {
       for (const [i, step] of script.steps.entries()) {
-        if (!values.json) err(`\n${p.bold(`[${i + 1}/${script.steps.length}] ${step.title}`)}\n${p.dim(`    ${step.what}`)}`);
+        if (!values.json) err(`\n${p.bold(`[${i + 1}/${script.steps.length}] ${step.id}`)} ${p.dim(step.what)}`);
         if (interactive && !values.yes && !(await askStep(step, i + 1, script.steps.length))) {
           if (!values.json) err(`Stopped before ${step.id}; the steps after it were not run. Run again to go on: every step is safe to repeat.`);
           break;
