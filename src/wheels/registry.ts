@@ -1,0 +1,114 @@
+import type { Provenance } from '../catalog/types.js';
+import { resolveFlashAttn, resolveFlashAttn3 } from './flash-attn.js';
+import { resolveMmcv, resolvePyg } from './indexes.js';
+import {
+  resolveApex,
+  resolveBitsandbytes,
+  resolveClip,
+  resolveDaoExtension,
+  resolveDeepspeed,
+  resolveFlashinfer,
+  resolveKtransformers,
+} from './others.js';
+import { resolveNunchaku, resolveVllm } from './pinned.js';
+import { resolveTorch, resolveTorchaudio, resolveTorchPinned, resolveTorchvision, resolveXformers } from './torch-family.js';
+import type { Resolution, ResolutionKind, ResolveContext, SpecialRequirement, WheelTarget } from './types.js';
+
+export type Resolver = (req: SpecialRequirement, target: WheelTarget, ctx: ResolveContext) => Resolution;
+
+/** One package danlu does not leave to a plain PyPI requirement. */
+export interface RegistryEntry extends Provenance {
+  /** PEP 503 normalised name. */
+  name: string;
+  /** Other names (normalised) that mean the same package. */
+  aliases: readonly string[];
+  /** The kinds of resolution it produces, the usual one first. */
+  kinds: readonly ResolutionKind[];
+  resolve: Resolver;
+}
+
+const AS_OF = '2026-11-22';
+
+function entry(
+  name: string,
+  kinds: readonly ResolutionKind[],
+  confidence: Provenance['confidence'],
+  source: string,
+  resolve: Resolver,
+  aliases: readonly string[] = [],
+): RegistryEntry {
+  return { name, aliases, kinds, confidence, source, asOf: AS_OF, resolve };
+}
+
+const PYG_SOURCE = 'data.pyg.org find-links pages (pyg-team/pyg-lib build matrix; knowledge §4.3)';
+
+/** The registry: every special package, with where its facts come from. */
+export const SPECIAL_PACKAGES: readonly RegistryEntry[] = [
+  entry('torch', ['torch-index', 'conflict'], 'V', 'knowledge §1.6, §3.1', (r, t) => resolveTorch(r, t)),
+  entry('torchvision', ['torch-index', 'conflict'], 'V', 'knowledge §3.1 (torchvision 0.(minor+15))', resolveTorchvision),
+  entry('torchaudio', ['torch-index', 'conflict'], 'V', 'knowledge §3.1 (last torchaudio: 2.11.0)', resolveTorchaudio),
+  entry('xformers', ['torch-index', 'conflict'], 'V', 'knowledge §3.4 (facebookresearch/xformers tags and workflows)', (r, t) => resolveXformers(r, t)),
+  entry('triton', ['torch-index'], 'V', 'knowledge §1.6 (served from the torch index, no CUDA pin)', (r, t) => resolveTorchPinned(r, t)),
+  entry('flash-attn', ['wheel', 'build', 'conflict'], 'V', 'knowledge §4.1–4.2 (official publish.yml per tag; community wheel list)', resolveFlashAttn),
+  entry('flash-attn-3', ['wheel', 'git', 'conflict'], 'S', 'knowledge §4.2–4.3 (community FA3 abi3 wheels; Hopper only)', resolveFlashAttn3),
+  entry('pyg-lib', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
+  entry('torch-scatter', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
+  entry('torch-sparse', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
+  entry('torch-cluster', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
+  entry('torch-spline-conv', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
+  entry('mmcv', ['index', 'build'], 'V', 'open-mmlab/mmcv docs/en/_static/version.json (knowledge §4.3)', (r, t) => resolveMmcv(r, t), ['mmcv-full']),
+  entry('causal-conv1d', ['build', 'conflict'], 'S', 'Dao-AILab/causal-conv1d setup.py (release wheel lookup)', (r, t) => resolveDaoExtension(r, t)),
+  entry('mamba-ssm', ['build', 'conflict'], 'S', 'state-spaces/mamba setup.py (release wheel lookup)', (r, t) => resolveDaoExtension(r, t)),
+  entry('apex', ['git'], 'S', 'knowledge §4.3 (NVIDIA/apex; PyPI name clash)', (r, t) => resolveApex(r, t)),
+  entry('clip', ['git'], 'S', 'github.com/openai/CLIP; PyPI name clash', (r) => resolveClip(r), ['openai-clip']),
+  entry('vllm', ['pypi', 'conflict'], 'S', 'knowledge §4.3 (vLLM pins one torch per release)', (r, t) => resolveVllm(r, t)),
+  entry('bitsandbytes', ['pypi'], 'S', 'knowledge §4.3 (bitsandbytes docs)', (r, t) => resolveBitsandbytes(r, t)),
+  entry('deepspeed', ['pypi'], 'S', 'knowledge §1.8, §4.3 (uv docs; DeepSpeed JIT ops)', (r, t) => resolveDeepspeed(r, t)),
+  entry('nunchaku', ['wheel', 'conflict'], 'S', 'knowledge §4.3 (nunchaku-ai/nunchaku releases; PyPI name clash)', (r, t) => resolveNunchaku(r, t)),
+  entry('flashinfer-python', ['pypi'], 'S', 'knowledge §4.3 (flashinfer)', (r, t) => resolveFlashinfer(r, t)),
+  entry('ktransformers', ['pypi'], '?', 'knowledge §4.3 (kvcache-ai/ktransformers releases)', (r, t) => resolveKtransformers(r, t)),
+];
+
+/** PEP 503: lower case, runs of `-_.` become one `-`. */
+export function normalizeName(name: string): string {
+  return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+const BY_NAME = new Map<string, RegistryEntry>();
+for (const e of SPECIAL_PACKAGES) for (const n of [e.name, ...e.aliases]) BY_NAME.set(n, e);
+
+export function findSpecial(name: string): RegistryEntry | undefined {
+  return BY_NAME.get(normalizeName(name));
+}
+
+export function isSpecial(name: string): boolean {
+  return BY_NAME.has(normalizeName(name));
+}
+
+/**
+ * What pyproject.toml needs for one requirement on this target; null = an ordinary PyPI package.
+ * `ctx` replaces embedded knowledge with a refreshed catalog (torch matrix, flash-attn assets).
+ */
+export function resolveSpecial(requirement: SpecialRequirement, target: WheelTarget, ctx: ResolveContext = {}): Resolution | null {
+  const e = findSpecial(requirement.name);
+  if (!e) return null;
+  return e.resolve({ ...requirement, name: normalizeName(requirement.name), specifier: requirement.specifier.trim() }, target, ctx);
+}
+
+/** The resolution installs without compiling anything long (wheel, index, PyPI, or a git source without extensions). */
+export function isPrebuilt(r: Resolution): boolean {
+  if (r.kind === 'build' || r.kind === 'conflict') return false;
+  if (r.kind === 'git') return r.build === undefined;
+  return true;
+}
+
+/**
+ * Whether `name` (or a requirement with its specifier) installs on `target` without a long
+ * source build or a conflict; true for ordinary PyPI packages. The planner can prefer a torch
+ * release for which every special package of the project is prebuilt.
+ */
+export function prebuiltAvailable(name: string | SpecialRequirement, target: WheelTarget, ctx: ResolveContext = {}): boolean {
+  const req = typeof name === 'string' ? { name, specifier: '' } : name;
+  const r = resolveSpecial(req, target, ctx);
+  return r === null || isPrebuilt(r);
+}
