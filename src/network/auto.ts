@@ -1,5 +1,6 @@
 import { chooseMirrors, withMirrorChoice, type MirrorChoice } from './choose.js';
 import { probeAll, type Fetcher, type ProbeReport } from './probe.js';
+import { envFetcher, probeProxyLabel } from './fetcher.js';
 import { loadCandidateSet, targetsOf } from './targets.js';
 
 /** `--mirror auto` probes with a short limit: planning should not wait long. */
@@ -12,7 +13,13 @@ export async function autoMirrors(
   const env = options.env ?? process.env;
   const set = await loadCandidateSet(env);
   const timeoutMs = options.timeoutMs ?? (Number(env.DANLU_MIRROR_TIMEOUT_MS) || AUTO_TIMEOUT_MS);
-  const report = await probeAll(targetsOf(set), { timeoutMs, origins: set.origins, fetcher: options.fetcher, candidates: set.from });
+  const report = await probeAll(targetsOf(set), {
+    timeoutMs,
+    origins: set.origins,
+    fetcher: options.fetcher ?? envFetcher(env),
+    candidates: set.from,
+    proxy: options.fetcher ? null : probeProxyLabel(env),
+  });
   return { choice: chooseMirrors(report), report };
 }
 

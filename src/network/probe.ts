@@ -62,6 +62,8 @@ export interface ProbeReport {
   concurrency: number;
   /** "catalog" or the DANLU_MIRROR_CANDIDATES file. */
   candidates: string;
+  /** The proxy requests went through (from http(s)_proxy, credentials masked); null = direct. */
+  proxy: string | null;
   /** In the order the targets were given. */
   results: ProbeResult[];
   /** Per kind, candidate names: working ones fastest first, then the others. */
@@ -87,6 +89,8 @@ export interface ProbeOptions {
   onEvent?: (e: ProbeEvent) => void;
   now?: () => number;
   candidates?: string;
+  /** For the report: the proxy the fetcher uses. */
+  proxy?: string | null;
 }
 
 export const MAX_REDIRECTS = 5;
@@ -322,7 +326,7 @@ export function rankResults(results: readonly ProbeResult[]): Partial<Record<Mir
 /** Pure: results with their rank filled in, the per-kind ranking and the fastest per kind. */
 export function buildReport(
   results: readonly ProbeResult[],
-  meta: Pick<ProbeReport, 'startedAt' | 'elapsedMs' | 'timeoutMs' | 'concurrency' | 'candidates'>,
+  meta: Pick<ProbeReport, 'startedAt' | 'elapsedMs' | 'timeoutMs' | 'concurrency' | 'candidates'> & { proxy?: string | null },
 ): ProbeReport {
   const ranked = rankResults(results);
   const rankOf = new Map<ProbeResult, number>();
@@ -334,7 +338,7 @@ export function buildReport(
     const best = list.find((r) => r.ok);
     fastest[kind] = best ? { name: best.name, url: best.url, ms: best.ms } : null;
   }
-  return { ...meta, results: results.map((r) => ({ ...r, rank: rankOf.get(r) ?? null })), ranking, fastest };
+  return { ...meta, proxy: meta.proxy ?? null, results: results.map((r) => ({ ...r, rank: rankOf.get(r) ?? null })), ranking, fastest };
 }
 
 /** Probes every target, at most `concurrency` at a time; each within its time limit. */
@@ -363,5 +367,6 @@ export async function probeAll(targets: readonly ProbeTarget[], options: ProbeOp
     timeoutMs: options.timeoutMs,
     concurrency,
     candidates: options.candidates ?? 'catalog',
+    proxy: options.proxy ?? null,
   });
 }

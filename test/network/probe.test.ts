@@ -152,7 +152,7 @@ describe('probing local servers', () => {
   });
 
   it('has the documented report shape', () => {
-    expect(Object.keys(report).sort()).toEqual(['candidates', 'concurrency', 'elapsedMs', 'fastest', 'ranking', 'results', 'startedAt', 'timeoutMs']);
+    expect(Object.keys(report).sort()).toEqual(['candidates', 'concurrency', 'elapsedMs', 'fastest', 'proxy', 'ranking', 'results', 'startedAt', 'timeoutMs']);
     expect(Object.keys(report.results[0]!).sort()).toEqual(
       ['checked', 'download', 'error', 'httpStatus', 'kind', 'latencyMs', 'ms', 'name', 'ok', 'rank', 'redirects', 'status', 'upstream', 'url'].sort(),
     );

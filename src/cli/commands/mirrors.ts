@@ -5,6 +5,7 @@ import { readIfExists } from '../../apply/write.js';
 import { CANONICAL, MIRRORS, type MirrorKind } from '../../catalog/mirrors.js';
 import { DanluError, EXIT } from '../../lib/errors.js';
 import { chooseMirrors, withMirrorChoice, type MirrorChoice } from '../../network/choose.js';
+import { envFetcher, probeProxyLabel } from '../../network/fetcher.js';
 import { DEFAULT_CONCURRENCY, probeAll, type ProbeReport } from '../../network/probe.js';
 import { liveProgress, resultText } from '../../network/progress.js';
 import { loadCandidateSet, MIRROR_KINDS, targetsOf } from '../../network/targets.js';
@@ -87,11 +88,12 @@ choice in DIR/.env. A probe asks each candidate for what its tool fetches (apt: 
 Release file; PyPI: pip's simple page; PyTorch: the cu128 torch page; Hugging Face: gpt2's
 API and config.json; registries: /v2/, where 401 with a challenge counts as alive; Python
 downloads: one CPython build), follows redirects itself and flags a mirror that sends the
-client back to the upstream. DANLU_MIRROR_CANDIDATES=FILE replaces the catalog's list.
+client back to the upstream. Requests go through http_proxy/https_proxy (NO_PROXY respected),
+as apt, pip and uv do. DANLU_MIRROR_CANDIDATES=FILE replaces the catalog's list.
 \`danlu init --mirror auto\` probes with a short limit and plans with the winners.
 
 --json: without --probe {"presets", "candidates", "canonical", "active", "from"}; with --probe the
-probe report {"startedAt", "elapsedMs", "timeoutMs", "concurrency", "candidates", "results":
+probe report {"startedAt", "elapsedMs", "timeoutMs", "concurrency", "candidates", "proxy", "results":
 [{"kind", "name", "url", "upstream", "status", "ok", "rank", "httpStatus", "latencyMs",
 "download", "ms", "checked", "redirects", "error"}], "ranking", "fastest"}, plus "choice"
 and "applied" with --apply.`,
@@ -138,7 +140,15 @@ and "applied" with --apply.`,
     const live = !json && process.stderr.isTTY ? liveProgress(targets, process.stderr, painter(process.stderr)) : null;
     let report: ProbeReport;
     try {
-      report = await probeAll(targets, { timeoutMs, concurrency, origins: set.origins, candidates: set.from, onEvent: live?.onEvent });
+      report = await probeAll(targets, {
+        timeoutMs,
+        concurrency,
+        origins: set.origins,
+        candidates: set.from,
+        fetcher: envFetcher(),
+        proxy: probeProxyLabel(),
+        onEvent: live?.onEvent,
+      });
     } finally {
       live?.stop();
     }
@@ -156,7 +166,7 @@ and "applied" with --apply.`,
       return anyOk ? EXIT.ok : EXIT.failed;
     }
 
-    out(p.bold(`Probed ${report.results.length} endpoints in ${report.elapsedMs} ms (limit ${report.timeoutMs} ms each, ${report.concurrency} at a time)`));
+    out(p.bold(`Probed ${report.results.length} endpoints in ${report.elapsedMs} ms (limit ${report.timeoutMs} ms each, ${report.concurrency} at a time${report.proxy ? `, through ${report.proxy}` : ''})`));
     for (const kind of MIRROR_KINDS) {
       const names = report.ranking[kind];
       if (!names) continue;
