@@ -5,8 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCatalogFile } from '../../src/catalog/file.js';
 import { EMBEDDED_CATALOG } from '../../src/catalog/index.js';
 import { readCatalogState, userCatalogPaths } from '../../src/catalog/load.js';
-import { updateUserCatalog } from '../../src/catalog/update/run.js';
-import { allUpstreams, dockerHubHandler, rateLimitReply, startServer, upstreamEnv, type TestServer } from './support/servers.js';
+import { endpointsFrom, updateUserCatalog } from '../../src/catalog/update/run.js';
+import { allUpstreams, dockerHubHandler, rateLimitReply, startProxy, startServer, upstreamEnv, type TestServer } from './support/servers.js';
 
 const NOW = new Date('2026-12-01T09:30:00Z');
 let dirs: string[] = [];
@@ -336,4 +336,92 @@ describe('failures', () => {
       await server.close();
     }
   });
+
+  it('Docker Hub "next" links that go round in a circle, or never end, fail the source', async () => {
+    const page = (next: string) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 1, next, previous: null, results: [{ name: '12.8.1-devel-ubuntu24.04', images: [] }] }) });
+    const circle = await startServer(allUpstreams({ hub: (_req, url) => (url.pathname.startsWith('/v2/') ? page(`{{BASE}}${url.pathname}?page_size=100&name=devel-ubuntu`) : undefined) }));
+    const endless = await startServer(
+      allUpstreams({ hub: (_req, url) => (url.pathname.startsWith('/v2/') ? page(`{{BASE}}/v2/repositories/nvidia/cuda/tags?page_size=100&name=devel-ubuntu&page=${Number(url.searchParams.get('page') ?? 1) + 1}`) : undefined) }),
+    );
+    try {
+      const a = await updateUserCatalog({ env: upstreamEnv(circle.url, tempDir()), now: NOW, only: ['cuda-images'] });
+      expect(a.sources[0]!.error).toMatch(/: the "next" links go round in a circle$/);
+      const b = await updateUserCatalog({ env: upstreamEnv(endless.url, tempDir()), now: NOW, only: ['cuda-images'] });
+      expect(b.sources[0]!.error).toMatch(/: still more pages after 40; nothing was changed$/);
+      expect(endless.requests.length).toBe(40);
+      expect(b.catalog.written).toBe(false);
+    } finally {
+      await circle.close();
+      await endless.close();
+    }
+  });
+
+  it('a short secondary rate limit (Retry-After) is waited out once', async () => {
+    let first = true;
+    const server = await startServer(
+      allUpstreams({
+        github: (repo) => {
+          if (!repo.startsWith('Dao-AILab') || !first) return undefined;
+          first = false;
+          return { status: 403, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body: '{"message": "You have exceeded a secondary rate limit."}' };
+        },
+      }),
+    );
+    try {
+      const report = await updateUserCatalog({ env: upstreamEnv(server.url, tempDir()), now: NOW, only: ['wheels'] });
+      expect(report.sources.map((s) => [s.ok, s.items])).toEqual([[true, 178], [true, 69]]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a 403 that is not a rate limit says what GitHub said', async () => {
+    const server = await startServer(allUpstreams({ github: () => ({ status: 403, headers: { 'content-type': 'application/json' }, body: '{"message": "Resource not accessible by integration"}' }) }));
+    try {
+      const report = await updateUserCatalog({ env: upstreamEnv(server.url, tempDir()), now: NOW, only: ['wheels'] });
+      expect(report.sources[0]!.error).toMatch(/releases\?per_page=100: HTTP 403: Resource not accessible by integration$/);
+    } finally {
+      await server.close();
+    }
+  });
 });
+
+describe('proxy and mirror settings', () => {
+  it('the whole update goes through HTTP_PROXY', async () => {
+    const server = await startServer(allUpstreams());
+    const proxy = await startProxy();
+    try {
+      const dir = tempDir();
+      const report = await updateUserCatalog({ env: upstreamEnv(server.url, dir, { HTTP_PROXY: proxy.url }), now: NOW });
+      expect(report.ok).toBe(true);
+      expect(proxy.seen.length).toBe(server.requests.length);
+      expect(proxy.seen).toContain(`GET ${server.url}/whl/cu130/torch/ auth=`);
+    } finally {
+      await proxy.close();
+      await server.close();
+    }
+  });
+
+  it('the PyTorch index comes from DANLU_PYTORCH_INDEX_URL, else the PYTORCH_MIRROR setting, else upstream', () => {
+    expect(endpointsFrom({})).toEqual({ pytorchIndex: 'https://download.pytorch.org/whl', dockerHub: 'https://hub.docker.com', githubApi: 'https://api.github.com' });
+    expect(endpointsFrom({ PYTORCH_MIRROR: 'https://mirrors.example/pytorch-wheels/' }).pytorchIndex).toBe('https://mirrors.example/pytorch-wheels');
+    expect(endpointsFrom({ PYTORCH_MIRROR: 'https://m/', DANLU_PYTORCH_INDEX_URL: 'http://127.0.0.1:9/whl' }).pytorchIndex).toBe('http://127.0.0.1:9/whl');
+    expect(endpointsFrom({ DANLU_DOCKERHUB_URL: 'http://h/', DANLU_GITHUB_API_URL: 'http://g' })).toMatchObject({ dockerHub: 'http://h', githubApi: 'http://g' });
+  });
+
+  it('a mirror set in PYTORCH_MIRROR is read instead of upstream', async () => {
+    const server = await startServer(allUpstreams());
+    try {
+      const dir = tempDir();
+      const env = { ...upstreamEnv(server.url, dir), PYTORCH_MIRROR: `${server.url}/whl` };
+      delete env.DANLU_PYTORCH_INDEX_URL;
+      const report = await updateUserCatalog({ env, now: NOW, only: ['torch'] });
+      expect(report.sources[0]).toMatchObject({ ok: true, items: 8, urls: [`${server.url}/whl`] });
+      // The plan still points at the canonical index; mirrors are applied per machine.
+      expect(parseCatalogFile(readFileSync(join(dir, 'catalog.json'), 'utf8')).parts.torch!.indexBase).toBe('https://download.pytorch.org/whl');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
