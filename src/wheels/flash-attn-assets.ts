@@ -15,7 +15,7 @@ export interface FaCandidate {
   origin: 'official' | 'community';
   /** 0 = plain linux_x86_64, then manylinux tags (the preference order). */
   platformRank: number;
-  /** SASS compute capabilities in the wheel, when known (official wheels). */
+  /** SASS compute capabilities in the wheel, when known (official; community FA2 by rule). */
   archs?: readonly string[];
   /** The wheel is abi3 (any CPython >= 3.9). */
   abi3: boolean;
@@ -37,10 +37,9 @@ const PLATFORM_RANK: Record<string, number> = { L: 0, M24: 1, M2014: 2 };
 /** "3.12" -> "cp312". */
 export const cpTag = (python: string): string => `cp${python.replace('.', '')}`;
 
-/** torch minors an official tag / the community list has wheels for, for explanations. */
-export function officialTorchRange(): string {
-  const all = OFFICIAL_FLASH_ATTN.tags.flatMap((t) => t.torch).sort(compareDotted);
-  return `torch ${all[0]}–${all[all.length - 1]}`;
+/** Newest torch minor with an official wheel ("2.8"), for explanations. */
+export function officialTorchMax(): string {
+  return OFFICIAL_FLASH_ATTN.tags.flatMap((t) => t.torch).sort(compareDotted).at(-1) ?? 'none';
 }
 
 export function communityTorchMax(pkg: 'fa2' | 'fa3'): string {
@@ -90,6 +89,17 @@ export function officialCandidates(target: WheelTarget): FaCandidate[] {
 }
 
 /**
+ * SASS in a FA2 wheel built with nvcc `cudaDigits` and flash-attn's default FLASH_ATTN_CUDA_ARCHS
+ * (the community builds set none): setup.py adds sm_100/sm_120 from v2.7.3 on, and only when
+ * nvcc >= 12.8 (git show v2.7.3:setup.py); before that sm_80 and sm_90.
+ */
+export function fa2Archs(version: string, cudaDigits: string): string[] {
+  const cuda = `${cudaDigits.slice(0, -1)}.${cudaDigits.slice(-1)}`;
+  const blackwell = compareDotted(version, '2.7.3') >= 0 && compareDotted(cuda, '12.8') >= 0;
+  return blackwell ? ['8.0', '9.0', '10.0', '12.0'] : ['8.0', '9.0'];
+}
+
+/**
  * Community wheels (mjun0812/flash-attention-prebuild-wheels) for the target's torch minor,
  * exact CUDA variant and Python. The list keeps one Python column, so a free-threaded build
  * (cp313t) and the normal one look alike; when such a pair sits in two different releases the
@@ -133,6 +143,7 @@ export function communityCandidates(target: WheelTarget, pkg: 'flash-attn' | 'fl
       filename,
       origin: 'community',
       platformRank: PLATFORM_RANK[plat]!,
+      ...(code === 'fa2' ? { archs: fa2Archs(version, cu) } : {}),
       abi3: py === 'abi3',
     });
   }

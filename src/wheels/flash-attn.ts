@@ -2,7 +2,7 @@ import { compare as pepCompare, satisfies } from '@renovatebot/pep440';
 import { OFFICIAL_FLASH_ATTN } from '../catalog/data/flash-attn-official.js';
 import { minorOf } from '../catalog/torch.js';
 import { runsOn, smName } from '../plan/gpu-arch.js';
-import { backendCuda, majorOf } from '../lib/version.js';
+import { backendCuda, compareDotted, majorOf } from '../lib/version.js';
 import { describeParallelism, extensionBuildDeps, flashAttnArchs, flashAttnParallelism, gpuCapabilities } from './build.js';
 import {
   catalogCandidates,
@@ -11,7 +11,7 @@ import {
   COMMUNITY_SOURCE,
   cpTag,
   officialCandidates,
-  officialTorchRange,
+  officialTorchMax,
   type FaCandidate,
 } from './flash-attn-assets.js';
 import type { BuildResolution, ConflictResolution, Resolution, ResolveContext, SpecialRequirement, WheelTarget } from './types.js';
@@ -74,7 +74,7 @@ export function searchFlashAttn(pkg: 'flash-attn' | 'flash-attn-3', spec: string
   const where = assets
     ? 'the release assets of the refreshed catalog'
     : pkg === 'flash-attn'
-      ? `official (${officialTorchRange()}) and community (torch <= ${communityTorchMax('fa2')}) builds`
+      ? `official (torch <= ${officialTorchMax()}) and community (torch <= ${communityTorchMax('fa2')}) builds`
       : `community FA3 builds (torch <= ${communityTorchMax('fa3')})`;
   const lookedFor =
     `torch ${minorOf(target.torch)} + ${target.backend} + ${cpTag(target.python)}` +
@@ -145,9 +145,12 @@ export function resolveFlashAttn(req: SpecialRequirement, target: WheelTarget, c
     const r = faBuild(req.name, req.specifier, target, search.lookedFor, misses);
     return mixed ? { ...r, warning: mixed } : r;
   }
-  const kind = best.origin === 'official'
-    ? `the official ${best.version} wheel (CUDA ${majorOf(backendCuda(target.backend) ?? '0')}.x, ${target.abi === 'cxx11' ? 'cxx11abiTRUE' : 'cxx11abiFALSE'} like the plan's torch ${target.torch}+${target.backend})`
-    : `a community ${best.version} wheel built against the official torch ${minorOf(target.torch)}+${target.backend} (official wheels stop at ${officialTorchRange()})`;
+  const abi = target.abi === 'cxx11' ? 'cxx11abiTRUE' : 'cxx11abiFALSE';
+  const kind =
+    best.origin === 'official'
+      ? `the official ${best.version} wheel (cu${majorOf(backendCuda(target.backend) ?? '0')}, ${abi}, matching torch ${target.torch}+${target.backend})`
+      : `a community ${best.version} wheel built against the official torch ${minorOf(target.torch)}+${target.backend}` +
+        (compareDotted(minorOf(target.torch), officialTorchMax()) > 0 ? ` (official wheels stop at torch ${officialTorchMax()})` : '');
   return {
     kind: 'wheel',
     name: req.name,
@@ -156,7 +159,7 @@ export function resolveFlashAttn(req: SpecialRequirement, target: WheelTarget, c
     filename: best.filename,
     marker: wheelMarker(target.python),
     origin: best.origin,
-    why: `Searched ${search.lookedFor}; ${kind} is the newest that matches, so nothing compiles.`,
+    why: `Searched ${search.lookedFor}; ${kind} is the newest match, so nothing compiles.`,
     source: best.origin === 'official' ? OFFICIAL_SOURCE : COMMUNITY_SOURCE,
     confidence: best.origin === 'official' ? 'V' : 'S',
     ...(mixed ? { warning: mixed } : {}),
