@@ -413,7 +413,7 @@ describe('proxy and mirror settings', () => {
     const server = await startServer(allUpstreams());
     try {
       const dir = tempDir();
-      const env = { ...upstreamEnv(server.url, dir), PYTORCH_MIRROR: `${server.url}/whl` };
+      const env: NodeJS.ProcessEnv = { ...upstreamEnv(server.url, dir), PYTORCH_MIRROR: `${server.url}/whl` };
       delete env.DANLU_PYTORCH_INDEX_URL;
       const report = await updateUserCatalog({ env, now: NOW, only: ['torch'] });
       expect(report.sources[0]).toMatchObject({ ok: true, items: 8, urls: [`${server.url}/whl`] });
