@@ -16,7 +16,7 @@ function fa(spec: string, over: Partial<WheelTarget>, name = 'flash-attn'): Reso
 }
 
 describe('flash-attn: official wheels', () => {
-  it.each([
+  it.each<{ case: string; spec: string; over: Partial<WheelTarget>; url: string }>([
     {
       case: 'torch 2.8.0 cu128 py3.12 -> newest official, cxx11abiTRUE',
       spec: '',
@@ -32,25 +32,25 @@ describe('flash-attn: official wheels', () => {
     {
       case: 'torch 2.5.1 cu124 py3.10 pre-cxx11 -> cxx11abiFALSE',
       spec: '',
-      over: { torch: '2.5.1', backend: 'cu124', abi: 'pre-cxx11', python: '3.10' } as const,
+      over: { torch: '2.5.1', backend: 'cu124', abi: 'pre-cxx11', python: '3.10' },
       url: `${OFFICIAL}/v2.8.3.post1/flash_attn-2.8.3.post1+cu12torch2.5cxx11abiFALSE-cp310-cp310-linux_x86_64.whl`,
     },
     {
       case: 'user pin 2.7.4.post1 with torch 2.6 cu124 (pre-cxx11)',
       spec: '==2.7.4.post1',
-      over: { torch: '2.6.0', backend: 'cu124', abi: 'pre-cxx11' } as const,
+      over: { torch: '2.6.0', backend: 'cu124', abi: 'pre-cxx11' },
       url: `${OFFICIAL}/v2.7.4.post1/flash_attn-2.7.4.post1+cu12torch2.6cxx11abiFALSE-cp312-cp312-linux_x86_64.whl`,
     },
     {
       case: 'torch 2.6 cu126 is cxx11 -> the TRUE wheel',
       spec: '==2.7.4.post1',
-      over: { torch: '2.6.0', backend: 'cu126', abi: 'cxx11' } as const,
+      over: { torch: '2.6.0', backend: 'cu126', abi: 'cxx11' },
       url: `${OFFICIAL}/v2.7.4.post1/flash_attn-2.7.4.post1+cu12torch2.6cxx11abiTRUE-cp312-cp312-linux_x86_64.whl`,
     },
     {
       case: 'torch 2.0.1 cu118 (v2.6.3 names its CUDA 118)',
       spec: '<2.7',
-      over: { torch: '2.0.1', backend: 'cu118', abi: 'pre-cxx11', python: '3.10', gpus: [{ computeCapability: '8.0' }] } as const,
+      over: { torch: '2.0.1', backend: 'cu118', abi: 'pre-cxx11', python: '3.10', gpus: [{ computeCapability: '8.0' }] },
       url: `${OFFICIAL}/v2.6.3/flash_attn-2.6.3+cu118torch2.0cxx11abiFALSE-cp310-cp310-linux_x86_64.whl`,
     },
   ])('$case', ({ spec, over, url }) => {
