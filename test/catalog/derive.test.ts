@@ -4,7 +4,7 @@ import { EMBEDDED_CATALOG } from '../../src/catalog/index.js';
 import type { TorchMatrix } from '../../src/catalog/torch.js';
 import type { Table } from '../../src/catalog/types.js';
 import { compareVariants, deriveCudaImages, deriveTorchMatrix, deriveWheelImage, type IndexListing } from '../../src/catalog/update/derive.js';
-import { torchVariants } from '../../src/catalog/update/pytorch.js';
+import { pageIsMissing, torchVariants } from '../../src/catalog/update/pytorch.js';
 import { parseWheelFilename, type WheelName } from '../../src/catalog/update/simple-index.js';
 
 const wheels = (...names: string[]): WheelName[] => names.map((n) => parseWheelFilename(n)!);
@@ -170,5 +170,15 @@ describe('deriveCudaImages and deriveWheelImage', () => {
     ]);
     expect(notes).toEqual(['cu130: 13.0.2 is gone; using 13.0.1', 'cu132: 13.2.1 is gone and no other CUDA 13.2 image exists', 'cu134: 13.4.0']);
     expect(value.source).toBe('PyTorch RELEASE.md; tags checked against Docker Hub');
+  });
+});
+
+describe('pageIsMissing', () => {
+  it('404, and the 403 S3 answers for a missing key, mean "no page"; other 403s do not', () => {
+    expect(pageIsMissing(404, '')).toBe(true);
+    expect(pageIsMissing(403, '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>')).toBe(true);
+    expect(pageIsMissing(403, '<Error>\n  <Code>NoSuchKey</Code></Error>')).toBe(true);
+    expect(pageIsMissing(403, '<html>Forbidden</html>')).toBe(false);
+    expect(pageIsMissing(500, '<Error><Code>AccessDenied</Code></Error>')).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import { parseCatalogFile } from '../../src/catalog/file.js';
 import { EMBEDDED_CATALOG } from '../../src/catalog/index.js';
 import { readCatalogState, userCatalogPaths } from '../../src/catalog/load.js';
 import { endpointsFrom, updateUserCatalog } from '../../src/catalog/update/run.js';
-import { allUpstreams, dockerHubHandler, rateLimitReply, startProxy, startServer, upstreamEnv, type TestServer } from './support/servers.js';
+import { allUpstreams, dockerHubHandler, pytorchHandler, rateLimitReply, startProxy, startServer, upstreamEnv, type TestServer } from './support/servers.js';
 
 const NOW = new Date('2026-12-01T09:30:00Z');
 let dirs: string[] = [];
@@ -353,6 +353,24 @@ describe('failures', () => {
     } finally {
       await circle.close();
       await endless.close();
+    }
+  });
+
+  it('a 403 that is not S3 saying "no such page" fails the index source', async () => {
+    const server = await startServer(
+      allUpstreams({
+        pytorch: (req, url, base) =>
+          url.pathname === '/whl/cu128/torchvision/'
+            ? { status: 403, headers: { 'content-type': 'text/html' }, body: '<html><body>Blocked by the proxy policy</body></html>' }
+            : pytorchHandler(req, url, base),
+      }),
+    );
+    try {
+      const report = await updateUserCatalog({ env: upstreamEnv(server.url, tempDir()), now: NOW, only: ['torch'] });
+      expect(report.sources[0]!.error).toMatch(/index pages failed.*\/whl\/cu128\/torchvision\/: HTTP 403/);
+      expect(report.catalog.written).toBe(false);
+    } finally {
+      await server.close();
     }
   });
 

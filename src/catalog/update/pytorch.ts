@@ -35,6 +35,16 @@ export function pytorchIndexBase(env: NodeJS.ProcessEnv): string {
   return trimSlash(env.DANLU_PYTORCH_INDEX_URL?.trim() || env.PYTORCH_MIRROR?.trim() || CANONICAL.pytorch);
 }
 
+/**
+ * A variant without this package has no page: 404, or the 403 that S3 behind
+ * download.pytorch.org answers for a key that does not exist (an XML AccessDenied or NoSuchKey
+ * error). Any other 403 (a proxy's, a firewall's) is a failure.
+ */
+export function pageIsMissing(status: number, body: string): boolean {
+  if (status === 404) return true;
+  return status === 403 && /<Error>\s*<Code>(AccessDenied|NoSuchKey)<\/Code>/.test(body);
+}
+
 interface PageResult {
   variant: string;
   pkg: IndexPackage;
@@ -61,9 +71,7 @@ export async function fetchTorchPart(ctx: SourceContext): Promise<SourceOutcome<
     if (failedOnce) return { variant, pkg, url, wheels: null, skipped: true };
     try {
       const res = await ctx.client.get(url, { accept: SIMPLE_ACCEPT });
-      // A variant without this package has no page. S3 answers 403 for a missing key; only
-      // believe that for variants that are guesses.
-      if (res.status === 404 || (res.status === 403 && probes.includes(variant))) return { variant, pkg, url, wheels: null };
+      if (pageIsMissing(res.status, res.body) || (res.status === 403 && probes.includes(variant))) return { variant, pkg, url, wheels: null };
       if (res.status !== 200) {
         failedOnce = true;
         return { variant, pkg, url, wheels: null, error: `${url}: HTTP ${res.status}` };

@@ -92,8 +92,12 @@ export const pytorchHandler: Handler = (req, url) => {
   if (existsSync(join(FIXTURES, htmlFile))) {
     return { headers: { 'content-type': 'text/html; charset=utf-8' }, body: fixture(htmlFile) };
   }
-  // S3 behind CloudFront: a missing key.
-  return { status: 404, headers: { 'content-type': 'application/xml' }, body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code></Error>' };
+  // S3 behind CloudFront answers a missing key with 403 AccessDenied (pytorch/pytorch#63098, #143810).
+  return {
+    status: 403,
+    headers: { 'content-type': 'application/xml', server: 'AmazonS3' },
+    body: '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>YHPJZ1EQKHPBNRK4</RequestId><HostId>rmG+xppPvWS1SkNMd9MNRPtqGfCKuMGah23774RbETTgo/ORakVn82N9L4G3GhfUbMJEQk+HWvM=</HostId></Error>',
+  };
 };
 
 /** hub.docker.com/v2/repositories/nvidia/cuda/tags, pages 1..3; `drop` removes tags from the pages. */
