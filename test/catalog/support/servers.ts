@@ -79,7 +79,7 @@ export async function startServer(handler: Handler): Promise<TestServer> {
 const fixture = (path: string) => readFileSync(join(FIXTURES, path), 'utf8');
 
 /** download.pytorch.org/whl/<variant>/<pkg>/ from test/fixtures/catalog/pytorch. */
-export const pytorchHandler: Handler = (req, url) => {
+export const pytorchHandler: Handler = (req, url): Reply | undefined => {
   const m = /^\/whl\/([a-z0-9.]+)\/([a-z0-9_-]+)\/$/.exec(url.pathname);
   if (!m) return undefined;
   const [, variant, pkg] = m;
