@@ -115,6 +115,23 @@ describe('flash-attn: community wheels', () => {
     expect(r.kind === 'wheel' && r.origin === 'community' && r.version === '2.8.3').toBe(true);
   });
 
+  it('every candidate URL maps back to a row of the list (names rebuilt faithfully)', () => {
+    // Checked once by hand against doc/packages.md @2614dc8: all 1064 rebuilt URLs appear there verbatim.
+    const rows = new Set(COMMUNITY_ROWS);
+    const combos = new Set(COMMUNITY_ROWS.map((r) => [0, 2, 3, 4].map((i) => r.split('|')[i]).join('|')));
+    let n = 0;
+    for (const combo of combos) {
+      const [p, t, cu, py] = combo.split('|') as [string, string, string, string];
+      const python = py === 'abi3' ? '3.12' : `${py.slice(2, 3)}.${py.slice(3)}`;
+      const over = { torch: `${t}.0`, backend: `cu${cu}`, python, gpus: [] };
+      for (const c of communityCandidates(target(over), p === 'fa2' ? 'flash-attn' : 'flash-attn-3')) {
+        expect(rows.has(communityRowOf(c.url)!), c.url).toBe(true);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(1000);
+  });
+
   it('skips a Python row the list cannot tell from its free-threaded twin (two releases)', () => {
     // fa2|2.8.3|2.11|130|cp313|L is listed for v0.9.4 and v0.9.31: one of them is cp313t.
     const c = communityCandidates(target({ torch: '2.11.0', backend: 'cu130', python: '3.13' }), 'flash-attn');

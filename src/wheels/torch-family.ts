@@ -29,6 +29,7 @@ function paired(
   version: string,
   why: string,
   source: string,
+  defaultSpec = sameMinor(version),
 ): Resolution {
   if (req.specifier && !safeSatisfies(version, req.specifier)) {
     return {
@@ -43,7 +44,7 @@ function paired(
   return {
     kind: 'torch-index',
     name: req.name,
-    specifier: req.specifier || sameMinor(version),
+    specifier: req.specifier || defaultSpec,
     why: req.specifier ? `${why}; the project's ${req.specifier} admits it, so it is kept.` : `${why}.`,
     source,
     confidence: 'V',
@@ -131,15 +132,15 @@ export function resolveXformers(req: SpecialRequirement, target: WheelTarget): R
     };
   }
   const r = paired(
-    { ...req, specifier: req.specifier },
+    req,
     target,
     row.xformers,
     row.torch.startsWith('>=')
       ? `xformers ${row.xformers} uses the PyTorch stable ABI (torch ${row.torch}) and has a ${target.backend} build`
       : `xformers ${row.xformers} is built for exactly torch ${row.torch} (${target.backend} on the PyTorch index)`,
     source,
+    `==${row.xformers}`,
   );
-  if (r.kind === 'torch-index' && !req.specifier) r.specifier = `==${row.xformers}`;
   return r.kind === 'torch-index' ? { ...r, confidence: row.confidence ?? 'V' } : r;
 }
 
