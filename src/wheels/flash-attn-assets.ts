@@ -104,6 +104,7 @@ export function fa2Archs(version: string, cudaDigits: string): string[] {
  * exact CUDA variant and Python. The list keeps one Python column, so a free-threaded build
  * (cp313t) and the normal one look alike; when such a pair sits in two different releases the
  * URL of the normal one cannot be told apart, and the pair is skipped rather than guessed.
+ * (A list whose Python column holds the ABI tag, "cp313t", needs no such care and is read as is.)
  */
 export function communityCandidates(target: WheelTarget, pkg: 'flash-attn' | 'flash-attn-3'): FaCandidate[] {
   const code = pkg === 'flash-attn' ? 'fa2' : 'fa3';
@@ -134,7 +135,7 @@ export function communityCandidates(target: WheelTarget, pkg: 'flash-attn' | 'fl
     if (!platform || PLATFORM_RANK[plat] === undefined) continue;
     const filename =
       code === 'fa2'
-        ? `flash_attn-${version}+cu${cu}torch${t}-${py}-${py}-${platform}.whl`
+        ? `flash_attn-${version}+cu${cu}torch${t}-${py.replace(/t$/, '')}-${py}-${platform}.whl`
         : `flash_attn_3-${version}+cu${cu}torch${t}${FA_COMMUNITY_NAMING.fa3LocalSuffix}-${FA_COMMUNITY_NAMING.fa3PythonTag}-${platform}.whl`;
     out.push({
       package: pkg,

@@ -143,7 +143,10 @@ export function resolveFlashAttn(req: SpecialRequirement, target: WheelTarget, c
   if (!best) {
     const misses = search.archMisses.length > 0 ? ` (${search.archMisses.join('; ')})` : '';
     const r = faBuild(req.name, req.specifier, target, search.lookedFor, misses);
-    return mixed ? { ...r, warning: mixed } : r;
+    const astral = /^cu\d+$/.test(target.backend)
+      ? `Unverified alternative: Astral's GPU index https://wheels.astral.sh/simple/${target.backend}/ serves flash-attn builds (local version +cu.X.Y.torch.X.Y).`
+      : '';
+    return { ...r, warning: [mixed, astral].filter(Boolean).join(' ') };
   }
   const abi = target.abi === 'cxx11' ? 'cxx11abiTRUE' : 'cxx11abiFALSE';
   const kind =
