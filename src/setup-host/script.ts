@@ -157,6 +157,14 @@ own_by_user() {
   if [ "$(id -u)" = 0 ]; then chown "$TARGET_USER:" "$@"; fi
 }
 
+# user_dir DIR: DIR (in the user's home) exists; the folders made for it belong to the user.
+user_dir() {
+  if [ -d "$1" ]; then return 0; fi
+  user_dir "$(dirname "$1")"
+  mkdir "$1"
+  own_by_user "$1"
+}
+
 is_wsl() {
   [ -n "\${WSL_DISTRO_NAME:-}" ] || grep -qi microsoft "$ROOT/proc/version" 2>/dev/null
 }
@@ -249,11 +257,12 @@ ${driverCheck}`.replace(/\\\$\{/g, '${'),
         fix: 'check that your home folder is writable',
       },
       `local file="$TARGET_HOME/.config/danlu/proxy.sh" rc="$TARGET_HOME/.bashrc"
+user_dir "$TARGET_HOME/.config/danlu"
 ${wsl && proxy.loopback && (o.facts.wslNetworkingMode ?? 'nat') === 'nat' && o.facts.hostname ? `getent hosts ${sq(`${o.facts.hostname}.local`)} >/dev/null || warn ${sq(`${o.facts.hostname}.local does not resolve here: the proxy on the Windows host cannot be reached by that name`)}\n` : ''}if install_file ${mode} "$file" <<EOF
 # Written by danlu setup-host: the proxy for tools that read it from the environment.
 ${heredocText(layers.shell).trimEnd()}
 EOF
-then own_by_user "$TARGET_HOME/.config/danlu" "$file"; fi
+then own_by_user "$file"; fi
 if [ -f "$rc" ] && grep -qF '.config/danlu/proxy.sh' "$rc"; then
   note "unchanged $rc"
 else
@@ -403,9 +412,27 @@ fi`,
         what: '~/.docker/config.json proxies.default (httpProxy, httpsProxy, noProxy); other keys kept',
         fix: 'fix the JSON of ~/.docker/config.json by hand (it is kept as it is when it does not parse)',
       },
-      `local cfg="$TARGET_HOME/.docker/config.json" rc=0
-command -v python3 >/dev/null 2>&1 || die "python3 is needed to edit $cfg" "sudo apt-get install -y python3"
-mkdir -p "$TARGET_HOME/.docker"
+      `local cfg="$TARGET_HOME/.docker/config.json" rc=0 want
+user_dir "$TARGET_HOME/.docker"
+want="$(cat <<EOF
+{
+  "proxies": {
+    "default": {
+      "httpProxy": "\${CONTAINER_PROXY_URL}",
+      "httpsProxy": "\${CONTAINER_PROXY_URL}",
+      "noProxy": "\${NO_PROXY_LIST}"
+    }
+  }
+}
+EOF
+)"
+if [ ! -e "$cfg" ] || [ "$(cat "$cfg")" = "$want" ]; then
+  # No config yet (or only ours): written whole; the URLs and the list hold no quotes or backslashes.
+  if printf '%s\\n' "$want" | install_file 600 "$cfg"; then own_by_user "$cfg"; fi
+  return 0
+fi
+# An existing config keeps its other keys (auths, credsStore...): merged with python3.
+command -v python3 >/dev/null 2>&1 || die "python3 is needed to edit $cfg" "sudo apt-get install -y python3, or add the proxies to $cfg by hand"
 CFG="$cfg" HTTP_URL="$CONTAINER_PROXY_URL" NO_LIST="$NO_PROXY_LIST" python3 - <<'PY' || rc=$?
 import json, os, sys
 path = os.environ["CFG"]
@@ -434,7 +461,7 @@ os.chmod(tmp, 0o600)
 os.replace(tmp, path)
 PY
 case "$rc" in
-  0) own_by_user "$TARGET_HOME/.docker" "$cfg"; note "wrote $cfg" ;;
+  0) own_by_user "$cfg"; note "wrote $cfg" ;;
   1) note "unchanged $cfg" ;;
   *) die "cannot update $cfg" "fix its JSON by hand, then run this again" ;;
 esac`,
@@ -581,7 +608,15 @@ if [ "$TARGET_USER" != root ]; then note "as $TARGET_USER after the next login: 
     '',
     'main "$@"',
   ];
-  const text = [header.join('\n'), vars.join('\n'), HELPERS.trim(), '# ---------------------------------------------------------------------------------------\n# Steps', bodies.join('\n\n'), main.join('\n')].join('\n\n');
+  const checks = proxy?.credentials
+    ? [
+        '# The secret goes into URLs, shell files and JSON: only characters a URL allows as they are.',
+        `case "\${${SECRET_VAR}}" in`,
+        `  *[!A-Za-z0-9._~%!*+,\\;=-]*) die "${SECRET_VAR} holds characters that must be percent-encoded" "encode them as in a URL: %40 for @, %3A for :, %22 for a double quote" ;;`,
+        'esac',
+      ].join('\n')
+    : null;
+  const text = [header.join('\n'), vars.join('\n'), HELPERS.trim(), ...(checks ? [checks] : []), '# ---------------------------------------------------------------------------------------\n# Steps', bodies.join('\n\n'), main.join('\n')].join('\n\n');
   return {
     text: `${text}\n`,
     steps,

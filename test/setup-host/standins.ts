@@ -107,7 +107,7 @@ printf '{\\n  "runtimes": {\\n    "nvidia": {\\n      "args": [],\\n      "path"
 case "$1" in
   info)
     if [[ "$*" == *Runtimes* ]]; then
-      if grep -qs '"nvidia"' "$DANLU_ROOT/etc/docker/daemon.json"; then echo '{"nvidia":{},"runc":{}}'; else echo '{"runc":{}}'; fi
+      if grep -qs '"nvidia"' "\${DANLU_ROOT:-}/etc/docker/daemon.json"; then echo '{"nvidia":{},"runc":{}}'; else echo '{"runc":{}}'; fi
     else echo 27.3.1; fi ;;
   run)
     echo "Hello from Docker!"
