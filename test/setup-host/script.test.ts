@@ -215,6 +215,9 @@ describe('running it with recording stand-ins', () => {
     const without = box.bash(path);
     expect(without.code).not.toBe(0);
     expect(without.stderr).toContain('DANLU_PROXY_SECRET: export DANLU_PROXY_SECRET=<the proxy password> first');
+    const quoted = box.bash(path, [], { DANLU_PROXY_SECRET: 'a"b' });
+    expect(quoted.code).toBe(1);
+    expect(quoted.stderr).toContain('error: DANLU_PROXY_SECRET holds characters that must be percent-encoded');
     const r = box.bash(path, [], { DANLU_PROXY_SECRET: 's3cret' });
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).not.toContain('s3cret');
