@@ -81,7 +81,7 @@ export function chooseMirrors(report: ProbeReport, base: Record<MirrorKind, stri
     what: 'mirrors',
     choice: `auto -> ${preset}`,
     why: `probed ${report.results.length} endpoints in ${fmtMs(report.elapsedMs)}; the fastest working one of each kind: ${summary.join(', ')}; per machine, in .env only`,
-    source: 'probe of catalog mirror candidates',
+    source: `probe of the mirror candidates (${report.candidates})`,
   });
   return { preset, urls, decisions, warnings };
 }
