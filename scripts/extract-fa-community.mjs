@@ -21,7 +21,7 @@ for (const line of readFileSync(file, 'utf8').split('\n')) {
   if (!/x86_64/.test(platform) || !platform.includes('linux')) continue;
   if (pkg === 'flash_attn' && cmp(version, '2.6.3') < 0) continue;
   const plat = platform === 'linux_x86_64' ? 'L' : platform.startsWith('manylinux_2_24') ? 'M24' : 'M2014';
-  rows.push([pkg === 'flash_attn_3' ? 'fa3' : 'fa2', version, torch, cuda, abi === 'abi3' ? 'abi3' : py, plat, release].join('|'));
+  rows.push([pkg === 'flash_attn_3' ? 'fa3' : 'fa2', version, torch, cuda, abi === 'abi3' ? 'abi3' : abi, plat, release].join('|'));
 }
 
 function cmp(a, b) {

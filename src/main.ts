@@ -8,6 +8,7 @@ type Loader = () => Promise<{ default: CommandDef }>;
 /** Commands load lazily: `danlu --version` and `danlu host` never parse the init code. */
 const COMMANDS: Record<string, { summary: string; load: Loader }> = {
   init: { summary: 'generate or update the GPU dev environment of a project', load: () => import('./cli/commands/init.js') as Promise<{ default: CommandDef }> },
+  import: { summary: 'what an existing repository needs, line by line (writes nothing)', load: () => import('./cli/commands/import.js') as Promise<{ default: CommandDef }> },
   plan: { summary: 'show the versions danlu would choose, and why (writes nothing)', load: () => import('./cli/commands/plan.js') as Promise<{ default: CommandDef }> },
   host: { summary: 'describe this machine: OS, user, GPUs, driver, Docker', load: () => import('./cli/commands/host.js') as Promise<{ default: CommandDef }> },
   doctor: { summary: 'check the host, Docker, the NVIDIA runtime, proxies and the project; --fix the safe parts', load: () => import('./cli/commands/doctor.js') as Promise<{ default: CommandDef }> },

@@ -1,7 +1,10 @@
 import * as TomlPatch from '@decimalturn/toml-patch';
 import { parseTomlStrict, requirementName } from '../project/toml.js';
 import {
+  buildDependenciesBlock,
   danluBlock,
+  extrasBlock,
+  groupsBlock,
   indexBlock,
   sourcesBlock,
   type PyprojectWants,
@@ -40,7 +43,25 @@ function ensureTable(obj: Obj, ...path: string[]): Obj {
   return cur;
 }
 
-function plan(data: Obj, wants: PyprojectWants, name: string, explicitIndex: boolean, explicitLockMode: boolean): Pending {
+/** Adds missing lists, and missing entries (by package name) of lists that exist. */
+function addNamedLists(p: Pending, have: Obj, want: Record<string, string[]>, at: string[]): void {
+  for (const [name, list] of Object.entries(want)) {
+    const current = Array.isArray(have[name]) ? (have[name] as unknown[]) : null;
+    if (!current) {
+      p.mutations.push((o) => void (ensureTable(o, ...at)[name] = [...list]));
+      p.notes.push(`added ${at.join('.')}.${name}`);
+      continue;
+    }
+    const names = new Set(current.map((d) => (typeof d === 'string' ? requirementName(d) : null)));
+    const missing = list.filter((d) => !names.has(requirementName(d)));
+    if (missing.length > 0) {
+      p.mutations.push((o) => void (ensureTable(o, ...at)[name] as unknown[]).push(...missing));
+      p.notes.push(`added ${missing.join(', ')} to ${at.join('.')}.${name}`);
+    }
+  }
+}
+
+function plan(data: Obj, existingText: string, wants: PyprojectWants, name: string, explicitIndex: boolean, explicitLockMode: boolean): Pending {
   const p: Pending = { blocks: [], mutations: [], conflicts: [], forced: [], notes: [] };
   const project = table(data, 'project');
   if (!project) {
@@ -70,44 +91,78 @@ function plan(data: Obj, wants: PyprojectWants, name: string, explicitIndex: boo
       p.notes.push(`added requires-python ${wants.requiresPython}`);
     }
   }
-  if (!table(data, 'dependency-groups')) {
-    p.blocks.push(`${tableHeader(['dependency-groups'])}\n${keyValues({ dev: wants.devDependencies }, ['dev'])}`);
+  // Groups and extras: missing ones are added, missing entries of existing ones too.
+  const groups = { dev: wants.devDependencies, ...wants.groups };
+  const haveGroups = table(data, 'dependency-groups');
+  if (!haveGroups) p.blocks.push(groupsBlock(groups));
+  else addNamedLists(p, haveGroups, groups, ['dependency-groups']);
+  if (Object.keys(wants.extras).length > 0) {
+    const haveExtras = table(data, 'project', 'optional-dependencies');
+    if (!haveExtras) p.blocks.push(extrasBlock(wants.extras));
+    else addNamedLists(p, haveExtras, wants.extras, ['project', 'optional-dependencies']);
   }
-  if (wants.overrides.length > 0) {
-    const uv = table(data, 'tool', 'uv');
-    const have = Array.isArray(uv?.['override-dependencies']) ? (uv!['override-dependencies'] as unknown[]) : [];
-    const missing = wants.overrides.filter((o) => !have.includes(o));
-    if (missing.length > 0) {
+  // [tool.uv] lists: a new table is appended as text (toml-patch would write it inline).
+  const uvLists = { 'override-dependencies': wants.overrides, 'constraint-dependencies': wants.constraints };
+  // Only a [tool.uv] header of its own can take new keys in place; an implicit table
+  // (made by [tool.uv.sources] alone) gets a [tool.uv] block appended instead.
+  const uvNow = /^\s*\[\s*tool\s*\.\s*uv\s*\]/m.test(existingText) ? table(data, 'tool', 'uv') : undefined;
+  if (!uvNow) {
+    const block = Object.fromEntries(Object.entries(uvLists).filter(([, list]) => list.length > 0));
+    if (Object.keys(block).length > 0) p.blocks.push(`${tableHeader(['tool', 'uv'])}\n${keyValues(block, Object.keys(block))}`);
+  } else {
+    for (const [key, list] of Object.entries(uvLists)) {
+      const have = Array.isArray(uvNow[key]) ? (uvNow[key] as unknown[]) : [];
+      const missing = list.filter((o) => !have.includes(o));
+      if (missing.length === 0) continue;
       p.mutations.push((o) => {
         const t = ensureTable(o, 'tool', 'uv');
-        t['override-dependencies'] = [...(Array.isArray(t['override-dependencies']) ? (t['override-dependencies'] as unknown[]) : []), ...missing];
+        t[key] = [...(Array.isArray(t[key]) ? (t[key] as unknown[]) : []), ...missing];
       });
+      p.notes.push(`added ${key} ${missing.join(', ')}`);
+    }
+  }
+  if (Object.keys(wants.buildDependencies).length > 0) {
+    const have = table(data, 'tool', 'uv', 'extra-build-dependencies');
+    if (!have) p.blocks.push(buildDependenciesBlock(wants.buildDependencies));
+    else {
+      for (const [pkg, value] of Object.entries(wants.buildDependencies)) {
+        if (have[pkg] === undefined) p.mutations.push((o) => void (ensureTable(o, 'tool', 'uv', 'extra-build-dependencies')[pkg] = value));
+      }
     }
   }
   const sources = table(data, 'tool', 'uv', 'sources');
+  // A project that already routes torch to an index of its own keeps its routing.
+  const ownTorchRouting = sources !== undefined && sources.torch !== undefined && !deepEqual(sources.torch, wants.torchSources.torch);
+  if (ownTorchRouting && !explicitIndex) p.notes.push('the project routes torch to its own index; kept');
+  const routing = ownTorchRouting && !explicitIndex ? {} : wants.torchSources;
   if (!sources) {
-    p.blocks.push(sourcesBlock(wants.sources));
+    p.blocks.push(sourcesBlock({ ...routing, ...wants.sources }));
   } else {
-    for (const [pkg, value] of Object.entries(wants.sources)) {
+    for (const [pkg, value] of Object.entries(routing)) {
       const key = Object.keys(sources).find((k) => requirementName(k) === pkg) ?? pkg;
       if (sources[key] === undefined) {
-        p.mutations.push((o) => {
-          ensureTable(o, 'tool', 'uv', 'sources')[pkg] = value;
-        });
+        p.mutations.push((o) => void (ensureTable(o, 'tool', 'uv', 'sources')[pkg] = value));
         p.notes.push(`added tool.uv.sources.${pkg}`);
       } else if (!deepEqual(sources[key], value)) {
         p.conflicts.push(`tool.uv.sources.${key}: yours ${JSON.stringify(sources[key])}, danlu's ${JSON.stringify(value)}`);
-        p.forced.push((o) => {
-          ensureTable(o, 'tool', 'uv', 'sources')[key] = value;
-        });
+        p.forced.push((o) => void (ensureTable(o, 'tool', 'uv', 'sources')[key] = value));
+      }
+    }
+    for (const [pkg, value] of Object.entries(wants.sources)) {
+      if (!Object.keys(sources).some((k) => requirementName(k) === pkg)) {
+        p.mutations.push((o) => void (ensureTable(o, 'tool', 'uv', 'sources')[pkg] = value));
+        p.notes.push(`added tool.uv.sources.${pkg}`);
       }
     }
   }
   const uvTable = table(data, 'tool', 'uv');
   const indexes = Array.isArray(uvTable?.index) ? (uvTable!.index as unknown[]) : null;
   const at = indexes ? indexes.findIndex((i) => isPlainObject(i) && i.name === wants.index.name) : -1;
+  const wantIndexes = [...(ownTorchRouting && !explicitIndex ? [] : [wants.index]), ...wants.extraIndexes];
   if (!indexes) {
-    p.blocks.push(indexBlock(wants.index));
+    for (const index of wantIndexes) p.blocks.push(indexBlock(index));
+  } else if (ownTorchRouting && !explicitIndex) {
+    // nothing: the project's own PyTorch index stays as it is
   } else if (at < 0) {
     p.mutations.push((o) => {
       (ensureTable(o, 'tool', 'uv').index as unknown[]).push({ ...wants.index });
@@ -133,6 +188,13 @@ function plan(data: Obj, wants: PyprojectWants, name: string, explicitIndex: boo
       });
     }
   }
+  if (indexes) {
+    for (const index of wants.extraIndexes) {
+      if (indexes.some((i) => isPlainObject(i) && (i.url === index.url || i.name === index.name))) continue;
+      p.mutations.push((o) => void (ensureTable(o, 'tool', 'uv').index as unknown[]).push({ ...index }));
+      p.notes.push(`added index ${index.name}`);
+    }
+  }
   const danlu = table(data, 'tool', 'danlu');
   if (!danlu) {
     p.blocks.push(danluBlock(wants.danlu));
@@ -155,7 +217,7 @@ export function mergePyproject(
 ): MergeResult {
   if (existing === null) return { action: 'created', text: spec.text, conflicts: [], notes: [] };
   const data = parseTomlStrict(existing, spec.path);
-  const p = plan(data, spec.wants, spec.projectName, spec.explicitIndex, spec.explicitLockMode);
+  const p = plan(data, existing, spec.wants, spec.projectName, spec.explicitIndex, spec.explicitLockMode);
   if (p.conflicts.length > 0 && !force) {
     return { action: 'conflict', text: null, conflicts: p.conflicts, notes: ['kept as it is; `danlu init --force` takes danlu\'s values and keeps a backup'] };
   }

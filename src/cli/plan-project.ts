@@ -5,7 +5,7 @@ import { readHostFile } from '../host/host-file.js';
 import { DanluError } from '../lib/errors.js';
 import { makePlan } from '../plan/make-plan.js';
 import type { Plan, PlanOptions } from '../plan/types.js';
-import { probeHost } from '../probe/index.js';
+import { probeHost, realDeps } from '../probe/index.js';
 import type { HostFacts } from '../probe/types.js';
 import { readProject } from '../project/read-project.js';
 import type { OptionDef } from './command.js';
@@ -23,6 +23,8 @@ export const PLAN_OPTIONS = {
   ubuntu: { type: 'string', value: 'RELEASE', description: 'Ubuntu release of the image: 22.04 or 24.04' },
   shm: { type: 'string', value: 'SIZE', description: 'shared memory for the container, e.g. 16g' },
   'no-starship': { type: 'boolean', description: 'do not install the starship prompt in the image' },
+  'upgrade-torch': { type: 'boolean', description: 'replace the project\'s torch pin with the newest torch that fits this machine' },
+  'keep-pins': { type: 'boolean', description: 'keep the project\'s pins even when they cannot run here (the default; says so explicitly)' },
   'lock-with-mirror': { type: 'boolean', description: 'let uv lock through this machine\'s PyPI mirror (the mirror is then recorded in uv.lock)' },
 } as const satisfies Record<string, OptionDef>;
 
@@ -63,6 +65,8 @@ export function planOptionsFrom(values: PlanFlagValues): PlanOptions {
     if (values[key] !== undefined) (o as Record<string, unknown>)[key] = values[key];
   }
   if (values['no-starship']) o.starship = false;
+  if (values['upgrade-torch'] && values['keep-pins']) throw new DanluError('--upgrade-torch and --keep-pins contradict each other');
+  if (values['upgrade-torch']) o.upgradeTorch = true;
   return o;
 }
 
@@ -71,7 +75,9 @@ export async function planProject(dirArg: string | undefined, values: PlanFlagVa
   const options = planOptionsFrom(values);
   const catalog = await loadCatalog();
   const auto = values.mirror === 'auto' ? import('../network/auto.js') : null;
-  const [probed, project, mirrorChoice] = await Promise.all([probeHost(), readProject(dir), auto ? auto.then((m) => m.autoMirrorChoice()) : null]);
+  // A host file describes another machine: only cheap local defaults are probed for it.
+  const probeOptions = values.host ? ({ docker: 'skip', nvidia: false } as const) : ({ docker: 'runtime' } as const);
+  const [probed, project, mirrorChoice] = await Promise.all([probeHost(realDeps(), probeOptions), readProject(dir), auto ? auto.then((m) => m.autoMirrorChoice()) : null]);
   const host = values.host ? await readHostFile(resolve(values.host), probed) : probed;
   const lockWithMirror = values['lock-with-mirror'] ? true : (project.lockWithMirror ?? false);
   const made = makePlan({ host, project, options, catalog });

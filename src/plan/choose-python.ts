@@ -10,6 +10,8 @@ export interface PythonRequest {
   flag?: string;
   /** `.python-version` content. */
   file?: string | null;
+  /** A version the project's other files suggest (conda python=3.10): used when torch has wheels for it. */
+  hint?: { version: string; where: string };
   requiresPython?: string | null;
 }
 
@@ -51,6 +53,11 @@ export function choosePython(release: TorchRelease, req: PythonRequest): { pytho
       }
       return { python, decisions, warnings };
     }
+  }
+  const hinted = req.hint ? pythonMinor(req.hint.version) : null;
+  if (hinted && release.python.includes(hinted) && fitsRange(hinted, req.requiresPython)) {
+    decisions.push({ what: 'python', choice: hinted, why: `the project's ${req.hint!.where} names it, and torch ${release.version} has wheels for it`, source: 'project files' });
+    return { python: hinted, decisions, warnings };
   }
   // Prefer 3.12, then the nearest older, then newer versions the wheels support.
   const supported = release.python.filter((p) => fitsRange(p, req.requiresPython));

@@ -91,6 +91,8 @@ function candidates(catalog: Catalog, req: TorchRequest): { list: Candidate[]; p
       const version = patchVersions(release).find((v) => safeSatisfies(v, req.projectSpecifier!));
       if (version) list.push({ release, version });
     }
+    // Within a range, releases that are not defaults yet (companions unpublished) come last.
+    list.sort((a, b) => Number(Boolean(a.release.notDefault)) - Number(Boolean(b.release.notDefault)));
     return { list, pinned: true, pinText: `torch${req.projectSpecifier} (${req.projectSpecifierOrigin ?? 'project'})` };
   }
   const list = releases

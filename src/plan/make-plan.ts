@@ -3,6 +3,7 @@ import { CANONICAL, presetNamed, type MirrorKind } from '../catalog/mirrors.js';
 import { classifyGpu, lookupGpu } from '../catalog/gpus.js';
 import type { GpuFacts, HostFacts } from '../probe/types.js';
 import type { ProjectFacts } from '../project/types.js';
+import { satisfies } from '@renovatebot/pep440';
 import { DanluError } from '../lib/errors.js';
 import { chooseImage } from './choose-image.js';
 import { choosePython } from './choose-python.js';
@@ -69,6 +70,61 @@ function planMirrors(options: PlanOptions, env: Record<string, string>): { mirro
   return { mirrors: { preset: custom ? 'custom' : preset.name, urls }, decisions };
 }
 
+const where = (o: { file: string; line?: number }) => (o.line ? `${o.file}:${o.line}` : o.file);
+
+/**
+ * The project's torch pin and CUDA variant, as far as the catalog can honour them. A pin older
+ * than every release danlu knows cannot be checked: it is reported and the plan moves on
+ * (the import report shows what it became). A variant the files only hint at (conda's
+ * pytorch-cuda, an index URL) is followed when some release offers it.
+ */
+function projectPins(project: ProjectFacts, options: PlanOptions, catalog: Catalog, warnings: Warning[], decisions: Decision[]) {
+  if (options.upgradeTorch) {
+    if (project.torchPin || project.backendPin) {
+      decisions.push({
+        what: 'project pins',
+        choice: 'replaced (--upgrade-torch)',
+        why: `the project asked for torch${project.torchPin?.specifier ?? ''}${project.backendPin ? ` (${project.backendPin.backend})` : ''}; --upgrade-torch plans the newest torch that fits this host instead`,
+        source: 'flag',
+      });
+    }
+    return { torch: null, backend: null };
+  }
+  let torch = options.torch ? null : project.torchPin;
+  if (torch && !catalog.torch.releases.some((r) => releaseMatches(r.version, torch!.specifier))) {
+    warnings.push({
+      id: 'torch-pin-unknown',
+      message: `torch${torch.specifier} (${where(torch.origin)}) is older than every release danlu knows (${catalog.torch.releases[catalog.torch.releases.length - 1]!.version}+): planning the newest torch that fits this host instead`,
+      fix: 'keep the old pin only if you must; the import report shows what it became',
+    });
+    torch = null;
+  }
+  let backend = project.backendPin ?? null;
+  const offered = (b: string) => catalog.torch.releases.some((r) => (!torch || releaseMatches(r.version, torch.specifier)) && r.backends.some((x) => x.name === b));
+  if (backend && !offered(backend.backend)) {
+    warnings.push({ id: 'backend-pin-unknown', message: `${backend.backend} (${where(backend.origin)}) is offered by no torch release danlu knows; choosing the variant by this host` });
+    backend = null;
+  }
+  const hint = project.backendHint;
+  if (!backend && hint && offered(hint.backend)) {
+    backend = hint;
+    decisions.push({ what: 'CUDA variant hint', choice: hint.backend, why: `the project's files name it (${where(hint.origin)})`, source: 'project files' });
+  }
+  return { torch, backend };
+}
+
+function releaseMatches(version: string, specifier: string): boolean {
+  const [major = 0, minor = 0, patch = 0] = version.split('.').map(Number);
+  for (let p = patch; p >= 0; p--) {
+    try {
+      if (satisfies(`${major}.${minor}.${p}`, specifier)) return true;
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
 export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   const decisions: Decision[] = [];
   const warnings: Warning[] = [];
@@ -106,16 +162,17 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   }
 
   const pythonPin = options.python ?? project.pythonVersion ?? undefined;
+  const pins = projectPins(project, options, catalog, warnings, decisions);
   const torch = chooseTorch(
     catalog,
     { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda },
     {
       torch: options.torch,
       backend: options.backend,
-      projectSpecifier: project.torchPin?.specifier,
-      projectSpecifierOrigin: project.torchPin ? `${project.torchPin.origin.file}` : undefined,
-      projectBackend: options.backend ? undefined : project.backendPin?.backend,
-      projectBackendOrigin: project.backendPin?.origin.file,
+      projectSpecifier: pins.torch?.specifier,
+      projectSpecifierOrigin: pins.torch ? where(pins.torch.origin) : undefined,
+      projectBackend: options.backend ? undefined : pins.backend?.backend,
+      projectBackendOrigin: pins.backend ? where(pins.backend.origin) : undefined,
       python: pythonPin ? (pythonPin.match(/3\.\d+/)?.[0] ?? pythonPin) : undefined,
       needsTorchaudio: project.needs.torchaudio,
       preferNative: project.compilesCuda.value,
@@ -124,7 +181,12 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   decisions.push(...torch.decisions);
   warnings.push(...torch.warnings);
 
-  const py = choosePython(torch.release, { flag: options.python, file: project.pythonVersion, requiresPython: project.requiresPython });
+  const py = choosePython(torch.release, {
+    flag: options.python,
+    file: project.pythonVersion,
+    hint: project.pythonHint ? { version: project.pythonHint.version, where: where(project.pythonHint.origin) } : undefined,
+    requiresPython: project.requiresPython,
+  });
   decisions.push(...py.decisions);
   warnings.push(...py.warnings);
 
@@ -206,7 +268,8 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
       backend: torch.backend.name,
       index: `${catalog.torch.indexBase}/${torch.backend.name}`,
       abi: torch.backend.abi,
-      specifier: project.torchPin?.specifier ?? `==${torch.version.split('.').slice(0, 2).join('.')}.*`,
+      specifier: pins.torch && torch.pinned ? pins.torch.specifier : `==${torch.version.split('.').slice(0, 2).join('.')}.*`,
+      projectSpecifier: project.torchPin?.specifier ?? null,
       torchvision: torch.release.torchvision,
       torchaudio: torch.release.torchaudio,
       xformers: torch.release.xformers,
@@ -220,6 +283,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     mirrors,
     starship,
     compilesCuda: project.compilesCuda.value,
+    aptPackages: project.aptPackages ?? [],
     ncclOverride,
     timezone: host.timezone ?? 'Etc/UTC',
     warnings,

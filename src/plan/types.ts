@@ -32,6 +32,8 @@ export interface PlanOptions {
   shm?: string;
   /** Install the starship prompt in the image. */
   starship?: boolean;
+  /** Replace the project's torch pin with the newest torch that fits (default: keep pins). */
+  upgradeTorch?: boolean;
 }
 
 export interface TorchPlan {
@@ -42,6 +44,8 @@ export interface TorchPlan {
   abi: CxxAbi;
   /** The dependency specifier written to pyproject.toml ("==2.9.*"). */
   specifier: string;
+  /** The project's own torch specifier, when it had one (kept unless replaced). */
+  projectSpecifier: string | null;
   torchvision: string;
   torchaudio: string | null;
   xformers: string | null;
@@ -89,6 +93,8 @@ export interface Plan {
   starship: boolean;
   /** The project compiles CUDA code (extensions, source builds). */
   compilesCuda: boolean;
+  /** System packages the project needs in its image (from its README, conda-only packages). */
+  aptPackages: string[];
   /** CUDA 11.8 multi-GPU: override nvidia-nccl-cu11 with a cu118 build (seed appendix). */
   ncclOverride: boolean;
   timezone: string;

@@ -4,6 +4,8 @@ import { DanluError } from '../lib/errors.js';
 import { readIfExists } from '../apply/write.js';
 import { parseEnv } from './dotenv.js';
 import { parseTomlStrict, requirementName } from './toml.js';
+import { factsFromImport } from './from-import.js';
+import { importProject } from './import/import-project.js';
 import { normalizeName, slugify, type Origin, type ProjectFacts, type Requirement } from './types.js';
 
 const BACKEND_IN_URL = /\/whl\/(cu\d+|cpu|rocm[\d.]+|xpu)\/?$/;
@@ -56,6 +58,18 @@ function backendFromIndex(data: Record<string, unknown>, text: string, file: str
   return { backend, origin: { file, line: lineOf(text, pick.url as string) } };
 }
 
+/** Requirements from pyproject first; the other files add what pyproject does not name. */
+function mergeByName(own: Requirement[], more: Requirement[]): Requirement[] {
+  const seen = new Set(own.map((r) => r.name));
+  return [...own, ...more.filter((r) => !seen.has(r.name))];
+}
+
+/** [tool.danlu] apt-packages: system packages the project needs in its image. */
+function danluApt(danlu: Record<string, unknown>): string[] {
+  const list = danlu['apt-packages'];
+  return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string' && /^[a-z0-9][a-z0-9+.-]*$/.test(x)) : [];
+}
+
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
@@ -96,7 +110,10 @@ async function findCuda(dir: string, depth: number, rel = ''): Promise<string | 
 }
 
 /** Reads what the project already says, without running any of its code. Bad files stop with file:line. */
-export async function readProject(dir: string): Promise<ProjectFacts & { lockWithMirror: boolean | null; hasReadme: boolean }> {
+export async function readProject(
+  dir: string,
+  options: { importRepo?: boolean } = {},
+): Promise<ProjectFacts & { lockWithMirror: boolean | null; hasReadme: boolean }> {
   const dirStat = await stat(dir).catch(() => null);
   if (!dirStat) throw new DanluError(`no such folder: ${dir}`);
   if (!dirStat.isDirectory()) throw new DanluError(`not a folder: ${dir}`);
@@ -117,12 +134,22 @@ export async function readProject(dir: string): Promise<ProjectFacts & { lockWit
     if (local && !backendPin) backendPin = { backend: local[1]!, origin: torch.origin };
   }
 
+  // The other files of the repository: requirements, conda, setup files, README install lines.
+  const imported = options.importRepo === false ? null : await importProject(dir);
+  const fromImport = imported ? factsFromImport(imported) : null;
+  if (fromImport) {
+    torchPin ??= fromImport.torchPin;
+    backendPin ??= fromImport.backendPin;
+  }
+
   const pythonVersion = (await readIfExists(join(dir, '.python-version')))?.trim() || null;
   const envPath = join(dir, '.env');
   const envText = await readIfExists(envPath);
   const env = envText === null ? {} : parseEnv(envText, envPath);
   const danlu = ((data.tool as Record<string, unknown> | undefined)?.danlu ?? {}) as Record<string, unknown>;
-  const names = new Set(requirements.map((r) => normalizeName(r.name)));
+  const allRequirements = fromImport ? mergeByName(requirements, fromImport.requirements) : requirements;
+  const names = new Set(allRequirements.map((r) => normalizeName(r.name)));
+  const ownCompile = await detectCompile(dir, pyprojectText);
   const readme = await readFile(join(dir, 'README.md'), 'utf8').then(
     () => true,
     () => false,
@@ -135,11 +162,15 @@ export async function readProject(dir: string): Promise<ProjectFacts & { lockWit
     pyprojectText,
     requiresPython: typeof project['requires-python'] === 'string' ? (project['requires-python'] as string) : null,
     pythonVersion,
-    requirements,
+    requirements: allRequirements,
     torchPin,
     backendPin,
     env,
-    compilesCuda: await detectCompile(dir, pyprojectText),
+    compilesCuda: ownCompile.value ? ownCompile : (fromImport?.compiles ?? ownCompile),
+    backendHint: fromImport?.backendHint ?? null,
+    pythonHint: fromImport?.pythonHint ?? null,
+    aptPackages: [...new Set([...(fromImport?.aptPackages ?? []), ...danluApt(danlu)])].sort(),
+    imported,
     needs: { torchaudio: names.has('torchaudio'), xformers: names.has('xformers') },
     lockWithMirror: typeof danlu['lock-with-mirror'] === 'boolean' ? (danlu['lock-with-mirror'] as boolean) : null,
     hasReadme: readme || (await exists(join(dir, 'README.md'))),

@@ -37,6 +37,14 @@ export interface ProjectFacts {
   env: Record<string, string>;
   compilesCuda: { value: boolean; why: string };
   needs: { torchaudio: boolean; xformers: boolean };
+  /** A CUDA variant the project's files suggest (conda pytorch-cuda, an index URL): softer than a pin. */
+  backendHint?: { backend: string; origin: Origin } | null;
+  /** A Python version the project's files suggest (conda python=3.10, requires-python). */
+  pythonHint?: { version: string; origin: Origin } | null;
+  /** System packages the project needs in the image (README apt lines, conda-only packages). */
+  aptPackages?: string[];
+  /** What the importers read from the repository (requirements, conda, README...). */
+  imported?: import('./import/types.js').ImportResult | null;
 }
 
 export function normalizeName(name: string): string {

@@ -112,13 +112,15 @@ RUN if [ "\${USER_UID}" != "0" ]; then \\
     chown -R "\${USER_UID}:\${USER_GID}" "\${USER_HOME}" ${CONTAINER_VENV} && \\
     printf '%s\\n' '[ -x /usr/local/bin/starship ] && eval "$(starship init bash)"' >> "\${USER_HOME}/.bashrc"
 
-# Project-specific system packages (EXTRA_APT_PACKAGES in .env), last so that adding
-# one rebuilds only this layer.
+# Project-specific system packages ([tool.danlu] apt-packages in pyproject.toml, and
+# EXTRA_APT_PACKAGES in .env for this machine), last so that adding one rebuilds only this layer.
+ARG PROJECT_APT_PACKAGES="${plan.aptPackages.join(' ')}"
 ARG EXTRA_APT_PACKAGES=""
 RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\
     --mount=type=cache,target=/var/lib/apt/lists,sharing=locked \\
-    if [ -n "\${EXTRA_APT_PACKAGES}" ]; then \\
-      apt-get update && apt-get install -y --no-install-recommends \${EXTRA_APT_PACKAGES}; \\
+    pkgs="\${PROJECT_APT_PACKAGES} \${EXTRA_APT_PACKAGES}"; \\
+    if [ -n "\${pkgs// /}" ]; then \\
+      apt-get update && apt-get install -y --no-install-recommends \${pkgs}; \\
     fi
 
 USER \${USER_UID}:\${USER_GID}

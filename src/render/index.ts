@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/index.js';
 import type { FileSpec } from '../apply/types.js';
 import type { Path, Policy } from '../apply/structured-merge.js';
 import type { Plan } from '../plan/types.js';
+import type { ImportResult } from '../project/import/types.js';
 import { composeObject, EXTEND_FILE, extendObject, SERVICE, yamlText } from './compose.js';
 import { devcontainerObject, jsoncText, vscodeExtensions, vscodeLaunch, vscodeSettings } from './devcontainer.js';
 import { DOCKERIGNORE_LINES, renderDockerfile } from './dockerfile.js';
@@ -17,6 +18,8 @@ export interface RenderContext {
   catalog: Catalog;
   hasReadme: boolean;
   lockWithMirror: boolean;
+  /** What the importers read from the repository (requirements, conda, README...). */
+  imported?: ImportResult | null;
   /** Values the user asked for on the command line replace what files hold. */
   explicit: { index: boolean; python: boolean; lockMode: boolean };
 }
@@ -43,7 +46,7 @@ export function renderFiles(plan: Plan, ctx: RenderContext): FileSpec[] {
   const compose = composeObject(plan);
   const extend = extendObject(plan);
   const devcontainer = devcontainerObject(plan);
-  const wants = pyprojectWants(plan, ctx.lockWithMirror);
+  const wants = pyprojectWants(plan, ctx.lockWithMirror, ctx.imported);
   const jsonc = (what: string, obj: unknown) => withHeader(jsoncText(obj), '//', generatedBy(what));
 
   return [

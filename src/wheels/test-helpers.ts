@@ -20,12 +20,13 @@ export function target(over: Partial<WheelTarget> = {}): WheelTarget {
 
 /** The compact community row ('package|version|torch|cuda|python|platform|release') a community URL stands for. */
 export function communityRowOf(url: string): string | null {
-  const m = /\/releases\/download\/(v[\w.]+)\/flash_attn(_3)?-([\w.]+)\+cu(\d+)torch(\d+\.\d+)(?:git\w+)?-(cp\d+)-(cp\d+|abi3)-([\w.]+)\.whl$/.exec(url);
+  const m = /\/releases\/download\/(v[\w.]+)\/flash_attn(_3)?-([\w.]+)\+cu(\d+)torch(\d+\.\d+)(?:git\w+)?-(cp\d+)-(cp\d+t?|abi3)-([\w.]+)\.whl$/.exec(url);
   if (!m) return null;
-  const [, release, fa3, version, cuda, torch, py, abi, platform] = m;
+  const [, release, fa3, version, cuda, torch, , abi, platform] = m;
   const data = communityData as { platforms: Record<string, string> };
   const plat = Object.entries(data.platforms).find(([, v]) => v === platform)?.[0];
-  return [fa3 ? 'fa3' : 'fa2', version, torch, cuda, abi === 'abi3' ? 'abi3' : py, plat, release].join('|');
+  // The list's Python column holds the ABI tag (cp313t for free-threaded builds).
+  return [fa3 ? 'fa3' : 'fa2', version, torch, cuda, abi, plat, release].join('|');
 }
 
 export const COMMUNITY_ROWS: readonly string[] = (communityData as { rows: string[] }).rows;

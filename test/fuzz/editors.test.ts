@@ -156,7 +156,7 @@ describe('pyproject.toml merge', () => {
         expect(text.startsWith('# mine')).toBe(true);
         for (const t of Object.keys(doc.tool)) expect(out.tool[t]).toEqual(doc.tool[t]);
         for (const d of doc.project.dependencies) expect(out.project.dependencies).toContain(d);
-        expect(out.tool.uv.sources.torch).toEqual(wants.sources.torch);
+        expect(out.tool.uv.sources.torch).toEqual(wants.torchSources.torch);
         expect(mergePyproject(text, spec, false).action).toBe('unchanged');
       }),
       { ...opts, numRuns: 100 },

@@ -7,6 +7,7 @@ import { err, out, painter, printJson } from '../output.js';
 import { planJson, planSummary } from '../plan-json.js';
 import { PLAN_OPTIONS, planProject } from '../plan-project.js';
 import { canPrompt, confirmPlan } from '../prompts.js';
+import { summarize } from '../../project/import/report.js';
 
 export default defineCommand({
   name: 'init',
@@ -49,10 +50,12 @@ Exit codes: 0 done, 1 conflicts left unresolved, 2 bad input (nothing written).`
       }
     }
 
+    const imported = planned.project.imported ?? null;
     const specs = renderFiles(plan, {
       catalog: planned.catalog,
       hasReadme: planned.project.hasReadme,
       lockWithMirror: planned.lockWithMirror,
+      imported,
       explicit: {
         index: Boolean(values.backend || values.torch || values.cuda),
         python: Boolean(values.python),
@@ -63,7 +66,7 @@ Exit codes: 0 done, 1 conflicts left unresolved, 2 bad input (nothing written).`
     const conflicts = outcome.files.filter((f) => f.action === 'conflict');
 
     if (values.json) {
-      printJson({ plan: planJson(plan), files: outcome.files, dryRun, ...(dryRun ? { diff: outcome.diff } : {}) });
+      printJson({ plan: planJson(plan), files: outcome.files, import: imported, dryRun, ...(dryRun ? { diff: outcome.diff } : {}) });
       return conflicts.length > 0 ? EXIT.failed : EXIT.ok;
     }
     if (dryRun) {
@@ -72,6 +75,12 @@ Exit codes: 0 done, 1 conflicts left unresolved, 2 bad input (nothing written).`
     }
     err(`${p.bold('danlu init')} ${dir}`);
     err(`  ${p.cyan('plan')}  ${planSummary(plan)}`);
+    if (imported && (imported.requirements.length > 0 || imported.report.length > 0)) {
+      const read = imported.files.filter((f) => f.role === 'imported').map((f) => f.file);
+      err(`  ${p.cyan('read')}  ${read.join(', ') || 'nothing'}: ${summarize(imported)}`);
+      for (const w of imported.warnings.slice(0, 5)) err(`  ${p.yellow('note')}  ${w.message}`);
+      if (imported.warnings.length > 5) err(p.dim(`        and ${imported.warnings.length - 5} more: \`danlu import\` shows every line and what it became`));
+    }
     for (const w of plan.warnings) err(`  ${p.yellow('warn')}  ${w.message}${w.fix ? p.dim(`\n        fix: ${w.fix}`) : ''}`);
     for (const f of outcome.files) err(fileLine(f, p, dryRun));
     if (outcome.backupDir) err(`  ${p.dim(`backups of replaced files: ${outcome.backupDir}`)}`);

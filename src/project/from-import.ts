@@ -1,0 +1,71 @@
+import type { ImportResult, ImportedRequirement } from './import/types.js';
+import type { Origin, ProjectFacts, Requirement } from './types.js';
+
+/** What the planner needs from an import: pins, hints and build needs, each with its origin. */
+export interface ImportFacts {
+  requirements: Requirement[];
+  torchPin: ProjectFacts['torchPin'];
+  backendPin: ProjectFacts['backendPin'];
+  backendHint: ProjectFacts['backendHint'];
+  pythonHint: ProjectFacts['pythonHint'];
+  compiles: { value: boolean; why: string } | null;
+  aptPackages: string[];
+}
+
+const origin = (o: { file: string; line: number }): Origin => ({ file: o.file, line: o.line });
+
+/** "11.8" -> "cu118"; "12" alone names no variant. */
+function cudaToBackend(cuda: string): string | null {
+  const m = /^(\d+)\.(\d)/.exec(cuda);
+  return m ? `cu${m[1]}${m[2]}` : null;
+}
+
+function mainTorch(reqs: ImportedRequirement[]): ImportedRequirement | undefined {
+  return reqs.find((r) => r.name === 'torch' && r.group === 'main') ?? reqs.find((r) => r.name === 'torch');
+}
+
+export function factsFromImport(result: ImportResult): ImportFacts {
+  const requirements: Requirement[] = result.requirements.map((r) => ({
+    name: r.name,
+    raw: r.raw,
+    specifier: r.specifier,
+    origin: origin(r.origin),
+  }));
+  const torch = mainTorch(result.requirements);
+  const torchPin = torch && torch.specifier ? { specifier: torch.specifier, origin: origin(torch.origin) } : null;
+  const backendPin = torch?.localVersion && /^cu\d+$|^cpu$/.test(torch.localVersion)
+    ? { backend: torch.localVersion, origin: origin(torch.origin) }
+    : null;
+
+  // Softer: a PyTorch index the files name, then CUDA hints (conda pytorch-cuda, cudatoolkit...).
+  let backendHint: ImportFacts['backendHint'] = null;
+  const several = result.warnings.some((w) => w.id === 'several-variants');
+  if (!several) {
+    const index = result.indexes.find((i) => /download\.pytorch\.org\/whl\/(cu\d+|cpu)\/?$/.test(i.url));
+    if (index) backendHint = { backend: /\/whl\/(cu\d+|cpu)/.exec(index.url)![1]!, origin: origin(index.origin) };
+    for (const h of result.cudaHints) {
+      if (backendHint) break;
+      const backend = h.backend ?? (h.cuda ? cudaToBackend(h.cuda) : null);
+      if (backend && /^cu\d+$|^cpu$/.test(backend)) backendHint = { backend, origin: origin(h.origin) };
+    }
+  }
+  const py = result.pythonHints.find((h) => h.version) ?? null;
+  const pythonHint = py?.version ? { version: py.version, origin: origin(py.origin) } : null;
+
+  const compilesWhy = [
+    ...result.buildTimeTorch.map((b) => `${b.name ?? 'the project'} needs torch to build (${b.why})`),
+    ...result.noBuildIsolation.map((b) => `${b.name && b.name !== '*' ? b.name : 'the project'} is built without build isolation (${b.origin.file}:${b.origin.line})`),
+  ];
+  const apt = new Set<string>();
+  for (const a of result.aptPackages) apt.add(a.name);
+  for (const c of result.condaOnly) if (c.equivalent?.apt) for (const name of c.equivalent.apt.split(/\s+/)) if (name) apt.add(name);
+  return {
+    requirements,
+    torchPin,
+    backendPin,
+    backendHint,
+    pythonHint,
+    compiles: compilesWhy.length > 0 ? { value: true, why: compilesWhy[0]! } : null,
+    aptPackages: [...apt].sort(),
+  };
+}

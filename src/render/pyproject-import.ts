@@ -1,0 +1,142 @@
+import { satisfies } from '@renovatebot/pep440';
+import { MIRRORS } from '../catalog/mirrors.js';
+import type { Plan } from '../plan/types.js';
+import type { ImportResult, ImportedRequirement, RequirementSource } from '../project/import/types.js';
+import type { TomlValue } from './toml-text.js';
+
+/** What the imported files add to pyproject.toml, beyond danlu's own torch routing. */
+export interface ImportedWants {
+  /** Main dependencies, as PEP 508 strings. */
+  dependencies: string[];
+  /** [dependency-groups]: dev and other groups. */
+  groups: Record<string, string[]>;
+  /** [project.optional-dependencies]. */
+  extras: Record<string, string[]>;
+  sources: Record<string, TomlValue>;
+  indexes: { name: string; url: string; explicit?: boolean; format?: 'flat' }[];
+  constraints: string[];
+  /** [tool.uv.extra-build-dependencies]: packages that import torch while they build. */
+  buildDependencies: Record<string, TomlValue>;
+  /** Torch-family requirements whose pins the plan replaced (old -> new), for the report. */
+  replaced: { from: string; to: string; why: string }[];
+}
+
+const PYTORCH_INDEX = /download\.pytorch\.org\/whl/;
+const PYPI = /^https?:\/\/(pypi\.org|pypi\.python\.org)\/simple\/?$/;
+
+function isMirror(url: string): boolean {
+  const host = (u: string) => {
+    try {
+      return new URL(u.includes('://') ? u : `https://${u}`).host;
+    } catch {
+      return u;
+    }
+  };
+  return MIRRORS.candidates.some((c) => c.url !== null && host(c.url) === host(url));
+}
+
+function indexName(url: string, taken: Set<string>): string {
+  let base = 'index';
+  try {
+    base = new URL(url).host.replace(/^www\./, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  } catch {
+    /* keep the default */
+  }
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+  taken.add(name);
+  return name;
+}
+
+function sourceEntry(s: RequirementSource): TomlValue {
+  if (s.kind === 'git') {
+    const e: Record<string, TomlValue> = { git: s.url };
+    if (s.rev) e.rev = s.rev;
+    if (s.branch) e.branch = s.branch;
+    if (s.tag) e.tag = s.tag;
+    if (s.subdirectory) e.subdirectory = s.subdirectory;
+    return e;
+  }
+  if (s.kind === 'url') return { url: s.url };
+  return s.editable ? { path: s.path, editable: true } : { path: s.path };
+}
+
+const minor = (v: string) => v.split('.').slice(0, 2).join('.');
+
+/** Does the specifier let uv pick a torch of a later minor than the planned one? */
+function admitsNewer(specifier: string, planned: string): boolean {
+  const [major = 0, mi = 0] = planned.split('.').map(Number);
+  try {
+    return satisfies(`${major}.${mi + 1}.0`, specifier) || satisfies(`${major + 1}.0.0`, specifier);
+  } catch {
+    return false;
+  }
+}
+
+/** torch and its companions, moved to the plan's versions when the plan did not keep the project's pin. */
+function torchFamily(req: ImportedRequirement, plan: Plan): { raw: string; replaced?: { from: string; to: string; why: string } } {
+  const keep = plan.torch.projectSpecifier !== null && plan.torch.specifier === plan.torch.projectSpecifier && req.specifier !== '';
+  if (keep) return { raw: req.raw };
+  const paired: Record<string, string | null> = {
+    torch: plan.torch.specifier,
+    torchvision: `==${minor(plan.torch.torchvision)}.*`,
+    torchaudio: plan.torch.torchaudio ? `==${minor(plan.torch.torchaudio)}.*` : null,
+  };
+  const spec = paired[req.name];
+  if (spec === undefined || spec === null) return { raw: req.raw };
+  const marker = req.marker ? ` ; ${req.marker}` : '';
+  const extras = req.extras.length ? `[${req.extras.join(',')}]` : '';
+  const raw = `${req.name}${extras}${spec}${marker}`;
+  const why = req.specifier
+    ? `torch ${plan.torch.version} (${plan.torch.backend}) is what fits this host`
+    : `unpinned: pinned to the plan's torch ${plan.torch.version} (${plan.torch.backend}) so every machine gets the same build`;
+  return { raw, replaced: { from: req.raw, to: raw, why } };
+}
+
+export function importedWants(imported: ImportResult | null | undefined, plan: Plan): ImportedWants {
+  const out: ImportedWants = { dependencies: [], groups: {}, extras: {}, sources: {}, indexes: [], constraints: [], buildDependencies: {}, replaced: [] };
+  if (!imported) return out;
+  const add = (list: string[], raw: string) => {
+    if (!list.includes(raw)) list.push(raw);
+  };
+  for (const req of imported.requirements) {
+    let raw = req.raw;
+    if (req.name === 'torch' || req.name === 'torchvision' || req.name === 'torchaudio') {
+      const t = torchFamily(req, plan);
+      raw = t.raw;
+      if (t.replaced) out.replaced.push(t.replaced);
+    }
+    if (req.group === 'main') add(out.dependencies, raw);
+    else if (req.groupKind === 'extra') add((out.extras[req.group] ??= []), raw);
+    else add((out.groups[req.group] ??= []), raw);
+    if (req.source && !out.sources[req.name]) out.sources[req.name] = sourceEntry(req.source);
+  }
+  for (const c of imported.constraints) add(out.constraints, c.raw);
+  // A range the plan kept (torch>=2.7) would let uv take a newer torch than planned: constrain it.
+  const torchReq = imported.requirements.find((r) => r.name === 'torch');
+  if (torchReq && torchReq.specifier && plan.torch.specifier === plan.torch.projectSpecifier && admitsNewer(torchReq.specifier, plan.torch.version)) {
+    add(out.constraints, `torch==${minor(plan.torch.version)}.*`);
+  }
+
+  const taken = new Set(['pytorch']);
+  for (const index of imported.indexes) {
+    if (PYTORCH_INDEX.test(index.url) || PYPI.test(index.url) || isMirror(index.url)) continue;
+    if (out.indexes.some((i) => i.url === index.url)) continue;
+    const name = index.name && !taken.has(index.name) ? (taken.add(index.name), index.name) : indexName(index.url, taken);
+    const routed = (index.packages ?? []).filter((p) => !out.sources[p.name]);
+    const entry: ImportedWants['indexes'][number] = { name, url: index.url };
+    if (index.kind === 'find-links') entry.format = 'flat';
+    if (routed.length > 0) {
+      entry.explicit = true;
+      for (const p of routed) out.sources[p.name] = p.marker ? [{ index: name, marker: p.marker }] : [{ index: name }];
+    }
+    out.indexes.push(entry);
+  }
+  const needsTorch = new Set(imported.buildTimeTorch.map((b) => b.name).filter((n): n is string => Boolean(n) && n !== '*'));
+  for (const b of imported.noBuildIsolation) if (b.name && b.name !== '*') needsTorch.add(b.name);
+  const declared = new Set(imported.requirements.map((r) => r.name));
+  for (const name of needsTorch) {
+    if (declared.has(name)) out.buildDependencies[name] = [{ requirement: 'torch', 'match-runtime': true }];
+  }
+  return out;
+}
