@@ -2,6 +2,7 @@ import * as TomlPatch from '@decimalturn/toml-patch';
 import { parseTomlStrict, requirementName } from '../project/toml.js';
 import {
   buildDependenciesBlock,
+  buildVariablesBlock,
   danluBlock,
   extrasBlock,
   groupsBlock,
@@ -121,12 +122,25 @@ function plan(data: Obj, existingText: string, wants: PyprojectWants, name: stri
       p.notes.push(`added ${key} ${missing.join(', ')}`);
     }
   }
-  if (Object.keys(wants.buildDependencies).length > 0) {
+  // Packages the project already builds without isolation get the environment's torch anyway.
+  const uvTool = table(data, 'tool', 'uv');
+  const noIsolation = uvTool?.['no-build-isolation'] === true ? null : new Set(Array.isArray(uvTool?.['no-build-isolation-package']) ? (uvTool!['no-build-isolation-package'] as string[]) : []);
+  const buildDeps = Object.fromEntries(Object.entries(wants.buildDependencies).filter(([pkg]) => noIsolation !== null && !noIsolation.has(pkg)));
+  if (Object.keys(buildDeps).length > 0) {
     const have = table(data, 'tool', 'uv', 'extra-build-dependencies');
-    if (!have) p.blocks.push(buildDependenciesBlock(wants.buildDependencies));
+    if (!have) p.blocks.push(buildDependenciesBlock(buildDeps));
     else {
-      for (const [pkg, value] of Object.entries(wants.buildDependencies)) {
+      for (const [pkg, value] of Object.entries(buildDeps)) {
         if (have[pkg] === undefined) p.mutations.push((o) => void (ensureTable(o, 'tool', 'uv', 'extra-build-dependencies')[pkg] = value));
+      }
+    }
+  }
+  if (Object.keys(wants.buildVariables).length > 0) {
+    const have = table(data, 'tool', 'uv', 'extra-build-variables');
+    if (!have) p.blocks.push(buildVariablesBlock(wants.buildVariables));
+    else {
+      for (const [pkg, value] of Object.entries(wants.buildVariables)) {
+        if (have[pkg] === undefined) p.mutations.push((o) => void (ensureTable(o, 'tool', 'uv', 'extra-build-variables')[pkg] = value));
       }
     }
   }

@@ -29,6 +29,8 @@ export interface TorchRequest {
    * driver runs natively are preferred over newer releases that need minor-version compatibility.
    */
   preferNative?: boolean;
+  /** Builds to try first (the project's special packages have prebuilt wheels for them). */
+  prefer?: { test: (release: TorchRelease, backend: TorchBackend) => boolean; why: string };
 }
 
 export interface HostGpuView {
@@ -91,8 +93,10 @@ function candidates(catalog: Catalog, req: TorchRequest): { list: Candidate[]; p
       const version = patchVersions(release).find((v) => safeSatisfies(v, req.projectSpecifier!));
       if (version) list.push({ release, version });
     }
-    // Within a range, releases that are not defaults yet (companions unpublished) come last.
-    list.sort((a, b) => Number(Boolean(a.release.notDefault)) - Number(Boolean(b.release.notDefault)));
+    // Within a range, releases that are not defaults yet (companions unpublished) come last, and
+    // so do releases without a torchaudio when the project needs one.
+    const late = (c: Candidate) => Number(Boolean(c.release.notDefault)) + Number(req.needsTorchaudio && c.release.torchaudio === null);
+    list.sort((a, b) => late(a) - late(b));
     return { list, pinned: true, pinText: `torch${req.projectSpecifier} (${req.projectSpecifierOrigin ?? 'project'})` };
   }
   const list = releases
@@ -236,8 +240,10 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
   }
 
   // With GPUs: the newest candidate release with a variant that fits driver and every GPU.
-  const passes: DriverVerdict[][] = req.preferNative ? [['native'], ['native', 'minor-compat']] : [['native', 'minor-compat']];
-  for (const allowed of passes) {
+  const base: DriverVerdict[][] = req.preferNative ? [['native'], ['native', 'minor-compat']] : [['native', 'minor-compat']];
+  // With a preference, every pass is first tried with it, then without.
+  const passes = req.prefer ? [...base.map((a) => ({ allowed: a, prefer: true })), ...base.map((a) => ({ allowed: a, prefer: false }))] : base.map((a) => ({ allowed: a, prefer: false }));
+  for (const { allowed, prefer } of passes) {
   const skipped = new Map<string, Set<string>>();
   for (const c of pool) {
     for (const backend of orderBackends(c.release.backends.filter(backendFilter), host, catalog)) {
@@ -245,6 +251,7 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
       if (!f.ok) for (const problem of f.problems) (skipped.get(c.version) ?? skipped.set(c.version, new Set()).get(c.version)!).add(problem);
       if (!f.ok || !allowed.includes(f.verdict)) continue;
       if (req.preferNative && allowed.length === 1 && cxx17Trouble(c.release, backend)) continue;
+      if (prefer && !req.prefer!.test(c.release, backend)) continue;
       decisions.push({
         what: 'torch',
         choice: c.version,
@@ -252,7 +259,7 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
           ? `pinned by ${pinText}`
           : `newest release whose wheels fit this host${req.needsTorchaudio ? ' and that has a torchaudio build' : ''}${
               req.preferNative && allowed.length === 1 ? ', with a CUDA the driver runs natively (the project compiles CUDA code)' : ''
-            }${describeSkipped(skipped, c.version)}`,
+            }${prefer ? `, ${req.prefer!.why}` : ''}${describeSkipped(skipped, c.version)}`,
         source: MATRIX,
       });
       decisions.push({
@@ -281,7 +288,7 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
   const alternative = pinned || wantedBackend ? safeAlternative(catalog, host, req) : null;
   warnings.push({
     id: 'torch-does-not-fit-host',
-    message: `torch ${c.version} (${backend.name}) will not run on this host: ${f.problems.join('; ')}`,
+    message: `torch ${c.version} (${backend.name}) will not run on this host: ${f.problems.join('; ') || `the project asks for ${wantedBackend ?? backend.name}, which has no build that fits`}`,
     fix: alternative
       ? `nearest working choice: torch ${alternative.version} with ${alternative.backend} (danlu init --torch ${minorOf(alternative.version)} --backend ${alternative.backend})`
       : 'update the NVIDIA driver, or plan for another machine with --host FILE',

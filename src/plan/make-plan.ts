@@ -11,6 +11,7 @@ import { chooseTorch } from './choose-torch.js';
 import { driverCuda } from './driver.js';
 import { containerUserName, selectGpus, shmFor, validShm } from './resources.js';
 import type { Decision, MirrorPlan, Plan, PlanOptions, Warning } from './types.js';
+import { planPackages, preferPrebuilt } from './packages.js';
 
 export interface PlanInput {
   host: HostFacts;
@@ -163,6 +164,14 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
 
   const pythonPin = options.python ?? project.pythonVersion ?? undefined;
   const pins = projectPins(project, options, catalog, warnings, decisions);
+  const machine = { cpus: host.cpus, memoryBytes: host.memoryBytes };
+  const wheelBase = {
+    python: (pythonPin?.match(/3\.\d+/)?.[0] ?? project.pythonHint?.version.match(/3\.\d+/)?.[0]) ?? '3.12',
+    platform: 'linux_x86_64' as const,
+    gpus: gpuSel.selected.map((g) => ({ computeCapability: g.computeCapability })),
+    ...machine,
+  };
+  const preferTest = preferPrebuilt(project.requirements, wheelBase);
   const torch = chooseTorch(
     catalog,
     { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda },
@@ -176,6 +185,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
       python: pythonPin ? (pythonPin.match(/3\.\d+/)?.[0] ?? pythonPin) : undefined,
       needsTorchaudio: project.needs.torchaudio,
       preferNative: project.compilesCuda.value,
+      prefer: preferTest ? { test: preferTest, why: 'for which the project\'s special packages have prebuilt wheels' } : undefined,
     },
   );
   decisions.push(...torch.decisions);
@@ -189,6 +199,17 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   });
   decisions.push(...py.decisions);
   warnings.push(...py.warnings);
+
+  const special = planPackages(project.requirements, {
+    ...wheelBase,
+    python: py.python,
+    torch: torch.version,
+    backend: torch.backend.name,
+    abi: torch.backend.abi,
+  });
+  decisions.push(...special.decisions);
+  warnings.push(...special.warnings);
+  const compiles = project.compilesCuda.value || special.packages.some((p) => p.resolution.kind === 'build' && p.resolution.needsDevel);
 
   const image = chooseImage(catalog, {
     backend: torch.backend.name,
@@ -282,8 +303,10 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     shmSize,
     mirrors,
     starship,
-    compilesCuda: project.compilesCuda.value,
-    aptPackages: project.aptPackages ?? [],
+    compilesCuda: compiles,
+    aptPackages: [...new Set([...(project.aptPackages ?? []), ...special.packages.flatMap((p) => ('aptPackages' in p.resolution ? (p.resolution.aptPackages ?? []) : []))])].sort(),
+    packages: special.packages,
+    machine,
     ncclOverride,
     timezone: host.timezone ?? 'Etc/UTC',
     warnings,

@@ -95,6 +95,10 @@ export interface Plan {
   compilesCuda: boolean;
   /** System packages the project needs in its image (from its README, conda-only packages). */
   aptPackages: string[];
+  /** What each special package (flash-attn, PyG, apex...) becomes for the chosen torch build. */
+  packages: import('./packages.js').PackagePlan[];
+  /** The machine the image is built on (MAX_JOBS for source builds). */
+  machine: { cpus: number; memoryBytes: number };
   /** CUDA 11.8 multi-GPU: override nvidia-nccl-cu11 with a cu118 build (seed appendix). */
   ncclOverride: boolean;
   timezone: string;

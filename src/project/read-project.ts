@@ -51,7 +51,10 @@ function backendFromIndex(data: Record<string, unknown>, text: string, file: str
       torchIndexNames.add((s as Record<string, unknown>).index as string);
     }
   }
-  const candidates = indexes.filter((i) => typeof i.url === 'string' && BACKEND_IN_URL.test(i.url as string));
+  // Several variants (cpu and cu128 behind extras): the CUDA one is the GPU environment.
+  const candidates = indexes
+    .filter((i) => typeof i.url === 'string' && BACKEND_IN_URL.test(i.url as string))
+    .sort((a, b) => Number(/\/cpu\/?$/.test(a.url as string)) - Number(/\/cpu\/?$/.test(b.url as string)));
   const pick = candidates.find((i) => torchIndexNames.has(String(i.name))) ?? candidates.find((i) => i.name === 'pytorch') ?? candidates[0];
   if (!pick) return null;
   const backend = BACKEND_IN_URL.exec(pick.url as string)![1]!;

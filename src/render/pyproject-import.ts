@@ -17,6 +17,8 @@ export interface ImportedWants {
   constraints: string[];
   /** [tool.uv.extra-build-dependencies]: packages that import torch while they build. */
   buildDependencies: Record<string, TomlValue>;
+  /** [tool.uv.extra-build-variables]: MAX_JOBS, architecture lists... for source builds. */
+  buildVariables: Record<string, TomlValue>;
   /** Torch-family requirements whose pins the plan replaced (old -> new), for the report. */
   replaced: { from: string; to: string; why: string }[];
 }
@@ -94,17 +96,26 @@ function torchFamily(req: ImportedRequirement, plan: Plan): { raw: string; repla
 }
 
 export function importedWants(imported: ImportResult | null | undefined, plan: Plan): ImportedWants {
-  const out: ImportedWants = { dependencies: [], groups: {}, extras: {}, sources: {}, indexes: [], constraints: [], buildDependencies: {}, replaced: [] };
+  const out: ImportedWants = { dependencies: [], groups: {}, extras: {}, sources: {}, indexes: [], constraints: [], buildDependencies: {}, buildVariables: {}, replaced: [] };
   if (!imported) return out;
   const add = (list: string[], raw: string) => {
     if (!list.includes(raw)) list.push(raw);
   };
+  const special = new Map(plan.packages.map((p) => [p.name, p.resolution]));
   for (const req of imported.requirements) {
     let raw = req.raw;
     if (req.name === 'torch' || req.name === 'torchvision' || req.name === 'torchaudio') {
       const t = torchFamily(req, plan);
       raw = t.raw;
       if (t.replaced) out.replaced.push(t.replaced);
+    } else {
+      const r = special.get(req.name);
+      if (r && r.kind !== 'conflict' && r.rename) raw = raw.replace(new RegExp(`^${req.name.replace(/[-_.]/g, '[-_.]')}`, 'i'), r.rename);
+      if (r?.kind === 'torch-index' && r.specifier && req.specifier !== r.specifier) {
+        const next = `${req.name}${req.extras.length ? `[${req.extras.join(',')}]` : ''}${r.specifier}${req.marker ? ` ; ${req.marker}` : ''}`;
+        out.replaced.push({ from: raw, to: next, why: r.why });
+        raw = next;
+      }
     }
     if (req.group === 'main') add(out.dependencies, raw);
     else if (req.groupKind === 'extra') add((out.extras[req.group] ??= []), raw);
@@ -132,11 +143,61 @@ export function importedWants(imported: ImportResult | null | undefined, plan: P
     }
     out.indexes.push(entry);
   }
+  applyResolutions(out, plan);
   const needsTorch = new Set(imported.buildTimeTorch.map((b) => b.name).filter((n): n is string => Boolean(n) && n !== '*'));
   for (const b of imported.noBuildIsolation) if (b.name && b.name !== '*') needsTorch.add(b.name);
   const declared = new Set(imported.requirements.map((r) => r.name));
   for (const name of needsTorch) {
-    if (declared.has(name)) out.buildDependencies[name] = [{ requirement: 'torch', 'match-runtime': true }];
+    if (declared.has(name) && !out.buildDependencies[name] && !isPrebuiltSource(out.sources[name])) {
+      out.buildDependencies[name] = [{ requirement: 'torch', 'match-runtime': true }];
+    }
   }
   return out;
+}
+
+const isPrebuiltSource = (s: TomlValue | undefined): boolean => JSON.stringify(s ?? '').includes('"url"');
+
+function buildDeps(deps: readonly { requirement: string; matchRuntime?: boolean }[]): TomlValue {
+  return deps.map((d) => (d.matchRuntime ? { requirement: d.requirement, 'match-runtime': true } : d.requirement));
+}
+
+/** Special packages (flash-attn, PyG, apex...): wheels, pages, git sources and build settings. */
+function applyResolutions(out: ImportedWants, plan: Plan): void {
+  for (const { name, resolution: r } of plan.packages) {
+    const key = r.kind !== 'conflict' && r.rename ? r.rename : name;
+    switch (r.kind) {
+      case 'wheel':
+        out.sources[key] = [{ url: r.url, marker: r.marker }];
+        break;
+      case 'index':
+        if (!out.indexes.some((i) => i.url === r.url)) {
+          out.indexes.push(r.format === 'flat' ? { name: r.indexName, url: r.url, explicit: true, format: 'flat' } : { name: r.indexName, url: r.url, explicit: true });
+        }
+        out.sources[key] = [{ index: out.indexes.find((i) => i.url === r.url)!.name }];
+        break;
+      case 'git': {
+        const e: Record<string, TomlValue> = { git: r.git };
+        if (r.rev) e.rev = r.rev;
+        if (r.branch) e.branch = r.branch;
+        if (r.tag) e.tag = r.tag;
+        if (r.subdirectory) e.subdirectory = r.subdirectory;
+        out.sources[key] = e;
+        if (r.build) addBuild(out, key, r.build);
+        break;
+      }
+      case 'build':
+        addBuild(out, key, r);
+        break;
+      case 'pypi':
+        if (r.build) addBuild(out, key, r.build);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function addBuild(out: ImportedWants, name: string, b: { buildDependencies: readonly { requirement: string; matchRuntime?: boolean }[]; buildVariables: Record<string, string> }): void {
+  if (b.buildDependencies.length > 0) out.buildDependencies[name] = buildDeps(b.buildDependencies);
+  if (Object.keys(b.buildVariables).length > 0) out.buildVariables[name] = { ...b.buildVariables };
 }

@@ -35,6 +35,7 @@ export interface PyprojectWants {
   overrides: string[];
   constraints: string[];
   buildDependencies: Record<string, TomlValue>;
+  buildVariables: Record<string, TomlValue>;
   danlu: Record<string, TomlValue>;
   /** Requirements whose pins the plan replaced (for the report, and for --upgrade-torch). */
   replaced: ImportedWants['replaced'];
@@ -76,6 +77,7 @@ export function pyprojectWants(plan: Plan, lockWithMirror: boolean, imported?: I
     overrides,
     constraints: fromFiles.constraints,
     buildDependencies: fromFiles.buildDependencies,
+    buildVariables: fromFiles.buildVariables,
     danlu,
     replaced: fromFiles.replaced,
   };
@@ -99,6 +101,7 @@ export function renderNewPyproject(name: string, wants: PyprojectWants, hasReadm
   if (wants.constraints.length > 0) uv['constraint-dependencies'] = wants.constraints;
   if (Object.keys(uv).length > 0) blocks.push(`${tableHeader(['tool', 'uv'])}\n${keyValues(uv, Object.keys(uv))}`);
   if (Object.keys(wants.buildDependencies).length > 0) blocks.push(buildDependenciesBlock(wants.buildDependencies));
+  if (Object.keys(wants.buildVariables).length > 0) blocks.push(buildVariablesBlock(wants.buildVariables));
   blocks.push(sourcesBlock({ ...wants.torchSources, ...wants.sources }), indexBlock(wants.index));
   for (const index of wants.extraIndexes) blocks.push(indexBlock(index));
   blocks.push(danluBlock(wants.danlu));
@@ -111,6 +114,10 @@ export function groupsBlock(groups: Record<string, string[]>): string {
 
 export function extrasBlock(extras: Record<string, string[]>): string {
   return `${tableHeader(['project', 'optional-dependencies'])}\n${keyValues(extras, Object.keys(extras))}`;
+}
+
+export function buildVariablesBlock(vars: Record<string, TomlValue>): string {
+  return `# Settings for source builds: parallel jobs from this machine's memory, GPU architectures from its GPUs.\n${tableHeader(['tool', 'uv', 'extra-build-variables'])}\n${keyValues(vars)}`;
 }
 
 export function buildDependenciesBlock(deps: Record<string, TomlValue>): string {

@@ -88,7 +88,7 @@ Exit codes: 0 done, 1 conflicts left unresolved, 2 bad input (nothing written).`
       err('');
       err(conflicts.length > 0
         ? `${conflicts.length} file(s) kept as you edited them; \`danlu init --force\` replaces them (with a backup).`
-        : 'Next: `docker compose up -d --build` (or open the folder in VS Code: Reopen in Container).');
+        : 'Next: `danlu up` then `danlu shell` (or open the folder in VS Code: Reopen in Container).');
     }
     return conflicts.length > 0 ? EXIT.failed : EXIT.ok;
   },
