@@ -1,0 +1,104 @@
+import { cpSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { describe, expect, it } from 'vitest';
+import communityWheels from '../../src/catalog/data/flash-attn-community.json';
+import { cleanup, danlu, jsonOut, read, REPO, tempProject } from '../support/cli.js';
+
+/**
+ * Every fixture repository through `danlu init` for an H100 host (driver 580): the generated
+ * pyproject.toml parses, torch is routed to the planned PyTorch index (or the project's own),
+ * a second run changes nothing, and key outcomes per repository hold.
+ */
+const REPOS = join(REPO, 'test', 'fixtures', 'repos');
+const HOST = join(REPO, 'examples', 'hosts', 'h100-driver580.json');
+const names = readdirSync(REPOS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+
+function initRepo(name: string) {
+  const dir = tempProject({}, name);
+  cpSync(join(REPOS, name), dir, { recursive: true });
+  const first = danlu(['init', dir, '--yes', '--json', '--host', HOST]);
+  const second = danlu(['init', dir, '--yes', '--json', '--host', HOST]);
+  return { dir, first, second };
+}
+
+describe('danlu init on every fixture repository', () => {
+  it('has the 28 repositories', () => expect(names.length).toBeGreaterThanOrEqual(28));
+  for (const name of names) {
+    it(name, () => {
+      const { dir, first, second } = initRepo(name);
+      try {
+        expect(first.stderr).not.toMatch(/internal error/);
+        expect([0, 1]).toContain(first.code);
+        const out = jsonOut(first);
+        const py = parseToml(read(dir, 'pyproject.toml')) as any;
+        const torchSource = JSON.stringify(py.tool?.uv?.sources?.torch ?? null);
+        // Routed to danlu's index, or to an index of the project's own.
+        expect(torchSource).toMatch(/"index":"pytorch/);
+        const index = py.tool.uv.index.find((i: { url: string }) => /download\.pytorch\.org/.test(i.url));
+        expect(index.url).toMatch(/\/whl\/(cu\d+|cpu)$/);
+        const again = jsonOut(second);
+        expect(again.files.filter((f: { action: string }) => f.action !== 'unchanged')).toEqual([]);
+        expect(out.import).not.toBeNull();
+      } finally {
+        cleanup(dir);
+      }
+    });
+  }
+});
+
+describe('key outcomes', () => {
+  const withRepo = <T>(name: string, fn: (dir: string, out: any, py: any) => T): T => {
+    const { dir, first } = initRepo(name);
+    try {
+      return fn(dir, jsonOut(first), parseToml(read(dir, 'pyproject.toml')));
+    } finally {
+      cleanup(dir);
+    }
+  };
+
+  it('Zonos: flash-attn becomes a wheel that exists; mamba-ssm keeps the project\'s no-isolation build', () =>
+    withRepo('Zyphra__Zonos', (_dir, out, py) => {
+      const fa = py.tool.uv.sources['flash-attn'][0];
+      expect(fa.marker).toContain("python_version == '3.12'");
+      const m = /releases\/download\/(v[\d.]+)\/flash_attn-([\d.]+)\+cu(\d+)torch([\d.]+)-(cp\d+)-/.exec(fa.url)!;
+      expect(communityWheels.rows).toContain(`fa2|${m[2]}|${m[4]}|${m[3]}|${m[5]}|L|${m[1]}`);
+      expect(out.plan.torch.version.startsWith(m[4])).toBe(true);
+      expect(py.tool.uv['no-build-isolation-package']).toContain('mamba-ssm');
+    }));
+
+  it('CLIP: its requirements become dependencies, torch pinned to the plan', () =>
+    withRepo('openai__CLIP', (_dir, out, py) => {
+      expect(py.project.dependencies).toEqual(expect.arrayContaining(['ftfy', 'regex', 'tqdm', `torch${out.plan.torch.specifier}`]));
+    }));
+
+  it('gaussian-splatting: an old torch pin is reported and replaced; submodule packages are path sources built with torch', () =>
+    withRepo('graphdeco-inria__gaussian-splatting', (_dir, out, py) => {
+      expect(out.plan.warnings.map((w: { id: string }) => w.id)).toContain('torch-pin-unknown');
+      expect(py.project.dependencies).toContain(`torch${out.plan.torch.specifier}`);
+      const paths = Object.entries(py.tool.uv.sources).filter(([, v]) => (v as { path?: string }).path);
+      expect(paths.length).toBeGreaterThanOrEqual(2);
+      for (const [pkg] of paths) expect(py.tool.uv['extra-build-dependencies'][pkg][0]).toEqual({ requirement: 'torch', 'match-runtime': true });
+      expect(out.import.submodules.length).toBeGreaterThan(0);
+    }));
+
+  it('mmpose: mmcv comes from the OpenMMLab page, and torch is one that page has wheels for', () =>
+    withRepo('open-mmlab__mmpose', (_dir, out, py) => {
+      const index = py.tool.uv.index.find((i: { url: string }) => /openmmlab/.test(i.url));
+      expect(index).toMatchObject({ explicit: true, format: 'flat' });
+      expect(index.url).toContain(`torch${out.plan.torch.version.split('.').slice(0, 2).join('.')}`);
+    }));
+
+  it('DeepSpeed: the conda CUDA 11.8 hint is followed and conda-only compilers are reported', () =>
+    withRepo('microsoft__DeepSpeed', (_dir, out) => {
+      expect(out.plan.torch.backend).toBe('cu118');
+      expect(out.import.condaOnly.length).toBeGreaterThan(0);
+    }));
+
+  it('left-out lines are reported with a reason', () =>
+    withRepo('Dao-AILab__flash-attention', (_dir, out) => {
+      const left = out.import.report.filter((e: { kind: string }) => e.kind === 'left-out');
+      expect(left.length).toBeGreaterThan(0);
+      for (const e of left) expect(e.reason ?? e.became).toBeTruthy();
+    }));
+});
