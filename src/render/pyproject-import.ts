@@ -25,6 +25,8 @@ export interface ImportedWants {
 
 const PYTORCH_INDEX = /download\.pytorch\.org\/whl/;
 const PYPI = /^https?:\/\/(pypi\.org|pypi\.python\.org)\/simple\/?$/;
+/** Pages per torch/CUDA build (PyG, OpenMMLab): danlu picks the one for the planned torch itself. */
+const PER_BUILD_PAGES = /data\.pyg\.org\/whl|download\.openmmlab\.com\/mmcv/;
 
 function isMirror(url: string): boolean {
   const host = (u: string) => {
@@ -131,7 +133,7 @@ export function importedWants(imported: ImportResult | null | undefined, plan: P
 
   const taken = new Set(['pytorch']);
   for (const index of imported.indexes) {
-    if (PYTORCH_INDEX.test(index.url) || PYPI.test(index.url) || isMirror(index.url)) continue;
+    if (PYTORCH_INDEX.test(index.url) || PYPI.test(index.url) || PER_BUILD_PAGES.test(index.url) || isMirror(index.url)) continue;
     if (out.indexes.some((i) => i.url === index.url)) continue;
     const name = index.name && !taken.has(index.name) ? (taken.add(index.name), index.name) : indexName(index.url, taken);
     const routed = (index.packages ?? []).filter((p) => !out.sources[p.name]);

@@ -1,4 +1,4 @@
-import { cpSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,13 @@ const names = readdirSync(REPOS, { withFileTypes: true }).filter((d) => d.isDire
 function initRepo(name: string) {
   const dir = tempProject({}, name);
   cpSync(join(REPOS, name), dir, { recursive: true });
+  // The fixtures keep the README's install commands in INSTALL_COMMANDS.txt; a checkout has them
+  // in its README or INSTALL.md, which is where the importer looks.
+  const commands = join(dir, 'INSTALL_COMMANDS.txt');
+  if (existsSync(commands)) {
+    writeFileSync(join(dir, 'INSTALL.md'), `# Install\n\n\`\`\`sh\n${readFileSync(commands, 'utf8')}\n\`\`\`\n`);
+    rmSync(commands);
+  }
   const first = danlu(['init', dir, '--yes', '--json', '--host', HOST]);
   const second = danlu(['init', dir, '--yes', '--json', '--host', HOST]);
   return { dir, first, second };
