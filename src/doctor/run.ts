@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { EMBEDDED_CATALOG } from '../catalog/index.js';
+import type { Catalog } from '../catalog/index.js';
+import { loadCatalog } from '../catalog/load.js';
 import { DanluError, describeError } from '../lib/errors.js';
 import { makePlan } from '../plan/make-plan.js';
 import type { Plan } from '../plan/types.js';
@@ -55,9 +56,9 @@ function blankProject(dir: string): Project {
   };
 }
 
-function planFor(host: HostFacts, project: Project): { plan: Plan | null; planError: string | null } {
+function planFor(host: HostFacts, project: Project, catalog: Catalog): { plan: Plan | null; planError: string | null } {
   try {
-    return { plan: makePlan({ host, project, options: {}, catalog: EMBEDDED_CATALOG }), planError: null };
+    return { plan: makePlan({ host, project, options: {}, catalog }), planError: null };
   } catch (e) {
     return { plan: null, planError: message(e) };
   }
@@ -97,7 +98,8 @@ export async function gatherFacts(deps: DoctorDeps, opts: DoctorOptions): Promis
   const [host, files, read, driverPackages, daemon, disk, caches, proxy, images, container] = await Promise.all([
     hostP, filesP, projectP, packagesP, daemonP, diskP, cachesP, proxyP, imagesP, containerP,
   ]);
-  const { plan, planError } = planFor(host, read.project ?? blankProject(dir));
+  const catalog = await loadCatalog();
+  const { plan, planError } = planFor(host, read.project ?? blankProject(dir), catalog);
 
   let gpuProbe: DoctorFacts['gpuProbe'] = null;
   if (opts.deep && host.docker?.daemon.ok && host.nvidia) {
@@ -108,6 +110,7 @@ export async function gatherFacts(deps: DoctorDeps, opts: DoctorOptions): Promis
   }
 
   return {
+    catalog,
     dir,
     host,
     processUid: deps.processUid(),

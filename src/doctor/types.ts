@@ -1,3 +1,4 @@
+import type { Catalog } from '../catalog/index.js';
 import type { Plan } from '../plan/types.js';
 import type { HostFacts } from '../probe/types.js';
 import type { ProjectFacts } from '../project/types.js';
@@ -145,6 +146,8 @@ export interface GpuProbeFacts {
 
 export interface DoctorFacts {
   dir: string;
+  /** The knowledge the rules judge with: the newer of the embedded and the user catalog. */
+  catalog: Catalog;
   host: HostFacts;
   /** Effective uid of this process: 0 under sudo, even when host.user is the invoker. */
   processUid: number;

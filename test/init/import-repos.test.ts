@@ -2,7 +2,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import communityWheels from '../../src/catalog/data/flash-attn-community.json';
+import communityWheels from '../../src/catalog/data/flash-attn-community.json' with { type: 'json' };
 import { cleanup, danlu, jsonOut, read, REPO, tempProject } from '../support/cli.js';
 
 /**

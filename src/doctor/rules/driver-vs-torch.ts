@@ -1,4 +1,3 @@
-import { EMBEDDED_CATALOG } from '../../catalog/index.js';
 import { backendCuda, parseDotted } from '../../lib/version.js';
 import { driverCuda, driverVerdict, minDriverFor } from '../../plan/driver.js';
 import type { Finding, Rule } from '../types.js';
@@ -13,7 +12,7 @@ export const cudaDriverNumber = (cuda: string): number => {
 };
 
 /** The driver runs the CUDA of the torch wheels the plan uses (pain point 3). */
-export const driverVsTorch: Rule = ({ host, plan }): Finding[] => {
+export const driverVsTorch: Rule = ({ host, plan, catalog }): Finding[] => {
   const nv = host.nvidia;
   if (!plan || !nv) return [];
   const backend = plan.torch.backend;
@@ -23,11 +22,11 @@ export const driverVsTorch: Rule = ({ host, plan }): Finding[] => {
       ? [f.warn('driver-vs-torch', `${torch} wheels are CPU-only although an NVIDIA GPU is here`, 'The project pins a CPU variant of torch.', manual('route torch to a CUDA index', 'danlu init --backend cu128'))]
       : [];
   }
-  const dCuda = driverCuda(nv.driverVersion, nv.cudaVersion, EMBEDDED_CATALOG);
-  const verdict = driverVerdict(backend, nv.driverVersion, dCuda, EMBEDDED_CATALOG);
+  const dCuda = driverCuda(nv.driverVersion, nv.cudaVersion, catalog);
+  const verdict = driverVerdict(backend, nv.driverVersion, dCuda, catalog);
   const doesNotFit = plan.warnings.find((w) => w.id === 'torch-does-not-fit-host');
   if (verdict === 'too-old') {
-    const min = minDriverFor(backend, EMBEDDED_CATALOG);
+    const min = minDriverFor(backend, catalog);
     return [
       f.error(
         'driver-vs-torch',

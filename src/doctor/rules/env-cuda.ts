@@ -1,4 +1,3 @@
-import { EMBEDDED_CATALOG } from '../../catalog/index.js';
 import { compareDotted, majorMinor } from '../../lib/version.js';
 import { driverCuda } from '../../plan/driver.js';
 import type { Finding, Rule } from '../types.js';
@@ -7,7 +6,7 @@ import { findings, manual } from './finding.js';
 const f = findings('project');
 
 /** The image CUDA in .env is no newer than the driver runs (pain point 14, NVIDIA_REQUIRE_CUDA). */
-export const envCuda: Rule = ({ files, host }): Finding[] => {
+export const envCuda: Rule = ({ files, host, catalog }): Finding[] => {
   const value = files.env?.CUDA_VERSION?.trim();
   const nv = host.nvidia;
   if (!value || !nv) return [];
@@ -16,7 +15,7 @@ export const envCuda: Rule = ({ files, host }): Finding[] => {
       ? [f.warn('env-cuda', '.env describes a CPU environment, but this host has an NVIDIA GPU', 'CUDA_VERSION=none: the image has no CUDA.', manual('plan again for this host', 'danlu init'))]
       : [];
   }
-  const dCuda = driverCuda(nv.driverVersion, nv.cudaVersion, EMBEDDED_CATALOG);
+  const dCuda = driverCuda(nv.driverVersion, nv.cudaVersion, catalog);
   if (!dCuda) return [];
   const image = majorMinor(value);
   if (compareDotted(image, dCuda) <= 0) return [f.ok('env-cuda', `image CUDA ${value} ≤ the driver's CUDA ${dCuda}`)];

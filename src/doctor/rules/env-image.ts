@@ -1,4 +1,3 @@
-import { EMBEDDED_CATALOG } from '../../catalog/index.js';
 import type { Finding, Rule } from '../types.js';
 import { findings, manual } from './finding.js';
 
@@ -11,14 +10,14 @@ export function parseCudaImage(ref: string): { version: string; flavour: string;
 }
 
 /** BASE_IMAGE is a tag NVIDIA still publishes (pain point 27), and the dev image is built. */
-export const envImage: Rule = ({ files, images, host }): Finding[] => {
+export const envImage: Rule = ({ files, images, host, catalog }): Finding[] => {
   const base = files.env?.BASE_IMAGE?.trim();
   if (!base) return [];
   const out: Finding[] = [];
   const cuda = parseCudaImage(base);
   const present = (ref: string | undefined) => (ref ? images.find((i) => i.ref === ref)?.present ?? null : null);
   if (cuda && present(base) !== true) {
-    const row = EMBEDDED_CATALOG.cudaImages.rows.find((r) => r.version === cuda.version);
+    const row = catalog.cudaImages.rows.find((r) => r.version === cuda.version);
     const symptom = `\`docker pull\` fails with "manifest for ${base} not found: manifest unknown: manifest unknown".`;
     if (!row || !row.ubuntu.includes(cuda.ubuntu)) {
       out.push(

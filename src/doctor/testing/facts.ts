@@ -81,6 +81,7 @@ export function factsFor(host: HostFacts, overrides: Partial<DoctorFacts> = {}):
   const env = { USER_UID: String(uid), USER_GID: String(gid), USER_NAME: host.user.name, HOST_HOME: home, CUDA_VERSION: plan?.cuda.version ?? '13.0.2', BASE_IMAGE: plan?.cuda.image ?? 'nvidia/cuda:13.0.2-devel-ubuntu24.04', DEV_IMAGE: 'danlu-dev:test' };
   return {
     dir: '/work/proj',
+    catalog: EMBEDDED_CATALOG,
     host,
     processUid: uid,
     env: { PATH: '/usr/bin:/bin' },
