@@ -1,7 +1,6 @@
 import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { DanluError, lineColumnAt } from '../lib/errors.js';
-import { headerState } from '../render/header.js';
-import { editsToApply, planMerge, type Path, type Policy } from './structured-merge.js';
+import { mergeDocument, type StructuredSpec } from './merge-document.js';
 import type { MergeResult } from './types.js';
 
 export function parseJsoncStrict(text: string, file: string): Record<string, unknown> {
@@ -23,32 +22,16 @@ function detectIndent(text: string): number {
   return m ? Math.min(m[1]!.length, 8) : 2;
 }
 
-export function mergeJsonc(
-  existing: string | null,
-  spec: { path: string; text: string; data: unknown; policy?: (path: Path) => Policy },
-  force: boolean,
-): MergeResult {
-  if (existing === null) return { action: 'created', text: spec.text, conflicts: [], notes: [] };
-  if (existing === spec.text) return { action: 'unchanged', text: null, conflicts: [], notes: [] };
-  const data = parseJsoncStrict(existing, spec.path);
-  if (headerState(existing) === 'pristine') return { action: 'updated', text: spec.text, conflicts: [], notes: [] };
-  const outcome = planMerge(data, spec.data, spec.policy ?? (() => 'own'));
-  const conflicts = outcome.conflicts.map((c) => `${c.path}: yours ${JSON.stringify(c.theirs)}, danlu's ${JSON.stringify(c.ours)}`);
-  if (conflicts.length > 0 && !force) {
-    return { action: 'conflict', text: null, conflicts, notes: ['kept as it is; `danlu init --force` takes danlu\'s values and keeps a backup'] };
-  }
-  const edits = editsToApply(outcome, force);
-  if (edits.length === 0) return { action: 'unchanged', text: null, conflicts, notes: [] };
-  const formattingOptions = { insertSpaces: true, tabSize: detectIndent(existing), eol: existing.includes('\r\n') ? '\r\n' : '\n' };
-  let text = existing;
-  for (const edit of edits) {
-    const changes = modify(text, edit.path, edit.value, { formattingOptions, isArrayInsertion: edit.kind === 'append' });
-    text = applyEdits(text, changes);
-  }
-  return {
-    action: text === existing ? 'unchanged' : 'updated',
-    text: text === existing ? null : text,
-    conflicts,
-    notes: edits.map((e) => `${e.kind === 'set' ? 'set' : 'added'} ${e.path.join('.')}`),
-  };
+export function mergeJsonc(existing: string | null, spec: StructuredSpec, force: boolean): MergeResult {
+  return mergeDocument(existing, spec, force, (text, file) => ({
+    data: parseJsoncStrict(text, file),
+    apply(edits) {
+      const formattingOptions = { insertSpaces: true, tabSize: detectIndent(text), eol: text.includes('\r\n') ? '\r\n' : '\n' };
+      let out = text;
+      for (const edit of edits) {
+        out = applyEdits(out, modify(out, edit.path, edit.value, { formattingOptions, isArrayInsertion: edit.kind === 'append' }));
+      }
+      return out;
+    },
+  }));
 }

@@ -1,7 +1,6 @@
 import { parseDocument } from 'yaml';
 import { DanluError } from '../lib/errors.js';
-import { headerState } from '../render/header.js';
-import { editsToApply, planMerge, type Path, type Policy } from './structured-merge.js';
+import { mergeDocument, type StructuredSpec } from './merge-document.js';
 import type { MergeResult } from './types.js';
 
 export function parseYamlStrict(text: string, file: string) {
@@ -20,31 +19,18 @@ export function parseYamlStrict(text: string, file: string) {
   return { doc, data: (data ?? {}) as Record<string, unknown> };
 }
 
-export function mergeYaml(
-  existing: string | null,
-  spec: { path: string; text: string; data: unknown; policy?: (path: Path) => Policy },
-  force: boolean,
-): MergeResult {
-  if (existing === null) return { action: 'created', text: spec.text, conflicts: [], notes: [] };
-  if (existing === spec.text) return { action: 'unchanged', text: null, conflicts: [], notes: [] };
-  const { doc, data } = parseYamlStrict(existing, spec.path);
-  if (headerState(existing) === 'pristine') return { action: 'updated', text: spec.text, conflicts: [], notes: [] };
-  const outcome = planMerge(data, spec.data, spec.policy ?? (() => 'own'));
-  const conflicts = outcome.conflicts.map((c) => `${c.path}: yours ${JSON.stringify(c.theirs)}, danlu's ${JSON.stringify(c.ours)}`);
-  if (conflicts.length > 0 && !force) {
-    return { action: 'conflict', text: null, conflicts, notes: ['kept as it is; `danlu init --force` takes danlu\'s values and keeps a backup'] };
-  }
-  const edits = editsToApply(outcome, force);
-  if (edits.length === 0) return { action: 'unchanged', text: null, conflicts, notes: [] };
-  for (const edit of edits) {
-    if (edit.kind === 'set') doc.setIn(edit.path, doc.createNode(edit.value));
-    else doc.addIn(edit.path.slice(0, -1), doc.createNode(edit.value));
-  }
-  const text = doc.toString({ lineWidth: 0 });
-  return {
-    action: text === existing ? 'unchanged' : 'updated',
-    text: text === existing ? null : text,
-    conflicts,
-    notes: edits.map((e) => `${e.kind === 'set' ? 'set' : 'added'} ${e.path.join('.')}`),
-  };
+export function mergeYaml(existing: string | null, spec: StructuredSpec, force: boolean): MergeResult {
+  return mergeDocument(existing, spec, force, (text, file) => {
+    const { doc, data } = parseYamlStrict(text, file);
+    return {
+      data,
+      apply(edits) {
+        for (const edit of edits) {
+          if (edit.kind === 'set') doc.setIn(edit.path, doc.createNode(edit.value));
+          else doc.addIn(edit.path.slice(0, -1), doc.createNode(edit.value));
+        }
+        return doc.toString({ lineWidth: 0 });
+      },
+    };
+  });
 }

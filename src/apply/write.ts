@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { DanluError } from '../lib/errors.js';
+import { fsErrorReason } from '../lib/fs-errors.js';
 
 export interface Write {
   /** Path relative to the project folder. */
@@ -49,17 +50,8 @@ async function ensureDir(dir: string, created: string[]): Promise<void> {
 }
 
 function describeFsError(err: unknown, root: string, path: string): DanluError {
-  const code = (err as NodeJS.ErrnoException).code;
   const rel = relative(root, path) || '.';
-  const reason =
-    code === 'EACCES' || code === 'EPERM'
-      ? 'permission denied'
-      : code === 'EROFS'
-        ? 'read-only file system'
-        : code === 'ENOSPC'
-          ? 'no space left on the device'
-          : (err as Error).message;
-  return new DanluError(`cannot write ${rel}: ${reason}; nothing was changed`, { location: { file: join(root, rel) }, cause: err });
+  return new DanluError(`cannot write ${rel}: ${fsErrorReason(err)}; nothing was changed`, { location: { file: join(root, rel) }, cause: err });
 }
 
 /**

@@ -3,6 +3,7 @@ import { copyFile, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseCatalogFile, stringifyCatalogFile, type CatalogFile } from '../file.js';
 import type { CatalogPaths } from '../load.js';
+import { fsErrorReason } from '../../lib/fs-errors.js';
 
 async function writeSynced(path: string, text: string): Promise<void> {
   const handle = await open(path, 'wx', 0o644);
@@ -61,15 +62,6 @@ export async function writeUserCatalog(paths: CatalogPaths, file: CatalogFile): 
 
 export const describeWriteError = (paths: CatalogPaths, e: unknown): string => {
   const code = (e as NodeJS.ErrnoException).code;
-  const reason =
-    code === 'EACCES' || code === 'EPERM'
-      ? 'permission denied'
-      : code === 'EROFS'
-        ? 'read-only file system'
-        : code === 'ENOSPC'
-          ? 'no space left on the device'
-          : code === 'ENOTDIR' || code === 'EEXIST'
-            ? `${basename(paths.dir)} is not a folder`
-            : (e as Error).message;
+  const reason = code === 'ENOTDIR' || code === 'EEXIST' ? `${basename(paths.dir)} is not a folder` : fsErrorReason(e);
   return `cannot write ${paths.file}: ${reason}; the catalog in use was not changed`;
 };
