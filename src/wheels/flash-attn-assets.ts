@@ -38,13 +38,23 @@ const PLATFORM_RANK: Record<string, number> = { L: 0, M24: 1, M2014: 2 };
 export const cpTag = (python: string): string => `cp${python.replace('.', '')}`;
 
 /** Newest torch minor with an official wheel ("2.8"), for explanations. */
+// The lists are constant: their newest torch is worked out once (the planner asks per candidate build).
+let officialMax: string | undefined;
+const communityMax = new Map<string, string>();
+
 export function officialTorchMax(): string {
-  return OFFICIAL_FLASH_ATTN.tags.flatMap((t) => t.torch).sort(compareDotted).at(-1) ?? 'none';
+  officialMax ??= OFFICIAL_FLASH_ATTN.tags.flatMap((t) => t.torch).sort(compareDotted).at(-1) ?? 'none';
+  return officialMax;
 }
 
 export function communityTorchMax(pkg: 'fa2' | 'fa3'): string {
-  const minors = COMMUNITY.rows.filter((r) => r.startsWith(`${pkg}|`)).map((r) => r.split('|')[2]!);
-  return minors.sort(compareDotted).at(-1) ?? 'none';
+  let max = communityMax.get(pkg);
+  if (max === undefined) {
+    const minors = [...new Set(COMMUNITY.rows.filter((r) => r.startsWith(`${pkg}|`)).map((r) => r.split('|')[2]!))];
+    max = minors.sort(compareDotted).at(-1) ?? 'none';
+    communityMax.set(pkg, max);
+  }
+  return max;
 }
 
 function excluded(tag: OfficialFlashAttnTag, torch: string, python: string, cuda: string): boolean {
