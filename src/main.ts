@@ -19,11 +19,11 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
   logs: { summary: 'the container\'s output', load: () => import('./cli/commands/logs.js') as Promise<{ default: CommandDef }> },
   status: { summary: 'is the container running, is its image up to date', load: () => import('./cli/commands/status.js') as Promise<{ default: CommandDef }> },
   down: { summary: 'stop and remove the container', load: () => import('./cli/commands/down.js') as Promise<{ default: CommandDef }> },
-  build: { summary: 'build the dev image', load: () => import('./cli/commands/build.js') as Promise<{ default: CommandDef }> },
+  build: { summary: 'build the dev image, or --target runtime for clusters', load: () => import('./cli/commands/build.js') as Promise<{ default: CommandDef }> },
   export: { summary: 'write a cluster job for the project: Kubernetes (Job, Indexed Job, PyTorchJob) or Slurm (sbatch + pyxis)', load: () => import('./cli/commands/export.js') as Promise<{ default: CommandDef }> },
   mirrors: { summary: 'mirror presets and candidates; --probe times them, --apply writes the fastest to .env', load: () => import('./cli/commands/mirrors.js') as Promise<{ default: CommandDef }> },
   'setup-host': { summary: 'prepare an Ubuntu/WSL2 host: proxies, apt mirror, Docker Engine, NVIDIA Container Toolkit (a script)', load: () => import('./cli/commands/setup-host.js') as Promise<{ default: CommandDef }> },
-  catalog: { summary: 'what the built-in knowledge holds, and its date', load: () => import('./cli/commands/catalog.js') as Promise<{ default: CommandDef }> },
+  catalog: { summary: 'the knowledge danlu plans with, its sources and dates; `catalog update` refreshes it', load: () => import('./cli/commands/catalog.js') as Promise<{ default: CommandDef }> },
 };
 
 function mainHelp(): string {
