@@ -7,7 +7,7 @@ import { mergeLines, mergeValue } from './merge-lines.js';
 import { mergePyproject } from './merge-pyproject.js';
 import { mergeYaml } from './merge-yaml.js';
 import type { FileResult, FileSpec, MergeResult } from './types.js';
-import { readIfExists, writeAll, type Write } from './write.js';
+import { readIfExists, recoverInterruptedWrite, writeAll, type Write } from './write.js';
 
 export interface ApplyOptions {
   force: boolean;
@@ -20,6 +20,8 @@ export interface ApplyOutcome {
   diff: string;
   backupDir: string | null;
   written: boolean;
+  /** Files an interrupted earlier run had staged, put in place before this one. */
+  recovered: string[];
 }
 
 /** Pure: what one spec does to one file's current content. */
@@ -47,6 +49,7 @@ export function mergeOne(spec: FileSpec, existing: string | null, force: boolean
  * then writes all changes at once, or prints them as a diff with --dry-run.
  */
 export async function applyFiles(root: string, specs: readonly FileSpec[], options: ApplyOptions): Promise<ApplyOutcome> {
+  const recovered = options.dryRun ? [] : await recoverInterruptedWrite(root);
   const existing = await Promise.all(specs.map((s) => readIfExists(join(root, s.path))));
   const merged = specs.map((spec, i) => mergeOne(spec, existing[i]!, options.force));
   const writes: Write[] = [];
@@ -63,8 +66,8 @@ export async function applyFiles(root: string, specs: readonly FileSpec[], optio
     }
     return result;
   });
-  if (options.dryRun) return { files, diff: diffs.join(''), backupDir: null, written: false };
+  if (options.dryRun) return { files, diff: diffs.join(''), backupDir: null, written: false, recovered };
   const backupDir = await writeAll(root, writes);
   if (backupDir) for (const f of files) if (f.conflicts && f.action === 'updated') f.backup = `${backupDir}/${f.path}`;
-  return { files, diff: diffs.join(''), backupDir, written: writes.length > 0 };
+  return { files, diff: diffs.join(''), backupDir, written: writes.length > 0, recovered };
 }

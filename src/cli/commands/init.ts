@@ -74,6 +74,7 @@ Exit codes: 0 done, 1 conflicts left unresolved, 2 bad input (nothing written).`
       err(p.dim(`dry run: ${outcome.files.filter((f) => f.action === 'created' || f.action === 'updated').length} file(s) would change; nothing written`));
     }
     err(`${p.bold('danlu init')} ${dir}`);
+    if (outcome.recovered.length > 0) err(`  ${p.yellow('note')}  finished an interrupted write of an earlier run: ${outcome.recovered.join(', ')}`);
     err(`  ${p.cyan('plan')}  ${planSummary(plan)}`);
     if (imported && (imported.requirements.length > 0 || imported.report.length > 0)) {
       const read = imported.files.filter((f) => f.role === 'imported').map((f) => f.file);
