@@ -239,7 +239,8 @@ export function mergePyproject(
   if (mutations.length === 0 && p.blocks.length === 0) return { action: 'unchanged', text: null, conflicts: p.conflicts, notes: [] };
   let text = existing;
   if (mutations.length > 0) {
-    const obj = TomlPatch.parse(existing) as Obj;
+    // The strict parse above already gave the data: patch diffs a copy of it (one parse, not two).
+    const obj = structuredClone(data) as Obj;
     for (const m of mutations) m(obj);
     text = TomlPatch.patch(existing, obj);
   }
