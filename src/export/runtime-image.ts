@@ -121,7 +121,7 @@ export async function checkRuntimeInputs(projectDir: string): Promise<RuntimeInp
   if (lockText === null) {
     throw new DanluError('no uv.lock: the runtime image installs the locked environment', {
       location: { file: join(projectDir, 'uv.lock') },
-      hint: 'lock it in the dev container (`docker compose exec devcontainer uv lock`) and commit uv.lock',
+      hint: 'lock it in the dev container (`danlu exec -- uv lock`) and commit uv.lock',
     });
   }
   if ((await readIfExists(join(projectDir, '.dockerignore'))) === null) {

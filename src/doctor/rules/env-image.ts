@@ -36,7 +36,7 @@ export const envImage: Rule = ({ files, images, host, catalog }): Finding[] => {
   }
   const dev = files.env?.DEV_IMAGE?.trim();
   if (host.docker?.daemon.ok && dev && present(dev) === false) {
-    out.push(f.info('env-dev-image', `the dev image ${dev} is not built yet`, '', manual('build it', 'docker compose build')));
+    out.push(f.info('env-dev-image', `the dev image ${dev} is not built yet`, '', manual('build it', 'danlu build')));
   }
   if (out.length === 0) out.push(f.ok('env-image', `BASE_IMAGE ${base}${host.docker?.daemon.ok && dev && present(dev) ? '; dev image built' : ''}`));
   return out;
