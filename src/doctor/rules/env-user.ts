@@ -6,7 +6,7 @@ const f = findings('project');
 
 function envSet(facts: DoctorFacts, key: string, value: string, why: string) {
   return {
-    description: `set ${key}=${value} in .env (${why}), then rebuild with `danlu up` (it rebuilds when build args change)`,
+    description: `set ${key}=${value} in .env (${why}), then rebuild with danlu up (it rebuilds when build args change)`,
     safe: true,
     action: { kind: 'env-set' as const, file: facts.files.envPath, key, value },
   };
