@@ -103,7 +103,7 @@ describe.skipIf(!isRoot)('danlu doctor as `sudo danlu doctor` (SUDO_USER)', () =
     expect(find(jsonOut(r), 'env-uid')).toMatchObject({
       severity: 'error',
       title: 'USER_UID=1234 in .env, but you are danlu-doctor-test (4242:4343)',
-      fix: { safe: true, description: 'set USER_UID=4242 in .env (your uid), then rebuild: docker compose build' },
+      fix: { safe: true, description: 'set USER_UID=4242 in .env (your uid), then rebuild with danlu up (it rebuilds when build args change)' },
     });
     const fixed = jsonOut(danlu(['doctor', dir, '--json', '--fix', '--yes'], { env: sudo(home) })) as Json;
     expect(fixed.fixes?.find((f) => f.id === 'env-uid')).toMatchObject({ applied: true, error: null });

@@ -49,7 +49,7 @@ describe('envUser', () => {
     expect(f).toMatchObject({ id: 'env-uid', severity: 'error', title: 'USER_UID=1234 in .env, but you are alice (1000:1000)' });
     expect(f!.detail).toContain('fatal: detected dubious ownership in repository');
     expect(f!.fix).toEqual({
-      description: 'set USER_UID=1000 in .env (your uid), then rebuild: docker compose build',
+      description: 'set USER_UID=1000 in .env (your uid), then rebuild with danlu up (it rebuilds when build args change)',
       safe: true,
       action: { kind: 'env-set', file: '/work/proj/.env', key: 'USER_UID', value: '1000' },
     });
@@ -100,7 +100,7 @@ describe('envImage', () => {
   });
   it('says when the dev image is not built yet', () => {
     const out = envImage(factsFor(host, { images: [{ ref: 'danlu-dev:test', present: false }] }));
-    expect(out[0]).toMatchObject({ id: 'env-dev-image', severity: 'info', fix: { command: 'docker compose build' } });
+    expect(out[0]).toMatchObject({ id: 'env-dev-image', severity: 'info', fix: { command: 'danlu build' } });
   });
 });
 
