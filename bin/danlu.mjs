@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The published package ships dist/danlu.mjs. In a fresh clone (after `npm ci`) the first
+// The published package ships dist/danlu.cjs. In a fresh clone (after `npm ci`) the first
 // run builds it, so `node bin/danlu.mjs ...` works without a separate build step.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,14 +11,16 @@ if ((first === '--version' || first === '-v') && process.argv.length === 3) {
   process.exit(0);
 }
 
-const bundle = new URL('../dist/danlu.mjs', import.meta.url);
-if (!existsSync(fileURLToPath(bundle))) {
+const bundle = fileURLToPath(new URL('../dist/danlu.cjs', import.meta.url));
+if (!existsSync(bundle)) {
   const builder = new URL('../scripts/build.mjs', import.meta.url);
   if (!existsSync(fileURLToPath(builder))) {
-    process.stderr.write('danlu: dist/danlu.mjs is missing; reinstall the package\n');
+    process.stderr.write('danlu: dist/danlu.cjs is missing; reinstall the package\n');
     process.exit(1);
   }
   await import(builder.href);
 }
-const { main } = await import(bundle.href);
-process.exitCode = await main(process.argv.slice(2));
+const { loadBundle } = await import('./load-bundle.mjs');
+const { exports, save } = loadBundle(bundle, first);
+process.exitCode = await exports.main(process.argv.slice(2));
+save(process.exitCode);
