@@ -13,7 +13,15 @@ describe('probeWsl', () => {
   });
 
   it('reports what is missing and null mode without wslinfo', async () => {
-    expect(await probeWsl(fakeDeps())).toEqual({ dxg: false, libDir: false, networkingMode: null });
+    const deps = fakeDeps({ dirs: { '/usr/lib/wsl/lib': [] } });
+    expect(await probeWsl(deps)).toEqual({ dxg: false, libDir: true, networkingMode: null });
+    expect(deps.calls).toEqual(['wslinfo --networking-mode']);
+  });
+
+  it('does not look for wslinfo on a Linux that is not WSL', async () => {
+    const deps = fakeDeps({ commands: { 'wslinfo --networking-mode': { stdout: 'nat\n' } } });
+    expect(await probeWsl(deps)).toEqual({ dxg: false, libDir: false, networkingMode: null });
+    expect(deps.calls).toEqual([]);
   });
 
   it('is null off Linux', async () => {

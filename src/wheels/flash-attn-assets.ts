@@ -109,6 +109,24 @@ export function fa2Archs(version: string, cudaDigits: string): string[] {
   return blackwell ? ['8.0', '9.0', '10.0', '12.0'] : ['8.0', '9.0'];
 }
 
+// The planner asks for many candidate builds: the rows are split and grouped once.
+let communityIndex: Map<string, string[][]> | undefined;
+
+/** Community rows of one package code, torch minor and CUDA digits, split into fields. */
+function communityRows(code: string, torch: string, digits: string): readonly string[][] {
+  if (!communityIndex) {
+    communityIndex = new Map();
+    for (const row of COMMUNITY.rows) {
+      const f = row.split('|');
+      const key = `${f[0]}|${f[2]}|${f[3]}`;
+      const list = communityIndex.get(key);
+      if (list) list.push(f);
+      else communityIndex.set(key, [f]);
+    }
+  }
+  return communityIndex.get(`${code}|${torch}|${digits}`) ?? [];
+}
+
 /**
  * Community wheels (mjun0812/flash-attention-prebuild-wheels) for the target's torch minor,
  * exact CUDA variant and Python. The list keeps one Python column, so a free-threaded build
@@ -124,10 +142,8 @@ export function communityCandidates(target: WheelTarget, pkg: 'flash-attn' | 'fl
   const cp = cpTag(target.python);
   const releases = new Map<string, Set<string>>();
   const rows: string[][] = [];
-  for (const row of COMMUNITY.rows) {
-    const f = row.split('|');
-    const [p, , t, cu, py] = f;
-    if (p !== code || t !== torch || cu !== digits) continue;
+  for (const f of communityRows(code, torch, digits)) {
+    const py = f[4];
     if (py !== cp && !(py === 'abi3' && compareDotted(target.python, '3.9') >= 0)) continue;
     const key = f.slice(0, 6).join('|');
     if (!releases.has(key)) releases.set(key, new Set());
