@@ -178,12 +178,17 @@ function applyResolutions(out: ImportedWants, plan: Plan): void {
         out.sources[key] = [{ index: out.indexes.find((i) => i.url === r.url)!.name }];
         break;
       case 'git': {
-        const e: Record<string, TomlValue> = { git: r.git };
-        if (r.rev) e.rev = r.rev;
-        if (r.branch) e.branch = r.branch;
-        if (r.tag) e.tag = r.tag;
-        if (r.subdirectory) e.subdirectory = r.subdirectory;
-        out.sources[key] = e;
+        // A git source the project gave (a fork, a branch, a pinned commit) is kept as it is.
+        const own = out.sources[key];
+        const ownGit = typeof own === 'object' && own !== null && !Array.isArray(own) && typeof own.git === 'string';
+        if (!ownGit) {
+          const e: Record<string, TomlValue> = { git: r.git };
+          if (r.rev) e.rev = r.rev;
+          if (r.branch) e.branch = r.branch;
+          if (r.tag) e.tag = r.tag;
+          if (r.subdirectory) e.subdirectory = r.subdirectory;
+          out.sources[key] = e;
+        }
         if (r.build) addBuild(out, key, r.build);
         break;
       }

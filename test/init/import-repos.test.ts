@@ -4,6 +4,7 @@ import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import communityWheels from '../../src/catalog/data/flash-attn-community.json' with { type: 'json' };
 import { cleanup, danlu, jsonOut, read, REPO, tempProject } from '../support/cli.js';
+import { uvParseProblems } from '../support/uv-pyproject.js';
 
 /**
  * Every fixture repository through `danlu init` for an H100 host (driver 580): the generated
@@ -38,7 +39,10 @@ describe('danlu init on every fixture repository', () => {
         expect(first.stderr).not.toMatch(/internal error/);
         expect([0, 1]).toContain(first.code);
         const out = jsonOut(first);
-        const py = parseToml(read(dir, 'pyproject.toml')) as any;
+        const text = read(dir, 'pyproject.toml');
+        // What uv checks when it reads the file (uv's own schema, PEP 508/440/621/735).
+        expect(uvParseProblems(text)).toEqual([]);
+        const py = parseToml(text) as any;
         const torchSource = JSON.stringify(py.tool?.uv?.sources?.torch ?? null);
         // Routed to danlu's index, or to an index of the project's own.
         expect(torchSource).toMatch(/"index":"pytorch/);
