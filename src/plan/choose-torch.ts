@@ -239,6 +239,13 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
     return { release: c.release, version: c.version, backend, pinned, verdict: 'no-gpu', decisions, warnings };
   }
 
+  // CPU wheels on a GPU host, because the project's index or --backend says so: they run
+  // anywhere, so the choice is kept; a project's choice gets a warning naming the GPU build.
+  if (wantedBackend === 'cpu') {
+    const cpu = cpuOnGpuHost(catalog, host, req, pool, pinned, pinText);
+    if (cpu) return cpu;
+  }
+
   // With GPUs: the newest candidate release with a variant that fits driver and every GPU.
   const base: DriverVerdict[][] = req.preferNative ? [['native'], ['native', 'minor-compat']] : [['native', 'minor-compat']];
   // With a preference, every pass is first tried with it, then without.
@@ -300,6 +307,43 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
     source: MATRIX,
   });
   return { release: c.release, version: c.version, backend, pinned, verdict: f.verdict, decisions, warnings };
+}
+
+function cpuOnGpuHost(catalog: Catalog, host: HostGpuView, req: TorchRequest, pool: Candidate[], pinned: boolean, pinText: string | null): TorchChoice | null {
+  const c = pool.find((x) => x.release.backends.some((b) => b.name === 'cpu'));
+  if (!c) return null;
+  const backend = c.release.backends.find((b) => b.name === 'cpu')!;
+  const gpus = `${host.gpus.length} NVIDIA GPU${host.gpus.length === 1 ? '' : 's'}`;
+  const stay = host.gpus.length === 1 ? 'stays' : 'stay';
+  const byFlag = req.backend === 'cpu';
+  const origin = req.projectBackendOrigin ?? 'the project';
+  const decisions: Decision[] = [
+    {
+      what: 'torch',
+      choice: `${c.version} (cpu)`,
+      why: pinned ? `pinned by ${pinText}` : `newest release in the catalog${req.needsTorchaudio ? ' with a torchaudio build' : ''}`,
+      source: MATRIX,
+    },
+    {
+      what: 'torch backend',
+      choice: 'cpu',
+      why: byFlag ? `--backend cpu; the ${gpus} of this host ${stay} unused` : `named by ${origin} (its PyTorch index serves CPU wheels); the ${gpus} of this host ${stay} unused`,
+      source: byFlag ? 'flag' : 'project',
+    },
+  ];
+  const warnings: Warning[] = [];
+  if (!byFlag) {
+    const gpu = chooseTorch(catalog, host, { ...req, projectBackend: undefined, projectBackendOrigin: undefined });
+    const fits = gpu.backend.name !== 'cpu' && !gpu.warnings.some((w) => w.id === 'torch-does-not-fit-host');
+    warnings.push({
+      id: 'cpu-wheels-on-gpu-host',
+      message: `the project installs torch's CPU wheels (${origin}): the ${gpus} of this host ${stay} unused`,
+      fix: fits
+        ? `danlu init --backend ${gpu.backend.name} routes torch to the ${gpu.backend.name} wheels (torch ${gpu.version}) that fit this host`
+        : 'keep CPU wheels, or update the NVIDIA driver and plan again',
+    });
+  }
+  return { release: c.release, version: c.version, backend, pinned, verdict: 'no-gpu', decisions, warnings };
 }
 
 /** "; newer 2.14.0, 2.13.0 do not fit: cu126 wheels carry ...; cu130 wheels need ..." */

@@ -85,6 +85,8 @@ const cases: Case[] = [
   { name: '.python-version 3.9 narrows torch to releases with 3.9 wheels', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 4090'], driver: '580.95.05', cuda: '13.0' }), project: { pythonVersion: '3.9' }, torch: '2.8.0', backend: 'cu129', image: 'nvidia/cuda:12.9.1-devel-ubuntu24.04', python: '3.9', rule: 'R6: 2.9+ need Python 3.10' },
   { name: 'torchaudio in the project caps torch at 2.11', host: hostProfile({ gpus: [H100], driver: '580.159.04', cuda: '13.0' }), project: { needs: { torchaudio: true, xformers: false } }, torch: '2.11.0', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.12', rule: 'R7' },
   { name: 'CUDA extensions on RTX 4090 driver 550 prefer a native CUDA', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 4090'], driver: '550.54.14', cuda: '12.4' }), project: { compilesCuda: { value: true, why: 'setup.py builds CUDAExtension' } }, torch: '2.6.0', backend: 'cu124', image: 'nvidia/cuda:12.4.1-devel-ubuntu22.04', python: '3.12', rule: 'R9' },
+  { name: 'project index serves CPU wheels, on an H100', host: hostProfile({ gpus: [H100], driver: '580.159.04', cuda: '13.0' }), project: { backendPin: { backend: 'cpu', origin: { file: 'pyproject.toml', line: 30 } } }, torch: '2.14.0', backend: 'cpu', image: 'ubuntu:24.04', python: '3.12', warnings: ['cpu-wheels-on-gpu-host'], rule: 'R8: the project chose CPU wheels; they run anywhere, the GPU build is named in the fix' },
+  { name: '--backend cpu on an H100', host: hostProfile({ gpus: [H100], driver: '580.159.04', cuda: '13.0' }), options: { backend: 'cpu' }, torch: '2.14.0', backend: 'cpu', image: 'ubuntu:24.04', python: '3.12', rule: 'flag' },
   { name: 'CUDA extensions on H100 driver 580', host: hostProfile({ gpus: [H100], driver: '580.159.04', cuda: '13.0' }), project: { compilesCuda: { value: true, why: 'csrc/*.cu' } }, torch: '2.14.0', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.12', rule: 'R5+R9' },
 ];
 
@@ -119,6 +121,14 @@ describe('makePlan details', () => {
       expect(d.why.length).toBeGreaterThan(5);
       expect(d.source.length).toBeGreaterThan(2);
     }
+  });
+
+  it('names the GPU build when the project installs CPU wheels on a GPU host', () => {
+    const p = plan(h100, { backendPin: { backend: 'cpu', origin: { file: 'pyproject.toml', line: 30 } } });
+    const w = p.warnings.find((x) => x.id === 'cpu-wheels-on-gpu-host')!;
+    expect(w.message).toBe("the project installs torch's CPU wheels (pyproject.toml:30): the 1 NVIDIA GPU of this host stays unused");
+    expect(w.fix).toBe('danlu init --backend cu130 routes torch to the cu130 wheels (torch 2.14.0) that fit this host');
+    expect(p.decisions.find((d) => d.what === 'torch backend')).toMatchObject({ choice: 'cpu', source: 'project' });
   });
 
   it('explains the pinned torch that cannot run with the nearest working choice', () => {
