@@ -62,8 +62,60 @@ function addNamedLists(p: Pending, have: Obj, want: Record<string, string[]>, at
   }
 }
 
-function plan(data: Obj, existingText: string, wants: PyprojectWants, name: string, explicitIndex: boolean, explicitLockMode: boolean): Pending {
+/** Every list of requirements in the file: main dependencies, extras and dependency groups. */
+function requirementLists(data: Obj): Array<{ at: string[]; list: unknown[] }> {
+  const out: Array<{ at: string[]; list: unknown[] }> = [];
+  const deps = table(data, 'project')?.dependencies;
+  if (Array.isArray(deps)) out.push({ at: ['project', 'dependencies'], list: deps });
+  for (const [k, v] of Object.entries(table(data, 'project', 'optional-dependencies') ?? {})) {
+    if (Array.isArray(v)) out.push({ at: ['project', 'optional-dependencies', k], list: v });
+  }
+  for (const [k, v] of Object.entries(table(data, 'dependency-groups') ?? {})) if (Array.isArray(v)) out.push({ at: ['dependency-groups', k], list: v });
+  return out;
+}
+
+function listAt(obj: Obj, at: string[]): unknown[] {
+  let cur: unknown = obj;
+  for (const key of at) cur = (cur as Obj)[key];
+  return cur as unknown[];
+}
+
+const UNPINNED = /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*(;.*)?$/;
+
+/**
+ * torch-family entries the plan moved to other versions. Asked for (--torch, --backend,
+ * --upgrade-torch): rewritten in place. Unpinned: left as written, with a uv constraint so the
+ * lock takes the planned build. Pinned otherwise: a conflict, since the file's pin would
+ * contradict the planned index (--upgrade-torch or --force takes the plan's).
+ */
+function replacePins(p: Pending, data: Obj, wants: PyprojectWants, explicitPins: boolean): string[] {
+  const constraints: string[] = [];
+  for (const r of wants.replaced) {
+    for (const { at, list } of requirementLists(data)) {
+      const i = list.findIndex((d) => typeof d === 'string' && d.trim() === r.from.trim());
+      if (i < 0) continue;
+      const set = (o: Obj) => void (listAt(o, at)[i] = r.to);
+      if (explicitPins) {
+        p.mutations.push(set);
+        p.notes.push(`pin ${r.from} -> ${r.to} (${r.why})`);
+      } else if (UNPINNED.test(r.from)) {
+        const constraint = `${r.name}${r.specifier}`;
+        if (!constraints.includes(constraint)) {
+          constraints.push(constraint);
+          p.notes.push(`pin ${r.from} kept, constrained to ${constraint} by [tool.uv] constraint-dependencies (${r.why})`);
+        }
+      } else {
+        p.conflicts.push(`${at.join('.')}: yours ${JSON.stringify(r.from)}, danlu's ${JSON.stringify(r.to)} (${r.why}; \`danlu init --upgrade-torch\` takes danlu's)`);
+        p.forced.push(set);
+      }
+    }
+  }
+  return constraints;
+}
+
+function plan(data: Obj, existingText: string, wants: PyprojectWants, name: string, explicitIndex: boolean, explicitLockMode: boolean, explicitPins: boolean): Pending {
   const p: Pending = { blocks: [], mutations: [], conflicts: [], forced: [], notes: [] };
+  const pinConstraints = replacePins(p, data, wants, explicitPins);
   const project = table(data, 'project');
   if (!project) {
     p.blocks.push(
@@ -103,7 +155,8 @@ function plan(data: Obj, existingText: string, wants: PyprojectWants, name: stri
     else addNamedLists(p, haveExtras, wants.extras, ['project', 'optional-dependencies']);
   }
   // [tool.uv] lists: a new table is appended as text (toml-patch would write it inline).
-  const uvLists = { 'override-dependencies': wants.overrides, 'constraint-dependencies': wants.constraints };
+  const constraints = [...wants.constraints, ...pinConstraints.filter((c) => !wants.constraints.includes(c))];
+  const uvLists = { 'override-dependencies': wants.overrides, 'constraint-dependencies': constraints };
   // Only a [tool.uv] header of its own can take new keys in place; an implicit table
   // (made by [tool.uv.sources] alone) gets a [tool.uv] block appended instead.
   const uvNow = /^\s*\[\s*tool\s*\.\s*uv\s*\]/m.test(existingText) ? table(data, 'tool', 'uv') : undefined;
@@ -226,12 +279,12 @@ function plan(data: Obj, existingText: string, wants: PyprojectWants, name: stri
 
 export function mergePyproject(
   existing: string | null,
-  spec: { path: string; text: string; wants: PyprojectWants; explicitIndex: boolean; explicitLockMode: boolean; projectName: string },
+  spec: { path: string; text: string; wants: PyprojectWants; explicitIndex: boolean; explicitLockMode: boolean; explicitPins?: boolean; projectName: string },
   force: boolean,
 ): MergeResult {
   if (existing === null) return { action: 'created', text: spec.text, conflicts: [], notes: [] };
   const data = parseTomlStrict(existing, spec.path);
-  const p = plan(data, existing, spec.wants, spec.projectName, spec.explicitIndex, spec.explicitLockMode);
+  const p = plan(data, existing, spec.wants, spec.projectName, spec.explicitIndex, spec.explicitLockMode, spec.explicitPins ?? false);
   if (p.conflicts.length > 0 && !force) {
     return { action: 'conflict', text: null, conflicts: p.conflicts, notes: ['kept as it is; `danlu init --force` takes danlu\'s values and keeps a backup'] };
   }

@@ -9,7 +9,7 @@ export type FileSpec =
   /** YAML or JSONC: regenerated while untouched; once edited, merged format-preserving. */
   | { path: string; format: 'yaml' | 'jsonc'; text: string; data: unknown; policy?: (path: Path) => Policy }
   /** pyproject.toml: always the user's file; danlu adds what is missing. */
-  | { path: string; format: 'pyproject'; text: string; projectName: string; wants: PyprojectWants; explicitIndex: boolean; explicitLockMode: boolean }
+  | { path: string; format: 'pyproject'; text: string; projectName: string; wants: PyprojectWants; explicitIndex: boolean; explicitLockMode: boolean; explicitPins?: boolean }
   /** .env: per machine; danlu's keys are updated, the user's edits to `keep` keys win. */
   | { path: string; format: 'env'; text: string; entries: EnvEntry[]; keep: readonly string[] }
   /** Line lists (.gitignore): only missing lines are appended. */

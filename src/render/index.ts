@@ -21,7 +21,8 @@ export interface RenderContext {
   /** What the importers read from the repository (requirements, conda, README...). */
   imported?: ImportResult | null;
   /** Values the user asked for on the command line replace what files hold. */
-  explicit: { index: boolean; python: boolean; lockMode: boolean };
+  /** (`pins`: --torch, --backend or --upgrade-torch: the project's torch-family pins may be rewritten.) */
+  explicit: { index: boolean; python: boolean; lockMode: boolean; pins?: boolean };
 }
 
 /** The dev image name: one per machine and inputs, shared by every project that has the same. */
@@ -79,6 +80,7 @@ export function renderFiles(plan: Plan, ctx: RenderContext): FileSpec[] {
       wants,
       explicitIndex: ctx.explicit.index,
       explicitLockMode: ctx.explicit.lockMode,
+      explicitPins: ctx.explicit.pins ?? false,
       text: renderNewPyproject(plan.project.name, wants, ctx.hasReadme),
     },
     {

@@ -20,7 +20,7 @@ export interface ImportedWants {
   /** [tool.uv.extra-build-variables]: MAX_JOBS, architecture lists... for source builds. */
   buildVariables: Record<string, TomlValue>;
   /** Torch-family requirements whose pins the plan replaced (old -> new), for the report. */
-  replaced: { from: string; to: string; why: string }[];
+  replaced: ReplacedPin[];
 }
 
 const PYTORCH_INDEX = /download\.pytorch\.org\/whl/;
@@ -77,8 +77,18 @@ function admitsNewer(specifier: string, planned: string): boolean {
   }
 }
 
+/** A requirement of the project the plan gave another version: `from` as written, `to` as planned. */
+export interface ReplacedPin {
+  name: string;
+  from: string;
+  to: string;
+  /** The planned specifier alone ("==2.7.*"), for a constraint. */
+  specifier: string;
+  why: string;
+}
+
 /** torch and its companions, moved to the plan's versions when the plan did not keep the project's pin. */
-function torchFamily(req: ImportedRequirement, plan: Plan): { raw: string; replaced?: { from: string; to: string; why: string } } {
+function torchFamily(req: ImportedRequirement, plan: Plan): { raw: string; replaced?: ReplacedPin } {
   const keep = plan.torch.projectSpecifier !== null && plan.torch.specifier === plan.torch.projectSpecifier && req.specifier !== '';
   if (keep) return { raw: req.raw };
   const paired: Record<string, string | null> = {
@@ -94,7 +104,7 @@ function torchFamily(req: ImportedRequirement, plan: Plan): { raw: string; repla
   const why = req.specifier
     ? `torch ${plan.torch.version} (${plan.torch.backend}) is what fits this host`
     : `unpinned: pinned to the plan's torch ${plan.torch.version} (${plan.torch.backend}) so every machine gets the same build`;
-  return { raw, replaced: { from: req.raw, to: raw, why } };
+  return { raw, replaced: { name: req.name, from: req.raw, to: raw, specifier: spec, why } };
 }
 
 export function importedWants(imported: ImportResult | null | undefined, plan: Plan): ImportedWants {
@@ -115,7 +125,7 @@ export function importedWants(imported: ImportResult | null | undefined, plan: P
       if (r && r.kind !== 'conflict' && r.rename) raw = raw.replace(new RegExp(`^${req.name.replace(/[-_.]/g, '[-_.]')}`, 'i'), r.rename);
       if (r?.kind === 'torch-index' && r.specifier && req.specifier !== r.specifier) {
         const next = `${req.name}${req.extras.length ? `[${req.extras.join(',')}]` : ''}${r.specifier}${req.marker ? ` ; ${req.marker}` : ''}`;
-        out.replaced.push({ from: raw, to: next, why: r.why });
+        out.replaced.push({ name: req.name, from: raw, to: next, specifier: r.specifier, why: r.why });
         raw = next;
       }
     }

@@ -60,13 +60,15 @@ Exit codes: 0 done, 1 conflicts left unresolved, 2 bad input (nothing written).`
         index: Boolean(values.backend || values.torch || values.cuda),
         python: Boolean(values.python),
         lockMode: Boolean(values['lock-with-mirror']),
+        pins: Boolean(values.torch || values.backend || values['upgrade-torch']),
       },
     });
     const outcome = await applyFiles(dir, specs, { force: Boolean(values.force), dryRun });
     const conflicts = outcome.files.filter((f) => f.action === 'conflict');
 
+    const pins = specs.flatMap((f) => (f.format === 'pyproject' ? f.wants.replaced : []));
     if (values.json) {
-      printJson({ plan: planJson(plan), files: outcome.files, import: imported, dryRun, ...(dryRun ? { diff: outcome.diff } : {}) });
+      printJson({ plan: planJson(plan), files: outcome.files, import: imported, pins, dryRun, ...(dryRun ? { diff: outcome.diff } : {}) });
       return conflicts.length > 0 ? EXIT.failed : EXIT.ok;
     }
     if (dryRun) {
@@ -83,7 +85,13 @@ Exit codes: 0 done, 1 conflicts left unresolved, 2 bad input (nothing written).`
       if (imported.warnings.length > 5) err(p.dim(`        and ${imported.warnings.length - 5} more: \`danlu import\` shows every line and what it became`));
     }
     for (const w of plan.warnings) err(`  ${p.yellow('warn')}  ${w.message}${w.fix ? p.dim(`\n        fix: ${w.fix}`) : ''}`);
-    for (const f of outcome.files) err(fileLine(f, p, dryRun));
+    for (const f of outcome.files) {
+      err(fileLine(f, p, dryRun));
+      // What happened to the project's own torch-family pins.
+      if (f.path !== 'pyproject.toml') continue;
+      const lines = f.action === 'created' ? pins.map((r) => `pin ${r.from} -> ${r.to} (${r.why})`) : (f.notes ?? []).filter((n) => n.startsWith('pin '));
+      for (const line of lines) err(p.dim(`            ${line}`));
+    }
     if (outcome.backupDir) err(`  ${p.dim(`backups of replaced files: ${outcome.backupDir}`)}`);
     if (!dryRun) {
       err('');
