@@ -295,7 +295,10 @@ export function mergePyproject(
     // The strict parse above already gave the data: patch diffs a copy of it (one parse, not two).
     const obj = structuredClone(data) as Obj;
     for (const m of mutations) m(obj);
-    text = TomlPatch.patch(existing, obj);
+    // New arrays one item per line, as uv writes them (the file's other habits are detected).
+    // No trailing commas in what is new: in an inline table one is TOML 1.1 only, and Python's
+    // tomllib (every build backend) and TOML 1.0 parsers refuse it.
+    text = TomlPatch.patch(existing, obj, { multilineArray: true, trailingComma: false });
   }
   if (p.blocks.length > 0) {
     const base = text.endsWith('\n') ? text : `${text}\n`;

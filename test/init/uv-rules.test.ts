@@ -61,7 +61,11 @@ const projects: Record<string, Record<string, string>> = {
       'name = "mine"',
       'version = "1.0"',
       'requires-python = ">=3.10"',
-      'dependencies = ["torch>=2.5", "einops"]',
+      // uv's own layout: one item per line with a trailing comma (toml-patch copies the habit).
+      'dependencies = [',
+      '    "torch>=2.5",',
+      '    "einops",',
+      ']',
       '',
       '[tool.uv]',
       'no-build-isolation-package = ["mamba-ssm"]',

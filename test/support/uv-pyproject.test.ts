@@ -49,7 +49,8 @@ describe("the check of generated pyproject.toml files against uv's rules", () =>
     ['a bad requires-python', GOOD.replace('">=3.10,<3.14"', '"3.10+"'), /requires-python/],
     ['an include of a missing group', GOOD.replace('include-group = "dev"', 'include-group = "tests"'), /include-group names no group/],
     ['a bad project name', GOOD.replace('name = "demo"', 'name = "-demo"'), /project\.name/],
-    ['broken TOML', GOOD.replace('[project]', '[project'), /^TOML:/],
+    ['broken TOML', GOOD.replace('[project]', '[project'), /^TOML/],
+    ['a trailing comma in an inline table (TOML 1.1 only)', GOOD.replace('rev = "dcba3cb" }', 'rev = "dcba3cb", }'), /TOML 1\.0 \(Python tomllib\)/],
   ])('finds %s', (_what, text, problem) => {
     expect(uvParseProblems(text).join('\n')).toMatch(problem);
   });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -8,7 +9,7 @@ import { REPO } from './cli.js';
 
 /**
  * What `uv lock --offline` checks before it needs the network, as far as a machine without uv
- * can check it: the TOML, `[project]` and `[dependency-groups]` by PEP 621/735/508/440 (a
+ * can check it: the TOML (TOML 1.0, by Python's tomllib, as build backends read it), `[project]` and `[dependency-groups]` by PEP 621/735/508/440 (a
  * recognizer written from the PEPs, test/support/pep508.ts), and `[tool.uv]` against uv's own
  * settings schema at the version danlu installs (test/fixtures/uv, made by
  * scripts/vendor-uv-schema.mjs), plus the source-to-index references uv resolves when it reads
@@ -149,8 +150,28 @@ function checkToolUv(uv: unknown, out: string[]): void {
   }
 }
 
+let hasTomllib: boolean | undefined;
+
+/**
+ * Python's tomllib reads TOML 1.0 strictly, as every build backend does (smol-toml also takes
+ * TOML 1.1, e.g. a trailing comma in an inline table). Needed under .ci/run; elsewhere a
+ * python3 without tomllib (< 3.11) skips this part of the check.
+ */
+function tomllibError(text: string): string | null {
+  if (hasTomllib === undefined) {
+    hasTomllib = spawnSync('python3', ['-c', 'import tomllib'], { encoding: 'utf8' }).status === 0;
+    if (!hasTomllib && process.env.DANLU_TEST_DOCKER === '1') throw new Error('python3 with tomllib (3.11+) is needed for these checks; .ci/run installs it');
+  }
+  if (!hasTomllib) return null;
+  const script = 'import sys, tomllib\ntry:\n    tomllib.loads(sys.stdin.read())\nexcept tomllib.TOMLDecodeError as e:\n    print(e)\n    sys.exit(1)\n';
+  const r = spawnSync('python3', ['-c', script], { input: text, encoding: 'utf8' });
+  return r.status === 0 ? null : (r.stdout || r.stderr).trim();
+}
+
 /** Problems uv would report when reading this pyproject.toml; [] when there are none. */
 export function uvParseProblems(text: string): string[] {
+  const strict = tomllibError(text);
+  if (strict) return [`TOML 1.0 (Python tomllib): ${strict}`];
   let data: Obj;
   try {
     data = parseToml(text) as Obj;
