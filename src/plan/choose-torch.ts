@@ -263,7 +263,7 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
         what: 'torch',
         choice: c.version,
         why: pinned
-          ? `pinned by ${pinText}`
+          ? `pinned by ${pinText}${prefer ? `; within it the newest release ${req.prefer!.why}` : ''}`
           : `newest release whose wheels fit this host${req.needsTorchaudio ? ' and that has a torchaudio build' : ''}${
               req.preferNative && allowed.length === 1 ? ', with a CUDA the driver runs natively (the project compiles CUDA code)' : ''
             }${prefer ? `, ${req.prefer!.why}` : ''}${describeSkipped(skipped, c.version)}`,

@@ -123,6 +123,16 @@ describe('makePlan details', () => {
     }
   });
 
+  it('says why a range pin ends below its newest release: the prebuilt wheels', () => {
+    const p = plan(h100, {
+      torchPin: { specifier: '>=2.5.1', origin: { file: 'pyproject.toml', line: 8 } },
+      requirements: [{ name: 'mamba-ssm', raw: 'mamba-ssm>=2.2.4', specifier: '>=2.2.4', origin: { file: 'pyproject.toml', line: 9 } }],
+    });
+    const d = p.decisions.find((x) => x.what === 'torch')!;
+    expect(d.why).toBe("pinned by torch>=2.5.1 (pyproject.toml:8); within it the newest release for which the project's special packages have prebuilt wheels");
+    expect(p.packages.find((x) => x.name === 'mamba-ssm')!.resolution.kind).toBe('wheel');
+  });
+
   it('names the GPU build when the project installs CPU wheels on a GPU host', () => {
     const p = plan(h100, { backendPin: { backend: 'cpu', origin: { file: 'pyproject.toml', line: 30 } } });
     const w = p.warnings.find((x) => x.id === 'cpu-wheels-on-gpu-host')!;

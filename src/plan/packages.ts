@@ -7,7 +7,7 @@ import type { Decision, Warning } from './types.js';
 const PLANNED_ELSEWHERE = new Set(['torch']);
 
 /** Special packages for which a prebuilt wheel (or page) can exist for one torch build and not another. */
-const WHEEL_SENSITIVE = new Set(['flash-attn', 'flash-attn-3', 'torch-scatter', 'torch-sparse', 'torch-cluster', 'torch-spline-conv', 'pyg-lib', 'mmcv', 'mmcv-full', 'nunchaku']);
+const WHEEL_SENSITIVE = new Set(['flash-attn', 'flash-attn-3', 'torch-scatter', 'torch-sparse', 'torch-cluster', 'torch-spline-conv', 'pyg-lib', 'mmcv', 'mmcv-full', 'nunchaku', 'mamba-ssm', 'causal-conv1d']);
 
 export function specialRequirements(requirements: readonly Requirement[]): Requirement[] {
   const seen = new Set<string>();

@@ -45,34 +45,8 @@ export function resolveApex(req: SpecialRequirement, target: WheelTarget): Resol
   };
 }
 
-/** mamba-ssm, causal-conv1d: setup.py first downloads a matching release wheel, else compiles. */
-export function resolveDaoExtension(req: SpecialRequirement, target: WheelTarget): Resolution {
-  const prefix = req.name === 'mamba-ssm' ? 'MAMBA' : 'CAUSAL_CONV1D';
-  const repo = req.name === 'mamba-ssm' ? 'state-spaces/mamba' : 'Dao-AILab/causal-conv1d';
-  if (!backendCuda(target.backend)) {
-    return {
-      kind: 'conflict',
-      name: req.name,
-      message: `${req.name} is a CUDA extension; the plan's torch is ${target.backend}.`,
-      fix: `Plan an NVIDIA GPU, or drop ${req.name} (transformers has a slow pure-PyTorch Mamba path).`,
-      source: `github.com/${repo} setup.py`,
-      confidence: 'V',
-    };
-  }
-  const spec = extensionBuild(target, { gbPerJob: 4 });
-  return {
-    kind: 'build',
-    name: req.name,
-    specifier: req.specifier,
-    ...spec,
-    why:
-      `${req.name}'s setup.py first downloads the github.com/${repo} release wheel named for torch ${target.torch.split('.').slice(0, 2).join('.')}, ` +
-      `the CUDA major, the C++ ABI and Python (not in danlu's catalog), and compiles only when there is none; ` +
-      `torch must match the runtime for that (${describeParallelism(target, spec.buildVariables)}; ${prefix}_FORCE_BUILD=TRUE skips the download).`,
-    source: `github.com/${repo} setup.py (CachedWheelsCommand, ${prefix}_FORCE_BUILD); knowledge §4 (same scheme as flash-attn)`,
-    confidence: 'S',
-  };
-}
+// mamba-ssm, causal-conv1d: see ./dao-extension.ts (release wheel by URL, else a configured build).
+export { resolveDaoExtension } from './dao-extension.js';
 
 export function resolveBitsandbytes(req: SpecialRequirement, target: WheelTarget): Resolution {
   const cuda = backendCuda(target.backend);

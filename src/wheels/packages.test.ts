@@ -221,13 +221,17 @@ describe('PyPI packages that need notes', () => {
     expect(r.kind === 'pypi' && r.specifier === '>=0.45' && r.notes.join(' ').includes('BNB_CUDA_VERSION')).toBe(true);
   });
 
-  it('mamba-ssm / causal-conv1d: build against the runtime torch, letting setup.py fetch its release wheel', () => {
+  it('mamba-ssm / causal-conv1d: the release wheel when one matches, else a build against the runtime torch', () => {
+    // causal-conv1d v1.6.1.post4 (version 1.6.1) built torch 2.8 + nvcc 12.9.1 + cxx11abiTRUE; see dao-extension.test.ts.
     const r = resolve('causal_conv1d', '>=1.4');
-    expect(r.kind).toBe('build');
-    if (r.kind === 'build') {
-      expect(r.buildVariables.TORCH_CUDA_ARCH_LIST).toBe('9.0');
-      expect(r.buildVariables.CAUSAL_CONV1D_FORCE_BUILD).toBeUndefined();
-      expect(r.why).toContain('Dao-AILab/causal-conv1d');
+    expect(r.kind === 'wheel' && r.filename).toBe('causal_conv1d-1.6.1+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl');
+    // No tag built torch 2.11: the configured source build, as before.
+    const b = resolve('causal_conv1d', '>=1.4', { torch: '2.11.0', backend: 'cu130' });
+    expect(b.kind).toBe('build');
+    if (b.kind === 'build') {
+      expect(b.buildVariables.TORCH_CUDA_ARCH_LIST).toBe('9.0');
+      expect(b.buildVariables.CAUSAL_CONV1D_FORCE_BUILD).toBeUndefined();
+      expect(b.why).toContain('Dao-AILab/causal-conv1d');
     }
   });
 });
