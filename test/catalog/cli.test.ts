@@ -57,6 +57,10 @@ describe('danlu catalog (built CLI)', () => {
     expect(part('torch').origin).toEqual({ from: 'user', file: join(dir, 'catalog.json'), fetchedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), urls: [`${server.url}/whl`] });
     expect(part('wheels').holds).toEqual(['community flash-attn: 67 wheels, 2 versions', 'community flash-attn-3: 2 wheels, 1 versions', 'official flash-attn: 178 wheels, 4 versions']);
     expect(part('gpus').origin).toEqual({ from: 'embedded' });
+    // The release-wheel tables the resolvers use without an update are listed too.
+    expect(part('mamba-ssm-wheels').holds).toContain('v2.3.2.post1: torch 2.6–2.10, cu11/cu12/cu13, Python 3.10–3.13');
+    expect(part('causal-conv1d-wheels').origin).toEqual({ from: 'embedded' });
+    expect(part('flash-attn-community').holds).toEqual(expect.arrayContaining([expect.stringMatching(/^flash-attn 2: \d+ wheels, torch 2\.0–2\.\d+$/)]));
 
     // The planner of `danlu plan` reads it: an H100 on driver 595 gets the new torch.
     const project = join(root, 'proj');

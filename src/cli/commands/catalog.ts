@@ -1,4 +1,8 @@
+import communityWheels from '../../catalog/data/flash-attn-community.json' with { type: 'json' };
+import { CAUSAL_CONV1D_WHEELS, MAMBA_SSM_WHEELS, type DaoExtensionWheels } from '../../catalog/data/dao-extension-wheels.js';
+import { OFFICIAL_FLASH_ATTN } from '../../catalog/data/flash-attn-official.js';
 import type { Catalog } from '../../catalog/index.js';
+import { compareDotted } from '../../lib/version.js';
 import type { UpdatablePart } from '../../catalog/file.js';
 import { readCatalogState, type CatalogState, type PartSource } from '../../catalog/load.js';
 import { DanluError, EXIT } from '../../lib/errors.js';
@@ -18,6 +22,31 @@ function wheelSummary(c: Catalog): string[] {
     g.versions.add(w.version);
   }
   return [...groups.entries()].map(([k, g]) => `${k}: ${g.n} wheels, ${g.versions.size} versions`);
+}
+
+const span = (list: readonly string[]): string => {
+  const sorted = [...list].sort(compareDotted);
+  return sorted.length > 1 ? `${sorted[0]}–${sorted.at(-1)}` : (sorted[0] ?? 'none');
+};
+
+/** The prebuilt wheels the resolvers know without a catalog update: one line per release tag. */
+function releaseWheels(t: DaoExtensionWheels | typeof OFFICIAL_FLASH_ATTN): string[] {
+  return t.tags.map((tag) => {
+    const cuda = Array.isArray(tag.cuda) ? (tag.cuda as readonly string[]) : Object.keys(tag.cuda);
+    return `${tag.tag}: torch ${span(tag.torch)}, cu${cuda.join('/cu')}, Python ${span(tag.python)}`;
+  });
+}
+
+function communitySummary(): string[] {
+  const byPackage = new Map<string, { n: number; torch: Set<string> }>();
+  for (const row of communityWheels.rows) {
+    const [pkg = '', , torch = ''] = row.split('|');
+    const g = byPackage.get(pkg) ?? { n: 0, torch: new Set<string>() };
+    byPackage.set(pkg, g);
+    g.n++;
+    g.torch.add(torch);
+  }
+  return [...byPackage.entries()].map(([pkg, g]) => `${pkg === 'fa2' ? 'flash-attn 2' : 'flash-attn 3'}: ${g.n} wheels, torch ${span([...g.torch])}`);
 }
 
 function originJson(source: PartSource | undefined) {
@@ -40,6 +69,10 @@ function describe(state: CatalogState) {
     part('cuda-images', 'cudaImages', c.cudaImages, c.cudaImages.rows.map((r) => `${r.version} (ubuntu ${r.ubuntu.join(', ')})`)),
     part('wheel-images', 'wheelImage', c.wheelImage, c.wheelImage.rows.map((r) => `${r.backend} -> ${r.image}`)),
     part('wheels', 'wheels', c.wheels, wheelSummary(c)),
+    part('flash-attn-official', null, OFFICIAL_FLASH_ATTN, releaseWheels(OFFICIAL_FLASH_ATTN)),
+    part('flash-attn-community', null, { asOf: communityWheels.asOf, source: communityWheels.source, confidence: 'S' }, communitySummary()),
+    part('mamba-ssm-wheels', null, MAMBA_SSM_WHEELS, releaseWheels(MAMBA_SSM_WHEELS)),
+    part('causal-conv1d-wheels', null, CAUSAL_CONV1D_WHEELS, releaseWheels(CAUSAL_CONV1D_WHEELS)),
     part('drivers', null, c.cudaFamilyDrivers, c.cudaFamilyDrivers.rows.map((r) => `CUDA ${r.major}.x >= ${r.linux}`)),
     part('toolkit-drivers', null, c.toolkitDrivers, c.toolkitDrivers.rows.map((r) => `${r.cuda} >= ${r.linux}`)),
     part('gpus', null, c.gpus, c.gpus.rows.map((r) => `${r.family} ${r.computeCapability} ${r.class}`)),
