@@ -25,7 +25,15 @@ const result = await build({
   legalComments: 'none',
   define: { __DANLU_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
+  metafile: true,
 });
+
+// bin/load-bundle.mjs runs the bundle as a vm.Script, which has no dynamic import(): every
+// import() must be of bundled code (esbuild turns those into plain calls).
+const dynamic = Object.values(result.metafile.outputs).flatMap((o) => o.imports).filter((i) => i.kind === 'dynamic-import');
+if (dynamic.length > 0) {
+  throw new Error(`import() of ${dynamic.map((i) => i.path).join(', ')} would fail in the bundle: use a static import or require()`);
+}
 
 const code = result.outputFiles[0].text;
 const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
