@@ -163,6 +163,43 @@ describe('pyproject.toml merge', () => {
     );
   });
 
+  it('torch pins the plan moved: rewritten in place when asked, a constraint when unpinned, else a conflict', () => {
+    const entry = fc.tuple(fc.constantFrom('torch', 'torchvision', 'torchaudio'), fc.constantFrom('', '==2.0.1', '>=2.0', '~=2.1.0'), fc.constantFrom('', ' ; sys_platform == "linux"'));
+    const doc = fc.record({
+      deps: fc.uniqueArray(entry, { maxLength: 3, selector: ([n]) => n }),
+      other: fc.array(fc.constantFrom('numpy', 'einops>=0.7'), { maxLength: 2 }),
+      explicit: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(doc, ({ deps, other, explicit }) => {
+        const written = deps.map(([n, v, m]) => `${n}${v}${m}`);
+        const list = [...other, ...written];
+        const existing = `[project]\nname = "p"\nversion = "1"\ndependencies = [\n${list.map((d) => `  ${JSON.stringify(d)},  # ${d.length}\n`).join('')}]\n`;
+        const replaced = deps.map(([n, v, m], i) => ({ name: n, from: written[i]!, to: `${n}==2.14.*${m}`, specifier: '==2.14.*', why: 'test' }));
+        const r = mergePyproject(existing, { ...spec, wants: { ...wants, replaced }, explicitPins: explicit }, false);
+        const pinnedOnes = deps.filter(([, v]) => v !== '');
+        if (!explicit && pinnedOnes.length > 0) {
+          expect(r.action).toBe('conflict');
+          expect(r.text).toBeNull();
+          expect(r.conflicts.filter((c) => c.startsWith('project.dependencies: yours'))).toHaveLength(pinnedOnes.length);
+          return;
+        }
+        const out = parseToml(r.text!) as any;
+        const kept = [...other, ...(explicit ? replaced.map((x) => x.to) : written)];
+        const nameOf = (d: string) => /^[A-Za-z0-9._-]+/.exec(d)![0];
+        // The plan's own dependencies join when the file names them nowhere.
+        const expected = [...kept, ...wants.dependencies.filter((d) => !kept.some((k) => nameOf(k) === nameOf(d)))];
+        expect(out.project.dependencies).toEqual(expected);
+        // Comments stay with their lines (toml-patch may realign them).
+        for (const d of other) expect(r.text).toMatch(new RegExp(`${JSON.stringify(d).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},\\s*# ${d.length}\\n`));
+        const constraints = out.tool?.uv?.['constraint-dependencies'] ?? [];
+        for (const [n] of deps) expect(constraints.includes(`${n}==2.14.*`)).toBe(!explicit);
+        expect(mergePyproject(r.text!, { ...spec, wants: { ...wants, replaced }, explicitPins: explicit }, false).action).toBe('unchanged');
+      }),
+      { ...opts, numRuns: 100 },
+    );
+  });
+
   it('malformed TOML fails with file:line:column', () => {
     fc.assert(
       fc.property(anyText, (text) => {
