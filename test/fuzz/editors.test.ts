@@ -175,7 +175,7 @@ describe('pyproject.toml merge', () => {
         const written = deps.map(([n, v, m]) => `${n}${v}${m}`);
         const list = [...other, ...written];
         const existing = `[project]\nname = "p"\nversion = "1"\ndependencies = [\n${list.map((d) => `  ${JSON.stringify(d)},  # ${d.length}\n`).join('')}]\n`;
-        const replaced = deps.map(([n, v, m], i) => ({ name: n, from: written[i]!, to: `${n}==2.14.*${m}`, specifier: '==2.14.*', why: 'test' }));
+        const replaced = deps.map(([n, , m], i) => ({ name: n, from: written[i]!, to: `${n}==2.14.*${m}`, specifier: '==2.14.*', why: 'test' }));
         const r = mergePyproject(existing, { ...spec, wants: { ...wants, replaced }, explicitPins: explicit }, false);
         const pinnedOnes = deps.filter(([, v]) => v !== '');
         if (!explicit && pinnedOnes.length > 0) {
