@@ -133,6 +133,20 @@ describe('makePlan details', () => {
     expect(p.packages.find((x) => x.name === 'mamba-ssm')!.resolution.kind).toBe('wheel');
   });
 
+  it("plans the companions' pins as replaced when the torch pin is not kept (--torch)", () => {
+    const project = {
+      torchPin: { specifier: '==2.0.1', origin: { file: 'requirements.txt', line: 1 } },
+      requirements: [{ name: 'torchvision', raw: 'torchvision==0.15.2', specifier: '==0.15.2', origin: { file: 'requirements.txt', line: 2 } }],
+    };
+    const rtx5090 = hostProfile({ gpus: ['NVIDIA GeForce RTX 5090'], driver: '575.51.03', cuda: '12.9' });
+    const moved = plan(rtx5090, project, { torch: '2.7' });
+    expect(moved.warnings.map((w) => w.id)).not.toContain('package-conflict-torchvision');
+    expect(moved.packages.find((x) => x.name === 'torchvision')!.resolution).toMatchObject({ kind: 'torch-index', specifier: '==0.22.*' });
+    // Kept pin: the project's torchvision pin is checked against it (0.15 pairs with 2.0).
+    const kept = plan(rtx5090, project);
+    expect(kept.packages.find((x) => x.name === 'torchvision')!.resolution).toMatchObject({ kind: 'torch-index', specifier: '==0.15.2' });
+  });
+
   it('names the GPU build when the project installs CPU wheels on a GPU host', () => {
     const p = plan(h100, { backendPin: { backend: 'cpu', origin: { file: 'pyproject.toml', line: 30 } } });
     const w = p.warnings.find((x) => x.id === 'cpu-wheels-on-gpu-host')!;

@@ -200,7 +200,12 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   decisions.push(...py.decisions);
   warnings.push(...py.warnings);
 
-  const special = planPackages(project.requirements, {
+  // When the plan does not keep the project's torch pin, the companions' pins are replaced by
+  // the paired versions too (render/pyproject-import.ts): plan them as such, not as conflicts.
+  const keepsPin = Boolean(pins.torch && torch.pinned);
+  const companions = new Set(['torchvision', 'torchaudio']);
+  const requirements = keepsPin ? project.requirements : project.requirements.map((r) => (companions.has(r.name) ? { ...r, specifier: '' } : r));
+  const special = planPackages(requirements, {
     ...wheelBase,
     python: py.python,
     torch: torch.version,
