@@ -12,6 +12,7 @@ import { driverCuda } from './driver.js';
 import { containerUserName, selectGpus, shmFor, validShm } from './resources.js';
 import type { Decision, MirrorPlan, Plan, PlanOptions, Warning } from './types.js';
 import { planPackages, preferPrebuilt } from './packages.js';
+import { derivedTorchPin } from './derived-pin.js';
 
 export interface PlanInput {
   host: HostFacts;
@@ -91,7 +92,14 @@ function projectPins(project: ProjectFacts, options: PlanOptions, catalog: Catal
     }
     return { torch: null, backend: null };
   }
-  let torch = options.torch ? null : project.torchPin;
+  let torch: { specifier: string; origin: { file: string; line?: number }; via?: string } | null = options.torch ? null : project.torchPin;
+  if (!torch && !options.torch) {
+    const derived = derivedTorchPin(project.requirements, catalog);
+    if (derived) {
+      torch = { specifier: derived.specifier, origin: derived.origin, via: derived.via };
+      decisions.push(derived.decision);
+    }
+  }
   if (torch && !catalog.torch.releases.some((r) => releaseMatches(r.version, torch!.specifier))) {
     warnings.push({
       id: 'torch-pin-unknown',
@@ -179,7 +187,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
       torch: options.torch,
       backend: options.backend,
       projectSpecifier: pins.torch?.specifier,
-      projectSpecifierOrigin: pins.torch ? where(pins.torch.origin) : undefined,
+      projectSpecifierOrigin: pins.torch ? (pins.torch.via ?? where(pins.torch.origin)) : undefined,
       projectBackend: options.backend ? undefined : pins.backend?.backend,
       projectBackendOrigin: pins.backend ? where(pins.backend.origin) : undefined,
       python: pythonPin ? (pythonPin.match(/3\.\d+/)?.[0] ?? pythonPin) : undefined,
@@ -295,7 +303,8 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
       index: `${catalog.torch.indexBase}/${torch.backend.name}`,
       abi: torch.backend.abi,
       specifier: pins.torch && torch.pinned ? pins.torch.specifier : `==${torch.version.split('.').slice(0, 2).join('.')}.*`,
-      projectSpecifier: project.torchPin?.specifier ?? null,
+      // The pin the plan honoured (the project's, or one its companion pins imply), else the project's own.
+      projectSpecifier: (pins.torch && torch.pinned ? pins.torch.specifier : null) ?? project.torchPin?.specifier ?? null,
       torchvision: torch.release.torchvision,
       torchaudio: torch.release.torchaudio,
       xformers: torch.release.xformers,
