@@ -11,11 +11,26 @@ export const projectPlan: Rule = ({ files, projectError, plan, planError }): Fin
   if (projectError && !files.envError && !files.pyprojectError) out.push(f.error('project-read', 'the project cannot be read', projectError));
   if (planError) out.push(f.error('project-plan', 'danlu cannot plan this project for this host', planError));
   if (out.length > 0 || !plan) return out;
-  return [
+  out.push(
     f.ok(
       'project-plan',
       `plan: torch ${plan.torch.version} (${plan.torch.backend}) · Python ${plan.python} · ${plan.cuda.image}`,
       plan.warnings.map((w) => w.message).join('; '),
     ),
-  ];
+  );
+  // The project installs torch's CPU wheels on a machine with NVIDIA GPUs: nothing fails, and
+  // nothing uses the GPUs either.
+  const cpu = plan.warnings.find((w) => w.id === 'cpu-wheels-on-gpu-host');
+  if (cpu) {
+    const command = /^danlu init --backend cu\d+/.exec(cpu.fix ?? '')?.[0];
+    out.push(
+      f.warn(
+        'cpu-wheels',
+        cpu.message,
+        'torch.cuda.is_available() returns False in this environment, and torch.__version__ ends in "+cpu".',
+        manual(command ? 'route torch to the CUDA wheels that fit this host (pyproject.toml and .env)' : (cpu.fix ?? 'plan again'), command),
+      ),
+    );
+  }
+  return out;
 };

@@ -32,6 +32,14 @@ describe('projectPlan', () => {
   it('shows the plan on success', () => {
     expect(projectPlan(factsFor(host))[0]).toMatchObject({ severity: 'ok', title: 'plan: torch 2.14.0 (cu130) · Python 3.12 · nvidia/cuda:13.0.2-devel-ubuntu24.04' });
   });
+  it('warns when the project installs CPU wheels on this GPU host, with the command that fixes it', () => {
+    const base = factsFor(host);
+    const plan = { ...base.plan!, warnings: [{ id: 'cpu-wheels-on-gpu-host', message: "the project installs torch's CPU wheels (pyproject.toml:25): the 1 NVIDIA GPU of this host stays unused", fix: 'danlu init --backend cu130 routes torch to the cu130 wheels (torch 2.14.0) that fit this host' }] };
+    const out = projectPlan({ ...base, plan });
+    expect(out.map((x) => [x.id, x.severity])).toEqual([['project-plan', 'ok'], ['cpu-wheels', 'warn']]);
+    expect(out[1]!.fix).toEqual({ description: 'route torch to the CUDA wheels that fit this host (pyproject.toml and .env)', command: 'danlu init --backend cu130', safe: false });
+  });
+
   it('reports unreadable files with file:line instead of stopping', () => {
     const out = projectPlan(withFiles({ envError: '/p/.env:3:1: expected KEY=VALUE, a comment or a blank line, found "oops"', pyprojectError: '/p/pyproject.toml:2:5: invalid TOML: x' }));
     expect(out.map((f) => [f.id, f.severity])).toEqual([['env-syntax', 'error'], ['pyproject-syntax', 'error']]);
