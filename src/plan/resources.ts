@@ -38,7 +38,7 @@ export function selectGpus(gpus: GpuFacts[], flag: string | undefined, docker: D
   } else if (/^\d+$/.test(spec)) {
     const count = Number(spec);
     if (gpus.length > 0 && count > gpus.length) {
-      throw new DanluError(`--gpus ${spec}: this host has ${gpus.length} GPU(s)`);
+      throw new DanluError(`--gpus ${spec}: this host has ${gpus.length} GPU${gpus.length === 1 ? '' : 's'}`);
     }
     selected = gpus.slice(0, count);
     if (count < gpus.length) devices = selected.map((g) => String(g.index));
@@ -86,7 +86,7 @@ export function selectGpus(gpus: GpuFacts[], flag: string | undefined, docker: D
   decisions.push({
     what: 'GPU request',
     choice: devices === 'all' ? 'all GPUs' : `GPUs ${devices.join(',')}`,
-    why: `${selected.length} NVIDIA GPU(s): ${[...new Set(selected.map((g) => g.name))].join(', ')}`,
+    why: `${selected.length} NVIDIA GPU${selected.length === 1 ? '' : 's'}: ${[...new Set(selected.map((g) => g.name))].join(', ')}`,
     source: docker ? 'host probe' : 'host description',
   });
   return { request: { enabled: true, devices, reason: 'NVIDIA GPU present' }, selected, decisions, warnings };
