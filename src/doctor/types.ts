@@ -134,7 +134,17 @@ export interface ContainerFacts {
   error: string | null;
   shmBytes: number | null;
   gpu: { ok: boolean; output: string } | null;
-  torch: { version: string | null; cuda: string | null; available: boolean | null; error: string | null } | null;
+  torch: {
+    version: string | null;
+    cuda: string | null;
+    available: boolean | null;
+    error: string | null;
+    /**
+     * Compiled CUDA extensions installed in the environment (flash_attn, mamba_ssm...) and what
+     * importing each gave: null when it imported, else the error's last line.
+     */
+    extensions?: Record<string, string | null>;
+  } | null;
 }
 
 export interface GpuProbeFacts {

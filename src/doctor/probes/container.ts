@@ -10,11 +10,27 @@ const GPU_TIMEOUT_MS = 4000;
 /** Importing torch takes seconds; this is the one check allowed that long, and only with a container up. */
 export const TORCH_TIMEOUT_MS = 8000;
 
-const TORCH_PY = [
-  'import json',
+/**
+ * Packages whose import loads a compiled extension built against one torch (pain point 7):
+ * importing the package is what fails with "undefined symbol" when the wheel does not match.
+ */
+export const EXTENSION_PACKAGES = ['flash_attn', 'mamba_ssm', 'causal_conv1d', 'torch_scatter', 'torch_sparse', 'torch_cluster'] as const;
+
+export const TORCH_PY = [
+  'import json, importlib, importlib.util',
   'try:',
   '    import torch',
   '    d = {"version": torch.__version__, "cuda": torch.version.cuda, "available": bool(torch.cuda.is_available())}',
+  '    ext = {}',
+  `    for name in ${JSON.stringify(EXTENSION_PACKAGES)}:`,
+  '        if importlib.util.find_spec(name) is None:',
+  '            continue',
+  '        try:',
+  '            importlib.import_module(name)',
+  '            ext[name] = None',
+  '        except Exception as e:',
+  '            ext[name] = type(e).__name__ + ": " + (str(e).strip().splitlines() or [""])[-1][:400]',
+  '    d["extensions"] = ext',
   'except Exception as e:',
   '    d = {"error": type(e).__name__ + ": " + str(e)}',
   'print("DANLU_TORCH " + json.dumps(d))',
@@ -46,11 +62,16 @@ export function parseTorchLine(output: string): ContainerFacts['torch'] {
   try {
     const d = JSON.parse(line.slice('DANLU_TORCH '.length)) as Record<string, unknown>;
     if (typeof d.error === 'string') return { version: null, cuda: null, available: null, error: d.error };
+    const extensions: Record<string, string | null> = {};
+    if (d.extensions && typeof d.extensions === 'object') {
+      for (const [name, value] of Object.entries(d.extensions as Record<string, unknown>)) extensions[name] = typeof value === 'string' ? value : null;
+    }
     return {
       version: typeof d.version === 'string' ? d.version : null,
       cuda: typeof d.cuda === 'string' ? d.cuda : null,
       available: typeof d.available === 'boolean' ? d.available : null,
       error: null,
+      extensions,
     };
   } catch {
     return { version: null, cuda: null, available: null, error: `unreadable: ${line}` };

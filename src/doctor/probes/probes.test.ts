@@ -114,7 +114,8 @@ describe('running container', () => {
 
   it('parses df and the torch line', () => {
     expect(parseDfSizeBytes('Filesystem 1024-blocks Used Available Capacity Mounted on\nshm 65536 0 65536 0% /dev/shm\n')).toBe(64 * 1024 * 1024);
-    expect(parseTorchLine('noise\nDANLU_TORCH {"version": "2.11.0+cu130", "cuda": "13.0", "available": true}\n')).toEqual({ version: '2.11.0+cu130', cuda: '13.0', available: true, error: null });
+    expect(parseTorchLine('noise\nDANLU_TORCH {"version": "2.11.0+cu130", "cuda": "13.0", "available": true}\n')).toEqual({ version: '2.11.0+cu130', cuda: '13.0', available: true, error: null, extensions: {} });
+    expect(parseTorchLine('DANLU_TORCH {"version": "2.8.0", "cuda": "12.8", "available": true, "extensions": {"flash_attn": "ImportError: x", "mamba_ssm": null}}')!.extensions).toEqual({ flash_attn: 'ImportError: x', mamba_ssm: null });
     expect(parseTorchLine('sh: 1: exec: python3: not found\n')).toMatchObject({ error: 'sh: 1: exec: python3: not found' });
   });
 
@@ -137,7 +138,7 @@ describe('running container', () => {
       error: null,
       shmBytes: 32 * 1024 ** 3,
       gpu: { ok: true, output: 'GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-1c0a9baf-0145-ba6f-785c-472c90d07688)' },
-      torch: { version: '2.11.0+cu130', cuda: '13.0', available: true, error: null },
+      torch: { version: '2.11.0+cu130', cuda: '13.0', available: true, error: null, extensions: {} },
     });
   });
 

@@ -6,6 +6,7 @@ import { containerGpu } from './container-gpu.js';
 import { containerRunning } from './container-running.js';
 import { containerShm } from './container-shm.js';
 import { containerTorch } from './container-torch.js';
+import { containerExtensions, decodeImportError } from './container-extensions.js';
 
 let host: HostFacts;
 beforeAll(async () => {
@@ -70,5 +71,37 @@ describe('container rules', () => {
   it('warn when torch is not installed yet, and only note a slow import', () => {
     expect(containerTorch(up({ torch: { version: null, cuda: null, available: null, error: "ModuleNotFoundError: No module named 'torch'" } }))[0]).toMatchObject({ severity: 'warn' });
     expect(containerTorch(up({ torch: { version: null, cuda: null, available: null, error: 'timed out after 8 s' } }))[0]).toMatchObject({ severity: 'info' });
+  });
+});
+
+describe('compiled extensions in the container (pain point 7)', () => {
+  const torch = (extensions: Record<string, string | null>) => ({ version: '2.8.0+cu128', cuda: '12.8', available: true, error: null, extensions });
+
+  it('decode the mangled symbol into the cause', () => {
+    expect(decodeImportError('ImportError: flash_attn_2_cuda.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE')).toEqual({
+      cause: 'C++ ABI mismatch',
+      hint: 'the extension was built with the C++11 ABI (cxx11abiTRUE), this torch with the old one',
+    });
+    expect(decodeImportError('ImportError: x.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationESs').cause).toBe('C++ ABI mismatch');
+    expect(decodeImportError('ImportError: x.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationESs').hint).toContain('old C++ ABI (cxx11abiFALSE)');
+    expect(decodeImportError('ImportError: x.so: undefined symbol: _ZN3c104cuda9SetDeviceEi').cause).toBe('torch version mismatch');
+    expect(decodeImportError('ImportError: libcudart.so.11.0: cannot open shared object file: No such file or directory').cause).toBe('CUDA version mismatch');
+    expect(decodeImportError('ImportError: libc10.so: cannot open shared object file: No such file or directory').cause).toBe('torch not loaded');
+    expect(decodeImportError('ModuleNotFoundError: No module named einops').cause).toBe('import error');
+  });
+
+  it('pass extensions that import, fail the others with the sync command', () => {
+    const out = containerExtensions(up({ torch: torch({ mamba_ssm: null, flash_attn: 'ImportError: f.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationESs' }) }));
+    expect(out.map((x) => [x.id, x.severity, x.title])).toEqual([
+      ['container-extensions', 'ok', 'compiled extensions import: mamba_ssm'],
+      ['container-extension', 'error', 'import flash_attn fails: C++ ABI mismatch'],
+    ]);
+    expect(out[1]!.fix).toMatchObject({ command: 'danlu init && danlu exec -- .devcontainer/uv-sync.sh', safe: false });
+    expect(out[1]!.fix!.description).toContain('uv sync --reinstall-package flash-attn');
+  });
+
+  it('say nothing without extensions or without a container', () => {
+    expect(containerExtensions(up({ torch: torch({}) }))).toEqual([]);
+    expect(containerExtensions(factsFor(host))).toEqual([]);
   });
 });

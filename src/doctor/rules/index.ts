@@ -1,5 +1,6 @@
 import type { Rule } from '../types.js';
 import { cacheDirs } from './cache-dirs.js';
+import { containerExtensions } from './container-extensions.js';
 import { containerGpu } from './container-gpu.js';
 import { containerRunning } from './container-running.js';
 import { containerShm } from './container-shm.js';
@@ -64,4 +65,5 @@ export const RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'container-shm', rule: containerShm },
   { name: 'container-gpu', rule: containerGpu },
   { name: 'container-torch', rule: containerTorch },
+  { name: 'container-extensions', rule: containerExtensions },
 ];
