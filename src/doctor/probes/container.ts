@@ -21,19 +21,22 @@ export const TORCH_PY = [
   'try:',
   '    import torch',
   '    d = {"version": torch.__version__, "cuda": torch.version.cuda, "available": bool(torch.cuda.is_available())}',
-  '    ext = {}',
+  'except Exception as e:',
+  '    d = {"error": type(e).__name__ + ": " + str(e)}',
+  'print("DANLU_TORCH " + json.dumps(d), flush=True)',
+  // One line per extension, flushed, so a slow import (triton...) that hits the time limit
+  // still leaves torch's answer and the extensions before it.
+  'if "error" not in d:',
   `    for name in ${JSON.stringify(EXTENSION_PACKAGES)}:`,
   '        if importlib.util.find_spec(name) is None:',
   '            continue',
+  '        print("DANLU_TRY " + name, flush=True)',
   '        try:',
   '            importlib.import_module(name)',
-  '            ext[name] = None',
+  '            r = None',
   '        except Exception as e:',
-  '            ext[name] = type(e).__name__ + ": " + (str(e).strip().splitlines() or [""])[-1][:400]',
-  '    d["extensions"] = ext',
-  'except Exception as e:',
-  '    d = {"error": type(e).__name__ + ": " + str(e)}',
-  'print("DANLU_TORCH " + json.dumps(d))',
+  '            r = type(e).__name__ + ": " + (str(e).strip().splitlines() or [""])[-1][:400]',
+  '        print("DANLU_EXT " + json.dumps([name, r]), flush=True)',
 ].join('\n');
 
 /** uv when the image has it (the project's environment), else the image's python3. */
@@ -53,29 +56,43 @@ export function parseDfSizeBytes(stdout: string): number | null {
   return Number.isFinite(kb) && kb > 0 ? kb * 1024 : null;
 }
 
-export function parseTorchLine(output: string): ContainerFacts['torch'] {
-  const line = output.split(/\r?\n/).find((l) => l.startsWith('DANLU_TORCH '));
+export function parseTorchLine(output: string, timedOutAfterMs?: number): ContainerFacts['torch'] {
+  const lines = output.split(/\r?\n/);
+  const line = lines.find((l) => l.startsWith('DANLU_TORCH '));
   if (!line) {
+    if (timedOutAfterMs !== undefined) return { version: null, cuda: null, available: null, error: `timed out after ${timedOutAfterMs / 1000} s` };
     const tail = output.trim().split(/\r?\n/).slice(-2).join(' ').trim();
     return { version: null, cuda: null, available: null, error: tail || 'no output' };
   }
+  let d: Record<string, unknown>;
   try {
-    const d = JSON.parse(line.slice('DANLU_TORCH '.length)) as Record<string, unknown>;
-    if (typeof d.error === 'string') return { version: null, cuda: null, available: null, error: d.error };
-    const extensions: Record<string, string | null> = {};
-    if (d.extensions && typeof d.extensions === 'object') {
-      for (const [name, value] of Object.entries(d.extensions as Record<string, unknown>)) extensions[name] = typeof value === 'string' ? value : null;
-    }
-    return {
-      version: typeof d.version === 'string' ? d.version : null,
-      cuda: typeof d.cuda === 'string' ? d.cuda : null,
-      available: typeof d.available === 'boolean' ? d.available : null,
-      error: null,
-      extensions,
-    };
+    d = JSON.parse(line.slice('DANLU_TORCH '.length)) as Record<string, unknown>;
   } catch {
     return { version: null, cuda: null, available: null, error: `unreadable: ${line}` };
   }
+  if (typeof d.error === 'string') return { version: null, cuda: null, available: null, error: d.error };
+  const extensions: Record<string, string | null> = {};
+  let trying: string | null = null;
+  for (const l of lines) {
+    if (l.startsWith('DANLU_TRY ')) trying = l.slice('DANLU_TRY '.length).trim();
+    if (!l.startsWith('DANLU_EXT ')) continue;
+    try {
+      const [name, error] = JSON.parse(l.slice('DANLU_EXT '.length)) as [unknown, unknown];
+      if (typeof name === 'string') extensions[name] = typeof error === 'string' ? error : null;
+      if (name === trying) trying = null;
+    } catch {
+      /* a line cut short */
+    }
+  }
+  // The import that was running when the time limit struck.
+  if (trying && timedOutAfterMs !== undefined) extensions[trying] = `TimeoutError: importing ${trying} took longer than the ${timedOutAfterMs / 1000} s the check allows`;
+  return {
+    version: typeof d.version === 'string' ? d.version : null,
+    cuda: typeof d.cuda === 'string' ? d.cuda : null,
+    available: typeof d.available === 'boolean' ? d.available : null,
+    error: null,
+    extensions,
+  };
 }
 
 const none = (error: string | null): ContainerFacts => ({ running: false, id: null, error, shmBytes: null, gpu: null, torch: null });
@@ -107,8 +124,6 @@ export async function probeContainer(deps: DoctorDeps, dir: string, dotenv: Reco
     gpu: gpu.timedOut
       ? { ok: false, output: `nvidia-smi did not answer within ${GPU_TIMEOUT_MS / 1000} s` }
       : { ok: gpu.code === 0 && /^GPU \d+:/m.test(gpu.stdout), output: gpuText },
-    torch: torch.timedOut
-      ? { version: null, cuda: null, available: null, error: `timed out after ${TORCH_TIMEOUT_MS / 1000} s` }
-      : parseTorchLine(`${torch.stdout}\n${torch.stderr}`),
+    torch: parseTorchLine(`${torch.stdout}\n${torch.stderr}`, torch.timedOut ? TORCH_TIMEOUT_MS : undefined),
   };
 }

@@ -115,7 +115,17 @@ describe('running container', () => {
   it('parses df and the torch line', () => {
     expect(parseDfSizeBytes('Filesystem 1024-blocks Used Available Capacity Mounted on\nshm 65536 0 65536 0% /dev/shm\n')).toBe(64 * 1024 * 1024);
     expect(parseTorchLine('noise\nDANLU_TORCH {"version": "2.11.0+cu130", "cuda": "13.0", "available": true}\n')).toEqual({ version: '2.11.0+cu130', cuda: '13.0', available: true, error: null, extensions: {} });
-    expect(parseTorchLine('DANLU_TORCH {"version": "2.8.0", "cuda": "12.8", "available": true, "extensions": {"flash_attn": "ImportError: x", "mamba_ssm": null}}')!.extensions).toEqual({ flash_attn: 'ImportError: x', mamba_ssm: null });
+    const ext = 'DANLU_TORCH {"version": "2.8.0", "cuda": "12.8", "available": true}\nDANLU_TRY flash_attn\nDANLU_EXT ["flash_attn", "ImportError: x"]\nDANLU_TRY mamba_ssm\nDANLU_EXT ["mamba_ssm", null]\n';
+    expect(parseTorchLine(ext)!.extensions).toEqual({ flash_attn: 'ImportError: x', mamba_ssm: null });
+    // Cut off by the time limit while importing causal_conv1d: torch's answer and the rest stay.
+    expect(parseTorchLine(`${ext}DANLU_TRY causal_conv1d\n`, 8000)).toEqual({
+      version: '2.8.0',
+      cuda: '12.8',
+      available: true,
+      error: null,
+      extensions: { flash_attn: 'ImportError: x', mamba_ssm: null, causal_conv1d: 'TimeoutError: importing causal_conv1d took longer than the 8 s the check allows' },
+    });
+    expect(parseTorchLine('', 8000)).toMatchObject({ version: null, error: 'timed out after 8 s' });
     expect(parseTorchLine('sh: 1: exec: python3: not found\n')).toMatchObject({ error: 'sh: 1: exec: python3: not found' });
   });
 

@@ -100,6 +100,12 @@ describe('compiled extensions in the container (pain point 7)', () => {
     expect(out[1]!.fix!.description).toContain('uv sync --reinstall-package flash-attn');
   });
 
+  it('say that a slow import was not checked, without calling it a failure', () => {
+    expect(containerExtensions(up({ torch: torch({ mamba_ssm: 'TimeoutError: importing mamba_ssm took longer than the 8 s the check allows' }) }))).toEqual([
+      expect.objectContaining({ id: 'container-extension', severity: 'info', title: 'import mamba_ssm did not finish in time: not checked' }),
+    ]);
+  });
+
   it('say nothing without extensions or without a container', () => {
     expect(containerExtensions(up({ torch: torch({}) }))).toEqual([]);
     expect(containerExtensions(factsFor(host))).toEqual([]);
