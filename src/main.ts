@@ -2,6 +2,7 @@ import type { CommandDef } from './cli/command.js';
 import { commandHelp, parseCommandArgs } from './cli/command.js';
 import { DanluError, EXIT, describeError } from './lib/errors.js';
 import { VERSION } from './render/header.js';
+import { closest } from './lib/suggest.js';
 
 type Loader = () => Promise<{ default: CommandDef }>;
 
@@ -77,7 +78,8 @@ export async function main(argv: string[]): Promise<number> {
   const entry = COMMANDS[name];
   const json = argv.includes('--json');
   if (!entry) {
-    return reportError(new DanluError(`unknown command: ${name}`, { hint: `commands: ${Object.keys(COMMANDS).join(', ')}` }), json);
+    const guess = closest(name, Object.keys(COMMANDS));
+    return reportError(new DanluError(`unknown command: ${name}`, { hint: `${guess ? `did you mean \`danlu ${guess}\`? ` : ''}commands: ${Object.keys(COMMANDS).join(', ')}` }), json);
   }
   try {
     const def = (await entry.load()).default;

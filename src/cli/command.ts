@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closest } from '../lib/suggest.js';
 import { DanluError } from '../lib/errors.js';
 
 export interface OptionDef {
@@ -49,7 +50,9 @@ export function parseCommandArgs<O extends Record<string, OptionDef>>(def: Comma
     return { values: parsed.values as ParsedArgs<O>['values'], positionals: parsed.positionals, rest };
   } catch (e) {
     const message = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
-    throw new DanluError(`${def.name}: ${message}`, { hint: `see \`danlu ${def.name} --help\`` });
+    const unknown = /Unknown option '--([^'=]+)'/.exec(message)?.[1];
+    const guess = unknown ? closest(unknown, Object.keys(def.options)) : null;
+    throw new DanluError(`${def.name}: ${message}`, { hint: `${guess ? `did you mean --${guess}? ` : ''}see \`danlu ${def.name} --help\`` });
   }
 }
 

@@ -86,4 +86,14 @@ describe('broken inputs, every command', () => {
       cleanup(dir);
     }
   });
+
+  it('a mistyped command or option exits 2 and names the one that was meant', () => {
+    const cmd = danlu(['docter']);
+    expect(cmd.code).toBe(2);
+    expect(cmd.stderr).toContain('did you mean `danlu doctor`?');
+    const opt = danlu(['init', '--dryrun']);
+    expect(opt.code).toBe(2);
+    expect(opt.stderr).toContain('did you mean --dry-run?');
+    expect(danlu(['deploy']).stderr).not.toContain('did you mean');
+  });
 });
