@@ -1,5 +1,5 @@
 import { describe as group, expect, it } from 'vitest';
-import { buildLine, describe, downLine, execLine, logsLine, psLine, runLine, shellLine, upLine, type ComposeFlavor } from './command-line.js';
+import { buildLine, describe, downLine, execLine, logsLine, psLine, removeServiceLine, runLine, shellLine, upLine, volumeRemoveLine, type ComposeFlavor } from './command-line.js';
 
 const v2: ComposeFlavor = { kind: 'v2', docker: 'docker', version: '2.39.1' };
 const v1: ComposeFlavor = { kind: 'v1', bin: 'docker-compose', version: '1.29.2' };
@@ -18,6 +18,9 @@ group('compose command lines', () => {
     ['logs -f', logsLine(v2, { follow: true, tail: '100' }), 'docker compose logs --follow --tail 100 devcontainer'],
     ['down', downLine(v2), 'docker compose down'],
     ['down --volumes, v1', downLine(v1, { volumes: true, timeout: 1 }), 'docker-compose down --volumes --timeout 1'],
+    ['only the dev container, v2', removeServiceLine(v2), 'docker compose rm --stop --force devcontainer'],
+    ['only the dev container, v1', removeServiceLine(v1), 'docker-compose rm --stop --force devcontainer'],
+    ['the venv volume', volumeRemoveLine('docker', 'my-proj', 'venv'), 'docker volume rm --force my-proj_venv'],
     ['ps by labels', psLine('docker', 'my-proj'), "docker ps --all --no-trunc --filter label=com.docker.compose.project=my-proj --filter label=com.docker.compose.service=devcontainer --format '{{json .}}'"],
   ];
   for (const [name, line, text] of cases) it(name, () => expect(describe(line)).toBe(text));

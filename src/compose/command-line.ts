@@ -80,6 +80,19 @@ export function downLine(flavor: ComposeFlavor, opts: { volumes?: boolean; timeo
   return base(flavor, args);
 }
 
+/**
+ * Stops and removes only the dev container, for a compose file that also holds services of the
+ * project's own (`down` would stop those too, and `--volumes` delete their data).
+ */
+export function removeServiceLine(flavor: ComposeFlavor): CommandLine {
+  return base(flavor, ['rm', '--stop', '--force', SERVICE]);
+}
+
+/** The named volume compose made for the dev container (`<project>_<volume>`). */
+export function volumeRemoveLine(docker: string, project: string, volume: string): CommandLine {
+  return { cmd: docker, args: ['volume', 'rm', '--force', `${project}_${volume}`], env: {} };
+}
+
 /** The compose container of this project, found by the labels both compose versions set. */
 export function psLine(docker: string, project: string): CommandLine {
   return {

@@ -2,6 +2,9 @@ import { Document, isMap, isSeq, type Node } from 'yaml';
 import type { Plan } from '../plan/types.js';
 import { CONTAINER_VENV } from './dockerfile.js';
 
+/** The named volume that holds the container's venv (compose names it `<project>_venv`). */
+export const VENV_VOLUME = 'venv';
+
 export const SERVICE = 'devcontainer';
 export const EXTEND_FILE = '.devcontainer/docker-compose.extend.yml';
 
@@ -33,7 +36,7 @@ export function composeObject(plan: Plan): Record<string, unknown> {
   const volumes: Record<string, unknown>[] = [
     { type: 'bind', source: '.', target: plan.project.workspace },
     ...CACHE_DIRS.map((d) => ({ type: 'bind', source: `${need('HOST_HOME')}/${d}`, target: `\${USER_HOME:?}/${d}` })),
-    { type: 'volume', source: 'venv', target: CONTAINER_VENV },
+    { type: 'volume', source: VENV_VOLUME, target: CONTAINER_VENV },
   ];
   return {
     services: {
@@ -63,7 +66,7 @@ export function composeObject(plan: Plan): Record<string, unknown> {
         extra_hosts: ['host.docker.internal:host-gateway'],
       },
     },
-    volumes: { venv: {} },
+    volumes: { [VENV_VOLUME]: {} },
   };
 }
 

@@ -2,7 +2,7 @@ import { chownSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } f
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { danlu, jsonOut, read, tempProject, write } from '../support/cli.js';
-import { docker, dockerEnv, findDockerCompose, removeImages, standInImage } from '../support/tools.js';
+import { docker, dockerCompose, dockerEnv, findDockerCompose, removeImages, standInImage } from '../support/tools.js';
 
 /**
  * The daily loop against a real Docker engine and Debian's docker-compose (v1). No registry is
@@ -101,6 +101,23 @@ describe.skipIf(!ready)('danlu up / exec / run / status / down with a real engin
     expect(r).toMatchObject({ action: 'recreated', built: true, retagged: true });
     expect(r.image).not.toBe(before.image.tag);
     expect(cli(['exec', '--', 'cat', '/version']).stdout.trim()).toBe('v2');
+  });
+
+  it("down leaves the project's own services of the same compose file running", () => {
+    const compose = read(dir, 'docker-compose.yml');
+    write(dir, 'docker-compose.yml', compose.replace(/^services:\n/m, `services:\n  other:\n    image: ${base}\n    command: ["sleep", "infinity"]\n    network_mode: none\n`));
+    try {
+      expect(dockerCompose(dir, ['up', '-d', 'other']).code).toBe(0);
+      const r = cli(['down', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(jsonOut(r)).toMatchObject({ removed: expect.stringContaining('devcontainer'), kept: ['other'] });
+      const running = docker(['ps', '--filter', 'label=com.docker.compose.project=loop', '--format', '{{.Label "com.docker.compose.service"}}']);
+      expect(running.stdout.trim()).toBe('other');
+    } finally {
+      dockerCompose(dir, ['rm', '--stop', '--force', 'other']);
+      write(dir, 'docker-compose.yml', compose);
+    }
+    expect(cli(['up']).code).toBe(0);
   });
 
   it('down removes the container', () => {
