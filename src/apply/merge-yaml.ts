@@ -29,8 +29,20 @@ export function mergeYaml(existing: string | null, spec: StructuredSpec, force: 
           if (edit.kind === 'set') doc.setIn(edit.path, doc.createNode(edit.value));
           else doc.addIn(edit.path.slice(0, -1), doc.createNode(edit.value));
         }
-        return doc.toString({ lineWidth: 0 });
+        return doc.toString({ lineWidth: 0, flowCollectionPadding: flowPadding(text) });
       },
     };
   });
+}
+
+/**
+ * Whether the file writes flow collections with inner spaces (`[ a ]`, `{ a: 1 }`) or without
+ * (`["8000:8000"]`): the yaml library re-prints every flow collection of a document it edits, so
+ * it must print them the file's way. Comments are ignored; no flow collection: the library's default.
+ */
+export function flowPadding(text: string): boolean {
+  const code = text.replace(/(^|\s)#.*$/gm, '$1');
+  const padded = (code.match(/[[{] +[^\s\]}]/g) ?? []).length;
+  const tight = (code.match(/[[{][^\s\]}]/g) ?? []).length;
+  return padded + tight === 0 ? true : padded >= tight;
 }
