@@ -8,14 +8,19 @@ export function summarize(r: ImportResult): string {
   for (const q of r.requirements) groups.set(q.group, (groups.get(q.group) ?? 0) + 1);
   const parts = [...groups].map(([g, n]) => `${n} ${g}`);
   const leftOut = r.report.filter((e) => e.kind === 'left-out').length;
+  const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+  // The dependencies always; the rest only when there is something to say.
+  const rest: [number, string][] = [
+    [r.requirements.filter((q) => q.source).length, 'with a git/URL/path source'],
+    [r.indexes.length, count(r.indexes.length, 'index', 'indexes').replace(/^\d+ /, '')],
+    [r.cudaHints.length, count(r.cudaHints.length, 'CUDA hint').replace(/^\d+ /, '')],
+    [r.buildTimeTorch.length, 'need torch to build'],
+    [leftOut, count(leftOut, 'line left out', 'lines left out').replace(/^\d+ /, '')],
+    [r.warnings.length, count(r.warnings.length, 'warning').replace(/^\d+ /, '')],
+  ];
   return [
-    `${r.requirements.length} dependencies${parts.length ? ` (${parts.join(', ')})` : ''}`,
-    `${r.requirements.filter((q) => q.source).length} with a git/URL/path source`,
-    `${r.indexes.length} indexes`,
-    `${r.cudaHints.length} CUDA hints`,
-    `${r.buildTimeTorch.length} build-time torch`,
-    `${leftOut} lines left out`,
-    `${r.warnings.length} warnings`,
+    `${count(r.requirements.length, 'dependency', 'dependencies')}${parts.length ? ` (${parts.join(', ')})` : ''}`,
+    ...rest.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`),
   ].join(', ');
 }
 
