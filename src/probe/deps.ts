@@ -1,6 +1,8 @@
 import { access, readdir, readFile } from 'node:fs/promises';
 import * as nodeOs from 'node:os';
+import { join } from 'node:path';
 import { runCommand, type Exec } from '../lib/exec.js';
+import { fileVersionCache, type VersionCache } from './version-cache.js';
 
 export interface UserInfoLike {
   username: string;
@@ -28,6 +30,8 @@ export interface ProbeDeps {
   totalMemory: () => number;
   /** The IANA zone from Intl, or null. */
   intlTimeZone: () => string | null;
+  /** Remembered `--version` output of slow binaries; absent: always ask. */
+  versionCache?: VersionCache;
 }
 
 /** The real machine. `overrides` replace single dependencies; `exec` uses `env` (PATH included). */
@@ -71,6 +75,7 @@ export function realDeps(overrides: Partial<ProbeDeps> = {}): ProbeDeps {
         return null;
       }
     },
+    versionCache: env.DANLU_VERSION_CACHE === '0' ? undefined : fileVersionCache(env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'danlu', 'tool-versions.json') : undefined),
   };
   return { ...deps, ...overrides, env };
 }

@@ -65,6 +65,24 @@ describe('probeDocker', () => {
     expect(notes[0]?.message).toMatch(/^docker daemon not reachable: Cannot connect/);
   });
 
+  it('asks the slow docker-compose v1 for its version once per binary, then remembers it', async () => {
+    const store = new Map<string, string>();
+    const cache = { read: async (b: string) => store.get(b) ?? null, write: async (b: string, out: string) => void store.set(b, out) };
+    const commands = {
+      [VERSION]: { stdout: docker('version-ok.json') },
+      [INFO]: { stdout: docker('info-nvidia-runtime.json') },
+      [COMPOSE_V2]: NO_PLUGIN,
+      'docker-compose --version': { stdout: docker('compose-v1-dash-version.txt') },
+    };
+    const first = fakeDeps(machine(commands, { files: { '/usr/bin/docker': '', '/usr/bin/docker-compose': '' } }));
+    expect((await probeDocker({ ...first, versionCache: cache })).facts?.compose).toEqual({ v2: null, v1: '1.29.2' });
+    expect(first.calls).toContain('docker-compose --version');
+    expect([...store.keys()]).toEqual(['/usr/bin/docker-compose']);
+    const second = fakeDeps(machine(commands, { files: { '/usr/bin/docker': '', '/usr/bin/docker-compose': '' } }));
+    expect((await probeDocker({ ...second, versionCache: cache })).facts?.compose).toEqual({ v2: null, v1: '1.29.2' });
+    expect(second.calls).not.toContain('docker-compose --version');
+  });
+
   it('tells permission denied on the socket apart', async () => {
     const deps = fakeDeps(
       machine({ [VERSION]: { code: 1, stdout: docker('version-daemon-down.json'), stderr: docker('version-permission-denied.stderr') }, 'id -Gn': { stdout: 'alice sudo\n' } }),

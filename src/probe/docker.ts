@@ -65,7 +65,13 @@ async function cdiSpecPresent(deps: ProbeDeps, extraDirs: readonly string[]): Pr
 async function composeVersions(deps: ProbeDeps): Promise<{ plugin: ExecResult; standalone: ExecResult | null }> {
   const plugin = await deps.exec('docker', ['compose', 'version', '--short'], { timeoutMs: DOCKER_TIMEOUT_MS });
   if (plugin.code === 0 || plugin.timedOut || plugin.missing) return { plugin, standalone: null };
-  return { plugin, standalone: await deps.exec('docker-compose', ['--version'], { timeoutMs: DOCKER_TIMEOUT_MS }) };
+  // Compose v1 starts Python for its version: asked once per binary, then remembered.
+  const bin = deps.versionCache ? await findOnPath('docker-compose', deps) : null;
+  const cached = bin ? await deps.versionCache!.read(bin) : null;
+  if (cached !== null) return { plugin, standalone: { code: 0, stdout: cached, stderr: '', missing: false, timedOut: false, ms: 0 } };
+  const standalone = await deps.exec('docker-compose', ['--version'], { timeoutMs: DOCKER_TIMEOUT_MS });
+  if (bin && standalone.code === 0) await deps.versionCache!.write(bin, standalone.stdout);
+  return { plugin, standalone };
 }
 
 const rootlessSocket = (env: NodeJS.ProcessEnv) => /^unix:\/\/\/run\/user\/\d+\//.test(env.DOCKER_HOST ?? '');

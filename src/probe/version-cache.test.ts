@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileVersionCache } from './version-cache.js';
+
+describe('the version cache of slow binaries', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'danlu-vc-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const bin = join(dir, 'docker-compose');
+  const file = join(dir, 'cache', 'tool-versions.json');
+
+  it('remembers an output per binary and forgets it when the binary changes', async () => {
+    writeFileSync(bin, '#!/bin/sh\necho v1\n');
+    const cache = fileVersionCache(file);
+    expect(await cache.read(bin)).toBeNull();
+    await cache.write(bin, 'docker-compose version 1.29.2, build unknown\n');
+    expect(await fileVersionCache(file).read(bin)).toBe('docker-compose version 1.29.2, build unknown\n');
+    // An upgrade replaces the file: another size or time, another key.
+    writeFileSync(bin, '#!/bin/sh\necho v1.29.3\n');
+    utimesSync(bin, new Date(), new Date(Date.now() + 5000));
+    expect(await cache.read(bin)).toBeNull();
+    await cache.write(bin, 'docker-compose version 1.29.3\n');
+    expect(await cache.read(bin)).toBe('docker-compose version 1.29.3\n');
+  });
+
+  it('treats a damaged cache file or a missing binary as no cache', async () => {
+    writeFileSync(file, '{ not json');
+    const cache = fileVersionCache(file);
+    expect(await cache.read(bin)).toBeNull();
+    await cache.write(bin, 'x\n');
+    expect(await cache.read(bin)).toBe('x\n');
+    expect(await cache.read(join(dir, 'missing'))).toBeNull();
+    await cache.write(join(dir, 'missing'), 'y');
+    expect(await cache.read(join(dir, 'missing'))).toBeNull();
+  });
+});
