@@ -1,6 +1,28 @@
-import { runCommand, type Exec } from '../lib/exec.js';
+import { runCommand, type Exec, type ExecResult } from '../lib/exec.js';
 import { DanluError, EXIT } from '../lib/errors.js';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { findOnPath } from '../probe/deps.js';
+import { fileVersionCache, type VersionCache } from '../probe/version-cache.js';
 import type { ComposeFlavor } from './command-line.js';
+
+const defaultCache = (env: NodeJS.ProcessEnv): VersionCache | null =>
+  env.DANLU_VERSION_CACHE === '0' ? null : fileVersionCache(env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'danlu', 'tool-versions.json') : undefined);
+
+/**
+ * `docker-compose version --short` (Compose v1 is Python: half a second to start), remembered per
+ * binary so that `danlu exec` and `danlu run` do not wait for it every time.
+ */
+async function composeV1Version(exec: Exec, env: NodeJS.ProcessEnv, cache: VersionCache | null): Promise<ExecResult> {
+  const args = ['version', '--short'];
+  const exists = (p: string) => access(p).then(() => true, () => false);
+  const bin = cache ? await findOnPath('docker-compose', { env, exists, platform: process.platform }) : null;
+  const cached = bin ? await cache!.read(bin, args) : null;
+  if (cached !== null) return { code: 0, stdout: cached, stderr: '', missing: false, timedOut: false, ms: 0 };
+  const r = await exec('docker-compose', args, { timeoutMs: 3000 });
+  if (bin && r.code === 0 && r.stdout.trim()) await cache!.write(bin, args, r.stdout);
+  return r;
+}
 
 /** The docker client danlu runs; DANLU_DOCKER picks another one. */
 export function dockerCommand(env: NodeJS.ProcessEnv = process.env): string {
@@ -39,12 +61,12 @@ function daemonError(stderr: string, timedOut: boolean, docker: string): DanluEr
  * Checks the daemon and finds compose, in parallel and with time-outs, so a stopped or hung
  * daemon is reported within a few seconds.
  */
-export async function connectEngine(exec: Exec = runCommand, env: NodeJS.ProcessEnv = process.env): Promise<Engine> {
+export async function connectEngine(exec: Exec = runCommand, env: NodeJS.ProcessEnv = process.env, cache: VersionCache | null = defaultCache(env)): Promise<Engine> {
   const docker = dockerCommand(env);
   const [version, v2, v1, runtimes] = await Promise.all([
     exec(docker, ['version', '--format', '{{.Server.Version}}'], { timeoutMs: DAEMON_TIMEOUT_MS }),
     exec(docker, ['compose', 'version', '--short'], { timeoutMs: 3000 }),
-    exec('docker-compose', ['version', '--short'], { timeoutMs: 3000 }),
+    composeV1Version(exec, env, cache),
     exec(docker, ['info', '--format', '{{json .Runtimes}}'], { timeoutMs: DAEMON_TIMEOUT_MS }),
   ]);
   if (version.missing) {

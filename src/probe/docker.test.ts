@@ -67,7 +67,7 @@ describe('probeDocker', () => {
 
   it('asks the slow docker-compose v1 for its version once per binary, then remembers it', async () => {
     const store = new Map<string, string>();
-    const cache = { read: async (b: string) => store.get(b) ?? null, write: async (b: string, out: string) => void store.set(b, out) };
+    const cache = { read: async (b: string, a: readonly string[]) => store.get(`${b} ${a.join(' ')}`) ?? null, write: async (b: string, a: readonly string[], out: string) => void store.set(`${b} ${a.join(' ')}`, out) };
     const commands = {
       [VERSION]: { stdout: docker('version-ok.json') },
       [INFO]: { stdout: docker('info-nvidia-runtime.json') },
@@ -77,7 +77,7 @@ describe('probeDocker', () => {
     const first = fakeDeps(machine(commands, { files: { '/usr/bin/docker': '', '/usr/bin/docker-compose': '' } }));
     expect((await probeDocker({ ...first, versionCache: cache })).facts?.compose).toEqual({ v2: null, v1: '1.29.2' });
     expect(first.calls).toContain('docker-compose --version');
-    expect([...store.keys()]).toEqual(['/usr/bin/docker-compose']);
+    expect([...store.keys()]).toEqual(['/usr/bin/docker-compose --version']);
     const second = fakeDeps(machine(commands, { files: { '/usr/bin/docker': '', '/usr/bin/docker-compose': '' } }));
     expect((await probeDocker({ ...second, versionCache: cache })).facts?.compose).toEqual({ v2: null, v1: '1.29.2' });
     expect(second.calls).not.toContain('docker-compose --version');

@@ -67,10 +67,10 @@ async function composeVersions(deps: ProbeDeps): Promise<{ plugin: ExecResult; s
   if (plugin.code === 0 || plugin.timedOut || plugin.missing) return { plugin, standalone: null };
   // Compose v1 starts Python for its version: asked once per binary, then remembered.
   const bin = deps.versionCache ? await findOnPath('docker-compose', deps) : null;
-  const cached = bin ? await deps.versionCache!.read(bin) : null;
+  const cached = bin ? await deps.versionCache!.read(bin, ['--version']) : null;
   if (cached !== null) return { plugin, standalone: { code: 0, stdout: cached, stderr: '', missing: false, timedOut: false, ms: 0 } };
   const standalone = await deps.exec('docker-compose', ['--version'], { timeoutMs: DOCKER_TIMEOUT_MS });
-  if (bin && standalone.code === 0) await deps.versionCache!.write(bin, standalone.stdout);
+  if (bin && standalone.code === 0) await deps.versionCache!.write(bin, ['--version'], standalone.stdout);
   return { plugin, standalone };
 }
 

@@ -3,49 +3,54 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /**
- * What a slow `--version` printed, kept per binary (its real path, size and modification time)
- * so the next probe need not start it: Compose v1 is Python and takes about half a second.
- * A binary that changes gets a new key. Errors only mean no cache.
+ * What a slow version command printed, kept per binary and arguments, with the binary's size and
+ * modification time, so the next run need not start it: Compose v1 is Python and takes about
+ * half a second. A binary that changes no longer matches. Errors only mean no cache.
  */
 export interface VersionCache {
-  read(binary: string): Promise<string | null>;
-  write(binary: string, output: string): Promise<void>;
+  read(binary: string, args: readonly string[]): Promise<string | null>;
+  write(binary: string, args: readonly string[], output: string): Promise<void>;
 }
 
 const MAX_ENTRIES = 32;
 
-async function keyOf(binary: string): Promise<string | null> {
+interface Entry {
+  stamp: string;
+  output: string;
+}
+
+async function identify(binary: string, args: readonly string[]): Promise<{ key: string; stamp: string } | null> {
   try {
     const real = await realpath(binary);
     const s = await stat(real);
-    return `${real}:${s.size}:${Math.trunc(s.mtimeMs)}`;
+    return { key: `${real} ${args.join(' ')}`, stamp: `${s.size}:${Math.trunc(s.mtimeMs)}` };
   } catch {
     return null;
   }
 }
 
 export function fileVersionCache(file = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'danlu', 'tool-versions.json')): VersionCache {
-  const load = async (): Promise<Record<string, string>> => {
+  const load = async (): Promise<Record<string, Entry>> => {
     try {
       const data = JSON.parse(await readFile(file, 'utf8')) as unknown;
-      return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, string>) : {};
+      return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, Entry>) : {};
     } catch {
       return {};
     }
   };
   return {
-    async read(binary) {
-      const key = await keyOf(binary);
-      if (!key) return null;
-      const value = (await load())[key];
-      return typeof value === 'string' ? value : null;
+    async read(binary, args) {
+      const id = await identify(binary, args);
+      if (!id) return null;
+      const entry = (await load())[id.key];
+      return entry && entry.stamp === id.stamp && typeof entry.output === 'string' ? entry.output : null;
     },
-    async write(binary, output) {
-      const key = await keyOf(binary);
-      if (!key) return;
+    async write(binary, args, output) {
+      const id = await identify(binary, args);
+      if (!id) return;
       try {
-        const entries = Object.entries(await load()).filter(([k]) => k !== key && !k.startsWith(`${key.split(':')[0]}:`));
-        const next = Object.fromEntries([...entries.slice(-(MAX_ENTRIES - 1)), [key, output]]);
+        const others = Object.entries(await load()).filter(([k]) => k !== id.key);
+        const next = Object.fromEntries([...others.slice(-(MAX_ENTRIES - 1)), [id.key, { stamp: id.stamp, output }]]);
         await mkdir(dirname(file), { recursive: true, mode: 0o700 });
         const staged = `${file}.${process.pid}.tmp`;
         await writeFile(staged, `${JSON.stringify(next, null, 1)}\n`, { mode: 0o600 });
