@@ -115,6 +115,8 @@ export function importedWants(imported: ImportResult | null | undefined, plan: P
   };
   const special = new Map(plan.packages.map((p) => [p.name, p.resolution]));
   for (const req of imported.requirements) {
+    // The self reference stays in the file as written; its copies are for planning only.
+    if (req.viaSelfReference) continue;
     let raw = req.raw;
     if (req.name === 'torch' || req.name === 'torchvision' || req.name === 'torchaudio') {
       const t = torchFamily(req, plan);

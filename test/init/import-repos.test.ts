@@ -96,6 +96,14 @@ describe('key outcomes', () => {
       expect(py.tool.uv['no-build-isolation-package']).toContain('mamba-ssm');
     }));
 
+  it("flux: the `all` extra keeps its self references as written (their copies are for planning only)", () =>
+    withRepo('black-forest-labs__flux', (_dir, out, py) => {
+      expect(py.project['optional-dependencies'].all).toEqual(['flux[gradio]', 'flux[streamlit]', 'flux[torch]']);
+      expect(py.project['optional-dependencies'].torch).toEqual(['torch == 2.6.0', 'torchvision']);
+      // The planner still saw torch==2.6.0 through the `torch` extra.
+      expect(out.plan.torch.version).toBe('2.6.0');
+    }));
+
   it('CLIP: its requirements become dependencies, torch pinned to the plan', () =>
     withRepo('openai__CLIP', (_dir, out, py) => {
       expect(py.project.dependencies).toEqual(expect.arrayContaining(['ftfy', 'regex', 'tqdm', `torch${out.plan.torch.specifier}`]));

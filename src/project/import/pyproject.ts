@@ -25,7 +25,7 @@ function expandSelfRefs(ctx: Ctx): void {
   for (const ref of ctx.selfRefs) {
     const copies = ctx.out.requirements.filter((q) => ref.extras.includes(q.group) && q.group !== ref.group);
     for (const q of copies) {
-      const copy = { ...q, group: ref.group, origin: { ...ref.origin } };
+      const copy: typeof q = { ...q, group: ref.group, origin: { ...ref.origin }, viaSelfReference: true };
       if (ref.groupKind) copy.groupKind = ref.groupKind;
       ctx.out.requirements.push(copy);
     }

@@ -39,6 +39,11 @@ export interface ImportedRequirement {
   origin: ImportOrigin;
   /** Other places the same requirement was found (after merging). */
   alsoIn?: ImportOrigin[];
+  /**
+   * A copy the group gets through a `name[extra]` self reference (`all = ["proj[gradio]"]`): the
+   * planner sees it; pyproject.toml keeps the reference as written, not the copy.
+   */
+  viaSelfReference?: true;
 }
 
 export type IndexKind = 'index-url' | 'extra-index-url' | 'find-links';
