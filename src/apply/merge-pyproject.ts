@@ -119,7 +119,7 @@ function plan(data: Obj, existingText: string, wants: PyprojectWants, name: stri
   const project = table(data, 'project');
   if (!project) {
     p.blocks.push(
-      `${tableHeader(['project'])}\n${keyValues({ name, version: '0.1.0', 'requires-python': wants.requiresPython, dependencies: wants.dependencies }, ['dependencies'])}`,
+      `${tableHeader(['project'])}\n${keyValues({ name, version: wants.project.version, 'requires-python': wants.requiresPython, dependencies: wants.dependencies }, ['dependencies'])}`,
     );
     p.notes.push('added [project]');
   } else {

@@ -76,12 +76,12 @@ export function renderFiles(plan: Plan, ctx: RenderContext): FileSpec[] {
     {
       path: 'pyproject.toml',
       format: 'pyproject',
-      projectName: plan.project.name,
+      projectName: wants.project.name,
       wants,
       explicitIndex: ctx.explicit.index,
       explicitLockMode: ctx.explicit.lockMode,
       explicitPins: ctx.explicit.pins ?? false,
-      text: renderNewPyproject(plan.project.name, wants, ctx.hasReadme),
+      text: renderNewPyproject(wants, ctx.hasReadme),
     },
     {
       path: '.python-version',

@@ -3,6 +3,7 @@ import { MIRRORS } from '../catalog/mirrors.js';
 import type { Plan } from '../plan/types.js';
 import type { ImportResult, ImportedRequirement, RequirementSource } from '../project/import/types.js';
 import type { TomlValue } from './toml-text.js';
+import { normalize as normalizeName } from '../project/import/pep508.js';
 
 /** What the imported files add to pyproject.toml, beyond danlu's own torch routing. */
 export interface ImportedWants {
@@ -107,7 +108,7 @@ function torchFamily(req: ImportedRequirement, plan: Plan): { raw: string; repla
   return { raw, replaced: { name: req.name, from: req.raw, to: raw, specifier: spec, why } };
 }
 
-export function importedWants(imported: ImportResult | null | undefined, plan: Plan): ImportedWants {
+export function importedWants(imported: ImportResult | null | undefined, plan: Plan, projectName = plan.project.name): ImportedWants {
   const out: ImportedWants = { dependencies: [], groups: {}, extras: {}, sources: {}, indexes: [], constraints: [], buildDependencies: {}, buildVariables: {}, replaced: [] };
   if (!imported) return out;
   const add = (list: string[], raw: string) => {
@@ -165,6 +166,12 @@ export function importedWants(imported: ImportResult | null | undefined, plan: P
     if (declared.has(name) && !out.buildDependencies[name] && !isPrebuiltSource(out.sources[name])) {
       out.buildDependencies[name] = [{ requirement: 'torch', 'match-runtime': true }];
     }
+  }
+  // The project itself imports torch to build (setup.py with CUDAExtension, torch in
+  // [build-system]): uv builds it against the torch of the environment, not whatever torch an
+  // isolated build would fetch (a C++ ABI or version mismatch at import: pain point 7).
+  if (imported.buildTimeTorch.some((b) => b.name === undefined)) {
+    out.buildDependencies[normalizeName(projectName)] ??= [{ requirement: 'torch', 'match-runtime': true }];
   }
   return out;
 }

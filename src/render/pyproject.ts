@@ -39,11 +39,14 @@ export interface PyprojectWants {
   danlu: Record<string, TomlValue>;
   /** Requirements whose pins the plan replaced (for the report, and for --upgrade-torch). */
   replaced: ImportedWants['replaced'];
+  /** Name and version for a [project] table danlu writes: setup.py's when it says them, else the folder's name and 0.1.0. */
+  project: { name: string; version: string };
 }
 
 export function pyprojectWants(plan: Plan, lockWithMirror: boolean, imported?: ImportResult | null): PyprojectWants {
   const minor = (v: string) => v.split('.').slice(0, 2).join('.');
-  const fromFiles = importedWants(imported, plan);
+  const project = { name: imported?.setupMetadata?.name ?? plan.project.name, version: imported?.setupMetadata?.version ?? '0.1.0' };
+  const fromFiles = importedWants(imported, plan, project.name);
   // torch and torchvision join a project that names torch nowhere (main, extras or groups);
   // a project that does keeps its own choice of where torch goes.
   const namesTorch = imported?.requirements.some((r) => r.name === 'torch') ?? false;
@@ -80,14 +83,15 @@ export function pyprojectWants(plan: Plan, lockWithMirror: boolean, imported?: I
     buildVariables: fromFiles.buildVariables,
     danlu,
     replaced: fromFiles.replaced,
+    project,
   };
 }
 
 /** A new pyproject.toml, written as uv would (dependencies one per line). */
-export function renderNewPyproject(name: string, wants: PyprojectWants, hasReadme: boolean): string {
+export function renderNewPyproject(wants: PyprojectWants, hasReadme: boolean): string {
   const project: Record<string, TomlValue> = {
-    name,
-    version: '0.1.0',
+    name: wants.project.name,
+    version: wants.project.version,
     description: 'Add your description here',
   };
   if (hasReadme) project.readme = 'README.md';

@@ -140,7 +140,7 @@ describe('pyproject.toml merge', () => {
     catalog: EMBEDDED_CATALOG,
   });
   const wants = pyprojectWants(plan, false);
-  const spec = { path: 'pyproject.toml', text: renderNewPyproject('x', wants, false), projectName: 'x', wants, explicitIndex: false, explicitLockMode: false };
+  const spec = { path: 'pyproject.toml', text: renderNewPyproject({ ...wants, project: { name: 'x', version: '0.1.0' } }, false), projectName: 'x', wants, explicitIndex: false, explicitLockMode: false };
 
   it('any user TOML: the result parses, keeps the user\'s tables, routes torch, and is stable', () => {
     const userDoc = fc.record({

@@ -90,6 +90,20 @@ const projects: Record<string, Record<string, string>> = {
       '',
     ].join('\n'),
   },
+  'setup.py package with torch in [build-system]': {
+    'pyproject.toml': '[build-system]\nrequires = ["setuptools>=61.0", "torch>=2.5.1"]\nbuild-backend = "setuptools.build_meta"\n',
+    'setup.py': [
+      'from setuptools import find_packages, setup',
+      'NAME = "SAM-2"',
+      'VERSION = "1.0"',
+      'REQUIRED_PACKAGES = ["torch>=2.5.1", "torchvision>=0.20.1", "hydra-core>=1.3.2"]',
+      'def get_extensions():',
+      '    from torch.utils.cpp_extension import CUDAExtension',
+      '    return [CUDAExtension("sam2._C", ["sam2/csrc/cc.cu"])]',
+      'setup(name=NAME, version=VERSION, packages=find_packages(), install_requires=REQUIRED_PACKAGES, ext_modules=get_extensions())',
+      '',
+    ].join('\n'),
+  },
   'CUDA extension': {
     'setup.py': 'from setuptools import setup\nfrom torch.utils.cpp_extension import CUDAExtension, BuildExtension\nsetup(name="ext", ext_modules=[CUDAExtension("ext", ["ext.cu"])], cmdclass={"build_ext": BuildExtension})\n',
     'ext.cu': '__global__ void k() {}\n',
@@ -151,5 +165,22 @@ describe('git sources', () => {
 
   it('come from the registry when the project names only the package', () => {
     expect(sourcesOf('clip\n').clip).toEqual({ git: 'https://github.com/openai/CLIP' });
+  });
+});
+
+describe('a setup.py package that builds CUDA code against torch', () => {
+  it("gets [project] with setup.py's name, version and requirements, and builds against the environment's torch", () => {
+    const dir = tempProject(projects['setup.py package with torch in [build-system]']!);
+    try {
+      const r = danlu(['init', dir, '--yes', '--host', join(HOST_FILES, 'h100x2-ubuntu2404.json')]);
+      expect(r.code, r.stderr).toBe(0);
+      const py = parseToml(read(dir, 'pyproject.toml')) as any;
+      expect(py.project).toMatchObject({ name: 'SAM-2', version: '1.0' });
+      expect(py.project.dependencies).toEqual(expect.arrayContaining(['torchvision>=0.20.1', 'hydra-core>=1.3.2']));
+      expect(py.tool.uv['extra-build-dependencies']['sam-2']).toEqual([{ requirement: 'torch', 'match-runtime': true }]);
+      expect(py['build-system'].requires).toEqual(['setuptools>=61.0', 'torch>=2.5.1']);
+    } finally {
+      cleanup(dir);
+    }
   });
 });

@@ -46,6 +46,37 @@ describe('scanSetupFiles', () => {
     expect(r.requirements[3]!.source).toEqual({ kind: 'url', url: 'https://github.com/cocodataset/panopticapi/archive/master.zip' });
   });
 
+  it('follows a module-level name to its literal list, and reads name and version', () => {
+    const text = [
+      'from setuptools import setup',
+      'NAME = "SAM-2"',
+      'VERSION = "1.0"',
+      'REQUIRED_PACKAGES = [',
+      '    "torch>=2.5.1",',
+      '    "hydra-core>=1.3.2",',
+      ']',
+      'EXTRA = {"dev": ["black==24.2.0"]}',
+      'setup(name=NAME, version=VERSION, install_requires=REQUIRED_PACKAGES, extras_require=EXTRA)',
+      '',
+    ].join('\n');
+    const r = scanSetupFiles({ file: 'setup.py', text });
+    expect(r.requirements.map((q) => [q.raw, q.group, q.origin.line])).toEqual([
+      ['torch>=2.5.1', 'main', 5],
+      ['hydra-core>=1.3.2', 'main', 6],
+      ['black==24.2.0', 'dev', 8],
+    ]);
+    expect(r.setupMetadata).toEqual({ name: 'SAM-2', version: '1.0' });
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('does not guess: a name assigned twice, a computed version', () => {
+    const text = 'from setuptools import setup\nREQS = ["a"]\nif x:\n    pass\nREQS = ["b"]\nsetup(name="proj", version=get_version(), install_requires=REQS)\n';
+    const r = scanSetupFiles({ file: 'setup.py', text });
+    expect(r.requirements).toEqual([]);
+    expect(r.warnings.map((w) => w.id)).toEqual(['setup-py-computed']);
+    expect(r.setupMetadata).toEqual({ name: 'proj' });
+  });
+
   it('does not read computed lists, and says so', () => {
     const r = scanSetupFiles({
       file: 'setup.py',

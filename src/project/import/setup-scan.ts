@@ -70,6 +70,30 @@ const TORCH_BUILD: { re: RegExp; why: string }[] = [
   { re: /\b(CUDAExtension|CppExtension|BuildExtension|torch\.utils\.cpp_extension)\b/, why: 'builds torch C++/CUDA extensions' },
 ];
 
+/**
+ * The value of a keyword argument (`install_requires=`) as the text after `=`: a literal, or a
+ * module-level name assigned once (`REQUIRED = [...]` at column 0) whose literal is used instead.
+ * Returns where the literal starts, or null when it is computed.
+ */
+function literalAt(code: string, at: number, open: '[' | '{'): number | null {
+  if (code[at] === open) return at;
+  const name = /^([A-Za-z_]\w*)\s*[,)\n]/.exec(code.slice(at))?.[1];
+  if (!name) return null;
+  const assignments = [...code.matchAll(new RegExp(`^${name}\\s*=\\s*`, 'gm'))];
+  if (assignments.length !== 1) return null;
+  const start = assignments[0]!.index + assignments[0]![0].length;
+  return code[start] === open ? start : null;
+}
+
+/** A string keyword argument of setup() (`name="SAM-2"` or `name=NAME` with `NAME = "SAM-2"`). */
+function stringArgument(code: string, keyword: string): string | null {
+  const m = new RegExp(`\\b${keyword}\\s*=\\s*(?:(["'])([^"'\\n]+)\\1|([A-Za-z_]\\w*)\\s*[,)\\n])`).exec(code);
+  if (!m) return null;
+  if (m[2] !== undefined) return m[2];
+  const assignments = [...code.matchAll(new RegExp(`^${m[3]}\\s*=\\s*(["'])([^"'\\n]+)\\1\\s*$`, 'gm'))];
+  return assignments.length === 1 ? assignments[0]![2]! : null;
+}
+
 function scanSetupPy(out: ImportResult, { file, text }: SetupFile): void {
   const code = text.replace(/^\s*#.*$/gm, (m) => ' '.repeat(m.length));
   const whys: string[] = [];
@@ -90,10 +114,14 @@ function scanSetupPy(out: ImportResult, { file, text }: SetupFile): void {
     const origin = { file, line: lineColumnAt(code, m.index).line };
     record(out, origin, m[0], 'hint', `setup.py reads ${m[1]}`, 'that file is imported directly');
   }
+  // setup(name=..., version=...) when written as literals: what [project] then says.
+  const name = stringArgument(code, 'name');
+  const version = stringArgument(code, 'version');
+  if (name) out.setupMetadata = { name, ...(version && /^\d+(\.\d+)*([a-z]+\d*)?(\.post\d+|\.dev\d+)?$/i.test(version) ? { version } : {}) };
   const inst = /\binstall_requires\s*=\s*/.exec(code);
   if (inst) {
-    const at = inst.index + inst[0].length;
-    const list = code[at] === '[' ? stringList(code, at) : null;
+    const at = literalAt(code, inst.index + inst[0].length, '[');
+    const list = at !== null ? stringList(code, at) : null;
     const origin = { file, line: lineColumnAt(code, inst.index).line };
     if (list) addStrings(out, file, withLines(code, list.items), 'main');
     else {
@@ -103,8 +131,8 @@ function scanSetupPy(out: ImportResult, { file, text }: SetupFile): void {
   }
   const extras = /\bextras_require\s*=\s*/.exec(code);
   if (extras) {
-    const at = extras.index + extras[0].length;
-    const dict = code[at] === '{' ? stringListDict(code, at) : null;
+    const at = literalAt(code, extras.index + extras[0].length, '{');
+    const dict = at !== null ? stringListDict(code, at) : null;
     const origin = { file, line: lineColumnAt(code, extras.index).line };
     if (dict) for (const d of dict) addStrings(out, file, withLines(code, d.items), normalize(d.key));
     else {

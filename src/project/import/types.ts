@@ -140,6 +140,8 @@ export interface ImportResult {
   buildEnv: { name: string; value: string; origin: ImportOrigin }[];
   /** An existing [tool.uv] table, kept as it is. */
   existingUv: { origin: ImportOrigin; keys: string[] } | null;
+  /** setup(name=, version=) of setup.py when written as literals (a [project] danlu adds says the same). */
+  setupMetadata?: { name: string; version?: string };
   files: ImportedFile[];
   warnings: ImportWarning[];
   report: ReportEntry[];
@@ -174,6 +176,7 @@ export function appendResult(into: ImportResult, from: ImportResult): ImportResu
     if (Array.isArray(a) && Array.isArray(b)) (a as unknown[]).push(...b);
   }
   into.existingUv ??= from.existingUv;
+  into.setupMetadata ??= from.setupMetadata;
   return into;
 }
 
