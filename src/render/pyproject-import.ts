@@ -170,8 +170,11 @@ export function importedWants(imported: ImportResult | null | undefined, plan: P
   // The project itself imports torch to build (setup.py with CUDAExtension, torch in
   // [build-system]): uv builds it against the torch of the environment, not whatever torch an
   // isolated build would fetch (a C++ ABI or version mismatch at import: pain point 7).
+  // match-runtime needs static metadata (uv refuses it otherwise, at lock time): a project with
+  // `dynamic` fields gets the planned torch version itself instead.
   if (imported.buildTimeTorch.some((b) => b.name === undefined)) {
-    out.buildDependencies[normalizeName(projectName)] ??= [{ requirement: 'torch', 'match-runtime': true }];
+    const exact = (imported.projectDynamic?.length ?? 0) > 0;
+    out.buildDependencies[normalizeName(projectName)] ??= exact ? [`torch==${plan.torch.version}`] : [{ requirement: 'torch', 'match-runtime': true }];
   }
   return out;
 }

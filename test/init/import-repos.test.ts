@@ -104,6 +104,12 @@ describe('key outcomes', () => {
       expect(out.plan.torch.version).toBe('2.6.0');
     }));
 
+  it('nunchaku (the repository itself builds CUDA code, dynamic version): its own build gets the planned torch exactly', () =>
+    withRepo('mit-han-lab__nunchaku', (_dir, out, py) => {
+      // match-runtime needs static metadata, which a dynamic version is not (uv refuses it at lock).
+      expect(py.tool.uv['extra-build-dependencies'].nunchaku).toEqual([`torch==${out.plan.torch.version}`]);
+    }));
+
   it('CLIP: its requirements become dependencies, torch pinned to the plan', () =>
     withRepo('openai__CLIP', (_dir, out, py) => {
       expect(py.project.dependencies).toEqual(expect.arrayContaining(['ftfy', 'regex', 'tqdm', `torch${out.plan.torch.specifier}`]));

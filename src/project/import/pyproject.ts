@@ -111,6 +111,7 @@ export function parsePyprojectDeps(text: string, file: string): ImportResult {
     record(out, { file, line }, lines.text(line), 'hint', `Python hint ${project['requires-python']}`, 'kept as requires-python');
   }
   const dynamic = Array.isArray(project.dynamic) ? project.dynamic.filter((d): d is string => typeof d === 'string') : [];
+  if (dynamic.length > 0) out.projectDynamic = dynamic;
   for (const d of dynamic.filter((x) => x === 'dependencies' || x === 'optional-dependencies')) {
     const line = lines.keyLine(['project', 'dynamic']) ?? 1;
     warn(out, 'dynamic-dependencies', `${file}: ${d} are computed by the build backend (setup.py); danlu does not run the project's code, so they are not read from there`, { file, line });

@@ -142,6 +142,8 @@ export interface ImportResult {
   existingUv: { origin: ImportOrigin; keys: string[] } | null;
   /** setup(name=, version=) of setup.py when written as literals (a [project] danlu adds says the same). */
   setupMetadata?: { name: string; version?: string };
+  /** `[project] dynamic` of the project's pyproject.toml: its metadata is not static then. */
+  projectDynamic?: string[];
   files: ImportedFile[];
   warnings: ImportWarning[];
   report: ReportEntry[];
@@ -177,6 +179,7 @@ export function appendResult(into: ImportResult, from: ImportResult): ImportResu
   }
   into.existingUv ??= from.existingUv;
   into.setupMetadata ??= from.setupMetadata;
+  into.projectDynamic ??= from.projectDynamic;
   return into;
 }
 
