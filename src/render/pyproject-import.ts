@@ -164,7 +164,9 @@ export function importedWants(imported: ImportResult | null | undefined, plan: P
   const declared = new Set(imported.requirements.map((r) => r.name));
   for (const name of needsTorch) {
     if (declared.has(name) && !out.buildDependencies[name] && !isPrebuiltSource(out.sources[name])) {
-      out.buildDependencies[name] = [{ requirement: 'torch', 'match-runtime': true }];
+      // A git or path checkout (a setup.py package, often a submodule) has no static metadata
+      // for uv to read, and uv refuses match-runtime without it: the planned torch exactly.
+      out.buildDependencies[name] = isCheckoutSource(out.sources[name]) ? [`torch==${plan.torch.version}`] : [{ requirement: 'torch', 'match-runtime': true }];
     }
   }
   // The project itself imports torch to build (setup.py with CUDAExtension, torch in
@@ -180,6 +182,7 @@ export function importedWants(imported: ImportResult | null | undefined, plan: P
 }
 
 const isPrebuiltSource = (s: TomlValue | undefined): boolean => JSON.stringify(s ?? '').includes('"url"');
+const isCheckoutSource = (s: TomlValue | undefined): boolean => /"(git|path)"/.test(JSON.stringify(s ?? ''));
 
 function buildDeps(deps: readonly { requirement: string; matchRuntime?: boolean }[]): TomlValue {
   return deps.map((d) => (d.matchRuntime ? { requirement: d.requirement, 'match-runtime': true } : d.requirement));
