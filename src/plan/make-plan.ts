@@ -122,6 +122,24 @@ function projectPins(project: ProjectFacts, options: PlanOptions, catalog: Catal
   return { torch, backend };
 }
 
+/**
+ * The Python range the project states elsewhere (Poetry's `python = "^3.10"`, setup.cfg's
+ * python_requires) for the requires-python of a [project] danlu writes, when the planned
+ * Python is in it; a range of the project's own beats ">=<planned>", which would shut out
+ * older Pythons the project supports.
+ */
+function ownPythonRange(project: ProjectFacts, python: string): string | null {
+  for (const hint of project.imported?.pythonHints ?? []) {
+    if (!hint.specifier) continue;
+    try {
+      if (satisfies(`${python}.0`, hint.specifier) || satisfies(python, hint.specifier)) return hint.specifier;
+    } catch {
+      /* an unreadable range says nothing */
+    }
+  }
+  return null;
+}
+
 function releaseMatches(version: string, specifier: string): boolean {
   const [major = 0, minor = 0, patch = 0] = version.split('.').map(Number);
   for (let p = patch; p >= 0; p--) {
@@ -295,7 +313,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   return {
     project: { name: project.name, slug: project.slug, workspace: `/workspace/${project.slug}` },
     python: py.python,
-    requiresPython: project.requiresPython ?? `>=${py.python}`,
+    requiresPython: project.requiresPython ?? ownPythonRange(project, py.python) ?? `>=${py.python}`,
     cuda: image.cuda,
     torch: {
       version: torch.version,

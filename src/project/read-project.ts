@@ -162,7 +162,7 @@ export async function readProject(
     dir,
     // The package name: [project].name, else setup.py's (static) name, else the folder's. The
     // slug (compose project, workspace path) stays the folder's unless [project] names it.
-    name: !(typeof project.name === 'string' && project.name.trim()) && imported?.setupMetadata?.name ? imported.setupMetadata.name : name,
+    name: !(typeof project.name === 'string' && project.name.trim()) && imported?.packageMetadata?.name ? imported.packageMetadata.name : name,
     slug: slugify(name),
     pyprojectText,
     requiresPython: typeof project['requires-python'] === 'string' ? (project['requires-python'] as string) : null,

@@ -45,7 +45,7 @@ export interface PyprojectWants {
 
 export function pyprojectWants(plan: Plan, lockWithMirror: boolean, imported?: ImportResult | null): PyprojectWants {
   const minor = (v: string) => v.split('.').slice(0, 2).join('.');
-  const project = { name: plan.project.name, version: imported?.setupMetadata?.version ?? '0.1.0' };
+  const project = { name: plan.project.name, version: imported?.packageMetadata?.version ?? '0.1.0' };
   const fromFiles = importedWants(imported, plan, project.name);
   // torch and torchvision join a project that names torch nowhere (main, extras or groups);
   // a project that does keeps its own choice of where torch goes.

@@ -184,3 +184,18 @@ describe('a setup.py package that builds CUDA code against torch', () => {
     }
   });
 });
+
+describe('a Poetry project', () => {
+  it("gets [project] with Poetry's name, version and Python range, not the folder's and the planned Python's", () => {
+    const dir = tempProject(projects.poetry!);
+    try {
+      const r = danlu(['init', dir, '--yes', '--host', join(HOST_FILES, 'h100x2-ubuntu2404.json')]);
+      expect(r.code, r.stderr).toBe(0);
+      const py = parseToml(read(dir, 'pyproject.toml')) as any;
+      expect(py.project).toMatchObject({ name: 'poet', version: '0.3.0', 'requires-python': '>=3.10,<4.0' });
+      expect(py.tool.poetry.name).toBe('poet');
+    } finally {
+      cleanup(dir);
+    }
+  });
+});

@@ -137,6 +137,10 @@ function importTable(ctx: PoetryContext, deps: unknown, path: string[], group: G
 
 /** `[tool.poetry]`: dependencies, extras, groups, dev-dependencies and sources, converted to PEP 621 terms. */
 export function importPoetry(ctx: PoetryContext, poetry: Table): void {
+  if (typeof poetry.name === 'string' && poetry.name.trim()) {
+    const version = typeof poetry.version === 'string' && /^\d+(\.\d+)*([a-z]+\d*)?(\.post\d+|\.dev\d+)?$/i.test(poetry.version.trim()) ? poetry.version.trim() : undefined;
+    ctx.out.packageMetadata = { name: poetry.name.trim(), ...(version ? { version } : {}) };
+  }
   const extrasOf = new Map<string, string[]>();
   if (isTable(poetry.extras)) {
     for (const [extra, list] of Object.entries(poetry.extras)) {

@@ -65,7 +65,7 @@ describe('scanSetupFiles', () => {
       ['hydra-core>=1.3.2', 'main', 6],
       ['black==24.2.0', 'dev', 8],
     ]);
-    expect(r.setupMetadata).toEqual({ name: 'SAM-2', version: '1.0' });
+    expect(r.packageMetadata).toEqual({ name: 'SAM-2', version: '1.0' });
     expect(r.warnings).toEqual([]);
   });
 
@@ -74,7 +74,7 @@ describe('scanSetupFiles', () => {
     const r = scanSetupFiles({ file: 'setup.py', text });
     expect(r.requirements).toEqual([]);
     expect(r.warnings.map((w) => w.id)).toEqual(['setup-py-computed']);
-    expect(r.setupMetadata).toEqual({ name: 'proj' });
+    expect(r.packageMetadata).toEqual({ name: 'proj' });
   });
 
   it('does not read computed lists, and says so', () => {

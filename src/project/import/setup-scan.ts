@@ -117,7 +117,7 @@ function scanSetupPy(out: ImportResult, { file, text }: SetupFile): void {
   // setup(name=..., version=...) when written as literals: what [project] then says.
   const name = stringArgument(code, 'name');
   const version = stringArgument(code, 'version');
-  if (name) out.setupMetadata = { name, ...(version && /^\d+(\.\d+)*([a-z]+\d*)?(\.post\d+|\.dev\d+)?$/i.test(version) ? { version } : {}) };
+  if (name) out.packageMetadata = { name, ...(version && /^\d+(\.\d+)*([a-z]+\d*)?(\.post\d+|\.dev\d+)?$/i.test(version) ? { version } : {}) };
   const inst = /\binstall_requires\s*=\s*/.exec(code);
   if (inst) {
     const at = literalAt(code, inst.index + inst[0].length, '[');

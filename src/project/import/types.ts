@@ -140,8 +140,8 @@ export interface ImportResult {
   buildEnv: { name: string; value: string; origin: ImportOrigin }[];
   /** An existing [tool.uv] table, kept as it is. */
   existingUv: { origin: ImportOrigin; keys: string[] } | null;
-  /** setup(name=, version=) of setup.py when written as literals (a [project] danlu adds says the same). */
-  setupMetadata?: { name: string; version?: string };
+  /** The package's own name and version: setup.py's setup(name=, version=) when written as literals, or [tool.poetry] name/version (a [project] danlu adds says the same). */
+  packageMetadata?: { name: string; version?: string };
   /** `[project] dynamic` of the project's pyproject.toml: its metadata is not static then. */
   projectDynamic?: string[];
   files: ImportedFile[];
@@ -178,7 +178,7 @@ export function appendResult(into: ImportResult, from: ImportResult): ImportResu
     if (Array.isArray(a) && Array.isArray(b)) (a as unknown[]).push(...b);
   }
   into.existingUv ??= from.existingUv;
-  into.setupMetadata ??= from.setupMetadata;
+  into.packageMetadata ??= from.packageMetadata;
   into.projectDynamic ??= from.projectDynamic;
   return into;
 }
