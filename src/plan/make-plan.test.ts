@@ -4,6 +4,7 @@ import { DanluError } from '../lib/errors.js';
 import type { HostFacts } from '../probe/types.js';
 import type { ProjectFacts } from '../project/types.js';
 import { makePlan } from './make-plan.js';
+import { emptyResult } from '../project/import/types.js';
 import type { PlanOptions } from './types.js';
 import { hostProfile, projectFacts } from './testing/fixtures.js';
 
@@ -229,4 +230,19 @@ describe('makePlan details', () => {
     expect(kept.mirrors.urls.pypi).toBe('https://pypi.tuna.tsinghua.edu.cn/simple');
     expect(kept.mirrors.preset).toBe('custom');
   });
+});
+
+describe('requires-python of a [project] danlu writes', () => {
+  const h100 = hostProfile({ gpus: [H100], driver: '580.159.04', cuda: '13.0' });
+  const withHint = (specifier: string) =>
+    makePlan({
+      host: h100,
+      project: projectFacts({ imported: { ...emptyResult(), pythonHints: [{ specifier, origin: { file: 'pyproject.toml', line: 9 }, text: `python = "${specifier}"` }] } }),
+      options: {},
+      catalog: EMBEDDED_CATALOG,
+    }).requiresPython;
+
+  it("is the project's own range when the planned torch has wheels for all of it", () => expect(withHint('>=3.10,<4.0')).toBe('>=3.10,<4.0'));
+  it('is not a range reaching below the planned torch (uv would fail to lock)', () => expect(withHint('>=3.7')).toBe('>=3.12'));
+  it('is not a range without the planned Python', () => expect(withHint('>=3.10,<3.11')).toBe('>=3.12'));
 });

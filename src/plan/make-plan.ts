@@ -5,6 +5,7 @@ import type { GpuFacts, HostFacts } from '../probe/types.js';
 import type { ProjectFacts } from '../project/types.js';
 import { satisfies } from '@renovatebot/pep440';
 import { DanluError } from '../lib/errors.js';
+import { compareDotted } from '../lib/version.js';
 import { chooseImage } from './choose-image.js';
 import { choosePython } from './choose-python.js';
 import { chooseTorch } from './choose-torch.js';
@@ -128,11 +129,16 @@ function projectPins(project: ProjectFacts, options: PlanOptions, catalog: Catal
  * Python is in it; a range of the project's own beats ">=<planned>", which would shut out
  * older Pythons the project supports.
  */
-function ownPythonRange(project: ProjectFacts, python: string): string | null {
+function ownPythonRange(project: ProjectFacts, python: string, torchPythons: readonly string[]): string | null {
+  // uv locks for every Python the range admits: one below what the planned torch has wheels for
+  // makes `uv lock` fail ("torch==X depends on Python>=3.10"), so such a range is not used.
+  const torchMin = [...torchPythons].sort((a, b) => compareDotted(a, b))[0];
   for (const hint of project.imported?.pythonHints ?? []) {
     if (!hint.specifier) continue;
+    const lower = /(?:^|,)\s*(?:>=|~=|==)\s*(\d+\.\d+)/.exec(hint.specifier)?.[1];
+    if (!lower || (torchMin && compareDotted(lower, torchMin) < 0)) continue;
     try {
-      if (satisfies(`${python}.0`, hint.specifier) || satisfies(python, hint.specifier)) return hint.specifier;
+      if (satisfies(`${python}.0`, hint.specifier)) return hint.specifier;
     } catch {
       /* an unreadable range says nothing */
     }
@@ -313,7 +319,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   return {
     project: { name: project.name, slug: project.slug, workspace: `/workspace/${project.slug}` },
     python: py.python,
-    requiresPython: project.requiresPython ?? ownPythonRange(project, py.python) ?? `>=${py.python}`,
+    requiresPython: project.requiresPython ?? ownPythonRange(project, py.python, torch.release.python) ?? `>=${py.python}`,
     cuda: image.cuda,
     torch: {
       version: torch.version,
