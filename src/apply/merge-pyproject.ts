@@ -277,6 +277,25 @@ function plan(data: Obj, existingText: string, wants: PyprojectWants, name: stri
   return p;
 }
 
+/**
+ * toml-patch re-aligns the trailing comments of an array it appends to; the user's lines keep
+ * their own spacing: a patched line that equals one line of the original but for the spaces
+ * before its `#` comment is put back as it was.
+ */
+export function restoreCommentSpacing(original: string, patched: string): string {
+  const key = (line: string) => line.replace(/\s+#/, ' #');
+  const byKey = new Map<string, string | null>();
+  for (const line of original.split('\n')) {
+    if (!line.includes('#')) continue;
+    const k = key(line);
+    byKey.set(k, byKey.has(k) && byKey.get(k) !== line ? null : line);
+  }
+  return patched
+    .split('\n')
+    .map((line) => (line.includes('#') ? (byKey.get(key(line)) ?? line) : line))
+    .join('\n');
+}
+
 export function mergePyproject(
   existing: string | null,
   spec: { path: string; text: string; wants: PyprojectWants; explicitIndex: boolean; explicitLockMode: boolean; explicitPins?: boolean; projectName: string },
@@ -298,7 +317,7 @@ export function mergePyproject(
     // New arrays one item per line, as uv writes them (the file's other habits are detected).
     // No trailing commas in what is new: in an inline table one is TOML 1.1 only, and Python's
     // tomllib (every build backend) and TOML 1.0 parsers refuse it.
-    text = TomlPatch.patch(existing, obj, { multilineArray: true, trailingComma: false });
+    text = restoreCommentSpacing(existing, TomlPatch.patch(existing, obj, { multilineArray: true, trailingComma: false }));
   }
   if (p.blocks.length > 0) {
     const base = text.endsWith('\n') ? text : `${text}\n`;
