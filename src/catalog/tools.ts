@@ -1,4 +1,5 @@
 import type { Provenance } from './types.js';
+import toolData from './data/tools.json' with { type: 'json' };
 
 /** Pinned tools the generated image installs. Bump here, never in templates. */
 export interface ToolPins extends Provenance {
@@ -7,15 +8,14 @@ export interface ToolPins extends Provenance {
 }
 
 export const TOOLS: ToolPins = {
-  source:
-    'docs.astral.sh/uv/guides/integration/docker (COPY --from the uv image); github.com/starship/starship releases (assets with .sha256)',
-  asOf: '2026-11-22',
-  confidence: 'S',
-  uv: { version: '0.11.15', image: 'ghcr.io/astral-sh/uv:0.11.15' },
+  source: toolData.source,
+  asOf: toolData.asOf,
+  confidence: 'V',
+  uv: { version: toolData.uv.version, image: `ghcr.io/astral-sh/uv:${toolData.uv.version}` },
   starship: {
-    version: '1.24.1',
+    version: toolData.starship.version,
     url: (arch) =>
-      `https://github.com/starship/starship/releases/download/v1.24.1/starship-${arch}-unknown-linux-musl.tar.gz`,
+      `https://github.com/starship/starship/releases/download/v${toolData.starship.version}/starship-${arch}-unknown-linux-musl.tar.gz`,
   },
 };
 

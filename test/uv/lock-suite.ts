@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs module without types
+import { discoverPip, lockProject, pythonDirs, stageProject } from '../../scripts/lib/uv-harness.mjs';
+import { BIN, HOST_FILES, REPO } from '../support/cli.js';
+
+/**
+ * The real uv judges what `danlu init` writes (DANLU_TEST_UV, installed by .ci/run from PyPI at
+ * the version the image installs): every fixture repository and the bundled example, init'ed
+ * for one host, then `uv lock` against this machine's PyPI index (PyTorch indexes mapped onto
+ * it, uploads after a fixed date ignored). Each result must be `locked`, or `unreachable` only
+ * for the hosts named here and locked once those sources are set aside.
+ */
+export const UV = process.env.DANLU_TEST_UV ?? '';
+const CACHE = process.env.DANLU_TEST_UV_CACHE ?? join(tmpdir(), 'danlu-uv-cache');
+
+export const PROJECTS: { name: string; dir: string }[] = [
+  { name: 'mnist', dir: join(REPO, 'examples', 'mnist') },
+  ...readdirSync(join(REPO, 'test', 'fixtures', 'repos'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => ({ name: d.name, dir: join(REPO, 'test', 'fixtures', 'repos', d.name) })),
+];
+
+/**
+ * Sources this machine cannot reach (only PyPI is), per project: GitHub release wheels and git
+ * repositories, other projects' indexes. A host not named here fails the test.
+ */
+export const UNREACHABLE: Record<string, readonly string[]> = {};
+
+export interface LockExpectation {
+  /** Hosts allowed to be unreachable for this project on this host (on top of UNREACHABLE). */
+  unreachable?: readonly string[];
+}
+
+export function lockSuite(hostFile: string, extra: Record<string, LockExpectation> = {}): void {
+  const host = basename(hostFile, '.json');
+  describe.skipIf(!UV)(`uv lock of every project init'ed for ${host}`, () => {
+    const pip = UV ? discoverPip() : null;
+    const pythons = pythonDirs();
+    for (const project of PROJECTS) {
+      it(project.name, () => {
+        const root = mkdtempSync(join(tmpdir(), 'danlu-uv-'));
+        const dir = join(root, project.name);
+        try {
+          stageProject(project.dir, dir, { standins: join(REPO, 'test', 'fixtures', 'uv-standins', project.name) });
+          const init = spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--json', '--host', join(HOST_FILES, `${host}.json`)], {
+            encoding: 'utf8',
+            env: { ...process.env, NO_COLOR: '1', CI: 'true' },
+          });
+          expect([0, 1], init.stderr).toContain(init.status);
+          const plan = JSON.parse(init.stdout).plan;
+          mkdirSync(CACHE, { recursive: true });
+          const r = lockProject({ dir, uv: UV, pip, cacheDir: CACHE, pythons });
+          const allowed = new Set([...(UNREACHABLE[project.name] ?? []), ...(extra[project.name]?.unreachable ?? [])]);
+          const said = JSON.stringify(r, null, 1);
+          if (r.outcome === 'unreachable') {
+            for (const h of r.hosts) expect(allowed.has(h), `${h} is not expected to be needed:\n${said}`).toBe(true);
+            expect(r.aside.outcome, said).toBe('locked');
+          } else {
+            expect(r.outcome, said).toBe('locked');
+          }
+          // The lock holds the torch the plan says (its minor: PyPI has no +cuXXX label to compare).
+          const locked = r.outcome === 'locked' ? r : r.aside;
+          const minor = String(plan.torch.version).split('.').slice(0, 2).join('.');
+          for (const v of locked.torch as string[]) expect(v.split('.').slice(0, 2).join('.'), `planned torch ${plan.torch.version}:\n${said}`).toBe(minor);
+        } finally {
+          rmSync(root, { recursive: true, force: true });
+        }
+      }, 900_000);
+    }
+  });
+}
