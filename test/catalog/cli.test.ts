@@ -142,13 +142,13 @@ describe('danlu catalog (built CLI)', () => {
   it('a broken user catalog: `catalog` warns, shows the embedded one, and exits 0', async () => {
     const dir = join(root, 'broken');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'catalog.json'), '{"kind": "danlu-catalog", "schema": 1, "asOf": "2026-12-01"');
+    writeFileSync(join(dir, 'catalog.json'), '{"kind": "danlu-catalog", "schema": 1, "asOf": "2027-01-15"');
     const r = await danlu(['catalog', '--json'], upstreamEnv(server.url, dir));
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^danlu: warning: ignoring the user catalog .*catalog\.json: \$: not valid JSON/);
     const c = json(r.stdout);
     expect(c.name).toBe('embedded');
     expect(c.userCatalog).toMatchObject({ state: 'invalid', error: expect.stringContaining('not valid JSON') });
-    expect(readFileSync(join(dir, 'catalog.json'), 'utf8')).toBe('{"kind": "danlu-catalog", "schema": 1, "asOf": "2026-12-01"');
+    expect(readFileSync(join(dir, 'catalog.json'), 'utf8')).toBe('{"kind": "danlu-catalog", "schema": 1, "asOf": "2027-01-15"');
   });
 });

@@ -10,7 +10,7 @@ import { parseWheelFilename, type WheelName } from '../../src/catalog/update/sim
 const wheels = (...names: string[]): WheelName[] => names.map((n) => parseWheelFilename(n)!);
 const torchWheels = (version: string, variant: string, pys: string[], plat = 'manylinux_2_28_x86_64') =>
   wheels(...pys.map((py) => `torch-${version}+${variant}-cp${py.replace('t', '')}-cp${py}-${plat}.whl`));
-const OPTS = { asOf: '2026-12-01', indexBase: 'https://download.pytorch.org/whl' };
+const OPTS = { asOf: '2027-01-15', indexBase: 'https://download.pytorch.org/whl' };
 const BASE = EMBEDDED_CATALOG.torch;
 
 describe('deriveTorchMatrix', () => {
@@ -41,7 +41,7 @@ describe('deriveTorchMatrix', () => {
 
   it('a new release without its torchvision on the index is not a default', () => {
     const { value } = deriveTorchMatrix({ cu130: { torch: torchWheels('2.16.0', 'cu130', ['312']), torchvision: wheels('torchvision-0.30.0+cu130-cp312-cp312-manylinux_2_28_x86_64.whl') } }, BASE, OPTS);
-    expect(value.releases[0]).toMatchObject({ version: '2.16.0', torchvision: '0.31.0', notDefault: 'no torchvision 0.31 build on the PyTorch index yet (as of 2026-12-01)' });
+    expect(value.releases[0]).toMatchObject({ version: '2.16.0', torchvision: '0.31.0', notDefault: 'no torchvision 0.31 build on the PyTorch index yet (as of 2027-01-15)' });
   });
 
   it('the index decides variants and Pythons of a known release; curated facts stay', () => {
@@ -140,7 +140,7 @@ describe('deriveCudaImages and deriveWheelImage', () => {
         tag('not-a-cuda-tag'),
       ],
       base,
-      '2026-12-01',
+      '2027-01-15',
     );
     expect(value.rows).toEqual([
       { version: '11.8.0', ubuntu: ['22.04'], supported: false, arch: ['amd64', 'arm64'] },
@@ -150,7 +150,7 @@ describe('deriveCudaImages and deriveWheelImage', () => {
       { version: '13.0.3', ubuntu: ['24.04'], supported: true, arch: ['amd64', 'arm64'] },
       { version: '13.4.0', ubuntu: ['26.04'], supported: true, arch: ['amd64', 'arm64'] },
     ]);
-    expect(value).toMatchObject({ asOf: '2026-12-01', confidence: 'V' });
+    expect(value).toMatchObject({ asOf: '2027-01-15', confidence: 'V' });
     expect(notes).toEqual(['new devel-ubuntu tags: 11.8.0, 13.0.3, 13.4.0', 'also listed: cudnn-devel-ubuntu (1), devel-ubi (1)']);
   });
 
@@ -161,7 +161,7 @@ describe('deriveCudaImages and deriveWheelImage', () => {
       { source: 'PyTorch RELEASE.md', asOf: '2026-11-22', confidence: 'S', rows: [{ backend: 'cu128', image: '12.8.1' }, { backend: 'cu130', image: '13.0.2' }, { backend: 'cu132', image: '13.2.1' }] },
       torch,
       images,
-      '2026-12-01',
+      '2027-01-15',
     );
     expect(value.rows).toEqual([
       { backend: 'cu128', image: '12.8.1' },

@@ -6,6 +6,7 @@ import { CatalogFormatError, parseCatalogFile, stringifyCatalogFile, validateCat
 import { EMBEDDED_CATALOG } from '../../src/catalog/index.js';
 import { loadCatalog, mergeCatalog, readCatalogState, userCatalogPaths } from '../../src/catalog/load.js';
 import { SNAPSHOT } from '../../src/catalog/snapshot.js';
+import { TOOLS } from '../../src/catalog/tools.js';
 
 const SNAPSHOT_PATH = join(__dirname, '..', '..', 'src', 'catalog', 'snapshot.json');
 
@@ -20,7 +21,7 @@ afterEach(() => {
   dirs = [];
 });
 
-function userFile(parts: CatalogFile['parts'], asOf = '2026-12-01'): CatalogFile {
+function userFile(parts: CatalogFile['parts'], asOf = '2027-01-15'): CatalogFile {
   return { kind: 'danlu-catalog', schema: 1, asOf, generatedBy: 'test', parts, origins: {} };
 }
 
@@ -32,7 +33,7 @@ describe('the catalog file format', () => {
     expect(stringifyCatalogFile(file)).toBe(text);
     expect(EMBEDDED_CATALOG.torch).toBe(SNAPSHOT.parts.torch);
     expect(EMBEDDED_CATALOG.torch.indexBase).toBe('https://download.pytorch.org/whl');
-    expect(EMBEDDED_CATALOG.asOf).toBe('2026-11-22');
+    expect(EMBEDDED_CATALOG.asOf).toBe(SNAPSHOT.asOf > TOOLS.asOf ? SNAPSHOT.asOf : TOOLS.asOf);
   });
 
   it('is plain data: a JSON round trip changes nothing', () => {
@@ -50,7 +51,7 @@ describe('the catalog file format', () => {
     ['another kind', '{"kind": "x"}', '$.kind: expected "danlu-catalog"'],
     ['a newer schema', '{"kind": "danlu-catalog", "schema": 2}', '$.schema: schema 2 was written by a newer danlu; this one reads schema 1'],
     ['no parts', '{"kind": "danlu-catalog", "schema": 1}', '$.parts: expected an object'],
-    ['an unknown part', '{"kind": "danlu-catalog", "schema": 1, "asOf": "2026-12-01", "generatedBy": "x", "parts": {"gpus": {}}}', '$.parts.gpus: unknown part'],
+    ['an unknown part', '{"kind": "danlu-catalog", "schema": 1, "asOf": "2027-01-15", "generatedBy": "x", "parts": {"gpus": {}}}', '$.parts.gpus: unknown part'],
   ])('rejects %s', (_name, text, message) => {
     expect(() => parseCatalogFile(text)).toThrow(CatalogFormatError);
     expect(() => parseCatalogFile(text)).toThrow(message);
@@ -83,18 +84,18 @@ describe('loadCatalog', () => {
   });
 
   it('merges part by part: newer user parts win, older or missing ones stay embedded', async () => {
-    const newTorch = { ...EMBEDDED_CATALOG.torch, asOf: '2026-12-01', releases: EMBEDDED_CATALOG.torch.releases.slice(1) };
+    const newTorch = { ...EMBEDDED_CATALOG.torch, asOf: '2027-01-15', releases: EMBEDDED_CATALOG.torch.releases.slice(1) };
     const oldImages = { ...EMBEDDED_CATALOG.cudaImages, asOf: '2026-01-01', rows: EMBEDDED_CATALOG.cudaImages.rows.slice(0, 2) };
     const file = userFile({ torch: newTorch, cudaImages: oldImages });
-    file.origins.torch = { fetchedAt: '2026-12-01T09:00:00.000Z', urls: ['https://download.pytorch.org/whl'] };
+    file.origins.torch = { fetchedAt: '2027-01-15T09:00:00.000Z', urls: ['https://download.pytorch.org/whl'] };
     const { catalog, parts, used } = mergeCatalog(EMBEDDED_CATALOG, file, '/c/catalog.json');
     expect(used).toEqual(['torch']);
     expect(catalog.torch).toBe(newTorch);
     expect(catalog.cudaImages).toBe(EMBEDDED_CATALOG.cudaImages);
     expect(catalog.wheels).toBe(EMBEDDED_CATALOG.wheels);
     expect(catalog.gpus).toBe(EMBEDDED_CATALOG.gpus);
-    expect([catalog.name, catalog.asOf]).toEqual(['user', '2026-12-01']);
-    expect(parts.torch).toEqual({ from: 'user', asOf: '2026-12-01', file: '/c/catalog.json', fetchedAt: '2026-12-01T09:00:00.000Z', urls: ['https://download.pytorch.org/whl'] });
+    expect([catalog.name, catalog.asOf]).toEqual(['user', '2027-01-15']);
+    expect(parts.torch).toEqual({ from: 'user', asOf: '2027-01-15', file: '/c/catalog.json', fetchedAt: '2027-01-15T09:00:00.000Z', urls: ['https://download.pytorch.org/whl'] });
     expect(parts.cudaImages).toEqual({ from: 'embedded', asOf: '2026-11-22' });
   });
 

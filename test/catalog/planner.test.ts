@@ -24,7 +24,7 @@ async function updatedCatalog(server: TestServer): Promise<{ catalog: Catalog; d
   const dir = mkdtempSync(join(tmpdir(), 'danlu-plan-catalog-'));
   dirs.push(dir);
   const env = upstreamEnv(server.url, dir);
-  const report = await updateUserCatalog({ env, now: new Date('2026-12-01T00:00:00Z') });
+  const report = await updateUserCatalog({ env, now: new Date('2027-01-15T00:00:00Z') });
   expect(report.ok).toBe(true);
   const warnings: string[] = [];
   const catalog = await loadCatalog({ env, warn: (l) => warnings.push(l) });
@@ -62,7 +62,7 @@ describe('the planner follows the updated catalog', () => {
     });
     expect(after.cuda.image).toBe('nvidia/cuda:13.2.1-devel-ubuntu24.04');
     expect(after.python).toBe('3.12');
-    expect(after.catalog).toEqual({ name: 'user', asOf: '2026-12-01' });
+    expect(after.catalog).toEqual({ name: 'user', asOf: '2027-01-15' });
   });
 
   it('a pin to the old release still resolves in the updated catalog', async () => {
@@ -99,7 +99,7 @@ describe('the planner follows the updated catalog', () => {
   it('a broken user catalog warns once and plans with the embedded one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'danlu-plan-catalog-'));
     dirs.push(dir);
-    writeFileSync(join(dir, 'catalog.json'), JSON.stringify({ kind: 'danlu-catalog', schema: 1, asOf: '2026-12-01', generatedBy: 'x', parts: { torch: { releases: 'none' } }, origins: {} }));
+    writeFileSync(join(dir, 'catalog.json'), JSON.stringify({ kind: 'danlu-catalog', schema: 1, asOf: '2027-01-15', generatedBy: 'x', parts: { torch: { releases: 'none' } }, origins: {} }));
     const warnings: string[] = [];
     const catalog = await loadCatalog({ env: { DANLU_CATALOG_DIR: dir }, warn: (l) => warnings.push(l) });
     expect(catalog).toBe(EMBEDDED_CATALOG);

@@ -8,7 +8,7 @@ import { readCatalogState, userCatalogPaths } from '../../src/catalog/load.js';
 import { endpointsFrom, updateUserCatalog } from '../../src/catalog/update/run.js';
 import { allUpstreams, dockerHubHandler, pytorchHandler, rateLimitReply, startProxy, startServer, upstreamEnv, type TestServer } from './support/servers.js';
 
-const NOW = new Date('2026-12-01T09:30:00Z');
+const NOW = new Date('2027-01-15T09:30:00Z');
 let dirs: string[] = [];
 const tempDir = () => {
   const d = mkdtempSync(join(tmpdir(), 'danlu-catalog-'));
@@ -34,7 +34,7 @@ describe('danlu catalog update against recorded upstreams', () => {
     const report = await updateUserCatalog({ env: upstreamEnv(server.url, dir), now: NOW, timeoutMs: 5000 });
 
     expect(report.ok).toBe(true);
-    expect(report.catalog).toEqual({ file: join(dir, 'catalog.json'), written: true, previous: null, asOf: '2026-12-01' });
+    expect(report.catalog).toEqual({ file: join(dir, 'catalog.json'), written: true, previous: null, asOf: '2027-01-15' });
     expect(report.parts).toEqual({ torch: 'updated', cudaImages: 'updated', wheelImage: 'updated', wheels: 'updated' });
     expect(report.sources.map((s) => [s.source, s.part, s.ok, s.items])).toEqual([
       ['pytorch-index', 'torch', true, 8],
@@ -62,12 +62,12 @@ describe('danlu catalog update against recorded upstreams', () => {
     const text = readFileSync(join(dir, 'catalog.json'), 'utf8');
     const file = parseCatalogFile(text);
     expect(file.generatedBy).toMatch(/^danlu .* catalog update$/);
-    expect(file.origins.torch).toEqual({ fetchedAt: '2026-12-01T09:30:00.000Z', urls: [`${server.url}/whl`] });
+    expect(file.origins.torch).toEqual({ fetchedAt: '2027-01-15T09:30:00.000Z', urls: [`${server.url}/whl`] });
     expect(file.origins.cudaImages?.urls).toEqual([`${server.url}/v2/repositories/nvidia/cuda/tags?page_size=100&name=devel-ubuntu`]);
 
     const torch = file.parts.torch!;
     expect(torch.indexBase).toBe('https://download.pytorch.org/whl');
-    expect(torch.asOf).toBe('2026-12-01');
+    expect(torch.asOf).toBe('2027-01-15');
     expect(torch.releases.map((r) => r.version)).toEqual([
       '2.16.0', '2.15.0', '2.14.0', '2.13.0', '2.12.1', '2.11.0', '2.10.0', '2.9.1',
       '2.8.0', '2.7.1', '2.6.0', '2.5.1', '2.4.1', '2.3.1', '2.2.2', '2.1.2', '2.0.1',
@@ -75,7 +75,7 @@ describe('danlu catalog update against recorded upstreams', () => {
     const r216 = torch.releases[0]!;
     expect(r216).toEqual({
       version: '2.16.0',
-      released: '2026-12',
+      released: '2027-01',
       python: ['3.11', '3.12', '3.13', '3.14', '3.15'],
       backends: [
         { name: 'cu130', archs: ['7.5', '8.0', '8.6', '9.0', '10.0', '12.0'], abi: 'cxx11', confidence: '?', ptx: '12.0', python: ['3.11', '3.12', '3.13', '3.14', '3.14t', '3.15', '3.15t'], platforms: ['linux_aarch64', 'linux_x86_64', 'win_amd64'] },
@@ -153,8 +153,8 @@ describe('danlu catalog update against recorded upstreams', () => {
     // The planner's loader now merges it.
     const state = await readCatalogState(upstreamEnv(server.url, dir));
     expect(state.catalog.name).toBe('user');
-    expect(state.catalog.asOf).toBe('2026-12-01');
-    expect(state.parts.torch).toMatchObject({ from: 'user', fetchedAt: '2026-12-01T09:30:00.000Z' });
+    expect(state.catalog.asOf).toBe('2027-01-15');
+    expect(state.parts.torch).toMatchObject({ from: 'user', fetchedAt: '2027-01-15T09:30:00.000Z' });
   });
 
   it('keeps the previous catalog as catalog.prev.json, byte for byte', async () => {
@@ -162,14 +162,14 @@ describe('danlu catalog update against recorded upstreams', () => {
     const env = upstreamEnv(server.url, dir);
     await updateUserCatalog({ env, now: NOW, only: ['cuda-images'] });
     const first = readFileSync(join(dir, 'catalog.json'));
-    const report = await updateUserCatalog({ env, now: new Date('2026-12-02T00:00:00Z'), only: ['torch'] });
+    const report = await updateUserCatalog({ env, now: new Date('2027-01-16T00:00:00Z'), only: ['torch'] });
     expect(report.catalog.previous).toBe(join(dir, 'catalog.prev.json'));
     expect(readFileSync(join(dir, 'catalog.prev.json')).equals(first)).toBe(true);
     const now = parseCatalogFile(readFileSync(join(dir, 'catalog.json'), 'utf8'));
     // The part not fetched this time is carried over.
     expect(now.parts.cudaImages).toEqual(parseCatalogFile(first.toString('utf8')).parts.cudaImages);
-    expect(now.parts.torch?.asOf).toBe('2026-12-02');
-    expect(now.asOf).toBe('2026-12-02');
+    expect(now.parts.torch?.asOf).toBe('2027-01-16');
+    expect(now.asOf).toBe('2027-01-16');
     expect(readdirSync(dir).sort()).toEqual(['catalog.json', 'catalog.prev.json']);
   });
 });

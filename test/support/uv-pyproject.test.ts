@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TOOLS } from '../../src/catalog/tools.js';
 import { UV_SCHEMA_FILE, uvParseProblems } from './uv-pyproject.js';
 
 const GOOD = `[project]
@@ -31,9 +30,9 @@ explicit = true
 `;
 
 describe("the check of generated pyproject.toml files against uv's rules", () => {
-  it('uses the schema of the uv that danlu installs', () => {
-    expect(UV_SCHEMA_FILE).toContain(`uv-${TOOLS.uv.version}.schema.json`);
-    expect(JSON.parse(readFileSync(UV_SCHEMA_FILE, 'utf8')).$comment).toContain(`uv ${TOOLS.uv.version}`);
+  // A fast structural check; the real uv (test/uv, at the version the image installs) is the judge.
+  it('uses a vendored uv settings schema', () => {
+    expect(JSON.parse(readFileSync(UV_SCHEMA_FILE, 'utf8')).$comment).toMatch(/^uv \d+\.\d+\.\d+ uv\.schema\.json/);
   });
 
   it('takes a correct file', () => expect(uvParseProblems(GOOD)).toEqual([]));
