@@ -32,11 +32,11 @@ export function mergeLines(existing: string | null, spec: { text: string; lines:
 
 export function mergeValue(
   existing: string | null,
-  spec: { text: string; same: (existing: string) => boolean; explicit: boolean },
+  spec: { text: string; same: (existing: string) => boolean; replace: boolean },
 ): MergeResult {
   if (existing === null) return { action: 'created', text: spec.text, conflicts: [], notes: [] };
   if (existing === spec.text || spec.same(existing)) return { action: 'unchanged', text: null, conflicts: [], notes: [] };
-  if (spec.explicit) return { action: 'updated', text: spec.text, conflicts: [], notes: [] };
+  if (spec.replace) return { action: 'updated', text: spec.text, conflicts: [], notes: [] };
   return {
     action: 'conflict',
     text: null,

@@ -1,14 +1,16 @@
 import * as TomlPatch from '@decimalturn/toml-patch';
 import { parseTomlStrict, requirementName } from '../project/toml.js';
+import type { PyprojectPlan } from '../plan/pyproject/types.js';
 import {
   buildDependenciesBlock,
-  buildVariablesBlock,
   danluBlock,
+  dependencyMetadataBlock,
   extrasBlock,
   groupsBlock,
   indexBlock,
   sourcesBlock,
-  type PyprojectWants,
+  uvBlock,
+  uvLists,
 } from '../render/pyproject.js';
 import { keyValues, tableHeader, type TomlValue } from '../render/toml-text.js';
 import { deepEqual, isPlainObject } from './structured-merge.js';
@@ -80,46 +82,33 @@ function listAt(obj: Obj, at: string[]): unknown[] {
   return cur as unknown[];
 }
 
-const UNPINNED = /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*(;.*)?$/;
-
-/**
- * torch-family entries the plan moved to other versions. Asked for (--torch, --backend,
- * --upgrade-torch): rewritten in place. Unpinned: left as written, with a uv constraint so the
- * lock takes the planned build. Pinned otherwise: a conflict, since the file's pin would
- * contradict the planned index (--upgrade-torch or --force takes the plan's).
- */
-function replacePins(p: Pending, data: Obj, wants: PyprojectWants, explicitPins: boolean): string[] {
-  const constraints: string[] = [];
-  for (const r of wants.replaced) {
+/** The plan's edits of the project's own torch-family entries: rewritten in place, or a conflict. */
+function applyPins(p: Pending, data: Obj, wants: PyprojectPlan): void {
+  for (const r of wants.pins) {
+    if (r.action !== 'rewrite' && r.action !== 'conflict') continue;
     for (const { at, list } of requirementLists(data)) {
       const i = list.findIndex((d) => typeof d === 'string' && d.trim() === r.from.trim());
       if (i < 0) continue;
       const set = (o: Obj) => void (listAt(o, at)[i] = r.to);
-      if (explicitPins) {
+      if (r.action === 'rewrite') {
         p.mutations.push(set);
         p.notes.push(`pin ${r.from} -> ${r.to} (${r.why})`);
-      } else if (UNPINNED.test(r.from)) {
-        const constraint = `${r.name}${r.specifier}`;
-        if (!constraints.includes(constraint)) {
-          constraints.push(constraint);
-          p.notes.push(`pin ${r.from} kept, constrained to ${constraint} by [tool.uv] constraint-dependencies (${r.why})`);
-        }
       } else {
         p.conflicts.push(`${at.join('.')}: yours ${JSON.stringify(r.from)}, danlu's ${JSON.stringify(r.to)} (${r.why}; \`danlu init --upgrade-torch\` takes danlu's)`);
         p.forced.push(set);
       }
     }
   }
-  return constraints;
+  for (const r of wants.pins) if (r.action === 'constrain') p.notes.push(`pin ${r.from} kept, constrained to ${r.name}${r.specifier} by [tool.uv] constraint-dependencies (${r.why})`);
 }
 
-function plan(data: Obj, existingText: string, wants: PyprojectWants, name: string, explicitIndex: boolean, explicitLockMode: boolean, explicitPins: boolean): Pending {
+function mergeSteps(data: Obj, existingText: string, wants: PyprojectPlan): Pending {
   const p: Pending = { blocks: [], mutations: [], conflicts: [], forced: [], notes: [] };
-  const pinConstraints = replacePins(p, data, wants, explicitPins);
+  applyPins(p, data, wants);
   const project = table(data, 'project');
   if (!project) {
     p.blocks.push(
-      `${tableHeader(['project'])}\n${keyValues({ name, version: wants.project.version, 'requires-python': wants.requiresPython, dependencies: wants.dependencies }, ['dependencies'])}`,
+      `${tableHeader(['project'])}\n${keyValues({ name: wants.project.name, version: wants.project.version, 'requires-python': wants.project.requiresPython, dependencies: wants.dependencies }, ['dependencies'])}`,
     );
     p.notes.push('added [project]');
   } else {
@@ -139,9 +128,9 @@ function plan(data: Obj, existingText: string, wants: PyprojectWants, name: stri
     }
     if (project['requires-python'] === undefined) {
       p.mutations.push((o) => {
-        ensureTable(o, 'project')['requires-python'] = wants.requiresPython;
+        ensureTable(o, 'project')['requires-python'] = wants.project.requiresPython;
       });
-      p.notes.push(`added requires-python ${wants.requiresPython}`);
+      p.notes.push(`added requires-python ${wants.project.requiresPython}`);
     }
   }
   // Groups and extras: missing ones are added, missing entries of existing ones too.
@@ -154,31 +143,30 @@ function plan(data: Obj, existingText: string, wants: PyprojectWants, name: stri
     if (!haveExtras) p.blocks.push(extrasBlock(wants.extras));
     else addNamedLists(p, haveExtras, wants.extras, ['project', 'optional-dependencies']);
   }
-  // [tool.uv] lists: a new table is appended as text (toml-patch would write it inline).
-  const constraints = [...wants.constraints, ...pinConstraints.filter((c) => !wants.constraints.includes(c))];
-  const uvLists = { 'override-dependencies': wants.overrides, 'constraint-dependencies': constraints };
+  // [tool.uv] lists: a new table is appended as text (toml-patch would write it inline). A key
+  // the project set itself (its own environments, say) is the project's.
+  const uvWant = uvLists(wants);
   // Only a [tool.uv] header of its own can take new keys in place; an implicit table
   // (made by [tool.uv.sources] alone) gets a [tool.uv] block appended instead.
   const uvNow = /^\s*\[\s*tool\s*\.\s*uv\s*\]/m.test(existingText) ? table(data, 'tool', 'uv') : undefined;
   if (!uvNow) {
-    const block = Object.fromEntries(Object.entries(uvLists).filter(([, list]) => list.length > 0));
-    if (Object.keys(block).length > 0) p.blocks.push(`${tableHeader(['tool', 'uv'])}\n${keyValues(block, Object.keys(block))}`);
+    if (Object.keys(uvWant).length > 0) p.blocks.push(uvBlock(uvWant));
   } else {
-    for (const [key, list] of Object.entries(uvLists)) {
+    for (const [key, value] of Object.entries(uvWant)) {
+      const list = value as TomlValue[];
+      if ((key === 'environments' || key === 'conflicts') && uvNow[key] !== undefined) continue;
       const have = Array.isArray(uvNow[key]) ? (uvNow[key] as unknown[]) : [];
-      const missing = list.filter((o) => !have.includes(o));
+      const missing = list.filter((o) => !have.some((h) => JSON.stringify(h) === JSON.stringify(o)));
       if (missing.length === 0) continue;
       p.mutations.push((o) => {
         const t = ensureTable(o, 'tool', 'uv');
         t[key] = [...(Array.isArray(t[key]) ? (t[key] as unknown[]) : []), ...missing];
       });
-      p.notes.push(`added ${key} ${missing.join(', ')}`);
+      p.notes.push(`added ${key} ${missing.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(', ')}`);
     }
   }
-  // Packages the project already builds without isolation get the environment's torch anyway.
   const uvTool = table(data, 'tool', 'uv');
-  const noIsolation = uvTool?.['no-build-isolation'] === true ? null : new Set(Array.isArray(uvTool?.['no-build-isolation-package']) ? (uvTool!['no-build-isolation-package'] as string[]) : []);
-  const buildDeps = Object.fromEntries(Object.entries(wants.buildDependencies).filter(([pkg]) => noIsolation !== null && !noIsolation.has(pkg)));
+  const buildDeps = wants.buildDependencies;
   if (Object.keys(buildDeps).length > 0) {
     const have = table(data, 'tool', 'uv', 'extra-build-dependencies');
     if (!have) p.blocks.push(buildDependenciesBlock(buildDeps));
@@ -188,20 +176,19 @@ function plan(data: Obj, existingText: string, wants: PyprojectWants, name: stri
       }
     }
   }
-  if (Object.keys(wants.buildVariables).length > 0) {
-    const have = table(data, 'tool', 'uv', 'extra-build-variables');
-    if (!have) p.blocks.push(buildVariablesBlock(wants.buildVariables));
-    else {
-      for (const [pkg, value] of Object.entries(wants.buildVariables)) {
-        if (have[pkg] === undefined) p.mutations.push((o) => void (ensureTable(o, 'tool', 'uv', 'extra-build-variables')[pkg] = value));
-      }
-    }
+  // Static metadata: entries for packages the file has none for are appended.
+  const haveMeta = Array.isArray(uvTool?.['dependency-metadata']) ? (uvTool!['dependency-metadata'] as Obj[]) : [];
+  for (const m of wants.dependencyMetadata) {
+    if (haveMeta.some((h) => isPlainObject(h) && requirementName(String(h.name ?? '')) === requirementName(m.name))) continue;
+    if (haveMeta.length > 0) p.mutations.push((o) => void (ensureTable(o, 'tool', 'uv')['dependency-metadata'] as unknown[]).push({ ...m }));
+    else p.blocks.push(dependencyMetadataBlock(m));
+    p.notes.push(`added dependency-metadata for ${m.name}`);
   }
   const sources = table(data, 'tool', 'uv', 'sources');
-  // A project that already routes torch to an index of its own keeps its routing.
-  const ownTorchRouting = sources !== undefined && sources.torch !== undefined && !deepEqual(sources.torch, wants.torchSources.torch);
-  if (ownTorchRouting && !explicitIndex) p.notes.push('the project routes torch to its own index; kept');
-  const routing = ownTorchRouting && !explicitIndex ? {} : wants.torchSources;
+  // A project that routes torch to an index of its own keeps its routing (the plan says so).
+  const ownRouting = wants.torchRouting === 'project';
+  if (ownRouting) p.notes.push('the project routes torch to its own index; kept');
+  const routing = ownRouting ? {} : wants.torchSources;
   if (!sources) {
     p.blocks.push(sourcesBlock({ ...routing, ...wants.sources }));
   } else {
@@ -225,14 +212,14 @@ function plan(data: Obj, existingText: string, wants: PyprojectWants, name: stri
   const uvTable = table(data, 'tool', 'uv');
   const indexes = Array.isArray(uvTable?.index) ? (uvTable!.index as unknown[]) : null;
   const at = indexes ? indexes.findIndex((i) => isPlainObject(i) && i.name === wants.index.name) : -1;
-  const wantIndexes = [...(ownTorchRouting && !explicitIndex ? [] : [wants.index]), ...wants.extraIndexes];
+  const wantIndexes = [...(ownRouting ? [] : [wants.index]), ...wants.extraIndexes];
   if (!indexes) {
     for (const index of wantIndexes) p.blocks.push(indexBlock(index));
-  } else if (ownTorchRouting && !explicitIndex) {
+  } else if (ownRouting) {
     // nothing: the project's own PyTorch index stays as it is
   } else if (at < 0) {
     p.mutations.push((o) => {
-      (ensureTable(o, 'tool', 'uv').index as unknown[]).push({ ...wants.index });
+      (ensureTable(o, 'tool', 'uv').index as unknown[]).push({ name: wants.index.name, url: wants.index.url, explicit: true });
     });
     p.notes.push(`added index ${wants.index.name}`);
   } else {
@@ -241,7 +228,7 @@ function plan(data: Obj, existingText: string, wants: PyprojectWants, name: stri
       const setUrl = (o: Obj) => {
         ((ensureTable(o, 'tool', 'uv').index as Obj[])[at] as Obj).url = wants.index.url;
       };
-      if (explicitIndex) {
+      if (wants.index.onOtherUrl === 'replace') {
         p.mutations.push(setUrl);
         p.notes.push(`index ${wants.index.name}: ${String(have.url)} -> ${wants.index.url}`);
       } else {
@@ -264,10 +251,10 @@ function plan(data: Obj, existingText: string, wants: PyprojectWants, name: stri
   }
   const danlu = table(data, 'tool', 'danlu');
   if (!danlu) {
-    p.blocks.push(danluBlock(wants.danlu));
+    p.blocks.push(danluBlock(wants.danlu.values));
   } else {
-    for (const [key, value] of Object.entries(wants.danlu)) {
-      if (danlu[key] === undefined || (explicitLockMode && danlu[key] !== value)) {
+    for (const [key, value] of Object.entries(wants.danlu.values)) {
+      if (danlu[key] === undefined || (wants.danlu.replace && !deepEqual(danlu[key], value))) {
         p.mutations.push((o) => {
           ensureTable(o, 'tool', 'danlu')[key] = value as TomlValue;
         });
@@ -298,12 +285,12 @@ export function restoreCommentSpacing(original: string, patched: string): string
 
 export function mergePyproject(
   existing: string | null,
-  spec: { path: string; text: string; wants: PyprojectWants; explicitIndex: boolean; explicitLockMode: boolean; explicitPins?: boolean; projectName: string },
+  spec: { path: string; text: string; pyproject: PyprojectPlan },
   force: boolean,
 ): MergeResult {
   if (existing === null) return { action: 'created', text: spec.text, conflicts: [], notes: [] };
   const data = parseTomlStrict(existing, spec.path);
-  const p = plan(data, existing, spec.wants, spec.projectName, spec.explicitIndex, spec.explicitLockMode, spec.explicitPins ?? false);
+  const p = mergeSteps(data, existing, spec.pyproject);
   if (p.conflicts.length > 0 && !force) {
     return { action: 'conflict', text: null, conflicts: p.conflicts, notes: ['kept as it is; `danlu init --force` takes danlu\'s values and keeps a backup'] };
   }

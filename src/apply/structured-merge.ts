@@ -4,10 +4,9 @@
  * values the user changed that danlu also sets. Nothing the user added is removed.
  */
 
-export type Path = (string | number)[];
+import type { Path, Policy } from '../render/types.js';
 
-/** own: a different existing value is the user's choice (a conflict); update: danlu's to change. */
-export type Policy = 'own' | 'update';
+export type { Path, Policy };
 
 export interface Edit {
   path: Path;

@@ -37,7 +37,6 @@ export interface PlannedProject {
   options: PlanOptions;
   plan: Plan;
   catalog: Catalog;
-  lockWithMirror: boolean;
 }
 
 export function planOptionsFrom(values: PlanFlagValues): PlanOptions {
@@ -67,6 +66,11 @@ export function planOptionsFrom(values: PlanFlagValues): PlanOptions {
   if (values['no-starship']) o.starship = false;
   if (values['upgrade-torch'] && values['keep-pins']) throw new DanluError('--upgrade-torch and --keep-pins contradict each other');
   if (values['upgrade-torch']) o.upgradeTorch = true;
+  // Asking for a torch build means the project's own torch entries follow it.
+  if (values.torch || values.backend || values['upgrade-torch']) o.pins = 'follow';
+  if (values.backend || values.torch || values.cuda) o.replaceIndex = true;
+  if (values.python) o.replacePythonFile = true;
+  if (values['lock-with-mirror']) o.lockWithMirror = true;
   return o;
 }
 
@@ -79,8 +83,7 @@ export async function planProject(dirArg: string | undefined, values: PlanFlagVa
   const probeOptions = values.host ? ({ docker: 'skip', nvidia: false } as const) : ({ docker: 'runtime' } as const);
   const [probed, project, mirrorChoice] = await Promise.all([probeHost(realDeps(), probeOptions), readProject(dir), auto ? auto.then((m) => m.autoMirrorChoice()) : null]);
   const host = values.host ? await readHostFile(resolve(values.host), probed) : probed;
-  const lockWithMirror = values['lock-with-mirror'] ? true : (project.lockWithMirror ?? false);
   const made = makePlan({ host, project, options, catalog });
   const plan = auto && mirrorChoice ? (await auto).withMirrorChoice(made, mirrorChoice) : made;
-  return { dir, host, project, options, plan, catalog, lockWithMirror };
+  return { dir, host, project, options, plan, catalog };
 }

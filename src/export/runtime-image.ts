@@ -85,9 +85,8 @@ export async function defaultRuntimeImage(
   plan: Plan,
   catalog: Catalog,
   dotenv: Record<string, string>,
-  lockWithMirror: boolean,
 ): Promise<string> {
-  const devImage = dotenv.DEV_IMAGE || devImageName(plan, renderDockerfile(plan, catalog), envEntries(plan, catalog, '', lockWithMirror));
+  const devImage = dotenv.DEV_IMAGE || devImageName(plan, renderDockerfile(plan, catalog), envEntries(plan, catalog, ''));
   const lockText = (await readIfExists(join(projectDir, 'uv.lock'))) ?? '';
   return runtimeImageName(plan.project.slug, devImage, lockText);
 }

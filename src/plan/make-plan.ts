@@ -14,6 +14,7 @@ import { containerUserName, selectGpus, shmFor, validShm } from './resources.js'
 import type { Decision, MirrorPlan, Plan, PlanOptions, Warning } from './types.js';
 import { planPackages, preferPrebuilt } from './packages.js';
 import { derivedTorchPin } from './derived-pin.js';
+import { planPyproject } from './pyproject/plan-pyproject.js';
 
 export interface PlanInput {
   host: HostFacts;
@@ -315,26 +316,48 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   }
 
   const starship = options.starship ?? project.env.INSTALL_STARSHIP !== 'false';
+  const lockWithMirror = options.lockWithMirror ?? project.lockWithMirror ?? false;
+  const requiresPython = project.requiresPython ?? ownPythonRange(project, py.python, torch.release.python) ?? `>=${py.python}`;
+  const torchPlan: Plan['torch'] = {
+    version: torch.version,
+    backend: torch.backend.name,
+    index: `${catalog.torch.indexBase}/${torch.backend.name}`,
+    abi: torch.backend.abi,
+    specifier: pins.torch && torch.pinned ? pins.torch.specifier : `==${torch.version.split('.').slice(0, 2).join('.')}.*`,
+    // The pin the plan honoured (the project's, or one its companion pins imply), else the project's own.
+    projectSpecifier: (pins.torch && torch.pinned ? pins.torch.specifier : null) ?? project.torchPin?.specifier ?? null,
+    torchvision: torch.release.torchvision,
+    torchaudio: torch.release.torchaudio,
+    xformers: torch.release.xformers,
+    archs: torch.backend.archs,
+    ptx: torch.backend.ptx ?? null,
+  };
+  const aptPackages = [...new Set([...(project.aptPackages ?? []), ...special.packages.flatMap((p) => ('aptPackages' in p.resolution ? (p.resolution.aptPackages ?? []) : []))])].sort();
+  const pyproject = planPyproject(
+    {
+      projectName: project.name,
+      projectVersion: project.imported?.packageMetadata?.version ?? '0.1.0',
+      hasReadme: project.hasReadme ?? false,
+      python: py.python,
+      requiresPython,
+      torch: torchPlan,
+      packages: special.packages,
+      ncclOverride,
+      aptPackages,
+      lockWithMirror,
+    },
+    project,
+    options,
+  );
+  decisions.push(...pyproject.decisions);
+  warnings.push(...pyproject.warnings);
 
   return {
     project: { name: project.name, slug: project.slug, workspace: `/workspace/${project.slug}` },
     python: py.python,
-    requiresPython: project.requiresPython ?? ownPythonRange(project, py.python, torch.release.python) ?? `>=${py.python}`,
+    requiresPython,
     cuda: image.cuda,
-    torch: {
-      version: torch.version,
-      backend: torch.backend.name,
-      index: `${catalog.torch.indexBase}/${torch.backend.name}`,
-      abi: torch.backend.abi,
-      specifier: pins.torch && torch.pinned ? pins.torch.specifier : `==${torch.version.split('.').slice(0, 2).join('.')}.*`,
-      // The pin the plan honoured (the project's, or one its companion pins imply), else the project's own.
-      projectSpecifier: (pins.torch && torch.pinned ? pins.torch.specifier : null) ?? project.torchPin?.specifier ?? null,
-      torchvision: torch.release.torchvision,
-      torchaudio: torch.release.torchaudio,
-      xformers: torch.release.xformers,
-      archs: torch.backend.archs,
-      ptx: torch.backend.ptx ?? null,
-    },
+    torch: torchPlan,
     gpus: gpuSel.selected,
     gpu: gpuSel.request,
     user: { ...host.user, name: userName, containerName },
@@ -342,11 +365,14 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     mirrors,
     starship,
     compilesCuda: compiles,
-    aptPackages: [...new Set([...(project.aptPackages ?? []), ...special.packages.flatMap((p) => ('aptPackages' in p.resolution ? (p.resolution.aptPackages ?? []) : []))])].sort(),
+    aptPackages,
     packages: special.packages,
     machine,
     ncclOverride,
     timezone: host.timezone ?? 'Etc/UTC',
+    lockWithMirror,
+    pythonFile: options.replacePythonFile ? 'replace' : 'keep',
+    pyproject: pyproject.pyproject,
     warnings,
     decisions,
     catalog: { name: catalog.name, asOf: catalog.asOf },

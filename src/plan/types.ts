@@ -1,6 +1,7 @@
 import type { GpuFacts, UserFacts } from '../probe/types.js';
 import type { CxxAbi } from '../catalog/torch.js';
 import type { MirrorKind } from '../catalog/mirrors.js';
+import type { PyprojectPlan } from './pyproject/types.js';
 
 /** One choice the planner made, with the reason and the knowledge it rests on. */
 export interface Decision {
@@ -34,6 +35,18 @@ export interface PlanOptions {
   starship?: boolean;
   /** Replace the project's torch pin with the newest torch that fits (default: keep pins). */
   upgradeTorch?: boolean;
+  /**
+   * The project's own torch-family entries in pyproject.toml: 'keep' them (an unpinned one gets
+   * a constraint, another pin is a conflict) or 'follow' the plan (rewritten in place). The user
+   * asking for a torch build (--torch, --backend, --upgrade-torch) means 'follow'.
+   */
+  pins?: 'keep' | 'follow';
+  /** The project's PyTorch index URL follows the plan (--torch, --backend, --cuda). */
+  replaceIndex?: boolean;
+  /** `.python-version` follows the plan (--python). */
+  replacePythonFile?: boolean;
+  /** uv locks through this machine's PyPI mirror (--lock-with-mirror); unset: the project's setting. */
+  lockWithMirror?: boolean;
 }
 
 export interface TorchPlan {
@@ -102,6 +115,12 @@ export interface Plan {
   /** CUDA 11.8 multi-GPU: override nvidia-nccl-cu11 with a cu118 build (seed appendix). */
   ncclOverride: boolean;
   timezone: string;
+  /** uv locks through this machine's PyPI mirror ([tool.danlu] lock-with-mirror). */
+  lockWithMirror: boolean;
+  /** `.python-version`: kept when it has one, or replaced by the planned Python. */
+  pythonFile: 'keep' | 'replace';
+  /** Everything pyproject.toml gets. */
+  pyproject: PyprojectPlan;
   warnings: Warning[];
   decisions: Decision[];
   catalog: { name: string; asOf: string };

@@ -165,6 +165,7 @@ export async function readProject(
     name: !(typeof project.name === 'string' && project.name.trim()) && imported?.packageMetadata?.name ? imported.packageMetadata.name : name,
     slug: slugify(name),
     pyprojectText,
+    pyprojectData: pyprojectText === null ? null : data,
     requiresPython: typeof project['requires-python'] === 'string' ? (project['requires-python'] as string) : null,
     pythonVersion,
     requirements: allRequirements,

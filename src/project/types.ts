@@ -25,6 +25,12 @@ export interface ProjectFacts {
   slug: string;
   /** The existing pyproject.toml text, if any. */
   pyprojectText: string | null;
+  /** The same, parsed (once, by the project reader). */
+  pyprojectData?: Record<string, unknown> | null;
+  /** The project has a README.md (a [project] danlu writes names it). */
+  hasReadme?: boolean;
+  /** [tool.danlu] lock-with-mirror, when the project says. */
+  lockWithMirror?: boolean | null;
   requiresPython: string | null;
   /** `.python-version` content. */
   pythonVersion: string | null;

@@ -28,8 +28,9 @@ function mirroredGhcr(image: string, registry: string | null): string {
 }
 
 /** The per-machine settings, in the order they are written. */
-export function envEntries(plan: Plan, catalog: Catalog, devImage: string, lockWithMirror: boolean): EnvEntry[] {
+export function envEntries(plan: Plan, catalog: Catalog, devImage: string): EnvEntry[] {
   const m = plan.mirrors.urls;
+  const lockWithMirror = plan.lockWithMirror;
   const gpus = plan.gpus.map((g) => g.name);
   return [
     { key: 'COMPOSE_PROJECT_NAME', value: plan.project.slug, comment: 'Compose: project name and files (the second one is this machine\'s GPU and mounts)' },

@@ -1,6 +1,8 @@
 /** A small TOML emitter for the shapes danlu writes: inline values, tables, arrays of tables. */
 
-export type TomlValue = string | number | boolean | TomlValue[] | { [key: string]: TomlValue };
+import type { TomlValue } from '../lib/toml-value.js';
+
+export type { TomlValue };
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 

@@ -104,12 +104,7 @@ describe('the runtime stage of the Dockerfile', () => {
 
 describe('.dockerignore', () => {
   it('is a lines file of renderFiles', () => {
-    const spec = renderFiles(plan, {
-      catalog: EMBEDDED_CATALOG,
-      hasReadme: false,
-      lockWithMirror: false,
-      explicit: { index: false, python: false, lockMode: false },
-    }).find((f) => f.path === '.dockerignore');
+    const spec = renderFiles(plan, EMBEDDED_CATALOG).find((f) => f.path === '.dockerignore');
     expect(spec).toMatchObject({ format: 'lines', lines: DOCKERIGNORE_LINES });
   });
 
@@ -212,10 +207,10 @@ describe('runtimeBuildCommand', () => {
     expect(isLocalRuntimeImage('ghcr.io/lab/demo:1')).toBe(false);
     const dir = tempProject({ 'uv.lock': 'lock 1' }, 'demo');
     try {
-      expect(await defaultRuntimeImage(dir, plan, EMBEDDED_CATALOG, { DEV_IMAGE: 'danlu-dev:cu12.8.1-ubuntu24.04-alice-0123456789' }, false)).toBe(
+      expect(await defaultRuntimeImage(dir, plan, EMBEDDED_CATALOG, { DEV_IMAGE: 'danlu-dev:cu12.8.1-ubuntu24.04-alice-0123456789' })).toBe(
         runtimeImageName('vision-demo', 'danlu-dev:cu12.8.1-ubuntu24.04-alice-0123456789', 'lock 1'),
       );
-      expect(await defaultRuntimeImage(dir, plan, EMBEDDED_CATALOG, {}, false)).toMatch(/^danlu-run\/vision-demo:[0-9a-f]{10}$/);
+      expect(await defaultRuntimeImage(dir, plan, EMBEDDED_CATALOG, {})).toMatch(/^danlu-run\/vision-demo:[0-9a-f]{10}$/);
     } finally {
       cleanup(dir);
     }

@@ -10,7 +10,8 @@ import { mergeYaml } from '../../src/apply/merge-yaml.js';
 import { DanluError } from '../../src/lib/errors.js';
 import { parseEnv, parseEnvLines } from '../../src/project/dotenv.js';
 import { envText, envValue, type EnvEntry } from '../../src/render/env.js';
-import { pyprojectWants, renderNewPyproject } from '../../src/render/pyproject.js';
+import { renderNewPyproject } from '../../src/render/pyproject.js';
+import { ownEntries, pinEdits, withPinConstraints } from '../../src/plan/pyproject/plan-pyproject.js';
 import { makePlan } from '../../src/plan/make-plan.js';
 import { EMBEDDED_CATALOG } from '../../src/catalog/index.js';
 import { hostProfile, projectFacts } from '../../src/plan/testing/fixtures.js';
@@ -139,8 +140,8 @@ describe('pyproject.toml merge', () => {
     options: {},
     catalog: EMBEDDED_CATALOG,
   });
-  const wants = pyprojectWants(plan, false);
-  const spec = { path: 'pyproject.toml', text: renderNewPyproject({ ...wants, project: { name: 'x', version: '0.1.0' } }, false), projectName: 'x', wants, explicitIndex: false, explicitLockMode: false };
+  const wants = { ...plan.pyproject, project: { ...plan.pyproject.project, name: 'x', version: '0.1.0' } };
+  const spec = { path: 'pyproject.toml', text: renderNewPyproject(wants), pyproject: wants };
 
   it('any user TOML: the result parses, keeps the user\'s tables, routes torch, and is stable', () => {
     const userDoc = fc.record({
@@ -163,7 +164,7 @@ describe('pyproject.toml merge', () => {
     );
   });
 
-  it('torch pins the plan moved: rewritten in place when asked, a constraint when unpinned, else a conflict', () => {
+  it('torch pins the plan moved: rewritten in place when asked, a constraint when unpinned or a range that admits the plan, else a conflict', () => {
     const entry = fc.tuple(fc.constantFrom('torch', 'torchvision', 'torchaudio'), fc.constantFrom('', '==2.0.1', '>=2.0', '~=2.1.0'), fc.constantFrom('', ' ; sys_platform == "linux"'));
     const doc = fc.record({
       deps: fc.uniqueArray(entry, { maxLength: 3, selector: ([n]) => n }),
@@ -176,8 +177,12 @@ describe('pyproject.toml merge', () => {
         const list = [...other, ...written];
         const existing = `[project]\nname = "p"\nversion = "1"\ndependencies = [\n${list.map((d) => `  ${JSON.stringify(d)},  # ${d.length}\n`).join('')}]\n`;
         const replaced = deps.map(([n, , m], i) => ({ name: n, from: written[i]!, to: `${n}==2.14.*${m}`, specifier: '==2.14.*', why: 'test' }));
-        const r = mergePyproject(existing, { ...spec, wants: { ...wants, replaced }, explicitPins: explicit }, false);
-        const pinnedOnes = deps.filter(([, v]) => v !== '');
+        // The plan decides what happens to each entry; the merge carries it out.
+        const pins = pinEdits(replaced, ownEntries(parseToml(existing) as Record<string, unknown>), { pins: explicit ? 'follow' : 'keep' });
+        const planned = { ...spec, pyproject: { ...wants, pins, constraints: withPinConstraints(wants.constraints, pins) } };
+        const r = mergePyproject(existing, planned, false);
+        // A range that admits the planned 2.14.* (>=2.0) is held by a constraint; a pin that excludes it is a conflict.
+        const pinnedOnes = deps.filter(([, v]) => v !== '' && v !== '>=2.0');
         if (!explicit && pinnedOnes.length > 0) {
           expect(r.action).toBe('conflict');
           expect(r.text).toBeNull();
@@ -194,7 +199,7 @@ describe('pyproject.toml merge', () => {
         for (const d of other) expect(r.text).toContain(`${JSON.stringify(d)},  # ${d.length}\n`);
         const constraints = out.tool?.uv?.['constraint-dependencies'] ?? [];
         for (const [n] of deps) expect(constraints.includes(`${n}==2.14.*`)).toBe(!explicit);
-        expect(mergePyproject(r.text!, { ...spec, wants: { ...wants, replaced }, explicitPins: explicit }, false).action).toBe('unchanged');
+        expect(mergePyproject(r.text!, planned, false).action).toBe('unchanged');
       }),
       { ...opts, numRuns: 100 },
     );

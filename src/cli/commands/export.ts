@@ -97,7 +97,7 @@ With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors c
         fix: "name the job's command: --command 'uv run --frozen python -m mypkg.train' (or after --)",
       });
     }
-    const image = values.image ?? (await defaultRuntimeImage(dir, plan, planned.catalog, dotenv, planned.lockWithMirror));
+    const image = values.image ?? (await defaultRuntimeImage(dir, plan, planned.catalog, dotenv));
     if (isLocalRuntimeImage(image)) {
       warnings.push({
         id: 'image-not-pushed',
@@ -117,7 +117,7 @@ With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors c
         uid: int(dotenv.USER_UID, 'USER_UID in .env') ?? plan.user.uid,
         gid: int(dotenv.USER_GID, 'USER_GID in .env') ?? plan.user.gid,
       },
-      lockWithMirror: planned.lockWithMirror,
+      lockWithMirror: plan.lockWithMirror,
       ...(values.name !== undefined ? { name: values.name } : {}),
       ...(values.cpus !== undefined ? { cpus: int(values.cpus, '--cpus')! } : {}),
       ...(values.memory !== undefined ? { memory: values.memory } : {}),

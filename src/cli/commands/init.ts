@@ -51,22 +51,11 @@ Exit codes: 0 done, 1 conflicts left unresolved, 2 bad input (nothing written).`
     }
 
     const imported = planned.project.imported ?? null;
-    const specs = renderFiles(plan, {
-      catalog: planned.catalog,
-      hasReadme: planned.project.hasReadme,
-      lockWithMirror: planned.lockWithMirror,
-      imported,
-      explicit: {
-        index: Boolean(values.backend || values.torch || values.cuda),
-        python: Boolean(values.python),
-        lockMode: Boolean(values['lock-with-mirror']),
-        pins: Boolean(values.torch || values.backend || values['upgrade-torch']),
-      },
-    });
+    const specs = renderFiles(plan, planned.catalog);
     const outcome = await applyFiles(dir, specs, { force: Boolean(values.force), dryRun });
     const conflicts = outcome.files.filter((f) => f.action === 'conflict');
 
-    const pins = specs.flatMap((f) => (f.format === 'pyproject' ? f.wants.replaced : []));
+    const pins = plan.pyproject.pins;
     if (values.json) {
       printJson({ plan: planJson(plan), files: outcome.files, import: imported, pins, dryRun, ...(dryRun ? { diff: outcome.diff } : {}) });
       return conflicts.length > 0 ? EXIT.failed : EXIT.ok;

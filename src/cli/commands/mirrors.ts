@@ -57,10 +57,9 @@ function parsePositiveInt(flag: string, value: string | undefined, fallback: num
 async function applyChoice(dir: string, report: ProbeReport, dryRun: boolean, host: string | undefined) {
   const planned = await planProject(dir, host ? { host } : {});
   const choice = chooseMirrors(report, planned.plan.mirrors.urls);
-  const ctx = { catalog: planned.catalog, hasReadme: planned.project.hasReadme, lockWithMirror: planned.lockWithMirror, explicit: { index: false, python: false, lockMode: false } };
   const envSpec = (specs: FileSpec[]) => specs.find((s) => s.path === '.env') as Extract<FileSpec, { format: 'env' }>;
-  const before = envSpec(renderFiles(planned.plan, ctx));
-  const after = envSpec(renderFiles(withMirrorChoice(planned.plan, choice), ctx));
+  const before = envSpec(renderFiles(planned.plan, planned.catalog));
+  const after = envSpec(renderFiles(withMirrorChoice(planned.plan, choice), planned.catalog));
   const old = new Map(before.entries.map((e) => [e.key, e.value]));
   const mirrorKeys = new Set<string>(['DANLU_MIRROR_PRESET', ...Object.values(ENV_MIRROR_KEYS)]);
   const entries = after.entries.filter((e) => mirrorKeys.has(e.key) || old.get(e.key) !== e.value);

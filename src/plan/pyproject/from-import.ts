@@ -1,11 +1,12 @@
-import { satisfies } from '@renovatebot/pep440';
-import { MIRRORS } from '../catalog/mirrors.js';
-import type { Plan } from '../plan/types.js';
-import type { ImportResult, ImportedRequirement, RequirementSource } from '../project/import/types.js';
-import type { TomlValue } from './toml-text.js';
-import { normalize as normalizeName } from '../project/import/pep508.js';
+import { MIRRORS } from '../../catalog/mirrors.js';
+import type { ImportResult, ImportedRequirement, RequirementSource } from '../../project/import/types.js';
+import { normalize as normalizeName } from '../../project/import/pep508.js';
+import type { PyprojectInput } from './plan-pyproject.js';
+import type { IndexEntry, PinEdit, TomlValue } from './types.js';
 
-/** What the imported files add to pyproject.toml, beyond danlu's own torch routing. */
+type Plan = Pick<PyprojectInput, 'torch' | 'packages' | 'projectName'>;
+
+/** What the imported files add to pyproject.toml. */
 export interface ImportedWants {
   /** Main dependencies, as PEP 508 strings. */
   dependencies: string[];
@@ -14,14 +15,12 @@ export interface ImportedWants {
   /** [project.optional-dependencies]. */
   extras: Record<string, string[]>;
   sources: Record<string, TomlValue>;
-  indexes: { name: string; url: string; explicit?: boolean; format?: 'flat' }[];
+  indexes: IndexEntry[];
   constraints: string[];
   /** [tool.uv.extra-build-dependencies]: packages that import torch while they build. */
   buildDependencies: Record<string, TomlValue>;
-  /** [tool.uv.extra-build-variables]: MAX_JOBS, architecture lists... for source builds. */
-  buildVariables: Record<string, TomlValue>;
-  /** Torch-family requirements whose pins the plan replaced (old -> new), for the report. */
-  replaced: ReplacedPin[];
+  /** Torch-family requirements whose pins the plan replaced (old -> new). */
+  replaced: Omit<PinEdit, 'action'>[];
 }
 
 const PYTORCH_INDEX = /download\.pytorch\.org\/whl/;
@@ -68,28 +67,8 @@ function sourceEntry(s: RequirementSource): TomlValue {
 
 const minor = (v: string) => v.split('.').slice(0, 2).join('.');
 
-/** Does the specifier let uv pick a torch of a later minor than the planned one? */
-function admitsNewer(specifier: string, planned: string): boolean {
-  const [major = 0, mi = 0] = planned.split('.').map(Number);
-  try {
-    return satisfies(`${major}.${mi + 1}.0`, specifier) || satisfies(`${major + 1}.0.0`, specifier);
-  } catch {
-    return false;
-  }
-}
-
-/** A requirement of the project the plan gave another version: `from` as written, `to` as planned. */
-export interface ReplacedPin {
-  name: string;
-  from: string;
-  to: string;
-  /** The planned specifier alone ("==2.7.*"), for a constraint. */
-  specifier: string;
-  why: string;
-}
-
 /** torch and its companions, moved to the plan's versions when the plan did not keep the project's pin. */
-function torchFamily(req: ImportedRequirement, plan: Plan): { raw: string; replaced?: ReplacedPin } {
+function torchFamily(req: ImportedRequirement, plan: Plan): { raw: string; replaced?: Omit<PinEdit, 'action'> } {
   const keep = plan.torch.projectSpecifier !== null && plan.torch.specifier === plan.torch.projectSpecifier && req.specifier !== '';
   if (keep) return { raw: req.raw };
   const paired: Record<string, string | null> = {
@@ -108,8 +87,10 @@ function torchFamily(req: ImportedRequirement, plan: Plan): { raw: string; repla
   return { raw, replaced: { name: req.name, from: req.raw, to: raw, specifier: spec, why } };
 }
 
-export function importedWants(imported: ImportResult | null | undefined, plan: Plan, projectName = plan.project.name): ImportedWants {
-  const out: ImportedWants = { dependencies: [], groups: {}, extras: {}, sources: {}, indexes: [], constraints: [], buildDependencies: {}, buildVariables: {}, replaced: [] };
+/** What the imported files add to pyproject.toml, beyond danlu's own torch routing. */
+export function fromImport(imported: ImportResult | null | undefined, plan: Plan): ImportedWants {
+  const projectName = plan.projectName;
+  const out: ImportedWants = { dependencies: [], groups: {}, extras: {}, sources: {}, indexes: [], constraints: [], buildDependencies: {}, replaced: [] };
   if (!imported) return out;
   const add = (list: string[], raw: string) => {
     if (!list.includes(raw)) list.push(raw);
@@ -138,12 +119,6 @@ export function importedWants(imported: ImportResult | null | undefined, plan: P
     if (req.source && !out.sources[req.name]) out.sources[req.name] = sourceEntry(req.source);
   }
   for (const c of imported.constraints) add(out.constraints, c.raw);
-  // A range the plan kept (torch>=2.7) would let uv take a newer torch than planned: constrain it.
-  const torchReq = imported.requirements.find((r) => r.name === 'torch');
-  if (torchReq && torchReq.specifier && plan.torch.specifier === plan.torch.projectSpecifier && admitsNewer(torchReq.specifier, plan.torch.version)) {
-    add(out.constraints, `torch==${minor(plan.torch.version)}.*`);
-  }
-
   const taken = new Set(['pytorch']);
   for (const index of imported.indexes) {
     if (PYTORCH_INDEX.test(index.url) || PYPI.test(index.url) || PER_BUILD_PAGES.test(index.url) || isMirror(index.url)) continue;
@@ -229,7 +204,6 @@ function applyResolutions(out: ImportedWants, plan: Plan): void {
   }
 }
 
-function addBuild(out: ImportedWants, name: string, b: { buildDependencies: readonly { requirement: string; matchRuntime?: boolean }[]; buildVariables: Record<string, string> }): void {
+function addBuild(out: ImportedWants, name: string, b: { buildDependencies: readonly { requirement: string; matchRuntime?: boolean }[] }): void {
   if (b.buildDependencies.length > 0) out.buildDependencies[name] = buildDeps(b.buildDependencies);
-  if (Object.keys(b.buildVariables).length > 0) out.buildVariables[name] = { ...b.buildVariables };
 }

@@ -1,0 +1,214 @@
+import { satisfies } from '@renovatebot/pep440';
+import type { ProjectFacts } from '../../project/types.js';
+import type { Decision, PlanOptions, TorchPlan, Warning } from '../types.js';
+import type { PackagePlan } from '../packages.js';
+import { fromImport } from './from-import.js';
+import type { PinEdit, PyprojectPlan, TomlValue } from './types.js';
+
+export const TORCH_INDEX_NAME = 'pytorch';
+export const TORCH_MARKER = "sys_platform == 'linux' or sys_platform == 'win32'";
+
+/** Packages whose CUDA build must come from the PyTorch index, not PyPI. */
+export const TORCH_ROUTED = ['torch', 'torchvision', 'torchaudio', 'xformers'] as const;
+
+/** A cu118 rebuild of NCCL for multi-GPU on CUDA 11.8 (the nvidia-nccl-cu11 wheel torch pulls is built for cu110). */
+export const NCCL_CU118 = {
+  requirement: 'nvidia-nccl-cu11==2.27.6',
+  url: 'https://cdn.duanyll.com/whl/nvidia_nccl_cu11-2.27.6-py3-none-manylinux2014_x86_64.whl',
+  source: 'a cu118 rebuild of nvidia-nccl-cu11 published by its author (cdn.duanyll.com)',
+};
+
+/** The parts of the plan the pyproject step needs (decided before it). */
+export interface PyprojectInput {
+  projectName: string;
+  projectVersion: string;
+  hasReadme: boolean;
+  python: string;
+  requiresPython: string;
+  torch: TorchPlan;
+  packages: readonly PackagePlan[];
+  ncclOverride: boolean;
+  aptPackages: readonly string[];
+  lockWithMirror: boolean;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const minor = (v: string) => v.split('.').slice(0, 2).join('.');
+
+/** What the project's own pyproject.toml lists, by normalized name: the entries as written. */
+export function ownEntries(data: Obj | null): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!data) return out;
+  const add = (list: unknown) => {
+    if (!Array.isArray(list)) return;
+    for (const d of list) {
+      if (typeof d !== 'string') continue;
+      const m = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/.exec(d);
+      if (!m) continue;
+      const name = m[1]!.toLowerCase().replace(/[-_.]+/g, '-');
+      out.set(name, [...(out.get(name) ?? []), d]);
+    }
+  };
+  const project = isObj(data.project) ? data.project : {};
+  add(project.dependencies);
+  for (const v of Object.values(isObj(project['optional-dependencies']) ? project['optional-dependencies'] : {})) add(v);
+  for (const v of Object.values(isObj(data['dependency-groups']) ? data['dependency-groups'] : {})) add(v);
+  return out;
+}
+
+/** The version specifier of a PEP 508 string, without name, extras or marker. */
+function specifierOf(raw: string): string {
+  return raw.replace(/^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?/, '').split(';')[0]!.trim();
+}
+
+/** A range of the project's (">=0.19") that admits the planned build ("==0.26.*"): held by a constraint, not a conflict. */
+function admitsPlanned(spec: string, planned: string): boolean {
+  const m = /^==(\d+(?:\.\d+)*)\.\*$/.exec(planned.trim());
+  if (!m || !spec) return false;
+  try {
+    return satisfies(`${m[1]}.0`, spec) || satisfies(`${m[1]}.99`, spec);
+  } catch {
+    return false;
+  }
+}
+
+const UNPINNED = /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*(;.*)?$/;
+
+/**
+ * What happens to each requirement the plan moved to another version. An entry of the
+ * project's own pyproject.toml: rewritten in place when the user asked for another torch
+ * (--torch, --backend, --upgrade-torch); when it is unpinned, left as written with a uv
+ * constraint; a pin otherwise is a conflict (the file's pin would contradict the planned index).
+ */
+export function pinEdits(replaced: readonly Omit<PinEdit, 'action'>[], own: Map<string, string[]>, options: PlanOptions): PinEdit[] {
+  const out: PinEdit[] = [];
+  const seen = new Set<string>();
+  const push = (e: PinEdit) => {
+    const key = `${e.name}\0${e.from.trim()}`;
+    if (e.from.trim() === e.to.trim() || seen.has(key)) return;
+    seen.add(key);
+    out.push(e);
+  };
+  for (const r of replaced) {
+    // torch and its companions: the file's own entries (the merged requirement may read otherwise);
+    // another package: its entry as the import read it.
+    const written = (own.get(r.name) ?? []).filter((w) => TORCH_FAMILY.has(r.name) || w.trim() === r.from.trim());
+    if (written.length === 0) {
+      push({ ...r, action: 'write' });
+      continue;
+    }
+    for (const from of written) {
+      const action: PinEdit['action'] = options.pins === 'follow' ? 'rewrite' : UNPINNED.test(from) || admitsPlanned(specifierOf(from), r.specifier) ? 'constrain' : 'conflict';
+      push({ ...r, from, action });
+    }
+  }
+  return out;
+}
+
+const TORCH_FAMILY = new Set(['torch', 'torchvision', 'torchaudio']);
+
+/**
+ * Packages the project already builds without isolation (its own [tool.uv]
+ * no-build-isolation-package, or no-build-isolation for all) take the environment's torch
+ * anyway: no extra build dependencies for them (uv refuses both for one package).
+ */
+function withoutNoIsolation(deps: Record<string, TomlValue>, data: Obj | null): Record<string, TomlValue> {
+  const uv = isObj(data?.tool) && isObj((data!.tool as Obj).uv) ? ((data!.tool as Obj).uv as Obj) : null;
+  if (uv?.['no-build-isolation'] === true) return {};
+  const none = new Set(Array.isArray(uv?.['no-build-isolation-package']) ? (uv!['no-build-isolation-package'] as string[]) : []);
+  return Object.fromEntries(Object.entries(deps).filter(([pkg]) => !none.has(pkg)));
+}
+
+/** The constraints with one for each entry the plan holds by a constraint. */
+export function withPinConstraints(constraints: readonly string[], pins: readonly PinEdit[]): string[] {
+  const out = [...constraints];
+  for (const p of pins) {
+    const c = `${p.name}${p.specifier}`;
+    if (p.action === 'constrain' && !out.includes(c)) out.push(c);
+  }
+  return out;
+}
+
+/** The project routes torch to an index of its own ([tool.uv.sources] torch other than danlu's). */
+function ownTorchRouting(data: Obj | null, danlu: TomlValue): boolean {
+  const uv = isObj(data?.tool) && isObj((data!.tool as Obj).uv) ? ((data!.tool as Obj).uv as Obj) : null;
+  const sources = uv && isObj(uv.sources) ? uv.sources : null;
+  return sources !== null && sources.torch !== undefined && JSON.stringify(sources.torch) !== JSON.stringify(danlu);
+}
+
+export function planPyproject(input: PyprojectInput, project: ProjectFacts, options: PlanOptions): { pyproject: PyprojectPlan; decisions: Decision[]; warnings: Warning[] } {
+  const decisions: Decision[] = [];
+  const warnings: Warning[] = [];
+  const imported = project.imported ?? null;
+  const files = fromImport(imported, input);
+  const own = ownEntries(project.pyprojectData ?? null);
+
+  // torch and torchvision join a project that names torch nowhere (main, extras or groups);
+  // a project that does keeps its own choice of where torch goes.
+  const namesTorch = (imported?.requirements.some((r) => r.name === 'torch') ?? false) || own.has('torch');
+  const dependencies = [...files.dependencies];
+  if (!namesTorch) {
+    const added = [`torch${input.torch.specifier}`, `torchvision==${minor(input.torch.torchvision)}.*`];
+    for (const d of added) if (!dependencies.includes(d)) dependencies.push(d);
+    decisions.push({
+      what: 'torch in dependencies',
+      choice: added.join(', '),
+      why: 'the project names torch nowhere; danlu adds the planned build so the environment has one',
+      source: 'rule: a GPU environment gets torch',
+    });
+  }
+  const torchSources: Record<string, TomlValue> = {};
+  for (const pkg of TORCH_ROUTED) torchSources[pkg] = [{ index: TORCH_INDEX_NAME, marker: TORCH_MARKER }];
+  const sources: Record<string, TomlValue> = { ...files.sources };
+  for (const pkg of TORCH_ROUTED) delete sources[pkg];
+  const overrides: string[] = [];
+  if (input.ncclOverride) {
+    dependencies.push(NCCL_CU118.requirement.replace('==', '>='));
+    overrides.push(NCCL_CU118.requirement);
+    sources['nvidia-nccl-cu11'] = { url: NCCL_CU118.url };
+  }
+  const { dev = [], ...groups } = files.groups;
+
+  const pins = pinEdits(files.replaced, own, options);
+  const constraints = withPinConstraints(files.constraints, pins);
+  // The lock is held to the planned torch: whatever ranges the project's files give (and however
+  // they merged), uv takes the planned minor, not the newest its range admits.
+  const held = `==${minor(input.torch.version)}.*`;
+  const torchSpecs = [...(imported?.requirements ?? []).filter((r) => r.name === 'torch').map((r) => r.specifier), ...(own.get('torch') ?? []).map(specifierOf)];
+  if (torchSpecs.some((spec) => spec.replace(/\s+/g, '') !== held) && !constraints.includes(`torch${held}`)) constraints.push(`torch${held}`);
+
+  const projectRoutes = ownTorchRouting(project.pyprojectData ?? null, torchSources.torch!) && !options.replaceIndex;
+  if (projectRoutes) {
+    decisions.push({ what: 'torch routing', choice: "the project's own", why: 'pyproject.toml routes torch to an index of its own; kept (--backend or --torch replaces it)', source: 'pyproject.toml' });
+  }
+
+  const danlu: Record<string, TomlValue> = { 'lock-with-mirror': input.lockWithMirror };
+  if (input.aptPackages.length > 0) danlu['apt-packages'] = [...input.aptPackages];
+
+  return {
+    pyproject: {
+      project: { name: input.projectName, version: input.projectVersion, requiresPython: input.requiresPython, hasReadme: input.hasReadme },
+      dependencies,
+      devDependencies: ['ipykernel', ...dev.filter((d) => !/^ipykernel\b/.test(d))],
+      groups,
+      extras: files.extras,
+      environments: [],
+      conflicts: [],
+      torchSources,
+      torchRouting: projectRoutes ? 'project' : 'danlu',
+      sources,
+      index: { name: TORCH_INDEX_NAME, url: input.torch.index, explicit: true, onOtherUrl: options.replaceIndex ? 'replace' : 'conflict' },
+      extraIndexes: files.indexes,
+      overrides,
+      constraints,
+      buildDependencies: withoutNoIsolation(files.buildDependencies, project.pyprojectData ?? null),
+      dependencyMetadata: [],
+      danlu: { values: danlu, replace: options.lockWithMirror === true },
+      pins,
+      leftOut: [],
+    },
+    decisions,
+    warnings,
+  };
+}
