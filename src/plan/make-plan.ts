@@ -159,6 +159,22 @@ function releaseMatches(version: string, specifier: string): boolean {
   return false;
 }
 
+/**
+ * One environment for every source build of the project: MAX_JOBS the smallest any package
+ * asks for (each was sized for this machine's memory), the other variables as the packages say.
+ */
+function machineBuildEnv(packages: readonly { resolution: import('../wheels/types.js').Resolution }[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const { resolution: r } of packages) {
+    const vars = r.kind === 'build' ? r.buildVariables : r.kind === 'git' || r.kind === 'pypi' ? r.build?.buildVariables : undefined;
+    for (const [k, v] of Object.entries(vars ?? {})) {
+      if (k === 'MAX_JOBS' && env[k] !== undefined) env[k] = String(Math.min(Number(env[k]), Number(v)));
+      else env[k] ??= v;
+    }
+  }
+  return env;
+}
+
 export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   const decisions: Decision[] = [];
   const warnings: Warning[] = [];
@@ -350,6 +366,15 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     options,
   );
   decisions.push(...pyproject.decisions);
+  const buildEnv = machineBuildEnv(special.packages);
+  if (Object.keys(buildEnv).length > 0) {
+    decisions.push({
+      what: 'source builds',
+      choice: Object.entries(buildEnv).map(([k, v]) => `${k}=${v}`).join(' '),
+      why: 'the extensions the project builds from source: parallel jobs from this machine\'s memory, architectures from its GPUs; in the container environment of this machine (.devcontainer/docker-compose.extend.yml), not in pyproject.toml',
+      source: 'rule: per-machine build settings',
+    });
+  }
   warnings.push(...pyproject.warnings);
 
   return {
@@ -370,6 +395,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     machine,
     ncclOverride,
     timezone: host.timezone ?? 'Etc/UTC',
+    buildEnv,
     lockWithMirror,
     pythonFile: options.replacePythonFile ? 'replace' : 'keep',
     pyproject: pyproject.pyproject,

@@ -115,6 +115,11 @@ export interface Plan {
   /** CUDA 11.8 multi-GPU: override nvidia-nccl-cu11 with a cu118 build (seed appendix). */
   ncclOverride: boolean;
   timezone: string;
+  /**
+   * Settings for source builds on this machine (MAX_JOBS from its memory, the GPU architecture
+   * lists from its GPUs): the container's environment on this machine, never a committed file.
+   */
+  buildEnv: Record<string, string>;
   /** uv locks through this machine's PyPI mirror ([tool.danlu] lock-with-mirror). */
   lockWithMirror: boolean;
   /** `.python-version`: kept when it has one, or replaced by the planned Python. */

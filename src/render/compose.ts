@@ -86,6 +86,8 @@ export function extendObject(plan: Plan): Record<string, unknown> {
   } else {
     service.labels = { 'dev.danlu.gpu': `none (${plan.gpu.reason})` };
   }
+  // Source builds of CUDA extensions in the container use this machine's cores, memory and GPUs.
+  if (Object.keys(plan.buildEnv).length > 0) service.environment = { ...plan.buildEnv };
   return { services: { [SERVICE]: service } };
 }
 

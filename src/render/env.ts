@@ -12,6 +12,8 @@ export interface EnvEntry {
   comment?: string;
   /** What .env.example shows instead of the machine's value. */
   example?: string;
+  /** The comment .env.example shows instead (committed: nothing of this machine in it). */
+  exampleComment?: string;
 }
 
 /** The docker-hub mirror, when set, is a registry host to put in front of the image name. */
@@ -44,9 +46,15 @@ export function envEntries(plan: Plan, catalog: Catalog, devImage: string): EnvE
     { key: 'USER_GID', value: String(plan.user.gid), example: '<id -g>' },
     { key: 'USER_HOME', value: plan.user.uid === 0 ? '/root' : `/home/${plan.user.containerName}`, example: '/home/<your user name>' },
     { key: 'HOST_HOME', value: plan.user.home, comment: 'Host folder whose caches (Hugging Face, uv, torch hub, uv Pythons) every container shares', example: '<your home folder>' },
-    { key: 'TZ', value: plan.timezone },
-    { key: 'SHM_SIZE', value: plan.shmSize, comment: `Runtime: /dev/shm for DataLoader workers; GPUs: ${gpus.length ? gpus.join(', ') : 'none'}` },
-    { key: 'NVIDIA_VISIBLE_DEVICES', value: plan.gpu.devices === 'all' ? 'all' : plan.gpu.devices.join(',') },
+    { key: 'TZ', value: plan.timezone, example: 'Etc/UTC' },
+    {
+      key: 'SHM_SIZE',
+      value: plan.shmSize,
+      comment: `Runtime: /dev/shm for DataLoader workers; GPUs: ${gpus.length ? gpus.join(', ') : 'none'}`,
+      exampleComment: 'Runtime: /dev/shm for DataLoader workers (danlu init: half the RAM, at most 64g); the GPUs the container gets',
+      example: '<half the RAM, at most 64g>',
+    },
+    { key: 'NVIDIA_VISIBLE_DEVICES', value: plan.gpu.devices === 'all' ? 'all' : plan.gpu.devices.join(','), example: 'all' },
     { key: 'INSTALL_STARSHIP', value: plan.starship ? 'true' : 'false' },
     { key: 'EXTRA_APT_PACKAGES', value: '', comment: 'Extra system packages for the image, space-separated (rebuilds only the last layer)' },
     { key: 'DANLU_MIRROR_PRESET', value: plan.mirrors.preset === 'custom' ? 'custom' : plan.mirrors.preset, comment: 'Mirrors for this machine (global = upstream). Never written to committed files', example: 'global' },
@@ -90,7 +98,8 @@ export function envValue(value: string, key = 'value'): string {
 export function envText(entries: readonly EnvEntry[], example = false): string {
   const out: string[] = [];
   for (const e of entries) {
-    if (e.comment) out.push('', `# ${e.comment}`);
+    const comment = example && e.exampleComment !== undefined ? e.exampleComment : e.comment;
+    if (comment) out.push('', `# ${comment}`);
     out.push(`${e.key}=${envValue(example && e.example !== undefined ? e.example : e.value, e.key)}`);
   }
   return `${out.join('\n').trimStart()}\n`;

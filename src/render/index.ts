@@ -20,7 +20,7 @@ export function devImageName(plan: Plan, body: string, entries: readonly EnvEntr
 
 /** Compose keys that describe this machine (GPUs) belong to danlu and follow the host. */
 const extendPolicy = (path: Path): Policy =>
-  path[0] === 'services' && path[1] === SERVICE && ['deploy', 'ulimits', 'labels'].includes(String(path[2])) ? 'update' : 'own';
+  path[0] === 'services' && path[1] === SERVICE && ['deploy', 'ulimits', 'labels', 'environment'].includes(String(path[2])) ? 'update' : 'own';
 
 /** Every file of the environment, as text plus how to merge it: the plan carried out, nothing re-decided. */
 export function renderFiles(plan: Plan, catalog: Catalog): FileSpec[] {
