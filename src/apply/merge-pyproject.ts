@@ -115,7 +115,7 @@ function mergeSteps(data: Obj, existingText: string, wants: PyprojectPlan): Pend
     const deps = Array.isArray(project.dependencies) ? (project.dependencies as unknown[]) : null;
     const names = new Set((deps ?? []).map((d) => (typeof d === 'string' ? requirementName(d) : null)));
     const missing = wants.dependencies.filter((d) => !names.has(requirementName(d)));
-    if (!deps) {
+    if (!deps && wants.dependencies.length > 0) {
       p.mutations.push((o) => {
         ensureTable(o, 'project').dependencies = [...wants.dependencies];
       });

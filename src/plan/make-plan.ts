@@ -361,6 +361,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
       ncclOverride,
       aptPackages,
       lockWithMirror,
+      machine: host.os.arch === 'arm64' ? 'aarch64' : 'x86_64',
     },
     project,
     options,

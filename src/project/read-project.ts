@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DanluError } from '../lib/errors.js';
+import { packageNameFrom } from '../lib/py.js';
 import { readIfExists } from '../apply/write.js';
 import { parseEnv } from './dotenv.js';
 import { parseTomlStrict, requirementName } from './toml.js';
@@ -125,7 +126,7 @@ export async function readProject(
   const data = pyprojectText === null ? {} : parseTomlStrict(pyprojectText, pyPath);
   const project = (data.project ?? {}) as Record<string, unknown>;
   const folder = basename(dir);
-  const name = typeof project.name === 'string' && project.name.trim() ? project.name.trim() : folder;
+  const own = typeof project.name === 'string' && project.name.trim() ? project.name.trim() : null;
   const requirements = pyprojectText ? requirementsOf(data, pyprojectText, pyPath) : [];
 
   const torch = requirements.find((r) => r.name === 'torch' && r.specifier !== '');
@@ -139,6 +140,7 @@ export async function readProject(
 
   // The other files of the repository: requirements, conda, setup files, README install lines.
   const imported = options.importRepo === false ? null : await importProject(dir);
+  const packageName = own ?? packageNameFrom(imported?.packageMetadata?.name ?? folder);
   const fromImport = imported ? factsFromImport(imported) : null;
   if (fromImport) {
     torchPin ??= fromImport.torchPin;
@@ -160,10 +162,11 @@ export async function readProject(
 
   return {
     dir,
-    // The package name: [project].name, else setup.py's (static) name, else the folder's. The
-    // slug (compose project, workspace path) stays the folder's unless [project] names it.
-    name: !(typeof project.name === 'string' && project.name.trim()) && imported?.packageMetadata?.name ? imported.packageMetadata.name : name,
-    slug: slugify(name),
+    // The package name: [project].name, else setup.py's (static) name, else the folder's, made a
+    // valid package name. The slug (compose project, workspace path) follows that name from the
+    // first run on, so the [project] danlu writes does not rename the environment the next time.
+    name: packageName,
+    slug: slugify(packageName),
     pyprojectText,
     pyprojectData: pyprojectText === null ? null : data,
     requiresPython: typeof project['requires-python'] === 'string' ? (project['requires-python'] as string) : null,

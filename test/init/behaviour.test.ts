@@ -281,7 +281,8 @@ describe('names with spaces, quotes, $ and non-ASCII', () => {
           const r = danlu(['init', dir, '--yes', ...GPU]);
           expect(r.code).toBe(0);
           const py = parseToml(read(dir, 'pyproject.toml')) as any;
-          expect(py.project.name).toBe(name);
+          // uv takes only a valid package name: the folder's, made one.
+          expect(py.project.name).toMatch(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/);
           const slug = read(dir, '.env').match(/^COMPOSE_PROJECT_NAME=(.+)$/m)![1]!;
           expect(slug).toMatch(/^[a-z0-9][a-z0-9-]*$/);
           if (findDockerCompose()) expect(composeConfig(dir).code).toBe(0);

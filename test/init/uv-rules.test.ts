@@ -175,7 +175,7 @@ describe('a setup.py package that builds CUDA code against torch', () => {
       const r = danlu(['init', dir, '--yes', '--host', join(HOST_FILES, 'h100x2-ubuntu2404.json')]);
       expect(r.code, r.stderr).toBe(0);
       const py = parseToml(read(dir, 'pyproject.toml')) as any;
-      expect(py.project).toMatchObject({ name: 'SAM-2', version: '1.0' });
+      expect(py.project).toMatchObject({ name: 'sam-2', version: '1.0' });
       expect(py.project.dependencies).toEqual(expect.arrayContaining(['torchvision>=0.20.1', 'hydra-core>=1.3.2']));
       expect(py.tool.uv['extra-build-dependencies']['sam-2']).toEqual([{ requirement: 'torch', 'match-runtime': true }]);
       expect(py['build-system'].requires).toEqual(['setuptools>=61.0', 'torch>=2.5.1']);

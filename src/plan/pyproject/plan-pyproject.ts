@@ -30,6 +30,8 @@ export interface PyprojectInput {
   ncclOverride: boolean;
   aptPackages: readonly string[];
   lockWithMirror: boolean;
+  /** The container's CPU as Python's platform_machine names it ("x86_64", "aarch64"). */
+  machine: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -130,6 +132,12 @@ export function withPinConstraints(constraints: readonly string[], pins: readonl
   return out;
 }
 
+/** [project] dynamic of the project's own pyproject.toml. */
+function dynamicFields(data: Obj | null): string[] {
+  const project = isObj(data?.project) ? (data!.project as Obj) : null;
+  return Array.isArray(project?.dynamic) ? (project!.dynamic as unknown[]).filter((x): x is string => typeof x === 'string') : [];
+}
+
 /** The project routes torch to an index of its own ([tool.uv.sources] torch other than danlu's). */
 function ownTorchRouting(data: Obj | null, danlu: TomlValue): boolean {
   const uv = isObj(data?.tool) && isObj((data!.tool as Obj).uv) ? ((data!.tool as Obj).uv as Obj) : null;
@@ -169,6 +177,22 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
     sources['nvidia-nccl-cu11'] = { url: NCCL_CU118.url };
   }
   const { dev = [], ...groups } = files.groups;
+  let extras = files.extras;
+  let mainDependencies = dependencies;
+  // Metadata the project's build backend computes ([project] dynamic) cannot be given in
+  // pyproject.toml too (PEP 621: the backend refuses the file). What danlu would add there goes
+  // to dependency groups, which uv installs like the rest and no build backend reads.
+  const dynamic = new Set(dynamicFields(project.pyprojectData ?? null));
+  if (dynamic.has('dependencies') && mainDependencies.length > 0) {
+    groups.environment = [...(groups.environment ?? []), ...mainDependencies.filter((d) => !(groups.environment ?? []).includes(d))];
+    decisions.push({ what: 'dependencies', choice: 'dependency group "environment"', why: "the project's [project] dependencies are dynamic (its build computes them): what danlu adds goes to a dependency group", source: 'pyproject.toml [project] dynamic' });
+    mainDependencies = [];
+  }
+  if (dynamic.has('optional-dependencies') && Object.keys(extras).length > 0) {
+    for (const [name, list] of Object.entries(extras)) groups[name] = [...new Set([...(groups[name] ?? []), ...list])];
+    decisions.push({ what: 'extras', choice: `dependency groups ${Object.keys(extras).join(', ')}`, why: "the project's optional dependencies are dynamic: the extras read from its files become dependency groups", source: 'pyproject.toml [project] dynamic' });
+    extras = {};
+  }
 
   const pins = pinEdits(files.replaced, own, options);
   const constraints = withPinConstraints(files.constraints, pins);
@@ -183,17 +207,28 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
     decisions.push({ what: 'torch routing', choice: "the project's own", why: 'pyproject.toml routes torch to an index of its own; kept (--backend or --torch replaces it)', source: 'pyproject.toml' });
   }
 
+  // The lock covers the environment the container runs: Linux on this CPU and the planned
+  // Python. A wider lock makes uv resolve (and build, to read metadata) every package for
+  // platforms and Pythons nobody installs, where prebuilt wheels do not exist.
+  const environment = `sys_platform == 'linux' and platform_machine == '${input.machine}' and python_version == '${input.python}'`;
+  decisions.push({
+    what: 'lock environments',
+    choice: environment,
+    why: `the dev container is Linux ${input.machine} with Python ${input.python}; uv lock resolves for that only, so prebuilt wheels for it are enough (a project's own [tool.uv] environments are kept)`,
+    source: 'rule: the lock covers the container',
+  });
+
   const danlu: Record<string, TomlValue> = { 'lock-with-mirror': input.lockWithMirror };
   if (input.aptPackages.length > 0) danlu['apt-packages'] = [...input.aptPackages];
 
   return {
     pyproject: {
       project: { name: input.projectName, version: input.projectVersion, requiresPython: input.requiresPython, hasReadme: input.hasReadme },
-      dependencies,
+      dependencies: mainDependencies,
       devDependencies: ['ipykernel', ...dev.filter((d) => !/^ipykernel\b/.test(d))],
       groups,
-      extras: files.extras,
-      environments: [],
+      extras,
+      environments: [environment],
       conflicts: [],
       torchSources,
       torchRouting: projectRoutes ? 'project' : 'danlu',

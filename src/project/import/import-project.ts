@@ -10,7 +10,7 @@ import { parseInstallCommands, type InstallCommandsResult } from './install-comm
 import { mergeResults, RANK, type MergePart } from './merge.js';
 import { parsePyprojectDeps } from './pyproject.js';
 import { parseRequirements } from './requirements.js';
-import { scanSetupFiles } from './setup-scan.js';
+import { scanSetupFiles, stringArgument } from './setup-scan.js';
 import { emptyResult, type ImportResult, type ImportedFile } from './types.js';
 import { ProjectReader } from './reader.js';
 import { checkPathSources } from './path-sources.js';
@@ -148,6 +148,14 @@ function projectNamesOf(dir: string, reader: ProjectReader): string[] {
     const poetry = (data.tool as Record<string, Record<string, unknown>> | undefined)?.poetry;
     for (const n of [project?.name, poetry?.name]) if (typeof n === 'string') names.push(n);
   }
+  // A clone in a folder of another name is still the project: setup.py's own name, and the
+  // repository its git remote points at, name it too.
+  const setup = reader.read('setup.py');
+  const setupName = setup ? stringArgument(setup.replace(/^\s*#.*$/gm, ''), 'name') : null;
+  if (setupName) names.push(setupName);
+  const git = reader.read('.git/config');
+  const remote = git ? /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(git)?.[1] : undefined;
+  if (remote) names.push(remote.replace(/\.git$/, '').replace(/\/+$/, '').split(/[/:]/).pop()!);
   return [...new Set(names)];
 }
 

@@ -86,7 +86,7 @@ function literalAt(code: string, at: number, open: '[' | '{'): number | null {
 }
 
 /** A string keyword argument of setup() (`name="SAM-2"` or `name=NAME` with `NAME = "SAM-2"`). */
-function stringArgument(code: string, keyword: string): string | null {
+export function stringArgument(code: string, keyword: string): string | null {
   const m = new RegExp(`\\b${keyword}\\s*=\\s*(?:(["'])([^"'\\n]+)\\1|([A-Za-z_]\\w*)\\s*[,)\\n])`).exec(code);
   if (!m) return null;
   if (m[2] !== undefined) return m[2];

@@ -1,0 +1,78 @@
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { describe, expect, it } from 'vitest';
+import { cleanup, danlu, HOST_FILES, jsonOut, read, REPO, tempProject } from '../support/cli.js';
+import { isValidName } from '../support/pep508.js';
+
+const HOST = ['--host', join(HOST_FILES, 'h100-580.json')];
+
+describe('the project name and identity', () => {
+  // Folder names users have: uv refuses a [project] name that is not a valid package name.
+  const folders: [string, RegExp][] = [
+    ['my proj', /^my-proj$/],
+    ['丹炉项目', /^project-[0-9a-f]{6}$/],
+    ['café-ml', /^cafe-ml$/],
+    ["it's", /^it-s$/],
+    ['-dash', /^dash$/],
+    ['.hidden', /^hidden$/],
+    ['proj$(touch PWNED)`id`;&|x', /^proj-touch-pwned-id-x$/],
+  ];
+  for (const [folder, expected] of folders) {
+    it(`a folder named ${JSON.stringify(folder)} gets a valid, normalized [project] name`, () => {
+      const dir = tempProject({ 'requirements.txt': 'numpy\n' }, folder);
+      try {
+        expect(danlu(['init', dir, '--yes', ...HOST]).code).toBe(0);
+        const name = (parseToml(read(dir, 'pyproject.toml')) as any).project.name as string;
+        expect(isValidName(name)).toBe(true);
+        expect(name).toMatch(expected);
+        expect(name).toBe(name.toLowerCase());
+      } finally {
+        cleanup(dir);
+      }
+    });
+  }
+
+  it('setup.py names the package: compose project and workspace follow it from the first run on', () => {
+    const dir = tempProject({ 'setup.py': 'from setuptools import setup\nsetup(name="SAM-2", version="1.0", install_requires=["numpy"])\n' }, 'sam2real');
+    try {
+      const first = jsonOut(danlu(['init', dir, '--yes', '--json', ...HOST]));
+      const second = jsonOut(danlu(['init', dir, '--yes', '--json', ...HOST]));
+      expect(first.plan.project).toEqual(second.plan.project);
+      expect(second.files.filter((f: { action: string }) => f.action !== 'unchanged')).toEqual([]);
+      expect((parseToml(read(dir, 'pyproject.toml')) as any).project.name).toBe('sam-2');
+    } finally {
+      cleanup(dir);
+    }
+  });
+
+  it("a clone in a folder of another name: the README's own install is the project itself, not a git dependency", () => {
+    const dir = tempProject({}, 'sam2real');
+    cpSync(join(REPO, 'test', 'fixtures', 'repos', 'facebookresearch__sam2'), dir, { recursive: true });
+    writeFileSync(join(dir, 'setup.py'), 'from setuptools import setup\nsetup(name="SAM-2", version="1.0", install_requires=["torch>=2.5.1", "numpy>=1.24.4"])\n');
+    writeFileSync(join(dir, 'README.md'), '```sh\ngit clone https://github.com/facebookresearch/sam2.git && cd sam2\npip install -e ".[notebooks]"\n```\n');
+    try {
+      expect(danlu(['init', dir, '--yes', ...HOST]).code).toBe(0);
+      const py = parseToml(read(dir, 'pyproject.toml')) as any;
+      expect(JSON.stringify(py.tool?.uv?.sources ?? {})).not.toContain('facebookresearch/sam2');
+      expect(JSON.stringify(py['dependency-groups'] ?? {})).not.toMatch(/"sam2/);
+    } finally {
+      cleanup(dir);
+    }
+  });
+
+  it('a project whose dependencies are dynamic gets no static [project] dependencies (the backend would refuse the file)', () => {
+    const dir = tempProject({}, 'ktransformers');
+    cpSync(join(REPO, 'test', 'fixtures', 'repos', 'kvcache-ai__ktransformers'), dir, { recursive: true });
+    try {
+      const out = jsonOut(danlu(['init', dir, '--yes', '--json', ...HOST]));
+      const py = parseToml(read(dir, 'pyproject.toml')) as any;
+      expect(py.project.dynamic).toContain('dependencies');
+      expect(py.project.dependencies).toBeUndefined();
+      expect(py.project['optional-dependencies']).toBeUndefined();
+      expect(py['dependency-groups'].environment).toContain(`torch${out.plan.torch.specifier}`);
+    } finally {
+      cleanup(dir);
+    }
+  });
+});
