@@ -7,7 +7,7 @@ import { satisfies } from '@renovatebot/pep440';
 import { DanluError } from '../lib/errors.js';
 import { compareDotted } from '../lib/version.js';
 import { chooseImage } from './choose-image.js';
-import { choosePython } from './choose-python.js';
+import { choosePython, DEFAULT_PYTHON } from './choose-python.js';
 import { chooseTorch } from './choose-torch.js';
 import { driverCuda } from './driver.js';
 import { containerUserName, selectGpus, shmFor, validShm } from './resources.js';
@@ -175,6 +175,22 @@ function machineBuildEnv(packages: readonly { resolution: import('../wheels/type
   return env;
 }
 
+/** The Python the project's own files name: conda's python=, else the newest of its classifiers. */
+function projectPythonWish(project: ProjectFacts): { minor: string; where: string } | null {
+  const hinted = project.pythonHint?.version.match(/^3\.\d+/)?.[0];
+  if (hinted) return { minor: hinted, where: where(project.pythonHint!.origin) };
+  // Classifiers that include the default Python say nothing against it; otherwise the listed
+  // version closest to it (an older one first: old pins lack wheels for newer Pythons).
+  const classifiers = project.pythonClassifiers ?? [];
+  if (classifiers.length === 0 || classifiers.includes(DEFAULT_PYTHON)) return null;
+  const distance = (v: string) => {
+    const d = Number(v.split('.')[1]) - Number(DEFAULT_PYTHON.split('.')[1]);
+    return d <= 0 ? -d * 2 : d * 2 + 1;
+  };
+  const closest = [...classifiers].sort((a, b) => distance(a) - distance(b))[0]!;
+  return { minor: closest, where: "the project's Python classifiers" };
+}
+
 export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   const decisions: Decision[] = [];
   const warnings: Warning[] = [];
@@ -221,29 +237,45 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     ...machine,
   };
   const preferTest = preferPrebuilt(project.requirements, wheelBase);
-  const torch = chooseTorch(
-    catalog,
-    { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda },
-    {
-      torch: options.torch,
-      backend: options.backend,
-      projectSpecifier: pins.torch?.specifier,
-      projectSpecifierOrigin: pins.torch ? (pins.torch.via ?? where(pins.torch.origin)) : undefined,
-      projectBackend: options.backend ? undefined : pins.backend?.backend,
-      projectBackendOrigin: pins.backend ? where(pins.backend.origin) : undefined,
-      python: pythonPin ? (pythonPin.match(/3\.\d+/)?.[0] ?? pythonPin) : undefined,
-      needsTorchaudio: project.needs.torchaudio,
-      preferNative: project.compilesCuda.value,
-      prefer: preferTest ? { test: preferTest, why: 'for which the project\'s special packages have prebuilt wheels' } : undefined,
-    },
-  );
+  const torchRequest = {
+    torch: options.torch,
+    backend: options.backend,
+    projectSpecifier: pins.torch?.specifier,
+    projectSpecifierOrigin: pins.torch ? (pins.torch.via ?? where(pins.torch.origin)) : undefined,
+    projectBackend: options.backend ? undefined : pins.backend?.backend,
+    projectBackendOrigin: pins.backend ? where(pins.backend.origin) : undefined,
+    python: pythonPin ? (pythonPin.match(/3\.\d+/)?.[0] ?? pythonPin) : undefined,
+    needsTorchaudio: project.needs.torchaudio,
+    preferNative: project.compilesCuda.value,
+    prefer: preferTest ? { test: preferTest, why: 'for which the project\'s special packages have prebuilt wheels' } : undefined,
+  };
+  const hostView = { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda };
+  // A Python the project names (conda's python=3.8.5, its classifiers) is honoured when some
+  // torch build for it runs here: the project's other pins were made for that Python, and on a
+  // newer one many have no wheels. Otherwise the plan says which Python it takes instead.
+  const projectPython = pythonPin ? null : projectPythonWish(project);
+  let torch = chooseTorch(catalog, hostView, torchRequest);
+  if (projectPython && !torch.release.python.includes(projectPython.minor)) {
+    const withWish = chooseTorch(catalog, hostView, { ...torchRequest, python: projectPython.minor });
+    const fits = withWish.release.python.includes(projectPython.minor) && !withWish.warnings.some((w) => w.id === 'torch-does-not-fit-host' || w.id === 'python-unsupported-by-torch');
+    if (fits) {
+      torch = withWish;
+      decisions.push({ what: 'python for torch', choice: projectPython.minor, why: `${projectPython.where} names Python ${projectPython.minor}; torch ${withWish.version} is the newest build for it that runs here`, source: 'project files' });
+    } else {
+      warnings.push({
+        id: 'project-python-overridden',
+        message: `${projectPython.where} names Python ${projectPython.minor}, for which no torch release that runs here has wheels; planning Python ${torch.release.python.includes('3.12') ? '3.12' : torch.release.python[0]} instead`,
+        fix: 'pins made for the old Python may have no wheels for the new one: `danlu import` lists them; loosen them, or pass --python',
+      });
+    }
+  }
   decisions.push(...torch.decisions);
   warnings.push(...torch.warnings);
 
   const py = choosePython(torch.release, {
     flag: options.python,
     file: project.pythonVersion,
-    hint: project.pythonHint ? { version: project.pythonHint.version, where: where(project.pythonHint.origin) } : undefined,
+    hint: projectPython ? { version: projectPython.minor, where: projectPython.where } : undefined,
     requiresPython: project.requiresPython,
   });
   decisions.push(...py.decisions);

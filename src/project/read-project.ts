@@ -113,6 +113,18 @@ async function findCuda(dir: string, depth: number, rel = ''): Promise<string | 
   return null;
 }
 
+/** "Programming Language :: Python :: 3.X" classifiers of pyproject.toml, else of setup.py / setup.cfg (as text). */
+async function pythonClassifiers(dir: string, project: Record<string, unknown>): Promise<string[]> {
+  const minors = (texts: string[]) => [...new Set(texts.flatMap((t) => [...t.matchAll(/Programming Language :: Python :: (3\.\d+)\b/g)].map((m) => m[1]!)))];
+  if (Array.isArray(project.classifiers)) return minors(project.classifiers.filter((c): c is string => typeof c === 'string'));
+  const texts: string[] = [];
+  for (const f of ['setup.py', 'setup.cfg']) {
+    const t = await readIfExists(join(dir, f));
+    if (t) texts.push(t);
+  }
+  return minors(texts);
+}
+
 /** Reads what the project already says, without running any of its code. Bad files stop with file:line. */
 export async function readProject(
   dir: string,
@@ -178,6 +190,7 @@ export async function readProject(
     compilesCuda: ownCompile.value ? ownCompile : (fromImport?.compiles ?? ownCompile),
     backendHint: fromImport?.backendHint ?? null,
     pythonHint: fromImport?.pythonHint ?? null,
+    pythonClassifiers: await pythonClassifiers(dir, project),
     aptPackages: [...new Set([...(fromImport?.aptPackages ?? []), ...danluApt(danlu)])].sort(),
     imported,
     needs: { torchaudio: names.has('torchaudio'), xformers: names.has('xformers') },

@@ -45,6 +45,8 @@ export interface ProjectFacts {
   needs: { torchaudio: boolean; xformers: boolean };
   /** A CUDA variant the project's files suggest (conda pytorch-cuda, an index URL): softer than a pin. */
   backendHint?: { backend: string; origin: Origin } | null;
+  /** Python minors the project's classifiers name ("Programming Language :: Python :: 3.11"). */
+  pythonClassifiers?: string[];
   /** A Python version the project's files suggest (conda python=3.10, requires-python). */
   pythonHint?: { version: string; origin: Origin } | null;
   /** System packages the project needs in the image (README apt lines, conda-only packages). */

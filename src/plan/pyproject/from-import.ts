@@ -2,7 +2,7 @@ import { MIRRORS } from '../../catalog/mirrors.js';
 import type { ImportResult, ImportedRequirement, RequirementSource } from '../../project/import/types.js';
 import { normalize as normalizeName } from '../../project/import/pep508.js';
 import type { PyprojectInput } from './plan-pyproject.js';
-import type { IndexEntry, PinEdit, TomlValue } from './types.js';
+import type { DependencyMetadata, IndexEntry, PinEdit, TomlValue } from './types.js';
 
 type Plan = Pick<PyprojectInput, 'torch' | 'packages' | 'projectName'>;
 
@@ -21,6 +21,8 @@ export interface ImportedWants {
   buildDependencies: Record<string, TomlValue>;
   /** Torch-family requirements whose pins the plan replaced (old -> new). */
   replaced: Omit<PinEdit, 'action'>[];
+  /** Local checkouts that build against torch, with their setup.py's static metadata. */
+  dependencyMetadata: DependencyMetadata[];
 }
 
 const PYTORCH_INDEX = /download\.pytorch\.org\/whl/;
@@ -90,7 +92,7 @@ function torchFamily(req: ImportedRequirement, plan: Plan): { raw: string; repla
 /** What the imported files add to pyproject.toml, beyond danlu's own torch routing. */
 export function fromImport(imported: ImportResult | null | undefined, plan: Plan): ImportedWants {
   const projectName = plan.projectName;
-  const out: ImportedWants = { dependencies: [], groups: {}, extras: {}, sources: {}, indexes: [], constraints: [], buildDependencies: {}, replaced: [] };
+  const out: ImportedWants = { dependencies: [], groups: {}, extras: {}, sources: {}, indexes: [], constraints: [], buildDependencies: {}, replaced: [], dependencyMetadata: [] };
   if (!imported) return out;
   const add = (list: string[], raw: string) => {
     if (!list.includes(raw)) list.push(raw);
@@ -141,7 +143,13 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
     if (declared.has(name) && !out.buildDependencies[name] && !isPrebuiltSource(out.sources[name])) {
       // A git or path checkout (a setup.py package, often a submodule) has no static metadata
       // for uv to read, and uv refuses match-runtime without it: the planned torch exactly.
-      out.buildDependencies[name] = isCheckoutSource(out.sources[name]) ? [`torch==${plan.torch.version}`] : [{ requirement: 'torch', 'match-runtime': true }];
+      // When its setup.py states name, version and requirements as literals, they are given to
+      // uv, which then locks without building it (a build would need torch, at lock time).
+      const meta = imported.requirements.find((r) => r.name === name && r.staticMetadata)?.staticMetadata;
+      if (meta && !out.dependencyMetadata.some((m) => m.name === name)) {
+        out.dependencyMetadata.push({ name, version: meta.version, 'requires-dist': meta.requiresDist });
+        out.buildDependencies[name] = [{ requirement: 'torch', 'match-runtime': true }];
+      } else out.buildDependencies[name] = isCheckoutSource(out.sources[name]) ? [`torch==${plan.torch.version}`] : [{ requirement: 'torch', 'match-runtime': true }];
     }
   }
   // The project itself imports torch to build (setup.py with CUDAExtension, torch in

@@ -2,6 +2,7 @@ import { satisfies } from '@renovatebot/pep440';
 import type { ProjectFacts } from '../../project/types.js';
 import type { Decision, PlanOptions, TorchPlan, Warning } from '../types.js';
 import type { PackagePlan } from '../packages.js';
+import { buildNeedOf } from '../../catalog/data/build-needs.js';
 import { fromImport } from './from-import.js';
 import type { PinEdit, PyprojectPlan, TomlValue } from './types.js';
 
@@ -218,6 +219,19 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
     source: 'rule: the lock covers the container',
   });
 
+  // Packages whose sdist needs more to build than it says (catalog): what the build gets, and
+  // their metadata, so uv does not build them (with torch) just to lock.
+  const buildDependencies = withoutNoIsolation(files.buildDependencies, project.pyprojectData ?? null);
+  const dependencyMetadata: PyprojectPlan['dependencyMetadata'] = [...files.dependencyMetadata];
+  const names = new Set([...(imported?.requirements ?? []).map((r) => r.name), ...own.keys()]);
+  for (const name of [...names].sort()) {
+    const need = buildNeedOf(name);
+    if (!need) continue;
+    if (!buildDependencies[name]) buildDependencies[name] = need.build.map((b): TomlValue => (b === 'torch' ? { requirement: 'torch', 'match-runtime': true } : b));
+    for (const m of need.metadata ?? []) dependencyMetadata.push({ name, version: m.version, 'requires-dist': [...m.requiresDist] });
+    decisions.push({ what: `${name} build`, choice: need.build.join(', '), why: `${need.why}${need.metadata ? '; its metadata is given, so uv locks without building it' : ''}`, source: need.source });
+  }
+
   const danlu: Record<string, TomlValue> = { 'lock-with-mirror': input.lockWithMirror };
   if (input.aptPackages.length > 0) danlu['apt-packages'] = [...input.aptPackages];
 
@@ -237,8 +251,8 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
       extraIndexes: files.indexes,
       overrides,
       constraints,
-      buildDependencies: withoutNoIsolation(files.buildDependencies, project.pyprojectData ?? null),
-      dependencyMetadata: [],
+      buildDependencies,
+      dependencyMetadata,
       danlu: { values: danlu, replace: options.lockWithMirror === true },
       pins,
       leftOut: [],

@@ -1,7 +1,7 @@
 import { warn } from './emit.js';
 import type { ProjectReader } from './reader.js';
 import { parsePyprojectDeps } from './pyproject.js';
-import { scanSetupFiles } from './setup-scan.js';
+import { scanSetupFiles, stringArgument } from './setup-scan.js';
 import type { ImportResult } from './types.js';
 import { isArchive } from './url.js';
 import { parseTomlStrict } from '../toml.js';
@@ -10,6 +10,25 @@ import { formatRequirement, normalize } from './pep508.js';
 function projectName(text: string): string | null {
   const project = parseTomlStrict(text, 'pyproject.toml').project as Record<string, unknown> | undefined;
   return typeof project?.name === 'string' ? normalize(project.name) : null;
+}
+
+/**
+ * What setup.py says of the package when it says it as literals: setuptools' own default
+ * version (0.0.0) when setup() names none, [] when it has no install_requires; null when either
+ * is computed (then only a build can tell).
+ */
+function staticSetupMetadata(setupPy: string, found: ImportResult): { version: string; requiresDist: string[] } | null {
+  const code = setupPy.replace(/^\s*#.*$/gm, '');
+  let version = '0.0.0';
+  if (/\bversion\s*=/.test(code)) {
+    const v = stringArgument(code, 'version');
+    if (!v || !/^\d+(\.\d+)*([a-z]+\d*)?(\.post\d+|\.dev\d+)?$/i.test(v)) return null;
+    version = v;
+  }
+  const hasInstall = /\binstall_requires\s*=/.test(code);
+  const reqs = found.requirements.filter((r) => r.group === 'main');
+  if (hasInstall && reqs.length === 0 && !found.report.some((e) => e.kind === 'dependency')) return null;
+  return { version, requiresDist: reqs.map((r) => (r.marker ? `${r.raw.split(';')[0]!.trim()} ; ${r.marker}` : r.raw)) };
 }
 
 /**
@@ -46,6 +65,10 @@ export function checkPathSources(result: ImportResult, reader: ProjectReader): v
         } catch {
           warn(result, 'path-unreadable', `${path}/pyproject.toml does not parse; its build requirements were not read`, req.origin);
         }
+      }
+      if (setupPy !== null && pyproject === null) {
+        const meta = staticSetupMetadata(setupPy, found);
+        if (meta) req.staticMetadata = meta;
       }
       for (const b of [...found.buildTimeTorch, ...fromToml]) result.buildTimeTorch.push({ name: req.name, origin: b.origin, why: `${req.name} (${path}): ${b.why}` });
       for (const f of result.files) {

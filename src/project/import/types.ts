@@ -44,6 +44,11 @@ export interface ImportedRequirement {
    * planner sees it; pyproject.toml keeps the reference as written, not the copy.
    */
   viaSelfReference?: true;
+  /**
+   * A local checkout's metadata as its setup.py states it statically (version literal or none,
+   * install_requires literal or none): what uv would otherwise build the package to learn.
+   */
+  staticMetadata?: { version: string; requiresDist: string[] };
 }
 
 export type IndexKind = 'index-url' | 'extra-index-url' | 'find-links';

@@ -1,0 +1,50 @@
+import type { Table } from '../types.js';
+
+/**
+ * PyPI packages that ship only an sdist whose build needs more than its own build-system says:
+ * torch, pip... imported by setup.py. An isolated build (what uv does, at lock time to learn the
+ * metadata and at sync time to install) fails without them. For each: what the build needs
+ * (`[tool.uv.extra-build-dependencies]`), and, where uv would otherwise have to build the sdist
+ * only to read its metadata (installing torch for that, at lock time), that metadata
+ * (`[[tool.uv.dependency-metadata]]`), read from the sdist itself.
+ */
+export interface BuildNeed {
+  /** PEP 503 normalized name. */
+  name: string;
+  /** Requirements the build environment needs; `torch` = the environment's torch (match-runtime). */
+  build: readonly string[];
+  /** The sdist's own metadata, per version: what uv would otherwise build the sdist to learn. */
+  metadata?: readonly { version: string; requiresDist: readonly string[] }[];
+  why: string;
+  source: string;
+}
+
+export const BUILD_NEEDS: Table<BuildNeed> = {
+  source: 'the sdists on PyPI, read 2026-12-02 (setup.py and requirements.txt inside each), and the issue threads named per row',
+  asOf: '2026-12-02',
+  confidence: 'V',
+  rows: [
+    {
+      name: 'basicsr',
+      build: ['torch', 'numpy', 'cython'],
+      metadata: [
+        {
+          version: '1.4.2',
+          requiresDist: ['addict', 'future', 'lmdb', 'numpy>=1.17', 'opencv-python', 'Pillow', 'pyyaml', 'requests', 'scikit-image', 'scipy', 'tb-nightly', 'torch>=1.7', 'torchvision', 'tqdm', 'yapf'],
+        },
+      ],
+      why: "basicsr's setup.py asks for torch, numpy and cython in setup_requires (an isolated build has none of them: \"No module named 'torch'\")",
+      source: 'basicsr-1.4.2.tar.gz setup.py (setup_requires) and requirements.txt (install_requires); XPixelGroup/BasicSR#457',
+    },
+    {
+      name: 'chumpy',
+      build: ['pip', 'setuptools'],
+      why: "chumpy's setup.py imports pip to read its requirements, and distutils (gone from Python 3.12 without setuptools)",
+      source: 'chumpy-0.70.tar.gz setup.py (from pip._internal.req import parse_requirements)',
+    },
+  ],
+};
+
+export function buildNeedOf(name: string): BuildNeed | undefined {
+  return BUILD_NEEDS.rows.find((r) => r.name === name);
+}
