@@ -1,3 +1,4 @@
+import { vendorIndexOf } from '../../catalog/data/accelerators.js';
 import { MIRRORS } from '../../catalog/mirrors.js';
 import type { ImportResult, ImportedRequirement, RequirementSource } from '../../project/import/types.js';
 import { normalize as normalizeName } from '../../project/import/pep508.js';
@@ -126,7 +127,11 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
     if (PYTORCH_INDEX.test(index.url) || PYPI.test(index.url) || PER_BUILD_PAGES.test(index.url) || isMirror(index.url)) continue;
     if (out.indexes.some((i) => i.url === index.url)) continue;
     const name = index.name && !taken.has(index.name) ? (taken.add(index.name), index.name) : indexName(index.url, taken);
-    const routed = (index.packages ?? []).filter((p) => !out.sources[p.name]);
+    // A vendor's index (pypi.nvidia.com) is for the vendor's packages: those the project names
+    // are routed to it, so uv does not ask it for every other package.
+    const vendor = vendorIndexOf(index.url);
+    const named: { name: string; marker?: string }[] = index.packages?.length ? index.packages : vendor ? [...new Set(imported.requirements.map((r) => r.name))].filter((n) => vendor.packages.test(n)).map((n) => ({ name: n })) : [];
+    const routed = named.filter((p) => !out.sources[p.name]);
     const entry: ImportedWants['indexes'][number] = { name, url: index.url };
     if (index.kind === 'find-links') entry.format = 'flat';
     if (routed.length > 0) {

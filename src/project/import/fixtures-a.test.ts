@@ -105,9 +105,13 @@ describe('fixture repositories (1/2)', () => {
     expect(req(r, 'torch').specifier).toBe('');
     expect(names(r)).toEqual(expect.arrayContaining(['torchsde', 'sqlalchemy', 'pillow', 'pyopengl', 'pydantic-settings']));
     expect(req(r, 'pydantic').specifier).toBe('~=2.0');
-    expect([...new Set(r.cudaHints.map((h) => h.backend))]).toEqual(['rocm6.2.4', 'rocm6.3', 'xpu', 'cu128']);
-    expect(warningIds(r)).toEqual(expect.arrayContaining(['several-variants', 'guide-differs', 'nightly-index', 'prerelease']));
-    expect(names(r, 'readme')).toEqual(['comfy-cli', 'intel-extension-for-pytorch', 'torch-directml']);
+    // The ROCm, Intel XPU and DirectML lines are alternatives to CUDA: left out, with the reason.
+    expect([...new Set(r.cudaHints.map((h) => h.backend))]).toEqual(['cu128']);
+    expect(warningIds(r)).toEqual(expect.arrayContaining(['nightly-index', 'prerelease']));
+    expect(names(r, 'readme')).toEqual(['comfy-cli']);
+    const alternatives = r.report.filter((e) => e.kind === 'left-out' && /an alternative to the CUDA environment/.test(e.reason ?? ''));
+    expect(alternatives.map((e) => /the (.+?) build/.exec(e.reason!)![1])).toEqual(['AMD ROCm', 'AMD ROCm', 'Intel XPU', 'Intel XPU', 'DirectML (Windows)']);
+    expect(r.indexes.map((i) => i.url).filter((u) => /intel|rocm|xpu/.test(u))).toEqual([]);
     expect(r.condaOnly).toEqual([expect.objectContaining({ name: 'libuv', equivalent: { apt: 'libuv1-dev' } })]);
   });
 
@@ -162,14 +166,14 @@ describe('fixture repositories (1/2)', () => {
     expect(req(r, 'torch').specifier).toBe('>=2.4.0');
     expect(req(r, 'transformers').specifier).toBe('>=4.55.0,<=5.8.0,!=4.57.0,!=5.6.0');
     expect(req(r, 'fsdp-turbo', 'fsdpturbo').source).toEqual({ kind: 'git', url: 'https://gitcode.com/Ascend/FSDPTurbo.git', rev: 'd878dffdb1e0312dc098599f2b56810d6b592ee2' });
-    expect(req(r, 'torch', 'npu').specifier).toBe('==2.10.0');
+    // requirements/npu.txt (torch-npu and the torch it pins) is the Ascend install, not an extra.
+    expect(r.requirements.filter((q) => q.group === 'npu' || q.group === 'triton-ascend')).toEqual([]);
+    expect(r.files.find((f) => f.file === 'requirements/npu.txt')).toMatchObject({ role: 'skipped' });
     expect(req(r, 'aqlm', 'aqlm').extras).toEqual(['gpu']);
     expect(names(r, 'dev')).toEqual(['pre-commit', 'ruff', 'pytest', 'build']);
-    expect(r.indexes.map((i) => [i.url, i.kind])).toEqual([
-      ['https://triton-ascend.osinfra.cn/pypi/simple', 'extra-index-url'],
-      ['https://download.pytorch.org/whl/cu126', 'index-url'],
-    ]);
-    expect(req(r, 'bitsandbytes', 'readme').source).toMatchObject({ kind: 'url' });
+    expect(r.indexes.map((i) => [i.url, i.kind])).toEqual([['https://download.pytorch.org/whl/cu126', 'index-url']]);
+    // The Windows wheel's URL is not kept: on Linux bitsandbytes comes from PyPI.
+    expect(req(r, 'bitsandbytes', 'readme').source).toBeUndefined();
     expect(warningIds(r)).toEqual(expect.arrayContaining(['wheel-platform', 'no-deps', 'conflicting-groups']));
   });
 

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { alternativeAccelerator } from '../../catalog/data/accelerators.js';
 import { DanluError } from '../../lib/errors.js';
 import { parseTomlStrict } from '../toml.js';
 import { parseCondaEnv } from './conda.js';
@@ -53,6 +54,13 @@ function importOne(s: Session, rel: string, format: Format, opts: { projectNames
         return own.group === 'dev' || own.group === 'docs' ? own.group : inherited;
       };
       const r = parseRequirements(text, rel, s.reader.include, { group: c.group, constraint: c.constraint, visited: s.visited, groupOf });
+      // A file of requirements for another accelerator (requirements/npu.txt: torch-npu and the
+      // torch it pins) is an alternative install, not an extra of the CUDA environment.
+      const alternative = c.group !== 'main' ? r.requirements.map((q) => alternativeAccelerator({ package: q.name })).find(Boolean) ?? r.indexes.map((i) => alternativeAccelerator({ index: i.url })).find(Boolean) : null;
+      if (alternative) {
+        s.files.push({ file: rel, format, role: 'skipped', reason: `requirements for ${alternative}: an alternative to the CUDA environment, not one of its extras` });
+        return null;
+      }
       for (const q of r.requirements) if (q.group !== 'main' && q.group !== c.group) q.groupKind = 'dependency-group';
       if (c.groupKind) for (const q of r.requirements) if (q.group === c.group) q.groupKind = c.groupKind;
       s.files.push({ file: rel, format, role: 'imported', group: c.group, reason: c.reason });

@@ -1,3 +1,4 @@
+import { alternativeAccelerator } from '../../catalog/data/accelerators.js';
 import { addSpec, ignored, leftOut, record, warn } from './emit.js';
 import { addIndex } from './indexes.js';
 import type { Places } from './place.js';
@@ -88,6 +89,15 @@ function parseArgs(words: Word[]): Parsed {
 export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-add' | 'mim'): void {
   const { out, origin, text } = ctx;
   const p = parseArgs(args);
+  // An install for another accelerator (ROCm, Intel XPU, Ascend, DirectML...) is an alternative
+  // to the CUDA environment, not part of it: left out, with the reason.
+  const alternative =
+    p.indexes.map((i) => alternativeAccelerator({ index: i.url })).find(Boolean) ??
+    p.requirements.map((r) => alternativeAccelerator({ package: /^[A-Za-z0-9._-]+/.exec(r.word.text)?.[0]?.toLowerCase().replace(/[-_.]+/g, '-') })).find(Boolean);
+  if (alternative) {
+    leftOut(out, origin, text, `installs the ${alternative} build: an alternative to the CUDA environment danlu plans, not a part of it`);
+    return;
+  }
   const tag = (w: Word) => (p.requirements.length > 1 ? `${text} [${w.text}]` : text);
   const noIsolation = p.flags.has('--no-build-isolation');
   const compiles = buildSwitch(ctx.env);

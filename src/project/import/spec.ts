@@ -72,7 +72,9 @@ function fromUrl(url: string, givenName: string | null, editable: boolean): Outc
   if (archive?.kind === 'wheel') {
     out.wheel = { python: archive.python, platform: archive.platform };
     const note = wheelPlatformNote(archive.platform);
-    if (note) notes.push(note);
+    // A wheel for Windows or macOS never installs in the Linux container: the package comes
+    // from PyPI there, and the URL is not written.
+    if (note) return { ok: true, name, nameGuessed: false, specifier: '', notes: [...notes, `${note}: ${name} comes from PyPI there, the URL is not written`] };
   }
   if (!isArchive(clean)) notes.push('the URL is not a wheel or source archive');
   return { ok: true, ...out };
