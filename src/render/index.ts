@@ -39,7 +39,7 @@ export function renderFiles(plan: Plan, catalog: Catalog): FileSpec[] {
 
   return [
     { path: '.devcontainer/Dockerfile', format: 'generated', text: withHeader(dockerBody, '#', generatedBy('the dev image (CUDA + tools + your user)')) },
-    { path: '.devcontainer/uv-sync.sh', format: 'generated', mode: 0o755, text: withHeader(renderSyncScript(), '#', generatedBy('installs the locked environment in the container')) },
+    { path: '.devcontainer/uv-sync.sh', format: 'generated', mode: 0o755, text: withHeader(renderSyncScript(plan), '#', generatedBy('installs the locked environment in the container')) },
     {
       path: 'docker-compose.yml',
       format: 'yaml',

@@ -1,11 +1,19 @@
+import type { Plan } from '../plan/types.js';
 import { CONTAINER_VENV } from './dockerfile.js';
+
+/** The uv sync / uv export selection the plan made: its groups and the README's extras. */
+export function syncArgs(sync: Plan['pyproject']['sync'], dev = true): string {
+  const groups = sync.groups === 'all' ? (dev ? ['--all-groups'] : []) : sync.groups.filter((g) => dev || g !== 'dev').flatMap((g) => ['--group', g]);
+  return [...groups, ...sync.extras.flatMap((e) => ['--extra', e])].join(' ');
+}
 
 /**
  * .devcontainer/uv-sync.sh: installs the locked environment inside the container.
  * uv.lock keeps canonical index URLs; with a PyPI mirror set for this machine the same
  * pinned, hash-checked files are installed through the mirror (uv export + uv pip sync).
  */
-export function renderSyncScript(): string {
+export function renderSyncScript(plan: Plan): string {
+  const sel = syncArgs(plan.pyproject.sync);
   return `#!/usr/bin/env bash
 # Installs the project's locked environment into ${CONTAINER_VENV} (VS Code runs it as updateContentCommand).
 set -euo pipefail
@@ -25,14 +33,14 @@ if [ -n "$mirror" ] && [ "$mirror" != "\${UV_DEFAULT_INDEX:-}" ]; then
   # The lock names PyPI; install the very same files (same hashes) through the mirror.
   req="$(mktemp)"
   trap 'rm -f "$req"' EXIT
-  uv export --frozen --format requirements-txt --no-emit-project --all-groups --output-file "$req" >/dev/null
+  uv export --frozen --format requirements-txt --no-emit-project ${sel} --output-file "$req" >/dev/null
   uv venv --allow-existing "\${UV_PROJECT_ENVIRONMENT:-${CONTAINER_VENV}}"
   uv pip sync --python "\${UV_PROJECT_ENVIRONMENT:-${CONTAINER_VENV}}/bin/python" \\
     --index-url "$mirror" --extra-index-url "\${PYTORCH_INDEX:-https://download.pytorch.org/whl/cpu}" \\
     --index-strategy unsafe-best-match "$req"
-  uv sync --frozen --all-groups --inexact
+  uv sync --frozen ${sel} --inexact
 else
-  uv sync --frozen --all-groups
+  uv sync --frozen ${sel}
 fi
 `;
 }

@@ -1,5 +1,7 @@
 import { satisfies } from '@renovatebot/pep440';
 import type { ProjectFacts } from '../../project/types.js';
+import type { ImportResult } from '../../project/import/types.js';
+import { intersectSpecifiers } from '../../project/import/merge.js';
 import type { Decision, PlanOptions, TorchPlan, Warning } from '../types.js';
 import type { PackagePlan } from '../packages.js';
 import { buildNeedOf } from '../../catalog/data/build-needs.js';
@@ -133,6 +135,49 @@ export function withPinConstraints(constraints: readonly string[], pins: readonl
   return out;
 }
 
+type ConflictSide = { extra: string } | { group: string };
+
+/**
+ * The same package pinned so that two groups exclude each other (read from the project's
+ * files). Two extras or groups: a [tool.uv] conflicts entry. One of them the main dependencies:
+ * that extra cannot be installed with the project at all, so it is left out.
+ */
+function planConflicts(imported: ImportResult | null, extras: Record<string, string[]>, groups: Record<string, string[]>) {
+  const conflicts: ConflictSide[][] = [];
+  const leaveOut: { kind: 'extra' | 'group'; name: string; why: string }[] = [];
+  const why = new Map<ConflictSide[], string>();
+  const side = (g: string): ConflictSide | null => (g in extras ? { extra: g } : g in groups || g === 'dev' ? { group: g } : null);
+  const reqs = (imported?.requirements ?? []).filter((r) => r.specifier && !r.viaSelfReference && !TORCH_FAMILY.has(r.name));
+  for (let i = 0; i < reqs.length; i++) {
+    for (let j = i + 1; j < reqs.length; j++) {
+      const [a, b] = [reqs[i]!, reqs[j]!];
+      if (a.name !== b.name || a.group === b.group || (a.marker ?? '') !== (b.marker ?? '')) continue;
+      if (!intersectSpecifiers(a.specifier, b.specifier).conflict) continue;
+      const text = `${a.name}${a.specifier} (${a.origin.file}:${a.origin.line}) and ${a.name}${b.specifier} (${b.origin.file}:${b.origin.line}) exclude each other`;
+      if (a.group === 'main' || b.group === 'main') {
+        const other = a.group === 'main' ? b.group : a.group;
+        const kind = other in extras ? 'extra' : 'group';
+        if (!leaveOut.some((l) => l.name === other)) leaveOut.push({ kind, name: other, why: `${text}, and the main dependencies are in every environment` });
+        continue;
+      }
+      const [x, y] = [side(a.group), side(b.group)];
+      if (!x || !y) continue;
+      if (conflicts.some((c) => JSON.stringify(c) === JSON.stringify([x, y]) || JSON.stringify(c) === JSON.stringify([y, x]))) continue;
+      const pair = [x, y];
+      conflicts.push(pair);
+      why.set(pair, text);
+    }
+  }
+  const gone = new Set(leaveOut.map((l) => l.name));
+  const kept = conflicts.filter((c) => !c.some((x) => gone.has('extra' in x ? x.extra : x.group)));
+  return { conflicts: kept, leaveOut, why };
+}
+
+function ownExtras(data: Obj | null): Record<string, unknown> {
+  const project = isObj(data?.project) ? (data!.project as Obj) : null;
+  return isObj(project?.['optional-dependencies']) ? (project!['optional-dependencies'] as Obj) : {};
+}
+
 /** [project] dynamic of the project's own pyproject.toml. */
 function dynamicFields(data: Obj | null): string[] {
   const project = isObj(data?.project) ? (data!.project as Obj) : null;
@@ -208,6 +253,30 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
     decisions.push({ what: 'torch routing', choice: "the project's own", why: 'pyproject.toml routes torch to an index of its own; kept (--backend or --torch replaces it)', source: 'pyproject.toml' });
   }
 
+  // Extras and groups that cannot be installed together: declared as conflicts (uv then locks
+  // each side apart); one that cannot be installed with the project's own dependencies is left out.
+  const clash = planConflicts(imported, extras, groups);
+  for (const gone of clash.leaveOut) {
+    if (gone.kind === 'extra') delete extras[gone.name];
+    else delete groups[gone.name];
+    warnings.push({ id: `left-out-${gone.kind}-${gone.name}`, message: `${gone.kind} ${gone.name} is left out of pyproject.toml: ${gone.why}`, fix: 'install it in an environment of its own, or loosen the pins that clash' });
+  }
+  for (const c of clash.conflicts) decisions.push({ what: 'conflicting extras', choice: c.map((x) => ('extra' in x ? x.extra : x.group)).join(' / '), why: clash.why.get(c) ?? 'their pins exclude each other', source: 'project files' });
+
+  // What uv sync installs: the extras the README installs (that exist), every group, unless
+  // groups conflict (then the first of each pair).
+  const extraNames = new Set([...Object.keys(extras), ...Object.keys(ownExtras(project.pyprojectData ?? null))]);
+  const selected = [...new Set((imported?.selectedExtras ?? []).map((e) => e.name))].filter((e) => extraNames.has(e));
+  const syncExtras: string[] = [];
+  for (const e of selected) {
+    const clashes = clash.conflicts.some((c) => c.some((x) => 'extra' in x && x.extra === e) && c.some((x) => 'extra' in x && syncExtras.includes(x.extra)));
+    if (clashes) warnings.push({ id: `extra-not-installed-${e}`, message: `the README installs extra ${e}, which conflicts with ${syncExtras.join(', ')}: uv-sync.sh installs the first only` });
+    else syncExtras.push(e);
+  }
+  const groupConflicts = clash.conflicts.filter((c) => c.some((x) => 'group' in x));
+  const syncGroups: 'all' | string[] = groupConflicts.length === 0 ? 'all' : ['dev', ...Object.keys(groups)].filter((g) => !groupConflicts.some((c) => c.slice(1).some((x) => 'group' in x && x.group === g)));
+  if (syncExtras.length > 0) decisions.push({ what: 'installed extras', choice: syncExtras.join(', '), why: 'the README installs them (uv-sync.sh and the runtime image pass --extra)', source: 'README' });
+
   // The lock covers the environment the container runs: Linux on this CPU and the planned
   // Python. A wider lock makes uv resolve (and build, to read metadata) every package for
   // platforms and Pythons nobody installs, where prebuilt wheels do not exist.
@@ -243,7 +312,7 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
       groups,
       extras,
       environments: [environment],
-      conflicts: [],
+      conflicts: clash.conflicts,
       torchSources,
       torchRouting: projectRoutes ? 'project' : 'danlu',
       sources,
@@ -256,6 +325,7 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
       danlu: { values: danlu, replace: options.lockWithMirror === true },
       pins,
       leftOut: [],
+      sync: { extras: syncExtras, groups: syncGroups },
     },
     decisions,
     warnings,

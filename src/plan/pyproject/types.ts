@@ -58,7 +58,7 @@ export interface PyprojectPlan {
   /** [tool.uv] environments: the platforms and Pythons the lock covers. */
   environments: string[];
   /** [tool.uv] conflicts: extras that cannot be installed together. */
-  conflicts: { extra: string }[][];
+  conflicts: ({ extra: string } | { group: string })[][];
   /** torch and its companions routed to the plan's PyTorch index... */
   torchSources: Record<string, TomlValue>;
   /** ...or the project's own routing kept ('project'), with the plan's index left out. */
@@ -77,4 +77,6 @@ export interface PyprojectPlan {
   /** The project's requirements the plan moved to other versions, each with what happens to it. */
   pins: PinEdit[];
   leftOut: LeftOut[];
+  /** What the environment installs (uv sync, uv export, the runtime image): the README's extras, and the groups. */
+  sync: { extras: string[]; groups: 'all' | string[] };
 }
