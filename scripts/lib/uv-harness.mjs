@@ -7,9 +7,9 @@
 // PyPI carries the same torch, torchvision and torchaudio releases, but without the local
 // `+cuXXX` label, so which CUDA build uv would pick is not checked this way.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 
 /** The date no upload to PyPI after which can change a lock (kept fixed so CI cannot drift). */
@@ -112,13 +112,21 @@ export function pytorchIndexMap(pyprojectText, pypiUrl) {
   return projectSources(pyprojectText).indexes.filter((i) => i.pytorch && i.name).map((i) => `${i.name}=${pypiUrl}`);
 }
 
+let configHome = null;
+function emptyConfigHome() {
+  configHome ??= mkdtempSync(join(tmpdir(), 'danlu-uv-config-'));
+  return configHome;
+}
+
 /** The environment uv runs with: this machine's PyPI (and certificate), frozen date, local cache and Pythons. */
 export function uvEnv({ pip, cacheDir, pythons = [], indexMap = [], excludeNewer = EXCLUDE_NEWER, env = process.env }) {
   const out = { ...env };
   for (const k of Object.keys(out)) if (k.startsWith('UV_')) delete out[k];
   Object.assign(out, {
     NO_COLOR: '1',
-    UV_NO_CONFIG: '1',
+    // No user-level uv.toml (an empty config home): the project's own settings only. (Not
+    // UV_NO_CONFIG: that also drops the project's [tool.uv] settings and .python-version.)
+    XDG_CONFIG_HOME: emptyConfigHome(),
     UV_NO_PROGRESS: '1',
     UV_CACHE_DIR: cacheDir,
     UV_EXCLUDE_NEWER: excludeNewer,
@@ -173,33 +181,45 @@ export function readLock(lockText) {
 }
 
 /**
- * The project file with every source at `hosts` set aside: sources and indexes there removed (the
- * packages come from PyPI), find-links there dropped, direct references there turned into names.
+ * The project file with every source at `hosts` set aside: the requirements that need those
+ * sources (a git repository, a wheel URL, a package routed to an index there, a direct
+ * reference) are taken out with their sources, and indexes and find-links there dropped. What
+ * is left must lock on its own: that shows the unreachable host hid no other error.
  */
 export function setAside(pyprojectText, hosts) {
   const py = parseToml(pyprojectText);
   const gone = new Set(hosts);
+  const drop = new Set();
   const uv = py.tool?.uv;
   if (uv) {
     const dropped = new Set((uv.index ?? []).filter((i) => gone.has(hostOf(i.url))).map((i) => i.name));
     if (uv.index) uv.index = uv.index.filter((i) => !dropped.has(i.name));
     if (uv.index && !uv.index.length) delete uv.index;
     for (const [pkg, value] of Object.entries(uv.sources ?? {})) {
-      const kept = (Array.isArray(value) ? value : [value]).filter((s) => !(s.index && dropped.has(s.index)) && !gone.has(hostOf(s.url ?? s.git ?? '')));
-      if (!kept.length) delete uv.sources[pkg];
-      else uv.sources[pkg] = Array.isArray(value) ? kept : kept[0];
+      const all = Array.isArray(value) ? value : [value];
+      const kept = all.filter((s) => !(s.index && dropped.has(s.index)) && !gone.has(hostOf(s.url ?? s.git ?? '')));
+      if (kept.length === all.length) continue;
+      drop.add(normalize(pkg));
+      delete uv.sources[pkg];
     }
     if (uv['find-links']) uv['find-links'] = [uv['find-links']].flat().filter((l) => !gone.has(hostOf(l)));
+    for (const key of ['constraint-dependencies', 'override-dependencies']) if (uv[key]) uv[key] = uv[key].filter((r) => !drop.has(nameOf(r)));
+    if (uv['dependency-metadata']) uv['dependency-metadata'] = uv['dependency-metadata'].filter((m) => !drop.has(normalize(m.name)));
+    if (uv['extra-build-dependencies']) for (const k of Object.keys(uv['extra-build-dependencies'])) if (drop.has(normalize(k))) delete uv['extra-build-dependencies'][k];
   }
-  const plain = (req) => {
-    const m = /^\s*([A-Za-z0-9._-]+(?:\[[^\]]*\])?)\s*@\s*(\S+)\s*(;.*)?$/.exec(req);
-    return m && gone.has(hostOf(m[2])) ? `${m[1]}${m[3] ? ` ${m[3]}` : ''}` : req;
+  const keep = (req) => {
+    if (typeof req !== 'string') return true;
+    const m = /^\s*[A-Za-z0-9._-]+(?:\[[^\]]*\])?\s*@\s*(\S+)/.exec(req);
+    return !drop.has(nameOf(req)) && !(m && gone.has(hostOf(m[1])));
   };
-  if (py.project?.dependencies) py.project.dependencies = py.project.dependencies.map(plain);
-  for (const [k, list] of Object.entries(py.project?.['optional-dependencies'] ?? {})) py.project['optional-dependencies'][k] = list.map(plain);
-  for (const [k, list] of Object.entries(py['dependency-groups'] ?? {})) py['dependency-groups'][k] = list.map((x) => (typeof x === 'string' ? plain(x) : x));
+  if (py.project?.dependencies) py.project.dependencies = py.project.dependencies.filter(keep);
+  for (const [k, list] of Object.entries(py.project?.['optional-dependencies'] ?? {})) py.project['optional-dependencies'][k] = list.filter(keep);
+  for (const [k, list] of Object.entries(py['dependency-groups'] ?? {})) py['dependency-groups'][k] = list.filter(keep);
   return stringifyToml(py);
 }
+
+const normalize = (name) => String(name).toLowerCase().replace(/[-_.]+/g, '-');
+const nameOf = (req) => normalize(/^\s*([A-Za-z0-9._-]+)/.exec(String(req))?.[1] ?? '');
 
 /**
  * Copies a project into `dir` as a checkout has it: the fixtures keep README install lines in
@@ -211,9 +231,12 @@ export function stageProject(from, dir, { standins } = {}) {
   mkdirSync(dir, { recursive: true });
   cpSync(from, dir, { recursive: true, filter: (src) => !/(^|\/)(\.git|\.venv|node_modules)$/.test(src) });
   if (standins && existsSync(standins)) cpSync(standins, dir, { recursive: true });
+  // The install lines go where the repository has them: its README (which build backends also
+  // read: a [project] readme that is missing fails the build).
   const commands = join(dir, 'INSTALL_COMMANDS.txt');
   if (existsSync(commands)) {
-    writeFileSync(join(dir, 'INSTALL.md'), `# Install\n\n\`\`\`sh\n${readFileSync(commands, 'utf8')}\n\`\`\`\n`);
+    const readme = existsSync(join(dir, 'README.md')) ? 'INSTALL.md' : 'README.md';
+    writeFileSync(join(dir, readme), `# ${basename(from)}\n\n\`\`\`sh\n${readFileSync(commands, 'utf8')}\n\`\`\`\n`);
     rmSync(commands);
   }
 }

@@ -29,9 +29,12 @@ describe("pip's settings", () => {
 
   it('hands uv that index, the certificate, the frozen date and no config or downloads of its own', () => {
     const env = uvEnv({ pip: { indexUrl: PYPI, cert: '/tmp/ca.pem' }, cacheDir: '/tmp/c', pythons: ['/py/3.12/bin'], indexMap: ['pytorch=x'], env: { PATH: '/usr/bin', UV_INDEX_URL: 'stale' } });
-    expect(env).toMatchObject({ UV_DEFAULT_INDEX: PYPI, SSL_CERT_FILE: '/tmp/ca.pem', UV_CACHE_DIR: '/tmp/c', UV_PYTHON_DOWNLOADS: 'never', UV_NO_CONFIG: '1', UV_INDEX: 'pytorch=x', PATH: '/py/3.12/bin:/usr/bin' });
+    expect(env).toMatchObject({ UV_DEFAULT_INDEX: PYPI, SSL_CERT_FILE: '/tmp/ca.pem', UV_CACHE_DIR: '/tmp/c', UV_PYTHON_DOWNLOADS: 'never', UV_INDEX: 'pytorch=x', PATH: '/py/3.12/bin:/usr/bin' });
     expect(env.UV_EXCLUDE_NEWER).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(env.UV_INDEX_URL).toBeUndefined();
+    // The project's own [tool.uv] and .python-version count: no UV_NO_CONFIG, only no user config.
+    expect(env.UV_NO_CONFIG).toBeUndefined();
+    expect(env.XDG_CONFIG_HOME).toMatch(/danlu-uv-config-/);
   });
 });
 
@@ -68,10 +71,10 @@ describe('the project file', () => {
     expect(new Set(hosts)).toEqual(new Set(['download.pytorch.org', 'github.com', 'download.openmmlab.com', 'files.example.org']));
   });
 
-  it('sets aside the sources of a host: sources and indexes there go, direct references become names', () => {
+  it('sets aside the sources of a host: the requirements that need them go with them', () => {
     const py = parseToml(setAside(PYPROJECT, ['github.com', 'files.example.org'])) as any;
     expect(Object.keys(py.tool.uv.sources).sort()).toEqual(['mmcv', 'torch']);
-    expect(py.project.dependencies).toEqual(['torch==2.9.*', 'clip', 'foo']);
+    expect(py.project.dependencies).toEqual(['torch==2.9.*']);
     const noMmlab = parseToml(setAside(PYPROJECT, ['download.openmmlab.com'])) as any;
     expect(noMmlab.tool.uv.index.map((i: { name: string }) => i.name)).toEqual(['pytorch']);
     expect(noMmlab.tool.uv.sources.mmcv).toBeUndefined();

@@ -32,6 +32,25 @@ function staticSetupMetadata(setupPy: string, found: ImportResult): { version: s
 }
 
 /**
+ * A local package the project installs (./kt-kernel) that pins torch binds the environment as
+ * much as the project's own pin: taken when the project names no torch pin of its own.
+ */
+function adoptTorchPin(result: ImportResult, local: ImportResult, path: string): void {
+  const pin = local.requirements.find((r) => r.name === 'torch' && r.group === 'main' && r.specifier);
+  if (!pin) return;
+  const own = result.requirements.find((r) => r.name === 'torch' && r.group === 'main');
+  if (own?.specifier) return;
+  if (own) {
+    own.specifier = pin.specifier;
+    own.raw = formatRequirement(own);
+    warn(result, 'merged-specifiers', `torch: unpinned here, ${pin.specifier} in the local package ${path} (${pin.origin.file}:${pin.origin.line}): the environment takes ${pin.specifier}`, pin.origin);
+  } else {
+    result.requirements.push({ ...pin, group: 'main' });
+    warn(result, 'local-torch-pin', `torch${pin.specifier}: the local package ${path} pins it (${pin.origin.file}:${pin.origin.line}); the environment follows`, pin.origin);
+  }
+}
+
+/**
  * Local path dependencies (`submodules/diff-gaussian-rasterization`, `./kt-kernel`): their own
  * setup.py / pyproject.toml say whether they need torch at build time. A package inside a git
  * submodule that is not checked out cannot be read: flagged as needing torch at build time
@@ -54,7 +73,9 @@ export function checkPathSources(result: ImportResult, reader: ProjectReader): v
       let fromToml: ImportResult['buildTimeTorch'] = [];
       if (pyproject !== null) {
         try {
-          fromToml = parsePyprojectDeps(pyproject, `${path}/pyproject.toml`).buildTimeTorch;
+          const local = parsePyprojectDeps(pyproject, `${path}/pyproject.toml`);
+          fromToml = local.buildTimeTorch;
+          adoptTorchPin(result, local, path);
           const name = projectName(pyproject);
           if (name && req.nameGuessed) {
             if (name !== req.name) warn(result, 'path-name', `${path}: the package is named ${name} (its pyproject.toml), not ${req.name}`, req.origin);
