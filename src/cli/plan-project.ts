@@ -78,11 +78,26 @@ export async function planProject(dirArg: string | undefined, values: PlanFlagVa
   const dir = resolve(dirArg ?? '.');
   const options = planOptionsFrom(values);
   const catalog = await loadCatalog();
+  if (options.backend !== undefined) {
+    const known = [...new Set(catalog.torch.releases.flatMap((r) => r.backends.map((b) => b.name)))].sort();
+    if (!known.includes(options.backend)) {
+      throw new DanluError(`--backend ${options.backend}: no PyTorch release danlu knows has that variant`, { hint: `known variants: ${known.join(', ')}` });
+    }
+  }
   const auto = values.mirror === 'auto' ? import('../network/auto.js') : null;
   // A host file describes another machine: only cheap local defaults are probed for it.
   const probeOptions = values.host ? ({ docker: 'skip', nvidia: false } as const) : ({ docker: 'runtime' } as const);
   const [probed, project, mirrorChoice] = await Promise.all([probeHost(realDeps(), probeOptions), readProject(dir), auto ? auto.then((m) => m.autoMirrorChoice()) : null]);
   const host = values.host ? await readHostFile(resolve(values.host), probed) : probed;
+  // A requirements line pip would refuse stops here, before anything is planned or written.
+  const invalid = (project.imported?.report ?? []).filter((e) => e.invalid);
+  if (invalid.length > 0) {
+    const first = invalid[0]!;
+    throw new DanluError(`not a valid requirement: ${first.reason}${invalid.length > 1 ? ` (and ${invalid.length - 1} more line${invalid.length > 2 ? 's' : ''}: \`danlu import\` lists them)` : ''}`, {
+      location: { file: first.origin.file, line: first.origin.line, column: first.invalid!.column },
+      hint: 'pip would refuse this line too: fix or remove it (a PEP 508 requirement such as numpy==1.26.4)',
+    });
+  }
   const made = makePlan({ host, project, options, catalog });
   const plan = auto && mirrorChoice ? (await auto).withMirrorChoice(made, mirrorChoice) : made;
   return { dir, host, project, options, plan, catalog };

@@ -1,4 +1,4 @@
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +71,35 @@ describe('the project name and identity', () => {
       expect(py.project.dependencies).toBeUndefined();
       expect(py.project['optional-dependencies']).toBeUndefined();
       expect(py['dependency-groups'].environment).toContain(`torch${out.plan.torch.specifier}`);
+    } finally {
+      cleanup(dir);
+    }
+  });
+});
+
+describe('bad input stops before anything is written', () => {
+  it('a requirements line pip would refuse: exit 2 with file:line:column, nothing written', () => {
+    const dir = tempProject({ 'requirements.txt': 'torch>=2.0\nnumpy==\nfoo @ \n!!bad\n' });
+    try {
+      const r = danlu(['init', dir, '--yes', ...HOST]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/requirements\.txt:2:1: not a valid requirement: "==" is not a version specifier \(and 2 more lines/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      const json = danlu(['init', dir, '--yes', '--json', ...HOST]);
+      expect(JSON.parse(json.stdout).error.location).toEqual({ file: 'requirements.txt', line: 2, column: 1 });
+      expect(readdirSync(dir)).toEqual(['requirements.txt']);
+    } finally {
+      cleanup(dir);
+    }
+  });
+
+  it('an unknown --backend is refused (exit 2), not planned as another variant', () => {
+    const dir = tempProject({ 'requirements.txt': 'numpy\n' });
+    try {
+      const r = danlu(['init', dir, '--yes', '--backend', 'cu999', ...HOST]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--backend cu999: no PyTorch release danlu knows has that variant/);
+      expect(readdirSync(dir)).toEqual(['requirements.txt']);
     } finally {
       cleanup(dir);
     }

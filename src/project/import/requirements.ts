@@ -137,7 +137,16 @@ function requirementLine(ctx: RequirementsContext, out: ImportResult, origin: Im
     } else notes.push(`unknown option ${opt} ignored`);
   }
   const spec = parseSpec(requirement, editable);
-  if (!spec.ok) return leftOut(out, origin, text, spec.reason);
+  if (!spec.ok) {
+    // A line pip itself would refuse (`numpy==`, `foo @ `, `!!bad`): reported with its place and
+    // marked, so that init and plan stop on it as on a broken TOML file (import only reports).
+    leftOut(out, origin, text, spec.reason);
+    if (!/:\/\/|^[./~]/.test(requirement.trim())) {
+      const entry = out.report[out.report.length - 1]!;
+      entry.invalid = { column: Math.max(1, text.indexOf(requirement.trim()) + 1) };
+    }
+    return;
+  }
   if (spec.name === null) {
     if (spec.source?.kind === 'path' && (spec.source.path === '.' || spec.source.path === './')) {
       for (const e of spec.extras) out.selectedExtras.push({ name: e, origin: { ...origin } });

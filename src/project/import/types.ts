@@ -112,6 +112,8 @@ export interface ReportEntry {
   became: string;
   kind: ReportKind;
   reason?: string;
+  /** A requirement line pip would refuse: where in the line it starts (init and plan stop on it). */
+  invalid?: { column: number };
 }
 
 /** A file found in the repository and what the importer did with it. */
