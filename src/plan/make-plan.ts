@@ -15,6 +15,7 @@ import type { Decision, MirrorPlan, Plan, PlanOptions, Warning } from './types.j
 import { planPackages, preferPrebuilt } from './packages.js';
 import { derivedTorchPin } from './derived-pin.js';
 import { planPyproject } from './pyproject/plan-pyproject.js';
+import { IMPORT_CAPS } from '../catalog/data/build-needs.js';
 
 export interface PlanInput {
   host: HostFacts;
@@ -175,6 +176,17 @@ function machineBuildEnv(packages: readonly { resolution: import('../wheels/type
   return env;
 }
 
+/** The requirements with the catalog's import-time caps applied to their specifiers. */
+function withImportCaps(requirements: ProjectFacts['requirements']) {
+  const names = new Set(requirements.map((r) => r.name));
+  const caps = IMPORT_CAPS.rows.filter((c) => names.has(c.when) && names.has(c.package));
+  const out = requirements.map((r) => {
+    const cap = caps.find((c) => c.package === r.name);
+    return cap ? { ...r, specifier: r.specifier ? `${r.specifier},${cap.specifier}` : cap.specifier } : r;
+  });
+  return { requirements: out, caps };
+}
+
 /** The Python the project's own files name: conda's python=, else the newest of its classifiers. */
 function projectPythonWish(project: ProjectFacts): { minor: string; where: string } | null {
   const hinted = project.pythonHint?.version.match(/^3\.\d+/)?.[0];
@@ -236,7 +248,10 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     gpus: gpuSel.selected.map((g) => ({ computeCapability: g.computeCapability })),
     ...machine,
   };
-  const preferTest = preferPrebuilt(project.requirements, wheelBase);
+  // Import-time caps a package puts on another (mmdet 3.x refuses mmcv 2.2): planned with them.
+  const capped = withImportCaps(project.requirements);
+  for (const c of capped.caps) decisions.push({ what: `${c.package} range`, choice: `${c.package}${c.specifier}`, why: c.why, source: c.source });
+  const preferTest = preferPrebuilt(capped.requirements, wheelBase);
   const torchRequest = {
     torch: options.torch,
     backend: options.backend,
@@ -285,7 +300,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   // the paired versions too (render/pyproject-import.ts): plan them as such, not as conflicts.
   const keepsPin = Boolean(pins.torch && torch.pinned);
   const companions = new Set(['torchvision', 'torchaudio']);
-  const requirements = keepsPin ? project.requirements : project.requirements.map((r) => (companions.has(r.name) ? { ...r, specifier: '' } : r));
+  const requirements = keepsPin ? capped.requirements : capped.requirements.map((r) => (companions.has(r.name) ? { ...r, specifier: '' } : r));
   const special = planPackages(requirements, {
     ...wheelBase,
     python: py.python,

@@ -48,3 +48,31 @@ export const BUILD_NEEDS: Table<BuildNeed> = {
 export function buildNeedOf(name: string): BuildNeed | undefined {
   return BUILD_NEEDS.rows.find((r) => r.name === name);
 }
+
+/**
+ * Packages that refuse, at import, versions of another that their metadata admits: the plan
+ * narrows the other package to what works (and the lock holds it there).
+ */
+export interface ImportCap {
+  /** The package whose presence narrows the other. */
+  when: string;
+  package: string;
+  specifier: string;
+  why: string;
+  source: string;
+}
+
+export const IMPORT_CAPS: Table<ImportCap> = {
+  source: 'the packages\' own import-time version checks (per row)',
+  asOf: '2026-12-02',
+  confidence: 'V',
+  rows: [
+    {
+      when: 'mmdet',
+      package: 'mmcv',
+      specifier: '<2.2.0',
+      why: 'mmdet 3.x asserts mmcv>=2.0.0rc4,<2.2.0 when imported ("MMCV==2.2.0 is used but incompatible"), though its metadata does not say so',
+      source: 'open-mmlab/mmdetection v3.3.0 mmdet/__init__.py (mmcv_maximum_version = "2.2.0"); open-mmlab/mmdetection#11492',
+    },
+  ],
+};

@@ -4,7 +4,7 @@ import type { ImportResult } from '../../project/import/types.js';
 import { intersectSpecifiers } from '../../project/import/merge.js';
 import type { Decision, PlanOptions, TorchPlan, Warning } from '../types.js';
 import type { PackagePlan } from '../packages.js';
-import { buildNeedOf } from '../../catalog/data/build-needs.js';
+import { buildNeedOf, IMPORT_CAPS } from '../../catalog/data/build-needs.js';
 import { fromImport } from './from-import.js';
 import type { PinEdit, PyprojectPlan, TomlValue } from './types.js';
 
@@ -240,8 +240,13 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
     extras = {};
   }
 
+  const names0 = new Set([...(imported?.requirements ?? []).map((r) => r.name), ...own.keys()]);
   const pins = pinEdits(files.replaced, own, options);
   const constraints = withPinConstraints(files.constraints, pins);
+  // Import-time caps (mmdet 3.x and mmcv<2.2.0): the lock holds them too.
+  for (const cap of IMPORT_CAPS.rows) {
+    if (names0.has(cap.when) && names0.has(cap.package) && !constraints.includes(`${cap.package}${cap.specifier}`)) constraints.push(`${cap.package}${cap.specifier}`);
+  }
   // The lock is held to the planned torch: whatever ranges the project's files give (and however
   // they merged), uv takes the planned minor, not the newest its range admits.
   const held = `==${minor(input.torch.version)}.*`;
