@@ -87,3 +87,24 @@ export const DATACENTER_BRANCHES = table<DriverBranch>(
     { branch: 580, kind: 'LTS', endOfLife: '2028-08', maxCudaMajor: 13 },
   ],
 );
+
+/**
+ * Driver branches an nvidia/cuda image of a CUDA major starts on although its CUDA is newer
+ * than the driver's: the image's NVIDIA_REQUIRE_CUDA lists them as exceptions
+ * (`cuda>=11.8 brand=geforce,driver>=470,driver<471 ...`), and the CUDA runtime of that
+ * major runs there through minor-version compatibility.
+ */
+export interface ImageDriverException {
+  imageMajor: number;
+  /** Driver branch (the first number of the driver version). */
+  branch: number;
+  source: string;
+}
+
+export const IMAGE_DRIVER_EXCEPTIONS: readonly ImageDriverException[] = [
+  {
+    imageMajor: 11,
+    branch: 470,
+    source: 'nvidia/cuda 11.8.0 image config: NVIDIA_REQUIRE_CUDA="cuda>=11.8 brand=tesla,driver>=470,driver<471 brand=unknown,driver>=470,driver<471 brand=nvidia,driver>=470,driver<471 brand=nvidiartx,driver>=470,driver<471 brand=geforce,driver>=470,driver<471 ... brand=titan,driver>=470,driver<471"',
+  },
+];

@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/index.js';
 import type { CudaImageRow } from '../catalog/cuda-images.js';
 import type { GpuFacts } from '../probe/types.js';
 import { DanluError } from '../lib/errors.js';
+import { IMAGE_DRIVER_EXCEPTIONS } from '../catalog/drivers.js';
 import { backendCuda, compareDotted, majorMinor, majorOf } from '../lib/version.js';
 import type { CudaPlan, Decision, Warning } from './types.js';
 
@@ -12,6 +13,8 @@ export interface ImageRequest {
   /** --ubuntu: "22.04" or "24.04". */
   ubuntu?: string;
   driverCuda: string | null;
+  /** The driver's version ("470.256.02"), for the image's own exceptions. */
+  driverVersion?: string | null;
   gpus: GpuFacts[];
   compilesCuda: boolean;
 }
@@ -52,6 +55,16 @@ function pickUbuntu(catalog: Catalog, row: CudaImageRow, wanted?: string): strin
   return catalog.ubuntuReleases.find((u) => row.ubuntu.includes(u)) ?? row.ubuntu[row.ubuntu.length - 1]!;
 }
 
+/**
+ * Does an image of CUDA `version` start on this driver? When its CUDA is within the driver's,
+ * or the driver's branch is one the image lists as an exception (11.x images on the 470 branch).
+ */
+export function imageStarts(version: string, driverCuda: string, driverVersion?: string | null): boolean {
+  if (compareDotted(majorMinor(version), driverCuda) <= 0) return true;
+  const branch = Number(/^(\d+)\./.exec(driverVersion ?? '')?.[1] ?? NaN);
+  return IMAGE_DRIVER_EXCEPTIONS.some((e) => e.imageMajor === Number(majorOf(version)) && e.branch === branch && Number(majorOf(driverCuda)) === e.imageMajor);
+}
+
 const imageRef = (version: string, ubuntu: string) => `nvidia/cuda:${version}-devel-ubuntu${ubuntu}`;
 
 /**
@@ -71,8 +84,8 @@ export function chooseImage(catalog: Catalog, req: ImageRequest): ImageChoice {
     const row = resolveCudaTag(catalog, req.cuda);
     const ubuntu = pickUbuntu(catalog, row, req.ubuntu);
     decisions.push({ what: 'CUDA image', choice: imageRef(row.version, ubuntu), why: `--cuda ${req.cuda}`, source: IMAGES });
-    if (req.driverCuda && compareDotted(majorMinor(row.version), req.driverCuda) > 0) {
-      warnings.push(startWarning(row.version, req.driverCuda, req.gpus));
+    if (req.driverCuda && !imageStarts(row.version, req.driverCuda, req.driverVersion)) {
+      warnings.push(startWarning(catalog, row.version, req.driverCuda, req.driverVersion, req.gpus));
     }
     if (torchCuda && majorMinor(row.version) !== torchCuda && req.compilesCuda) {
       warnings.push(compileMismatch(row.version, req.backend));
@@ -97,10 +110,10 @@ export function chooseImage(catalog: Catalog, req: ImageRequest): ImageChoice {
   row ??= catalog.cudaImages.rows[0]!;
   let why = `same CUDA as the ${req.backend} wheels, so extensions compile with a matching nvcc`;
 
-  if (req.driverCuda && compareDotted(majorMinor(row.version), req.driverCuda) > 0) {
+  if (req.driverCuda && !imageStarts(row.version, req.driverCuda, req.driverVersion)) {
     const within = [...catalog.cudaImages.rows]
       .reverse()
-      .filter((r) => compareDotted(majorMinor(r.version), req.driverCuda!) <= 0);
+      .filter((r) => imageStarts(r.version, req.driverCuda!, req.driverVersion));
     const sameMajor = within.find((r) => majorOf(r.version) === majorOf(row!.version));
     const lower = sameMajor ?? within[0];
     if (lower) {
@@ -119,7 +132,7 @@ export function chooseImage(catalog: Catalog, req: ImageRequest): ImageChoice {
         });
       }
     } else {
-      warnings.push(startWarning(row.version, req.driverCuda, req.gpus));
+      warnings.push(startWarning(catalog, row.version, req.driverCuda, req.driverVersion, req.gpus));
     }
   }
   const ubuntu = pickUbuntu(catalog, row, req.ubuntu);
@@ -127,14 +140,16 @@ export function chooseImage(catalog: Catalog, req: ImageRequest): ImageChoice {
   return { cuda: { version: row.version, image: imageRef(row.version, ubuntu), flavour: 'devel', ubuntu }, decisions, warnings };
 }
 
-function startWarning(version: string, driverCuda: string, gpus: GpuFacts[]): Warning {
+function startWarning(catalog: Catalog, version: string, driverCuda: string, driverVersion: string | null | undefined, gpus: GpuFacts[]): Warning {
+  // The fix names a tag that exists and starts here (the newest one), or none.
+  const starts = [...catalog.cudaImages.rows].reverse().find((r) => imageStarts(r.version, driverCuda, driverVersion));
   const allDatacenter = gpus.length > 0 && gpus.every((g) => g.class === 'datacenter');
   return {
     id: 'image-newer-than-driver',
     message: allDatacenter
       ? `image CUDA ${version} is newer than the driver's CUDA ${driverCuda}; data-center GPUs can run it through forward compatibility (cuda-compat), which the image must put on LD_LIBRARY_PATH`
       : `image CUDA ${version} is newer than the driver's CUDA ${driverCuda}: the container will fail with "unsatisfied condition: cuda>=${majorMinor(version)}"`,
-    fix: `update the NVIDIA driver, or choose an older image with --cuda ${driverCuda}`,
+    fix: starts ? `update the NVIDIA driver, or choose an image this driver starts: --cuda ${majorMinor(starts.version)}` : 'update the NVIDIA driver',
   };
 }
 

@@ -44,7 +44,7 @@ const cases: Case[] = [
   { name: 'A100, driver 535 (CUDA 12.2)', host: hostProfile({ gpus: ['NVIDIA A100-PCIE-40GB'], driver: '535.183.01', cuda: '12.2' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.2.2-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R1+R4' },
   { name: 'V100, driver 535 (CUDA 12.2)', host: hostProfile({ gpus: ['Tesla V100-SXM2-32GB'], driver: '535.104.05', cuda: '12.2' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.2.2-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R3: only cu126 keeps sm_70 after 2.11' },
   { name: 'V100, driver 580 (CUDA 13.0)', host: hostProfile({ gpus: ['Tesla V100-PCIE-16GB'], driver: '580.95.05', cuda: '13.0' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.6.3-devel-ubuntu24.04', python: '3.12', rule: 'R3: cu130 starts at sm_75, Volta needs cu126' },
-  { name: 'T4, driver 470 (CUDA 11.4)', host: hostProfile({ gpus: ['Tesla T4'], driver: '470.256.02', cuda: '11.4' }), torch: '2.7.1', backend: 'cu118', image: 'nvidia/cuda:11.8.0-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat', 'image-newer-than-driver'], rule: 'R1: 470 runs only 11.x wheels; 2.7 is the last with cu118; no image is as old as 11.4' },
+  { name: 'T4, driver 470 (CUDA 11.4)', host: hostProfile({ gpus: ['Tesla T4'], driver: '470.256.02', cuda: '11.4' }), torch: '2.7.1', backend: 'cu118', image: 'nvidia/cuda:11.8.0-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R1: 470 runs only 11.x wheels; 2.7 is the last with cu118; the 11.8 image lists the 470 branch in NVIDIA_REQUIRE_CUDA, so it starts' },
   { name: 'B200, driver 570 (CUDA 12.8)', host: hostProfile({ gpus: ['NVIDIA B200'], driver: '570.133.20', cuda: '12.8' }), torch: '2.11.0', backend: 'cu128', image: 'nvidia/cuda:12.8.1-devel-ubuntu24.04', python: '3.12', rule: 'R3: sm_100 needs cu128+; 2.12+ dropped cu128 and cu130 needs 580' },
   { name: 'B200, driver 580 (CUDA 13.0)', host: hostProfile({ gpus: ['NVIDIA B200'], driver: '580.65.06', cuda: '13.0' }), torch: '2.14.0', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.12', rule: 'R2+R3' },
   { name: 'B300 runs sm_100 code', host: hostProfile({ gpus: ['NVIDIA B300 SXM6 AC'], driver: '580.82.07', cuda: '13.0' }), torch: '2.14.0', backend: 'cu130', image: 'nvidia/cuda:13.0.2-devel-ubuntu24.04', python: '3.12', rule: 'R3: sm_103 runs sm_100' },
@@ -62,7 +62,7 @@ const cases: Case[] = [
   { name: 'RTX 3090, driver 525.85 (CUDA 12.0)', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 3090'], driver: '525.85.12', cuda: '12.0' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.0.1-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R1: 525.60.13 is the floor of 12.x; R4' },
   { name: 'RTX 2080 Ti, driver 525.60.13 (CUDA 12.0)', host: hostProfile({ gpus: ['NVIDIA GeForce RTX 2080 Ti'], driver: '525.60.13', cuda: '12.0' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.0.1-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R1: exactly the 12.x floor' },
   { name: 'GTX 1080 Ti, driver 580 (CUDA 13.0)', host: hostProfile({ gpus: ['NVIDIA GeForce GTX 1080 Ti'], driver: '580.95.05', cuda: '13.0' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.6.3-devel-ubuntu24.04', python: '3.12', rule: 'R3: Pascal only in cu126 (sm_61 runs sm_60)' },
-  { name: 'GTX 1080, driver 470 (CUDA 11.4)', host: hostProfile({ gpus: ['NVIDIA GeForce GTX 1080'], driver: '470.199.02', cuda: '11.4' }), torch: '2.7.1', backend: 'cu118', image: 'nvidia/cuda:11.8.0-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat', 'image-newer-than-driver'], rule: 'R1: 470 cannot run CUDA 12 wheels' },
+  { name: 'GTX 1080, driver 470 (CUDA 11.4)', host: hostProfile({ gpus: ['NVIDIA GeForce GTX 1080'], driver: '470.199.02', cuda: '11.4' }), torch: '2.7.1', backend: 'cu118', image: 'nvidia/cuda:11.8.0-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R1: 470 cannot run CUDA 12 wheels; the 11.8 image starts on the 470 branch (N7)' },
   { name: 'GTX 1660, driver 535 (CUDA 12.2)', host: hostProfile({ gpus: ['NVIDIA GeForce GTX 1660 SUPER'], driver: '535.171.04', cuda: '12.2' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.2.2-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R1+R4' },
   { name: 'WSL2 laptop RTX 4060, driver 565 (CUDA 12.7)', host: hostProfile({ os: 'wsl2', gpus: ['NVIDIA GeForce RTX 4060 Laptop GPU'], driver: '565.77', cuda: '12.7' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.6.3-devel-ubuntu24.04', python: '3.12', rule: 'R2' },
   { name: 'WSL2 laptop RTX 3060, driver 537 (CUDA 12.2)', host: hostProfile({ os: 'wsl2', gpus: ['NVIDIA GeForce RTX 3060 Laptop GPU'], driver: '537.58', cuda: '12.2' }), torch: '2.14.0', backend: 'cu126', image: 'nvidia/cuda:12.2.2-devel-ubuntu22.04', python: '3.12', warnings: ['driver-minor-compat'], rule: 'R4' },
@@ -245,4 +245,18 @@ describe('requires-python of a [project] danlu writes', () => {
   it("is the project's own range when the planned torch has wheels for all of it", () => expect(withHint('>=3.10,<4.0')).toBe('>=3.10,<4.0'));
   it('is not a range reaching below the planned torch (uv would fail to lock)', () => expect(withHint('>=3.7')).toBe('>=3.12'));
   it('is not a range without the planned Python', () => expect(withHint('>=3.10,<3.11')).toBe('>=3.12'));
+});
+
+describe('a CUDA variant the project only hints at', () => {
+  it('is not followed when it cannot run on the host (a README cu128 line on a 470 driver)', () => {
+    const plan = makePlan({
+      host: hostProfile({ gpus: ['NVIDIA GeForce RTX 3090'], driver: '470.256.02', cuda: '11.4' }),
+      project: projectFacts({ backendHint: { backend: 'cu128', origin: { file: 'README.md', line: 9 } } }),
+      options: {},
+      catalog: EMBEDDED_CATALOG,
+    });
+    expect([plan.torch.backend, plan.cuda.image]).toEqual(['cu118', 'nvidia/cuda:11.8.0-devel-ubuntu22.04']);
+    expect(plan.warnings.map((w) => w.id)).not.toContain('torch-does-not-fit-host');
+    expect(plan.decisions.find((d) => d.what === 'CUDA variant hint' && d.choice.startsWith('not followed'))).toBeDefined();
+  });
 });

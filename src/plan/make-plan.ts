@@ -118,11 +118,13 @@ function projectPins(project: ProjectFacts, options: PlanOptions, catalog: Catal
     backend = null;
   }
   const hint = project.backendHint;
+  let fromHint = false;
   if (!backend && hint && offered(hint.backend)) {
     backend = hint;
+    fromHint = true;
     decisions.push({ what: 'CUDA variant hint', choice: hint.backend, why: `the project's files name it (${where(hint.origin)})`, source: 'project files' });
   }
-  return { torch, backend };
+  return { torch, backend, fromHint };
 }
 
 /**
@@ -270,6 +272,15 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   // newer one many have no wheels. Otherwise the plan says which Python it takes instead.
   const projectPython = pythonPin ? null : projectPythonWish(project);
   let torch = chooseTorch(catalog, hostView, torchRequest);
+  // A variant the project's files only hint at (a README line, conda's pytorch-cuda) is not a
+  // pin: when it does not run on this host, the plan chooses by the host instead.
+  if (pins.fromHint && !options.backend && torch.warnings.some((w) => w.id === 'torch-does-not-fit-host')) {
+    const byHost = chooseTorch(catalog, hostView, { ...torchRequest, projectBackend: undefined, projectBackendOrigin: undefined });
+    if (!byHost.warnings.some((w) => w.id === 'torch-does-not-fit-host')) {
+      decisions.push({ what: 'CUDA variant hint', choice: `not followed (${pins.backend!.backend})`, why: `${pins.backend!.backend} (${where(pins.backend!.origin)}) does not run on this host; the variant is chosen by the host`, source: 'host probe' });
+      torch = byHost;
+    }
+  }
   if (projectPython && !torch.release.python.includes(projectPython.minor)) {
     const withWish = chooseTorch(catalog, hostView, { ...torchRequest, python: projectPython.minor });
     const fits = withWish.release.python.includes(projectPython.minor) && !withWish.warnings.some((w) => w.id === 'torch-does-not-fit-host' || w.id === 'python-unsupported-by-torch');
@@ -317,6 +328,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     cuda: options.cuda,
     ubuntu: options.ubuntu,
     driverCuda: dCuda,
+    driverVersion: host.nvidia?.driverVersion ?? null,
     gpus: gpuSel.selected,
     compilesCuda: project.compilesCuda.value,
   });

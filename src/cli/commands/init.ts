@@ -9,6 +9,9 @@ import { PLAN_OPTIONS, planProject } from '../plan-project.js';
 import { canPrompt, confirmPlan } from '../prompts.js';
 import { summarize } from '../../project/import/report.js';
 
+/** Warnings that say the planned environment cannot run on the machine it is planned for. */
+const WONT_RUN = new Set(['torch-does-not-fit-host', 'image-newer-than-driver']);
+
 export default defineCommand({
   name: 'init',
   summary: 'Generate or update the GPU dev environment of a project (Dockerfile, compose, .env, devcontainer, pyproject).',
@@ -27,7 +30,8 @@ docker-compose.yml, .env, .env.example, pyproject.toml, .python-version, .gitign
 files you edited are reported as conflicts and left alone unless --force.
 
 --json prints {"plan": {...}, "files": [{"path", "action": created|updated|unchanged|conflict}]}.
-Exit codes: 0 done, 1 conflicts left unresolved, 2 bad input (nothing written).`,
+Exit codes: 0 done, 1 conflicts left unresolved or a plan that cannot run on this machine
+(files written), 2 bad input (nothing written).`,
   async run({ values, positionals }) {
     const planned = await planProject(positionals[0], values);
     const { plan, dir } = planned;
@@ -56,9 +60,13 @@ Exit codes: 0 done, 1 conflicts left unresolved, 2 bad input (nothing written).`
     const conflicts = outcome.files.filter((f) => f.action === 'conflict');
 
     const pins = plan.pyproject.pins;
+    // A plan that cannot run on the target machine (a kept pin the driver cannot run, an image
+    // it will not start) is written, as asked, but the run ends with problems (exit 1).
+    const wontRun = plan.warnings.filter((w) => WONT_RUN.has(w.id) && !/forward compatibility/.test(w.message));
+    const failed = conflicts.length > 0 || wontRun.length > 0;
     if (values.json) {
       printJson({ plan: planJson(plan), files: outcome.files, import: imported, pins, dryRun, ...(dryRun ? { diff: outcome.diff } : {}) });
-      return conflicts.length > 0 ? EXIT.failed : EXIT.ok;
+      return failed ? EXIT.failed : EXIT.ok;
     }
     if (dryRun) {
       if (outcome.diff) out(outcome.diff);
@@ -84,11 +92,11 @@ Exit codes: 0 done, 1 conflicts left unresolved, 2 bad input (nothing written).`
     if (outcome.backupDir) err(`  ${p.dim(`backups of replaced files: ${outcome.backupDir}`)}`);
     if (!dryRun) {
       err('');
-      err(conflicts.length > 0
-        ? `${conflicts.length} file(s) kept as you edited them; \`danlu init --force\` replaces them (with a backup).`
-        : 'Next: `danlu up` then `danlu shell` (or open the folder in VS Code: Reopen in Container).');
+      if (conflicts.length > 0) err(`${conflicts.length} file(s) kept as you edited them; \`danlu init --force\` replaces them (with a backup).`);
+      if (wontRun.length > 0) err(`${p.red('The environment as planned will not run on this machine')} (see the warnings above); the files are written as the project asks.`);
+      if (!failed) err('Next: `danlu up` then `danlu shell` (or open the folder in VS Code: Reopen in Container).');
     }
-    return conflicts.length > 0 ? EXIT.failed : EXIT.ok;
+    return failed ? EXIT.failed : EXIT.ok;
   },
 });
 
