@@ -165,16 +165,24 @@ describe('fixture repositories (1/2)', () => {
     const r = await importFixture('hiyouga__LLaMA-Factory');
     expect(req(r, 'torch').specifier).toBe('>=2.4.0');
     expect(req(r, 'transformers').specifier).toBe('>=4.55.0,<=5.8.0,!=4.57.0,!=5.6.0');
-    expect(req(r, 'fsdp-turbo', 'fsdpturbo').source).toEqual({ kind: 'git', url: 'https://gitcode.com/Ascend/FSDPTurbo.git', rev: 'd878dffdb1e0312dc098599f2b56810d6b592ee2' });
-    // requirements/npu.txt (torch-npu and the torch it pins) is the Ascend install, not an extra.
-    expect(r.requirements.filter((q) => q.group === 'npu' || q.group === 'triton-ascend')).toEqual([]);
-    expect(r.files.find((f) => f.file === 'requirements/npu.txt')).toMatchObject({ role: 'skipped' });
-    expect(req(r, 'aqlm', 'aqlm').extras).toEqual(['gpu']);
+    // The feature files the README installs become extras (and are installed); the others stay out.
+    expect(req(r, 'nltk', 'metrics').groupKind).toBe('extra');
+    expect(req(r, 'deepspeed', 'deepspeed').groupKind).toBe('extra');
+    expect(r.selectedExtras.map((e) => e.name).sort()).toEqual(['deepspeed', 'metrics']);
+    expect(r.requirements.filter((q) => ['npu', 'triton-ascend', 'fsdpturbo', 'eetq', 'sglang'].includes(q.group))).toEqual([]);
+    expect(r.files.find((f) => f.file === 'requirements/eetq.txt')).toMatchObject({ role: 'skipped', reason: expect.stringMatching(/does not install/) });
+    // requirements/npu.txt (torch-npu and the torch it pins) is the Ascend install: read on its own, it is no extra.
+    const npu = await importFixture('hiyouga__LLaMA-Factory', { installGuides: [] });
+    expect(npu.requirements.filter((q) => q.group === 'npu' || q.group === 'triton-ascend')).toEqual([]);
+    expect(npu.files.find((f) => f.file === 'requirements/npu.txt')).toMatchObject({ role: 'skipped', reason: expect.stringMatching(/Ascend/) });
+    expect(req(npu, 'fsdp-turbo', 'fsdpturbo').source).toEqual({ kind: 'git', url: 'https://gitcode.com/Ascend/FSDPTurbo.git', rev: 'd878dffdb1e0312dc098599f2b56810d6b592ee2' });
+    expect(req(npu, 'aqlm', 'aqlm').extras).toEqual(['gpu']);
     expect(names(r, 'dev')).toEqual(['pre-commit', 'ruff', 'pytest', 'build']);
     expect(r.indexes.map((i) => [i.url, i.kind])).toEqual([['https://download.pytorch.org/whl/cu126', 'index-url']]);
     // The Windows wheel's URL is not kept: on Linux bitsandbytes comes from PyPI.
     expect(req(r, 'bitsandbytes', 'readme').source).toBeUndefined();
-    expect(warningIds(r)).toEqual(expect.arrayContaining(['wheel-platform', 'no-deps', 'conflicting-groups']));
+    expect(warningIds(r)).toEqual(expect.arrayContaining(['wheel-platform', 'no-deps']));
+    expect(warningIds(npu)).toEqual(expect.arrayContaining(['conflicting-groups']));
   });
 
   it('every fixture result passes the invariants (checked inside importFixture)', () => {

@@ -126,6 +126,12 @@ function followIncludes(s: Session, guide: InstallCommandsResult, opts: { projec
       continue;
     }
     importOne(s, rel, inc.kind === 'conda-env' ? 'conda' : 'requirements', opts);
+    // An optional-feature file the guide installs: its extra is installed too.
+    const c = inc.kind === 'conda-env' ? null : classifyRequirementsFile(rel);
+    if (c?.groupKind === 'extra' && s.files.some((f) => f.file === rel && f.role === 'imported')) {
+      const last = s.parts[s.parts.length - 1];
+      last?.result.selectedExtras.push({ name: c.group, origin: { ...inc.origin } });
+    }
   }
 }
 
@@ -193,7 +199,11 @@ export async function importProject(dir: string, opts: ImportOptions = {}): Prom
     .filter((f) => f.root && !f.guide)
     .sort((a, b) => order.indexOf(a.format) - order.indexOf(b.format) || Number(isMainReq(b.rel)) - Number(isMainReq(a.rel)) || depth(a.rel) - depth(b.rel));
   const ctx = { projectNames, guideGroup: 'main' };
-  for (const f of manifests) importOne(s, f.rel, f.format, ctx);
+  // Optional-feature files (requirements/vllm.txt...) are extras only when the install guide
+  // installs them: each one more extra is one more set of pins the lock must solve together.
+  const feature = (f: { rel: string; format: Format }) => f.format === 'requirements' && classifyRequirementsFile(f.rel).groupKind === 'extra';
+  const guideless = (opts.installGuides ?? found.filter((f) => f.guide).map((f) => f.rel)).length === 0;
+  for (const f of manifests) if (guideless || !feature(f)) importOne(s, f.rel, f.format, ctx);
   ctx.guideGroup = s.parts.some((p) => p.result.requirements.some((q) => q.group === 'main')) ? 'readme' : 'main';
   const guides = opts.installGuides ?? found.filter((f) => f.guide).map((f) => f.rel);
   for (const g of guides) {
@@ -201,6 +211,10 @@ export async function importProject(dir: string, opts: ImportOptions = {}): Prom
     if (r) followIncludes(s, r, ctx, null);
   }
   regroupGuide(s, ctx.guideGroup);
+  for (const f of manifests) {
+    if (guideless || !feature(f) || s.files.some((x) => x.file === f.rel)) continue;
+    s.files.push({ file: f.rel, format: f.format, role: 'skipped', reason: `optional feature "${classifyRequirementsFile(f.rel).group}" the install guide does not install; \`danlu import ${f.rel}\` shows what it holds` });
+  }
   for (const f of found.filter((x) => !x.root)) {
     if (s.files.some((x) => x.file === f.rel)) continue;
     s.files.push({ file: f.rel, format: f.format, role: 'skipped', reason: 'belongs to a sub-project or example; pass it to danlu import to merge it' });
