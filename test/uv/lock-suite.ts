@@ -28,7 +28,21 @@ export const PROJECTS: { name: string; dir: string }[] = [
  * Sources this machine cannot reach (only PyPI is), per project: GitHub release wheels and git
  * repositories, other projects' indexes. A host not named here fails the test.
  */
-export const UNREACHABLE: Record<string, readonly string[]> = {};
+export const UNREACHABLE: Record<string, readonly string[]> = {
+  // flash-attn / mamba-ssm / causal-conv1d release wheels on GitHub
+  'Dao-AILab__flash-attention': ['github.com'],
+  Zyphra__Zonos: ['github.com'],
+  'hpcaitech__Open-Sora': ['github.com'],
+  'kvcache-ai__ktransformers': ['github.com'],
+  // TensorRT from NVIDIA's index (PyPI has only stubs that download from it)
+  'black-forest-labs__flux': ['pypi.nvidia.com'],
+  // poseval from git; mmcv from OpenMMLab's page
+  'open-mmlab__mmpose': ['github.com', 'download.openmmlab.com'],
+  // apex and a transformers fork from git
+  microsoft__DeepSpeedExamples: ['github.com'],
+  // the cu118 NCCL rebuild for multi-GPU boxes (V100x4)
+  microsoft__DeepSpeed: ['cdn.duanyll.com'],
+};
 
 export interface LockExpectation {
   /** Hosts allowed to be unreachable for this project on this host (on top of UNREACHABLE). */
