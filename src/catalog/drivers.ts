@@ -36,12 +36,15 @@ export interface ToolkitDriver {
 
 export const TOOLKIT_DRIVERS = table<ToolkitDriver>(
   {
-    source: 'docs.nvidia.com/cuda/cuda-toolkit-release-notes, Table 3 (GA rows)',
-    asOf: '2026-11-22',
+    source:
+      'docs.nvidia.com/cuda/cuda-toolkit-release-notes, Table 3 (GA rows; 11.0 is the 11.0.2 GA row); ' +
+      '13.4: stackhpc/ansible-slurm-appliance PR #1033 (CUDA 13.4.1 with driver 615.71.09) and the R615 compatibility guide (docs.nvidia.com/deploy/cuda-compatibility/615/); ' +
+      '13.5 (cudart 13.5.37 on PyPI) is left out: its driver is in no source in reach',
+    asOf: '2026-12-02',
     confidence: 'S',
   },
   [
-    { cuda: '13.4', linux: '616.00' },
+    { cuda: '13.4', linux: '615.71.09' },
     { cuda: '13.3', linux: '610.43.02' },
     { cuda: '13.2', linux: '595.45.04' },
     { cuda: '13.1', linux: '590.44.01' },
@@ -63,28 +66,7 @@ export const TOOLKIT_DRIVERS = table<ToolkitDriver>(
     { cuda: '11.3', linux: '465.19.01' },
     { cuda: '11.2', linux: '460.27.03' },
     { cuda: '11.1', linux: '455.23.04' },
-    { cuda: '11.0', linux: '450.36.06' },
-  ],
-);
-
-/** Data-center driver branches and what they support (knowledge §2.3). */
-export interface DriverBranch {
-  branch: number;
-  kind: 'LTS' | 'Production' | 'New Feature';
-  endOfLife: string;
-  maxCudaMajor: number;
-}
-
-export const DATACENTER_BRANCHES = table<DriverBranch>(
-  {
-    source: 'docs.nvidia.com/datacenter/tesla/drivers/supported-drivers-and-cuda-toolkit-versions.html',
-    asOf: '2026-11-22',
-    confidence: 'S',
-  },
-  [
-    { branch: 535, kind: 'LTS', endOfLife: '2026-06', maxCudaMajor: 12 },
-    { branch: 570, kind: 'Production', endOfLife: '2026-02', maxCudaMajor: 12 },
-    { branch: 580, kind: 'LTS', endOfLife: '2028-08', maxCudaMajor: 13 },
+    { cuda: '11.0', linux: '450.51.05' },
   ],
 );
 

@@ -17,8 +17,8 @@ export interface GpuPattern {
  */
 export const GPU_TABLE: Provenance & { rows: readonly GpuPattern[] } = {
   source:
-    'NVIDIA CUDA GPUs list (developer.nvidia.com/cuda-gpus); PyTorch RFCs; NVML brand types; knowledge §3.5 and §5.3',
-  asOf: '2026-11-22',
+    'NVIDIA CUDA GPUs lists (developer.nvidia.com/cuda-gpus, /cuda-legacy-gpus: GTX TITAN X 5.2, MX110/MX130 5.0, GTX 750/750 Ti 5.0, GTX 950M/960M 5.0, Tesla M40/M60 data center); PyTorch RFCs; NVML brand types',
+  asOf: '2026-12-02',
   confidence: 'S',
   rows: [
     // Embedded / desktop superchips first: their names contain other model numbers.
@@ -56,10 +56,14 @@ export const GPU_TABLE: Provenance & { rows: readonly GpuPattern[] } = {
     { pattern: /\bp(40|4|6)\b/i, computeCapability: '6.1', class: 'datacenter', family: 'Pascal' },
     { pattern: /quadro gp100/i, computeCapability: '6.0', class: 'workstation', family: 'Pascal' },
     { pattern: /quadro p\d{3,4}/i, computeCapability: '6.1', class: 'workstation', family: 'Pascal' },
-    { pattern: /gtx 10\d0|gt 10\d0|titan xp?\b|\bmx(1[135]0|2[35]0|3[35]0)\b/i, computeCapability: '6.1', class: 'consumer', family: 'Pascal' },
+    // Maxwell names that the Pascal patterns below would also take: first (cuda-legacy-gpus).
+    { pattern: /gtx titan x\b/i, computeCapability: '5.2', class: 'consumer', family: 'Maxwell' },
+    { pattern: /\bmx1[13]0\b|gtx 9[56]0m|gtx 750/i, computeCapability: '5.0', class: 'consumer', family: 'Maxwell' },
+    { pattern: /gtx 10\d0|gt 10\d0|titan xp?\b|\bmx(150|2[35]0|3[35]0)\b/i, computeCapability: '6.1', class: 'consumer', family: 'Pascal' },
     // Maxwell and Kepler
-    { pattern: /gtx 9\d0|gtx titan x\b/i, computeCapability: '5.2', class: 'consumer', family: 'Maxwell' },
-    { pattern: /gtx 750|\bm(40|60)\b|quadro m\d{3,4}/i, computeCapability: '5.2', class: 'workstation', family: 'Maxwell' },
+    { pattern: /gtx 9\d0/i, computeCapability: '5.2', class: 'consumer', family: 'Maxwell' },
+    { pattern: /\bm(40|60)\b/i, computeCapability: '5.2', class: 'datacenter', family: 'Maxwell' },
+    { pattern: /quadro m\d{3,4}/i, computeCapability: '5.2', class: 'workstation', family: 'Maxwell' },
     { pattern: /\bk80\b/i, computeCapability: '3.7', class: 'datacenter', family: 'Kepler' },
   ],
 };

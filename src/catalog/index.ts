@@ -1,4 +1,4 @@
-import { CUDA_FAMILY_DRIVERS, DATACENTER_BRANCHES, TOOLKIT_DRIVERS } from './drivers.js';
+import { CUDA_FAMILY_DRIVERS, TOOLKIT_DRIVERS } from './drivers.js';
 import { CUDA_IMAGES, UBUNTU_RELEASES, WHEEL_IMAGE, type CudaImageRow, type WheelImageRow } from './cuda-images.js';
 import { newestDate } from './file.js';
 import { GPU_TABLE } from './gpus.js';
@@ -17,7 +17,6 @@ export interface Catalog {
   asOf: string;
   cudaFamilyDrivers: typeof CUDA_FAMILY_DRIVERS;
   toolkitDrivers: typeof TOOLKIT_DRIVERS;
-  datacenterBranches: typeof DATACENTER_BRANCHES;
   cudaImages: Table<CudaImageRow>;
   wheelImage: Table<WheelImageRow>;
   /** Ubuntu releases danlu generates for, newest first. */
@@ -37,14 +36,12 @@ export const EMBEDDED_CATALOG: Catalog = {
     SNAPSHOT.asOf,
     CUDA_FAMILY_DRIVERS.asOf,
     TOOLKIT_DRIVERS.asOf,
-    DATACENTER_BRANCHES.asOf,
     GPU_TABLE.asOf,
     TOOLS.asOf,
     MIRRORS.asOf,
   ]),
   cudaFamilyDrivers: CUDA_FAMILY_DRIVERS,
   toolkitDrivers: TOOLKIT_DRIVERS,
-  datacenterBranches: DATACENTER_BRANCHES,
   cudaImages: CUDA_IMAGES,
   wheelImage: WHEEL_IMAGE,
   ubuntuReleases: UBUNTU_RELEASES,

@@ -18,7 +18,8 @@ const minor = (v: string) => v.split('.').slice(0, 2).join('.');
 
 /**
  * torch left unpinned while torchvision, torchaudio or xformers are pinned exactly: those are
- * built for one torch (torchvision 0.(m+15) for torch 2.m, torchaudio = torch up to 2.11, each
+ * built for one torch (torchvision 0.(m+15) for torch 2.m, torchaudio = torch up to 2.10 and
+ * 2.11 for torch >= 2.11, each
  * xformers up to 0.0.33 for one exact torch), so the project needs that torch. Planning another
  * would give uv an unsolvable set. The first such pin wins; ranges imply nothing.
  */
@@ -36,8 +37,12 @@ export function derivedTorchPin(requirements: readonly Requirement[], catalog: C
         rule = `torchvision ${minor(version)} is built for torch ${minor(release.version)}`;
       }
     } else if (r.name === 'torchaudio') {
-      const release = catalog.torch.releases.find((x) => x.torchaudio !== null && minor(x.torchaudio) === minor(version));
-      if (release) {
+      // torchaudio up to 2.10 pins the same torch; 2.11 (stable ABI) works with torch 2.11 and later.
+      const [maj = 0, mi = 0] = version.split('.').map(Number);
+      if (maj > 2 || (maj === 2 && mi >= 11)) {
+        torch = '>=2.11';
+        rule = `torchaudio ${version} works with torch 2.11 and every later release`;
+      } else if (catalog.torch.releases.some((x) => x.torchaudio !== null && minor(x.torchaudio) === minor(version))) {
         torch = `==${version.replace(/\+.*$/, '')}`;
         rule = `torchaudio ${version} pins the same torch version`;
       }

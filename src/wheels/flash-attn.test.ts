@@ -143,7 +143,7 @@ describe('flash-attn: community wheels', () => {
 
 describe('flash-attn: no wheel -> a configured source build', () => {
   it('torch 2.14 cu130 on an H100 with 64 GiB and 16 threads', () => {
-    const r = fa('', { torch: '2.14.0', backend: 'cu130' });
+    const r = fa('', { torch: '2.14.1', backend: 'cu130' });
     expect(r.kind).toBe('build');
     if (r.kind !== 'build') return;
     expect(r.buildVariables).toEqual({ MAX_JOBS: '4', NVCC_THREADS: '4', FLASH_ATTENTION_FORCE_BUILD: 'TRUE', FLASH_ATTN_CUDA_ARCHS: '90' });
@@ -208,7 +208,7 @@ describe('flash-attn-3', () => {
   });
 
   it('no wheel -> git source of the hopper/ directory with build settings', () => {
-    const r = fa('', { torch: '2.14.0', backend: 'cu130' }, 'flash-attn-3');
+    const r = fa('', { torch: '2.14.1', backend: 'cu130' }, 'flash-attn-3');
     expect(r.kind === 'git' && r.subdirectory === 'hopper' && r.build?.buildVariables.FLASH_ATTN_CUDA_ARCHS === '90').toBe(true);
   });
 });
@@ -230,7 +230,7 @@ describe('flash-attn: release assets of a refreshed catalog replace the embedded
   });
 
   it('uses a matching asset, and ignores one with the other ABI', () => {
-    const t = target({ torch: '2.14.0', backend: 'cu130' });
+    const t = target({ torch: '2.14.1', backend: 'cu130' });
     const ctx = { flashAttnAssets: [asset({ cxx11abi: false, version: '2.9.1' }), asset({})] };
     const r = resolveSpecial({ name: 'flash-attn', specifier: '' }, t, ctx);
     expect(r?.kind === 'wheel' && r.version === '2.9.0' && r.url === asset({}).url).toBe(true);

@@ -34,16 +34,13 @@ describe('torch family: paired with the plan torch, from its index', () => {
 
   it("the user's pin for another torch -> conflict", () => {
     const r = resolve('torchvision', '==0.15.2');
-    expect(r.kind === 'conflict' && r.message.includes('0.23.0')).toBe(true);
+    expect(r.kind === 'conflict' && r.message.includes('does not admit 0.23,')).toBe(true);
   });
 
-  it('torchaudio after 2.11 -> explicit conflict proposing torch 2.11.0', () => {
+  it('torchaudio after 2.11 -> torchaudio 2.11 (stable ABI: every later torch), and a 2.11.0 pin is kept', () => {
     const r = resolve('torchaudio', '', { torch: '2.13.0', backend: 'cu130' });
-    expect(r.kind).toBe('conflict');
-    if (r.kind === 'conflict') {
-      expect(r.torch).toBe('2.11.0');
-      expect(r.message).toContain('2.11.0 is the last');
-    }
+    expect(r).toMatchObject({ kind: 'torch-index', specifier: '==2.11.*' });
+    expect(resolve('torchaudio', '==2.11.0', { torch: '2.14.1', backend: 'cu130' })).toMatchObject({ kind: 'torch-index', specifier: '==2.11.0' });
   });
 
   it('xformers: no cu132 build, no CPU build', () => {
@@ -70,7 +67,7 @@ describe('PyG extensions: data.pyg.org flat pages', () => {
     { name: 'pyg-lib', over: { torch: '2.6.0', backend: 'cu124', abi: 'pre-cxx11' as const }, url: 'https://data.pyg.org/whl/torch-2.6.0+cu124.html' },
     { name: 'pyg-lib', over: { torch: '2.13.0', backend: 'cu130' }, url: 'https://data.pyg.org/whl/torch-2.13.0+cu130.html' },
     { name: 'torch-cluster', over: { torch: '2.12.1', backend: 'cu132' }, url: 'https://data.pyg.org/whl/torch-2.12.1+cu132.html' },
-    { name: 'torch-spline-conv', over: { torch: '2.14.0', backend: 'cpu', gpus: [] }, url: null },
+    { name: 'torch-spline-conv', over: { torch: '2.14.1', backend: 'cpu', gpus: [] }, url: null },
   ])('$name on torch $over.torch $over.backend', ({ name, over, url }) => {
     const r = resolve(name, '', over);
     if (url) {
@@ -233,5 +230,18 @@ describe('PyPI packages that need notes', () => {
       expect(b.buildVariables.CAUSAL_CONV1D_FORCE_BUILD).toBeUndefined();
       expect(b.why).toContain('Dao-AILab/causal-conv1d');
     }
+  });
+});
+
+describe('knowledge of 2026-12 (each fails on the fact it replaced)', () => {
+  it('torchvision==0.19.0 is the companion of torch 2.4.0: no warning to change the pin', () => {
+    expect(resolve('torchvision', '==0.19.0', { torch: '2.4.0', backend: 'cu121' })).toMatchObject({ kind: 'torch-index', specifier: '==0.19.0' });
+  });
+
+  it('xformers 0.0.31+ has no kernels for Volta: left out on a V100, with the alternative named', () => {
+    const r = resolve('xformers', '', { torch: '2.14.1', backend: 'cu126', gpus: [{ computeCapability: '7.0' }] });
+    expect(r).toMatchObject({ kind: 'conflict', leaveOut: true });
+    if (r.kind === 'conflict') expect(r.fix).toMatch(/--torch 2\.7\.0.*0\.0\.30|scaled_dot_product_attention/);
+    expect(resolve('xformers', '', { torch: '2.14.1', backend: 'cu126', gpus: [{ computeCapability: '8.0' }] }).kind).toBe('torch-index');
   });
 });

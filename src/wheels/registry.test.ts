@@ -15,7 +15,7 @@ const TARGETS: Record<string, Partial<WheelTarget>> = {
   'H100 torch 2.8 cu128': {},
   'RTX 4090 torch 2.11 cu130': { torch: '2.11.0', backend: 'cu130', gpus: [{ computeCapability: '8.9' }] },
   'T4 torch 2.4 cu121 pre-cxx11': { torch: '2.4.1', backend: 'cu121', abi: 'pre-cxx11', python: '3.10', gpus: [{ computeCapability: '7.5' }] },
-  'no GPU, cpu torch 2.14': { torch: '2.14.0', backend: 'cpu', gpus: [] },
+  'no GPU, cpu torch 2.14': { torch: '2.14.1', backend: 'cpu', gpus: [] },
   'B200 + unknown GPU torch 2.15 cu132': { torch: '2.15.0', backend: 'cu132', gpus: [{ computeCapability: '10.0' }, { computeCapability: null }] },
 };
 
@@ -74,7 +74,7 @@ describe('prebuiltAvailable', () => {
   it('flash-attn: yes up to torch 2.13 (official or community), no for torch 2.14', () => {
     expect(prebuiltAvailable('flash-attn', target())).toBe(true);
     expect(prebuiltAvailable('flash-attn', target({ torch: '2.13.0', backend: 'cu130' }))).toBe(true);
-    expect(prebuiltAvailable('flash-attn', target({ torch: '2.14.0', backend: 'cu130' }))).toBe(false);
+    expect(prebuiltAvailable('flash-attn', target({ torch: '2.14.1', backend: 'cu130' }))).toBe(false);
   });
 
   it('honours a pin: flash-attn==2.5.8 has no wheel for torch 2.8', () => {
@@ -85,13 +85,14 @@ describe('prebuiltAvailable', () => {
     expect(prebuiltAvailable('numpy', target())).toBe(true);
     expect(prebuiltAvailable('clip', target())).toBe(true);
     expect(prebuiltAvailable('apex', target())).toBe(false);
-    expect(prebuiltAvailable('torchaudio', target({ torch: '2.13.0', backend: 'cu130' }))).toBe(false);
+    expect(prebuiltAvailable('torchaudio', target({ torch: '2.13.0', backend: 'cu130' }))).toBe(true);
+    expect(prebuiltAvailable('xformers', target({ torch: '2.12.1', backend: 'cu132' }))).toBe(false);
   });
 
   it('lets a planner pick the torch release whose special packages all have wheels', () => {
     const needs = ['flash-attn', 'torch-scatter', 'xformers'];
     const releases = [
-      { torch: '2.14.0', backend: 'cu130' },
+      { torch: '2.14.1', backend: 'cu130' },
       { torch: '2.13.0', backend: 'cu130' },
       { torch: '2.12.1', backend: 'cu130' },
       { torch: '2.11.0', backend: 'cu130' },

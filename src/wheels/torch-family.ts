@@ -4,7 +4,7 @@ import { findRelease, minorOf, TORCH, type TorchMatrix, type TorchRelease } from
 import { atLeast, compareDotted } from '../lib/version.js';
 import type { Resolution, ResolveContext, SpecialRequirement, WheelTarget } from './types.js';
 
-const TORCH_SOURCE = 'PyTorch release matrix (knowledge §3.1; src/catalog/torch.ts): torchvision 0.(minor+15), torchaudio = torch up to 2.11';
+const TORCH_SOURCE = 'PyTorch release matrix (catalog: torch): torchvision 0.(minor+15); torchaudio = torch up to 2.11, and torchaudio 2.11 for every later torch (pytorch/audio installation.rst: built on the stable ABI)';
 
 function safeSatisfies(version: string, spec: string): boolean {
   try {
@@ -31,11 +31,15 @@ function paired(
   source: string,
   defaultSpec = sameMinor(version),
 ): Resolution {
-  if (req.specifier && !safeSatisfies(version, req.specifier)) {
+  // Any patch of the paired minor will do: the wheels pin torch exactly, so uv takes the one for
+  // the planned torch (torch 2.4.0 pairs with torchvision 0.19.0, 2.4.1 with 0.19.1).
+  const companion = req.name === 'torchvision' || req.name === 'torchaudio';
+  const admitted = (spec: string) => safeSatisfies(version, spec) || (companion && [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].some((p) => safeSatisfies(`${minorOf(version)}.${p}`, spec)));
+  if (req.specifier && !admitted(req.specifier)) {
     return {
       kind: 'conflict',
       name: req.name,
-      message: `${req.name}${req.specifier} does not admit ${version}, the build paired with the plan's torch ${target.torch}.`,
+      message: `${req.name}${req.specifier} does not admit ${companion ? minorOf(version) : version}, the build paired with the plan's torch ${target.torch}.`,
       fix: `Loosen the pin to ${req.name}${sameMinor(version)}, or plan the torch that ${req.name}${req.specifier} was built for (--torch).`,
       source,
       confidence: 'V',
@@ -81,19 +85,13 @@ export function resolveTorchvision(req: SpecialRequirement, target: WheelTarget,
 
 export function resolveTorchaudio(req: SpecialRequirement, target: WheelTarget, ctx: ResolveContext = {}): Resolution {
   const rel = release(target, ctx);
-  const version = rel ? rel.torchaudio : atLeast(target.torch, '2.12') ? null : target.torch;
-  if (!version) {
-    return {
-      kind: 'conflict',
-      name: req.name,
-      message: `torchaudio has no release for torch ${minorOf(target.torch)}: 2.11.0 is the last one on PyPI and it pins torch 2.11.`,
-      fix: 'Plan torch 2.11 (--torch 2.11.0), or drop torchaudio and load audio with torchcodec or soundfile.',
-      source: `${TORCH_SOURCE}; PyPI torchaudio 2.11.0; eole-nlp issue #394`,
-      confidence: 'S',
-      torch: '2.11.0',
-    };
-  }
-  return paired(req, target, version, `torchaudio ${minorOf(version)} is the release built for torch ${minorOf(target.torch)}`, TORCH_SOURCE);
+  // torchaudio 2.11 is built on PyTorch's stable ABI: the companion of torch 2.11 and of every
+  // later release (its install_requires is empty, so it pins no torch).
+  const version = rel?.torchaudio ?? (atLeast(target.torch, '2.11') ? '2.11.0' : target.torch);
+  const why = atLeast(target.torch, '2.12')
+    ? `torchaudio 2.11 works with torch ${minorOf(target.torch)} and every later torch (built on the stable ABI)`
+    : `torchaudio ${minorOf(version)} is the release built for torch ${minorOf(target.torch)}`;
+  return paired(req, target, version, why, TORCH_SOURCE);
 }
 
 export function resolveXformers(req: SpecialRequirement, target: WheelTarget): Resolution {
@@ -129,6 +127,23 @@ export function resolveXformers(req: SpecialRequirement, target: WheelTarget): R
       fix: `Plan one of ${row.variants.join(', ')} for torch ${target.torch}, or drop xformers.`,
       source,
       confidence: row.confidence ?? 'V',
+    };
+  }
+  // Its wheels carry kernels from one architecture up (7.5 since 0.0.31): an older GPU gets
+  // none, and xformers fails at its first call. Left out, with what to do instead.
+  const old = row.minArch ? target.gpus.map((g) => g.computeCapability).filter((cc): cc is string => cc !== null && compareDotted(cc, row.minArch!) < 0) : [];
+  if (old.length > 0) {
+    const older = rows.filter((x) => x.minArch && compareDotted(old.sort(compareDotted)[0]!, x.minArch) >= 0).at(-1);
+    return {
+      kind: 'conflict',
+      name: req.name,
+      message: `xformers ${row.xformers} wheels carry no kernels for sm_${old[0]!.replace('.', '')} (they start at sm_${row.minArch!.replace('.', '')}): left out of the environment for these GPUs.`,
+      fix: older
+        ? `PyTorch's scaled_dot_product_attention covers memory-efficient attention; or plan torch ${older.torch} with xformers ${older.xformers} (--torch ${older.torch}), whose wheels still have them.`
+        : "Use PyTorch's scaled_dot_product_attention instead (it covers memory-efficient attention on these GPUs).",
+      source,
+      confidence: 'V',
+      leaveOut: true,
     };
   }
   const r = paired(

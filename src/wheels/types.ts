@@ -137,6 +137,8 @@ export interface ConflictResolution {
   confidence: Confidence;
   /** A torch version that would resolve the conflict, when one is known. */
   torch?: string;
+  /** The requirement is left out of the environment (it cannot work on these GPUs). */
+  leaveOut?: true;
 }
 
 export type Resolution =

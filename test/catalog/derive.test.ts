@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CudaImageRow } from '../../src/catalog/cuda-images.js';
 import { EMBEDDED_CATALOG } from '../../src/catalog/index.js';
@@ -11,7 +14,10 @@ const wheels = (...names: string[]): WheelName[] => names.map((n) => parseWheelF
 const torchWheels = (version: string, variant: string, pys: string[], plat = 'manylinux_2_28_x86_64') =>
   wheels(...pys.map((py) => `torch-${version}+${variant}-cp${py.replace('t', '')}-cp${py}-${plat}.whl`));
 const OPTS = { asOf: '2027-01-15', indexBase: 'https://download.pytorch.org/whl' };
-const BASE = EMBEDDED_CATALOG.torch;
+// A frozen copy of the embedded torch part (as of 2026-11-22): what these rules are checked against
+// does not move when the embedded knowledge does.
+const REPO_ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+const BASE = JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'catalog', 'torch-part-2026-11-22.json'), 'utf8')) as typeof EMBEDDED_CATALOG.torch;
 
 describe('deriveTorchMatrix', () => {
   it('a release the base does not know inherits architectures from the nearest older one (?)', () => {

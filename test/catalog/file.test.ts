@@ -96,7 +96,7 @@ describe('loadCatalog', () => {
     expect(catalog.gpus).toBe(EMBEDDED_CATALOG.gpus);
     expect([catalog.name, catalog.asOf]).toEqual(['user', '2027-01-15']);
     expect(parts.torch).toEqual({ from: 'user', asOf: '2027-01-15', file: '/c/catalog.json', fetchedAt: '2027-01-15T09:00:00.000Z', urls: ['https://download.pytorch.org/whl'] });
-    expect(parts.cudaImages).toEqual({ from: 'embedded', asOf: '2026-11-22' });
+    expect(parts.cudaImages).toEqual({ from: 'embedded', asOf: EMBEDDED_CATALOG.cudaImages.asOf });
   });
 
   it('a user catalog older than the embedded one is not used', async () => {

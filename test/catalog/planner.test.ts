@@ -46,7 +46,7 @@ describe('the planner follows the updated catalog', () => {
 
   it('H100 with driver 595 picks the new torch 2.16.0 on cu132', async () => {
     const before = plan(EMBEDDED_CATALOG, '595.58.03', '13.2');
-    expect([before.torch.version, before.torch.backend]).toEqual(['2.14.0', 'cu132']);
+    expect([before.torch.version, before.torch.backend]).toEqual(['2.14.1', 'cu132']);
 
     const { catalog } = await updatedCatalog(server);
     expect(catalog.name).toBe('user');
@@ -73,7 +73,7 @@ describe('the planner follows the updated catalog', () => {
 
   it('with 13.0.2 deleted from Docker Hub, the cu130 image moves to the newest 13.0 tag left', async () => {
     const before = plan(EMBEDDED_CATALOG, '580.159.04', '13.0');
-    expect([before.torch.backend, before.cuda.image]).toEqual(['cu130', 'nvidia/cuda:13.0.2-devel-ubuntu24.04']);
+    expect([before.torch.backend, before.cuda.image]).toEqual(['cu130', 'nvidia/cuda:13.0.3-devel-ubuntu24.04']);
 
     const kept = (await updatedCatalog(server)).catalog;
     expect(plan(kept, '580.159.04', '13.0').cuda.image).toBe('nvidia/cuda:13.0.2-devel-ubuntu24.04');
@@ -91,7 +91,7 @@ describe('the planner follows the updated catalog', () => {
   it('a catalog that lost its only 13.0 tag falls back to the newest older CUDA image', () => {
     const catalog: Catalog = {
       ...EMBEDDED_CATALOG,
-      cudaImages: { ...EMBEDDED_CATALOG.cudaImages, rows: EMBEDDED_CATALOG.cudaImages.rows.filter((r) => r.version !== '13.0.2') },
+      cudaImages: { ...EMBEDDED_CATALOG.cudaImages, rows: EMBEDDED_CATALOG.cudaImages.rows.filter((r) => r.version !== '13.0.3') },
     };
     expect(plan(catalog, '580.159.04', '13.0').cuda.image).toBe('nvidia/cuda:12.9.1-devel-ubuntu24.04');
   });
@@ -104,6 +104,6 @@ describe('the planner follows the updated catalog', () => {
     const catalog = await loadCatalog({ env: { DANLU_CATALOG_DIR: dir }, warn: (l) => warnings.push(l) });
     expect(catalog).toBe(EMBEDDED_CATALOG);
     expect(warnings[0]).toBe(`danlu: warning: ignoring the user catalog ${join(dir, 'catalog.json')}: $.parts.torch.releases: expected an array; using the embedded catalog`);
-    expect(plan(catalog, '595.58.03', '13.2').torch.version).toBe('2.14.0');
+    expect(plan(catalog, '595.58.03', '13.2').torch.version).toBe('2.14.1');
   });
 });

@@ -48,12 +48,15 @@ describe('danlu catalog update against recorded upstreams', () => {
     expect(torchReport.notes[0]).toBe('17 of 48 pages exist (PEP 503 HTML and PEP 691 JSON); variants with torch: cu126 cu128 cu130 cu132 cpu');
     expect(torchReport.notes).toContain('new torch release 2.16.0 [cu130 cu132 cpu]');
     expect(torchReport.notes).toContain('torch 2.16.0 cu130: architectures not published by the index; inherited from 2.15.0 cu130 (?)');
+    // The recorded pages predate the 13.x point releases the embedded catalog has.
     expect(report.sources[1]!.notes).toEqual([
       '51 tags in 3 pages',
-      'no longer on Docker Hub: 12.0.1, 12.1.1, 12.2.2, 12.3.2, 12.5.1',
-      'new devel-ubuntu tags: 13.0.0, 13.0.1, 13.3.0',
+      'no longer on Docker Hub: 12.0.1, 12.1.1, 12.2.2, 12.3.2, 12.5.1, 13.0.3, 13.1.2, 13.2.2',
+      'new devel-ubuntu tags: 13.0.0, 13.0.1, 13.0.2, 13.1.1, 13.2.1, 13.3.0',
       'also listed: cudnn-devel-ubuntu (23), cudnn8-devel-ubuntu (2), tensorrt-devel-ubuntu (1)',
       'wheel image: cu121: 12.1.1 is gone and no other CUDA 12.1 image exists',
+      'wheel image: cu130: 13.0.3 is gone; using 13.0.2',
+      'wheel image: cu132: 13.2.2 is gone; using 13.2.1',
     ]);
 
     // Every request stayed within the bounds and on the local server.

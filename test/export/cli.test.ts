@@ -82,7 +82,7 @@ describe('danlu export', () => {
     expect(r.stdout).toMatch(/image: danlu-run\/vision-demo:[0-9a-f]{10}\n/);
     expect(r.stderr).toMatch(/warn {2}danlu-run\/vision-demo:[0-9a-f]{10} exists only where it was built/);
     expect(r.stderr).toContain('--push');
-    write(dir, '.env', 'DEV_IMAGE=danlu-dev:cu13.0.2-ubuntu24.04-alice-0123456789\n');
+    write(dir, '.env', 'DEV_IMAGE=danlu-dev:cu13.0.3-ubuntu24.04-alice-0123456789\n');
     const a = jsonOut(exportCli(['k8s', dir, '--json'])).image;
     write(dir, 'uv.lock', 'version = 1\n# another lock\n');
     const b = jsonOut(exportCli(['k8s', dir, '--json'])).image;

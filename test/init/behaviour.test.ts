@@ -32,7 +32,7 @@ describe('idempotence', () => {
     withProject({}, (dir) => {
       const r = jsonOut(danlu(['init', dir, '--yes', '--json', ...GPU]));
       expect(r.plan.torch).toMatchObject({ backend: 'cu130', index: 'https://download.pytorch.org/whl/cu130' });
-      expect(r.plan.cuda.image).toBe('nvidia/cuda:13.0.2-devel-ubuntu24.04');
+      expect(r.plan.cuda.image).toBe('nvidia/cuda:13.0.3-devel-ubuntu24.04');
       expect(r.plan.python).toBe('3.12');
       expect(r.files.map((f: { path: string }) => f.path)).toEqual(
         expect.arrayContaining([

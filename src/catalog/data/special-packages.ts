@@ -12,14 +12,20 @@ export interface XformersRow {
   /** Exact torch ("2.8.0"), or a lower bound (">=2.10") for stable-ABI builds. */
   torch: string;
   variants: readonly string[];
+  /**
+   * The oldest GPU architecture its wheels carry kernels for (TORCH_CUDA_ARCH_LIST of the
+   * release's wheels_build.yml); absent where the workflow was not read.
+   */
+  minArch?: string;
   confidence?: Confidence;
 }
 
 export const XFORMERS_BUILDS: Table<XformersRow> = {
   source:
     'facebookresearch/xformers @ca6d2aa: tags v0.0.20–v0.0.35, .github/workflows/wheels*.yml, CHANGELOG.md ' +
-    '(knowledge §3.4); up to 0.0.33.post2 every wheel pins torch == exact',
-  asOf: '2026-11-22',
+    '; up to 0.0.33.post2 every wheel pins torch == exact; GPU architectures from .github/workflows/wheels_build.yml at each tag: ' +
+    "v0.0.30 '6.0+PTX 7.0 7.5 8.0+PTX', v0.0.31 to v0.0.35 '7.5 8.0+PTX' (+ 8.0 9.0a for cu12x, 10.0a and up for cu13x): no Volta or Pascal kernels",
+  asOf: '2026-12-02',
   confidence: 'V',
   rows: [
     { xformers: '0.0.22', torch: '2.0.1', variants: ['cu118'] },
@@ -33,16 +39,16 @@ export const XFORMERS_BUILDS: Table<XformersRow> = {
     { xformers: '0.0.27', torch: '2.3.1', variants: ['cu118', 'cu121'] },
     { xformers: '0.0.27.post2', torch: '2.4.0', variants: ['cu118', 'cu121'] },
     { xformers: '0.0.28.post1', torch: '2.4.1', variants: ['cu118', 'cu121', 'cu124'] },
-    // The 2.5.0 / 2.5.1 split of 0.0.28.post2–0.0.29.post1 is not spelled out per version (?).
-    { xformers: '0.0.28.post2', torch: '2.5.0', variants: ['cu118', 'cu121', 'cu124'], confidence: '?' },
-    { xformers: '0.0.28.post3', torch: '2.5.1', variants: ['cu118', 'cu121', 'cu124'], confidence: '?' },
+    // wheels.yml at v0.0.28.post2 builds for torch 2.5.0, at v0.0.28.post3 for 2.5.1.
+    { xformers: '0.0.28.post2', torch: '2.5.0', variants: ['cu118', 'cu121', 'cu124'] },
+    { xformers: '0.0.28.post3', torch: '2.5.1', variants: ['cu118', 'cu121', 'cu124'] },
     { xformers: '0.0.29.post3', torch: '2.6.0', variants: ['cu118', 'cu124', 'cu126'] },
-    { xformers: '0.0.30', torch: '2.7.0', variants: ['cu118', 'cu126', 'cu128'] },
-    { xformers: '0.0.31.post1', torch: '2.7.1', variants: ['cu118', 'cu126', 'cu128'] },
-    { xformers: '0.0.32.post2', torch: '2.8.0', variants: ['cu126', 'cu128', 'cu129'] },
-    { xformers: '0.0.33.post1', torch: '2.9.0', variants: ['cu126', 'cu128', 'cu130'] },
-    { xformers: '0.0.33.post2', torch: '2.9.1', variants: ['cu126', 'cu128', 'cu130'] },
-    { xformers: '0.0.35', torch: '>=2.10', variants: ['cu126', 'cu128', 'cu130'] },
+    { xformers: '0.0.30', torch: '2.7.0', variants: ['cu118', 'cu126', 'cu128'], minArch: '6.0' },
+    { xformers: '0.0.31.post1', torch: '2.7.1', variants: ['cu118', 'cu126', 'cu128'], minArch: '7.5' },
+    { xformers: '0.0.32.post2', torch: '2.8.0', variants: ['cu126', 'cu128', 'cu129'], minArch: '7.5' },
+    { xformers: '0.0.33.post1', torch: '2.9.0', variants: ['cu126', 'cu128', 'cu130'], minArch: '7.5' },
+    { xformers: '0.0.33.post2', torch: '2.9.1', variants: ['cu126', 'cu128', 'cu130'], minArch: '7.5' },
+    { xformers: '0.0.35', torch: '>=2.10', variants: ['cu126', 'cu128', 'cu130'], minArch: '7.5' },
   ],
 };
 

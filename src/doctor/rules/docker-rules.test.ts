@@ -134,7 +134,7 @@ describe('nvidiaRuntime', () => {
 });
 
 describe('gpuContainerRun (--deep)', () => {
-  const probe = (output: string, ok = false, image: string | null = 'nvidia/cuda:13.0.2-devel-ubuntu24.04') =>
+  const probe = (output: string, ok = false, image: string | null = 'nvidia/cuda:13.0.3-devel-ubuntu24.04') =>
     gpuContainerRun(factsFor(healthy, { deep: true, gpuProbe: { image, ok, output, timedOut: false } }));
 
   it('passes when the container lists the GPU', () => {
@@ -153,7 +153,7 @@ describe('gpuContainerRun (--deep)', () => {
   });
 
   it('asks for an image instead of pulling one', () => {
-    expect(probe('', false, null)[0]).toMatchObject({ severity: 'info', fix: { command: 'docker pull nvidia/cuda:13.0.2-devel-ubuntu24.04' } });
+    expect(probe('', false, null)[0]).toMatchObject({ severity: 'info', fix: { command: 'docker pull nvidia/cuda:13.0.3-devel-ubuntu24.04' } });
   });
 
   it('says nothing without --deep', () => {

@@ -30,11 +30,11 @@ const withFiles = (patch: Partial<DoctorFacts['files']>): DoctorFacts => {
 
 describe('projectPlan', () => {
   it('shows the plan on success', () => {
-    expect(projectPlan(factsFor(host))[0]).toMatchObject({ severity: 'ok', title: 'plan: torch 2.14.0 (cu130) · Python 3.12 · nvidia/cuda:13.0.2-devel-ubuntu24.04' });
+    expect(projectPlan(factsFor(host))[0]).toMatchObject({ severity: 'ok', title: 'plan: torch 2.14.1 (cu130) · Python 3.12 · nvidia/cuda:13.0.3-devel-ubuntu24.04' });
   });
   it('warns when the project installs CPU wheels on this GPU host, with the command that fixes it', () => {
     const base = factsFor(host);
-    const plan = { ...base.plan!, warnings: [{ id: 'cpu-wheels-on-gpu-host', message: "the project installs torch's CPU wheels (pyproject.toml:25): the 1 NVIDIA GPU of this host stays unused", fix: 'danlu init --backend cu130 routes torch to the cu130 wheels (torch 2.14.0) that fit this host' }] };
+    const plan = { ...base.plan!, warnings: [{ id: 'cpu-wheels-on-gpu-host', message: "the project installs torch's CPU wheels (pyproject.toml:25): the 1 NVIDIA GPU of this host stays unused", fix: 'danlu init --backend cu130 routes torch to the cu130 wheels (torch 2.14.1) that fit this host' }] };
     const out = projectPlan({ ...base, plan });
     expect(out.map((x) => [x.id, x.severity])).toEqual([['project-plan', 'ok'], ['cpu-wheels', 'warn']]);
     expect(out[1]!.fix).toEqual({ description: 'route torch to the CUDA wheels that fit this host (pyproject.toml and .env)', command: 'danlu init --backend cu130', safe: false });
@@ -83,16 +83,16 @@ describe('envUser', () => {
 
 describe('envCuda', () => {
   it('passes an image within the driver', () => {
-    expect(envCuda(factsFor(host))[0]).toMatchObject({ severity: 'ok', title: "image CUDA 13.0.2 ≤ the driver's CUDA 13.0" });
+    expect(envCuda(factsFor(host))[0]).toMatchObject({ severity: 'ok', title: "image CUDA 13.0.3 ≤ the driver's CUDA 13.0" });
   });
   it('fails a consumer GPU with an image newer than the driver, quoting nvidia-container-cli', () => {
     const consumer = { ...host, nvidia: { ...host.nvidia!, gpus: [{ ...host.nvidia!.gpus[0]!, name: 'NVIDIA GeForce RTX 4090', class: 'consumer' as const }] } };
-    const [f] = envCuda(withEnv({ CUDA_VERSION: '13.2.1' }, { host: consumer }));
-    expect(f).toMatchObject({ severity: 'error', title: "CUDA_VERSION=13.2.1 in .env is newer than the driver's CUDA 13.0", fix: { command: 'danlu init --cuda 13.0', safe: false } });
+    const [f] = envCuda(withEnv({ CUDA_VERSION: '13.2.2' }, { host: consumer }));
+    expect(f).toMatchObject({ severity: 'error', title: "CUDA_VERSION=13.2.2 in .env is newer than the driver's CUDA 13.0", fix: { command: 'danlu init --cuda 13.0', safe: false } });
     expect(f!.detail).toContain('unsatisfied condition: cuda>=13.2, please update your driver to a newer version');
   });
   it('only warns for data-center GPUs (forward compatibility)', () => {
-    expect(envCuda(withEnv({ CUDA_VERSION: '13.2.1' }))[0]).toMatchObject({ severity: 'warn' });
+    expect(envCuda(withEnv({ CUDA_VERSION: '13.2.2' }))[0]).toMatchObject({ severity: 'warn' });
   });
 });
 

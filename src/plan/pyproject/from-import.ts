@@ -102,6 +102,9 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
   for (const req of imported.requirements) {
     // The self reference stays in the file as written; its copies are for planning only.
     if (req.viaSelfReference) continue;
+    // A package the plan found cannot work here (xformers without kernels for these GPUs) is not written.
+    const resolved = special.get(req.name);
+    if (resolved?.kind === 'conflict' && resolved.leaveOut) continue;
     let raw = req.raw;
     if (req.name === 'torch' || req.name === 'torchvision' || req.name === 'torchaudio') {
       const t = torchFamily(req, plan);
