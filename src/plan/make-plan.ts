@@ -213,6 +213,14 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   const gpuSel = selectGpus(allGpus, options.gpus, host.docker);
   warnings.push(...gpuSel.warnings);
   const dCuda = host.nvidia ? driverCuda(host.nvidia.driverVersion, host.nvidia.cudaVersion, catalog) : null;
+  if (host.nvidia && !host.nvidia.cudaVersion && dCuda) {
+    decisions.push({
+      what: "driver's CUDA",
+      choice: dCuda,
+      why: `nvidia-smi printed no CUDA version (newer drivers may not): driver ${host.nvidia.driverVersion} is at least the one CUDA ${dCuda} ships with`,
+      source: 'catalog: CUDA toolkit -> driver table',
+    });
+  }
 
   if (!host.nvidia) {
     warnings.push({

@@ -54,15 +54,19 @@ export function isInvalidFieldError(output: string): boolean {
   return /is not a valid field/i.test(output);
 }
 
-/** "CUDA Version: 13.0" (nvidia-smi header) or "CUDA Version : 13.0" (nvidia-smi -q). */
+/**
+ * "CUDA Version: 13.0" (nvidia-smi header) or "CUDA Version : 13.0" (nvidia-smi -q); newer
+ * drivers say "CUDA UMD Version" and, from NVIDIA-SMI 610.43.03 on, may print neither in the
+ * header: then null, and the driver's CUDA comes from its version (plan/driver.ts).
+ */
 export function parseCudaVersion(text: string): string | null {
-  const m = /CUDA Version\s*:\s*(\d+\.\d+)/.exec(text);
+  const m = /CUDA (?:UMD )?Version\s*:\s*(\d+\.\d+)/.exec(text);
   return m ? m[1]! : null;
 }
 
 /** "Driver Version: 580.159.04" (header) or "Driver Version : 580.159.04" (-q). */
 export function parseSmiDriverVersion(text: string): string | null {
-  const m = /Driver Version\s*:\s*(\S+)/.exec(text);
+  const m = /(?:Driver|KMD) Version\s*:\s*(\d\S*)/.exec(text);
   return m && DRIVER_VERSION.test(m[1]!) ? m[1]! : null;
 }
 
