@@ -12,6 +12,8 @@
 //   --exclude-newer  uv's --exclude-newer date (default: the harness's fixed date)
 //   --keep DIR       leave each project's copy (with pyproject.toml and uv.lock) under DIR
 //   --json           one JSON document on stdout
+//   --offline        no network (a GPU server, say): `uv lock --offline` with an empty cache must
+//                    get past reading pyproject.toml (judged `parsed`); it cannot lock there
 // Exit code: 0 when every result is `locked`, or `unreachable` with a lock that succeeds once
 // that source is set aside; 1 otherwise; 2 for bad usage.
 import { spawnSync } from 'node:child_process';
@@ -20,12 +22,13 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discoverPip, EXCLUDE_NEWER, lockProject, pythonDirs, stageProject } from './lib/uv-harness.mjs';
+import { uvLockOutcome } from './lib/uv-outcome.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
 const dirs = [];
 const hosts = [];
-const opts = { uv: process.env.DANLU_TEST_UV || 'uv', json: false, cache: join(homedir(), '.cache', 'danlu', 'uv-harness'), excludeNewer: EXCLUDE_NEWER, keep: null, fixtures: false };
+const opts = { uv: process.env.DANLU_TEST_UV || 'uv', offline: false, json: false, cache: join(homedir(), '.cache', 'danlu', 'uv-harness'), excludeNewer: EXCLUDE_NEWER, keep: null, fixtures: false };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   const value = () => {
@@ -39,6 +42,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--keep') opts.keep = resolve(value());
   else if (a === '--json') opts.json = true;
   else if (a === '--fixtures') opts.fixtures = true;
+  else if (a === '--offline') opts.offline = true;
   else if (a === '-h' || a === '--help') usage(null, 0);
   else if (a.startsWith('-')) usage(`unknown option ${a}`);
   else dirs.push(resolve(a));
@@ -53,7 +57,7 @@ for (const d of dirs) if (!existsSync(d) || !statSync(d).isDirectory()) usage(`n
 for (const h of hosts) if (!existsSync(h)) usage(`no such host file: ${h}`);
 
 function usage(problem, code = 2) {
-  const text = 'usage: node scripts/check-uv-lock.mjs DIR [DIR...] [--host FILE]... [--uv PATH] [--fixtures] [--json] [--cache DIR] [--exclude-newer DATE] [--keep DIR]\n';
+  const text = 'usage: node scripts/check-uv-lock.mjs DIR [DIR...] [--host FILE]... [--uv PATH] [--fixtures] [--json] [--cache DIR] [--exclude-newer DATE] [--keep DIR] [--offline]\n';
   process.stderr.write(problem ? `check-uv-lock: ${problem}\n${text}` : text);
   process.exit(code);
 }
@@ -94,14 +98,28 @@ for (const hostFile of hosts.length ? hosts : [null]) {
     } catch {
       /* the result still says what uv did */
     }
-    const verdict = lockProject({ dir, uv: opts.uv, pip, cacheDir: opts.cache, pythons, excludeNewer: opts.excludeNewer });
+    const verdict = opts.offline ? offlineParse(dir) : lockProject({ dir, uv: opts.uv, pip, cacheDir: opts.cache, pythons, excludeNewer: opts.excludeNewer });
     results.push({ project: name, host: hostName, planned: plan ? { torch: plan.torch?.version, backend: plan.torch?.backend, python: plan.python } : null, ...verdict });
   }
 }
 if (tty) process.stderr.write('\r\x1b[K');
 if (!opts.keep) rmSync(work, { recursive: true, force: true });
 
-const good = (r) => r.outcome === 'locked' || (r.outcome === 'unreachable' && r.aside?.outcome === 'locked');
+/** `uv lock --offline` with an empty cache: uv must read and accept the project before it needs the network. */
+function offlineParse(dir) {
+  const cache = mkdtempSync(join(tmpdir(), 'danlu-uv-offline-'));
+  const r = spawnSync(opts.uv, ['lock', '--offline', '--no-progress'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, UV_CACHE_DIR: cache, UV_PYTHON_DOWNLOADS: 'never', NO_COLOR: '1' },
+  });
+  rmSync(cache, { recursive: true, force: true });
+  const v = uvLockOutcome(r.status, `${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`);
+  return { outcome: v.outcome, message: [v.evidence] };
+}
+
+const good = (r) => r.outcome === 'locked' || r.outcome === 'parsed' || (r.outcome === 'unreachable' && r.aside?.outcome === 'locked');
 const report = {
   uv: version.stdout.trim(),
   index: pip.indexUrl ?? null,
@@ -126,10 +144,10 @@ else {
           ? `${r.hosts.join(', ')}; set aside: ${r.aside.outcome}${r.aside.outcome === 'locked' ? ` (torch ${r.aside.torch.join(', ') || '-'}, ${r.aside.packages} packages)` : ''}`
           : '';
     out.push(`${r.project.padEnd(w)}  ${r.host.padEnd(hw)}  ${r.outcome.padEnd(11)}  ${what}  ${((r.ms ?? 0) / 1000).toFixed(1)} s`);
-    const msg = r.outcome === 'unreachable' ? (r.aside.outcome === 'locked' ? [] : r.aside.message ?? []) : r.message ?? [];
+    const msg = r.outcome === 'parsed' ? [] : r.outcome === 'unreachable' ? (r.aside.outcome === 'locked' ? [] : r.aside.message ?? []) : r.message ?? [];
     for (const line of msg) out.push(`    ${line}`);
   }
-  out.push('', `${report.summary.ok} of ${report.summary.total} locked (or locked with an unreachable source set aside)`);
+  out.push('', `${report.summary.ok} of ${report.summary.total} ${opts.offline ? 'read and accepted by uv (offline)' : 'locked (or locked with an unreachable source set aside)'}`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
 process.exit(report.summary.ok === report.summary.total ? 0 : 1);

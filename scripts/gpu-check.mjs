@@ -3,7 +3,7 @@
 // reads agrees with nvidia-smi read directly; `danlu plan` picks wheels whose architectures
 // include every GPU; `danlu init` + `danlu doctor --json` run and report the GPU as fine; and,
 // where uv is installed, the real `uv lock --offline` parses every generated pyproject.toml
-// (scripts/check-uv-parse.mjs). Needs only Node and the built bundle (dist/), no npm packages.
+// (scripts/check-uv-lock.mjs --offline). Needs only Node and the built bundle (dist/), no npm packages.
 // Usage: node scripts/gpu-check.mjs [OUTDIR]   (JSON outputs are written to OUTDIR)
 // Exit code 0 when every check passed, 1 otherwise.
 import { spawnSync } from 'node:child_process';
@@ -104,8 +104,13 @@ rmSync(work, { recursive: true, force: true });
 // 3. The real uv, where there is one.
 const uv = run('uv', ['--version']);
 if (uv.code === 0) {
-  const parse = run(process.execPath, [join(root, 'scripts', 'check-uv-parse.mjs'), '--json', join(outDir, 'uv-parse.json')], { timeout: 540_000 });
-  writeFileSync(join(outDir, 'uv-parse.txt'), `${parse.stdout}${parse.stderr}`);
+  // No network on a GPU server: uv must get past reading each file (`uv lock --offline`).
+  // This machine as danlu sees it, saved as a host file for the harness.
+  const hostFile = join(outDir, 'host.json');
+  writeFileSync(hostFile, hostRun.stdout);
+  const parse = run(process.execPath, [join(root, 'scripts', 'check-uv-lock.mjs'), '--fixtures', '--offline', '--host', hostFile, '--json'], { timeout: 540_000 });
+  writeFileSync(join(outDir, 'uv-parse.json'), parse.stdout);
+  writeFileSync(join(outDir, 'uv-parse.txt'), parse.stderr);
   check(`real ${uv.stdout.trim()} parses every generated pyproject.toml`, parse.code === 0, parse.stdout.trim().split('\n').at(-1));
 } else {
   process.stdout.write('SKIP  uv is not installed: the real uv parse was not checked\n');
