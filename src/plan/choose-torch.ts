@@ -200,17 +200,20 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
 
   // No GPU: a CPU plan unless the project or a flag names a CUDA variant.
   if (host.gpus.length === 0) {
+    // With a preference (special packages with prebuilt wheels), first the newest release that has them.
+    for (const prefer of req.prefer ? [true, false] : [false]) {
     for (const c of pool) {
       const backend = wantedBackend
         ? c.release.backends.find(backendFilter)
         : c.release.backends.find((b) => b.name === 'cpu');
       if (!backend) continue;
+      if (prefer && !req.prefer!.test(c.release, backend)) continue;
       decisions.push({
         what: 'torch',
         choice: `${c.version} (${backend.name})`,
         why: pinned
-          ? `pinned by ${pinText}`
-          : `newest release in the catalog${req.needsTorchaudio ? ' with a torchaudio build' : ''}`,
+          ? `pinned by ${pinText}${prefer ? `; within it the newest release ${req.prefer!.why}` : ''}`
+          : `newest release in the catalog${req.needsTorchaudio ? ' with a torchaudio build' : ''}${prefer ? `, ${req.prefer!.why}` : ''}`,
         source: MATRIX,
       });
       if (wantedBackend && backend.name !== 'cpu') {
@@ -229,6 +232,7 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
         });
       }
       return { release: c.release, version: c.version, backend, pinned, verdict: 'no-gpu', decisions, warnings };
+    }
     }
     const c = pool[0]!;
     const backend = c.release.backends.find((b) => b.name === 'cpu') ?? c.release.backends[0]!;
@@ -258,7 +262,7 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
       if (!f.ok) for (const problem of f.problems) (skipped.get(c.version) ?? skipped.set(c.version, new Set()).get(c.version)!).add(problem);
       if (!f.ok || !allowed.includes(f.verdict)) continue;
       if (req.preferNative && allowed.length === 1 && cxx17Trouble(c.release, backend)) continue;
-      if (prefer && !req.prefer!.test(c.release, backend)) continue;
+      if (prefer && (backend.name === 'cpu' || !req.prefer!.test(c.release, backend))) continue;
       decisions.push({
         what: 'torch',
         choice: c.version,

@@ -259,4 +259,18 @@ describe('a CUDA variant the project only hints at', () => {
     expect(plan.warnings.map((w) => w.id)).not.toContain('torch-does-not-fit-host');
     expect(plan.decisions.find((d) => d.what === 'CUDA variant hint' && d.choice.startsWith('not followed'))).toBeDefined();
   });
+
+  const v100 = hostProfile({ gpus: ['Tesla V100-SXM2-32GB'], driver: '550.127.08', cuda: '12.4' });
+  const newest = makePlan({ host: v100, project: projectFacts({}), options: {}, catalog: EMBEDDED_CATALOG }).torch.version;
+  it('is not followed from the docs when it would hold torch back (a README conda line with pytorch-cuda=11.8)', () => {
+    const plan = makePlan({ host: v100, project: projectFacts({ backendHint: { backend: 'cu118', origin: { file: 'README.md', line: 7 } } }), options: {}, catalog: EMBEDDED_CATALOG });
+    expect(plan.torch.version).toBe(newest);
+    expect(plan.torch.backend).not.toBe('cu118');
+    expect(plan.decisions.find((d) => d.what === 'CUDA variant hint' && d.choice === 'not followed (cu118)')?.why).toMatch(/would hold torch at 2\.7/);
+  });
+  it('is followed from a conda environment file, the project\'s own environment', () => {
+    const plan = makePlan({ host: v100, project: projectFacts({ backendHint: { backend: 'cu118', origin: { file: 'environment.yml', line: 2 } } }), options: {}, catalog: EMBEDDED_CATALOG });
+    expect(plan.torch.backend).toBe('cu118');
+    expect(plan.torch.version).not.toBe(newest);
+  });
 });

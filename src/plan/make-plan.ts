@@ -288,6 +288,21 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
       decisions.push({ what: 'CUDA variant hint', choice: `not followed (${pins.backend!.backend})`, why: `${pins.backend!.backend} (${where(pins.backend!.origin)}) does not run on this host; the variant is chosen by the host`, source: 'host probe' });
       torch = byHost;
     }
+  } else if (pins.fromHint && !options.backend && /\.(md|rst|txt)$/i.test(pins.backend!.origin.file)) {
+    // Nor, for a line in the docs, when it would hold torch back: a README's conda example with
+    // pytorch-cuda=11.8 next to a range that admits a newer torch is one way among several. (A
+    // conda environment file is the project's own environment: its variant is followed.)
+    const byHost = chooseTorch(catalog, hostView, { ...torchRequest, projectBackend: undefined, projectBackendOrigin: undefined });
+    const newer = byHost.release !== torch.release && byHost.verdict !== 'no-gpu' && !byHost.warnings.some((w) => w.id === 'torch-does-not-fit-host');
+    if (newer && compareDotted(byHost.version, torch.version) > 0) {
+      decisions.push({
+        what: 'CUDA variant hint',
+        choice: `not followed (${pins.backend!.backend})`,
+        why: `${pins.backend!.backend} (${where(pins.backend!.origin)}) would hold torch at ${torch.version}; the project's range admits ${byHost.version}, which runs here with ${byHost.backend.name}`,
+        source: 'host probe',
+      });
+      torch = byHost;
+    }
   }
   if (projectPython && !torch.release.python.includes(projectPython.minor)) {
     const withWish = chooseTorch(catalog, hostView, { ...torchRequest, python: projectPython.minor });

@@ -26,7 +26,6 @@ export function preferPrebuilt(requirements: readonly Requirement[], base: Omit<
   const sensitive = specialRequirements(requirements).filter((r) => WHEEL_SENSITIVE.has(r.name));
   if (sensitive.length === 0) return undefined;
   return (release, backend) =>
-    backend.name !== 'cpu' &&
     sensitive.every((r) => prebuiltAvailable({ name: r.name, specifier: r.specifier }, { ...base, torch: release.version, backend: backend.name, abi: backend.abi }));
 }
 

@@ -175,8 +175,13 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
 const isPrebuiltSource = (s: TomlValue | undefined): boolean => JSON.stringify(s ?? '').includes('"url"');
 const isCheckoutSource = (s: TomlValue | undefined): boolean => /"(git|path)"/.test(JSON.stringify(s ?? ''));
 
-function buildDeps(deps: readonly { requirement: string; matchRuntime?: boolean }[]): TomlValue {
-  return deps.map((d) => (d.matchRuntime ? { requirement: d.requirement, 'match-runtime': true } : d.requirement));
+/**
+ * uv allows match-runtime only for a package with static metadata, which an sdist built by
+ * setup.py (mmcv, flash-attn...) does not have: uv refuses the lock ("does not declare static
+ * metadata, making runtime-matching impossible"). Those builds get the planned torch exactly.
+ */
+function buildDeps(deps: readonly { requirement: string; matchRuntime?: boolean }[], torch: string): TomlValue {
+  return deps.map((d) => (d.matchRuntime ? (d.requirement === 'torch' ? `torch==${torch}` : d.requirement) : d.requirement));
 }
 
 /** Special packages (flash-attn, PyG, apex...): wheels, pages, git sources and build settings. */
@@ -205,14 +210,14 @@ function applyResolutions(out: ImportedWants, plan: Plan): void {
           if (r.subdirectory) e.subdirectory = r.subdirectory;
           out.sources[key] = e;
         }
-        if (r.build) addBuild(out, key, r.build);
+        if (r.build) addBuild(out, key, r.build, plan.torch.version);
         break;
       }
       case 'build':
-        addBuild(out, key, r);
+        addBuild(out, key, r, plan.torch.version);
         break;
       case 'pypi':
-        if (r.build) addBuild(out, key, r.build);
+        if (r.build) addBuild(out, key, r.build, plan.torch.version);
         break;
       default:
         break;
@@ -220,6 +225,6 @@ function applyResolutions(out: ImportedWants, plan: Plan): void {
   }
 }
 
-function addBuild(out: ImportedWants, name: string, b: { buildDependencies: readonly { requirement: string; matchRuntime?: boolean }[] }): void {
-  if (b.buildDependencies.length > 0) out.buildDependencies[name] = buildDeps(b.buildDependencies);
+function addBuild(out: ImportedWants, name: string, b: { buildDependencies: readonly { requirement: string; matchRuntime?: boolean }[] }, torch: string): void {
+  if (b.buildDependencies.length > 0) out.buildDependencies[name] = buildDeps(b.buildDependencies, torch);
 }
