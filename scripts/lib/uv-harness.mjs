@@ -281,3 +281,44 @@ export function lockProject({ dir, uv, pip, cacheDir, pythons, excludeNewer = EX
     writeFileSync(pyprojectPath, original);
   }
 }
+
+/** Packages a sync in CI leaves out: torch and its CUDA libraries are gigabytes. */
+const HEAVY = /^(torch|torchvision|torchaudio|xformers|triton|pytorch-triton|nvidia-.*|cuda-.*)$/;
+
+/** The `uv sync` arguments of the generated uv-sync.sh (its plain, mirrorless branch). */
+export function syncArgsOf(scriptText) {
+  const lines = String(scriptText).split('\n').map((l) => l.trim()).filter((l) => /^uv sync(\s|$)/.test(l));
+  const last = lines.at(-1);
+  if (!last) return null;
+  return last.split(/\s+/).slice(2);
+}
+
+/**
+ * Installs a locked project the way its generated uv-sync.sh does (the same `uv sync` arguments),
+ * into dir/.venv, with torch and its CUDA libraries left out; then imports `imports` with
+ * `uv run`. Returns { outcome: 'installed' | 'failed', step, message, leftOut, ms }.
+ */
+export function syncProject({ dir, uv, pip, cacheDir, pythons, imports = [], excludeNewer = EXCLUDE_NEWER, timeoutMs = 600_000, env = process.env }) {
+  const started = Date.now();
+  const script = join(dir, '.devcontainer', 'uv-sync.sh');
+  const args = existsSync(script) ? syncArgsOf(readFileSync(script, 'utf8')) : null;
+  if (!args) return { outcome: 'failed', step: 'script', message: [`no \`uv sync\` line in ${script}`], ms: 0 };
+  const lock = readFileSync(join(dir, 'uv.lock'), 'utf8');
+  const names = [...lock.matchAll(/^\[\[package\]\]\nname = "([^"]+)"/gm)].map((m) => m[1]);
+  const leftOut = [...new Set(names.filter((n) => HEAVY.test(n)))];
+  const text = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
+  const indexMap = pip?.indexUrl ? pytorchIndexMap(text, pip.indexUrl) : [];
+  const runEnv = { ...uvEnv({ pip, cacheDir, pythons, indexMap, excludeNewer, env }), UV_PROJECT_ENVIRONMENT: join(dir, '.venv') };
+  const step = (name, argv) => {
+    const r = spawnSync(uv, argv, { cwd: dir, encoding: 'utf8', timeout: timeoutMs, env: runEnv });
+    if (r.status === 0) return null;
+    return { outcome: 'failed', step: name, message: causeLines(`${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`, 12), leftOut, ms: Date.now() - started };
+  };
+  const sync = step('sync', ['sync', ...args, ...leftOut.flatMap((n) => ['--no-install-package', n])]);
+  if (sync) return sync;
+  if (imports.length) {
+    const imported = step('import', ['run', '--frozen', '--no-sync', 'python', '-c', `import ${imports.join(', ')}`]);
+    if (imported) return imported;
+  }
+  return { outcome: 'installed', args, leftOut, ms: Date.now() - started };
+}

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs module without types
+import { discoverPip, lockProject, pythonDirs, stageProject, syncProject } from '../../scripts/lib/uv-harness.mjs';
+import { BIN, HOST_FILES, REPO } from '../support/cli.js';
+
+/**
+ * Install, not only lock: the bundled example and two small fixture projects are init'ed,
+ * locked and installed with the real uv exactly as the generated uv-sync.sh installs them (its
+ * `uv sync` arguments), torch and its CUDA libraries left out (gigabytes); then their other
+ * packages are imported in the environment with `uv run`.
+ */
+const UV = process.env.DANLU_TEST_UV ?? '';
+const CACHE = process.env.DANLU_TEST_UV_CACHE ?? join(tmpdir(), 'danlu-uv-cache');
+
+const CASES: { name: string; dir: string; imports: string[] }[] = [
+  { name: 'mnist', dir: join(REPO, 'examples', 'mnist'), imports: ['numpy', 'PIL'] },
+  { name: 'openai__CLIP', dir: join(REPO, 'test', 'fixtures', 'repos', 'openai__CLIP'), imports: ['ftfy', 'regex', 'tqdm', 'packaging'] },
+  { name: 'karpathy__nanoGPT', dir: join(REPO, 'test', 'fixtures', 'repos', 'karpathy__nanoGPT'), imports: ['numpy', 'tiktoken', 'tqdm'] },
+];
+
+describe.skipIf(!UV)('uv sync of what danlu init writes, as uv-sync.sh runs it', () => {
+  const pip = UV ? discoverPip() : null;
+  const pythons = pythonDirs();
+  for (const c of CASES) {
+    it(c.name, () => {
+      const root = mkdtempSync(join(tmpdir(), 'danlu-uv-sync-'));
+      const dir = join(root, c.name);
+      try {
+        stageProject(c.dir, dir, { standins: join(REPO, 'test', 'fixtures', 'uv-standins', c.name) });
+        const init = spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--json', '--host', join(HOST_FILES, 'cpu-only.json')], {
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1', CI: 'true' },
+        });
+        expect(init.status, init.stderr).toBe(0);
+        mkdirSync(CACHE, { recursive: true });
+        const lock = lockProject({ dir, uv: UV, pip, cacheDir: CACHE, pythons });
+        expect(lock.outcome, JSON.stringify(lock, null, 1)).toBe('locked');
+        const r = syncProject({ dir, uv: UV, pip, cacheDir: CACHE, pythons, imports: c.imports });
+        expect(r.outcome, JSON.stringify(r, null, 1)).toBe('installed');
+        // What was left out is only torch and its CUDA libraries, and torch was among them.
+        expect(r.leftOut).toContain('torch');
+        expect(r.args).toContain('--frozen');
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    }, 900_000);
+  }
+});
