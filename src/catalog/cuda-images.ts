@@ -20,13 +20,13 @@ export interface WheelImageRow {
 }
 
 /**
- * `nvidia/cuda:<version>-devel-ubuntu<release>` tags known to exist (knowledge §2.4); data in
+ * `nvidia/cuda:<version>-devel-ubuntu<release>` tags known to exist; data in
  * snapshot.json. Curated rows 11.8.0–13.0.0 from NVIDIA's supported-tags list and 13.0.x–13.2.x
  * from replicate/cog's Docker Hub scrape (2026-05-07); after a refresh, Docker Hub's tag list.
  */
 export const CUDA_IMAGES: Table<CudaImageRow> = SNAPSHOT.parts.cudaImages;
 
-/** The CUDA image that matches each PyTorch wheel variant (knowledge §2.4, PyTorch RELEASE.md). */
+/** The CUDA image that matches each PyTorch wheel variant (PyTorch RELEASE.md). */
 export const WHEEL_IMAGE: Table<WheelImageRow> = SNAPSHOT.parts.wheelImage;
 
 /** Ubuntu releases danlu generates for, newest first. */

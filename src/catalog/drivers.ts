@@ -2,7 +2,7 @@ import { table } from './types.js';
 
 /**
  * Minimum driver for each CUDA family under minor-version compatibility: any wheel
- * built with a CUDA of that family runs on at least this driver (knowledge §1.3, §2.2).
+ * built with a CUDA of that family runs on at least this driver.
  */
 export interface CudaFamilyDriver {
   major: number;

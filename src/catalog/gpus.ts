@@ -11,7 +11,7 @@ export interface GpuPattern {
 }
 
 /**
- * GPU name -> compute capability and class (knowledge §3.5, §5.3). Ordered: the first
+ * GPU name -> compute capability and class. Ordered: the first
  * match wins, so specific names come before general ones. nvidia-smi's own
  * `compute_cap` always wins over this table; it is used for `--host` files and old drivers.
  */
@@ -80,8 +80,8 @@ export function lookupGpu(name: string): GpuInfo | null {
 }
 
 /**
- * Class from NVML's "Product Brand" (nvidia-smi -q) when known, else from the name
- * (knowledge §5.2, §5.3). Data-center parts report brand "NVIDIA" or "Tesla".
+ * Class from NVML's "Product Brand" (nvidia-smi -q) when known, else from the name.
+ * Data-center parts report brand "NVIDIA" or "Tesla".
  */
 export function classifyGpu(name: string, brand?: string | null): GpuClass {
   const b = (brand ?? '').toLowerCase().replace(/[\s_]+/g, '');
@@ -96,5 +96,5 @@ export function classifyGpu(name: string, brand?: string | null): GpuClass {
   return 'unknown';
 }
 
-/** CUDA 13 dropped pre-Turing code generation (knowledge §2.6). */
+/** CUDA 13 dropped pre-Turing code generation. */
 export const CUDA13_MIN_CC = '7.5';

@@ -31,7 +31,7 @@ export const CANONICAL: Record<MirrorKind, string> = {
 
 export const MIRRORS: Provenance & { presets: readonly MirrorPreset[]; candidates: readonly MirrorCandidate[] } = {
   source:
-    'seed 000 (recommended mirrors in mainland China); mirror sites own help pages (bfsu, tuna, ustc, aliyun, hf-mirror.com, daocloud, nju, npmmirror)',
+    'recommended mirrors in mainland China: mirror sites own help pages (bfsu, tuna, ustc, aliyun, hf-mirror.com, daocloud, nju, npmmirror)',
   asOf: '2026-11-22',
   confidence: 'S',
   presets: [

@@ -1,7 +1,7 @@
 import { SNAPSHOT } from './snapshot.js';
 import type { Confidence, Provenance } from './types.js';
 
-/** C++ ABI of a wheel: `cxx11` = `_GLIBCXX_USE_CXX11_ABI=1` (knowledge §3.3). */
+/** C++ ABI of a wheel: `cxx11` = `_GLIBCXX_USE_CXX11_ABI=1`. */
 export type CxxAbi = 'cxx11' | 'pre-cxx11';
 
 export interface TorchBackend {
@@ -45,7 +45,7 @@ export interface TorchMatrix extends Provenance {
 }
 
 /**
- * The PyTorch release matrix (knowledge §3.1–3.4), newest first; data in snapshot.json.
+ * The PyTorch release matrix, newest first; data in snapshot.json.
  * Sources: PyTorch RELEASE.md and RFCs; pytorch/builder and .ci build_cuda.sh arch lists;
  * replicate/cog torch_compatibility.json; facebookresearch/xformers tags; after a refresh,
  * the download.pytorch.org wheel indexes for versions, variants and Python tags.

@@ -1,6 +1,6 @@
 import type { Table } from './types.js';
 
-/** Which repository a prebuilt wheel comes from (knowledge §4.1, §4.2). */
+/** Which repository a prebuilt wheel comes from. */
 export type WheelChannel = 'official' | 'community';
 
 /**

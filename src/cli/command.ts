@@ -37,9 +37,27 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 } as const satisfies Record<string, OptionDef>;
 
+/**
+ * `--gpus -1`: a value that looks like a negative number is the option's value, so the
+ * option's own check answers ("expected a whole number..."), not the parser's "ambiguous".
+ */
+function joinNegativeValues(def: { options: Record<string, OptionDef> }, argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const m = /^--([^=]+)$/.exec(a);
+    const next = argv[i + 1];
+    if (m && def.options[m[1]!]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export function parseCommandArgs<O extends Record<string, OptionDef>>(def: CommandDef<O>, argv: string[]): ParsedArgs<O> {
   const dashdash = argv.indexOf('--');
-  const mine = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
+  const mine = joinNegativeValues(def, dashdash >= 0 ? argv.slice(0, dashdash) : argv);
   const rest = dashdash >= 0 ? argv.slice(dashdash + 1) : [];
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const [name, o] of Object.entries(def.options)) {

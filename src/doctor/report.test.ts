@@ -19,7 +19,7 @@ describe('formatReport', () => {
     expect(lines.join('\n')).not.toMatch(/\x1b\[/);
     const headers = lines.filter((l) => /^[a-z]+$/.test(l));
     expect(headers).toEqual(['host', 'docker', 'gpu', 'network', 'project', 'container']);
-    expect(lines.at(-1)).toBe('22 ok · 1 info · 0 errors  (--deep starts a real GPU container)');
+    expect(lines.at(-1)).toBe('23 ok · 1 info · 0 errors  (--deep starts a real GPU container)');
   });
 
   it('prints detail and fix under a problem, and says which fixes --fix applies', async () => {
@@ -40,7 +40,7 @@ describe('reportJson', () => {
     const report = await healthy();
     const json = reportJson(report);
     expect(Object.keys(json)).toEqual(['findings', 'summary']);
-    expect(json.summary).toEqual({ ok: 22, info: 1, warn: 0, error: 0 });
+    expect(json.summary).toEqual({ ok: 23, info: 1, warn: 0, error: 0 });
     expect(json.findings[0]).toEqual({ id: 'host-os', layer: 'host', severity: 'ok', title: 'Linux: Ubuntu 24.04 (x64)', detail: 'kernel 6.8.0-45-generic', fix: null });
     const withFix = json.findings.find((f) => f.fix)!;
     expect(Object.keys(withFix.fix!)).toEqual(['command', 'description', 'safe']);

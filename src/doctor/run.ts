@@ -111,6 +111,7 @@ export async function gatherFacts(deps: DoctorDeps, opts: DoctorOptions): Promis
 
   return {
     catalog,
+    today: new Date(deps.now()).toISOString().slice(0, 10),
     dir,
     host,
     processUid: deps.processUid(),

@@ -158,6 +158,8 @@ export interface DoctorFacts {
   dir: string;
   /** The knowledge the rules judge with: the newer of the embedded and the user catalog. */
   catalog: Catalog;
+  /** Today, as YYYY-MM-DD (the clock of the doctor run). */
+  today: string;
   host: HostFacts;
   /** Effective uid of this process: 0 under sudo, even when host.user is the invoker. */
   processUid: number;

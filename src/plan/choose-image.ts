@@ -68,7 +68,7 @@ export function imageStarts(version: string, driverCuda: string, driverVersion?:
 const imageRef = (version: string, ubuntu: string) => `nvidia/cuda:${version}-devel-ubuntu${ubuntu}`;
 
 /**
- * The base image. Rules (knowledge §2.4, §2.5, seed appendix):
+ * The base image. Rules (the workflow's image appendix):
  * - CPU plan: plain Ubuntu.
  * - Otherwise the devel image of the wheel's CUDA, because extensions compile against it.
  * - The image's CUDA must not exceed what the driver supports, or NVIDIA_REQUIRE_CUDA refuses

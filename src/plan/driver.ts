@@ -3,7 +3,7 @@ import { atLeast, backendCuda, compareDotted, majorOf } from '../lib/version.js'
 
 /**
  * The newest CUDA the driver supports: nvidia-smi's "CUDA Version" when known, else the
- * newest toolkit whose bundled driver is not newer than this one (knowledge §2.1).
+ * newest toolkit whose bundled driver is not newer than this one.
  */
 export function driverCuda(driverVersion: string, reported: string | null, catalog: Catalog): string | null {
   if (reported) return reported;

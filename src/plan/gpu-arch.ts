@@ -3,7 +3,7 @@ import { compareDotted, parseDotted } from '../lib/version.js';
 /**
  * Whether code built for `archs` (SASS) or `ptx` runs on a GPU of compute capability `cc`.
  * SASS runs on the same major with an equal or higher minor (sm_86 code on sm_89);
- * PTX is compiled at load time for any GPU at least as new (knowledge §3.2).
+ * PTX is compiled at load time for any GPU at least as new.
  */
 export function runsOn(cc: string, archs: readonly string[], ptx: string | null | undefined): boolean {
   const [major, minor = 0] = parseDotted(cc);

@@ -1,10 +1,11 @@
 import type { Catalog } from '../catalog/index.js';
-import { CANONICAL, presetNamed, type MirrorKind } from '../catalog/mirrors.js';
+import { presetNamed, type MirrorKind } from '../catalog/mirrors.js';
 import { classifyGpu, lookupGpu } from '../catalog/gpus.js';
 import type { GpuFacts, HostFacts } from '../probe/types.js';
 import type { ProjectFacts } from '../project/types.js';
 import { satisfies } from '@renovatebot/pep440';
 import { DanluError } from '../lib/errors.js';
+import { ENV_MIRROR_KEYS, mirrorOfEnvValue } from '../project/dotenv.js';
 import { compareDotted } from '../lib/version.js';
 import { chooseImage } from './choose-image.js';
 import { choosePython, DEFAULT_PYTHON } from './choose-python.js';
@@ -14,7 +15,7 @@ import { containerUserName, selectGpus, shmFor, validShm } from './resources.js'
 import type { Decision, MirrorPlan, Plan, PlanOptions, Warning } from './types.js';
 import { planPackages, preferPrebuilt } from './packages.js';
 import { derivedTorchPin } from './derived-pin.js';
-import { planPyproject } from './pyproject/plan-pyproject.js';
+import { NCCL_CU118, planPyproject } from './pyproject/plan-pyproject.js';
 import { IMPORT_CAPS } from '../catalog/data/build-needs.js';
 
 export interface PlanInput {
@@ -36,16 +37,7 @@ export function enrichGpus(gpus: readonly GpuFacts[]): GpuFacts[] {
   });
 }
 
-/** .env keys whose per-machine values the user may edit; they win over computed defaults. */
-export const ENV_MIRROR_KEYS: Record<MirrorKind, string> = {
-  apt: 'APT_MIRROR',
-  pypi: 'PYPI_MIRROR',
-  pytorch: 'PYTORCH_MIRROR',
-  huggingface: 'HF_ENDPOINT',
-  dockerhub: 'DOCKERHUB_MIRROR',
-  ghcr: 'GHCR_MIRROR',
-  python: 'UV_PYTHON_INSTALL_MIRROR',
-};
+export { ENV_MIRROR_KEYS } from '../project/dotenv.js';
 
 function planMirrors(options: PlanOptions, env: Record<string, string>): { mirrors: MirrorPlan; decisions: Decision[] } {
   const decisions: Decision[] = [];
@@ -56,8 +48,7 @@ function planMirrors(options: PlanOptions, env: Record<string, string>): { mirro
   if (!options.mirror) {
     for (const [kind, key] of Object.entries(ENV_MIRROR_KEYS) as [MirrorKind, string][]) {
       if (!(key in env)) continue;
-      const value = env[key]!.trim();
-      const current = value === '' || value === CANONICAL[kind] ? null : value;
+      const current = mirrorOfEnvValue(kind, env[key]);
       if (current !== urls[kind]) custom = true;
       urls[kind] = current;
     }
@@ -409,7 +400,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
       what: 'NCCL',
       choice: 'override nvidia-nccl-cu11 with a cu118 build',
       why: 'the nvidia-nccl-cu11 wheel torch depends on is built for cu110 and fails multi-GPU on CUDA 11.8',
-      source: 'seed 000 appendix',
+      source: NCCL_CU118.source,
     });
   }
 

@@ -1,4 +1,4 @@
-/** Pure parsers for nvidia-smi and the kernel module's version files (knowledge §1.2, §5.1). */
+/** Pure parsers for nvidia-smi and the kernel module's version files. */
 
 export const QUERY_FIELDS = ['index', 'name', 'uuid', 'driver_version', 'memory.total', 'compute_cap'] as const;
 /** Drivers older than about 510 reject `compute_cap` ("Field ... is not a valid field to query"). */

@@ -68,7 +68,7 @@ function failure(what: string, r: ExecResult): string {
   return `${what} failed (exit ${r.code ?? 'signal'})${line ? `: ${line}` : ''}`;
 }
 
-/** Kernel module version when nvidia-smi cannot say (knowledge §1.2 order: sysfs, then procfs). */
+/** Kernel module version when nvidia-smi cannot say (order: sysfs, then procfs). */
 async function moduleVersion(deps: ProbeDeps): Promise<{ version: string; source: 'sys' | 'proc' } | null> {
   const sys = await deps.readFile('/sys/module/nvidia/version');
   const fromSys = sys === null ? null : parseSysModuleVersion(sys);

@@ -24,7 +24,7 @@ export interface UserFacts {
   home: string;
 }
 
-/** How NVIDIA's forward-compatibility rules treat a GPU (knowledge §2.3, §5.3). */
+/** How NVIDIA's forward-compatibility rules treat a GPU. */
 export type GpuClass = 'consumer' | 'workstation' | 'datacenter' | 'embedded' | 'unknown';
 
 export interface GpuFacts {

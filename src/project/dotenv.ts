@@ -1,4 +1,24 @@
 import { DanluError } from '../lib/errors.js';
+import { CANONICAL, type MirrorKind } from '../catalog/mirrors.js';
+
+/** The .env key of each mirror (per-machine; the user's edits win over computed defaults). */
+export const ENV_MIRROR_KEYS: Record<MirrorKind, string> = {
+  apt: 'APT_MIRROR',
+  pypi: 'PYPI_MIRROR',
+  // The PyTorch index of the plan's variant (<mirror>/cu130): its base is the mirror.
+  pytorch: 'PYTORCH_INDEX',
+  huggingface: 'HF_ENDPOINT',
+  dockerhub: 'DOCKERHUB_MIRROR',
+  ghcr: 'GHCR_MIRROR',
+  python: 'UV_PYTHON_INSTALL_MIRROR',
+};
+
+/** The mirror a .env value names: null for upstream or empty; PYTORCH_INDEX without its variant folder. */
+export function mirrorOfEnvValue(kind: MirrorKind, raw: string | undefined): string | null {
+  let v = (raw ?? '').trim().replace(/\/+$/, '');
+  if (kind === 'pytorch') v = v.replace(/\/(cu\d+|cpu|rocm\d+(\.\d+)*|xpu)$/, '');
+  return v === '' || v === CANONICAL[kind].replace(/\/+$/, '') ? null : v;
+}
 
 export interface EnvLine {
   /** 1-based line number. */

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/index.js';
 import { CANONICAL } from '../catalog/mirrors.js';
-import { ENV_MIRROR_KEYS } from '../plan/make-plan.js';
+import { ENV_MIRROR_KEYS } from '../project/dotenv.js';
 import type { Plan } from '../plan/types.js';
 import { DanluError } from '../lib/errors.js';
 import { EXTEND_FILE } from './compose.js';

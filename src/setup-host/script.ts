@@ -202,7 +202,7 @@ export function buildSetupScript(o: SetupHostOptions): SetupScript {
 
   // ---- preflight
   const driverCheck = wsl
-    ? String.raw`# WSL2: the GPU driver is Windows'; a Linux driver inside the distro breaks it (pain point 10).
+    ? String.raw`# WSL2: the GPU driver is Windows'; a Linux driver inside the distro breaks it.
 drivers="$(dpkg-query -W -f='\${binary:Package} \${Status}\n' ${WSL_DRIVER_PATTERNS.map(sq).join(' ')} 2>/dev/null | awk '/install ok installed/ {print $1}' | tr '\n' ' ' || true)"
 if [ -n "$drivers" ]; then
   warn "Linux NVIDIA driver packages are installed inside WSL: $drivers"
@@ -580,7 +580,7 @@ if [ "$TARGET_USER" != root ]; then note "as $TARGET_USER after the next login: 
   if (proxy) {
     vars.push(
       '',
-      `# The proxy (pain points 12, 20). Host tools: ${proxy.shown.hostUrl}; containers and builds: ${proxy.shown.containerUrl}.`,
+      `# The proxy. Host tools: ${proxy.shown.hostUrl}; containers and builds: ${proxy.shown.containerUrl}.`,
       ...proxy.warnings.map((w) => `# Note: ${w}`),
       ...(proxy.credentials ? [`: "\${${SECRET_VAR}:?export ${SECRET_VAR}=<the proxy password> first: credentials are not written into this script}"`] : []),
       urlAssignment('PROXY_URL', proxy.hostUrl),

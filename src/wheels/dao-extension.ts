@@ -177,7 +177,7 @@ export function resolveDaoExtension(req: SpecialRequirement, target: WheelTarget
       `${req.name}'s setup.py first downloads the github.com/${repo} release wheel named for torch ${target.torch.split('.').slice(0, 2).join('.')}, ` +
       `the CUDA major, the C++ ABI and Python, and compiles only when there is none; ` +
       `torch must match the runtime for that (${describeParallelism(target, spec.buildVariables)}; ${prefix}_FORCE_BUILD=TRUE skips the download).`,
-    source: `github.com/${repo} setup.py (CachedWheelsCommand, ${prefix}_FORCE_BUILD); knowledge §4 (same scheme as flash-attn); wheels: ${table.source}`,
+    source: `github.com/${repo} setup.py (CachedWheelsCommand, ${prefix}_FORCE_BUILD); same scheme as flash-attn; wheels: ${table.source}`,
     confidence: 'S',
     ...(broken
       ? {

@@ -189,6 +189,14 @@ describe('flash-attn: conflicts', () => {
   it('Turing only: FlashAttention-2 needs sm_80+', () => {
     const r = fa('', { gpus: [{ computeCapability: '7.5' }] });
     expect(r.kind === 'conflict' && r.message.includes('sm_75')).toBe(true);
+    expect(r.kind === 'conflict' && r.fix).toMatch(/flash-attn 1\.x, which supports Turing/);
+  });
+
+  it('Volta: SDPA only (flash-attn 1.x does not run there either)', () => {
+    const r = fa('', { gpus: [{ computeCapability: '7.0' }] });
+    expect(r.kind).toBe('conflict');
+    expect(r.kind === 'conflict' && r.fix).not.toMatch(/1\.x/);
+    expect(r.kind === 'conflict' && r.fix).toMatch(/no flash-attn release runs on these GPUs/);
   });
 });
 

@@ -132,7 +132,10 @@ export function resolveFlashAttn(req: SpecialRequirement, target: WheelTarget, c
       kind: 'conflict',
       name: req.name,
       message: `FlashAttention-2 runs on Ampere (sm_80) and newer; this machine's GPUs are ${old.map(smName).join(', ')}.`,
-      fix: 'Drop flash-attn and use PyTorch SDPA (attn_implementation="sdpa"), or flash-attn 1.x for Turing.',
+      // flash-attn 1.x ran on Turing (sm_75) too; nothing of it runs on Volta or older.
+      fix: old.every((cc) => cc === '7.5')
+        ? 'Drop flash-attn and use PyTorch SDPA (attn_implementation="sdpa"), or flash-attn 1.x, which supports Turing.'
+        : 'Drop flash-attn and use PyTorch SDPA (attn_implementation="sdpa"): no flash-attn release runs on these GPUs.',
       source: 'flash-attn README and setup.py (FLASH_ATTN_CUDA_ARCHS accepts 80, 90, 100, 110, 120)',
       confidence: 'V',
     };
@@ -175,7 +178,7 @@ export function resolveFlashAttn3(req: SpecialRequirement, target: WheelTarget, 
   if (cpu) return cpu;
   const { ccs } = gpuCapabilities(target);
   const notHopper = ccs.filter((cc) => majorOf(cc) !== 9);
-  const source = `${COMMUNITY_SOURCE}; knowledge §4.2–4.3 (FA3 needs Hopper, sm_90)`;
+  const source = `${COMMUNITY_SOURCE}; FA3 needs Hopper, sm_90`;
   if (ccs.length > 0 && ccs.every((cc) => majorOf(cc) < 9)) {
     return {
       kind: 'conflict',

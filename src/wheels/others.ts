@@ -59,7 +59,7 @@ export function resolveBitsandbytes(req: SpecialRequirement, target: WheelTarget
       `Set BNB_CUDA_VERSION (e.g. ${cuda ? cuda.replace('.', '') : '128'}) only to force another build; it must not exceed what the driver supports.`,
     ],
     why: `bitsandbytes needs no special index: its PyPI wheel picks the CUDA library matching torch ${target.torch}+${target.backend} at import.`,
-    source: 'bitsandbytes docs (huggingface.co/docs/bitsandbytes); knowledge §4.3 (exact CUDA list per release: ?)',
+    source: 'bitsandbytes docs (huggingface.co/docs/bitsandbytes); exact CUDA list per release: ?',
     confidence: 'S',
   };
 }
@@ -73,11 +73,11 @@ export function resolveDeepspeed(req: SpecialRequirement, target: WheelTarget): 
     notes: [
       'DeepSpeed compiles its CUDA ops just in time on first use: keep the devel image (nvcc) and ninja in the environment.',
       `To compile them while installing instead, set DS_BUILD_OPS=1${archs ? ` and TORCH_CUDA_ARCH_LIST="${archs}"` : ''} (long build).`,
-      'wheels.astral.sh/simple/<cu variant>/ also serves deepspeed wheels (knowledge §1.8).',
+      'wheels.astral.sh/simple/<cu variant>/ also serves deepspeed wheels.',
     ],
     build: { buildDependencies: extensionBuildDeps(), buildVariables: {}, needsDevel: backendCuda(target.backend) !== null },
     why: "DeepSpeed's PyPI file is an sdist whose setup.py imports torch, so the build sees the runtime torch (match-runtime) and the ops are left to JIT.",
-    source: 'uv docs/concepts/projects/config.md (extra-build-dependencies for deepspeed); knowledge §4.3 (DS flags: ?)',
+    source: 'uv docs/concepts/projects/config.md (extra-build-dependencies for deepspeed); DS flags: ?',
     confidence: 'S',
   };
 }
@@ -93,7 +93,7 @@ export function resolveFlashinfer(req: SpecialRequirement, target: WheelTarget):
       `flashinfer-jit-cache wheels are on https://flashinfer.ai/whl/${digits ? `cu${digits}` : 'cu129'} (a separate index).`,
     ],
     why: 'Current flashinfer-python is a pure-Python wheel on PyPI whose kernels compile (or load from the cubin/jit-cache packages) at run time.',
-    source: 'knowledge §4.3 (flashinfer); vLLM requirements/cuda.txt (flashinfer-python and flashinfer-cubin pins)',
+    source: 'flashinfer releases; vLLM requirements/cuda.txt (flashinfer-python and flashinfer-cubin pins)',
     confidence: 'S',
   };
 }
@@ -109,7 +109,7 @@ export function resolveKtransformers(req: SpecialRequirement, target: WheelTarge
     build: extensionBuild(target),
     why: `ktransformers ${req.specifier || ''} from PyPI may build from source (CUDA and CPU kernels); its prebuilt wheels depend on the CPU's AVX level, which danlu does not choose for you.`.replace('  ', ' '),
     warning: 'ktransformers: check that a prebuilt wheel exists for this torch/CUDA/CPU, or expect a long source build.',
-    source: 'knowledge §4.3 (ktransformers release naming, S)',
+    source: 'ktransformers release naming, S',
     confidence: '?',
   };
 }

@@ -60,7 +60,7 @@ export function resolveVllm(req: SpecialRequirement, target: WheelTarget): Resol
       name: req.name,
       message: `vLLM's wheels are CUDA builds; the plan's torch is ${target.backend}.`,
       fix: 'Plan an NVIDIA GPU, or build vLLM for CPU from source following its CPU installation guide.',
-      source: 'vLLM docs/getting_started/installation (knowledge §4.3)',
+      source: 'vLLM docs/getting_started/installation',
       confidence: 'V',
     };
   }

@@ -40,33 +40,33 @@ function entry(
   return { name, aliases, kinds, confidence, source, asOf: AS_OF, resolve };
 }
 
-const PYG_SOURCE = 'data.pyg.org find-links pages (pyg-team/pyg-lib build matrix; knowledge §4.3)';
+const PYG_SOURCE = 'data.pyg.org find-links pages (pyg-team/pyg-lib build matrix)';
 
 /** The registry: every special package, with where its facts come from. */
 export const SPECIAL_PACKAGES: readonly RegistryEntry[] = [
-  entry('torch', ['torch-index', 'conflict'], 'V', 'knowledge §1.6, §3.1', (r, t) => resolveTorch(r, t)),
-  entry('torchvision', ['torch-index', 'conflict'], 'V', 'knowledge §3.1 (torchvision 0.(minor+15))', resolveTorchvision),
-  entry('torchaudio', ['torch-index', 'conflict'], 'V', 'knowledge §3.1 (last torchaudio: 2.11.0)', resolveTorchaudio),
-  entry('xformers', ['torch-index', 'conflict'], 'V', 'knowledge §3.4 (facebookresearch/xformers tags and workflows)', (r, t) => resolveXformers(r, t)),
-  entry('triton', ['torch-index'], 'V', 'knowledge §1.6 (served from the torch index, no CUDA pin)', (r, t) => resolveTorchPinned(r, t)),
-  entry('flash-attn', ['wheel', 'build', 'conflict'], 'V', 'knowledge §4.1–4.2 (official publish.yml per tag; community wheel list)', resolveFlashAttn),
-  entry('flash-attn-3', ['wheel', 'git', 'conflict'], 'S', 'knowledge §4.2–4.3 (community FA3 abi3 wheels; Hopper only)', resolveFlashAttn3),
+  entry('torch', ['torch-index', 'conflict'], 'V', 'PyTorch release matrix; uv PyTorch guide', (r, t) => resolveTorch(r, t)),
+  entry('torchvision', ['torch-index', 'conflict'], 'V', 'PyTorch release matrix (torchvision 0.(minor+15))', resolveTorchvision),
+  entry('torchaudio', ['torch-index', 'conflict'], 'V', 'last torchaudio: 2.11.0', resolveTorchaudio),
+  entry('xformers', ['torch-index', 'conflict'], 'V', 'facebookresearch/xformers tags and workflows', (r, t) => resolveXformers(r, t)),
+  entry('triton', ['torch-index'], 'V', 'served from the torch index, no CUDA pin', (r, t) => resolveTorchPinned(r, t)),
+  entry('flash-attn', ['wheel', 'build', 'conflict'], 'V', 'official publish.yml per tag; community wheel list', resolveFlashAttn),
+  entry('flash-attn-3', ['wheel', 'git', 'conflict'], 'S', 'community FA3 abi3 wheels; Hopper only', resolveFlashAttn3),
   entry('pyg-lib', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
   entry('torch-scatter', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
   entry('torch-sparse', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
   entry('torch-cluster', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
   entry('torch-spline-conv', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
-  entry('mmcv', ['index', 'build'], 'V', 'open-mmlab/mmcv docs/en/_static/version.json (knowledge §4.3)', (r, t) => resolveMmcv(r, t), ['mmcv-full']),
+  entry('mmcv', ['index', 'build'], 'V', 'open-mmlab/mmcv docs/en/_static/version.json', (r, t) => resolveMmcv(r, t), ['mmcv-full']),
   entry('causal-conv1d', ['wheel', 'build', 'conflict'], 'S', 'Dao-AILab/causal-conv1d publish workflow per tag (release wheels); setup.py (release wheel lookup)', (r, t) => resolveDaoExtension(r, t)),
   entry('mamba-ssm', ['wheel', 'build', 'conflict'], 'S', 'state-spaces/mamba publish workflow per tag (release wheels); setup.py (release wheel lookup)', (r, t) => resolveDaoExtension(r, t)),
-  entry('apex', ['git'], 'S', 'knowledge §4.3 (NVIDIA/apex; PyPI name clash)', (r, t) => resolveApex(r, t)),
+  entry('apex', ['git'], 'S', 'NVIDIA/apex; PyPI name clash', (r, t) => resolveApex(r, t)),
   entry('clip', ['git'], 'S', 'github.com/openai/CLIP; PyPI name clash', (r) => resolveClip(r), ['openai-clip']),
-  entry('vllm', ['pypi', 'conflict'], 'S', 'knowledge §4.3 (vLLM pins one torch per release)', (r, t) => resolveVllm(r, t)),
-  entry('bitsandbytes', ['pypi'], 'S', 'knowledge §4.3 (bitsandbytes docs)', (r, t) => resolveBitsandbytes(r, t)),
-  entry('deepspeed', ['pypi'], 'S', 'knowledge §1.8, §4.3 (uv docs; DeepSpeed JIT ops)', (r, t) => resolveDeepspeed(r, t)),
-  entry('nunchaku', ['wheel', 'conflict'], 'S', 'knowledge §4.3 (nunchaku-ai/nunchaku releases; PyPI name clash)', (r, t) => resolveNunchaku(r, t)),
-  entry('flashinfer-python', ['pypi'], 'S', 'knowledge §4.3 (flashinfer)', (r, t) => resolveFlashinfer(r, t)),
-  entry('ktransformers', ['pypi'], '?', 'knowledge §4.3 (kvcache-ai/ktransformers releases)', (r, t) => resolveKtransformers(r, t)),
+  entry('vllm', ['pypi', 'conflict'], 'S', 'vLLM pins one torch per release', (r, t) => resolveVllm(r, t)),
+  entry('bitsandbytes', ['pypi'], 'S', 'bitsandbytes docs', (r, t) => resolveBitsandbytes(r, t)),
+  entry('deepspeed', ['pypi'], 'S', 'uv docs; DeepSpeed JIT ops', (r, t) => resolveDeepspeed(r, t)),
+  entry('nunchaku', ['wheel', 'conflict'], 'S', 'nunchaku-ai/nunchaku releases; PyPI name clash', (r, t) => resolveNunchaku(r, t)),
+  entry('flashinfer-python', ['pypi'], 'S', 'flashinfer', (r, t) => resolveFlashinfer(r, t)),
+  entry('ktransformers', ['pypi'], '?', 'kvcache-ai/ktransformers releases', (r, t) => resolveKtransformers(r, t)),
 ];
 
 /** PEP 503: lower case, runs of `-_.` become one `-`. */

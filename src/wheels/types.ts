@@ -8,7 +8,7 @@ export interface WheelTarget {
   torch: string;
   /** PyTorch index variant: "cu128", "cpu". */
   backend: string;
-  /** C++ ABI of that torch build (knowledge §3.3). */
+  /** C++ ABI of that torch build. */
   abi: 'cxx11' | 'pre-cxx11';
   /** CPython minor: "3.12". */
   python: string;

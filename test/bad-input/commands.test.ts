@@ -96,4 +96,11 @@ describe('broken inputs, every command', () => {
     expect(opt.stderr).toContain('did you mean --dry-run?');
     expect(danlu(['deploy']).stderr).not.toContain('did you mean');
   });
+
+  it('a negative number as an option value gets the option\'s own check, not the parser\'s "ambiguous"', () => {
+    const r = danlu(['export', 'k8s', '--gpus', '-1', ...HOST]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--gpus "-1": expected a whole number/);
+    expect(r.stderr).not.toMatch(/ambiguous/);
+  });
 });

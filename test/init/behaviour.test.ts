@@ -28,6 +28,39 @@ describe('idempotence', () => {
       expect(snapshot(dir)).toEqual(before);
     }));
 
+  it('a re-run says little: one line for the unchanged files, no note about its own pyproject.toml repeating the README', () =>
+    withProject({ 'README.md': '# x\n\n```sh\npip install torch numpy tqdm\n```\n' }, (dir) => {
+      const first = danlu(['init', dir, '--yes', ...CPU]);
+      expect(first.code).toBe(0);
+      const second = danlu(['init', dir, '--yes', ...CPU]);
+      expect(second.code).toBe(0);
+      expect(second.stderr).toMatch(/^ {2}unchanged 14 files$/m);
+      expect(second.stderr).not.toMatch(/^ {2}unchanged +\S+\.\w+$/m);
+      expect(second.stderr).not.toMatch(/more than once/);
+      expect(second.stderr.split('\n').length).toBeLessThan(first.stderr.split('\n').length - 8);
+    }));
+
+  it("keeps a PyTorch mirror edited into .env's PYTORCH_INDEX, and pyproject.toml keeps the upstream index", () =>
+    withProject({}, (dir) => {
+      expect(danlu(['init', dir, '--yes', ...CPU]).code).toBe(0);
+      const mirror = 'https://mirror.sjtu.edu.cn/pytorch-wheels';
+      write(dir, '.env', read(dir, '.env').replace(/^PYTORCH_INDEX=.*$/m, `PYTORCH_INDEX=${mirror}/cpu`));
+      expect(danlu(['init', dir, '--yes', ...CPU]).code).toBe(0);
+      expect(read(dir, '.env')).toMatch(new RegExp(`^PYTORCH_INDEX=${mirror}/cpu$`, 'm'));
+      expect(read(dir, '.env')).toMatch(/^DANLU_MIRROR_PRESET=custom$/m);
+      expect(read(dir, 'pyproject.toml')).toContain('url = "https://download.pytorch.org/whl/cpu"');
+      const m = jsonOut(danlu(['mirrors', dir, '--json']));
+      expect(JSON.stringify(m)).toContain(mirror);
+    }));
+
+  it('says so when it adds torch to a project that names it nowhere', () =>
+    withProject({ 'requirements.txt': 'numpy\n' }, (dir) => {
+      const r = danlu(['init', dir, '--yes', ...CPU]);
+      expect(r.stderr).toMatch(/note {2}torch==\d+\.\d+\.\*, torchvision==0\.\d+\.\* added to \[project\] dependencies: the project names torch nowhere/);
+      const again = danlu(['init', dir, '--yes', ...CPU]);
+      expect(again.stderr).not.toMatch(/added to \[project\] dependencies/);
+    }));
+
   it('--json has the plan and one entry per file', () =>
     withProject({}, (dir) => {
       const r = jsonOut(danlu(['init', dir, '--yes', '--json', ...GPU]));

@@ -24,4 +24,16 @@ describe('danlu import', () => {
       cleanup(dir);
     }
   });
+
+  it('prints its summary once, at the end of the report', () => {
+    const dir = tempProject({ 'requirements.txt': 'numpy<2\neinops\n' });
+    try {
+      const r = danlu(['import', dir]);
+      expect(r.code).toBe(0);
+      expect(r.stdout.match(/2 dependencies/g)).toHaveLength(1);
+      expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^Summary: 2 dependencies/);
+    } finally {
+      cleanup(dir);
+    }
+  });
 });

@@ -61,7 +61,7 @@ export interface VllmTorchRow {
 }
 
 export const VLLM_TORCH: Table<VllmTorchRow> = {
-  source: 'vLLM requirements/cuda.txt pins (knowledge §4.3) and the projects that moved with each release (per row)',
+  source: 'vLLM requirements/cuda.txt pins and the projects that moved with each release (per row)',
   asOf: '2026-11-22',
   confidence: 'S',
   rows: [
@@ -73,7 +73,7 @@ export const VLLM_TORCH: Table<VllmTorchRow> = {
     { vllm: '0.19.0', torch: '2.10.0', confidence: 'S', source: 'axolotl-ai-cloud/axolotl PR #3582' },
     { vllm: '0.19.1', torch: '2.10.0', confidence: 'S', source: 'tenstorrent/tt-xla #5559' },
     { vllm: '0.20.2', torch: '2.11.0', confidence: 'S', source: 'tenstorrent/tt-xla #5559; vllm-project/vllm #45075 (hard pin on 2.11)' },
-    { vllm: '0.27.1', torch: '2.13.0', confidence: 'S', source: 'knowledge §4.3 (vLLM requirements/cuda.txt)' },
+    { vllm: '0.27.1', torch: '2.13.0', confidence: 'S', source: 'vLLM requirements/cuda.txt' },
   ],
 };
 
@@ -89,8 +89,8 @@ export interface PygPageRow {
 export const PYG_PAGES: Table<PygPageRow> & { packageMaxTorch: Record<string, string> } = {
   source:
     'pyg-team/pyg-lib @764e3a4 .github/workflows/utils/full_matrix_linux.json (all revisions) and ' +
-    '.github/workflows/aws/upload_final_index.py (patch aliases); knowledge §4.3 (pages up to torch-2.13.0+cu130, ' +
-    'torch-2.12.0+cu132); rusty1s/pytorch_scatter #506, #513 (torch-scatter & co. up to torch 2.12)',
+    '.github/workflows/aws/upload_final_index.py (patch aliases); pages up to torch-2.13.0+cu130, ' +
+    'torch-2.12.0+cu132; rusty1s/pytorch_scatter #506, #513 (torch-scatter & co. up to torch 2.12)',
   asOf: '2026-11-22',
   confidence: 'S',
   /** Newest torch minor each package has wheels on those pages for. */
@@ -165,7 +165,7 @@ export interface NunchakuRow {
 export const NUNCHAKU_RELEASES: Table<NunchakuRow> & { repo: string; archs: readonly string[] } = {
   source:
     'nunchaku-ai/nunchaku @92e4695: .github/workflows/release-build.yaml, scripts/build_linux_wheel.sh and setup.py ' +
-    'at each tag (builds against torch nightlies left out); asset names pinned by others (knowledge §4.3)',
+    'at each tag (builds against torch nightlies left out); asset names pinned by others',
   asOf: '2026-11-22',
   confidence: 'S',
   repo: 'nunchaku-ai/nunchaku',

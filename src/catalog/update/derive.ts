@@ -19,7 +19,7 @@ export type IndexListing = Record<string, Partial<Record<IndexPackage, readonly 
 
 export const TORCH_SOURCE =
   'download.pytorch.org/whl simple indexes (versions, variants, Python tags, platforms, torchvision/torchaudio/xformers builds); ' +
-  'architecture lists, PyPI default variants and notes curated from PyTorch RELEASE.md, RFCs and build scripts (knowledge §3)';
+  'architecture lists, PyPI default variants and notes curated from PyTorch RELEASE.md, RFCs and build scripts';
 
 const STABLE = /^\d+\.\d+(\.\d+)?$/;
 const isLinuxX64 = (w: WheelName) => w.platformTags.some((t) => platformFamily(t) === 'linux_x86_64');
@@ -188,7 +188,7 @@ export function deriveTorchMatrix(listing: IndexListing, base: TorchMatrix, opti
     };
     const [major, minorN] = minor.split('.').map(Number) as [number, number];
 
-    // torchvision 0.(minor+15).x pairs with torch 2.minor (knowledge §3.1).
+    // torchvision 0.(minor+15).x pairs with torch 2.minor.
     const tvWanted = major === 2 ? `0.${minorN + 15}` : null;
     const tvFound = tvWanted ? newest(companions('torchvision').filter((v) => majorMinor(v) === tvWanted)) : null;
     const torchvision = tvFound ?? baseRel?.torchvision ?? (tvWanted ? `${tvWanted}.0` : '');
@@ -197,11 +197,11 @@ export function deriveTorchMatrix(listing: IndexListing, base: TorchMatrix, opti
     else if (baseRel) notDefault = baseRel.notDefault;
     else notDefault = `no torchvision${tvWanted ? ` ${tvWanted}` : ''} build on the PyTorch index yet (as of ${options.asOf})`;
 
-    // torchaudio shares torch's major.minor; it ends at 2.11 (knowledge §3.1).
+    // torchaudio shares torch's major.minor; it ends at 2.11.
     const taFound = newest(companions('torchaudio').filter((v) => majorMinor(v) === minor));
     const torchaudio = taFound ?? (baseRel ? baseRel.torchaudio : null);
 
-    // xformers pins torch exactly up to 0.0.33; from 0.0.34 it needs torch >= 2.10 (knowledge §3.4).
+    // xformers pins torch exactly up to 0.0.33; from 0.0.34 it needs torch >= 2.10.
     let xformers = baseRel ? baseRel.xformers : null;
     if (compareDotted(minor, '2.10') >= 0) {
       const stableAbi = newest(companions('xformers').filter((v) => comparePep(v, '0.0.34') >= 0));
@@ -266,7 +266,7 @@ export const CUDA_IMAGES_SOURCE = 'Docker Hub tag list of nvidia/cuda (hub.docke
 
 /**
  * `<X.Y.Z>-devel-ubuntu<YY.MM>` rows from the tags Docker Hub lists now: a tag no longer listed
- * is gone (end-of-life tags are deleted, knowledge §2.4). `supported`: the newest patch of its
+ * is gone (end-of-life tags are deleted). `supported`: the newest patch of its
  * minor, and not marked end of life in the base.
  */
 export function deriveCudaImages(tags: readonly HubTag[], base: Table<CudaImageRow>, asOf: string): Derived<Table<CudaImageRow>> {

@@ -67,7 +67,7 @@ function cudaOf(digits: string): string {
 }
 
 /**
- * A flash-attn wheel name (knowledge §4.1, §4.2):
+ * A flash-attn wheel name:
  * official `flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl`,
  * community `flash_attn-2.8.3+cu128torch2.9-cp312-cp312-linux_x86_64.whl`,
  * FA3 `flash_attn_3-3.0.0+cu128torch2.8gite2743ab-cp39-abi3-linux_x86_64.whl`.

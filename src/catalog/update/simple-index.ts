@@ -178,7 +178,7 @@ export function platformFamily(tag: string): string {
 }
 
 /**
- * What a wheel's platform tags say about torch's C++ ABI (knowledge §3.3): manylinux_2_28 and
+ * What a wheel's platform tags say about torch's C++ ABI: manylinux_2_28 and
  * newer wheels are built with the CXX11 ABI, manylinux1/2010/2014 (glibc 2.17) ones are not,
  * and a bare linux_x86_64 says nothing.
  */

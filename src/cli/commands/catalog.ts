@@ -12,7 +12,7 @@ import { err, out, painter, printJson } from '../output.js';
 const PART_NAMES = ['torch', 'cuda-images', 'wheels'] as const;
 
 function wheelSummary(c: Catalog): string[] {
-  if (c.wheels.rows.length === 0) return ['none yet (`danlu catalog update` fetches them)'];
+  if (c.wheels.rows.length === 0) return ['no fetched release assets: the flash-attn, mamba-ssm and causal-conv1d tables below are used (`danlu catalog update` adds the newest)'];
   const groups = new Map<string, { n: number; versions: Set<string> }>();
   for (const w of c.wheels.rows) {
     const key = `${w.channel} ${w.package}`;

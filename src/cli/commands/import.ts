@@ -38,8 +38,8 @@ export default defineCommand({
       printJson(result);
       return EXIT.ok;
     }
+    // The report ends with its summary line.
     out(formatReport(result));
-    out(summarize(result));
     return EXIT.ok;
   },
 });

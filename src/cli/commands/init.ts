@@ -25,7 +25,7 @@ export default defineCommand({
   },
   details: `
 Files: .devcontainer/{Dockerfile,devcontainer.json,docker-compose.extend.yml,uv-sync.sh},
-docker-compose.yml, .env, .env.example, pyproject.toml, .python-version, .gitignore,
+docker-compose.yml, .env, .env.example, pyproject.toml, .python-version, .gitignore, .dockerignore,
 .vscode/{extensions,launch,settings}.json. Running init again changes only what the plan changed;
 files you edited are reported as conflicts and left alone unless --force.
 
@@ -78,11 +78,20 @@ Exit codes: 0 done, 1 conflicts left unresolved or a plan that cannot run on thi
     if (imported && (imported.requirements.length > 0 || imported.report.length > 0)) {
       const read = imported.files.filter((f) => f.role === 'imported').map((f) => f.file);
       err(`  ${p.cyan('read')}  ${read.join(', ') || 'nothing'}: ${summarize(imported)}`);
-      for (const w of imported.warnings.slice(0, 5)) err(`  ${p.yellow('note')}  ${w.message}`);
-      if (imported.warnings.length > 5) err(p.dim(`        and ${imported.warnings.length - 5} more: \`danlu import\` shows every line and what it became`));
+      // A clash of pins the plan then replaces (triton: the one torch needs) is no longer one.
+      const replanned = new Set(pins.filter((e) => e.action === 'rewrite' || e.action === 'write').map((e) => e.name));
+      const notes = imported.warnings.filter((w) => !(w.id === 'conflicting-groups' && w.package && replanned.has(w.package)));
+      for (const w of notes.slice(0, 5)) err(`  ${p.yellow('note')}  ${w.message}`);
+      if (notes.length > 5) err(p.dim(`        and ${notes.length - 5} more: \`danlu import\` shows every line and what it became`));
     }
     for (const w of plan.warnings) err(`  ${p.yellow('warn')}  ${w.message}${w.fix ? p.dim(`\n        fix: ${w.fix}`) : ''}`);
+    const added = plan.decisions.find((d) => d.what === 'torch in dependencies');
+    if (added) err(`  ${p.yellow('note')}  ${added.choice} added to [project] dependencies: ${added.why.replace(/^the project/, 'the project')}`);
+    // Files left as they were are one line (all of them on a re-run); --json lists each.
+    const same = outcome.files.filter((f) => f.action === 'unchanged');
+    if (same.length > 3) err(`  ${p.dim(`${'unchanged'.padEnd(9)} ${same.length} files`)}`);
     for (const f of outcome.files) {
+      if (same.length > 3 && f.action === 'unchanged') continue;
       err(fileLine(f, p, dryRun));
       // What happened to the project's own torch-family pins.
       if (f.path !== 'pyproject.toml') continue;

@@ -2,14 +2,14 @@ import { join, resolve } from 'node:path';
 import { applyFiles } from '../../apply/index.js';
 import type { FileSpec } from '../../apply/types.js';
 import { readIfExists } from '../../apply/write.js';
-import { CANONICAL, MIRRORS, type MirrorKind } from '../../catalog/mirrors.js';
+import { MIRRORS, type MirrorKind } from '../../catalog/mirrors.js';
 import { DanluError, EXIT } from '../../lib/errors.js';
 import { chooseMirrors, withMirrorChoice, type MirrorChoice } from '../../network/choose.js';
 import { envFetcher, probeProxyLabel } from '../../network/fetcher.js';
 import { DEFAULT_CONCURRENCY, probeAll, type ProbeReport } from '../../network/probe.js';
 import { liveProgress, resultText } from '../../network/progress.js';
 import { loadCandidateSet, MIRROR_KINDS, targetsOf } from '../../network/targets.js';
-import { ENV_MIRROR_KEYS } from '../../plan/make-plan.js';
+import { ENV_MIRROR_KEYS, mirrorOfEnvValue } from '../../project/dotenv.js';
 import { parseEnvLines } from '../../project/dotenv.js';
 import { renderFiles } from '../../render/index.js';
 import { COMMON_OPTIONS, defineCommand } from '../command.js';
@@ -27,8 +27,7 @@ async function activeChoice(dir: string): Promise<{ file: string; preset: string
   for (const l of parseEnvLines(text, file)) if (l.key !== null) env[l.key] = l.value ?? '';
   const urls = Object.fromEntries(
     MIRROR_KINDS.map((k) => {
-      const v = (env[ENV_MIRROR_KEYS[k]] ?? '').trim();
-      return [k, v === '' || v.replace(/\/+$/, '') === CANONICAL[k].replace(/\/+$/, '') ? null : v];
+      return [k, mirrorOfEnvValue(k, env[ENV_MIRROR_KEYS[k]])];
     }),
   ) as Record<MirrorKind, string | null>;
   return { file, preset: env.DANLU_MIRROR_PRESET ?? null, urls };

@@ -58,7 +58,7 @@ export default defineCommand({
     ...COMMON_OPTIONS,
   },
   details: `
-The script is seed 001 made safe to repeat: each step looks before it changes anything
+The script is the usual host set-up made safe to repeat: each step looks before it changes anything
 (grep before appending, compare before replacing a file, dpkg before installing, the
 docker group before usermod, daemon-reload and a restart only when a setting changed),
 so a second run changes nothing. It installs Docker Engine from Docker's apt repository,

@@ -1,6 +1,6 @@
-import { CANONICAL, MIRRORS } from '../../catalog/mirrors.js';
+import { CANONICAL, MIRRORS, type MirrorKind } from '../../catalog/mirrors.js';
 import { DanluError, describeError } from '../../lib/errors.js';
-import { parseEnv } from '../../project/dotenv.js';
+import { ENV_MIRROR_KEYS, mirrorOfEnvValue, parseEnv } from '../../project/dotenv.js';
 import { parseTomlStrict } from '../../project/toml.js';
 import type { ProjectFileFacts } from '../types.js';
 import type { DoctorDeps } from './deps.js';
@@ -28,9 +28,7 @@ export function mirrorHosts(dotenv: Record<string, string> | null): string[] {
     if (host && host.includes('.')) hosts.add(host.toLowerCase());
   };
   for (const c of MIRRORS.candidates) add(c.url);
-  for (const key of ['APT_MIRROR', 'PYPI_MIRROR', 'PYTORCH_MIRROR', 'HF_ENDPOINT', 'DOCKERHUB_MIRROR', 'GHCR_MIRROR', 'UV_PYTHON_INSTALL_MIRROR']) {
-    add(dotenv?.[key]);
-  }
+  for (const [kind, key] of Object.entries(ENV_MIRROR_KEYS) as [MirrorKind, string][]) add(mirrorOfEnvValue(kind, dotenv?.[key]) ?? undefined);
   return [...hosts];
 }
 

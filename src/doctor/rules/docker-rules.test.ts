@@ -159,4 +159,10 @@ describe('gpuContainerRun (--deep)', () => {
   it('says nothing without --deep', () => {
     expect(gpuContainerRun(factsFor(healthy))).toEqual([]);
   });
+
+  it('with --deep on a host without a driver or daemon, says why no container was started', () => {
+    const r = gpuContainerRun(factsFor({ ...healthy, nvidia: null, docker: null }, { deep: true, gpuProbe: null }));
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatchObject({ severity: 'info', title: '--deep: no GPU container started (no NVIDIA driver on this host; no Docker daemon answers)' });
+  });
 });

@@ -34,7 +34,11 @@ const KNOWN: Known[] = [
 /** `--deep`: a real `docker run --gpus all <image> nvidia-smi -L`, the only proof that matters. */
 export const gpuContainerRun: Rule = (facts): Finding[] => {
   const probe = facts.gpuProbe;
-  if (!facts.deep || !probe || !facts.host.docker?.daemon.ok || !facts.host.nvidia) return [];
+  if (!facts.deep) return [];
+  // Asked for, but not possible here: say so rather than stay silent.
+  const missing = [!facts.host.nvidia && 'no NVIDIA driver on this host', !facts.host.docker?.daemon.ok && 'no Docker daemon answers'].filter(Boolean);
+  if (missing.length > 0) return [f.info('gpu-container-run', `--deep: no GPU container started (${missing.join('; ')})`, '')];
+  if (!probe) return [];
   if (!probe.image) {
     const want = facts.files.env?.BASE_IMAGE ?? facts.plan?.cuda.image ?? 'nvidia/cuda:12.8.1-base-ubuntu24.04';
     return [f.info('gpu-container-run', 'no CUDA image here to start a GPU container with (doctor never pulls)', '', manual('pull one, then run doctor --deep again', `docker pull ${want}`))];

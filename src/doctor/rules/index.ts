@@ -1,5 +1,6 @@
 import type { Rule } from '../types.js';
 import { cacheDirs } from './cache-dirs.js';
+import { catalogAge } from './catalog-age.js';
 import { containerExtensions } from './container-extensions.js';
 import { containerGpu } from './container-gpu.js';
 import { containerRunning } from './container-running.js';
@@ -51,6 +52,7 @@ export const RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'no-proxy', rule: noProxy },
   { name: 'localhost-proxy', rule: localhostProxy },
   { name: 'project-plan', rule: projectPlan },
+  { name: 'catalog-age', rule: catalogAge },
   { name: 'env-user', rule: envUser },
   { name: 'env-cuda', rule: envCuda },
   { name: 'env-image', rule: envImage },

@@ -3,6 +3,7 @@ import type { HostFacts } from '../../probe/types.js';
 import { factsFor, h100Host } from '../testing/facts.js';
 import type { DoctorFacts } from '../types.js';
 import { cacheDirs } from './cache-dirs.js';
+import { catalogAge } from './catalog-age.js';
 import { diskFree } from './disk-free.js';
 import { envCuda } from './env-cuda.js';
 import { envImage, parseCudaImage } from './env-image.js';
@@ -204,5 +205,20 @@ describe('torchIndex, pythonVersion, uvLock, venv, mirrorLeak, diskFree', () => 
     expect(disk(3)).toMatchObject({ severity: 'error', title: 'only 3.0 GiB free under /var/lib/docker' });
     expect(disk(15)).toMatchObject({ severity: 'warn' });
     expect(disk(15).detail).toContain('no space left on device');
+  });
+});
+
+describe('catalogAge', () => {
+  const at = (asOf: string, today: string, name = 'embedded') => catalogAge(factsFor(host, { catalog: { ...factsFor(host).catalog, asOf, name } as DoctorFacts['catalog'], today }))[0]!;
+  it('passes within 90 days, naming the date', () => {
+    expect(at('2026-12-02', '2027-03-01')).toMatchObject({ severity: 'ok', title: "knowledge as of 2026-12-02 (danlu's built-in catalog, 89 days old)" });
+  });
+  it('warns past 90 days, with the update command', () => {
+    const r = at('2026-12-02', '2027-03-05');
+    expect(r).toMatchObject({ severity: 'warn', title: "danlu's built-in catalog is 93 days old (as of 2026-12-02)" });
+    expect(r.fix?.command).toBe('danlu catalog update');
+  });
+  it('judges a newer user catalog, the one the plan uses', () => {
+    expect(at('2027-02-20', '2027-03-05', 'user')).toMatchObject({ severity: 'ok', title: expect.stringContaining('the user catalog') });
   });
 });

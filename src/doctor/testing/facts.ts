@@ -82,6 +82,7 @@ export function factsFor(host: HostFacts, overrides: Partial<DoctorFacts> = {}):
   return {
     dir: '/work/proj',
     catalog: EMBEDDED_CATALOG,
+    today: EMBEDDED_CATALOG.asOf,
     host,
     processUid: uid,
     env: { PATH: '/usr/bin:/bin' },

@@ -142,12 +142,13 @@ type ConflictSide = { extra: string } | { group: string };
  * files). Two extras or groups: a [tool.uv] conflicts entry. One of them the main dependencies:
  * that extra cannot be installed with the project at all, so it is left out.
  */
-function planConflicts(imported: ImportResult | null, extras: Record<string, string[]>, groups: Record<string, string[]>) {
+function planConflicts(imported: ImportResult | null, extras: Record<string, string[]>, groups: Record<string, string[]>, replanned: ReadonlySet<string>) {
   const conflicts: ConflictSide[][] = [];
   const leaveOut: { kind: 'extra' | 'group'; name: string; why: string }[] = [];
   const why = new Map<ConflictSide[], string>();
   const side = (g: string): ConflictSide | null => (g in extras ? { extra: g } : g in groups || g === 'dev' ? { group: g } : null);
-  const reqs = (imported?.requirements ?? []).filter((r) => r.specifier && !r.viaSelfReference && !TORCH_FAMILY.has(r.name));
+  // Packages whose pins the plan replaces (triton: the one torch needs) get one specifier everywhere: no clash.
+  const reqs = (imported?.requirements ?? []).filter((r) => r.specifier && !r.viaSelfReference && !TORCH_FAMILY.has(r.name) && !replanned.has(r.name));
   for (let i = 0; i < reqs.length; i++) {
     for (let j = i + 1; j < reqs.length; j++) {
       const [a, b] = [reqs[i]!, reqs[j]!];
@@ -260,7 +261,7 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
 
   // Extras and groups that cannot be installed together: declared as conflicts (uv then locks
   // each side apart); one that cannot be installed with the project's own dependencies is left out.
-  const clash = planConflicts(imported, extras, groups);
+  const clash = planConflicts(imported, extras, groups, new Set(files.replaced.map((r) => r.name)));
   for (const gone of clash.leaveOut) {
     if (gone.kind === 'extra') delete extras[gone.name];
     else delete groups[gone.name];

@@ -22,8 +22,8 @@ export function ignored(out: ImportResult, origin: ImportOrigin, text: string, r
   void record(out, origin, text, 'ignored', 'nothing', reason);
 }
 
-export function warn(out: ImportResult, id: string, message: string, origin?: ImportOrigin): void {
-  out.warnings.push(origin ? { id, message, origin: { ...origin } } : { id, message });
+export function warn(out: ImportResult, id: string, message: string, origin?: ImportOrigin, pkg?: string): void {
+  out.warnings.push({ id, message, ...(origin ? { origin: { ...origin } } : {}), ...(pkg ? { package: pkg } : {}) });
 }
 
 export function describeSource(s: RequirementSource): string {

@@ -41,12 +41,13 @@ describe('mergeResults', () => {
     ]);
   });
 
-  it('warns on merged and conflicting specifiers, guide differences and duplicates', () => {
+  it('warns on merged and conflicting specifiers and guide differences, not on plain duplicates', () => {
     const ids = r.warnings.map((w) => w.id);
-    expect(ids).toEqual(['merged-specifiers', 'merged-specifiers', 'conflicting-pins', 'guide-differs', 'duplicates']);
+    expect(ids).toEqual(['merged-specifiers', 'merged-specifiers', 'conflicting-pins', 'guide-differs']);
     expect(r.warnings[1]!.message).toBe('sentencepiece: unpinned (requirements.txt:2) and ==0.1.96 (requirements.txt:3) merged into ==0.1.96');
     expect(r.warnings[2]!.message).toMatch(/numpy: <1.20 \(pyproject.toml:3\) and >=1.20 \(requirements.txt:4\) cannot both hold; kept <1.20/);
-    expect(r.warnings[4]!.message).toBe('declared more than once (merged): accelerate');
+    // accelerate in pyproject.toml and requirements.txt, the same: merged, said only in the report
+    expect(r.report.find((e) => e.origin.file === 'requirements.txt' && e.origin.line === 5)!.became).toMatch(/merged with pyproject.toml:3/);
   });
 
   it('notes the merge in the report line of the merged-away requirement', () => {

@@ -79,7 +79,7 @@ function keyOf(r: ImportedRequirement): string {
   return `${r.name}\0${r.marker ?? ''}\0${r.group}`;
 }
 
-function mergeInto(out: ImportResult, kept: { req: ImportedRequirement; rank: number }, b: ImportedRequirement, rank: number, dupes: string[]): void {
+function mergeInto(out: ImportResult, kept: { req: ImportedRequirement; rank: number }, b: ImportedRequirement, rank: number): void {
   const a = kept.req;
   (a.alsoIn ??= []).push({ ...b.origin });
   a.extras = [...new Set([...a.extras, ...b.extras])].sort();
@@ -91,8 +91,9 @@ function mergeInto(out: ImportResult, kept: { req: ImportedRequirement; rank: nu
   }
   const entry = reportOf.get(b);
   if (entry) entry.became += ` (merged with ${where(a.origin)})`;
-  if (a.specifier === b.specifier || b.specifier === '') dupes.push(a.name);
-  else if (rank >= RANK.guide && kept.rank < RANK.guide) {
+  if (a.specifier === b.specifier || b.specifier === '') {
+    // the same: merged without a warning (see mergeResults)
+  } else if (rank >= RANK.guide && kept.rank < RANK.guide) {
     warn(out, 'guide-differs', `${a.name}: the install guide has ${b.raw} (${where(b.origin)}), ${where(a.origin)} has ${a.raw}; kept ${where(a.origin)}`, b.origin);
   } else if (a.specifier === '') {
     warn(out, 'merged-specifiers', `${a.name}: unpinned (${where(a.origin)}) and ${b.specifier} (${where(b.origin)}) merged into ${b.specifier}`, b.origin);
@@ -123,6 +124,7 @@ function warnGroupConflicts(out: ImportResult): void {
           'conflicting-groups',
           `${a.name}: ${a.specifier} in group ${a.group} (${where(a.origin)}) and ${b.specifier} in group ${b.group} (${where(b.origin)}) cannot be installed together; uv resolves every group at once unless [tool.uv] conflicts says otherwise`,
           b.origin,
+          a.name,
         );
       }
     }
@@ -149,13 +151,12 @@ export function mergeResults(parts: MergePart[]): ImportResult {
   const out = emptyResult();
   for (const p of parts) appendResult(out, { ...p.result, requirements: [], constraints: [] });
   const ordered = parts.map((p, i) => ({ ...p, i })).sort((x, y) => x.rank - y.rank || x.i - y.i);
-  const dupes: string[] = [];
   for (const list of ['requirements', 'constraints'] as const) {
     const byKey = new Map<string, { req: ImportedRequirement; rank: number }>();
     for (const p of ordered) {
       for (const r of p.result[list]) {
         const kept = byKey.get(keyOf(r));
-        if (kept) mergeInto(out, kept, r, p.rank, dupes);
+        if (kept) mergeInto(out, kept, r, p.rank);
         else {
           const copy: ImportedRequirement = { ...r, extras: [...r.extras], origin: { ...r.origin } };
           const entry = reportOf.get(r);
@@ -166,7 +167,9 @@ export function mergeResults(parts: MergePart[]): ImportResult {
       }
     }
   }
-  if (dupes.length) warn(out, 'duplicates', `declared more than once (merged): ${[...new Set(dupes)].join(', ')}`);
+  // The same package with the same (or no) specifier in several files is not news: a README
+  // repeating requirements.txt, or danlu's own pyproject.toml on a re-run. The report line of
+  // each merged-away requirement says where it went.
   warnGroupConflicts(out);
   const o = (x: { origin?: ImportOrigin }) => (x.origin ? where(x.origin) : '');
   out.cudaHints = dedupe(out.cudaHints, (h) => `${h.cuda}|${h.backend}|${o(h)}`);

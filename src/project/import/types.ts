@@ -101,6 +101,8 @@ export interface ImportWarning {
   id: string;
   message: string;
   origin?: ImportOrigin;
+  /** The package it is about, where it is about one (normalized name). */
+  package?: string;
 }
 
 export type ReportKind = 'dependency' | 'source' | 'index' | 'dev' | 'hint' | 'include' | 'left-out' | 'ignored';
