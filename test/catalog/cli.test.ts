@@ -52,8 +52,10 @@ describe('danlu catalog (built CLI)', () => {
     expect(c.active).toEqual({ catalog: 'user', file: join(dir, 'catalog.json') });
     expect(c.userCatalog).toMatchObject({ state: 'valid', used: ['torch', 'cudaImages', 'wheelImage', 'wheels'] });
     const part = (name: string) => c.parts.find((p: any) => p.part === name);
-    expect(Object.keys(part('torch'))).toEqual(['part', 'asOf', 'source', 'confidence', 'holds', 'origin']);
+    expect(Object.keys(part('torch'))).toEqual(['part', 'asOf', 'newest', 'source', 'confidence', 'holds', 'origin']);
     expect(part('torch').holds[0]).toBe('2.16.0 [cu130 cu132 cpu]');
+    expect(part('torch').newest).toBe('torch 2.16.0');
+    expect(part('cuda-images').newest).toMatch(/^CUDA 13\.\d+\.\d+$/);
     expect(part('torch').origin).toEqual({ from: 'user', file: join(dir, 'catalog.json'), fetchedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), urls: [`${server.url}/whl`] });
     expect(part('wheels').holds).toEqual(['community flash-attn: 67 wheels, 2 versions', 'community flash-attn-3: 2 wheels, 1 versions', 'official flash-attn: 178 wheels, 4 versions']);
     expect(part('gpus').origin).toEqual({ from: 'embedded' });

@@ -49,6 +49,16 @@ function communitySummary(): string[] {
   return [...byPackage.entries()].map(([pkg, g]) => `${pkg === 'fa2' ? 'flash-attn 2' : 'flash-attn 3'}: ${g.n} wheels, torch ${span([...g.torch])}`);
 }
 
+/** The highest version of a list, labelled ("torch 2.15.0"). */
+function newestOf(versions: readonly string[], label: string): string | null {
+  const top = [...versions].sort(compareDotted).at(-1);
+  return top ? `${label}${top}` : null;
+}
+
+function newestTag(t: { tags: readonly { tag: string }[] }, label: string): string | null {
+  return newestOf(t.tags.map((x) => x.tag.replace(/^v/, '')), label);
+}
+
 function originJson(source: PartSource | undefined) {
   if (!source || source.from === 'embedded') return { from: 'embedded' as const };
   return { from: 'user' as const, file: source.file, fetchedAt: source.fetchedAt, urls: source.urls };
@@ -56,27 +66,28 @@ function originJson(source: PartSource | undefined) {
 
 function describe(state: CatalogState) {
   const c = state.catalog;
-  const part = (name: string, key: UpdatablePart | null, t: { asOf: string; source: string; confidence: string }, holds: string[]) => ({
+  const part = (name: string, key: UpdatablePart | null, t: { asOf: string; source: string; confidence: string }, holds: string[], newest: string | null = null) => ({
     part: name,
     asOf: t.asOf,
+    newest,
     source: t.source,
     confidence: t.confidence,
     holds,
     origin: originJson(key ? state.parts[key] : undefined),
   });
   return [
-    part('torch', 'torch', c.torch, c.torch.releases.map((r) => `${r.version} [${r.backends.map((b) => b.name).join(' ')}]`)),
-    part('cuda-images', 'cudaImages', c.cudaImages, c.cudaImages.rows.map((r) => `${r.version} (ubuntu ${r.ubuntu.join(', ')})`)),
+    part('torch', 'torch', c.torch, c.torch.releases.map((r) => `${r.version} [${r.backends.map((b) => b.name).join(' ')}]`), newestOf(c.torch.releases.map((r) => r.version), 'torch ')),
+    part('cuda-images', 'cudaImages', c.cudaImages, c.cudaImages.rows.map((r) => `${r.version} (ubuntu ${r.ubuntu.join(', ')})`), newestOf(c.cudaImages.rows.map((r) => r.version), 'CUDA ')),
     part('wheel-images', 'wheelImage', c.wheelImage, c.wheelImage.rows.map((r) => `${r.backend} -> ${r.image}`)),
     part('wheels', 'wheels', c.wheels, wheelSummary(c)),
-    part('flash-attn-official', null, OFFICIAL_FLASH_ATTN, releaseWheels(OFFICIAL_FLASH_ATTN)),
+    part('flash-attn-official', null, OFFICIAL_FLASH_ATTN, releaseWheels(OFFICIAL_FLASH_ATTN), newestTag(OFFICIAL_FLASH_ATTN, 'flash-attn ')),
     part('flash-attn-community', null, { asOf: communityWheels.asOf, source: communityWheels.source, confidence: 'S' }, communitySummary()),
-    part('mamba-ssm-wheels', null, MAMBA_SSM_WHEELS, releaseWheels(MAMBA_SSM_WHEELS)),
-    part('causal-conv1d-wheels', null, CAUSAL_CONV1D_WHEELS, releaseWheels(CAUSAL_CONV1D_WHEELS)),
+    part('mamba-ssm-wheels', null, MAMBA_SSM_WHEELS, releaseWheels(MAMBA_SSM_WHEELS), newestTag(MAMBA_SSM_WHEELS, 'mamba-ssm ')),
+    part('causal-conv1d-wheels', null, CAUSAL_CONV1D_WHEELS, releaseWheels(CAUSAL_CONV1D_WHEELS), newestTag(CAUSAL_CONV1D_WHEELS, 'causal-conv1d ')),
     part('drivers', null, c.cudaFamilyDrivers, c.cudaFamilyDrivers.rows.map((r) => `CUDA ${r.major}.x >= ${r.linux}`)),
-    part('toolkit-drivers', null, c.toolkitDrivers, c.toolkitDrivers.rows.map((r) => `${r.cuda} >= ${r.linux}`)),
+    part('toolkit-drivers', null, c.toolkitDrivers, c.toolkitDrivers.rows.map((r) => `${r.cuda} >= ${r.linux}`), newestOf(c.toolkitDrivers.rows.map((r) => r.cuda), 'CUDA ')),
     part('gpus', null, c.gpus, c.gpus.rows.map((r) => `${r.family} ${r.computeCapability} ${r.class}`)),
-    part('tools', null, c.tools, [`uv ${c.tools.uv.version}`, `starship ${c.tools.starship.version}`]),
+    part('tools', null, c.tools, [`uv ${c.tools.uv.version}`, `starship ${c.tools.starship.version}`], `uv ${c.tools.uv.version}`),
     part('mirrors', null, c.mirrors, c.mirrors.presets.map((m) => `${m.name}: ${m.description}`)),
   ];
 }
@@ -117,7 +128,7 @@ async function show(json: boolean): Promise<number> {
     ),
   );
   for (const part of parts) {
-    out(`\n${p.cyan(part.part)} ${p.dim(`(as of ${part.asOf}, confidence ${part.confidence})`)}`);
+    out(`\n${p.cyan(part.part)} ${p.dim(`(as of ${part.asOf}${part.newest ? `, newest ${part.newest}` : ''}, confidence ${part.confidence})`)}`);
     out(p.dim(`  source: ${part.source}`));
     if (part.origin.from === 'user') {
       out(p.dim(`  from: user catalog, fetched ${part.origin.fetchedAt ?? '?'}${part.origin.urls.length > 0 ? ` from ${part.origin.urls.join(', ')}` : ''}`));
