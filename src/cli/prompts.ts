@@ -6,10 +6,13 @@ export function canPrompt(flags: { yes?: boolean; json?: boolean; dryRun?: boole
   return Boolean(process.stdin.isTTY && process.stderr.isTTY);
 }
 
-export async function confirmPlan(summary: string[], question: string): Promise<boolean> {
+export async function confirmPlan(summary: string[], question: string): Promise<'yes' | 'no' | 'cancelled'> {
   const clack = await import('@clack/prompts');
   clack.note(summary.join('\n'), 'danlu plan', { output: process.stderr });
   const answer = await clack.confirm({ message: question, initialValue: true, output: process.stderr });
-  if (clack.isCancel(answer)) return false;
-  return answer === true;
+  if (clack.isCancel(answer)) {
+    clack.cancel('Cancelled.', { output: process.stderr });
+    return 'cancelled';
+  }
+  return answer === true ? 'yes' : 'no';
 }

@@ -38,7 +38,11 @@ Exit codes: 0 done, 1 conflicts left unresolved or a plan that cannot run on thi
     const dryRun = Boolean(values['dry-run']);
     const p = painter(process.stderr);
 
+    const specs = renderFiles(plan, planned.catalog);
     if (canPrompt({ yes: values.yes, json: values.json, dryRun })) {
+      // What would change, shown before the question (the same merge as the write, not written).
+      const preview = await applyFiles(dir, specs, { force: Boolean(values.force), dryRun: true });
+      const changing = preview.files.filter((f) => f.action === 'created' || f.action === 'updated');
       const lines = [
         `torch   ${plan.torch.version} from ${plan.torch.index}`,
         `image   ${plan.cuda.image}`,
@@ -47,15 +51,25 @@ Exit codes: 0 done, 1 conflicts left unresolved or a plan that cannot run on thi
         `mirrors ${plan.mirrors.preset}`,
         ...plan.warnings.map((w) => `! ${w.message}`),
         'Flags change any of these: --torch --backend --cuda --python --gpus --mirror --user --shm',
+        ...(changing.length > 0
+          ? [
+              '',
+              ...(['created', 'updated'] as const).flatMap((a) => {
+                const list = changing.filter((f) => f.action === a).map((f) => f.path);
+                return list.length ? [`${a === 'created' ? 'creates' : 'changes'} ${list.join(', ')}`] : [];
+              }),
+            ]
+          : []),
       ];
-      if (!(await confirmPlan(lines, `Write the environment files into ${dir}?`))) {
+      const answer = await confirmPlan(lines, `Write the environment files into ${dir}?`);
+      if (answer !== 'yes') {
+        // Not a success: `danlu init && danlu up` must stop here.
         err('Nothing written.');
-        return EXIT.ok;
+        return answer === 'cancelled' ? 130 : EXIT.failed;
       }
     }
 
     const imported = planned.project.imported ?? null;
-    const specs = renderFiles(plan, planned.catalog);
     const outcome = await applyFiles(dir, specs, { force: Boolean(values.force), dryRun });
     const conflicts = outcome.files.filter((f) => f.action === 'conflict');
 

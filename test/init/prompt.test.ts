@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, cleanup, HOST_FILES, REPO, snapshot, tempProject } from '../support/cli.js';
+
+/** The question `danlu init` asks on a terminal, answered in a real pseudo-terminal. */
+function answer(dir: string, keys: string): { code: number; output: string } {
+  const env = { ...process.env };
+  delete env.CI;
+  const r = spawnSync('python3', [join(REPO, 'test', 'support', 'pty-run.py'), 'Write the environment', keys, '--', process.execPath, BIN, 'init', dir, '--host', join(HOST_FILES, 'cpu-only.json')], { encoding: 'utf8', env, timeout: 60_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+describe('init asks before writing', () => {
+  it('lists what it would change, and writes nothing with exit 130 on Ctrl-C', () => {
+    const dir = tempProject({ 'requirements.txt': 'numpy\n', 'pyproject.toml': '[project]\nname = "p"\nversion = "1"\n' });
+    try {
+      const before = snapshot(dir);
+      const r = answer(dir, '\\x03');
+      expect(r.code).toBe(130);
+      expect(r.output).toMatch(/changes pyproject\.toml/);
+      expect(r.output).toMatch(/creates .*\.devcontainer\/Dockerfile/);
+      expect(r.output).toMatch(/Cancelled/);
+      expect(snapshot(dir)).toEqual(before);
+    } finally {
+      cleanup(dir);
+    }
+  });
+
+  it('exits 1 on "No", so `danlu init && danlu up` stops', () => {
+    const dir = tempProject({ 'requirements.txt': 'numpy\n' });
+    try {
+      const before = snapshot(dir);
+      const r = answer(dir, 'n\\r');
+      expect(r.code).toBe(1);
+      expect(r.output).toMatch(/Nothing written/);
+      expect(snapshot(dir)).toEqual(before);
+    } finally {
+      cleanup(dir);
+    }
+  });
+
+  it('writes on Enter (Yes is the default)', () => {
+    const dir = tempProject({ 'requirements.txt': 'numpy\n' });
+    try {
+      const r = answer(dir, '\\r');
+      expect(r.code).toBe(0);
+      expect(Object.keys(snapshot(dir))).toContain('pyproject.toml');
+    } finally {
+      cleanup(dir);
+    }
+  });
+});
