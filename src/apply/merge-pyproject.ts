@@ -3,6 +3,7 @@ import { parseTomlStrict, requirementName } from '../project/toml.js';
 import type { PyprojectPlan } from '../plan/pyproject/types.js';
 import {
   buildDependenciesBlock,
+  buildSystemBlock,
   danluBlock,
   dependencyMetadataBlock,
   extrasBlock,
@@ -175,6 +176,10 @@ function mergeSteps(data: Obj, existingText: string, wants: PyprojectPlan): Pend
         if (have[pkg] === undefined) p.mutations.push((o) => void (ensureTable(o, 'tool', 'uv', 'extra-build-dependencies')[pkg] = value));
       }
     }
+  }
+  if (wants.buildSystem && !isPlainObject(data['build-system'])) {
+    p.blocks.push(buildSystemBlock(wants.buildSystem));
+    p.notes.push('added [build-system] (setuptools): uv sync now builds the project');
   }
   // Static metadata: entries for packages the file has none for are appended.
   const haveMeta = Array.isArray(uvTool?.['dependency-metadata']) ? (uvTool!['dependency-metadata'] as Obj[]) : [];

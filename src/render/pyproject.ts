@@ -22,7 +22,13 @@ export function renderNewPyproject(wants: PyprojectPlan): string {
   if (wants.torchRouting === 'danlu') blocks.push(indexBlock(wants.index));
   for (const index of wants.extraIndexes) blocks.push(indexBlock(index));
   blocks.push(danluBlock(wants.danlu.values));
+  if (wants.buildSystem) blocks.push(buildSystemBlock(wants.buildSystem));
   return `${blocks.join('\n\n')}\n`;
+}
+
+/** [build-system]: setup.py is then built by uv (its torch extensions included). */
+export function buildSystemBlock(b: NonNullable<PyprojectPlan['buildSystem']>): string {
+  return `# setup.py builds against torch: uv sync builds and installs this project (editable).\n${tableHeader(['build-system'])}\n${keyValues({ requires: b.requires, 'build-backend': b.backend })}`;
 }
 
 export function groupsBlock(groups: Record<string, string[]>): string {

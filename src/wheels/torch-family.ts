@@ -165,7 +165,7 @@ export function resolveTorchPinned(req: SpecialRequirement, target: WheelTarget)
     kind: 'torch-index',
     name: req.name,
     specifier: req.specifier || null,
-    why: `torch ${target.torch} depends on the exact ${req.name} it was built with: the resolver takes that one, and a pin of the project's that would exclude it is loosened`,
+    why: `torch ${target.torch} depends on the exact ${req.name} it was built with: the resolver takes that one, and a pin of the project's that would exclude it is loosened.`,
     source: 'uv PyTorch packages (triton is served from the torch index without a CUDA pin)',
     confidence: 'V',
   };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,4 +49,30 @@ describe.skipIf(!UV)('uv sync of what danlu init writes, as uv-sync.sh runs it',
       }
     }, 900_000);
   }
+});
+
+describe.skipIf(!UV)('a project whose setup.py builds against torch', () => {
+  it('is locked by uv as an editable package (built by uv sync), not as a virtual project', () => {
+    const pip = discoverPip();
+    const root = mkdtempSync(join(tmpdir(), 'danlu-uv-ext-'));
+    const dir = join(root, 'myext');
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'requirements.txt'), 'numpy\n');
+      writeFileSync(
+        join(dir, 'setup.py'),
+        "from setuptools import setup\nfrom torch.utils.cpp_extension import BuildExtension, CUDAExtension\nsetup(name='myext', version='0.1', ext_modules=[CUDAExtension('myext._C', ['csrc/a.cu'])], cmdclass={'build_ext': BuildExtension})\n",
+      );
+      const init = spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--host', join(HOST_FILES, 'h100-580.json')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: 'true' } });
+      expect(init.status, init.stderr).toBe(0);
+      const py = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
+      expect(py).toMatch(/^\[build-system\]$/m);
+      const lock = lockProject({ dir, uv: UV, pip, cacheDir: CACHE, pythons: pythonDirs() });
+      expect(lock.outcome, JSON.stringify(lock, null, 1)).toBe('locked');
+      const text = readFileSync(join(dir, 'uv.lock'), 'utf8');
+      expect(text).toMatch(/name = "myext"\nversion = "0\.1"\nsource = \{ editable = "\." \}/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 600_000);
 });

@@ -307,6 +307,15 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
     decisions.push({ what: `${name} build`, choice: need.build.join(', '), why: `${need.why}${need.metadata ? '; its metadata is given, so uv locks without building it' : ''}`, source: need.source });
   }
 
+  // The project's own setup.py builds against torch (`pip install -e .` in its README): uv builds
+  // it only with a [build-system]; without one the project is virtual and its extensions never
+  // get built (and the torch given to its build does nothing).
+  const selfBuilds = imported?.buildTimeTorch.some((b) => b.name === undefined) ?? false;
+  const ownBuildSystem = isObj(project.pyprojectData?.['build-system']);
+  const buildSystem = selfBuilds && !ownBuildSystem ? { requires: ['setuptools>=64'], backend: 'setuptools.build_meta' } : null;
+  if (buildSystem) {
+    decisions.push({ what: 'build-system', choice: 'setuptools', why: "the project's setup.py builds against torch: uv sync builds and installs the project (editable) with the environment's torch", source: 'setup.py' });
+  }
   const danlu: Record<string, TomlValue> = { 'lock-with-mirror': input.lockWithMirror };
   if (input.aptPackages.length > 0) danlu['apt-packages'] = [...input.aptPackages];
 
@@ -328,6 +337,7 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
       constraints,
       buildDependencies,
       dependencyMetadata,
+      buildSystem,
       danlu: { values: danlu, replace: options.lockWithMirror === true },
       pins,
       leftOut: [],

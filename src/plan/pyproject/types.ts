@@ -72,6 +72,11 @@ export interface PyprojectPlan {
   constraints: string[];
   buildDependencies: Record<string, TomlValue>;
   dependencyMetadata: DependencyMetadata[];
+  /**
+   * [build-system] for a project whose setup.py builds against torch (CUDAExtension) and that
+   * has none: without it uv treats the project as virtual and never builds it. null: none added.
+   */
+  buildSystem: { requires: string[]; backend: string } | null;
   /** [tool.danlu]; `replace`: the values replace the file's (asked for on the command line). */
   danlu: { values: Record<string, TomlValue>; replace: boolean };
   /** The project's requirements the plan moved to other versions, each with what happens to it. */

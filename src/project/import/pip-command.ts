@@ -134,7 +134,7 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
         for (const e of spec.extras) out.selectedExtras.push({ name: e, origin: { ...origin } });
         if (noIsolation) out.noBuildIsolation.push({ origin: { ...origin } });
         buildsWith();
-        record(out, origin, text, 'source', `the project itself${spec.extras.length ? ` with extras ${spec.extras.join(', ')}` : ''}${noIsolation ? ', without build isolation' : ''}`, 'installed by uv sync as the project');
+        record(out, origin, text, 'source', `the project itself${spec.extras.length ? ` with extras ${spec.extras.join(', ')}` : ''}${noIsolation ? ', without build isolation' : ''}`, 'installed by uv sync when the project builds (setup.py, [build-system]); otherwise used from this folder');
         continue;
       }
       if (r.kind === 'self') {

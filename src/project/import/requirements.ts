@@ -150,7 +150,7 @@ function requirementLine(ctx: RequirementsContext, out: ImportResult, origin: Im
   if (spec.name === null) {
     if (spec.source?.kind === 'path' && (spec.source.path === '.' || spec.source.path === './')) {
       for (const e of spec.extras) out.selectedExtras.push({ name: e, origin: { ...origin } });
-      record(out, origin, text, 'source', `the project itself${spec.extras.length ? ` with extras ${spec.extras.join(', ')}` : ''}`, 'installed by uv sync as the project');
+      record(out, origin, text, 'source', `the project itself${spec.extras.length ? ` with extras ${spec.extras.join(', ')}` : ''}`, 'installed by uv sync when the project builds (setup.py, [build-system]); otherwise used from this folder');
       return;
     }
     return leftOut(out, origin, text, 'local path whose package name cannot be known without building it');
