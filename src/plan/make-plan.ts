@@ -363,16 +363,19 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   decisions.push(...gpuSel.decisions);
 
   let shmSize = options.shm ?? project.env.SHM_SIZE ?? shmFor(host.memoryBytes);
+  let shmReplaced = false;
   if (!validShm(shmSize)) {
     if (options.shm) throw new DanluError(`--shm ${options.shm}: expected a size such as 16g`);
     shmSize = shmFor(host.memoryBytes);
+    shmReplaced = true;
+    warnings.push({ id: 'env-shm-invalid', message: `.env SHM_SIZE=${project.env.SHM_SIZE} is not a size docker understands; replaced by ${shmSize}`, fix: 'write a size such as 16g or 64g in .env (or pass --shm)' });
   }
   decisions.push({
     what: 'shm_size',
     choice: shmSize,
     why: options.shm
       ? '--shm'
-      : project.env.SHM_SIZE
+      : project.env.SHM_SIZE && !shmReplaced
         ? 'kept from .env'
         : `half of ${(host.memoryBytes / 1024 ** 3).toFixed(0)} GiB RAM (max 64g): DataLoader workers pass batches through /dev/shm`,
     source: 'rule: shm from host memory',

@@ -30,6 +30,18 @@ export interface EnvLine {
 
 const ASSIGN = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/;
 
+/** Whether a value that opens with quote q closes it (before an inline comment). */
+function closes(rest: string, q: string): boolean {
+  for (let j = 1; j < rest.length; j++) {
+    if (q === '"' && rest[j] === '\\') {
+      j++;
+      continue;
+    }
+    if (rest[j] === q) return true;
+  }
+  return false;
+}
+
 function unquote(raw: string): string {
   const v = raw.trim();
   if (v.length >= 2 && v.startsWith("'") && v.endsWith("'")) return v.slice(1, -1);
@@ -52,6 +64,14 @@ export function parseEnvLines(text: string, file: string): EnvLine[] {
     if (!m) {
       throw new DanluError(`expected KEY=VALUE, a comment or a blank line, found ${JSON.stringify(raw.slice(0, 60))}`, {
         location: { file, line: i + 1, column: 1 },
+      });
+    }
+    const rest = m[2]!.trim();
+    const q = rest[0];
+    if ((q === '"' || q === "'") && (rest.length < 2 || !closes(rest, q))) {
+      throw new DanluError(`unterminated ${q} quote in the value of ${m[1]}: expected a closing ${q} on the same line`, {
+        location: { file, line: i + 1, column: raw.indexOf(q) + 1 },
+        hint: 'docker compose would read the following lines into the value',
       });
     }
     return { line: i + 1, raw, key: m[1]!, value: unquote(m[2]!) };

@@ -53,6 +53,15 @@ describe('idempotence', () => {
       expect(JSON.stringify(m)).toContain(mirror);
     }));
 
+  it('says so when it replaces a SHM_SIZE in .env that docker would not understand', () =>
+    withProject({}, (dir) => {
+      expect(danlu(['init', dir, '--yes', ...CPU]).code).toBe(0);
+      write(dir, '.env', read(dir, '.env').replace(/^SHM_SIZE=.*$/m, 'SHM_SIZE=lots'));
+      const r = danlu(['init', dir, '--yes', ...CPU]);
+      expect(r.stderr).toMatch(/\.env SHM_SIZE=lots is not a size docker understands; replaced by \d+g/);
+      expect(read(dir, '.env')).toMatch(/^SHM_SIZE=\d+g$/m);
+    }));
+
   it('says so when it adds torch to a project that names it nowhere', () =>
     withProject({ 'requirements.txt': 'numpy\n' }, (dir) => {
       const r = danlu(['init', dir, '--yes', ...CPU]);
@@ -261,6 +270,7 @@ describe('bad input: exit 2, file:line:column, the folder byte for byte as it wa
     { name: 'malformed devcontainer.json', files: { '.devcontainer/devcontainer.json': '{\n  "service": "devcontainer",\n  "name": \n}\n' }, message: /devcontainer\.json:4:1: invalid JSON/ },
     { name: 'malformed docker-compose.yml', files: { 'docker-compose.yml': 'services:\n  devcontainer:\n    image: [oops\n' }, message: /docker-compose\.yml:\d+:\d+: invalid YAML/ },
     { name: 'malformed .env', files: { '.env': 'USER_UID=1000\nthis is not an assignment\n' }, message: /\.env:2:1: expected KEY=VALUE/ },
+    { name: '.env with an unterminated quote', files: { '.env': 'USER_UID=1000\nexport FOO="unterminated\nBAR=1\n' }, message: /\.env:2:12: unterminated " quote in the value of FOO/ },
     { name: 'malformed host file', files: { 'host.json': '{\n  "os": { "kind": "linux" },\n  "cpus": ,\n}\n' }, args: ['--host', 'HOST'], message: /host\.json:3:\d+/ },
     { name: 'host file with a wrong type', files: { 'host.json': '{ "user": { "uid": "alice" } }\n' }, args: ['--host', 'HOST'], message: /user\.uid/ },
     { name: 'unknown CUDA version', files: {}, args: ['--cuda', '12.7'], message: /no nvidia\/cuda image tag for CUDA 12\.7/ },
