@@ -1,7 +1,7 @@
 import type { CommandDef } from './cli/command.js';
 import { commandHelp, parseCommandArgs } from './cli/command.js';
 import { DanluError, EXIT, describeError } from './lib/errors.js';
-import { VERSION } from './render/header.js';
+import { VERSION } from './lib/product.js';
 import { closest } from './lib/suggest.js';
 
 type Loader = () => Promise<{ default: CommandDef }>;

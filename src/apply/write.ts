@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { DanluError } from '../lib/errors.js';
 import { fsErrorReason } from '../lib/fs-errors.js';
+import { readIfExists } from '../lib/read-file.js';
 
 export interface Write {
   /** Path relative to the project folder. */
@@ -13,18 +14,7 @@ export interface Write {
   backup: boolean;
 }
 
-export async function readIfExists(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    if (code === 'EISDIR') throw new DanluError(`expected a file, found a folder`, { location: { file: path } });
-    if (code === 'ENOTDIR') throw new DanluError(`expected a folder, found a file: ${dirname(path)}`, { location: { file: dirname(path) } });
-    if (code === 'EACCES') throw new DanluError('cannot read this file (permission denied)', { location: { file: path } });
-    throw err;
-  }
-}
+export { readIfExists };
 
 async function writeDurably(path: string, text: string, mode: number | undefined): Promise<void> {
   const handle = await open(path, 'wx', mode ?? 0o644);

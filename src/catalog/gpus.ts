@@ -1,4 +1,5 @@
-import type { GpuClass } from '../probe/types.js';
+/** How NVIDIA sells a GPU (its forward-compatibility and driver-branch rules differ by class). */
+export type GpuClass = 'consumer' | 'workstation' | 'datacenter' | 'embedded' | 'unknown';
 import type { Provenance } from './types.js';
 
 export interface GpuPattern {

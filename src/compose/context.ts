@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { readIfExists } from '../apply/write.js';
+import { readIfExists } from '../lib/read-file.js';
 import { DanluError } from '../lib/errors.js';
 import { parseEnv } from '../project/dotenv.js';
 import { buildInputsHash, dockerfileBody, retagForInputs } from '../render/image-name.js';

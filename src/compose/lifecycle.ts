@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { runCommand } from '../lib/exec.js';
 import { DanluError, EXIT } from '../lib/errors.js';
-import { spinner } from '../cli/output.js';
+import { spinner } from '../lib/spinner.js';
 import { buildLine, psLine, upLine, type CommandLine } from './command-line.js';
 import type { ProjectContext } from './context.js';
 import type { Engine } from './engine.js';

@@ -8,7 +8,7 @@ import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { DanluError } from '../lib/errors.js';
 import type { Plan, Warning } from '../plan/types.js';
-import { VERSION } from '../render/header.js';
+import { VERSION } from '../lib/product.js';
 import { describeShape, jobSpec, CACHE_MOUNTS, RDZV_PORT, type JobOptions, type JobSpec } from './job.js';
 import { launch, torchrunFlag } from './launch.js';
 import { k8sQuantity, parseSize } from './size.js';

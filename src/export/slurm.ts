@@ -1,6 +1,6 @@
 import { DanluError } from '../lib/errors.js';
 import type { Plan, Warning } from '../plan/types.js';
-import { VERSION } from '../render/header.js';
+import { VERSION } from '../lib/product.js';
 import { describeShape, jobSpec, CACHE_MOUNTS, type JobOptions, type JobSpec } from './job.js';
 import { launch, torchrunFlag, type Word } from './launch.js';
 import { dqEscape, shQuote } from './shell-words.js';

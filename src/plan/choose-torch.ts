@@ -5,7 +5,7 @@ import { minorOf } from '../catalog/torch.js';
 import type { GpuFacts } from '../probe/types.js';
 import { backendCuda, compareDotted, parseDotted } from '../lib/version.js';
 import { driverVerdict, minDriverFor, type DriverVerdict } from './driver.js';
-import { matchingArch, runsOn, smName } from './gpu-arch.js';
+import { matchingArch, runsOn, smName } from '../catalog/gpu-arch.js';
 import type { Decision, Warning } from './types.js';
 import { DanluError } from '../lib/errors.js';
 

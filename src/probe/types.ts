@@ -1,3 +1,5 @@
+import type { GpuClass } from '../catalog/gpus.js';
+
 /**
  * HostFacts: everything danlu knows about a machine. Probes fill it; a `--host FILE`
  * can describe another machine in the same shape (`danlu host --json` prints it).
@@ -25,7 +27,7 @@ export interface UserFacts {
 }
 
 /** How NVIDIA's forward-compatibility rules treat a GPU. */
-export type GpuClass = 'consumer' | 'workstation' | 'datacenter' | 'embedded' | 'unknown';
+export type { GpuClass };
 
 export interface GpuFacts {
   index: number;

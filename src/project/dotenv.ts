@@ -15,9 +15,10 @@ export const ENV_MIRROR_KEYS: Record<MirrorKind, string> = {
 
 /** The mirror a .env value names: null for upstream or empty; PYTORCH_INDEX without its variant folder. */
 export function mirrorOfEnvValue(kind: MirrorKind, raw: string | undefined): string | null {
-  let v = (raw ?? '').trim().replace(/\/+$/, '');
-  if (kind === 'pytorch') v = v.replace(/\/(cu\d+|cpu|rocm\d+(\.\d+)*|xpu)$/, '');
-  return v === '' || v === CANONICAL[kind].replace(/\/+$/, '') ? null : v;
+  let v = (raw ?? '').trim();
+  if (kind === 'pytorch') v = v.replace(/\/+$/, '').replace(/\/(cu\d+|cpu|rocm\d+(\.\d+)*|xpu)$/, '');
+  // As written (a trailing slash kept), unless it is the upstream itself.
+  return v === '' || v.replace(/\/+$/, '') === CANONICAL[kind].replace(/\/+$/, '') ? null : v;
 }
 
 export interface EnvLine {

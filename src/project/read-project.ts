@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DanluError } from '../lib/errors.js';
 import { packageNameFrom } from '../lib/py.js';
-import { readIfExists } from '../apply/write.js';
+import { readIfExists } from '../lib/read-file.js';
 import { parseEnv } from './dotenv.js';
 import { parseTomlStrict, requirementName } from './toml.js';
 import { factsFromImport } from './from-import.js';

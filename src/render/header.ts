@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
+import { VERSION } from '../lib/product.js';
+
+export { VERSION };
 
 /**
  * Files danlu generates start with a comment header that says so, ending with a
  * `danlu-hash:` line: the hash of everything below it. On the next run a matching
  * hash means nobody edited the file, so it can be regenerated safely.
  */
-export const VERSION: string = typeof __DANLU_VERSION__ === 'string' ? __DANLU_VERSION__ : '0.0.0-dev';
-
-declare const __DANLU_VERSION__: string | undefined;
-
 const HASH_RE = /^(?:#|\/\/) danlu-hash: ([0-9a-f]{16})\s*$/m;
 
 export function shortHash(text: string, length = 16): string {

@@ -1,7 +1,7 @@
 import { compare as pepCompare, satisfies } from '@renovatebot/pep440';
 import { CAUSAL_CONV1D_WHEELS, MAMBA_SSM_WHEELS, type DaoExtensionWheels, type DaoWheelTag } from '../catalog/data/dao-extension-wheels.js';
 import { minorOf } from '../catalog/torch.js';
-import { runsOn, smName } from '../plan/gpu-arch.js';
+import { runsOn, smName } from '../catalog/gpu-arch.js';
 import { backendCuda, majorOf } from '../lib/version.js';
 import { describeParallelism, extensionBuild, gpuCapabilities } from './build.js';
 import { cpTag } from './flash-attn-assets.js';

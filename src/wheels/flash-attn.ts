@@ -1,7 +1,7 @@
 import { compare as pepCompare, satisfies } from '@renovatebot/pep440';
 import { OFFICIAL_FLASH_ATTN } from '../catalog/data/flash-attn-official.js';
 import { minorOf } from '../catalog/torch.js';
-import { runsOn, smName } from '../plan/gpu-arch.js';
+import { runsOn, smName } from '../catalog/gpu-arch.js';
 import { backendCuda, compareDotted, majorOf } from '../lib/version.js';
 import { describeParallelism, extensionBuildDeps, flashAttnArchs, flashAttnParallelism, gpuCapabilities } from './build.js';
 import {

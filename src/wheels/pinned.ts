@@ -1,7 +1,7 @@
 import { compare as pepCompare } from '@renovatebot/pep440';
 import { NUNCHAKU_RELEASES, VLLM_TORCH, type NunchakuRow, type VllmTorchRow } from '../catalog/data/special-packages.js';
 import { minorOf } from '../catalog/torch.js';
-import { runsOn, smName } from '../plan/gpu-arch.js';
+import { runsOn, smName } from '../catalog/gpu-arch.js';
 import { backendCuda, compareDotted, majorOf } from '../lib/version.js';
 import { gpuCapabilities } from './build.js';
 import { wheelMarker } from './flash-attn.js';

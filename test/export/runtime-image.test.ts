@@ -18,7 +18,7 @@ import {
 import { DanluError } from '../../src/lib/errors.js';
 import { DOCKERIGNORE_LINES, renderDockerfile, renderRuntimeStage } from '../../src/render/dockerfile.js';
 import { renderFiles } from '../../src/render/index.js';
-import { cleanup, danlu, HOST_FILES, read, tempProject } from '../support/cli.js';
+import { cleanup, danlu, HOST_FILES, jsonOut, read, tempProject } from '../support/cli.js';
 import { fixturePlan } from './support.js';
 
 const plan = await fixturePlan();
@@ -128,8 +128,8 @@ describe('.dockerignore', () => {
       expect(text.startsWith('node_modules\n.git/\n\n# danlu:')).toBe(true);
       expect(text.match(/^\.git$/m)).toBeNull();
       expect(text).toMatch(/^\.venv$/m);
-      const again = danlu(['init', dir, '--yes', '--host', `${HOST_FILES}/cpu-only.json`]);
-      expect(again.stderr).toMatch(/unchanged\s+\.dockerignore/);
+      const again = jsonOut(danlu(['init', dir, '--yes', '--json', '--host', `${HOST_FILES}/cpu-only.json`]));
+      expect(again.files.find((f: { path: string }) => f.path === '.dockerignore').action).toBe('unchanged');
     } finally {
       cleanup(dir);
     }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
-import { VERSION } from '../../render/header.js';
+import { VERSION } from '../../lib/product.js';
 import { CATALOG_KIND, CATALOG_SCHEMA, newestDate, parseCatalogFile, stringifyCatalogFile, type CatalogFile, type CatalogParts } from '../file.js';
 import { EMBEDDED_CATALOG } from '../index.js';
 import { SNAPSHOT } from '../snapshot.js';

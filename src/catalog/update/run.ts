@@ -1,4 +1,4 @@
-import { VERSION } from '../../render/header.js';
+import { VERSION } from '../../lib/product.js';
 import { CATALOG_KIND, CATALOG_SCHEMA, newestDate, type CatalogFile, type CatalogParts, type PartOrigin, type UpdatablePart } from '../file.js';
 import { EMBEDDED_CATALOG, type Catalog } from '../index.js';
 import { readCatalogState, userCatalogPaths, type CatalogPaths } from '../load.js';

@@ -9,7 +9,7 @@ import { redactProxyUrl } from '../../network/proxy.js';
 import { findOnPath, realDeps } from '../../probe/deps.js';
 import { probeOs } from '../../probe/os.js';
 import { probeWsl } from '../../probe/wsl.js';
-import { VERSION } from '../../render/header.js';
+import { VERSION } from '../../lib/product.js';
 import { buildSetupScript, proxySecret, SECRET_VAR, type SetupHostOptions, type SetupStep } from '../../setup-host/script.js';
 import { COMMON_OPTIONS, defineCommand } from '../command.js';
 import { canPrompt } from '../prompts.js';

@@ -1,5 +1,5 @@
 import { compareDotted } from '../../lib/version.js';
-import { matchingArch, runsOn, smName } from '../../plan/gpu-arch.js';
+import { matchingArch, runsOn, smName } from '../../catalog/gpu-arch.js';
 import type { Finding, Rule } from '../types.js';
 import { findings, manual } from './finding.js';
 
