@@ -93,10 +93,18 @@ for (const hostFile of hosts.length ? hosts : [null]) {
       continue;
     }
     let plan = null;
+    let conflicts = [];
     try {
-      plan = JSON.parse(init.stdout).plan;
+      const doc = JSON.parse(init.stdout);
+      plan = doc.plan;
+      conflicts = (doc.files ?? []).filter((f) => f.action === 'conflict');
     } catch {
       /* the result still says what uv did */
+    }
+    // A file init left as it was (a conflict) would be judged in place of danlu's.
+    if (conflicts.length > 0) {
+      results.push({ project: name, host: hostName, outcome: 'init-conflict', message: conflicts.flatMap((f) => [`${f.path}:`, ...(f.conflicts ?? [])]).slice(0, 6) });
+      continue;
     }
     const verdict = opts.offline ? offlineParse(dir) : lockProject({ dir, uv: opts.uv, pip, cacheDir: opts.cache, pythons, excludeNewer: opts.excludeNewer });
     results.push({ project: name, host: hostName, planned: plan ? { torch: plan.torch?.version, backend: plan.torch?.backend, python: plan.python } : null, ...verdict });

@@ -132,7 +132,7 @@ describe('makePlan details', () => {
     });
     const d = p.decisions.find((x) => x.what === 'torch')!;
     expect(d.why).toBe("pinned by torch>=2.5.1 (pyproject.toml:8); within it the newest release for which the project's special packages have prebuilt wheels");
-    expect(p.packages.find((x) => x.name === 'mamba-ssm')!.resolution.kind).toBe('wheel');
+    expect(['wheel', 'index']).toContain(p.packages.find((x) => x.name === 'mamba-ssm')!.resolution.kind);
   });
 
   it("plans the companions' pins as replaced when the torch pin is not kept (--torch)", () => {

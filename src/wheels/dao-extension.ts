@@ -2,12 +2,13 @@ import { compare as pepCompare, satisfies } from '@renovatebot/pep440';
 import { CAUSAL_CONV1D_WHEELS, MAMBA_SSM_WHEELS, type DaoExtensionWheels, type DaoWheelTag } from '../catalog/data/dao-extension-wheels.js';
 import { minorOf } from '../catalog/torch.js';
 import { runsOn, smName } from '../catalog/gpu-arch.js';
+import { astralIndexResolution } from './astral.js';
 import { backendCuda, majorOf } from '../lib/version.js';
 import { describeParallelism, extensionBuild, gpuCapabilities } from './build.js';
 import { cpTag } from './flash-attn-assets.js';
 import { wheelMarker } from './flash-attn.js';
 import type { Confidence } from '../catalog/types.js';
-import type { Resolution, SpecialRequirement, WheelTarget } from './types.js';
+import type { Resolution, ResolveContext, SpecialRequirement, WheelTarget } from './types.js';
 
 export type DaoPackage = 'mamba-ssm' | 'causal-conv1d';
 
@@ -130,7 +131,7 @@ function brokenDownload(pkg: DaoPackage, target: WheelTarget): boolean {
  * mamba-ssm, causal-conv1d: the matching prebuilt release wheel by URL, else a source build
  * against the runtime torch (setup.py first tries to download the release wheel of that name).
  */
-export function resolveDaoExtension(req: SpecialRequirement, target: WheelTarget): Resolution {
+export function resolveDaoExtension(req: SpecialRequirement, target: WheelTarget, ctx: ResolveContext = {}): Resolution {
   const pkg: DaoPackage = req.name === 'mamba-ssm' ? 'mamba-ssm' : 'causal-conv1d';
   const prefix = PREFIXES[pkg];
   const repo = REPOS[pkg];
@@ -144,6 +145,8 @@ export function resolveDaoExtension(req: SpecialRequirement, target: WheelTarget
       confidence: 'V',
     };
   }
+  const astral = astralIndexResolution(pkg, req.specifier, target, ctx);
+  if (astral) return astral;
   const table = TABLES[pkg];
   const search = searchDaoExtension(pkg, req.specifier, target);
   const best = search.candidates[0];

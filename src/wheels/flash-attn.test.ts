@@ -5,12 +5,13 @@ import { flashAttnArchs, flashAttnParallelism, torchArchList } from './build.js'
 import { communityCandidates, officialCandidates } from './flash-attn-assets.js';
 import { resolveSpecial } from './registry.js';
 import { COMMUNITY_ROWS, GiB, communityRowOf, target } from './test-helpers.js';
-import type { Resolution, WheelTarget } from './types.js';
+import type { Resolution, ResolveContext, WheelTarget } from './types.js';
 
 const OFFICIAL = 'https://github.com/Dao-AILab/flash-attention/releases/download';
 
-function fa(spec: string, over: Partial<WheelTarget>, name = 'flash-attn'): Resolution {
-  const r = resolveSpecial({ name, specifier: spec }, target(over));
+/** Release wheels alone (Astral's index, which comes first, is tested in astral.test.ts). */
+function fa(spec: string, over: Partial<WheelTarget>, name = 'flash-attn', ctx: ResolveContext = { astral: null }): Resolution {
+  const r = resolveSpecial({ name, specifier: spec }, target(over), ctx);
   expect(r).not.toBeNull();
   return r!;
 }

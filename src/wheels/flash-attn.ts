@@ -2,6 +2,7 @@ import { compare as pepCompare, satisfies } from '@renovatebot/pep440';
 import { OFFICIAL_FLASH_ATTN } from '../catalog/data/flash-attn-official.js';
 import { minorOf } from '../catalog/torch.js';
 import { runsOn, smName } from '../catalog/gpu-arch.js';
+import { astralIndexResolution } from './astral.js';
 import { backendCuda, compareDotted, majorOf } from '../lib/version.js';
 import { describeParallelism, extensionBuildDeps, flashAttnArchs, flashAttnParallelism, gpuCapabilities } from './build.js';
 import {
@@ -140,9 +141,12 @@ export function resolveFlashAttn(req: SpecialRequirement, target: WheelTarget, c
       confidence: 'V',
     };
   }
+  const mixed = old.length > 0 ? `The ${old.map(smName).join(', ')} GPUs cannot run FlashAttention-2 kernels.` : undefined;
+  // An index that serves the build for this torch comes before a single release-wheel URL.
+  const astral = astralIndexResolution('flash-attn', req.specifier, target, ctx);
+  if (astral) return { ...astral, ...(mixed ? { warning: mixed } : {}) };
   const search = searchFlashAttn('flash-attn', req.specifier, target, ctx);
   const best = search.candidates[0];
-  const mixed = old.length > 0 ? `The ${old.map(smName).join(', ')} GPUs cannot run FlashAttention-2 kernels.` : undefined;
   if (!best) {
     const misses = search.archMisses.length > 0 ? ` (${search.archMisses.join('; ')})` : '';
     const r = faBuild(req.name, req.specifier, target, search.lookedFor, misses);

@@ -1,6 +1,7 @@
 import { backendCuda } from '../lib/version.js';
 import { describeParallelism, extensionBuild, extensionBuildDeps, torchArchList } from './build.js';
-import type { Resolution, SpecialRequirement, WheelTarget } from './types.js';
+import type { Resolution, ResolveContext, SpecialRequirement, WheelTarget } from './types.js';
+import { astralIndexResolution } from './astral.js';
 
 /** `git+https://host/repo.git@rev` -> { git, rev }; null when not a git URL. */
 export function parseGitUrl(url: string): { git: string; rev?: string; subdirectory?: string } | null {
@@ -64,7 +65,10 @@ export function resolveBitsandbytes(req: SpecialRequirement, target: WheelTarget
   };
 }
 
-export function resolveDeepspeed(req: SpecialRequirement, target: WheelTarget): Resolution {
+export function resolveDeepspeed(req: SpecialRequirement, target: WheelTarget, ctx: ResolveContext = {}): Resolution {
+  // A prebuilt wheel (ops compiled) from Astral's index when it has one for this torch.
+  const astral = astralIndexResolution('deepspeed', req.specifier, target, ctx);
+  if (astral) return astral;
   const archs = torchArchList(target);
   return {
     kind: 'pypi',
@@ -73,7 +77,6 @@ export function resolveDeepspeed(req: SpecialRequirement, target: WheelTarget): 
     notes: [
       'DeepSpeed compiles its CUDA ops just in time on first use: keep the devel image (nvcc) and ninja in the environment.',
       `To compile them while installing instead, set DS_BUILD_OPS=1${archs ? ` and TORCH_CUDA_ARCH_LIST="${archs}"` : ''} (long build).`,
-      'wheels.astral.sh/simple/<cu variant>/ also serves deepspeed wheels.',
     ],
     build: { buildDependencies: extensionBuildDeps(), buildVariables: {}, needsDevel: backendCuda(target.backend) !== null },
     why: "DeepSpeed's PyPI file is an sdist whose setup.py imports torch, so the build sees the runtime torch (match-runtime) and the ops are left to JIT.",

@@ -1,3 +1,4 @@
+import type { AstralIndexes } from '../catalog/data/astral-wheels.js';
 import type { Confidence } from '../catalog/types.js';
 import type { TorchMatrix } from '../catalog/torch.js';
 import type { WheelAsset } from '../catalog/wheels.js';
@@ -37,6 +38,8 @@ export interface ResolveContext {
    * embedded official matrix and community list as the set of wheels that exist.
    */
   flashAttnAssets?: readonly WheelAsset[];
+  /** Astral's GPU indexes as known (default: the catalog's; null: not used). */
+  astral?: AstralIndexes | null;
 }
 
 /** A requirement added to an isolated build environment (`[tool.uv.extra-build-dependencies]`). */
@@ -104,6 +107,8 @@ export interface IndexResolution extends Base {
   url: string;
   format: 'flat' | 'simple';
   specifier: string;
+  /** Write `specifier` into the requirement (a local-label pin that selects the build for this torch). */
+  pinLocal?: boolean;
 }
 
 /** A git source (`[tool.uv.sources] name = { git, rev }`). */

@@ -4,7 +4,7 @@ import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import communityWheels from '../../src/catalog/data/flash-attn-community.json' with { type: 'json' };
 import { CAUSAL_CONV1D_WHEELS, MAMBA_SSM_WHEELS } from '../../src/catalog/data/dao-extension-wheels.js';
-import { cleanup, danlu, jsonOut, read, REPO, tempProject } from '../support/cli.js';
+import { cleanup, danlu, HOST_FILES, jsonOut, read, REPO, tempProject } from '../support/cli.js';
 import { uvParseProblems } from '../support/uv-pyproject.js';
 
 /**
@@ -16,7 +16,7 @@ const REPOS = join(REPO, 'test', 'fixtures', 'repos');
 const HOST = join(REPO, 'examples', 'hosts', 'h100-driver580.json');
 const names = readdirSync(REPOS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
 
-function initRepo(name: string) {
+function initRepo(name: string, host = HOST) {
   const dir = tempProject({}, name);
   cpSync(join(REPOS, name), dir, { recursive: true });
   // The fixtures keep the README's install commands in INSTALL_COMMANDS.txt; a checkout has them
@@ -26,8 +26,8 @@ function initRepo(name: string) {
     writeFileSync(join(dir, 'INSTALL.md'), `# Install\n\n\`\`\`sh\n${readFileSync(commands, 'utf8')}\n\`\`\`\n`);
     rmSync(commands);
   }
-  const first = danlu(['init', dir, '--yes', '--json', '--host', HOST]);
-  const second = danlu(['init', dir, '--yes', '--json', '--host', HOST]);
+  const first = danlu(['init', dir, '--yes', '--json', '--host', host]);
+  const second = danlu(['init', dir, '--yes', '--json', '--host', host]);
   return { dir, first, second };
 }
 
@@ -60,8 +60,8 @@ describe('danlu init on every fixture repository', () => {
 });
 
 describe('key outcomes', () => {
-  const withRepo = <T>(name: string, fn: (dir: string, out: any, py: any) => T): T => {
-    const { dir, first } = initRepo(name);
+  const withRepo = <T>(name: string, fn: (dir: string, out: any, py: any) => T, host = HOST): T => {
+    const { dir, first } = initRepo(name, host);
     try {
       return fn(dir, jsonOut(first), parseToml(read(dir, 'pyproject.toml')));
     } finally {
@@ -69,11 +69,23 @@ describe('key outcomes', () => {
     }
   };
 
-  it('Zonos: flash-attn, mamba-ssm and causal-conv1d become wheels that exist; the project\'s no-isolation list is kept', () =>
+  it("Zonos on an H100: flash-attn, mamba-ssm and causal-conv1d from Astral's cu128 index, the builds for the planned torch", () =>
+    withRepo('Zyphra__Zonos', (_dir, out, py) => {
+      expect([out.plan.torch.version, out.plan.torch.backend]).toEqual(['2.11.0', 'cu128']);
+      expect(py.tool.uv.index).toEqual(expect.arrayContaining([{ name: 'astral-cu128', url: 'https://wheels.astral.sh/simple/cu128/', explicit: true }]));
+      for (const pkg of ['flash-attn', 'mamba-ssm', 'causal-conv1d']) {
+        expect(py.tool.uv.sources[pkg]).toEqual([{ index: 'astral-cu128' }]);
+        // The project's range is kept; the build for torch 2.11 + CUDA 12.8 is held by a constraint.
+        expect(py.tool.uv['constraint-dependencies'].find((c: string) => c.startsWith(`${pkg}==`))).toMatch(/\+cu\.12\.8\.torch\.2\.11$/);
+      }
+      expect(out.files.filter((f: { action: string }) => f.action === 'conflict')).toEqual([]);
+    }));
+
+  it('Zonos on an RTX 3090 (driver 470): flash-attn, mamba-ssm and causal-conv1d become release wheels that exist; the project\'s no-isolation list is kept', () =>
     withRepo('Zyphra__Zonos', (_dir, out, py) => {
       const fa = py.tool.uv.sources['flash-attn'][0];
       expect(fa.marker).toContain("python_version == '3.12'");
-      const m = /releases\/download\/(v[\d.]+)\/flash_attn-([\d.]+)\+cu(\d+)torch([\d.]+)-(cp\d+)-/.exec(fa.url)!;
+      const m = /releases\/download\/(v[\d.]+)\/flash_attn-([\w.]+)\+cu(\d+)torch([\d.]+)-(cp\d+)-/.exec(fa.url)!;
       expect(communityWheels.rows).toContain(`fa2|${m[2]}|${m[4]}|${m[3]}|${m[5]}|L|${m[1]}`);
       expect(out.plan.torch.version.startsWith(m[4])).toBe(true);
       // mamba-ssm>=2.2.4 and causal-conv1d>=1.5.0.post8 have release wheels for the planned torch (the planner
@@ -94,7 +106,7 @@ describe('key outcomes', () => {
       }
       // The project's own [tool.uv] no-build-isolation-package is kept as it was (a URL wheel does not build).
       expect(py.tool.uv['no-build-isolation-package']).toContain('mamba-ssm');
-    }));
+    }, join(HOST_FILES, 'rtx3090-470.json')));
 
   it("flux: the `all` extra keeps its self references as written (their copies are for planning only)", () =>
     withRepo('black-forest-labs__flux', (_dir, out, py) => {

@@ -1,6 +1,7 @@
 import communityWheels from '../../catalog/data/flash-attn-community.json' with { type: 'json' };
 import { CAUSAL_CONV1D_WHEELS, MAMBA_SSM_WHEELS, type DaoExtensionWheels } from '../../catalog/data/dao-extension-wheels.js';
 import { OFFICIAL_FLASH_ATTN } from '../../catalog/data/flash-attn-official.js';
+import { ASTRAL_INDEXES } from '../../catalog/data/astral-wheels.js';
 import type { Catalog } from '../../catalog/index.js';
 import { compareDotted } from '../../lib/version.js';
 import type { UpdatablePart } from '../../catalog/file.js';
@@ -82,6 +83,11 @@ function describe(state: CatalogState) {
     part('wheels', 'wheels', c.wheels, wheelSummary(c)),
     part('flash-attn-official', null, OFFICIAL_FLASH_ATTN, releaseWheels(OFFICIAL_FLASH_ATTN), newestTag(OFFICIAL_FLASH_ATTN, 'flash-attn ')),
     part('flash-attn-community', null, { asOf: communityWheels.asOf, source: communityWheels.source, confidence: 'S' }, communitySummary()),
+    part('astral-indexes', null, ASTRAL_INDEXES, [
+      `${ASTRAL_INDEXES.base}/<${ASTRAL_INDEXES.channels.join('|')}>/`,
+      ...ASTRAL_INDEXES.rows.map((r) => `${r.package} ${r.version}+cu.${r.cuda}.torch.${r.torch}`),
+      ...ASTRAL_INDEXES.mirrors.map((m) => `mirror ${m.name}: ${m.base}/<channel>/`),
+    ]),
     part('mamba-ssm-wheels', null, MAMBA_SSM_WHEELS, releaseWheels(MAMBA_SSM_WHEELS), newestTag(MAMBA_SSM_WHEELS, 'mamba-ssm ')),
     part('causal-conv1d-wheels', null, CAUSAL_CONV1D_WHEELS, releaseWheels(CAUSAL_CONV1D_WHEELS), newestTag(CAUSAL_CONV1D_WHEELS, 'causal-conv1d ')),
     part('drivers', null, c.cudaFamilyDrivers, c.cudaFamilyDrivers.rows.map((r) => `CUDA ${r.major}.x >= ${r.linux}`)),

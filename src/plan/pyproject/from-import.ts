@@ -113,9 +113,11 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
     } else {
       const r = special.get(req.name);
       if (r && r.kind !== 'conflict' && r.rename) raw = raw.replace(new RegExp(`^${req.name.replace(/[-_.]/g, '[-_.]')}`, 'i'), r.rename);
-      if (r?.kind === 'torch-index' && r.specifier && req.specifier !== r.specifier) {
-        const next = `${req.name}${req.extras.length ? `[${req.extras.join(',')}]` : ''}${r.specifier}${req.marker ? ` ; ${req.marker}` : ''}`;
-        out.replaced.push({ name: req.name, from: raw, to: next, specifier: r.specifier, why: r.why });
+      // A specifier the plan writes: the torch index's (triton) or the build an index serves for this torch (Astral).
+      const planned = r?.kind === 'torch-index' ? r.specifier : r?.kind === 'index' && r.pinLocal ? r.specifier : null;
+      if (r && r.kind !== 'conflict' && planned && req.specifier !== planned) {
+        const next = `${req.name}${req.extras.length ? `[${req.extras.join(',')}]` : ''}${planned}${req.marker ? ` ; ${req.marker}` : ''}`;
+        out.replaced.push({ name: req.name, from: raw, to: next, specifier: planned, why: r.why });
         raw = next;
       }
     }

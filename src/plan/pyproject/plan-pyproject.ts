@@ -6,6 +6,7 @@ import type { Decision, PlanOptions, TorchPlan, Warning } from '../types.js';
 import type { PackagePlan } from '../packages.js';
 import { buildNeedOf, IMPORT_CAPS } from '../../catalog/data/build-needs.js';
 import { fromImport } from './from-import.js';
+import { normalizeName } from '../../lib/py.js';
 import type { PinEdit, PyprojectPlan, TomlValue } from './types.js';
 
 export const TORCH_INDEX_NAME = 'pytorch';
@@ -70,9 +71,11 @@ function specifierOf(raw: string): string {
 /** A range of the project's (">=0.19") that admits the planned build ("==0.26.*"): held by a constraint, not a conflict. */
 function admitsPlanned(spec: string, planned: string): boolean {
   const m = /^==(\d+(?:\.\d+)*)\.\*$/.exec(planned.trim());
-  if (!m || !spec) return false;
+  // An exact build (flash-attn==2.8.3.post1+cu.12.8.torch.2.11): its public version.
+  const exact = /^==([^*+\s]+)(?:\+[A-Za-z0-9.]+)?$/.exec(planned.trim());
+  if ((!m && !exact) || !spec) return false;
   try {
-    return satisfies(`${m[1]}.0`, spec) || satisfies(`${m[1]}.99`, spec);
+    return m ? satisfies(`${m[1]}.0`, spec) || satisfies(`${m[1]}.99`, spec) : satisfies(exact![1]!, spec);
   } catch {
     return false;
   }
@@ -127,7 +130,10 @@ function withoutNoIsolation(deps: Record<string, TomlValue>, data: Obj | null): 
 
 /** The constraints with one for each entry the plan holds by a constraint. */
 export function withPinConstraints(constraints: readonly string[], pins: readonly PinEdit[]): string[] {
-  const out = [...constraints];
+  // The plan's constraint on a package stands for the ones read back from the file (a re-run
+  // reads danlu's own `flash-attn==2.8.3.post1+cu.12.8.torch.2.11` without its local label).
+  const held = new Set(pins.filter((p) => p.action === 'constrain').map((p) => p.name));
+  const out = constraints.filter((c) => !held.has(normalizeName(/^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(c)?.[1] ?? '')) || pins.some((p) => `${p.name}${p.specifier}` === c));
   for (const p of pins) {
     const c = `${p.name}${p.specifier}`;
     if (p.action === 'constrain' && !out.includes(c)) out.push(c);
