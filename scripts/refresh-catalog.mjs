@@ -2,7 +2,7 @@
 // indexes, Docker Hub and GitHub, with the code of `danlu catalog update` (bundled on the fly).
 //
 //   npm run catalog:refresh                       # all parts; writes only if every source succeeds
-//   npm run catalog:refresh -- --only torch       # torch, cuda-images, wheels (comma-separated)
+//   npm run catalog:refresh -- --only torch       # torch, cuda-images, wheels, astral (comma-separated)
 //   npm run catalog:refresh -- --allow-partial    # write the parts that succeeded
 //   npm run catalog:refresh -- --out /tmp/s.json  # somewhere else
 //   npm run catalog:refresh -- --timeout 60       # seconds per request
@@ -33,7 +33,7 @@ try {
   process.stderr.write(`refresh-catalog: ${e.message}\n`);
   process.exit(2);
 }
-const parts = ['torch', 'cuda-images', 'wheels'];
+const parts = ['torch', 'cuda-images', 'wheels', 'astral'];
 const only = args.only?.split(',').map((s) => s.trim()).filter(Boolean);
 if (only && (only.length === 0 || only.some((p) => !parts.includes(p)))) {
   process.stderr.write(`refresh-catalog: --only takes ${parts.join(', ')}\n`);

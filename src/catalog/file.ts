@@ -2,6 +2,7 @@ import type { CudaImageRow, WheelImageRow } from './cuda-images.js';
 import type { TorchBackend, TorchMatrix, TorchRelease } from './torch.js';
 import type { Confidence, Provenance, Table } from './types.js';
 import type { WheelAsset } from './wheels.js';
+import type { AstralIndexes, AstralRow } from './data/astral-wheels.js';
 
 /**
  * The catalog as a file: the user catalog (`danlu catalog update`) and the embedded snapshot
@@ -11,7 +12,7 @@ export const CATALOG_SCHEMA = 1;
 export const CATALOG_KIND = 'danlu-catalog';
 
 /** The parts an update can fetch; every other part always comes from the embedded catalog. */
-export const UPDATABLE_PARTS = ['torch', 'cudaImages', 'wheelImage', 'wheels'] as const;
+export const UPDATABLE_PARTS = ['torch', 'cudaImages', 'wheelImage', 'wheels', 'astral'] as const;
 export type UpdatablePart = (typeof UPDATABLE_PARTS)[number];
 
 export interface CatalogParts {
@@ -19,6 +20,7 @@ export interface CatalogParts {
   cudaImages: Table<CudaImageRow>;
   wheelImage: Table<WheelImageRow>;
   wheels: Table<WheelAsset>;
+  astral: AstralIndexes;
 }
 
 /** Where a fetched part came from. Curated parts have none. */
@@ -203,7 +205,31 @@ const PART_READERS: { [K in UpdatablePart]: (v: unknown, path: string) => Catalo
   cudaImages: (v, p) => tableOf(v, p, cudaImageRow),
   wheelImage: (v, p) => tableOf(v, p, wheelImageRow),
   wheels: (v, p) => tableOf(v, p, wheelAsset),
+  astral: astralIndexes,
 };
+
+function astralRow(v: unknown, path: string): AstralRow {
+  const o = obj(v, path);
+  const python = o.python === null ? null : strings(o.python, `${path}.python`);
+  return {
+    package: str(o.package, `${path}.package`),
+    version: str(o.version, `${path}.version`),
+    cuda: str(o.cuda, `${path}.cuda`, /^\d+\.\d+$/),
+    torch: str(o.torch, `${path}.torch`, /^\d+\.\d+$/),
+    python,
+    source: str(o.source, `${path}.source`),
+  };
+}
+
+function astralIndexes(v: unknown, path: string): AstralIndexes {
+  const t = tableOf(v, path, astralRow);
+  const o = obj(v, path);
+  const mirrors = Array.isArray(o.mirrors) ? o.mirrors.map((m, i) => {
+    const mo = obj(m, `${path}.mirrors[${i}]`);
+    return { name: str(mo.name, `${path}.mirrors[${i}].name`), base: str(mo.base, `${path}.mirrors[${i}].base`), source: str(mo.source, `${path}.mirrors[${i}].source`) };
+  }) : fail(`${path}.mirrors`, 'expected an array');
+  return { asOf: t.asOf, confidence: t.confidence, source: t.source, base: str(o.base, `${path}.base`, /^https?:\/\//), channels: strings(o.channels, `${path}.channels`), mirrors, rows: t.rows };
+}
 
 /** Checks every field; throws CatalogFormatError with the JSON path of the first problem. */
 export function validateCatalogFile(value: unknown): CatalogFile {

@@ -1,3 +1,4 @@
+import { ASTRAL_INDEXES, type AstralIndexes } from './data/astral-wheels.js';
 import { CUDA_FAMILY_DRIVERS, TOOLKIT_DRIVERS } from './drivers.js';
 import { CUDA_IMAGES, UBUNTU_RELEASES, WHEEL_IMAGE, type CudaImageRow, type WheelImageRow } from './cuda-images.js';
 import { newestDate } from './file.js';
@@ -27,6 +28,8 @@ export interface Catalog {
   mirrors: typeof MIRRORS;
   /** Prebuilt flash-attn wheels (GitHub release assets), for the flash-attn resolver. */
   wheels: Table<WheelAsset>;
+  /** Astral's GPU indexes and the builds they serve. */
+  astral: AstralIndexes;
 }
 
 /** The embedded snapshot: the default, and the base every user catalog is merged onto. */
@@ -39,6 +42,7 @@ export const EMBEDDED_CATALOG: Catalog = {
     GPU_TABLE.asOf,
     TOOLS.asOf,
     MIRRORS.asOf,
+    ASTRAL_INDEXES.asOf,
   ]),
   cudaFamilyDrivers: CUDA_FAMILY_DRIVERS,
   toolkitDrivers: TOOLKIT_DRIVERS,
@@ -50,4 +54,5 @@ export const EMBEDDED_CATALOG: Catalog = {
   tools: TOOLS,
   mirrors: MIRRORS,
   wheels: SNAPSHOT.parts.wheels,
+  astral: ASTRAL_INDEXES,
 };

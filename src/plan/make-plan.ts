@@ -252,7 +252,9 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   // Import-time caps a package puts on another (mmdet 3.x refuses mmcv 2.2): planned with them.
   const capped = withImportCaps(project.requirements);
   for (const c of capped.caps) decisions.push({ what: `${c.package} range`, choice: `${c.package}${c.specifier}`, why: c.why, source: c.source });
-  const preferTest = preferPrebuilt(capped.requirements, wheelBase);
+  // The catalog's knowledge of wheel sources (Astral's indexes: embedded, or fetched by `catalog update`).
+  const wheelCtx = { astral: catalog.astral };
+  const preferTest = preferPrebuilt(capped.requirements, wheelBase, wheelCtx);
   const torchRequest = {
     torch: options.torch,
     backend: options.backend,
@@ -332,7 +334,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     torch: torch.version,
     backend: torch.backend.name,
     abi: torch.backend.abi,
-  });
+  }, wheelCtx);
   decisions.push(...special.decisions);
   warnings.push(...special.warnings);
   const compiles = project.compilesCuda.value || special.packages.some((p) => p.resolution.kind === 'build' && p.resolution.needsDevel);

@@ -1,6 +1,6 @@
 import type { TorchBackend, TorchRelease } from '../catalog/torch.js';
 import type { Requirement } from '../project/types.js';
-import { isSpecial, prebuiltAvailable, resolveSpecial, type Resolution, type WheelTarget } from '../wheels/index.js';
+import { isSpecial, prebuiltAvailable, resolveSpecial, type Resolution, type ResolveContext, type WheelTarget } from '../wheels/index.js';
 import type { Decision, Warning } from './types.js';
 
 /** torch itself is planned by choose-torch; these are the rest of the special packages. */
@@ -22,11 +22,11 @@ export function specialRequirements(requirements: readonly Requirement[]): Requi
  * A predicate for choose-torch: the torch build for which every wheel-sensitive package of the
  * project has a prebuilt wheel (so nothing compiles for hours), when such a build exists.
  */
-export function preferPrebuilt(requirements: readonly Requirement[], base: Omit<WheelTarget, 'torch' | 'backend' | 'abi'>): ((release: TorchRelease, backend: TorchBackend) => boolean) | undefined {
+export function preferPrebuilt(requirements: readonly Requirement[], base: Omit<WheelTarget, 'torch' | 'backend' | 'abi'>, ctx: ResolveContext = {}): ((release: TorchRelease, backend: TorchBackend) => boolean) | undefined {
   const sensitive = specialRequirements(requirements).filter((r) => WHEEL_SENSITIVE.has(r.name));
   if (sensitive.length === 0) return undefined;
   return (release, backend) =>
-    sensitive.every((r) => prebuiltAvailable({ name: r.name, specifier: r.specifier }, { ...base, torch: release.version, backend: backend.name, abi: backend.abi }));
+    sensitive.every((r) => prebuiltAvailable({ name: r.name, specifier: r.specifier }, { ...base, torch: release.version, backend: backend.name, abi: backend.abi }, ctx));
 }
 
 export interface PackagePlan {
@@ -35,12 +35,12 @@ export interface PackagePlan {
 }
 
 /** What each special package becomes for the chosen torch build, with the reasons. */
-export function planPackages(requirements: readonly Requirement[], target: WheelTarget): { packages: PackagePlan[]; warnings: Warning[]; decisions: Decision[] } {
+export function planPackages(requirements: readonly Requirement[], target: WheelTarget, ctx: ResolveContext = {}): { packages: PackagePlan[]; warnings: Warning[]; decisions: Decision[] } {
   const packages: PackagePlan[] = [];
   const warnings: Warning[] = [];
   const decisions: Decision[] = [];
   for (const r of specialRequirements(requirements)) {
-    const resolution = resolveSpecial({ name: r.name, specifier: r.specifier }, target);
+    const resolution = resolveSpecial({ name: r.name, specifier: r.specifier }, target, ctx);
     if (!resolution) continue;
     packages.push({ name: r.name, resolution });
     if (resolution.kind === 'conflict') {

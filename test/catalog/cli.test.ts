@@ -42,6 +42,7 @@ describe('danlu catalog (built CLI)', () => {
       'docker-hub true 11',
       'github:Dao-AILab/flash-attention true 178',
       'github:mjun0812/flash-attention-prebuild-wheels true 69',
+      'astral-index true 8',
     ]);
     expect(Object.keys(report.sources[0]).sort()).toEqual(['items', 'ms', 'notes', 'ok', 'part', 'source', 'urls']);
 
@@ -50,7 +51,7 @@ describe('danlu catalog (built CLI)', () => {
     const c = json(shown.stdout);
     expect(Object.keys(c)).toEqual(['name', 'asOf', 'parts', 'active', 'userCatalog']);
     expect(c.active).toEqual({ catalog: 'user', file: join(dir, 'catalog.json') });
-    expect(c.userCatalog).toMatchObject({ state: 'valid', used: ['torch', 'cudaImages', 'wheelImage', 'wheels'] });
+    expect(c.userCatalog).toMatchObject({ state: 'valid', used: ['torch', 'cudaImages', 'wheelImage', 'wheels', 'astral'] });
     const part = (name: string) => c.parts.find((p: any) => p.part === name);
     expect(Object.keys(part('torch'))).toEqual(['part', 'asOf', 'newest', 'source', 'confidence', 'holds', 'origin']);
     expect(part('torch').holds[0]).toBe('2.16.0 [cu130 cu132 cpu]');
@@ -100,7 +101,7 @@ describe('danlu catalog (built CLI)', () => {
     expect(r.stdout).toContain('\nok     docker-hub: 11 CUDA versions\n');
     expect(r.stdout).toContain('         new torch release 2.16.0 [cu130 cu132 cpu]\n');
     expect(r.stdout).toContain(`\nWrote ${join(dir, 'catalog.json')} (as of `);
-    expect(r.stdout).toContain('Parts: torch updated, cudaImages updated, wheelImage updated, wheels not requested.');
+    expect(r.stdout).toContain('Parts: torch updated, cudaImages updated, wheelImage updated, wheels not requested, astral not requested.');
   });
 
   it('exits 1 when a source fails, saving the rest and saying what failed', async () => {

@@ -29,7 +29,7 @@ describe('the catalog file format', () => {
   it('the embedded snapshot is a valid catalog file, written as the serializer writes it', () => {
     const text = readFileSync(SNAPSHOT_PATH, 'utf8');
     const file = parseCatalogFile(text);
-    expect(Object.keys(file.parts)).toEqual(['torch', 'cudaImages', 'wheelImage', 'wheels']);
+    expect(Object.keys(file.parts)).toEqual(['torch', 'cudaImages', 'wheelImage', 'wheels', 'astral']);
     expect(stringifyCatalogFile(file)).toBe(text);
     expect(EMBEDDED_CATALOG.torch).toBe(SNAPSHOT.parts.torch);
     expect(EMBEDDED_CATALOG.torch.indexBase).toBe('https://download.pytorch.org/whl');

@@ -106,4 +106,31 @@ describe('the planner follows the updated catalog', () => {
     expect(warnings[0]).toBe(`danlu: warning: ignoring the user catalog ${join(dir, 'catalog.json')}: $.parts.torch.releases: expected an array; using the embedded catalog`);
     expect(plan(catalog, '595.58.03', '13.2').torch.version).toBe('2.14.1');
   });
+
+  it("a flash-attn build that Astral's index serves after an update is planned from it", async () => {
+    const fa = { name: 'flash-attn', raw: 'flash-attn', specifier: '', origin: { file: 'requirements.txt', line: 1 } };
+    const withFa = (catalog: Catalog) =>
+      makePlan({ host: hostProfile({ gpus: [H100], driver: '580.95.05', cuda: '13.0' }), project: projectFacts({ requirements: [fa] }), options: { torch: '2.14' }, catalog });
+    const kindOf = (p: ReturnType<typeof makePlan>) => p.packages.find((x) => x.name === 'flash-attn')!.resolution;
+    expect(kindOf(withFa(EMBEDDED_CATALOG)).kind).not.toBe('index');
+    const file = 'flash_attn-2.8.3.post1+cu.13.0.torch.2.14-cp312-cp312-linux_x86_64.whl';
+    const page = JSON.stringify({ meta: { 'api-version': '1.1' }, name: 'flash-attn', files: [{ filename: file, url: `/artifacts/0/${file}`, hashes: {} }] });
+    const astral = await startServer(
+      allUpstreams({
+        astral: (_req, url) =>
+          url.pathname.startsWith('/astral/')
+            ? url.pathname === '/astral/cu130/flash-attn/'
+              ? { headers: { 'content-type': 'application/vnd.pypi.simple.v1+json' }, body: page }
+              : { status: 404, headers: {}, body: '' }
+            : undefined,
+      }),
+    );
+    try {
+      const { catalog } = await updatedCatalog(astral);
+      const r = kindOf(withFa(catalog));
+      expect(r).toMatchObject({ kind: 'index', indexName: 'astral-cu130', specifier: '==2.8.3.post1+cu.13.0.torch.2.14' });
+    } finally {
+      await astral.close();
+    }
+  });
 });

@@ -34,7 +34,7 @@ describe('scripts/refresh-catalog.mjs (npm run catalog:refresh)', () => {
     expect(r.stdout).toContain(`Wrote ${out} (as of `);
     const file = parseCatalogFile(readFileSync(out, 'utf8'));
     expect(file.generatedBy).toMatch(/^scripts\/refresh-catalog\.mjs \(danlu \d+\.\d+\.\d+\); curated facts kept from the previous snapshot$/);
-    expect(Object.keys(file.parts)).toEqual(['torch', 'cudaImages', 'wheelImage', 'wheels']);
+    expect(Object.keys(file.parts)).toEqual(['torch', 'cudaImages', 'wheelImage', 'wheels', 'astral']);
     expect(file.parts.torch!.releases[0]!.version).toBe('2.16.0');
     expect(file.parts.torch!.releases.find((x) => x.version === '2.11.0')!.backends[0]!.archs).toEqual(
       EMBEDDED_CATALOG.torch.releases.find((x) => x.version === '2.11.0')!.backends[0]!.archs,

@@ -35,7 +35,7 @@ describe('danlu catalog update against recorded upstreams', () => {
 
     expect(report.ok).toBe(true);
     expect(report.catalog).toEqual({ file: join(dir, 'catalog.json'), written: true, previous: null, asOf: '2027-01-15' });
-    expect(report.parts).toEqual({ torch: 'updated', cudaImages: 'updated', wheelImage: 'updated', wheels: 'updated' });
+    expect(report.parts).toEqual({ torch: 'updated', cudaImages: 'updated', wheelImage: 'updated', wheels: 'updated', astral: 'updated' });
     expect(report.sources.map((s) => [s.source, s.part, s.ok, s.items])).toEqual([
       ['pytorch-index', 'torch', true, 8],
       ['docker-hub', 'cuda-images', true, 11],
@@ -43,7 +43,13 @@ describe('danlu catalog update against recorded upstreams', () => {
       ['github:Dao-AILab/flash-attention', 'wheels', true, 178],
       // v0.9.52 56 + v0.8.0 2 (FA3) + v0.7.12 8 + v0.4.16 3
       ['github:mjun0812/flash-attention-prebuild-wheels', 'wheels', true, 69],
+      // cu128: flash-attn 3, mamba-ssm 1, causal-conv1d 1, deepspeed 1 (its +cu128torch2.7 spelling skipped); cu130: flash-attn 2
+      ['astral-index', 'astral', true, 8],
     ]);
+    const astral = JSON.parse(readFileSync(join(dir, 'catalog.json'), 'utf8')).parts.astral;
+    expect(astral.rows.find((r: any) => r.package === 'flash-attn' && r.cuda === '12.8' && r.torch === '2.11')).toMatchObject({ version: '2.8.3.post1', python: ['3.10', '3.11', '3.12', '3.13', '3.14'] });
+    expect(astral.rows.some((r: any) => r.version === '0.17.5')).toBe(false);
+    expect(astral).toMatchObject({ asOf: '2027-01-15', confidence: 'V', base: 'https://wheels.astral.sh/simple' });
     const torchReport = report.sources[0]!;
     expect(torchReport.notes[0]).toBe('17 of 48 pages exist (PEP 503 HTML and PEP 691 JSON); variants with torch: cu126 cu128 cu130 cu132 cpu');
     expect(torchReport.notes).toContain('new torch release 2.16.0 [cu130 cu132 cpu]');
@@ -60,7 +66,8 @@ describe('danlu catalog update against recorded upstreams', () => {
     ]);
 
     // Every request stayed within the bounds and on the local server.
-    expect(server.requests.length).toBeLessThan(70);
+    // (Astral: 8 CUDA channels x 4 packages.)
+    expect(server.requests.length).toBeLessThan(100);
 
     const text = readFileSync(join(dir, 'catalog.json'), 'utf8');
     const file = parseCatalogFile(text);
@@ -195,7 +202,7 @@ describe('failures', () => {
       expect(failed.notes).toEqual(['kept 0 community wheels from the catalog in use']);
       const file = parseCatalogFile(readFileSync(join(dir, 'catalog.json'), 'utf8'));
       expect(file.parts.wheels!.rows.every((w) => w.channel === 'official')).toBe(true);
-      expect(report.parts).toEqual({ torch: 'not requested', cudaImages: 'not requested', wheelImage: 'not requested', wheels: 'updated' });
+      expect(report.parts).toEqual({ torch: 'not requested', cudaImages: 'not requested', wheelImage: 'not requested', wheels: 'updated', astral: 'not requested' });
     } finally {
       await server.close();
     }

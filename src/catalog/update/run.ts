@@ -4,6 +4,7 @@ import { EMBEDDED_CATALOG, type Catalog } from '../index.js';
 import { readCatalogState, userCatalogPaths, type CatalogPaths } from '../load.js';
 import { WHEEL_REPOS, type WheelAsset, type WheelChannel } from '../wheels.js';
 import { deriveWheelImage } from './derive.js';
+import { fetchAstralPart } from './astral.js';
 import { fetchCudaImagesPart } from './dockerhub.js';
 import { fetchWheelChannel } from './github.js';
 import { createHttpClient } from './http.js';
@@ -13,13 +14,14 @@ import { describeWriteError, writeUserCatalog } from './store.js';
 import { SourceError, trimSlash, type Endpoints, type SourceContext, type SourceOutcome } from './source.js';
 
 /** What `--only` names. cuda-images covers the image tags and the wheel -> image table. */
-export const PART_KEYS = ['torch', 'cuda-images', 'wheels'] as const;
+export const PART_KEYS = ['torch', 'cuda-images', 'wheels', 'astral'] as const;
 export type PartKey = (typeof PART_KEYS)[number];
 
 export const PARTS_OF: Record<PartKey, UpdatablePart[]> = {
   torch: ['torch'],
   'cuda-images': ['cudaImages', 'wheelImage'],
   wheels: ['wheels'],
+  astral: ['astral'],
 };
 
 export interface SourceReport {
@@ -97,6 +99,7 @@ export const SOURCES: readonly SourceDef[] = [
   { id: 'docker-hub', part: 'cuda-images', run: fetchCudaImagesPart },
   wheelSource('official'),
   wheelSource('community'),
+  { id: 'astral-index', part: 'astral', run: fetchAstralPart },
 ];
 
 const CHANNEL_OF: Record<string, WheelChannel> = {
@@ -170,6 +173,11 @@ export async function fetchCatalogParts(options: FetchOptions = {}): Promise<Fet
     const hubReport = reports.find((r) => r.source === 'docker-hub')!;
     hubReport.notes.push(...wheelImage.notes.map((n) => `wheel image: ${n}`));
   }
+  const astralOutcome = outcomes.get('astral-index') as SourceOutcome<CatalogParts['astral']> | undefined;
+  if (astralOutcome) {
+    parts.astral = astralOutcome.value;
+    origins.astral = { fetchedAt, urls: astralOutcome.urls };
+  }
   const wheelReports = reports.filter((r) => r.part === 'wheels');
   if (wheelReports.some((r) => r.ok)) {
     const rows: WheelAsset[] = [];
@@ -200,6 +208,7 @@ export async function fetchCatalogParts(options: FetchOptions = {}): Promise<Fet
 function itemNoun(part: PartKey, n: number): string {
   if (part === 'torch') return n === 1 ? 'release' : 'releases';
   if (part === 'cuda-images') return n === 1 ? 'CUDA version' : 'CUDA versions';
+  if (part === 'astral') return n === 1 ? 'build' : 'builds';
   return n === 1 ? 'wheel' : 'wheels';
 }
 

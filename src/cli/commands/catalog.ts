@@ -1,7 +1,6 @@
 import communityWheels from '../../catalog/data/flash-attn-community.json' with { type: 'json' };
 import { CAUSAL_CONV1D_WHEELS, MAMBA_SSM_WHEELS, type DaoExtensionWheels } from '../../catalog/data/dao-extension-wheels.js';
 import { OFFICIAL_FLASH_ATTN } from '../../catalog/data/flash-attn-official.js';
-import { ASTRAL_INDEXES } from '../../catalog/data/astral-wheels.js';
 import type { Catalog } from '../../catalog/index.js';
 import { compareDotted } from '../../lib/version.js';
 import type { UpdatablePart } from '../../catalog/file.js';
@@ -10,7 +9,7 @@ import { DanluError, EXIT } from '../../lib/errors.js';
 import { COMMON_OPTIONS, defineCommand } from '../command.js';
 import { err, out, painter, printJson } from '../output.js';
 
-const PART_NAMES = ['torch', 'cuda-images', 'wheels'] as const;
+const PART_NAMES = ['torch', 'cuda-images', 'wheels', 'astral'] as const;
 
 function wheelSummary(c: Catalog): string[] {
   if (c.wheels.rows.length === 0) return ['no fetched release assets: the flash-attn, mamba-ssm and causal-conv1d tables below are used (`danlu catalog update` adds the newest)'];
@@ -83,10 +82,10 @@ function describe(state: CatalogState) {
     part('wheels', 'wheels', c.wheels, wheelSummary(c)),
     part('flash-attn-official', null, OFFICIAL_FLASH_ATTN, releaseWheels(OFFICIAL_FLASH_ATTN), newestTag(OFFICIAL_FLASH_ATTN, 'flash-attn ')),
     part('flash-attn-community', null, { asOf: communityWheels.asOf, source: communityWheels.source, confidence: 'S' }, communitySummary()),
-    part('astral-indexes', null, ASTRAL_INDEXES, [
-      `${ASTRAL_INDEXES.base}/<${ASTRAL_INDEXES.channels.join('|')}>/`,
-      ...ASTRAL_INDEXES.rows.map((r) => `${r.package} ${r.version}+cu.${r.cuda}.torch.${r.torch}`),
-      ...ASTRAL_INDEXES.mirrors.map((m) => `mirror ${m.name}: ${m.base}/<channel>/`),
+    part('astral-indexes', 'astral', c.astral, [
+      `${c.astral.base}/<${c.astral.channels.join('|')}>/`,
+      ...c.astral.rows.map((r) => `${r.package} ${r.version}+cu.${r.cuda}.torch.${r.torch}${r.python ? ` (cp${r.python.map((v) => v.replace('3.', '3')).join(' cp')})` : ''}`),
+      ...c.astral.mirrors.map((m) => `mirror ${m.name}: ${m.base}/<channel>/`),
     ]),
     part('mamba-ssm-wheels', null, MAMBA_SSM_WHEELS, releaseWheels(MAMBA_SSM_WHEELS), newestTag(MAMBA_SSM_WHEELS, 'mamba-ssm ')),
     part('causal-conv1d-wheels', null, CAUSAL_CONV1D_WHEELS, releaseWheels(CAUSAL_CONV1D_WHEELS), newestTag(CAUSAL_CONV1D_WHEELS, 'causal-conv1d ')),
@@ -204,11 +203,11 @@ async function update(values: { json?: boolean; only?: string; timeout?: string 
 export default defineCommand({
   name: 'catalog',
   summary:
-    'Show what the knowledge catalog holds (PyTorch releases, CUDA images, flash-attn wheels, drivers, GPUs, mirrors), its date and where each part came from; `update` fetches the newest from the PyTorch indexes, Docker Hub and GitHub.',
-  usage: 'danlu catalog [--json]\n       danlu catalog update [--json] [--only torch,cuda-images,wheels] [--timeout SEC]',
+    'Show what the knowledge catalog holds (PyTorch releases, CUDA images, flash-attn wheels, drivers, GPUs, mirrors), its date and where each part came from; `update` fetches the newest from the PyTorch indexes, Docker Hub, GitHub and Astral\'s GPU indexes.',
+  usage: 'danlu catalog [--json]\n       danlu catalog update [--json] [--only torch,cuda-images,wheels,astral] [--timeout SEC]',
   options: {
     ...COMMON_OPTIONS,
-    only: { type: 'string', value: 'PARTS', description: 'update: only these parts (torch, cuda-images, wheels), comma-separated' },
+    only: { type: 'string', value: 'PARTS', description: 'update: only these parts (torch, cuda-images, wheels, astral), comma-separated' },
     timeout: { type: 'string', value: 'SEC', description: 'update: give up on a request after SEC seconds (default 30)' },
   },
   details: `
@@ -220,6 +219,7 @@ then. The planner uses each part of the user catalog that is newer than the embe
 Environment: HTTPS_PROXY / HTTP_PROXY / NO_PROXY; PYTORCH_MIRROR or DANLU_PYTORCH_INDEX_URL (a
 simple-repository index laid out like download.pytorch.org/whl); DANLU_DOCKERHUB_URL;
 DANLU_GITHUB_API_URL; GITHUB_TOKEN or GH_TOKEN (GitHub allows 60 requests an hour without);
+DANLU_ASTRAL_INDEX_URL (Astral's GPU indexes or a mirror, laid out like wheels.astral.sh/simple);
 DANLU_TORCH_VARIANTS (comma-separated variants to read instead of the known ones).`,
   async run({ values, positionals }) {
     const [sub, ...extra] = positionals;

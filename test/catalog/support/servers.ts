@@ -100,6 +100,15 @@ export const pytorchHandler: Handler = (req, url): Reply | undefined => {
   };
 };
 
+/** wheels.astral.sh/simple/<channel>/<pkg>/ from test/fixtures/catalog/astral (PEP 691 JSON); 404 for the rest. */
+export const astralHandler: Handler = (_req, url): Reply | undefined => {
+  const m = /^\/astral\/([a-z0-9.]+)\/([a-z0-9_-]+)\/$/.exec(url.pathname);
+  if (!m) return undefined;
+  const file = `astral/${m[1]}/${m[2]}.json`;
+  if (!existsSync(join(FIXTURES, file))) return { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found' };
+  return { headers: { 'content-type': 'application/vnd.pypi.simple.v1+json' }, body: fixture(file) };
+};
+
 /** hub.docker.com/v2/repositories/nvidia/cuda/tags, pages 1..3; `drop` removes tags from the pages. */
 export function dockerHubHandler(drop?: RegExp): Handler {
   return (_req, url) => {
@@ -181,8 +190,8 @@ export function githubHandler(override?: (repo: string, page: number) => Reply |
 }
 
 /** The three upstreams on one server (each path space is distinct). */
-export function allUpstreams(options: { drop?: RegExp; github?: (repo: string, page: number) => Reply | undefined; pytorch?: Handler; hub?: Handler } = {}): Handler {
-  const handlers = [options.pytorch ?? pytorchHandler, options.hub ?? dockerHubHandler(options.drop), githubHandler(options.github)];
+export function allUpstreams(options: { drop?: RegExp; github?: (repo: string, page: number) => Reply | undefined; pytorch?: Handler; hub?: Handler; astral?: Handler } = {}): Handler {
+  const handlers = [options.pytorch ?? pytorchHandler, options.hub ?? dockerHubHandler(options.drop), githubHandler(options.github), options.astral ?? astralHandler];
   return (req, url, base) => {
     for (const h of handlers) {
       const r = h(req, url, base);
@@ -201,6 +210,7 @@ export function upstreamEnv(base: string, dir: string, extra: Record<string, str
     DANLU_PYTORCH_INDEX_URL: `${base}/whl`,
     DANLU_DOCKERHUB_URL: base,
     DANLU_GITHUB_API_URL: base,
+    DANLU_ASTRAL_INDEX_URL: `${base}/astral`,
     ...extra,
   };
 }
