@@ -121,7 +121,7 @@ describe('the planner follows the updated catalog', () => {
           url.pathname.startsWith('/astral/')
             ? url.pathname === '/astral/cu130/flash-attn/'
               ? { headers: { 'content-type': 'application/vnd.pypi.simple.v1+json' }, body: page }
-              : { status: 404, headers: {}, body: '' }
+              : { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Not Found' }
             : undefined,
       }),
     );
