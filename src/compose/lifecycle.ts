@@ -61,7 +61,7 @@ export async function buildImage(ctx: ProjectContext, engine: Engine, ui: UiOpti
   if (result.code !== 0) {
     spin.stop();
     process.stderr.write(`${result.tail.slice(-25).join('\n')}\n`);
-    throw new DanluError(`the image build failed (exit ${result.code}); full log: ${logFile}`, {
+    throw new DanluError(`the image build failed (exit ${result.code}); full log: ${result.logFile}`, {
       code: EXIT.failed,
       hint: 'run `danlu build --verbose` to watch it; behind a proxy, export http_proxy/https_proxy first (they are passed as build args)',
     });

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import type { WriteStream } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import type { CommandLine } from './command-line.js';
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
@@ -40,12 +41,32 @@ export interface CapturedRun {
   code: number;
   /** The last lines of output, for the error report. */
   tail: string[];
+  /** Where the whole output went (the project's .danlu/logs, or the temp folder when that is not writable). */
+  logFile: string;
 }
 
 /** Runs a command with its output going to a log file; `onLine` sees each line (for progress). */
+/**
+ * The log file, opened before the command starts. A project whose .danlu/logs a `sudo danlu up`
+ * left to root cannot take it: the log goes to the temp folder instead, with a one-line note.
+ */
+export async function openLog(logFile: string, note: (text: string) => void = (t) => process.stderr.write(`${t}\n`)): Promise<{ stream: WriteStream; path: string }> {
+  try {
+    await mkdir(dirname(logFile), { recursive: true });
+    const fh = await open(logFile, 'w');
+    return { stream: fh.createWriteStream(), path: logFile };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    const fallback = join(tmpdir(), `danlu-${process.getuid?.() ?? 'user'}-${basename(dirname(dirname(dirname(logFile))))}-${basename(logFile)}`);
+    note(`danlu: note: cannot write ${logFile} (${code}${code === 'EACCES' ? ': owned by another user, from a `sudo danlu`?' : ''}); the log goes to ${fallback}` + (code === 'EACCES' ? `\n  fix: sudo chown -R "$(id -u):$(id -g)" ${dirname(dirname(logFile))}` : ''));
+    const fh = await open(fallback, 'w');
+    return { stream: fh.createWriteStream(), path: fallback };
+  }
+}
+
 export async function runLogged(line: CommandLine, cwd: string, logFile: string, onLine: (text: string) => void): Promise<CapturedRun> {
-  await mkdir(dirname(logFile), { recursive: true });
-  const log = createWriteStream(logFile);
+  const { stream: log, path: logPath } = await openLog(logFile);
+  log.on('error', () => undefined);
   const tail: string[] = [];
   const code = await new Promise<number>((resolve) => {
     const child = spawn(line.cmd, line.args, { cwd, env: { ...process.env, ...line.env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -78,5 +99,5 @@ export async function runLogged(line: CommandLine, cwd: string, logFile: string,
     });
   });
   await new Promise<void>((r) => log.end(r));
-  return { code, tail };
+  return { code, tail, logFile: logPath };
 }

@@ -274,3 +274,20 @@ describe('a CUDA variant the project only hints at', () => {
     expect(plan.torch.version).not.toBe(newest);
   });
 });
+
+describe('--gpus none on a GPU host', () => {
+  const rtx3060 = hostProfile({ gpus: ['NVIDIA GeForce RTX 3060'], driver: '550.54.14', cuda: '12.4' });
+  it('says the container gets none of the GPUs, not that the host has none', () => {
+    const plan = makePlan({ host: rtx3060, project: projectFacts(), options: { gpus: 'none' }, catalog: EMBEDDED_CATALOG });
+    expect(plan.torch.backend).toBe('cpu');
+    const d = plan.decisions.find((x) => x.what === 'torch backend')!;
+    expect(d).toMatchObject({ why: "--gpus none: the container gets none of this host's 1 NVIDIA GPU, so CPU wheels", source: 'flag' });
+  });
+  it('warns when the project compiles CUDA code on a plan without CUDA', () => {
+    const plan = makePlan({ host: rtx3060, project: projectFacts({ compilesCuda: { value: true, why: 'setup.py builds CUDAExtension' } }), options: { gpus: 'none' }, catalog: EMBEDDED_CATALOG });
+    const w = plan.warnings.find((x) => x.id === 'cuda-compile-on-cpu')!;
+    expect(w.message).toMatch(/compiles CUDA code \(setup\.py builds CUDAExtension\), but the plan's torch is cpu/);
+    expect(w.fix).toMatch(/drop --gpus none/);
+  });
+});
+

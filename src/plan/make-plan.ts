@@ -6,7 +6,7 @@ import type { ProjectFacts } from '../project/types.js';
 import { satisfies } from '@renovatebot/pep440';
 import { DanluError } from '../lib/errors.js';
 import { ENV_MIRROR_KEYS, mirrorOfEnvValue } from '../project/dotenv.js';
-import { compareDotted } from '../lib/version.js';
+import { backendCuda, compareDotted } from '../lib/version.js';
 import { chooseImage } from './choose-image.js';
 import { choosePython, DEFAULT_PYTHON } from './choose-python.js';
 import { chooseTorch } from './choose-torch.js';
@@ -311,7 +311,15 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
       });
     }
   }
-  decisions.push(...torch.decisions);
+  // GPUs on the host that the container does not get (--gpus none): say so, not "no GPU here".
+  const withheld = gpuSel.selected.length === 0 && allGpus.length > 0;
+  decisions.push(
+    ...torch.decisions.map((d) =>
+      withheld && d.what === 'torch backend' && d.source === 'host probe' && /^no NVIDIA GPU on this host/.test(d.why)
+        ? { ...d, why: `--gpus none: the container gets none of this host's ${allGpus.length} NVIDIA GPU${allGpus.length === 1 ? '' : 's'}, so CPU wheels`, source: 'flag' }
+        : d,
+    ),
+  );
   warnings.push(...torch.warnings);
 
   const py = choosePython(torch.release, {
@@ -338,6 +346,13 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   decisions.push(...special.decisions);
   warnings.push(...special.warnings);
   const compiles = project.compilesCuda.value || special.packages.some((p) => p.resolution.kind === 'build' && p.resolution.needsDevel);
+  if (project.compilesCuda.value && !backendCuda(torch.backend.name)) {
+    warnings.push({
+      id: 'cuda-compile-on-cpu',
+      message: `the project compiles CUDA code (${project.compilesCuda.why}), but the plan's torch is ${torch.backend.name}: the image has no CUDA toolkit and the extensions will not build`,
+      fix: withheld ? 'plan with the GPUs (drop --gpus none), or pass --backend with a CUDA variant' : 'plan on the GPU machine (`danlu host --json > host.json`, then `danlu init --host host.json`), or pass --backend cu128',
+    });
+  }
 
   const image = chooseImage(catalog, {
     backend: torch.backend.name,
@@ -473,7 +488,9 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     packages: special.packages,
     machine,
     ncclOverride,
-    timezone: host.timezone ?? 'Etc/UTC',
+    // Per-machine values the user set in .env stay (a re-run does not reset them).
+    timezone: project.env.TZ?.trim() || host.timezone || 'Etc/UTC',
+    extraAptPackages: project.env.EXTRA_APT_PACKAGES?.trim() ?? '',
     buildEnv,
     lockWithMirror,
     pythonFile: options.replacePythonFile ? 'replace' : 'keep',

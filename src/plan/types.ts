@@ -115,6 +115,8 @@ export interface Plan {
   /** CUDA 11.8 multi-GPU: override nvidia-nccl-cu11 with a cu118 build (seed appendix). */
   ncclOverride: boolean;
   timezone: string;
+  /** Extra system packages for the image's last layer (.env EXTRA_APT_PACKAGES, the user's own). */
+  extraAptPackages: string;
   /**
    * Settings for source builds on this machine (MAX_JOBS from its memory, the GPU architecture
    * lists from its GPUs): the container's environment on this machine, never a committed file.

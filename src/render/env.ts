@@ -56,7 +56,7 @@ export function envEntries(plan: Plan, catalog: Catalog, devImage: string): EnvE
     },
     { key: 'NVIDIA_VISIBLE_DEVICES', value: plan.gpu.devices === 'all' ? 'all' : plan.gpu.devices.join(','), example: 'all' },
     { key: 'INSTALL_STARSHIP', value: plan.starship ? 'true' : 'false' },
-    { key: 'EXTRA_APT_PACKAGES', value: '', comment: 'Extra system packages for the image, space-separated (rebuilds only the last layer)' },
+    { key: 'EXTRA_APT_PACKAGES', value: plan.extraAptPackages, example: '', comment: 'Extra system packages for the image, space-separated (rebuilds only the last layer)' },
     { key: 'DANLU_MIRROR_PRESET', value: plan.mirrors.preset === 'custom' ? 'custom' : plan.mirrors.preset, comment: 'Mirrors for this machine (global = upstream). Never written to committed files', example: 'global' },
     { key: ENV_MIRROR_KEYS.apt, value: m.apt ?? '', example: '' },
     { key: ENV_MIRROR_KEYS.pypi, value: m.pypi ?? '', example: '' },

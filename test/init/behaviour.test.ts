@@ -53,6 +53,16 @@ describe('idempotence', () => {
       expect(JSON.stringify(m)).toContain(mirror);
     }));
 
+  it('keeps EXTRA_APT_PACKAGES and TZ edited in .env, and .env.example does not take them', () =>
+    withProject({}, (dir) => {
+      expect(danlu(['init', dir, '--yes', ...CPU]).code).toBe(0);
+      write(dir, '.env', read(dir, '.env').replace(/^EXTRA_APT_PACKAGES=.*$/m, 'EXTRA_APT_PACKAGES=ffmpeg libsndfile1').replace(/^TZ=.*$/m, 'TZ=Asia/Shanghai'));
+      expect(danlu(['init', dir, '--yes', ...CPU]).code).toBe(0);
+      expect(read(dir, '.env')).toMatch(/^EXTRA_APT_PACKAGES=("?)ffmpeg libsndfile1\1$/m);
+      expect(read(dir, '.env')).toMatch(/^TZ=Asia\/Shanghai$/m);
+      expect(read(dir, '.env.example')).not.toMatch(/ffmpeg|Shanghai/);
+    }));
+
   it('says so when it replaces a SHM_SIZE in .env that docker would not understand', () =>
     withProject({}, (dir) => {
       expect(danlu(['init', dir, '--yes', ...CPU]).code).toBe(0);
