@@ -61,10 +61,7 @@ export async function buildImage(ctx: ProjectContext, engine: Engine, ui: UiOpti
   if (result.code !== 0) {
     spin.stop();
     process.stderr.write(`${result.tail.slice(-25).join('\n')}\n`);
-    throw new DanluError(`the image build failed (exit ${result.code}); full log: ${result.logFile}`, {
-      code: EXIT.failed,
-      hint: 'run `danlu build --verbose` to watch it; behind a proxy, export http_proxy/https_proxy first (they are passed as build args)',
-    });
+    throw buildError(result.tail.join('\n'), result.code, result.logFile);
   }
   spin.stop(ui.json ? undefined : `built ${ctx.image}`);
 }
@@ -79,6 +76,20 @@ export async function composeUp(ctx: ProjectContext, engine: Engine, ui: UiOptio
     throw upError(text, result.code);
   }
   if (ui.verbose && !ui.json) process.stderr.write(`${result.tail.join('\n')}\n`);
+}
+
+/** The usual failures of the image build, each with its fix (the generic hint last). */
+export function buildError(output: string, code: number, logFile: string): DanluError {
+  const known: [RegExp, string, string][] = [
+    [/BuildKit is enabled but the buildx component is missing or broken/i, 'the docker CLI has no buildx plugin, which BuildKit builds need', 'install it (Ubuntu/Debian: `sudo apt-get install docker-buildx-plugin`, or docker-buildx), or put a docker with buildx first on PATH'],
+    [/the --mount option requires BuildKit/i, 'the build ran without BuildKit (the Dockerfile uses cache mounts)', 'export DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 (docker-compose v1), or install Compose v2'],
+    [/failed to resolve source metadata|pull access denied|manifest unknown|failed to do request|registry-1\.docker\.io|TLS handshake timeout|i\/o timeout.*(docker\.io|ghcr\.io|nvcr\.io)/i, 'the Docker daemon could not pull a base image', "the daemon pulls, not the build: give it a registry mirror or a proxy (`danlu mirrors --probe`, then DOCKERHUB_MIRROR and the daemon's registry-mirrors; `danlu doctor` checks its proxy), or `docker pull` the BASE_IMAGE in .env first"],
+  ];
+  for (const [re, what, fix] of known) if (re.test(output)) return new DanluError(`${what} (build exit ${code}); full log: ${logFile}`, { code: EXIT.failed, hint: fix });
+  return new DanluError(`the image build failed (exit ${code}); full log: ${logFile}`, {
+    code: EXIT.failed,
+    hint: 'run `danlu build --verbose` to watch it; behind a proxy, export http_proxy/https_proxy first (they are passed as build args)',
+  });
 }
 
 /** The usual failures of `compose up`, each with its fix. */

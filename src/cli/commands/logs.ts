@@ -1,5 +1,7 @@
 import { logsLine } from '../../compose/command-line.js';
+import { containerState } from '../../compose/lifecycle.js';
 import { runAttached } from '../../compose/run.js';
+import { DanluError, EXIT } from '../../lib/errors.js';
 import { defineCommand } from '../command.js';
 import { DIR_OPTION, openProject } from '../lifecycle.js';
 
@@ -15,6 +17,10 @@ export default defineCommand({
   },
   async run({ values }) {
     const { ctx, engine } = await openProject(values.dir);
+    // Compose prints "Attaching to" and exits 0 when there is nothing to attach to.
+    if (!(await containerState(ctx, engine))) {
+      throw new DanluError(`no dev container for ${ctx.project}`, { code: EXIT.failed, hint: '`danlu up` starts it' });
+    }
     return runAttached(logsLine(engine.flavor, { follow: values.follow, tail: values.tail }), ctx.dir);
   },
 });

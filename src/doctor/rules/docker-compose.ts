@@ -6,7 +6,7 @@ const f = findings('docker');
 const INSTALL = 'sudo apt-get install -y docker-compose-plugin';
 
 /** Compose v2 (plugin), or v1 new enough for GPU reservations (1.28+). */
-export const dockerCompose: Rule = ({ host }): Finding[] => {
+export const dockerCompose: Rule = ({ host, env }): Finding[] => {
   const d = host.docker;
   if (!d) return [];
   if (d.compose.v2) return [f.ok('docker-compose', `Compose v2 ${d.compose.v2}`)];
@@ -22,8 +22,21 @@ export const dockerCompose: Rule = ({ host }): Finding[] => {
     ];
   }
   if (v1) {
+    // danlu turns BuildKit on for its own builds; VS Code's Dev Containers runs docker-compose
+    // itself, with the classic builder unless these are in its environment.
+    const buildkit = env.DOCKER_BUILDKIT === '1' && env.COMPOSE_DOCKER_CLI_BUILD === '1';
+    if (!buildkit) {
+      return [
+        f.warn(
+          'docker-compose',
+          `only docker-compose v1 (${v1}), without BuildKit for VS Code`,
+          '`danlu up` works; VS Code (Dev Containers) runs docker-compose v1 with the classic builder and fails on the Dockerfile\'s cache mounts: "the --mount option requires BuildKit".',
+          manual('install the Compose v2 plugin, or export DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 in the profile VS Code starts from (~/.profile)', INSTALL),
+        ),
+      ];
+    }
     return [
-      f.warn('docker-compose', `only docker-compose v1 (${v1}); v1 is end of life`, 'It works with danlu\'s files; `docker compose` (v2) is what Docker supports.', manual('install the Compose v2 plugin', INSTALL)),
+      f.warn('docker-compose', `only docker-compose v1 (${v1}); v1 is end of life`, 'It works with danlu\'s files (BuildKit is on for VS Code too); `docker compose` (v2) is what Docker supports.', manual('install the Compose v2 plugin', INSTALL)),
     ];
   }
   return [

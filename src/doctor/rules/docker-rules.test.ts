@@ -112,7 +112,13 @@ describe('dockerVersion and dockerCompose', () => {
 
   it('accepts docker-compose v1 >= 1.28 with a warning and fails older ones', async () => {
     const v1 = await host({ 'docker compose version --short': NO_PLUGIN, 'docker-compose --version': { stdout: docker('compose-v1-dash-version.txt') } });
-    expect(dockerCompose(factsFor(v1))[0]).toMatchObject({ severity: 'warn', title: 'only docker-compose v1 (1.29.2); v1 is end of life', fix: { command: 'sudo apt-get install -y docker-compose-plugin' } });
+    // Without BuildKit in the environment, VS Code's docker-compose build fails on the cache mounts.
+    const noBuildkit = dockerCompose(factsFor(v1))[0]!;
+    expect(noBuildkit).toMatchObject({ severity: 'warn', title: 'only docker-compose v1 (1.29.2), without BuildKit for VS Code', fix: { command: 'sudo apt-get install -y docker-compose-plugin' } });
+    expect(noBuildkit.detail).toMatch(/the --mount option requires BuildKit/);
+    expect(noBuildkit.fix!.description).toMatch(/DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1/);
+    const withBuildkit = dockerCompose(factsFor(v1, { env: { DOCKER_BUILDKIT: '1', COMPOSE_DOCKER_CLI_BUILD: '1' } }))[0];
+    expect(withBuildkit).toMatchObject({ severity: 'warn', title: 'only docker-compose v1 (1.29.2); v1 is end of life', fix: { command: 'sudo apt-get install -y docker-compose-plugin' } });
     expect(dockerCompose(withDocker({ compose: { v2: null, v1: '1.25.0' } }))[0]).toMatchObject({ severity: 'error', title: 'docker-compose 1.25.0 is too old for GPU reservations' });
     expect(dockerCompose(withDocker({ compose: { v2: null, v1: null } }))[0]).toMatchObject({ severity: 'error', title: 'Docker Compose is missing' });
   });
