@@ -1,10 +1,11 @@
 // Loads dist/danlu.cjs through V8's code cache. Compiling the ~900 KB bundle is the largest
 // fixed cost of a run; with the bytecode of the previous run of the same command it mostly
-// disappears (see bench/README.md). One cache file per build and command, in
+// disappears (see bench/README.md). One cache file per build, checkout and command, in
 // $XDG_CACHE_HOME/danlu/compile (default ~/.cache/danlu/compile); V8 checks each file and
 // rejects one that does not fit, and danlu then writes a fresh one. Any error here (read-only
 // home, another user's folder, a full disk) only means no cache: the run goes on.
 // DANLU_COMPILE_CACHE=0 turns it off.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -59,7 +60,10 @@ export function loadBundle(bundle, command) {
   const keepPrefix = `${hash}-${process.version}-${process.arch}-`;
   const name = /^[a-z][a-z0-9-]{0,31}$/.test(command ?? '') ? command : 'default';
   const folder = cacheFolder();
-  const file = join(folder, `${keepPrefix}${name}.bin`);
+  // The bundle's path is part of the key: V8's cache carries the script's file name, so a cache
+  // written by another checkout of the same build would name that checkout in stack traces.
+  const where = createHash('sha256').update(bundle).digest('hex').slice(0, 8);
+  const file = join(folder, `${keepPrefix}${where}-${name}.bin`);
   const cached = hash ? readCache(file) : undefined;
   const wrapper = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new vm.Script(wrapper, { filename: bundle, cachedData: cached });
