@@ -171,6 +171,25 @@ describe('torchIndex, pythonVersion, uvLock, venv, mirrorLeak, diskFree', () => 
     expect(f).toMatchObject({ id: 'torch-index-env', severity: 'warn', title: 'PYTORCH_INDEX in .env is cu128, pyproject.toml routes torch to cu130', fix: { command: 'danlu init' } });
   });
 
+  it('reads torch routed by extra (pytorch-cpu for cpu, pytorch-cu130 for cu130): no false mismatch', () => {
+    const base = factsFor(host);
+    const pyproject = {
+      project: { dependencies: ['torch'] },
+      tool: {
+        uv: {
+          index: [
+            { name: 'pytorch-cpu', url: 'https://download.pytorch.org/whl/cpu', explicit: true },
+            { name: 'pytorch-cu130', url: 'https://download.pytorch.org/whl/cu130', explicit: true },
+          ],
+          sources: { torch: [{ index: 'pytorch-cpu', extra: 'cpu' }, { index: 'pytorch-cu130', extra: 'gpu' }] },
+        },
+      },
+    };
+    const facts = { ...base, files: { ...base.files, pyproject, env: { ...base.files.env!, PYTORCH_INDEX: 'https://download.pytorch.org/whl/cu130' } } };
+    expect(base.plan!.torch.backend).toBe('cu130');
+    expect(torchIndex(facts).map((f) => `${f.id} ${f.severity}`)).toEqual(['torch-index ok']);
+  });
+
   it('pins Python when .python-version is missing', () => {
     expect(pythonVersion(withFiles({ pythonVersion: null }))[0]).toMatchObject({ severity: 'warn', fix: { command: 'uv python pin 3.12' } });
   });

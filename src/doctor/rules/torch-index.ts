@@ -20,7 +20,11 @@ export const torchIndex: Rule = ({ files, project, plan }): Finding[] => {
   const indexes = (Array.isArray(uv.index) ? uv.index : []).map(table).filter((i) => typeof i.url === 'string' && PYTORCH_INDEX.test(i.url as string));
   const sources = table(uv.sources);
   const torchSources = ([] as unknown[]).concat(sources.torch ?? []).map(table);
-  const routed = indexes.find((i) => torchSources.some((s) => s.index === i.name));
+  // Routing by extra or group (pytorch-cpu for `cpu`, pytorch-cu128 for `cu128`): every routed
+  // index counts, and the one of the plan's variant (or .env's) is the one compared.
+  const routedAll = indexes.filter((i) => torchSources.some((s) => s.index === i.name));
+  const wanted = [plan?.torch.backend, backendOf(files.env?.PYTORCH_INDEX)].filter(Boolean);
+  const routed = routedAll.find((i) => wanted.includes(backendOf(i.url))) ?? routedAll[0];
   const out: Finding[] = [];
   if (indexes.length === 0) {
     out.push(
