@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readdir, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { chown, lstat, mkdir, open, readdir, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { DanluError } from '../lib/errors.js';
 import { fsErrorReason } from '../lib/fs-errors.js';
@@ -110,6 +110,14 @@ export async function writeAll(root: string, writes: readonly Write[], now = new
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   };
+  // Run as root (`sudo danlu init`) in a folder of another user's: what is written keeps that
+  // user as owner (a replaced file its own owner), so their next run can write it again.
+  const owner = process.getuid?.() === 0 ? await stat(root).then((s) => (s.uid !== 0 ? { uid: s.uid, gid: s.gid } : null), () => null) : null;
+  const own = async (path: string, like?: string) => {
+    if (!owner) return;
+    const o = like ? await stat(like).then((s) => ({ uid: s.uid, gid: s.gid }), () => owner) : owner;
+    await chown(path, o.uid, o.gid).catch(() => undefined);
+  };
   try {
     for (const w of writes) {
       const target = await resolveTarget(join(root, w.path));
@@ -121,16 +129,19 @@ export async function writeAll(root: string, writes: readonly Write[], now = new
           const copy = join(backupDir, w.path);
           await ensureDir(dirname(copy), createdDirs);
           await writeDurably(copy, current, undefined);
+          await own(copy, target);
         }
       }
       const temp = `${target}.danlu-${tag}.tmp`;
       const mode = w.mode ?? (await stat(target).then((st) => st.mode & 0o7777, () => undefined));
       await writeDurably(temp, w.text, mode);
+      await own(temp, target);
       staged.push({ temp, target });
       if (testDelay() > 0) await new Promise((r) => setTimeout(r, testDelay()));
       if (interrupted) throw new DanluError(`interrupted (${interrupted}) before any file was replaced; nothing was changed`, { code: 130 });
     }
     await ensureDir(join(root, '.danlu'), createdDirs);
+    for (const d of createdDirs) await own(d);
     await writeDurably(join(root, `${JOURNAL}.${tag}`), JSON.stringify({ renames: staged }), undefined);
     await rename(join(root, `${JOURNAL}.${tag}`), join(root, JOURNAL));
   } catch (err) {

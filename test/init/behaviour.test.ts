@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
@@ -298,6 +299,18 @@ describe('bad input: exit 2, file:line:column, the folder byte for byte as it wa
       }),
     );
   }
+
+  it.skipIf(process.getuid?.() !== 0)('`sudo danlu init` in a user\'s folder: every file stays the user\'s, and their next run works', () =>
+    withProject({ 'requirements.txt': 'numpy\n' }, (dir) => {
+      chmodSync(join(dir, '..'), 0o755);
+      spawnSync('chown', ['-R', '65534:65534', dir]);
+      expect(danlu(['init', dir, '--yes', ...CPU]).code).toBe(0);
+      const notTheirs = spawnSync('find', [dir, '-not', '-user', '65534'], { encoding: 'utf8' }).stdout.trim();
+      expect(notTheirs).toBe('');
+      const again = danlu(['init', dir, '--yes', '--shm', '8g', ...CPU], { asUser: 65534 });
+      expect(again.stderr).not.toMatch(/permission denied/);
+      expect(again.code).toBe(0);
+    }));
 
   it.skipIf(process.getuid?.() !== 0)('an unwritable folder: exit 2, nothing written', () =>
     withProject({ 'train.py': 'print(1)\n' }, (dir) => {
