@@ -1,3 +1,4 @@
+import { syncEnvironment, type SyncResult } from '../compose/sync.js';
 import { loadContext, type ProjectContext } from '../compose/context.js';
 import { connectEngine, type Engine } from '../compose/engine.js';
 import { buildImage, composeUp, containerState, imageExists, type ContainerState, type UiOptions } from '../compose/lifecycle.js';
@@ -23,6 +24,8 @@ export interface UpOutcome {
   createdDirs: string[];
   container: ContainerState | null;
   notes: string[];
+  /** The environment sync after start: run, nothing changed since the last one, or not asked for. */
+  sync: SyncResult | 'not run';
 }
 
 /**
@@ -30,7 +33,7 @@ export interface UpOutcome {
  * user) before compose mounts them, GPUs are asked for only where Docker can give them, and the
  * image is (re)built when it is missing or its inputs changed.
  */
-export async function ensureUp(ctx: ProjectContext, engine: Engine, ui: UiOptions, opts: { build?: boolean } = {}): Promise<UpOutcome> {
+export async function ensureUp(ctx: ProjectContext, engine: Engine, ui: UiOptions, opts: { build?: boolean; sync?: boolean } = {}): Promise<UpOutcome> {
   const me = await invokingUser();
   checkUser(ctx, me);
   const notes: string[] = [];
@@ -48,7 +51,8 @@ export async function ensureUp(ctx: ProjectContext, engine: Engine, ui: UiOption
   const container = await containerState(ctx, engine);
   const action = !before || before.state !== 'running' ? 'started' : before.id === container?.id ? 'unchanged' : 'recreated';
   if (!ui.json) for (const n of notes) err(`note: ${n}`);
-  return { action, built, retagged, createdDirs, container, notes };
+  const sync = opts.sync && container ? await syncEnvironment(ctx, engine, container.id, ui) : 'not run';
+  return { action, built, retagged, createdDirs, container, notes, sync };
 }
 
 export function uiFrom(values: { verbose?: boolean; json?: boolean }): UiOptions {

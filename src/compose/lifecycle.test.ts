@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildError, upError } from './lifecycle.js';
+import { syncError } from './sync.js';
 
 describe('image build failures say their cause', () => {
   it('a docker without buildx: the plugin, not a proxy', () => {
@@ -22,5 +23,23 @@ describe('image build failures say their cause', () => {
   });
   it('compose up: the NVIDIA runtime missing', () => {
     expect(upError('could not select device driver "" with capabilities: [[gpu]]', 1).message).toMatch(/Docker cannot give the container GPUs/);
+  });
+});
+
+describe('environment sync failures say their cause', () => {
+  it('an index that does not answer: the host and the mirrors command', () => {
+    const e = syncError('error: Failed to fetch: `https://pypi.org/simple/numpy/`\n  Caused by: error sending request for url (https://pypi.org/simple/numpy/)\n  Caused by: dns error', 2, '/p/.danlu/logs/sync.log');
+    expect(e.message).toBe('uv could not reach https://pypi.org while installing the environment (exit 2); log: /p/.danlu/logs/sync.log');
+    expect(e.hint).toMatch(/danlu mirrors --apply/);
+  });
+  it('no Python interpreter (the download from GitHub failed): the Python mirror', () => {
+    const e = syncError('error: Failed to install cpython-3.12.12-linux-x86_64-gnu\n  Caused by: Failed to download https://github.com/astral-sh/python-build-standalone/releases/download/...', 2, 'l');
+    expect(e.message).toMatch(/^uv could not get the Python interpreter/);
+    expect(e.hint).toMatch(/UV_PYTHON_INSTALL_MIRROR/);
+  });
+  it('a resolution conflict: where the pins come from', () => {
+    const e = syncError('  × No solution found when resolving dependencies:\n  ╰─▶ Because torch==2.1.0 ...', 1, 'l');
+    expect(e.message).toMatch(/^uv found no set of versions/);
+    expect(e.hint).toMatch(/danlu import/);
   });
 });

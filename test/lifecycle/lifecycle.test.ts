@@ -15,7 +15,7 @@ const ready = Boolean(base && findDockerCompose());
 const UID = 1000;
 
 const smallDockerfile = (extra = '') => `FROM ${base} AS dev
-RUN printf '#!/bin/sh\\necho "$@" > /tmp/uv-called\\n[ "$1" = run ] && shift\\n[ "$1" = -- ] && shift\\nexec "$@"\\n' > /usr/local/bin/uv && chmod 755 /usr/local/bin/uv
+RUN printf '#!/bin/sh\\necho "$@" >> /tmp/uv-calls\\necho "$@" > /tmp/uv-called\\n[ "$1" = run ] || exit 0\\nshift\\n[ "$1" = -- ] && shift\\nexec "$@"\\n' > /usr/local/bin/uv && chmod 755 /usr/local/bin/uv
 ${extra}CMD ["sleep", "infinity"]
 `;
 
@@ -60,6 +60,10 @@ describe.skipIf(!ready)('danlu up / exec / run / status / down with a real engin
       expect([s.uid, s.gid]).toEqual([UID, UID]);
     }
     expect(read(dir, '.env')).toContain(`DEV_IMAGE=${out.image}`);
+    // Then the environment is installed the way the generated uv-sync.sh does it (no uv.lock yet: lock first).
+    expect(out.sync).toBe('synced');
+    expect(cli(['exec', '--', 'cat', '/tmp/uv-calls']).stdout.split('\n').filter(Boolean)).toEqual(['lock', 'sync --frozen --all-groups']);
+    expect(readFileSync(join(dir, '.danlu', 'logs', 'sync.log'), 'utf8')).toMatch(/no uv\.lock yet; locking against/);
   });
 
   it('exec returns the exit code of the command inside', () => {
@@ -83,7 +87,8 @@ describe.skipIf(!ready)('danlu up / exec / run / status / down with a real engin
   it('up a second time is a no-op', () => {
     const before = jsonOut(cli(['status', '--json']));
     const again = jsonOut(cli(['up', '--json']));
-    expect(again).toMatchObject({ action: 'unchanged', built: false, retagged: false, createdDirs: [] });
+    expect(again).toMatchObject({ action: 'unchanged', built: false, retagged: false, createdDirs: [], sync: 'up to date' });
+    expect(jsonOut(cli(['up', '--json', '--no-sync'])).sync).toBe('not run');
     expect(again.container.id).toBe(before.container.id);
   });
 

@@ -10,13 +10,16 @@ export default defineCommand({
   options: {
     build: { type: 'boolean', description: 'rebuild the image even if it exists' },
     verbose: { type: 'boolean', short: 'v', description: 'stream the build and compose output' },
+    'no-sync': { type: 'boolean', description: 'do not install the environment (uv-sync.sh) after the container starts' },
     ...DIR_OPTION,
     ...COMMON_OPTIONS,
   },
-  details: 'Before compose runs: .env must match you (UID/GID), the host cache folders are created as you\n(Docker would create them as root), and GPUs are requested only where Docker has the NVIDIA runtime.',
+  details:
+    'Before compose runs: .env must match you (UID/GID), the host cache folders are created as you\n(Docker would create them as root), and GPUs are requested only where Docker has the NVIDIA runtime.\n' +
+    'After it: the environment is installed in the container (.devcontainer/uv-sync.sh: uv lock when there is\nno uv.lock, then uv sync), logged to .danlu/logs/sync.log; skipped when nothing it reads changed.',
   async run({ values }) {
     const { ctx, engine } = await openProject(values.dir);
-    const outcome = await ensureUp(ctx, engine, uiFrom(values), { build: values.build });
+    const outcome = await ensureUp(ctx, engine, uiFrom(values), { build: values.build, sync: !values['no-sync'] });
     if (values.json) {
       printJson({ project: ctx.project, image: ctx.image, compose: engine.flavor.kind, ...outcome });
       return EXIT.ok;
@@ -25,7 +28,8 @@ export default defineCommand({
     for (const d of outcome.createdDirs) err(p.dim(`created ${d}`));
     const name = outcome.container?.name ?? ctx.project;
     err(`${p.green(outcome.action === 'unchanged' ? 'already running' : outcome.action)} ${name} ${p.dim(`(${ctx.image})`)}`);
-    if (outcome.action !== 'unchanged') err(p.dim('next: danlu shell, or danlu run -- python train.py'));
+    if (outcome.sync === 'up to date' && outcome.action === 'unchanged') err(p.dim('environment up to date'));
+    if (outcome.action !== 'unchanged' || outcome.sync === 'synced') err(p.dim('next: danlu shell, or danlu run -- python train.py'));
     return EXIT.ok;
   },
 });
