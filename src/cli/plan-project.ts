@@ -1,9 +1,11 @@
-import { resolve } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { loadCatalog } from '../catalog/load.js';
 import { readHostFile } from '../host/host-file.js';
 import { DanluError } from '../lib/errors.js';
 import { makePlan } from '../plan/make-plan.js';
+import type { TeamHost } from '../plan/team.js';
 import type { Plan, PlanOptions } from '../plan/types.js';
 import { probeHost, realDeps } from '../probe/index.js';
 import type { HostFacts } from '../probe/types.js';
@@ -98,7 +100,15 @@ export async function planProject(dirArg: string | undefined, values: PlanFlagVa
       hint: 'pip would refuse this line too: fix or remove it (a PEP 508 requirement such as numpy==1.26.4)',
     });
   }
-  const made = makePlan({ host, project, options, catalog });
+  const team = await readTeamHosts(dir, probed);
+  const made = makePlan({ host, project, options: team.length > 0 ? { ...options, team } : options, catalog });
   const plan = auto && mirrorChoice ? (await auto).withMirrorChoice(made, mirrorChoice) : made;
   return { dir, host, project, options, plan, catalog };
+}
+
+/** The team's hosts, committed in .devcontainer/hosts/*.json (`danlu host add NAME`); sorted by name. */
+async function readTeamHosts(dir: string, defaults: HostFacts): Promise<TeamHost[]> {
+  const folder = join(dir, '.devcontainer', 'hosts');
+  const names = (await readdir(folder).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
+  return Promise.all(names.map(async (n) => ({ name: n.replace(/\.json$/, ''), host: await readHostFile(join(folder, n), defaults) })));
 }

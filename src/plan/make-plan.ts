@@ -16,6 +16,7 @@ import type { Decision, MirrorPlan, Plan, PlanOptions, Warning } from './types.j
 import { planPackages, preferPrebuilt } from './packages.js';
 import { derivedTorchPin } from './derived-pin.js';
 import { NCCL_CU118, planPyproject } from './pyproject/plan-pyproject.js';
+import { isTeamMember, notMemberWarning, teamView } from './team.js';
 import { IMPORT_CAPS } from '../catalog/data/build-needs.js';
 
 export interface PlanInput {
@@ -240,13 +241,19 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     });
   }
 
+  // A team's hosts (.devcontainer/hosts): the torch build is chosen for all of them, so every
+  // machine of the set writes the same committed files; the rest of the plan stays this machine's.
+  const team = options.team && options.team.length > 0 ? teamView(options.team, catalog, enrichGpus) : null;
+  if (team) decisions.push(...team.decisions);
+  if (team && !isTeamMember(host, options.team!)) warnings.push(notMemberWarning(options.team!));
+
   const pythonPin = options.python ?? project.pythonVersion ?? undefined;
   const pins = projectPins(project, options, catalog, warnings, decisions);
   const machine = { cpus: host.cpus, memoryBytes: host.memoryBytes };
   const wheelBase = {
     python: (pythonPin?.match(/3\.\d+/)?.[0] ?? project.pythonHint?.version.match(/3\.\d+/)?.[0]) ?? '3.12',
     platform: 'linux_x86_64' as const,
-    gpus: gpuSel.selected.map((g) => ({ computeCapability: g.computeCapability })),
+    gpus: (team ? team.view.gpus : gpuSel.selected).map((g) => ({ computeCapability: g.computeCapability })),
     ...machine,
   };
   // Import-time caps a package puts on another (mmdet 3.x refuses mmcv 2.2): planned with them.
@@ -267,7 +274,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     preferNative: project.compilesCuda.value,
     prefer: preferTest ? { test: preferTest, why: 'for which the project\'s special packages have prebuilt wheels' } : undefined,
   };
-  const hostView = { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda };
+  const hostView = team ? team.view : { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda };
   // A Python the project names (conda's python=3.8.5, its classifiers) is honoured when some
   // torch build for it runs here: the project's other pins were made for that Python, and on a
   // newer one many have no wheels. Otherwise the plan says which Python it takes instead.
@@ -311,6 +318,28 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
       });
     }
   }
+  // Each team host: what it would get alone, and whether the team's build runs there.
+  for (const t of team ? options.team! : []) {
+    if (!t.host.nvidia || t.host.nvidia.gpus.length === 0) continue;
+    const alone = { gpus: enrichGpus(t.host.nvidia.gpus), driverVersion: t.host.nvidia.driverVersion, driverCuda: driverCuda(t.host.nvidia.driverVersion, t.host.nvidia.cudaVersion, catalog) };
+    const own = chooseTorch(catalog, alone, torchRequest);
+    const check = chooseTorch(catalog, alone, { ...torchRequest, torch: torch.version, backend: torch.backend.name, projectSpecifier: undefined, projectBackend: undefined });
+    const runs = !check.warnings.some((w) => w.id === 'torch-does-not-fit-host');
+    decisions.push({
+      what: `team host ${t.name}`,
+      choice: `torch ${torch.version} (${torch.backend.name})${runs ? '' : ': does not run there'}`,
+      why: `${t.host.nvidia.gpus.map((g) => g.name).join(', ')} on driver ${t.host.nvidia.driverVersion}; alone it would get torch ${own.version} (${own.backend.name})`,
+      source: `.devcontainer/hosts/${t.name}.json`,
+    });
+    if (!runs) {
+      warnings.push({
+        id: `team-build-does-not-fit-${t.name}`,
+        message: `no single torch build runs on every team host: torch ${torch.version} (${torch.backend.name}) does not run on ${t.name} (${check.warnings.find((w) => w.id === 'torch-does-not-fit-host')!.message.replace(/^torch \S+ \(\S+\) will not run on this host: /, '')})`,
+        fix: `plan that host apart (a second checkout), or drop it from .devcontainer/hosts; its driver or GPUs need another build (alone: torch ${own.version} ${own.backend.name})`,
+      });
+    }
+  }
+
   // GPUs on the host that the container does not get (--gpus none): say so, not "no GPU here".
   const withheld = gpuSel.selected.length === 0 && allGpus.length > 0;
   decisions.push(

@@ -21,6 +21,8 @@ export interface Warning {
 
 /** Options a user can give on the command line; every prompt has one. */
 export interface PlanOptions {
+  /** The team's hosts (.devcontainer/hosts/*.json): the torch build is chosen to run on all of them. */
+  team?: readonly import('./team.js').TeamHost[];
   cuda?: string;
   torch?: string;
   backend?: string;

@@ -1,4 +1,7 @@
-import { EXIT } from '../../lib/errors.js';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DanluError, EXIT } from '../../lib/errors.js';
+import type { HostFacts } from '../../probe/types.js';
 import { enrichGpus } from '../../plan/make-plan.js';
 import { probeHost } from '../../probe/index.js';
 import { COMMON_OPTIONS, defineCommand } from '../command.js';
@@ -7,12 +10,16 @@ import { out, painter, printJson } from '../output.js';
 export default defineCommand({
   name: 'host',
   summary: 'Describe this machine: OS, user, CPUs, memory, NVIDIA driver and GPUs, Docker and the NVIDIA runtime.',
-  usage: 'danlu host [--json]',
-  options: { ...COMMON_OPTIONS },
-  details: '`danlu host --json > server.json` on a GPU server, then `danlu init --host server.json` on your laptop.',
-  async run({ values }) {
+  usage: 'danlu host [--json]\n       danlu host add NAME [-C DIR]   (this machine as one of the team\'s hosts: .devcontainer/hosts/NAME.json)',
+  options: { ...COMMON_OPTIONS, dir: { type: 'string', short: 'C', value: 'DIR', description: 'add: the repository (default: this folder)' } },
+  details:
+    '`danlu host --json > server.json` on a GPU server, then `danlu init --host server.json` on your laptop.\n' +
+    '`danlu host add NAME` on each machine of a team writes its profile (GPUs, driver, OS; no user name,\nproxy or path) to .devcontainer/hosts/NAME.json: commit it. `danlu init` on any of them then plans\none torch build that runs on all, and the committed files are the same on each.',
+  async run({ values, positionals }) {
     const host = await probeHost();
     if (host.nvidia) host.nvidia = { ...host.nvidia, gpus: enrichGpus(host.nvidia.gpus) };
+    if (positionals[0] === 'add') return addTeamHost(host, positionals[1], values.dir, Boolean(values.json));
+    if (positionals.length > 0) throw new DanluError(`host: unknown argument ${JSON.stringify(positionals[0])}`, { hint: 'danlu host [--json], or danlu host add NAME' });
     if (values.json) {
       printJson(host);
       return EXIT.ok;
@@ -42,3 +49,34 @@ export default defineCommand({
     return EXIT.ok;
   },
 });
+
+/** The profile a team commits: what planning needs, nothing personal (user, home, proxies, notes). */
+export function teamProfile(host: HostFacts): Record<string, unknown> {
+  return {
+    os: host.os,
+    cpus: host.cpus,
+    memoryBytes: host.memoryBytes,
+    nvidia: host.nvidia,
+    wsl: host.wsl,
+  };
+}
+
+async function addTeamHost(host: HostFacts, name: string | undefined, dirArg: string | undefined, json: boolean): Promise<number> {
+  if (!name || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name)) {
+    throw new DanluError(`host add: ${name === undefined ? 'a NAME is needed' : `${JSON.stringify(name)} is not a usable name`}`, { hint: 'letters, digits, ".", "_" and "-", e.g. danlu host add lab-h100' });
+  }
+  const dir = resolve(dirArg ?? '.');
+  const folder = join(dir, '.devcontainer', 'hosts');
+  const file = join(folder, `${name}.json`);
+  const text = `${JSON.stringify(teamProfile(host), null, 2)}\n`;
+  try {
+    await mkdir(folder, { recursive: true });
+    await writeFile(`${file}.tmp`, text);
+    await rename(`${file}.tmp`, file);
+  } catch (e) {
+    throw new DanluError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (json) printJson({ name, file, nvidia: host.nvidia ? { driverVersion: host.nvidia.driverVersion, gpus: host.nvidia.gpus.map((g) => g.name) } : null });
+  else out(`wrote ${file}: commit it; \`danlu init\` then plans for every host in .devcontainer/hosts`);
+  return EXIT.ok;
+}

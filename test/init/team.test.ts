@@ -1,0 +1,94 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs module without types
+import { discoverPip, lockProject, pythonDirs } from '../../scripts/lib/uv-harness.mjs';
+import { danlu, HOST_FILES, jsonOut, snapshot } from '../support/cli.js';
+
+/**
+ * A team's machines committed in .devcontainer/hosts: `init` on any of them plans one torch
+ * build for all, so the committed files are the same; only .env is each machine's.
+ */
+const UV = process.env.DANLU_TEST_UV ?? '';
+const CACHE = process.env.DANLU_TEST_UV_CACHE ?? join(tmpdir(), 'danlu-uv-cache');
+const TEAM = { 'lab-h100': 'h100-580.json', rtx5090: 'rtx5090-570.json' } as const;
+
+function teamCheckout(root: string, hosts: Record<string, string>): string {
+  const dir = join(root, 'proj');
+  mkdirSync(join(dir, '.devcontainer', 'hosts'), { recursive: true });
+  spawnSync('sh', ['-c', `printf 'numpy\\ntorch\\ntorchvision\\n' > '${join(dir, 'requirements.txt')}'`]);
+  for (const [name, file] of Object.entries(hosts)) copyFileSync(join(HOST_FILES, file), join(dir, '.devcontainer', 'hosts', `${name}.json`));
+  return dir;
+}
+
+const committed = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([p]) => p !== '.env'));
+
+describe("a team's hosts", () => {
+  it('init on each machine of the set writes the same committed files, a torch build that runs on each, and its own .env', () => {
+    const roots = Object.keys(TEAM).map(() => mkdtempSync(join(tmpdir(), 'danlu-team-')));
+    try {
+      const runs = Object.values(TEAM).map((file, i) => {
+        const dir = teamCheckout(roots[i]!, TEAM);
+        const r = jsonOut(danlu(['init', dir, '--yes', '--json', '--host', join(HOST_FILES, file)]));
+        return { dir, plan: r.plan, files: snapshot(dir) };
+      });
+      expect(committed(runs[0]!.files)).toEqual(committed(runs[1]!.files));
+      expect(runs[0]!.files['.env']).not.toEqual(runs[1]!.files['.env']);
+      for (const r of runs) {
+        expect([r.plan.torch.version, r.plan.torch.backend]).toEqual([runs[0]!.plan.torch.version, runs[0]!.plan.torch.backend]);
+        const perHost = r.plan.decisions.filter((d: { what: string }) => d.what.startsWith('team host '));
+        expect(perHost.map((d: { what: string }) => d.what)).toEqual(['team host lab-h100', 'team host rtx5090']);
+        for (const d of perHost) expect(d.choice).not.toMatch(/does not run/);
+        expect(r.plan.warnings.map((w: { id: string }) => w.id).filter((id: string) => id.startsWith('team-'))).toEqual([]);
+      }
+      // sm_120 needs cu128 or newer, the H100 alone would take cu130 with the newest torch: the set takes what runs on both.
+      expect(runs[0]!.plan.torch.backend).toMatch(/^cu1(2[89]|3\d)$/);
+    } finally {
+      for (const r of roots) rmSync(r, { recursive: true, force: true });
+    }
+  });
+
+  it('says so when no single build runs on every host (a 470 driver and an RTX 5090), naming the host and what it would need', () => {
+    const root = mkdtempSync(join(tmpdir(), 'danlu-team-'));
+    try {
+      const dir = teamCheckout(root, { ...TEAM, 'old-3090': 'rtx3090-470.json' });
+      const r = jsonOut(danlu(['plan', dir, '--json', '--host', join(HOST_FILES, 'h100-580.json')]));
+      const ids = r.warnings.map((w: { id: string }) => w.id);
+      expect(ids.some((id: string) => id.startsWith('team-build-does-not-fit-'))).toBe(true);
+      expect(r.warnings.find((w: { id: string }) => w.id.startsWith('team-build-does-not-fit-')).fix).toMatch(/alone: torch \d+\.\d+\.\d+ cu\d+/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('a machine outside the set is told how to join it; `danlu host add` writes its profile without personal data', () => {
+    const root = mkdtempSync(join(tmpdir(), 'danlu-team-'));
+    try {
+      const dir = teamCheckout(root, TEAM);
+      const r = jsonOut(danlu(['plan', dir, '--json', '--host', join(HOST_FILES, 'v100-550.json')]));
+      expect(r.warnings.find((w: { id: string }) => w.id === 'team-host-unknown').fix).toMatch(/danlu host add NAME/);
+      const add = danlu(['host', 'add', 'this-box', '-C', dir]);
+      expect(add.code).toBe(0);
+      const profile = JSON.parse(readFileSync(join(dir, '.devcontainer', 'hosts', 'this-box.json'), 'utf8'));
+      expect(Object.keys(profile).sort()).toEqual(['cpus', 'memoryBytes', 'nvidia', 'os', 'wsl']);
+      expect(danlu(['host', 'add', '../escape', '-C', dir]).code).toBe(2);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!UV)('the real uv locks the team plan', () => {
+    const root = mkdtempSync(join(tmpdir(), 'danlu-team-'));
+    try {
+      const dir = teamCheckout(root, TEAM);
+      expect(danlu(['init', dir, '--yes', '--host', join(HOST_FILES, 'rtx5090-570.json')]).code).toBe(0);
+      mkdirSync(CACHE, { recursive: true });
+      const lock = lockProject({ dir, uv: UV, pip: discoverPip(), cacheDir: CACHE, pythons: pythonDirs() });
+      expect(lock.outcome, JSON.stringify(lock, null, 1)).toBe('locked');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
