@@ -1,11 +1,10 @@
-import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { loadCatalog } from '../catalog/load.js';
 import { readHostFile } from '../host/host-file.js';
 import { DanluError } from '../lib/errors.js';
 import { makePlan } from '../plan/make-plan.js';
-import type { TeamHost } from '../plan/team.js';
+import { readTeamHosts } from '../host/team-hosts.js';
 import type { Plan, PlanOptions } from '../plan/types.js';
 import { probeHost, realDeps } from '../probe/index.js';
 import type { HostFacts } from '../probe/types.js';
@@ -106,9 +105,3 @@ export async function planProject(dirArg: string | undefined, values: PlanFlagVa
   return { dir, host, project, options, plan, catalog };
 }
 
-/** The team's hosts, committed in .devcontainer/hosts/*.json (`danlu host add NAME`); sorted by name. */
-async function readTeamHosts(dir: string, defaults: HostFacts): Promise<TeamHost[]> {
-  const folder = join(dir, '.devcontainer', 'hosts');
-  const names = (await readdir(folder).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
-  return Promise.all(names.map(async (n) => ({ name: n.replace(/\.json$/, ''), host: await readHostFile(join(folder, n), defaults) })));
-}

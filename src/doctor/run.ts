@@ -1,3 +1,4 @@
+import { readTeamHosts, type TeamHost } from '../host/team-hosts.js';
 import { basename } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { loadCatalog } from '../catalog/load.js';
@@ -56,9 +57,9 @@ function blankProject(dir: string): Project {
   };
 }
 
-function planFor(host: HostFacts, project: Project, catalog: Catalog): { plan: Plan | null; planError: string | null } {
+function planFor(host: HostFacts, project: Project, catalog: Catalog, team: readonly TeamHost[]): { plan: Plan | null; planError: string | null } {
   try {
-    return { plan: makePlan({ host, project, options: {}, catalog }), planError: null };
+    return { plan: makePlan({ host, project, options: team.length > 0 ? { team } : {}, catalog }), planError: null };
   } catch (e) {
     return { plan: null, planError: message(e) };
   }
@@ -99,7 +100,9 @@ export async function gatherFacts(deps: DoctorDeps, opts: DoctorOptions): Promis
     hostP, filesP, projectP, packagesP, daemonP, diskP, cachesP, proxyP, imagesP, containerP,
   ]);
   const catalog = await loadCatalog();
-  const { plan, planError } = planFor(host, read.project ?? blankProject(dir), catalog);
+  // The team's committed hosts (.devcontainer/hosts): the plan is the team's, as init makes it.
+  const team = await readTeamHosts(dir, host).catch(() => [] as TeamHost[]);
+  const { plan, planError } = planFor(host, read.project ?? blankProject(dir), catalog, team);
 
   let gpuProbe: DoctorFacts['gpuProbe'] = null;
   if (opts.deep && host.docker?.daemon.ok && host.nvidia) {

@@ -1,15 +1,12 @@
 import type { Catalog } from '../catalog/index.js';
+import type { TeamHost } from '../host/team-hosts.js';
 import { compareDotted } from '../lib/version.js';
 import type { GpuFacts, HostFacts } from '../probe/types.js';
 import type { HostGpuView } from './choose-torch.js';
 import { driverCuda } from './driver.js';
 import type { Decision, Warning } from './types.js';
 
-/** A machine of the team (a `danlu host --json` profile committed in .devcontainer/hosts/). */
-export interface TeamHost {
-  name: string;
-  host: HostFacts;
-}
+export type { TeamHost };
 
 /**
  * What the committed files are planned for when the repository names its team's hosts: the

@@ -79,6 +79,18 @@ describe("a team's hosts", () => {
     }
   });
 
+  it('doctor on a machine outside the set says so, with the command that adds it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'danlu-team-'));
+    try {
+      const dir = teamCheckout(root, TEAM);
+      const r = danlu(['doctor', dir, '--json']);
+      const f = JSON.parse(r.stdout).findings.find((x: { id: string }) => x.id === 'team-host');
+      expect(f).toMatchObject({ severity: 'warn', fix: { command: 'danlu host add NAME' } });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(!UV)('the real uv locks the team plan', () => {
     const root = mkdtempSync(join(tmpdir(), 'danlu-team-'));
     try {

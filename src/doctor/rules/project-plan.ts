@@ -18,6 +18,11 @@ export const projectPlan: Rule = ({ files, projectError, plan, planError }): Fin
       plan.warnings.map((w) => w.message).join('; '),
     ),
   );
+  // A repository planned for a team's machines, run on one that is not among them.
+  const outsider = plan.warnings.find((w) => w.id === 'team-host-unknown');
+  if (outsider) out.push(f.warn('team-host', outsider.message, 'The committed torch build was chosen for the hosts in .devcontainer/hosts only.', manual(outsider.fix ?? 'add this machine', 'danlu host add NAME')));
+  const misfit = plan.warnings.find((w) => w.id.startsWith('team-build-does-not-fit-'));
+  if (misfit) out.push(f.warn('team-build', misfit.message, '', manual(misfit.fix ?? '')));
   // The project installs torch's CPU wheels on a machine with NVIDIA GPUs: nothing fails, and
   // nothing uses the GPUs either.
   const cpu = plan.warnings.find((w) => w.id === 'cpu-wheels-on-gpu-host');
