@@ -51,7 +51,8 @@ describe.skipIf(!usable)('in a real Ubuntu root (chroot)', () => {
     mkdirSync(join(root, 'fake'));
     for (const f of ['installed', 'log', 'group', 'passwd']) writeFileSync(join(root, 'fake', f), '');
     mkdirSync(join(root, 'run/systemd/system'), { recursive: true });
-    expect(inRoot('useradd -m -u 1000 -s /bin/bash alice').code).toBe(0);
+    // (Ubuntu 24.04 images have a user "ubuntu" with UID 1000 already.)
+    expect(inRoot('useradd -m -u 1042 -s /bin/bash alice').code).toBe(0);
     const s = buildSetupScript({ target: 'ubuntu', release, mirror: 'cn', proxy: 'http://proxy.corp:3128', facts: { hostname: 'box', wslNetworkingMode: null }, noProxy: [], version: 'test' });
     writeFileSync(join(root, 'root/setup-host.sh'), s.text);
 
