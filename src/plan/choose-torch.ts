@@ -1,4 +1,4 @@
-import { satisfies } from '@renovatebot/pep440';
+import { satisfiesOr } from '../lib/py.js';
 import type { Catalog } from '../catalog/index.js';
 import type { TorchBackend, TorchRelease } from '../catalog/torch.js';
 import { minorOf } from '../catalog/torch.js';
@@ -65,13 +65,7 @@ function patchVersions(release: TorchRelease): string[] {
   return out;
 }
 
-function safeSatisfies(version: string, specifier: string): boolean {
-  try {
-    return satisfies(version, specifier);
-  } catch {
-    return false;
-  }
-}
+const safeSatisfies = (version: string, specifier: string): boolean => satisfiesOr(version, specifier, false);
 
 function candidates(catalog: Catalog, req: TorchRequest): { list: Candidate[]; pinned: boolean; pinText: string | null } {
   const releases = catalog.torch.releases;

@@ -55,9 +55,7 @@ export interface ProjectFacts {
   imported?: import('./import/types.js').ImportResult | null;
 }
 
-export function normalizeName(name: string): string {
-  return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
-}
+export { normalizeName } from '../lib/py.js';
 
 /** A slug usable as a Docker tag part, compose project name and folder name. */
 export function slugify(name: string, fallback = 'project'): string {

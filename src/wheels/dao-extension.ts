@@ -1,4 +1,5 @@
-import { compare as pepCompare, satisfies } from '@renovatebot/pep440';
+import { satisfiesOr } from '../lib/py.js';
+import { compare as pepCompare } from '@renovatebot/pep440';
 import { CAUSAL_CONV1D_WHEELS, MAMBA_SSM_WHEELS, type DaoExtensionWheels, type DaoWheelTag } from '../catalog/data/dao-extension-wheels.js';
 import { minorOf } from '../catalog/torch.js';
 import { runsOn, smName } from '../catalog/gpu-arch.js';
@@ -76,14 +77,7 @@ export function daoCandidates(pkg: DaoPackage, target: WheelTarget): DaoCandidat
   return out;
 }
 
-function safeSatisfies(version: string, spec: string): boolean {
-  if (!spec) return true;
-  try {
-    return satisfies(version, spec);
-  } catch {
-    return false;
-  }
-}
+const safeSatisfies = (version: string, spec: string): boolean => !spec || satisfiesOr(version, spec, false);
 
 export interface DaoSearch {
   /** Matching wheels, best (newest version, then newest tag) first. */

@@ -1,4 +1,5 @@
-import { compare as pepCompare, satisfies } from '@renovatebot/pep440';
+import { satisfiesOr } from '../lib/py.js';
+import { compare as pepCompare } from '@renovatebot/pep440';
 import { OFFICIAL_FLASH_ATTN } from '../catalog/data/flash-attn-official.js';
 import { minorOf } from '../catalog/torch.js';
 import { runsOn, smName } from '../catalog/gpu-arch.js';
@@ -28,14 +29,7 @@ export function wheelMarker(python: string | null): string {
   return python ? `${base} and python_version == '${python}'` : base;
 }
 
-function safeSatisfies(version: string, spec: string): boolean {
-  if (!spec) return true;
-  try {
-    return satisfies(version, spec);
-  } catch {
-    return false;
-  }
-}
+const safeSatisfies = (version: string, spec: string): boolean => !spec || satisfiesOr(version, spec, false);
 
 /** Newest version first; official before community for one version; plain linux tag first. */
 function byPreference(a: FaCandidate, b: FaCandidate): number {

@@ -1,4 +1,4 @@
-import { satisfies } from '@renovatebot/pep440';
+import { satisfiesOr } from '../lib/py.js';
 import { MMCV_PAGES, PYG_PAGES } from '../catalog/data/special-packages.js';
 import { minorOf } from '../catalog/torch.js';
 import { backendCuda, compareDotted, majorOf } from '../lib/version.js';
@@ -79,13 +79,7 @@ export function mmcvPage(target: WheelTarget, spec: string): { url: string; vari
   return null;
 }
 
-function safeSatisfies(version: string, spec: string): boolean {
-  try {
-    return satisfies(version, spec);
-  } catch {
-    return false;
-  }
-}
+const safeSatisfies = (version: string, spec: string): boolean => satisfiesOr(version, spec, false);
 
 export function resolveMmcv(req: SpecialRequirement, target: WheelTarget): Resolution {
   if (req.name === 'mmcv-full') {

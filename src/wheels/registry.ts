@@ -69,10 +69,9 @@ export const SPECIAL_PACKAGES: readonly RegistryEntry[] = [
   entry('ktransformers', ['pypi'], '?', 'kvcache-ai/ktransformers releases', (r, t) => resolveKtransformers(r, t)),
 ];
 
-/** PEP 503: lower case, runs of `-_.` become one `-`. */
-export function normalizeName(name: string): string {
-  return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
-}
+import { normalizeName } from '../lib/py.js';
+
+export { normalizeName };
 
 const BY_NAME = new Map<string, RegistryEntry>();
 for (const e of SPECIAL_PACKAGES) for (const n of [e.name, ...e.aliases]) BY_NAME.set(n, e);

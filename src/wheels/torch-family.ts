@@ -1,4 +1,4 @@
-import { satisfies } from '@renovatebot/pep440';
+import { satisfiesOr } from '../lib/py.js';
 import { XFORMERS_BUILDS } from '../catalog/data/special-packages.js';
 import { findRelease, minorOf, TORCH, type TorchMatrix, type TorchRelease } from '../catalog/torch.js';
 import { atLeast, compareDotted } from '../lib/version.js';
@@ -6,13 +6,7 @@ import type { Resolution, ResolveContext, SpecialRequirement, WheelTarget } from
 
 const TORCH_SOURCE = 'PyTorch release matrix (catalog: torch): torchvision 0.(minor+15); torchaudio = torch up to 2.11, and torchaudio 2.11 for every later torch (pytorch/audio installation.rst: built on the stable ABI)';
 
-function safeSatisfies(version: string, spec: string): boolean {
-  try {
-    return satisfies(version, spec);
-  } catch {
-    return false;
-  }
-}
+const safeSatisfies = (version: string, spec: string): boolean => satisfiesOr(version, spec, false);
 
 /** "0.23.0" -> "==0.23.*". */
 const sameMinor = (v: string): string => `==${minorOf(v)}.*`;

@@ -24,10 +24,9 @@ export class IndexFormatError extends Error {
   }
 }
 
-/** PEP 503 name normalisation: "Flash_Attn" -> "flash-attn". */
-export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
+import { normalizeName } from '../../lib/py.js';
+
+export { normalizeName };
 
 function resolveUrl(href: string, base: string): string {
   try {

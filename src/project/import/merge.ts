@@ -1,4 +1,5 @@
-import { compare, satisfies, validRange } from '@renovatebot/pep440';
+import { satisfiesOr } from '../../lib/py.js';
+import { compare, validRange } from '@renovatebot/pep440';
 import { reportOf, warn } from './emit.js';
 import { formatRequirement } from './pep508.js';
 import { appendResult, emptyResult, type ImportOrigin, type ImportResult, type ImportedRequirement } from './types.js';
@@ -16,13 +17,8 @@ function cmp(a: string, b: string): number | null {
   }
 }
 
-function safeSatisfies(version: string, range: string): boolean {
-  try {
-    return satisfies(version, range);
-  } catch {
-    return true;
-  }
-}
+/** A range that does not parse admits anything here (nothing is dropped on a bad clause). */
+const safeSatisfies = (version: string, range: string): boolean => satisfiesOr(version, range, true);
 
 const CLAUSE = /^(~=|===|==|!=|<=|>=|<|>)(.+)$/;
 

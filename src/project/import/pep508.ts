@@ -1,10 +1,10 @@
 import { valid, validRange } from '@renovatebot/pep440';
 import { checkMarker } from './marker.js';
 
-/** PEP 503 normalized name. */
-export function normalize(name: string): string {
-  return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
-}
+/** PEP 503 normalized name (lib/py.ts owns the rule). */
+import { normalizeName as normalize } from '../../lib/py.js';
+
+export { normalize };
 
 /** Names compared loosely: `LlamaFactory` = `LLaMA-Factory` = `llamafactory`. */
 export function looseName(name: string): string {
