@@ -1,5 +1,5 @@
-import { parseEnvLines } from '../project/dotenv.js';
-import { envText, envValue, type EnvEntry } from '../render/env.js';
+import { envValue, parseEnvLines } from '../project/dotenv.js';
+import { envText, type EnvEntry } from '../render/env.js';
 import type { MergeResult } from './types.js';
 
 /**

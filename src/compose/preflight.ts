@@ -3,6 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { readIfExists, writeAll } from '../apply/write.js';
 import { DanluError, EXIT } from '../lib/errors.js';
+import { setEnvValues } from '../project/dotenv.js';
 import { realDeps } from '../probe/deps.js';
 import { probeUser } from '../probe/user.js';
 import { CACHE_DIRS, EXTEND_FILE } from '../render/compose.js';
@@ -97,7 +98,7 @@ export async function checkGpuRequest(ctx: ProjectContext, engine: Engine): Prom
 export async function syncImageTag(ctx: ProjectContext): Promise<boolean> {
   if (ctx.image === ctx.envImage) return false;
   const text = (await readIfExists(ctx.envPath)) ?? '';
-  const updated = text.replace(/^DEV_IMAGE=.*$/m, `DEV_IMAGE=${ctx.image}`);
+  const updated = setEnvValues(text, ctx.envPath, { DEV_IMAGE: ctx.image });
   await writeAll(ctx.dir, [{ path: '.env', text: updated, backup: false }]);
   ctx.envImage = ctx.image;
   return true;

@@ -2,8 +2,7 @@ import { chown, lchown, mkdir, readdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { writeAll } from '../apply/write.js';
 import { DanluError, describeError } from '../lib/errors.js';
-import { parseEnvLines } from '../project/dotenv.js';
-import { envValue } from '../render/env.js';
+import { setEnvValues } from '../project/dotenv.js';
 import type { Finding, FixAction } from './types.js';
 
 /**
@@ -53,21 +52,7 @@ async function ownDir(home: string, path: string, uid: number, gid: number): Pro
   await chownTree(path, uid, gid);
 }
 
-/** Sets each KEY=value in the .env text, keeping every other line; unknown keys are appended. */
-export function setEnvValues(text: string, file: string, values: Record<string, string>): string {
-  const lines = parseEnvLines(text, file);
-  const out = lines.map((l) => l.raw);
-  const done = new Set<string>();
-  for (const [key, value] of Object.entries(values)) {
-    const last = [...lines].reverse().find((l) => l.key === key);
-    if (last) {
-      out[last.line - 1] = `${key}=${envValue(value)}`;
-      done.add(key);
-    }
-  }
-  for (const [key, value] of Object.entries(values)) if (!done.has(key)) out.push(`${key}=${envValue(value)}`);
-  return `${out.join('\n')}\n`;
-}
+export { setEnvValues };
 
 async function setEnvFile(file: string, values: Record<string, string>): Promise<void> {
   const before = await stat(file);

@@ -84,3 +84,37 @@ export function parseEnv(text: string, file: string): Record<string, string> {
   for (const l of parseEnvLines(text, file)) if (l.key !== null) out[l.key] = l.value ?? '';
   return out;
 }
+
+const SAFE = /^[A-Za-z0-9_./:@,+=%-]*$/;
+
+/**
+ * Quotes a value so docker compose v1 (python-dotenv) and v2 (compose-go) both read it
+ * literally: single quotes when possible, double quotes for a value with a single quote.
+ * A value with both a single quote and a `$` (or a line break) has no spelling both read
+ * the same way, so it is refused.
+ */
+export function envValue(value: string, key = 'value'): string {
+  if (SAFE.test(value)) return value;
+  if (value.includes('\n') || (value.includes("'") && (value.includes('$') || value.includes('"') || value.includes('\\')))) {
+    throw new DanluError(`${key} ${JSON.stringify(value)} cannot be written to .env so that docker compose v1 and v2 read it alike`, {
+      hint: 'use a path without quotes, `$` or line breaks (for HOST_HOME: run danlu as a user whose home has a plain path, or pass --host with another home)',
+    });
+  }
+  return value.includes("'") ? `"${value}"` : `'${value}'`;
+}
+
+/** Sets each KEY=value in the .env text, keeping every other line; unknown keys are appended. */
+export function setEnvValues(text: string, file: string, values: Record<string, string>): string {
+  const lines = parseEnvLines(text, file);
+  const out = lines.map((l) => l.raw);
+  const done = new Set<string>();
+  for (const [key, value] of Object.entries(values)) {
+    const last = [...lines].reverse().find((l) => l.key === key);
+    if (last) {
+      out[last.line - 1] = `${key}=${envValue(value)}`;
+      done.add(key);
+    }
+  }
+  for (const [key, value] of Object.entries(values)) if (!done.has(key)) out.push(`${key}=${envValue(value)}`);
+  return `${out.join('\n')}\n`;
+}

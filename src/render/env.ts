@@ -1,8 +1,7 @@
 import type { Catalog } from '../catalog/index.js';
 import { CANONICAL } from '../catalog/mirrors.js';
-import { ENV_MIRROR_KEYS } from '../project/dotenv.js';
+import { ENV_MIRROR_KEYS, envValue } from '../project/dotenv.js';
 import type { Plan } from '../plan/types.js';
-import { DanluError } from '../lib/errors.js';
 import { EXTEND_FILE } from './compose.js';
 
 export interface EnvEntry {
@@ -77,23 +76,7 @@ export function envEntries(plan: Plan, catalog: Catalog, devImage: string): EnvE
   ];
 }
 
-const SAFE = /^[A-Za-z0-9_./:@,+=%-]*$/;
-
-/**
- * Quotes a value so docker compose v1 (python-dotenv) and v2 (compose-go) both read it
- * literally: single quotes when possible, double quotes for a value with a single quote.
- * A value with both a single quote and a `$` (or a line break) has no spelling both read
- * the same way, so it is refused.
- */
-export function envValue(value: string, key = 'value'): string {
-  if (SAFE.test(value)) return value;
-  if (value.includes('\n') || (value.includes("'") && (value.includes('$') || value.includes('"') || value.includes('\\')))) {
-    throw new DanluError(`${key} ${JSON.stringify(value)} cannot be written to .env so that docker compose v1 and v2 read it alike`, {
-      hint: 'use a path without quotes, `$` or line breaks (for HOST_HOME: run danlu as a user whose home has a plain path, or pass --host with another home)',
-    });
-  }
-  return value.includes("'") ? `"${value}"` : `'${value}'`;
-}
+export { envValue };
 
 export function envText(entries: readonly EnvEntry[], example = false): string {
   const out: string[] = [];
