@@ -35,6 +35,9 @@ describe("a team's hosts", () => {
         return { dir, plan: r.plan, files: snapshot(dir) };
       });
       expect(committed(runs[0]!.files)).toEqual(committed(runs[1]!.files));
+      // The human output says whom the committed files are for.
+      const human = danlu(['init', runs[0]!.dir, '--yes', '--host', join(HOST_FILES, TEAM['lab-h100'])]);
+      expect(human.stderr).toMatch(/^ {2}team {2}torch \d+\.\d+\.\d+ \(cu\d+\) for lab-h100, rtx5090 \(\.devcontainer\/hosts\)$/m);
       expect(runs[0]!.files['.env']).not.toEqual(runs[1]!.files['.env']);
       for (const r of runs) {
         expect([r.plan.torch.version, r.plan.torch.backend]).toEqual([runs[0]!.plan.torch.version, runs[0]!.plan.torch.backend]);

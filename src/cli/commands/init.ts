@@ -89,6 +89,9 @@ Exit codes: 0 done, 1 conflicts left unresolved or a plan that cannot run on thi
     err(`${p.bold('danlu init')} ${dir}`);
     if (outcome.recovered.length > 0) err(`  ${p.yellow('note')}  finished an interrupted write of an earlier run: ${outcome.recovered.join(', ')}`);
     err(`  ${p.cyan('plan')}  ${planSummary(plan)}`);
+    // Planned for a team's machines (.devcontainer/hosts): say for which, since it is not this one alone.
+    const team = plan.decisions.find((d) => d.what === 'team hosts');
+    if (team) err(`  ${p.cyan('team')}  torch ${plan.torch.version} (${plan.torch.backend}) for ${team.choice} (.devcontainer/hosts)`);
     if (imported && (imported.requirements.length > 0 || imported.report.length > 0)) {
       const read = imported.files.filter((f) => f.role === 'imported').map((f) => f.file);
       err(`  ${p.cyan('read')}  ${read.join(', ') || 'nothing'}: ${summarize(imported)}`);
