@@ -37,6 +37,8 @@ export interface HostGpuView {
   gpus: GpuFacts[];
   driverVersion: string | null;
   driverCuda: string | null;
+  /** NVIDIA GPUs the host has but the container does not get (--gpus none). */
+  withheldGpus?: number;
 }
 
 export interface TorchChoice {
@@ -218,11 +220,13 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
           source: req.backend ? 'flag' : 'project',
         });
       } else {
+        const withheld = host.withheldGpus ?? 0;
         decisions.push({
           what: 'torch backend',
           choice: 'cpu',
-          why: 'no NVIDIA GPU on this host: CPU wheels',
-          source: 'host probe',
+          // GPUs the container does not get (--gpus none): say so, not "no GPU here".
+          why: withheld > 0 ? `--gpus none: the container gets none of this host's ${withheld} NVIDIA GPU${withheld === 1 ? '' : 's'}, so CPU wheels` : 'no NVIDIA GPU on this host: CPU wheels',
+          source: withheld > 0 ? 'flag' : 'host probe',
         });
       }
       return { release: c.release, version: c.version, backend, pinned, verdict: 'no-gpu', decisions, warnings };

@@ -274,16 +274,20 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     preferNative: project.compilesCuda.value,
     prefer: preferTest ? { test: preferTest, why: 'for which the project\'s special packages have prebuilt wheels' } : undefined,
   };
-  const hostView = team ? team.view : { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda };
+  // GPUs the host has but the container does not get (--gpus none).
+  const withheld = gpuSel.selected.length === 0 && allGpus.length > 0;
+  const hostView = team ? team.view : { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda, withheldGpus: withheld ? allGpus.length : 0 };
   // A Python the project names (conda's python=3.8.5, its classifiers) is honoured when some
   // torch build for it runs here: the project's other pins were made for that Python, and on a
   // newer one many have no wheels. Otherwise the plan says which Python it takes instead.
   const projectPython = pythonPin ? null : projectPythonWish(project);
   let torch = chooseTorch(catalog, hostView, torchRequest);
+  // The choice without the project's CUDA variant hint (for the two rules below).
+  const byHostChoice = () => chooseTorch(catalog, hostView, { ...torchRequest, projectBackend: undefined, projectBackendOrigin: undefined });
   // A variant the project's files only hint at (a README line, conda's pytorch-cuda) is not a
   // pin: when it does not run on this host, the plan chooses by the host instead.
   if (pins.fromHint && !options.backend && torch.warnings.some((w) => w.id === 'torch-does-not-fit-host')) {
-    const byHost = chooseTorch(catalog, hostView, { ...torchRequest, projectBackend: undefined, projectBackendOrigin: undefined });
+    const byHost = byHostChoice();
     if (!byHost.warnings.some((w) => w.id === 'torch-does-not-fit-host')) {
       decisions.push({ what: 'CUDA variant hint', choice: `not followed (${pins.backend!.backend})`, why: `${pins.backend!.backend} (${where(pins.backend!.origin)}) does not run on this host; the variant is chosen by the host`, source: 'host probe' });
       torch = byHost;
@@ -292,7 +296,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     // Nor, for a line in the docs, when it would hold torch back: a README's conda example with
     // pytorch-cuda=11.8 next to a range that admits a newer torch is one way among several. (A
     // conda environment file is the project's own environment: its variant is followed.)
-    const byHost = chooseTorch(catalog, hostView, { ...torchRequest, projectBackend: undefined, projectBackendOrigin: undefined });
+    const byHost = byHostChoice();
     const newer = byHost.release !== torch.release && byHost.verdict !== 'no-gpu' && !byHost.warnings.some((w) => w.id === 'torch-does-not-fit-host');
     if (newer && compareDotted(byHost.version, torch.version) > 0) {
       decisions.push({
@@ -319,9 +323,8 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     }
   }
   // Each team host: what it would get alone, and whether the team's build runs there.
-  for (const t of team ? options.team! : []) {
-    if (!t.host.nvidia || t.host.nvidia.gpus.length === 0) continue;
-    const alone = { gpus: enrichGpus(t.host.nvidia.gpus), driverVersion: t.host.nvidia.driverVersion, driverCuda: driverCuda(t.host.nvidia.driverVersion, t.host.nvidia.cudaVersion, catalog) };
+  for (const { host: t, view: alone } of team?.hosts ?? []) {
+    if (!t.host.nvidia) continue;
     const own = chooseTorch(catalog, alone, torchRequest);
     const check = chooseTorch(catalog, alone, { ...torchRequest, torch: torch.version, backend: torch.backend.name, projectSpecifier: undefined, projectBackend: undefined });
     const runs = !check.warnings.some((w) => w.id === 'torch-does-not-fit-host');
@@ -340,15 +343,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     }
   }
 
-  // GPUs on the host that the container does not get (--gpus none): say so, not "no GPU here".
-  const withheld = gpuSel.selected.length === 0 && allGpus.length > 0;
-  decisions.push(
-    ...torch.decisions.map((d) =>
-      withheld && d.what === 'torch backend' && d.source === 'host probe' && /^no NVIDIA GPU on this host/.test(d.why)
-        ? { ...d, why: `--gpus none: the container gets none of this host's ${allGpus.length} NVIDIA GPU${allGpus.length === 1 ? '' : 's'}, so CPU wheels`, source: 'flag' }
-        : d,
-    ),
-  );
+  decisions.push(...torch.decisions);
   warnings.push(...torch.warnings);
 
   const py = choosePython(torch.release, {

@@ -14,23 +14,29 @@ export type { TeamHost };
  * without a GPU too, so those do not constrain it). The same on every machine of the set, so
  * the committed files are too.
  */
-export function teamView(team: readonly TeamHost[], catalog: Catalog, enrich: (g: readonly GpuFacts[]) => GpuFacts[]): { view: HostGpuView; decisions: Decision[] } {
-  const withGpu = team.filter((t) => t.host.nvidia && t.host.nvidia.gpus.length > 0);
-  const gpus = withGpu.flatMap((t) => enrich(t.host.nvidia!.gpus).map((g) => ({ ...g, name: `${g.name} (${t.name})` })));
-  const drivers = withGpu.map((t) => ({ name: t.name, version: t.host.nvidia!.driverVersion, cuda: driverCuda(t.host.nvidia!.driverVersion, t.host.nvidia!.cudaVersion, catalog) }));
-  const oldest = [...drivers].sort((a, b) => compareDotted(a.version, b.version))[0] ?? null;
+export function teamView(
+  team: readonly TeamHost[],
+  catalog: Catalog,
+  enrich: (g: readonly GpuFacts[]) => GpuFacts[],
+): { view: HostGpuView; hosts: { host: TeamHost; view: HostGpuView }[]; decisions: Decision[] } {
+  // Each host with a GPU on its own; the team's view joins them.
+  const hosts = team
+    .filter((t) => t.host.nvidia && t.host.nvidia.gpus.length > 0)
+    .map((t) => ({ host: t, view: { gpus: enrich(t.host.nvidia!.gpus), driverVersion: t.host.nvidia!.driverVersion, driverCuda: driverCuda(t.host.nvidia!.driverVersion, t.host.nvidia!.cudaVersion, catalog) } }));
+  const gpus = hosts.flatMap((h) => h.view.gpus.map((g) => ({ ...g, name: `${g.name} (${h.host.name})` })));
+  const oldest = [...hosts].sort((a, b) => compareDotted(a.view.driverVersion!, b.view.driverVersion!))[0] ?? null;
   const decisions: Decision[] = [
     {
       what: 'team hosts',
       choice: team.map((t) => t.name).join(', '),
       why:
-        withGpu.length === 0
+        hosts.length === 0
           ? 'no host of the team has an NVIDIA GPU: planned as CPU'
-          : `the committed files are planned for every host in .devcontainer/hosts: the oldest driver (${oldest!.version} on ${oldest!.name}) and the GPUs of all of them (${[...new Set(gpus.map((g) => g.computeCapability ?? '?'))].join(', ')})`,
+          : `the committed files are planned for every host in .devcontainer/hosts: the oldest driver (${oldest!.view.driverVersion} on ${oldest!.host.name}) and the GPUs of all of them (${[...new Set(gpus.map((g) => g.computeCapability ?? '?'))].join(', ')})`,
       source: '.devcontainer/hosts',
     },
   ];
-  return { view: { gpus, driverVersion: oldest?.version ?? null, driverCuda: oldest?.cuda ?? null }, decisions };
+  return { view: { gpus, driverVersion: oldest?.view.driverVersion ?? null, driverCuda: oldest?.view.driverCuda ?? null }, hosts, decisions };
 }
 
 /** Whether this machine is one of the team's (same GPUs and driver): else its files may not fit it. */
