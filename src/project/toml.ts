@@ -1,3 +1,4 @@
+import { normalizeName } from '../lib/py.js';
 import { parse, TomlError } from 'smol-toml';
 import { DanluError } from '../lib/errors.js';
 
@@ -17,5 +18,5 @@ export function parseTomlStrict(text: string, file: string): Record<string, unkn
 /** The package name of a PEP 508 requirement string, normalized; null when there is none. */
 export function requirementName(req: string): string | null {
   const m = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/.exec(req);
-  return m ? m[1]!.toLowerCase().replace(/[-_.]+/g, '-') : null;
+  return m ? normalizeName(m[1]!) : null;
 }

@@ -1,17 +1,11 @@
-import { compare, satisfies } from '@renovatebot/pep440';
+import { compare } from '@renovatebot/pep440';
+import { satisfiesOr } from '../lib/py.js';
 import { ASTRAL_INDEXES, type AstralIndexes, type AstralRow } from '../catalog/data/astral-wheels.js';
 import { minorOf } from '../catalog/torch.js';
 import { backendCuda } from '../lib/version.js';
 import type { IndexResolution, ResolveContext, WheelTarget } from './types.js';
 
-const admits = (version: string, spec: string): boolean => {
-  if (!spec) return true;
-  try {
-    return satisfies(version, spec);
-  } catch {
-    return false;
-  }
-};
+const admits = (version: string, spec: string): boolean => !spec || satisfiesOr(version, spec, false);
 
 /** The Astral channel of a PyTorch variant ("cu128" -> "cu128"), when the index declares it. */
 export function astralChannel(backend: string, indexes: AstralIndexes = ASTRAL_INDEXES): string | null {

@@ -1,4 +1,3 @@
-import { satisfies } from '@renovatebot/pep440';
 import type { ProjectFacts } from '../../project/types.js';
 import type { ImportResult } from '../../project/import/types.js';
 import { intersectSpecifiers } from '../../project/import/merge.js';
@@ -6,7 +5,8 @@ import type { Decision, PlanOptions, TorchPlan, Warning } from '../types.js';
 import type { PackagePlan } from '../packages.js';
 import { buildNeedOf, IMPORT_CAPS } from '../../catalog/data/build-needs.js';
 import { fromImport } from './from-import.js';
-import { normalizeName } from '../../lib/py.js';
+import { satisfiesOr } from '../../lib/py.js';
+import { requirementName } from '../../project/toml.js';
 import type { PinEdit, PyprojectPlan, TomlValue } from './types.js';
 
 export const TORCH_INDEX_NAME = 'pytorch';
@@ -50,9 +50,8 @@ export function ownEntries(data: Obj | null): Map<string, string[]> {
     if (!Array.isArray(list)) return;
     for (const d of list) {
       if (typeof d !== 'string') continue;
-      const m = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)/.exec(d);
-      if (!m) continue;
-      const name = m[1]!.toLowerCase().replace(/[-_.]+/g, '-');
+      const name = requirementName(d);
+      if (!name) continue;
       out.set(name, [...(out.get(name) ?? []), d]);
     }
   };
@@ -74,11 +73,7 @@ function admitsPlanned(spec: string, planned: string): boolean {
   // An exact build (flash-attn==2.8.3.post1+cu.12.8.torch.2.11): its public version.
   const exact = /^==([^*+\s]+)(?:\+[A-Za-z0-9.]+)?$/.exec(planned.trim());
   if ((!m && !exact) || !spec) return false;
-  try {
-    return m ? satisfies(`${m[1]}.0`, spec) || satisfies(`${m[1]}.99`, spec) : satisfies(exact![1]!, spec);
-  } catch {
-    return false;
-  }
+  return m ? satisfiesOr(`${m[1]}.0`, spec, false) || satisfiesOr(`${m[1]}.99`, spec, false) : satisfiesOr(exact![1]!, spec, false);
 }
 
 const UNPINNED = /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*(;.*)?$/;
@@ -133,7 +128,7 @@ export function withPinConstraints(constraints: readonly string[], pins: readonl
   // The plan's constraint on a package stands for the ones read back from the file (a re-run
   // reads danlu's own `flash-attn==2.8.3.post1+cu.12.8.torch.2.11` without its local label).
   const held = new Set(pins.filter((p) => p.action === 'constrain').map((p) => p.name));
-  const out = constraints.filter((c) => !held.has(normalizeName(/^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(c)?.[1] ?? '')) || pins.some((p) => `${p.name}${p.specifier}` === c));
+  const out = constraints.filter((c) => !held.has(requirementName(c) ?? '') || pins.some((p) => `${p.name}${p.specifier}` === c));
   for (const p of pins) {
     const c = `${p.name}${p.specifier}`;
     if (p.action === 'constrain' && !out.includes(c)) out.push(c);
