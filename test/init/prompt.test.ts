@@ -12,10 +12,18 @@ function answer(dir: string, keys: string): { code: number; output: string } {
   return JSON.parse(r.stdout);
 }
 
+function withProject(files: Record<string, string>, fn: (dir: string) => void): void {
+  const dir = tempProject(files);
+  try {
+    fn(dir);
+  } finally {
+    cleanup(dir);
+  }
+}
+
 describe('init asks before writing', () => {
-  it('lists what it would change, and writes nothing with exit 130 on Ctrl-C', () => {
-    const dir = tempProject({ 'requirements.txt': 'numpy\n', 'pyproject.toml': '[project]\nname = "p"\nversion = "1"\n' });
-    try {
+  it('lists what it would change, and writes nothing with exit 130 on Ctrl-C', () =>
+    withProject({ 'requirements.txt': 'numpy\n', 'pyproject.toml': '[project]\nname = "p"\nversion = "1"\n' }, (dir) => {
       const before = snapshot(dir);
       const r = answer(dir, '\\x03');
       expect(r.code).toBe(130);
@@ -23,32 +31,21 @@ describe('init asks before writing', () => {
       expect(r.output).toMatch(/creates .*\.devcontainer\/Dockerfile/);
       expect(r.output).toMatch(/Cancelled/);
       expect(snapshot(dir)).toEqual(before);
-    } finally {
-      cleanup(dir);
-    }
-  });
+    }));
 
-  it('exits 1 on "No", so `danlu init && danlu up` stops', () => {
-    const dir = tempProject({ 'requirements.txt': 'numpy\n' });
-    try {
+  it('exits 1 on "No", so `danlu init && danlu up` stops', () =>
+    withProject({ 'requirements.txt': 'numpy\n' }, (dir) => {
       const before = snapshot(dir);
       const r = answer(dir, 'n\\r');
       expect(r.code).toBe(1);
       expect(r.output).toMatch(/Nothing written/);
       expect(snapshot(dir)).toEqual(before);
-    } finally {
-      cleanup(dir);
-    }
-  });
+    }));
 
-  it('writes on Enter (Yes is the default)', () => {
-    const dir = tempProject({ 'requirements.txt': 'numpy\n' });
-    try {
+  it('writes on Enter (Yes is the default)', () =>
+    withProject({ 'requirements.txt': 'numpy\n' }, (dir) => {
       const r = answer(dir, '\\r');
       expect(r.code).toBe(0);
       expect(Object.keys(snapshot(dir))).toContain('pyproject.toml');
-    } finally {
-      cleanup(dir);
-    }
-  });
+    }));
 });

@@ -23,6 +23,16 @@ function teamCheckout(root: string, hosts: Record<string, string>): string {
   return dir;
 }
 
+/** fn in a fresh temp folder, removed after. */
+function withRoot(fn: (root: string) => void): void {
+  const root = mkdtempSync(join(tmpdir(), 'danlu-team-'));
+  try {
+    fn(root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 const committed = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([p]) => p !== '.env'));
 
 describe("a team's hosts", () => {
@@ -53,22 +63,17 @@ describe("a team's hosts", () => {
     }
   });
 
-  it('says so when no single build runs on every host (a 470 driver and an RTX 5090), naming the host and what it would need', () => {
-    const root = mkdtempSync(join(tmpdir(), 'danlu-team-'));
-    try {
+  it('says so when no single build runs on every host (a 470 driver and an RTX 5090), naming the host and what it would need', () =>
+    withRoot((root) => {
       const dir = teamCheckout(root, { ...TEAM, 'old-3090': 'rtx3090-470.json' });
       const r = jsonOut(danlu(['plan', dir, '--json', '--host', join(HOST_FILES, 'h100-580.json')]));
       const ids = r.warnings.map((w: { id: string }) => w.id);
       expect(ids.some((id: string) => id.startsWith('team-build-does-not-fit-'))).toBe(true);
       expect(r.warnings.find((w: { id: string }) => w.id.startsWith('team-build-does-not-fit-')).fix).toMatch(/alone: torch \d+\.\d+\.\d+ cu\d+/);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('a machine outside the set is told how to join it; `danlu host add` writes its profile without personal data', () => {
-    const root = mkdtempSync(join(tmpdir(), 'danlu-team-'));
-    try {
+  it('a machine outside the set is told how to join it; `danlu host add` writes its profile without personal data', () =>
+    withRoot((root) => {
       const dir = teamCheckout(root, TEAM);
       const r = jsonOut(danlu(['plan', dir, '--json', '--host', join(HOST_FILES, 'v100-550.json')]));
       expect(r.warnings.find((w: { id: string }) => w.id === 'team-host-unknown').fix).toMatch(/danlu host add NAME/);
@@ -77,33 +82,22 @@ describe("a team's hosts", () => {
       const profile = JSON.parse(readFileSync(join(dir, '.devcontainer', 'hosts', 'this-box.json'), 'utf8'));
       expect(Object.keys(profile).sort()).toEqual(['cpus', 'memoryBytes', 'nvidia', 'os', 'wsl']);
       expect(danlu(['host', 'add', '../escape', '-C', dir]).code).toBe(2);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('doctor on a machine outside the set says so, with the command that adds it', () => {
-    const root = mkdtempSync(join(tmpdir(), 'danlu-team-'));
-    try {
+  it('doctor on a machine outside the set says so, with the command that adds it', () =>
+    withRoot((root) => {
       const dir = teamCheckout(root, TEAM);
       const r = danlu(['doctor', dir, '--json']);
       const f = JSON.parse(r.stdout).findings.find((x: { id: string }) => x.id === 'team-host');
       expect(f).toMatchObject({ severity: 'warn', fix: { command: 'danlu host add NAME' } });
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it.skipIf(!UV)('the real uv locks the team plan', () => {
-    const root = mkdtempSync(join(tmpdir(), 'danlu-team-'));
-    try {
+  it.skipIf(!UV)('the real uv locks the team plan', () =>
+    withRoot((root) => {
       const dir = teamCheckout(root, TEAM);
       expect(danlu(['init', dir, '--yes', '--host', join(HOST_FILES, 'rtx5090-570.json')]).code).toBe(0);
       mkdirSync(CACHE, { recursive: true });
       const lock = lockProject({ dir, uv: UV, pip: discoverPip(), cacheDir: CACHE, pythons: pythonDirs() });
       expect(lock.outcome, JSON.stringify(lock, null, 1)).toBe('locked');
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  }, 600_000);
+    }), 600_000);
 });

@@ -46,6 +46,15 @@ export const UNREACHABLE: Record<string, readonly string[]> = {
 /** The cu118 NCCL rebuild danlu itself writes for multi-GPU boxes on CUDA 11.8 (V100x4). */
 const NCCL_HOST = new URL(NCCL_CU118.url).host;
 
+/** A copy of `from` (with its stand-in files) at `dir`, init'ed for a host file: the spawned init. */
+export function stageAndInit(from: string, dir: string, hostFile: string) {
+  stageProject(from, dir, { standins: join(REPO, 'test', 'fixtures', 'uv-standins', basename(dir)) });
+  return spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--json', '--host', hostFile], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', CI: 'true' },
+  });
+}
+
 export interface LockExpectation {
   /** Hosts allowed to be unreachable for this project on this host (on top of UNREACHABLE). */
   unreachable?: readonly string[];
@@ -61,11 +70,7 @@ export function lockSuite(hostFile: string, extra: Record<string, LockExpectatio
         const root = mkdtempSync(join(tmpdir(), 'danlu-uv-'));
         const dir = join(root, project.name);
         try {
-          stageProject(project.dir, dir, { standins: join(REPO, 'test', 'fixtures', 'uv-standins', project.name) });
-          const init = spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--json', '--host', join(HOST_FILES, `${host}.json`)], {
-            encoding: 'utf8',
-            env: { ...process.env, NO_COLOR: '1', CI: 'true' },
-          });
+          const init = stageAndInit(project.dir, dir, join(HOST_FILES, `${host}.json`));
           expect([0, 1], init.stderr).toContain(init.status);
           const doc = JSON.parse(init.stdout);
           const plan = doc.plan;

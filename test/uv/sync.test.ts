@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module without types
-import { discoverPip, lockProject, pythonDirs, stageProject, syncProject } from '../../scripts/lib/uv-harness.mjs';
+import { discoverPip, lockProject, pythonDirs, syncProject } from '../../scripts/lib/uv-harness.mjs';
+import { stageAndInit } from './lock-suite.js';
 import { BIN, HOST_FILES, REPO } from '../support/cli.js';
 
 /**
@@ -30,11 +31,7 @@ describe.skipIf(!UV)('uv sync of what danlu init writes, as uv-sync.sh runs it',
       const root = mkdtempSync(join(tmpdir(), 'danlu-uv-sync-'));
       const dir = join(root, c.name);
       try {
-        stageProject(c.dir, dir, { standins: join(REPO, 'test', 'fixtures', 'uv-standins', c.name) });
-        const init = spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--json', '--host', join(HOST_FILES, 'cpu-only.json')], {
-          encoding: 'utf8',
-          env: { ...process.env, NO_COLOR: '1', CI: 'true' },
-        });
+        const init = stageAndInit(c.dir, dir, join(HOST_FILES, 'cpu-only.json'));
         expect(init.status, init.stderr).toBe(0);
         mkdirSync(CACHE, { recursive: true });
         const lock = lockProject({ dir, uv: UV, pip, cacheDir: CACHE, pythons });
