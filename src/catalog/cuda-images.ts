@@ -31,3 +31,22 @@ export const WHEEL_IMAGE: Table<WheelImageRow> = SNAPSHOT.parts.wheelImage;
 
 /** Ubuntu releases danlu generates for, newest first. */
 export const UBUNTU_RELEASES = ['24.04', '22.04'] as const;
+
+/** The `python3` that Ubuntu's own archive installs in each release (what the image's apt step gets). */
+export interface UbuntuPythonRow {
+  ubuntu: (typeof UBUNTU_RELEASES)[number];
+  /** Minor version of the `python3` package: "3.12". */
+  python: string;
+  /** The package version the archive had on the as-of date. */
+  package: string;
+}
+
+export const UBUNTU_PYTHON: Table<UbuntuPythonRow> = {
+  source: 'https://packages.ubuntu.com/noble/python3 and https://packages.ubuntu.com/jammy/python3',
+  asOf: '2026-12-02',
+  confidence: 'V',
+  rows: [
+    { ubuntu: '24.04', python: '3.12', package: '3.12.3-0ubuntu2' },
+    { ubuntu: '22.04', python: '3.10', package: '3.10.6-1~22.04.1' },
+  ],
+};

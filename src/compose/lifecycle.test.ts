@@ -37,6 +37,12 @@ describe('environment sync failures say their cause', () => {
     expect(e.message).toMatch(/^uv could not get the Python interpreter/);
     expect(e.hint).toMatch(/UV_PYTHON_INSTALL_MIRROR/);
   });
+  it('no Python interpreter (a mirror answered 404): the Python mirror, not "unreachable"', () => {
+    // uv 0.13.9's words when UV_PYTHON_INSTALL_MIRROR lacks the build (recorded by test/lifecycle/generated-image.test.ts).
+    const e = syncError('error: Failed to download `http://127.0.0.1:36421/python/20261110/cpython-3.13.18%2B20261110-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz`\n  cause: HTTP status client error (404 File not found) for url (http://127.0.0.1:36421/python/20261110/cpython-3.13.18%2B20261110-x86_64-unknown-linux-gnu-install_only_stripped.tar.gz)', 2, 'l');
+    expect(e.message).toMatch(/^uv could not get the Python interpreter/);
+    expect(e.hint).toMatch(/UV_PYTHON_INSTALL_MIRROR/);
+  });
   it('a resolution conflict: where the pins come from', () => {
     const e = syncError('  × No solution found when resolving dependencies:\n  ╰─▶ Because torch==2.1.0 ...', 1, 'l');
     expect(e.message).toMatch(/^uv found no set of versions/);

@@ -9,6 +9,7 @@ import { ENV_MIRROR_KEYS, mirrorOfEnvValue } from '../project/dotenv.js';
 import { backendCuda, compareDotted } from '../lib/version.js';
 import { chooseImage } from './choose-image.js';
 import { choosePython, DEFAULT_PYTHON } from './choose-python.js';
+import { planPythonSource } from './python-source.js';
 import { chooseTorch } from './choose-torch.js';
 import { driverCuda } from './driver.js';
 import { containerUserName, selectGpus, shmFor, validShm } from './resources.js';
@@ -424,6 +425,8 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
 
   const { mirrors, decisions: mirrorDecisions } = planMirrors(options, project.env);
   decisions.push(...mirrorDecisions);
+  const pythonSource = planPythonSource(image.cuda.ubuntu, py.python, mirrors);
+  decisions.push(pythonSource.decision);
 
   const userName = options.user ?? host.user.name;
   // Root on the host (common on shared servers and in CI) stays root in the container.
@@ -498,6 +501,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   return {
     project: { name: project.name, slug: project.slug, workspace: `/workspace/${project.slug}` },
     python: py.python,
+    pythonSource: pythonSource.value,
     requiresPython,
     cuda: image.cuda,
     torch: torchPlan,

@@ -93,9 +93,21 @@ export interface MirrorPlan {
   urls: Record<MirrorKind, string | null>;
 }
 
+/** Where the container's interpreter comes from (see plan/python-source.ts). */
+export interface PythonSource {
+  /** image: Ubuntu's python3 is the planned version; download: uv fetches a standalone build. */
+  from: 'image' | 'download';
+  /** The minor version of the image's python3, null when the release is not known. */
+  imagePython: string | null;
+  /** Where uv downloads from (UV_PYTHON_INSTALL_MIRROR); null when nothing is downloaded. */
+  downloadUrl: string | null;
+}
+
 export interface Plan {
   project: { name: string; slug: string; workspace: string };
   python: string;
+  /** Where the container gets that Python: the image's own, or a download. */
+  pythonSource: PythonSource;
   requiresPython: string;
   cuda: CudaPlan;
   torch: TorchPlan;

@@ -57,6 +57,7 @@ export function composeObject(plan: Plan): Record<string, unknown> {
           PYPI_MIRROR: '${PYPI_MIRROR:-}',
           PYTORCH_INDEX: `\${PYTORCH_INDEX:-${plan.torch.index}}`,
           UV_PYTHON_INSTALL_MIRROR: '${UV_PYTHON_INSTALL_MIRROR:-https://github.com/astral-sh/python-build-standalone/releases/download}',
+          UV_PYTHON_PREFERENCE: '${UV_PYTHON_PREFERENCE:-system}',
           HF_ENDPOINT: '${HF_ENDPOINT:-https://huggingface.co}',
           HF_HUB_DISABLE_XET: '${HF_HUB_DISABLE_XET:-0}',
           http_proxy: '${http_proxy:-}',

@@ -14,7 +14,8 @@ export const CONTAINER_VENV = '/opt/danlu/venv';
  * apt base tools -> starship -> uv + cmake/ninja -> user -> cache folders -> extra apt packages.
  */
 export function renderDockerfile(plan: Plan, catalog: Catalog): string {
-  const pkgs = [...BASE_APT_PACKAGES, 'python3'].sort();
+  // python3-dev: headers for extensions built against the image's Python (uv uses it when it matches).
+  const pkgs = [...BASE_APT_PACKAGES, 'python3', 'python3-dev'].sort();
   const pkgLines = wrapWords(pkgs, 70).map((l) => `        ${l}`).join(' \\\n');
   // No `# syntax=` line: it would make BuildKit pull a frontend image from Docker Hub, which
   // fails offline and behind the Great Firewall; the built-in frontend has RUN --mount.
@@ -123,11 +124,13 @@ RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\
       apt-get update && apt-get install -y --no-install-recommends \${pkgs}; \\
     fi
 
+# Python: the image's python3 when it is the version .python-version asks for (no download),
+# else uv downloads that version once from UV_PYTHON_INSTALL_MIRROR (.env) into ~/.local/share/uv.
 USER \${USER_UID}:\${USER_GID}
 ENV HOME=\${USER_HOME} \\
     PATH=\${USER_HOME}/.local/bin:\${PATH} \\
     UV_LINK_MODE=copy \\
-    UV_PYTHON_PREFERENCE=only-managed \\
+    UV_PYTHON_PREFERENCE=system \\
     UV_PROJECT_ENVIRONMENT=${CONTAINER_VENV}
 WORKDIR /workspace
 CMD ["sleep", "infinity"]

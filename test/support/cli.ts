@@ -15,13 +15,13 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a user would (npm test builds it first). */
-export function danlu(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string; asUser?: number } = {}): CliResult {
+export function danlu(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string; asUser?: number; timeoutMs?: number } = {}): CliResult {
   const env = { ...process.env, NO_COLOR: '1', CI: 'true', ...opts.env };
   const [cmd, argv] =
     opts.asUser === undefined
       ? [process.execPath, [BIN, ...args]]
       : ['setpriv', [`--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, '--clear-groups', process.execPath, BIN, ...args]];
-  const r = spawnSync(cmd, argv, { cwd: opts.cwd ?? REPO, env, input: opts.input ?? '', encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(cmd, argv, { cwd: opts.cwd ?? REPO, env, input: opts.input ?? '', encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000 });
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 

@@ -1,0 +1,175 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, closeSync, copyFileSync, openSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs module without types
+import { discoverPip } from '../../scripts/lib/uv-harness.mjs';
+import { setEnvValues } from '../../src/project/dotenv.js';
+import { danlu, jsonOut, read, tempProject, write } from '../support/cli.js';
+import { docker, dockerBuild, dockerEnv, findDockerCompose, removeImages, standInImage } from '../support/tools.js';
+
+/**
+ * The daily loop on the Dockerfile `danlu init` writes, unmodified, with the real uv: `danlu up`
+ * builds it (its apt step installs the image's packages for real from Debian's mirror), starts the
+ * container, and installs the project with uv-sync.sh (a real `uv lock` + `uv sync` against pip's
+ * index); then `danlu run` imports what was installed.
+ *
+ * What stands in for what no machine here can reach:
+ * - the CUDA image: the 24.04 stand-in (Debian bookworm inside, python3 3.11) with Debian's mirror
+ *   enabled, and this machine's CA bundle (pip's) as SSL_CERT_FILE, as a company base image has;
+ * - ghcr.io/astral-sh/uv: an image of the uv binary CI installed from PyPI (DANLU_TEST_UV);
+ * - GitHub's Python downloads: a local server that answers 404 and records what was asked.
+ * The machine's own file (docker-compose.extend.yml) puts the container on the host network: this
+ * engine has no bridge.
+ */
+const UV = process.env.DANLU_TEST_UV ?? '';
+const standIn = standInImage('ubuntu2404');
+const ready = Boolean(UV && standIn && findDockerCompose());
+const UID = 1000;
+/** A name of its own: other lifecycle tests build images for their users at the same time. */
+const USER = 'uvtester';
+const BASE = 'danlu-test/cuda-apt:local';
+const UV_IMAGE = 'danlu-test/uv:local';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe.skipIf(!ready)('danlu up on the generated Dockerfile, with the real uv inside', () => {
+  let dir = '';
+  let home = '';
+  let env: Record<string, string> = {};
+  let server: ChildProcess | null = null;
+  let serverLog = '';
+  let mirror = '';
+  const images: string[] = [];
+  const cli = (args: string[]) => danlu(args, { cwd: dir, env, timeoutMs: 840_000 });
+
+  beforeAll(async () => {
+    const pip = discoverPip();
+    const work = join(tempProject({}, 'ctx'), '..');
+    // The uv image: the real binaries at / (as ghcr.io/astral-sh/uv has them).
+    const uvCtx = join(work, 'uv');
+    mkdirSync(uvCtx);
+    for (const f of ['uv', 'uvx']) copyFileSync(join(dirname(UV), f), join(uvCtx, f));
+    writeFileSync(join(uvCtx, 'Dockerfile'), 'FROM scratch\nCOPY uv uvx /\n');
+    const uvImage = dockerBuild({ context: uvCtx, tag: UV_IMAGE, timeoutMs: 120_000 });
+    expect(uvImage.code, uvImage.stderr.slice(-1500)).toBe(0);
+    // The base image: Debian's archive instead of Ubuntu's and NVIDIA's; pip's CA bundle.
+    const baseCtx = join(work, 'base');
+    mkdirSync(baseCtx);
+    const cert = pip.cert && existsSync(pip.cert) ? pip.cert : null;
+    if (cert) copyFileSync(cert, join(baseCtx, 'ca.crt'));
+    writeFileSync(
+      join(baseCtx, 'Dockerfile'),
+      `FROM ${standIn}\nRUN rm -f /etc/apt/sources.list.d/ubuntu.sources /etc/apt/sources.list.d/cuda-*.list && cp /usr/share/danlu-test/debian.sources /etc/apt/sources.list.d/\n` +
+        (cert ? 'COPY ca.crt /etc/ssl/danlu-test-ca.crt\nENV SSL_CERT_FILE=/etc/ssl/danlu-test-ca.crt\n' : ''),
+    );
+    const baseImage = dockerBuild({ context: baseCtx, tag: BASE, timeoutMs: 120_000 });
+    expect(baseImage.code, baseImage.stderr.slice(-1500)).toBe(0);
+
+    // Python downloads: 404 for everything, every request in the log.
+    const port = await freePort();
+    mirror = `http://127.0.0.1:${port}/python`;
+    serverLog = join(work, 'python-mirror.log');
+    mkdirSync(join(work, 'empty'));
+    // Its log goes straight to a file: this process's event loop waits while danlu runs.
+    const logFd = openSync(serverLog, 'a');
+    server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', join(work, 'empty')], { stdio: ['ignore', 'ignore', logFd] });
+    closeSync(logFd);
+
+    dir = tempProject({
+      'pyproject.toml': '[project]\nname = "loop"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ["six"]\n',
+      'hello.py': 'import six, sys\nprint("six", six.__version__, "python", "%d.%d" % sys.version_info[:2], sys.prefix, sys.base_prefix)\n',
+    }, 'loop');
+    home = join(dir, '..', 'home');
+    mkdirSync(home);
+    chownSync(home, UID, UID);
+    const host = join(dir, '..', 'host.json');
+    writeFileSync(host, JSON.stringify({ user: { name: USER, uid: UID, gid: UID, home }, nvidia: null }));
+    // Python 3.11: the version of the stand-in's python3 (Ubuntu 24.04's would be 3.12).
+    const init = danlu(['init', dir, '--yes', '--host', host, '--python', '3.11']);
+    expect(init.code, init.stderr).toBe(0);
+    // A project without torch: the edit a user makes after init (torch is gigabytes).
+    const py = read(dir, 'pyproject.toml').replace(/^dependencies = \[[^\]]*\]/m, 'dependencies = ["six"]');
+    expect(py).toMatch(/^dependencies = \["six"\]/m);
+    write(dir, 'pyproject.toml', py);
+    // This machine's values, as a user edits .env: the local images, pip's index, no starship.
+    write(dir, '.env', setEnvValues(read(dir, '.env'), '.env', {
+      BASE_IMAGE: BASE,
+      UV_IMAGE,
+      INSTALL_STARSHIP: 'false',
+      ...(pip.indexUrl ? { UV_DEFAULT_INDEX: pip.indexUrl } : {}),
+    }));
+    write(dir, '.devcontainer/docker-compose.extend.yml', 'services:\n  devcontainer:\n    network_mode: host\n');
+    for (const p of ['', '.devcontainer', 'pyproject.toml', 'hello.py']) chownSync(join(dir, p), UID, UID);
+    env = { ...dockerEnv(), SUDO_USER: USER, SUDO_UID: String(UID), SUDO_GID: String(UID) };
+    // The image tag is a hash of what goes into it: one left by an interrupted run is removed.
+    const stale = docker(['images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=danlu-dev:*-${USER}-*`]);
+    removeImages(...stale.stdout.split('\n').filter(Boolean));
+  }, 300_000);
+
+  afterAll(() => {
+    server?.kill();
+    if (dir) cli(['down', '--volumes']);
+    removeImages(...images, BASE, UV_IMAGE);
+    if (dir) rmSync(join(dir, '..'), { recursive: true, force: true });
+  });
+
+  it('the Dockerfile as init wrote it builds; the container starts; uv locks and installs the project', () => {
+    const dockerfile = read(dir, '.devcontainer/Dockerfile');
+    expect(dockerfile).toMatch(/^# danlu-hash: /m);
+    const r = cli(['up', '--json']);
+    expect(r.code, `${r.stderr.slice(-3000)}\n${readLog(dir, 'sync.log')}`).toBe(0);
+    const out = jsonOut(r);
+    images.push(out.image);
+    expect(out).toMatchObject({ action: 'started', built: true, sync: 'synced' });
+    // The build and the sync did what the files say: the Dockerfile is the one init wrote.
+    expect(read(dir, '.devcontainer/Dockerfile')).toBe(dockerfile);
+    const lock = read(dir, 'uv.lock');
+    expect(lock).toMatch(/^\[\[package\]\]\nname = "six"/m);
+    expect(readLog(dir, 'sync.log')).toMatch(/Installed \d+ packages?/);
+  }, 900_000);
+
+  it('danlu run imports what uv installed, on the image\'s own Python (nothing downloaded)', () => {
+    const r = cli(['run', '--', 'python', 'hello.py']);
+    expect(r.code, r.stderr).toBe(0);
+    const six = /^name = "six"\nversion = "([^"]+)"/m.exec(read(dir, 'uv.lock'))![1];
+    expect(r.stdout.trim()).toBe(`six ${six} python 3.11 /opt/danlu/venv /usr`);
+    const tools = cli(['exec', '--', 'bash', '-c', 'cmake --version | head -1; ninja --version; id -u']);
+    expect(tools.code, tools.stderr).toBe(0);
+    expect(tools.stdout).toMatch(/^cmake version \d/m);
+    expect(tools.stdout.trim().split('\n').at(-1)).toBe(String(UID));
+    expect(readdirSync(join(home, '.local', 'share', 'uv'))).not.toContain('python');
+  }, 300_000);
+
+  it('a second up changes nothing and installs nothing', () => {
+    const r = cli(['up', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(jsonOut(r)).toMatchObject({ action: 'unchanged', sync: 'up to date' });
+  }, 300_000);
+
+  it('a Python the image lacks is downloaded from UV_PYTHON_INSTALL_MIRROR; when that fails, up says so and how to fix it', () => {
+    write(dir, '.env', setEnvValues(read(dir, '.env'), '.env', { UV_PYTHON_INSTALL_MIRROR: mirror }));
+    write(dir, '.python-version', '3.13\n');
+    const r = cli(['up']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/uv could not get the Python interpreter while installing the environment/);
+    expect(r.stderr).toMatch(/UV_PYTHON_INSTALL_MIRROR/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(serverLog) ? readFileSync(serverLog, 'utf8') : '').toMatch(/"GET \/python\/\d+\/cpython-3\.13\.\d+/);
+  }, 300_000);
+});
+
+function readLog(dir: string, name: string): string {
+  const f = join(dir, '.danlu', 'logs', name);
+  return existsSync(f) ? readFileSync(f, 'utf8').slice(-3000) : '';
+}
