@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, closeSync, copyFileSync, openSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, closeSync, openSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs module without types
+import { buildLoopImages, LOOP_BASE_IMAGE, LOOP_UV_IMAGE } from '../../scripts/lib/loop-images.mjs';
 // @ts-expect-error: a plain .mjs module without types
 import { discoverPip } from '../../scripts/lib/uv-harness.mjs';
 import { setEnvValues } from '../../src/project/dotenv.js';
 import { danlu, jsonOut, read, tempProject, write } from '../support/cli.js';
-import { docker, dockerBuild, dockerEnv, findDockerCompose, removeImages, standInImage } from '../support/tools.js';
+import { docker, dockerBin, dockerEnv, findDockerCompose, removeImages, standInImage } from '../support/tools.js';
 
 /**
  * The daily loop on the Dockerfile `danlu init` writes, unmodified, with the real uv: `danlu up`
@@ -29,8 +31,8 @@ const ready = Boolean(UV && standIn && findDockerCompose());
 const UID = 1000;
 /** A name of its own: other lifecycle tests build images for their users at the same time. */
 const USER = 'uvtester';
-const BASE = 'danlu-test/cuda-apt:local';
-const UV_IMAGE = 'danlu-test/uv:local';
+const BASE: string = LOOP_BASE_IMAGE;
+const UV_IMAGE: string = LOOP_UV_IMAGE;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -56,26 +58,7 @@ describe.skipIf(!ready)('danlu up on the generated Dockerfile, with the real uv 
   beforeAll(async () => {
     const pip = discoverPip();
     const work = join(tempProject({}, 'ctx'), '..');
-    // The uv image: the real binaries at / (as ghcr.io/astral-sh/uv has them).
-    const uvCtx = join(work, 'uv');
-    mkdirSync(uvCtx);
-    for (const f of ['uv', 'uvx']) copyFileSync(join(dirname(UV), f), join(uvCtx, f));
-    writeFileSync(join(uvCtx, 'Dockerfile'), 'FROM scratch\nCOPY uv uvx /\n');
-    const uvImage = dockerBuild({ context: uvCtx, tag: UV_IMAGE, timeoutMs: 120_000 });
-    expect(uvImage.code, uvImage.stderr.slice(-1500)).toBe(0);
-    // The base image: Debian's archive instead of Ubuntu's and NVIDIA's; pip's CA bundle.
-    const baseCtx = join(work, 'base');
-    mkdirSync(baseCtx);
-    const cert = pip.cert && existsSync(pip.cert) ? pip.cert : null;
-    if (cert) copyFileSync(cert, join(baseCtx, 'ca.crt'));
-    writeFileSync(
-      join(baseCtx, 'Dockerfile'),
-      `FROM ${standIn}\nRUN rm -f /etc/apt/sources.list.d/ubuntu.sources /etc/apt/sources.list.d/cuda-*.list && cp /usr/share/danlu-test/debian.sources /etc/apt/sources.list.d/\n` +
-        (cert ? 'COPY ca.crt /etc/ssl/danlu-test-ca.crt\nENV SSL_CERT_FILE=/etc/ssl/danlu-test-ca.crt\n' : ''),
-    );
-    const baseImage = dockerBuild({ context: baseCtx, tag: BASE, timeoutMs: 120_000 });
-    expect(baseImage.code, baseImage.stderr.slice(-1500)).toBe(0);
-
+    buildLoopImages({ docker: dockerBin()!, uv: UV, cert: pip.cert ?? null });
     // Python downloads: 404 for everything, every request in the log.
     const port = await freePort();
     mirror = `http://127.0.0.1:${port}/python`;
