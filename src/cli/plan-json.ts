@@ -5,6 +5,7 @@ export function planJson(plan: Plan) {
   return {
     project: plan.project,
     python: plan.python,
+    pythonSource: plan.pythonSource,
     requiresPython: plan.requiresPython,
     cuda: { version: plan.cuda.version, image: plan.cuda.image, ubuntu: plan.cuda.ubuntu },
     torch: {
@@ -18,6 +19,8 @@ export function planJson(plan: Plan) {
       xformers: plan.torch.xformers,
       archs: plan.torch.archs,
       ptx: plan.torch.ptx,
+      variants: plan.torch.variants,
+      extra: plan.torch.extra,
     },
     gpus: plan.gpus.map((g) => ({
       index: g.index,

@@ -35,7 +35,7 @@ const DEV_ARGS = [
   'APT_MIRROR', 'PYPI_MIRROR', 'INSTALL_STARSHIP', 'EXTRA_APT_PACKAGES',
 ] as const;
 /** ...and those the runtime stage adds: where uv fetches from while the image is built. */
-const RUNTIME_ARGS = ['UV_DEFAULT_INDEX', 'PYTORCH_INDEX', 'UV_PYTHON_INSTALL_MIRROR'] as const;
+const RUNTIME_ARGS = ['UV_DEFAULT_INDEX', 'PYTORCH_INDEX', 'UV_PYTHON_INSTALL_MIRROR', 'TORCH_EXTRA'] as const;
 /** Docker's predefined proxy args: used by RUN steps, never written into the image or its history. */
 const PROXY_ARGS = ['http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'] as const;
 

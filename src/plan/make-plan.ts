@@ -10,10 +10,12 @@ import { backendCuda, compareDotted } from '../lib/version.js';
 import { chooseImage } from './choose-image.js';
 import { choosePython, DEFAULT_PYTHON } from './choose-python.js';
 import { planPythonSource } from './python-source.js';
-import { chooseTorch } from './choose-torch.js';
+import { teamVariants } from './team-variants.js';
+import { splitByVariant } from './pyproject/torch-variants.js';
+import { chooseTorch, type HostGpuView } from './choose-torch.js';
 import { driverCuda } from './driver.js';
 import { containerUserName, selectGpus, shmFor, validShm } from './resources.js';
-import type { Decision, MirrorPlan, Plan, PlanOptions, Warning } from './types.js';
+import type { Decision, MirrorPlan, Plan, PlanOptions, TorchVariant, Warning } from './types.js';
 import { planPackages, preferPrebuilt } from './packages.js';
 import { derivedTorchPin } from './derived-pin.js';
 import { NCCL_CU118, planPyproject } from './pyproject/plan-pyproject.js';
@@ -323,22 +325,49 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
       });
     }
   }
-  // Each team host: what it would get alone, and whether the team's build runs there.
-  for (const { host: t, view: alone } of team?.hosts ?? []) {
-    if (!t.host.nvidia) continue;
+  // Each team host: what it would get alone, and whether the team's build runs there. When
+  // one does not, one extra per CUDA variant (plan/team-variants.ts), when a torch release has
+  // a build for each host; this machine's variant then decides its image and index.
+  const teamHosts = (team?.hosts ?? []).filter((h) => h.host.host.nvidia);
+  const runsOn = (view: HostGpuView, t: typeof torch) => !chooseTorch(catalog, view, { ...torchRequest, torch: t.version, backend: t.backend.name, projectSpecifier: undefined, projectBackend: undefined }).warnings.some((w) => w.id === 'torch-does-not-fit-host');
+  const misfits = teamHosts.filter((h) => !runsOn(h.view, torch));
+  const split = misfits.length > 0 ? teamVariants(catalog, teamHosts.map((h) => ({ name: h.host.name, view: h.view })), torchRequest) : null;
+  let variant: TorchVariant | null = null;
+  if (split) {
+    const member = options.team!.find((t) => isTeamMember(host, [t]))?.name;
+    const ownView: HostGpuView = { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda };
+    variant =
+      split.variants.find((v) => member !== undefined && v.hosts.includes(member)) ??
+      split.variants.find((v) => runsOn(ownView, chooseTorch(catalog, ownView, { ...torchRequest, torch: split.version, backend: v.backend, projectSpecifier: undefined, projectBackend: undefined }))) ??
+      split.variants[0]!;
+    const setBuild = `torch ${torch.version} (${torch.backend.name})`;
+    const chosen = chooseTorch(catalog, member !== undefined || ownView.gpus.length > 0 ? ownView : team!.view, { ...torchRequest, torch: split.version, backend: variant.backend, projectSpecifier: undefined, projectBackend: undefined });
+    // The version is the team's choice, not a flag's: its decision says so.
+    const teamWhy = 'the newest release with a build for every team host (one extra per CUDA variant)';
+    torch = { ...chosen, decisions: chosen.decisions.map((d) => (d.what === 'torch' ? { ...d, why: teamWhy, source: '.devcontainer/hosts' } : d)) };
+    decisions.push({
+      what: 'torch variants',
+      choice: split.variants.map((v) => `${v.extra} (${v.hosts.join(', ')})`).join('; '),
+      why: `no single torch build runs on every team host (${setBuild}, the build for the set, does not run on ${misfits.map((m) => m.host.name).join(', ')}): torch ${split.version} in one extra per CUDA variant, which uv locks together ([tool.uv] conflicts); each machine's .env names its own (TORCH_EXTRA=${variant.extra} here)`,
+      source: '.devcontainer/hosts',
+    });
+  }
+  for (const { host: t, view: alone } of teamHosts) {
     const own = chooseTorch(catalog, alone, torchRequest);
-    const check = chooseTorch(catalog, alone, { ...torchRequest, torch: torch.version, backend: torch.backend.name, projectSpecifier: undefined, projectBackend: undefined });
-    const runs = !check.warnings.some((w) => w.id === 'torch-does-not-fit-host');
+    const mine = split?.variants.find((v) => v.hosts.includes(t.name));
+    const build = mine ? `torch ${split!.version} (${mine.backend}, extra ${mine.extra})` : `torch ${torch.version} (${torch.backend.name})`;
+    const runs = mine !== undefined || runsOn(alone, torch);
     decisions.push({
       what: `team host ${t.name}`,
-      choice: `torch ${torch.version} (${torch.backend.name})${runs ? '' : ': does not run there'}`,
-      why: `${t.host.nvidia.gpus.map((g) => g.name).join(', ')} on driver ${t.host.nvidia.driverVersion}; alone it would get torch ${own.version} (${own.backend.name})`,
+      choice: `${build}${runs ? '' : ': does not run there'}`,
+      why: `${t.host.nvidia!.gpus.map((g) => g.name).join(', ')} on driver ${t.host.nvidia!.driverVersion}; alone it would get torch ${own.version} (${own.backend.name})`,
       source: `.devcontainer/hosts/${t.name}.json`,
     });
     if (!runs) {
+      const check = chooseTorch(catalog, alone, { ...torchRequest, torch: torch.version, backend: torch.backend.name, projectSpecifier: undefined, projectBackend: undefined });
       warnings.push({
         id: `team-build-does-not-fit-${t.name}`,
-        message: `no single torch build runs on every team host: torch ${torch.version} (${torch.backend.name}) does not run on ${t.name} (${check.warnings.find((w) => w.id === 'torch-does-not-fit-host')!.message.replace(/^torch \S+ \(\S+\) will not run on this host: /, '')})`,
+        message: `no torch release has a build for every team host: torch ${torch.version} (${torch.backend.name}) does not run on ${t.name} (${check.warnings.find((w) => w.id === 'torch-does-not-fit-host')!.message.replace(/^torch \S+ \(\S+\) will not run on this host: /, '')})`,
         fix: `plan that host apart (a second checkout), or drop it from .devcontainer/hosts; its driver or GPUs need another build (alone: torch ${own.version} ${own.backend.name})`,
       });
     }
@@ -390,6 +419,17 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   });
   decisions.push(...image.decisions);
   warnings.push(...image.warnings);
+  // With torch variants the committed defaults are the default variant's image (as for a machine
+  // with no driver known: the image of the wheel's CUDA), the same on every machine.
+  const committedImage = split
+    ? chooseImage(catalog, { backend: split.variants[0]!.backend, cuda: options.cuda, ubuntu: options.ubuntu, driverCuda: null, gpus: [], compilesCuda: project.compilesCuda.value }).cuda
+    : image.cuda;
+  const committed: Plan['committed'] = {
+    image: committedImage.image,
+    cudaVersion: committedImage.version,
+    pytorchIndex: split ? split.variants[0]!.index : `${catalog.torch.indexBase}/${torch.backend.name}`,
+    torchExtra: split ? split.variants[0]!.extra : null,
+  };
   if (image.cuda.version && gpuSel.selected.some((g) => g.class === 'datacenter')) {
     decisions.push({
       what: 'forward compatibility',
@@ -467,6 +507,8 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     xformers: torch.release.xformers,
     archs: torch.backend.archs,
     ptx: torch.backend.ptx ?? null,
+    variants: split?.variants ?? [],
+    extra: variant?.extra ?? null,
   };
   const aptPackages = [...new Set([...(project.aptPackages ?? []), ...special.packages.flatMap((p) => ('aptPackages' in p.resolution ? (p.resolution.aptPackages ?? []) : []))])].sort();
   const pyproject = planPyproject(
@@ -487,6 +529,12 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     options,
   );
   decisions.push(...pyproject.decisions);
+  // A team's torch variants: torch moves into one extra per variant.
+  if (torchPlan.variants.length > 1) {
+    const split = splitByVariant(pyproject.pyproject, torchPlan.variants);
+    pyproject.pyproject = split.pyproject;
+    decisions.push(split.decision);
+  }
   const buildEnv = machineBuildEnv(special.packages);
   if (Object.keys(buildEnv).length > 0) {
     decisions.push({
@@ -505,6 +553,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     requiresPython,
     cuda: image.cuda,
     torch: torchPlan,
+    committed,
     gpus: gpuSel.selected,
     gpu: gpuSel.request,
     user: { ...host.user, name: userName, containerName },

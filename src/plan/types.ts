@@ -51,6 +51,17 @@ export interface PlanOptions {
   lockWithMirror?: boolean;
 }
 
+/** One CUDA variant of a team's torch (see plan/team-variants.ts): an extra of its own. */
+export interface TorchVariant {
+  /** The extra's name in pyproject.toml ("cu128"). */
+  extra: string;
+  backend: string;
+  /** Its PyTorch index. */
+  index: string;
+  /** The team hosts that install it. */
+  hosts: string[];
+}
+
 export interface TorchPlan {
   version: string;
   /** "cu128", "cpu". */
@@ -67,6 +78,12 @@ export interface TorchPlan {
   /** Compute capabilities the chosen wheels carry as SASS. */
   archs: readonly string[];
   ptx: string | null;
+  /**
+   * A team no single build fits: one extra per CUDA variant, the committed default first; empty
+   * otherwise. `backend`/`index` above are then this machine's variant, `extra` its extra.
+   */
+  variants: TorchVariant[];
+  extra: string | null;
 }
 
 export interface CudaPlan {
@@ -111,6 +128,12 @@ export interface Plan {
   requiresPython: string;
   cuda: CudaPlan;
   torch: TorchPlan;
+  /**
+   * The defaults the committed files name (Dockerfile ARGs, compose fallbacks, .env.example):
+   * this machine's image and index, or with a team's torch variants the default variant's, so
+   * they are the same on every machine.
+   */
+  committed: { image: string; cudaVersion: string | null; pytorchIndex: string; torchExtra: string | null };
   gpus: GpuFacts[];
   gpu: GpuRequest;
   user: UserFacts & { containerName: string };

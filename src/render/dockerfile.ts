@@ -20,7 +20,7 @@ export function renderDockerfile(plan: Plan, catalog: Catalog): string {
   // No `# syntax=` line: it would make BuildKit pull a frontend image from Docker Hub, which
   // fails offline and behind the Great Firewall; the built-in frontend has RUN --mount.
   return `# Build args come from .env (per machine); see docker-compose.yml.
-ARG BASE_IMAGE=${plan.cuda.image}
+ARG BASE_IMAGE=${plan.committed.image}
 ARG UV_IMAGE=${catalog.tools.uv.image}
 
 FROM \${UV_IMAGE} AS uv
@@ -153,7 +153,7 @@ export const RUNTIME_UV_CACHE = '/opt/danlu/uv-cache';
 export function renderRuntimeStage(plan: Plan): string {
   const ws = plan.project.workspace;
   // What the runtime installs: the lock without dev groups, with the extras the README installs.
-  const extras = plan.pyproject.sync.extras.map((e) => ` --extra ${e}`).join('');
+  const extras = plan.pyproject.sync.extras.map((e) => ` --extra ${e}`).join('') + (plan.pyproject.sync.variantExtra ? ` --extra \${${plan.pyproject.sync.variantExtra.variable}}` : '');
   // uv's cache while the image is built: a BuildKit cache mount, not a layer. Docker 20.10's
   // built-in frontend expands no build args in --mount options (uid=\${USER_UID} does not
   // parse; mode= is ignored), so a root step gives the user a folder in it; should the cache
@@ -183,7 +183,7 @@ WORKDIR ${ws}
 # the mirror (uv export + uv pip sync), as .devcontainer/uv-sync.sh does in the dev container.
 ARG PYPI_MIRROR=""
 ARG UV_DEFAULT_INDEX=https://pypi.org/simple
-ARG PYTORCH_INDEX=${plan.torch.index}
+ARG PYTORCH_INDEX=${plan.committed.pytorchIndex}${plan.committed.torchExtra ? `\nARG TORCH_EXTRA=${plan.committed.torchExtra}` : ''}
 ARG UV_PYTHON_INSTALL_MIRROR=https://github.com/astral-sh/python-build-standalone/releases/download
 COPY --chown=\${USER_UID}:\${USER_GID} pyproject.toml uv.lock .python-version ./
 RUN ${cache} \\

@@ -4,7 +4,8 @@ import { CONTAINER_VENV } from './dockerfile.js';
 /** The uv sync / uv export selection the plan made: its groups and the README's extras. */
 export function syncArgs(sync: Plan['pyproject']['sync'], dev = true): string {
   const groups = sync.groups === 'all' ? (dev ? ['--all-groups'] : []) : sync.groups.filter((g) => dev || g !== 'dev').flatMap((g) => ['--group', g]);
-  return [...groups, ...sync.extras.flatMap((e) => ['--extra', e])].join(' ');
+  const variant = sync.variantExtra ? ['--extra', `"\${${sync.variantExtra.variable}:-${sync.variantExtra.fallback}}"`] : [];
+  return [...groups, ...sync.extras.flatMap((e) => ['--extra', e]), ...variant].join(' ');
 }
 
 /**

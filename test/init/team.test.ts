@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parse as parseToml } from 'smol-toml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,13 +64,56 @@ describe("a team's hosts", () => {
     }
   });
 
-  it('says so when no single build runs on every host (a 470 driver and an RTX 5090), naming the host and what it would need', () =>
+  it('no single build for H100/580, RTX 5090/570 and RTX 3090/470: one extra per CUDA variant, the same committed files on each, each .env its own', () => {
+    const THREE = { ...TEAM, 'old-3090': 'rtx3090-470.json' } as const;
+    const roots = Object.keys(THREE).map(() => mkdtempSync(join(tmpdir(), 'danlu-team-')));
+    try {
+      const runs = Object.entries(THREE).map(([name, file], i) => {
+        const dir = teamCheckout(roots[i]!, THREE);
+        const r = danlu(['init', dir, '--yes', '--json', '--host', join(HOST_FILES, file)]);
+        expect(r.code, r.stderr).toBe(0);
+        return { name, file, dir, plan: jsonOut(r).plan, files: snapshot(dir) };
+      });
+      for (const r of runs.slice(1)) expect(committed(r.files)).toEqual(committed(runs[0]!.files));
+      const text = (f: string, r = runs[0]!) => readFileSync(join(r.dir, f), 'utf8');
+      const py = parseToml(text('pyproject.toml')) as any;
+      const extras = Object.keys(py.project['optional-dependencies']).sort();
+      expect(extras).toEqual(['cu118', 'cu128']);
+      expect(py.project.dependencies.some((d: string) => /^torch\b/.test(d))).toBe(false);
+      expect(py.tool.uv.conflicts).toEqual([[{ extra: 'cu128' }, { extra: 'cu118' }]]);
+      expect(py.tool.uv.sources.torch.map((s: { extra: string; index: string }) => [s.extra, s.index])).toEqual([['cu128', 'pytorch-cu128'], ['cu118', 'pytorch-cu118']]);
+      expect(text('.devcontainer/uv-sync.sh')).toMatch(/uv sync --frozen --all-groups --extra "\$\{TORCH_EXTRA:-cu128\}"/);
+      const own = { 'lab-h100': 'cu128', rtx5090: 'cu128', 'old-3090': 'cu118' } as Record<string, string>;
+      for (const r of runs) {
+        // Each machine: its own extra and index in .env, and a build that runs there.
+        expect(text('.env', r)).toMatch(new RegExp(`^TORCH_EXTRA=${own[r.name]}$`, 'm'));
+        expect(text('.env', r)).toMatch(new RegExp(`^PYTORCH_INDEX=https://download\\.pytorch\\.org/whl/${own[r.name]}$`, 'm'));
+        expect(r.plan.torch).toMatchObject({ version: runs[0]!.plan.torch.version, backend: own[r.name], extra: own[r.name] });
+        expect(r.plan.warnings.map((w: { id: string }) => w.id).filter((id: string) => /^team-|torch-does-not-fit/.test(id))).toEqual([]);
+        mkdirSync(join(r.dir, '..', 'alone'), { recursive: true });
+        const alone = jsonOut(danlu(['plan', join(r.dir, '..', 'alone'), '--json', '--host', join(HOST_FILES, r.file), '--torch', r.plan.torch.version, '--backend', own[r.name]!]));
+        expect(alone.warnings.map((w: { id: string }) => w.id)).not.toContain('torch-does-not-fit-host');
+      }
+      // The 470 machine's image is within its driver; the committed default is the default variant's.
+      expect(text('.env', runs[2])).toMatch(/^BASE_IMAGE=nvidia\/cuda:11\.8\.0-devel-/m);
+      expect(text('.devcontainer/Dockerfile')).toMatch(/^ARG BASE_IMAGE=nvidia\/cuda:12\.8\.\d-devel-ubuntu24\.04$/m);
+      const explain = danlu(['plan', runs[2]!.dir, '--explain', '--host', join(HOST_FILES, 'rtx3090-470.json')]);
+      expect(explain.stdout + explain.stderr).toMatch(/torch variants: cu128 \(lab-h100, rtx5090\); cu118 \(old-3090\)/);
+    } finally {
+      for (const r of roots) rmSync(r, { recursive: true, force: true });
+    }
+  });
+
+  it('a set no torch release has a build for (a GTX 680, sm_30) says so, naming the host and what it would need', () =>
     withRoot((root) => {
-      const dir = teamCheckout(root, { ...TEAM, 'old-3090': 'rtx3090-470.json' });
+      const dir = teamCheckout(root, TEAM);
+      const k80 = { os: { kind: 'linux', distro: 'ubuntu', release: '22.04', arch: 'x64', kernel: '5.15.0' }, cpus: 8, memoryBytes: 64 * 2 ** 30, wsl: null, nvidia: { driverVersion: '470.256.02', cudaVersion: '11.4', gpus: [{ index: 0, name: 'NVIDIA GeForce GTX 680', computeCapability: '3.0', memoryMiB: 2048 }] } };
+      writeFileSync(join(dir, '.devcontainer', 'hosts', 'kepler.json'), JSON.stringify(k80));
       const r = jsonOut(danlu(['plan', dir, '--json', '--host', join(HOST_FILES, 'h100-580.json')]));
       const ids = r.warnings.map((w: { id: string }) => w.id);
-      expect(ids.some((id: string) => id.startsWith('team-build-does-not-fit-'))).toBe(true);
-      expect(r.warnings.find((w: { id: string }) => w.id.startsWith('team-build-does-not-fit-')).fix).toMatch(/alone: torch \d+\.\d+\.\d+ cu\d+/);
+      expect(ids).toContain('team-build-does-not-fit-kepler');
+      expect(r.torch.variants).toEqual([]);
+      expect(r.warnings.find((w: { id: string }) => w.id === 'team-build-does-not-fit-kepler').fix).toMatch(/alone: torch \d+\.\d+\.\d+ (cu\d+|cpu)/);
     }));
 
   it('a machine outside the set is told how to join it; `danlu host add` writes its profile without personal data', () =>
@@ -92,12 +136,15 @@ describe("a team's hosts", () => {
       expect(f).toMatchObject({ severity: 'warn', fix: { command: 'danlu host add NAME' } });
     }));
 
-  it.skipIf(!UV)('the real uv locks the team plan', () =>
+  it.skipIf(!UV)('the real uv locks the team plan, with one build and with one extra per variant', () =>
     withRoot((root) => {
-      const dir = teamCheckout(root, TEAM);
-      expect(danlu(['init', dir, '--yes', '--host', join(HOST_FILES, 'rtx5090-570.json')]).code).toBe(0);
-      mkdirSync(CACHE, { recursive: true });
-      const lock = lockProject({ dir, uv: UV, pip: discoverPip(), cacheDir: CACHE, pythons: pythonDirs() });
-      expect(lock.outcome, JSON.stringify(lock, null, 1)).toBe('locked');
+      for (const [i, hosts] of [TEAM, { ...TEAM, 'old-3090': 'rtx3090-470.json' }].entries()) {
+        const dir = teamCheckout(join(root, String(i)), hosts);
+        expect(danlu(['init', dir, '--yes', '--host', join(HOST_FILES, 'rtx5090-570.json')]).code).toBe(0);
+        mkdirSync(CACHE, { recursive: true });
+        const lock = lockProject({ dir, uv: UV, pip: discoverPip(), cacheDir: CACHE, pythons: pythonDirs() });
+        expect(lock.outcome, JSON.stringify(lock, null, 1)).toBe('locked');
+        expect(lock.torch).toHaveLength(1);
+      }
     }), 600_000);
 });

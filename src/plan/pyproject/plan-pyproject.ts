@@ -320,8 +320,7 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
   const danlu: Record<string, TomlValue> = { 'lock-with-mirror': input.lockWithMirror };
   if (input.aptPackages.length > 0) danlu['apt-packages'] = [...input.aptPackages];
 
-  return {
-    pyproject: {
+  const planned: PyprojectPlan = {
       project: { name: input.projectName, version: input.projectVersion, requiresPython: input.requiresPython, hasReadme: input.hasReadme },
       dependencies: mainDependencies,
       devDependencies: ['ipykernel', ...dev.filter((d) => !/^ipykernel\b/.test(d))],
@@ -343,8 +342,6 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
       pins,
       leftOut: [],
       sync: { extras: syncExtras, groups: syncGroups },
-    },
-    decisions,
-    warnings,
   };
+  return { pyproject: planned, decisions, warnings };
 }

@@ -83,5 +83,10 @@ export interface PyprojectPlan {
   pins: PinEdit[];
   leftOut: LeftOut[];
   /** What the environment installs (uv sync, uv export, the runtime image): the README's extras, and the groups. */
-  sync: { extras: string[]; groups: 'all' | string[] };
+  sync: {
+    extras: string[];
+    groups: 'all' | string[];
+    /** A team's torch variants: the .env variable naming this machine's extra, and the default. */
+    variantExtra?: { variable: string; fallback: string };
+  };
 }
