@@ -195,6 +195,8 @@ describe('runtimeBuildCommand', () => {
       'EXTRA_APT_PACKAGES', 'UV_DEFAULT_INDEX', 'PYTORCH_INDEX', 'UV_PYTHON_INSTALL_MIRROR', 'https_proxy', 'no_proxy',
     ]);
     expect(a.https_proxy).toBe('http://10.0.0.1:7890');
+    // A team's torch variants: this machine's extra goes into its runtime image.
+    expect(runtimeBuildArgs({ ...dotenv, TORCH_EXTRA: 'cu118' }).TORCH_EXTRA).toBe('cu118');
   });
 
   it('the default image name: danlu-run/<slug>:<hash of DEV_IMAGE and uv.lock>', async () => {

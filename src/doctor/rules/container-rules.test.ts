@@ -14,6 +14,8 @@ beforeAll(async () => {
 });
 
 const GPU_LINE = 'GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-1c0a9baf-0145-ba6f-785c-472c90d07688)';
+// The torch of a healthy container: the build the plan for this host names.
+const planned = () => factsFor(host).plan!.torch;
 const up = (patch: Partial<ContainerFacts> = {}): DoctorFacts =>
   factsFor(host, {
     container: {
@@ -22,7 +24,7 @@ const up = (patch: Partial<ContainerFacts> = {}): DoctorFacts =>
       error: null,
       shmBytes: 64 * 1024 ** 3,
       gpu: { ok: true, output: GPU_LINE },
-      torch: { version: '2.11.0+cu130', cuda: '13.0', available: true, error: null },
+      torch: { version: `${planned().version}+${planned().backend}`, cuda: '13.0', available: true, error: null },
       ...patch,
     },
   });
@@ -40,8 +42,14 @@ describe('container rules', () => {
       ['container', 'ok', 'dev container 0123456789ab is running'],
       ['container-shm', 'ok', '/dev/shm is 64 GiB'],
       ['container-gpu', 'ok', 'the container sees 1 GPU'],
-      ['container-torch', 'ok', 'torch 2.11.0+cu130, CUDA 13.0, torch.cuda.is_available() True'],
+      ['container-torch', 'ok', `torch ${planned().version}+${planned().backend}, CUDA 13.0, torch.cuda.is_available() True`],
     ]);
+  });
+
+  it("warn when the container's torch is another build than the plan for this machine", () => {
+    const [f] = containerTorch(up({ torch: { version: '2.7.1+cu118', cuda: '11.8', available: true, error: null } }));
+    expect(f).toMatchObject({ id: 'container-torch-build', severity: 'warn', fix: { command: 'danlu exec -- bash .devcontainer/uv-sync.sh' } });
+    expect(f!.title).toBe(`torch 2.7.1+cu118, CUDA 11.8 in the container; the plan for this machine is torch ${planned().version} (${planned().backend})`);
   });
 
   it('fail the 64 MB /dev/shm with the DataLoader bus error', () => {

@@ -4,7 +4,7 @@ import { findings, manual } from './finding.js';
 const f = findings('container');
 
 /** torch in the container's environment is a CUDA build that finds the GPU (pain point 1). */
-export const containerTorch: Rule = ({ container, host }): Finding[] => {
+export const containerTorch: Rule = ({ container, host, plan }): Finding[] => {
   const t = container?.running ? container.torch : null;
   if (!t) return [];
   if (t.error) {
@@ -32,6 +32,20 @@ export const containerTorch: Rule = ({ container, host }): Finding[] => {
         `${what}: torch.cuda.is_available() is False`,
         'The container has no GPU or the driver is too old for this build; see the gpu layer and nvidia-smi above.',
         manual('check `docker compose exec devcontainer nvidia-smi`, then recreate the container'),
+      ),
+    ];
+  }
+  // The build planned for this machine (with a team's variants: its extra's): same minor, same variant.
+  const local = /\+(cu\d+|cpu)$/.exec(t.version ?? '')?.[1];
+  const minor = (v: string) => v.split(/[.+]/).slice(0, 2).join('.');
+  if (plan && t.version && ((local && local !== plan.torch.backend) || minor(t.version) !== minor(plan.torch.version))) {
+    const extra = plan.torch.extra ? ` (extra ${plan.torch.extra}: TORCH_EXTRA in .env)` : '';
+    return [
+      f.warn(
+        'container-torch-build',
+        `${what} in the container; the plan for this machine is torch ${plan.torch.version} (${plan.torch.backend})${extra}`,
+        'The environment was installed for another machine or another plan: its torch may not run on these GPUs and driver.',
+        manual('install this machine\'s build', 'danlu exec -- bash .devcontainer/uv-sync.sh'),
       ),
     ];
   }

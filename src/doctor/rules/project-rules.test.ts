@@ -190,6 +190,26 @@ describe('torchIndex, pythonVersion, uvLock, venv, mirrorLeak, diskFree', () => 
     expect(torchIndex(facts).map((f) => `${f.id} ${f.severity}`)).toEqual(['torch-index ok']);
   });
 
+  it("a team's variants: the extra .env's TORCH_EXTRA names is the one compared", () => {
+    const base = factsFor(host);
+    const pyproject = {
+      project: { dependencies: [], 'optional-dependencies': { cu130: ['torch'], cu118: ['torch'] } },
+      tool: {
+        uv: {
+          index: [
+            { name: 'pytorch-cu130', url: 'https://download.pytorch.org/whl/cu130', explicit: true },
+            { name: 'pytorch-cu118', url: 'https://download.pytorch.org/whl/cu118', explicit: true },
+          ],
+          sources: { torch: [{ index: 'pytorch-cu130', extra: 'cu130' }, { index: 'pytorch-cu118', extra: 'cu118' }] },
+        },
+      },
+    };
+    const env = (extra: string, backend: string) => ({ ...base, files: { ...base.files, pyproject, env: { ...base.files.env!, TORCH_EXTRA: extra, PYTORCH_INDEX: `https://download.pytorch.org/whl/${backend}` } } });
+    expect(torchIndex(env('cu130', 'cu130')).map((f) => `${f.id} ${f.severity}`)).toEqual(['torch-index ok']);
+    // This machine's .env says cu118 but its index is cu130: the extra's index is the one compared.
+    expect(torchIndex(env('cu118', 'cu130')).map((f) => f.id)).toContain('torch-index-env');
+  });
+
   it('pins Python when .python-version is missing', () => {
     expect(pythonVersion(withFiles({ pythonVersion: null }))[0]).toMatchObject({ severity: 'warn', fix: { command: 'uv python pin 3.12' } });
   });

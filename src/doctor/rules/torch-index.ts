@@ -24,7 +24,10 @@ export const torchIndex: Rule = ({ files, project, plan }): Finding[] => {
   // index counts, and the one of the plan's variant (or .env's) is the one compared.
   const routedAll = indexes.filter((i) => torchSources.some((s) => s.index === i.name));
   const wanted = [plan?.torch.backend, backendOf(files.env?.PYTORCH_INDEX)].filter(Boolean);
-  const routed = routedAll.find((i) => wanted.includes(backendOf(i.url))) ?? routedAll[0];
+  // A team's variants: .env's TORCH_EXTRA names this machine's extra, whose source decides.
+  const extra = files.env?.TORCH_EXTRA;
+  const byExtra = extra ? torchSources.find((s) => s.extra === extra) : undefined;
+  const routed = (byExtra && routedAll.find((i) => i.name === byExtra.index)) ?? routedAll.find((i) => wanted.includes(backendOf(i.url))) ?? routedAll[0];
   const out: Finding[] = [];
   if (indexes.length === 0) {
     out.push(
