@@ -2,7 +2,7 @@ import { syncEnvironment, type SyncResult } from '../compose/sync.js';
 import { loadContext, type ProjectContext } from '../compose/context.js';
 import { connectEngine, type Engine } from '../compose/engine.js';
 import { buildImage, composeUp, containerState, imageExists, type ContainerState, type UiOptions } from '../compose/lifecycle.js';
-import { checkGpuRequest, checkUser, ensureCacheDirs, invokingUser, rootOwnedCaches, syncImageTag } from '../compose/preflight.js';
+import { preflight, syncImageTag } from '../compose/preflight.js';
 import type { OptionDef } from './command.js';
 import { err } from './output.js';
 
@@ -34,14 +34,8 @@ export interface UpOutcome {
  * image is (re)built when it is missing or its inputs changed.
  */
 export async function ensureUp(ctx: ProjectContext, engine: Engine, ui: UiOptions, opts: { build?: boolean; sync?: boolean } = {}): Promise<UpOutcome> {
-  const me = await invokingUser();
-  checkUser(ctx, me);
-  const notes: string[] = [];
-  const createdDirs = await ensureCacheDirs(ctx, me);
-  for (const bad of await rootOwnedCaches(ctx, me)) {
-    notes.push(`${bad} is not owned by you; fix: sudo chown -R ${me.uid}:${me.gid} '${bad}' (or \`danlu doctor --fix\`)`);
-  }
-  await checkGpuRequest(ctx, engine);
+  // doctor's rules for .env's user, the cache folders and the GPU request (compose/preflight.ts).
+  const { createdDirs, notes } = await preflight(ctx, engine);
   const retagged = await syncImageTag(ctx);
   if (retagged) notes.push(`the Dockerfile or its build args changed: new image ${ctx.image}`);
   const built = Boolean(opts.build) || !(await imageExists(engine, ctx.image));

@@ -1,97 +1,47 @@
-import { chown, mkdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { join } from 'node:path';
 import { readIfExists, writeAll } from '../apply/write.js';
+import { realDoctorDeps } from '../doctor/probes/deps.js';
+import { extendRequestsGpus } from '../doctor/probes/project-files.js';
+import { upCheck } from '../doctor/up-check.js';
 import { DanluError, EXIT } from '../lib/errors.js';
 import { setEnvValues } from '../project/dotenv.js';
-import { realDeps } from '../probe/deps.js';
 import { probeUser } from '../probe/user.js';
-import { CACHE_DIRS, EXTEND_FILE } from '../render/compose.js';
+import { EXTEND_FILE } from '../render/compose.js';
 import type { ProjectContext } from './context.js';
 import type { Engine } from './engine.js';
 
-export interface Invoker {
-  uid: number;
-  gid: number;
-  name: string;
-}
-
-export async function invokingUser(): Promise<Invoker> {
-  const { facts } = await probeUser(realDeps());
-  return { uid: facts.uid, gid: facts.gid, name: facts.name };
-}
-
-/** .env was written for a user; a container for another one would own files wrongly. */
-export function checkUser(ctx: ProjectContext, me: Invoker): void {
-  const uid = Number(ctx.env.USER_UID);
-  const gid = Number(ctx.env.USER_GID);
-  if (uid !== me.uid || gid !== me.gid) {
-    throw new DanluError(`.env is for UID:GID ${ctx.env.USER_UID}:${ctx.env.USER_GID}, but you are ${me.name} (${me.uid}:${me.gid})`, {
-      location: { file: ctx.envPath },
-      hint: 'run `danlu init` to rewrite .env for this user (files in the workspace would otherwise get the wrong owner)',
+/**
+ * Before `up`/`build` start anything: doctor's rules for this (.env is this user's, the cache
+ * folders, the GPU request), over the facts gathered here. Missing cache folders are created as
+ * the user (doctor's safe fix); a finding that would make the container start wrong stops it,
+ * in doctor's words; a cache folder owned by someone else is a note with its fix.
+ */
+export async function preflight(ctx: ProjectContext, engine: Engine | null): Promise<{ createdDirs: string[]; notes: string[] }> {
+  const deps = realDoctorDeps();
+  const { facts: user } = await probeUser(deps);
+  const envText = await readIfExists(ctx.envPath);
+  const extend = await readIfExists(join(ctx.dir, EXTEND_FILE));
+  const docker = engine ? { daemon: { ok: true }, nvidiaRuntime: engine.nvidiaRuntime, cdi: false, desktop: false, rootless: false, nvidiaCtk: null } : null;
+  const check = await upCheck(deps, {
+    user,
+    processUid: deps.processUid(),
+    env: process.env,
+    files: { envPath: ctx.envPath, envText, env: ctx.env, envError: null, extendRequestsGpus: extendRequestsGpus(extend) },
+    docker,
+  });
+  const stop = check.refuse[0];
+  if (stop) {
+    const fix = stop.fix;
+    const how = fix ? `${fix.description}${fix.safe && fix.action ? ' (`danlu doctor --fix` does it)' : fix.command ? `: ${fix.command}` : ''}` : undefined;
+    const more = check.refuse.length > 1 ? ` (and ${check.refuse.slice(1).map((f) => f.title).join('; ')})` : '';
+    throw new DanluError(`${stop.title}${more}`, {
+      code: stop.id === 'gpu-request' ? EXIT.failed : EXIT.usage,
+      location: stop.id.startsWith('env-') ? { file: ctx.envPath } : undefined,
+      hint: [how, stop.id.startsWith('env-') ? 'or `danlu init` to write .env for you' : null].filter(Boolean).join('; '),
     });
   }
-}
-
-/**
- * Creates the host cache folders before compose does: Docker would create a missing bind
- * source as root:root. Under sudo they are handed to the invoking user.
- */
-export async function ensureCacheDirs(ctx: ProjectContext, me: Invoker): Promise<string[]> {
-  const home = ctx.env.HOST_HOME;
-  if (!home) throw new DanluError('.env has no HOST_HOME', { location: { file: ctx.envPath }, hint: 'run `danlu init` again' });
-  const created: string[] = [];
-  const asRootForUser = process.getuid?.() === 0 && me.uid !== 0;
-  for (const d of CACHE_DIRS) {
-    const path = join(home, d);
-    const first = await mkdir(path, { recursive: true });
-    if (!first) continue;
-    created.push(path);
-    if (asRootForUser) {
-      // Hand over every folder mkdir created, from the first new one down to the leaf.
-      let cur = first;
-      const rest = relative(first, path).split(sep).filter(Boolean);
-      await chown(cur, me.uid, me.gid);
-      for (const part of rest) {
-        cur = join(cur, part);
-        await chown(cur, me.uid, me.gid);
-      }
-    }
-  }
-  return created;
-}
-
-/** Cache folders the user cannot write (typically created as root by an earlier `docker compose up`). */
-export async function rootOwnedCaches(ctx: ProjectContext, me: Invoker): Promise<string[]> {
-  if (me.uid === 0) return [];
-  const bad: string[] = [];
-  for (const d of CACHE_DIRS) {
-    const s = await stat(join(ctx.env.HOST_HOME ?? '', d)).catch(() => null);
-    if (s && s.uid !== me.uid) bad.push(join(ctx.env.HOST_HOME!, d));
-  }
-  return bad;
-}
-
-/** The machine file asks for GPUs that Docker cannot give: compose would fail at start. */
-export async function checkGpuRequest(ctx: ProjectContext, engine: Engine): Promise<void> {
-  const text = await readIfExists(join(ctx.dir, EXTEND_FILE));
-  if (!text || engine.nvidiaRuntime) return;
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch {
-    return;
-  }
-  const devices = (data as any)?.services?.devcontainer?.deploy?.resources?.reservations?.devices;
-  if (Array.isArray(devices) && devices.length > 0) {
-    throw new DanluError(
-      `${EXTEND_FILE} requests GPUs, but Docker has no NVIDIA runtime: the container would fail with \`could not select device driver "nvidia" with capabilities: [[gpu]]\``,
-      {
-        code: EXIT.failed,
-        hint: 'install the NVIDIA Container Toolkit and run `sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker`; or `danlu init --gpus none` to start without GPUs',
-      },
-    );
-  }
+  const notes = check.notes.map((f) => `${f.title}; fix: ${f.fix?.command ?? f.fix?.description ?? '`danlu doctor --fix`'}`);
+  return { createdDirs: check.created.flatMap((r) => r.paths ?? []), notes };
 }
 
 /** After the Dockerfile or a build arg changed, .env names the new image tag. */

@@ -15,6 +15,8 @@ export interface FixResult {
   description: string;
   applied: boolean;
   error: string | null;
+  /** The folders an own-dirs fix made or handed over. */
+  paths?: string[];
 }
 
 export const safeFixes = (findings: readonly Finding[]): Finding[] =>
@@ -84,7 +86,7 @@ export async function applyFixes(findings: readonly Finding[]): Promise<FixResul
     }
     try {
       for (const p of action.paths) await ownDir(action.home, p, action.uid, action.gid);
-      results.push({ id: f.id, description: f.fix!.description, applied: true, error: null });
+      results.push({ id: f.id, description: f.fix!.description, applied: true, error: null, paths: action.paths });
     } catch (e) {
       results.push({ id: f.id, description: f.fix!.description, applied: false, error: reason(e) });
     }

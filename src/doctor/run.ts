@@ -41,6 +41,7 @@ const message = (e: unknown): string => (e instanceof DanluError ? describeError
 const noFiles = (dir: string): ProjectFileFacts => ({
   envPath: `${dir}/.env`, envText: null, env: null, envError: null, pyprojectText: null, pyproject: null, pyprojectError: null,
   pythonVersion: null, uvLock: { exists: false, mtimeMs: null, pyprojectMtimeMs: null }, venv: null, mirrorHits: [],
+    extendRequestsGpus: false,
 });
 
 const noProxyFacts = (): ProxyFacts => {

@@ -124,6 +124,8 @@ export interface ProjectFileFacts {
   venv: { home: string | null; homeExists: boolean } | null;
   /** Mirror hosts found in files meant to be committed. */
   mirrorHits: { file: string; line: number; url: string }[];
+  /** The machine's compose file (.devcontainer/docker-compose.extend.yml) asks Docker for GPUs. */
+  extendRequestsGpus: boolean;
 }
 
 export interface ContainerFacts {

@@ -144,7 +144,8 @@ describe.skipIf(!ready)('danlu up / exec / run / status / down with a real engin
   it('a .env made for another user is refused before anything starts', () => {
     const r = cli(['up'], { SUDO_UID: '1234', SUDO_GID: '1234' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/\.env is for UID:GID 1000:1000, but you are .*1234:1234/);
+    expect(r.stderr).toMatch(/USER_UID=1000 in \.env, but you are .*\(1234:1234\)/);
+    expect(r.stderr).toMatch(/danlu doctor --fix/);
   });
 
   it('no .env: says to run danlu init', () => {

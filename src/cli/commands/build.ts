@@ -1,6 +1,6 @@
 import { DanluError, EXIT } from '../../lib/errors.js';
 import { buildImage } from '../../compose/lifecycle.js';
-import { checkUser, invokingUser, syncImageTag } from '../../compose/preflight.js';
+import { preflight, syncImageTag } from '../../compose/preflight.js';
 import { buildRuntimeImage, checkRuntimeInputs, runtimeBuildArgs, runtimeBuildCommand, runtimeImageName } from '../../export/runtime-image.js';
 import { COMMON_OPTIONS, defineCommand } from '../command.js';
 import { DIR_OPTION, openProject, uiFrom } from '../lifecycle.js';
@@ -24,7 +24,7 @@ export default defineCommand({
     if (target !== 'dev' && target !== 'runtime') throw new DanluError(`--target ${target}: expected dev or runtime`);
     if (values.push && target !== 'runtime') throw new DanluError('--push goes with --target runtime');
     const { ctx, engine } = await openProject(values.dir);
-    checkUser(ctx, await invokingUser());
+    await preflight(ctx, null);
     await syncImageTag(ctx);
     if (target === 'dev') {
       await buildImage(ctx, engine, uiFrom(values), { noCache: values['no-cache'] });

@@ -2,6 +2,8 @@ import { CANONICAL, MIRRORS, type MirrorKind } from '../../catalog/mirrors.js';
 import { DanluError, describeError } from '../../lib/errors.js';
 import { ENV_MIRROR_KEYS, mirrorOfEnvValue, parseEnv } from '../../project/dotenv.js';
 import { parseTomlStrict } from '../../project/toml.js';
+import { EXTEND_FILE } from '../../render/compose.js';
+import { parse as parseYaml } from 'yaml';
 import type { ProjectFileFacts } from '../types.js';
 import type { DoctorDeps } from './deps.js';
 
@@ -55,13 +57,14 @@ export function venvHome(cfg: string): string | null {
 /** The project's files as they are, without running anything; errors are kept as data. */
 export async function probeProjectFiles(deps: DoctorDeps, dir: string): Promise<ProjectFileFacts> {
   const at = (p: string) => `${dir}/${p}`;
-  const [envText, pyprojectText, pythonVersion, lockStat, pyStat, venvCfg, ...committed] = await Promise.all([
+  const [envText, pyprojectText, pythonVersion, lockStat, pyStat, venvCfg, extendText, ...committed] = await Promise.all([
     deps.readFile(at('.env')),
     deps.readFile(at('pyproject.toml')),
     deps.readFile(at('.python-version')),
     deps.stat(at('uv.lock')),
     deps.stat(at('pyproject.toml')),
     deps.readFile(at('.venv/pyvenv.cfg')),
+    deps.readFile(at(EXTEND_FILE)),
     ...COMMITTED_FILES.map((f) => deps.readFile(at(f))),
   ]);
 
@@ -105,5 +108,19 @@ export async function probeProjectFiles(deps: DoctorDeps, dir: string): Promise<
     uvLock: { exists: lockStat !== null, mtimeMs: lockStat?.mtimeMs ?? null, pyprojectMtimeMs: pyStat?.mtimeMs ?? null },
     venv,
     mirrorHits,
+    extendRequestsGpus: extendRequestsGpus(extendText ?? null),
   };
+}
+
+/** Whether the machine's compose file reserves GPU devices for the dev container (bad YAML: no). */
+export function extendRequestsGpus(text: string | null): boolean {
+  if (!text) return false;
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch {
+    return false;
+  }
+  const devices = (data as { services?: { devcontainer?: { deploy?: { resources?: { reservations?: { devices?: unknown } } } } } })?.services?.devcontainer?.deploy?.resources?.reservations?.devices;
+  return Array.isArray(devices) && devices.length > 0;
 }

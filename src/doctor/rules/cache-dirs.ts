@@ -1,11 +1,19 @@
 import { CACHE_DIRS } from '../../render/compose.js';
-import type { DoctorFacts, Finding, Fix, Rule } from '../types.js';
+import type { HostFacts } from '../../probe/types.js';
+import type { CacheFacts, Finding, Fix } from '../types.js';
+
+/** What the rule reads (`danlu up` gathers just this). */
+export interface CacheDirFacts {
+  caches: CacheFacts;
+  host: Pick<HostFacts, 'user'>;
+  processUid: number;
+}
 import { findings, manual } from './finding.js';
 
 const f = findings('project');
 
 /** chown to another uid needs root; creating our own folders does not. */
-function ownFix(facts: DoctorFacts, paths: string[], what: string, create: boolean): Fix {
+function ownFix(facts: CacheDirFacts, paths: string[], what: string, create: boolean): Fix {
   const { uid, gid } = facts.host.user;
   const root = facts.processUid === 0;
   const self = facts.processUid === uid;
@@ -22,7 +30,7 @@ function ownFix(facts: DoctorFacts, paths: string[], what: string, create: boole
  * creates a missing bind-mount source as root:root, and the container user then gets
  * "PermissionError: [Errno 13] Permission denied".
  */
-export const cacheDirs: Rule = (facts): Finding[] => {
+export const cacheDirs = (facts: CacheDirFacts): Finding[] => {
   const { caches, host } = facts;
   if (!caches.homeExists) return [];
   const { uid, gid, name } = host.user;

@@ -1,10 +1,18 @@
 import { containerUserName } from '../../plan/resources.js';
-import type { DoctorFacts, Finding, Rule } from '../types.js';
+import type { HostFacts } from '../../probe/types.js';
+import type { CacheFacts, Finding, ProjectFileFacts } from '../types.js';
 import { findings, manual } from './finding.js';
 
 const f = findings('project');
 
-function envSet(facts: DoctorFacts, key: string, value: string, why: string) {
+/** What the rule reads (`danlu up` gathers just this). */
+export interface EnvUserFacts {
+  files: Pick<ProjectFileFacts, 'envPath' | 'envText' | 'env' | 'envError'>;
+  host: Pick<HostFacts, 'user'>;
+  caches: Pick<CacheFacts, 'homeSource' | 'homeExists'>;
+}
+
+function envSet(facts: EnvUserFacts, key: string, value: string, why: string) {
   return {
     description: `set ${key}=${value} in .env (${why}), then rebuild with danlu up (it rebuilds when build args change)`,
     safe: true,
@@ -13,7 +21,7 @@ function envSet(facts: DoctorFacts, key: string, value: string, why: string) {
 }
 
 /** .env was written for this user: compose builds the container user from USER_UID/USER_GID (pain points 9, 25). */
-export const envUser: Rule = (facts): Finding[] => {
+export const envUser = (facts: EnvUserFacts): Finding[] => {
   const { files, host } = facts;
   if (files.envError) return [];
   if (files.envText === null || !files.env) {

@@ -18,6 +18,7 @@ import { envCuda } from './env-cuda.js';
 import { envImage } from './env-image.js';
 import { envUser } from './env-user.js';
 import { gpuArch } from './gpu-arch.js';
+import { gpuRequest } from './gpu-request.js';
 import { gpuContainerRun } from './gpu-container-run.js';
 import { hostOs } from './host-os.js';
 import { localhostProxy } from './localhost-proxy.js';
@@ -47,6 +48,7 @@ export const RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'docker-group', rule: dockerGroup },
   { name: 'docker-compose', rule: dockerCompose },
   { name: 'nvidia-runtime', rule: nvidiaRuntime },
+  { name: 'gpu-request', rule: gpuRequest },
   { name: 'gpu-container-run', rule: gpuContainerRun },
   { name: 'proxy-layers', rule: proxyLayers },
   { name: 'no-proxy', rule: noProxy },

@@ -5,7 +5,7 @@ import { manual } from './finding.js';
 export const TOOLKIT_GUIDE = 'https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/install-guide.html';
 
 /** The host-level commands that give Docker the NVIDIA runtime; printed, never run. */
-export function toolkitFix(d: DockerFacts): Fix {
+export function toolkitFix(d: Pick<DockerFacts, 'rootless' | 'nvidiaCtk'>): Fix {
   const configure = d.rootless
     ? 'nvidia-ctk runtime configure --runtime=docker --config=$HOME/.config/docker/daemon.json && systemctl --user restart docker'
     : 'sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker';

@@ -94,6 +94,7 @@ export function factsFor(host: HostFacts, overrides: Partial<DoctorFacts> = {}):
       envPath: '/work/proj/.env', envText: Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n'), env, envError: null,
       pyprojectText: '[project]\n', pyproject: HEALTHY_PYPROJECT, pyprojectError: null, pythonVersion: '3.12',
       uvLock: { exists: true, mtimeMs: 2000, pyprojectMtimeMs: 1000 }, venv: null, mirrorHits: [],
+    extendRequestsGpus: false,
     },
     project,
     projectError: null,
