@@ -50,6 +50,8 @@ export interface TorchChoice {
   verdict: DriverVerdict | 'no-gpu';
   decisions: Decision[];
   warnings: Warning[];
+  /** Why the build does not run on the host (driver, architectures); absent when it does. */
+  problems?: readonly string[];
 }
 
 interface Candidate {
@@ -295,9 +297,10 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
   const backend = ordered[0] ?? c.release.backends[0]!;
   const f = fit(backend, host, catalog);
   const alternative = pinned || wantedBackend ? safeAlternative(catalog, host, req) : null;
+  const problems = f.problems.length > 0 ? f.problems : [`the project asks for ${wantedBackend ?? backend.name}, which has no build that fits`];
   warnings.push({
     id: 'torch-does-not-fit-host',
-    message: `torch ${c.version} (${backend.name}) will not run on this host: ${f.problems.join('; ') || `the project asks for ${wantedBackend ?? backend.name}, which has no build that fits`}`,
+    message: `torch ${c.version} (${backend.name}) will not run on this host: ${problems.join('; ')}`,
     fix: alternative
       ? `nearest working choice: torch ${alternative.version} with ${alternative.backend} (danlu init --torch ${minorOf(alternative.version)} --backend ${alternative.backend})`
       : 'update the NVIDIA driver, or plan for another machine with --host FILE',
@@ -308,7 +311,7 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
     why: pinned ? `pinned by ${pinText}, although it does not fit this host` : 'no release fits this host; closest one',
     source: MATRIX,
   });
-  return { release: c.release, version: c.version, backend, pinned, verdict: f.verdict, decisions, warnings };
+  return { release: c.release, version: c.version, backend, pinned, verdict: f.verdict, decisions, warnings, problems };
 }
 
 function cpuOnGpuHost(catalog: Catalog, host: HostGpuView, req: TorchRequest, pool: Candidate[], pinned: boolean, pinText: string | null): TorchChoice | null {

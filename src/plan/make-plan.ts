@@ -367,7 +367,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
       const check = chooseTorch(catalog, alone, { ...torchRequest, torch: torch.version, backend: torch.backend.name, projectSpecifier: undefined, projectBackend: undefined });
       warnings.push({
         id: `team-build-does-not-fit-${t.name}`,
-        message: `no torch release has a build for every team host: torch ${torch.version} (${torch.backend.name}) does not run on ${t.name} (${check.warnings.find((w) => w.id === 'torch-does-not-fit-host')!.message.replace(/^torch \S+ \(\S+\) will not run on this host: /, '')})`,
+        message: `no torch release has a build for every team host: torch ${torch.version} (${torch.backend.name}) does not run on ${t.name} (${(check.problems ?? []).join('; ')})`,
         fix: `plan that host apart (a second checkout), or drop it from .devcontainer/hosts; its driver or GPUs need another build (alone: torch ${own.version} ${own.backend.name})`,
       });
     }

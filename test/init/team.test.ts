@@ -113,6 +113,7 @@ describe("a team's hosts", () => {
       const ids = r.warnings.map((w: { id: string }) => w.id);
       expect(ids).toContain('team-build-does-not-fit-kepler');
       expect(r.torch.variants).toEqual([]);
+      expect(r.warnings.find((w: { id: string }) => w.id === 'team-build-does-not-fit-kepler').message).toMatch(/does not run on kepler \(.*sm_30.*\)$/);
       expect(r.warnings.find((w: { id: string }) => w.id === 'team-build-does-not-fit-kepler').fix).toMatch(/alone: torch \d+\.\d+\.\d+ (cu\d+|cpu)/);
     }));
 
