@@ -1,7 +1,6 @@
 import type { Catalog } from '../catalog/index.js';
 import { presetNamed, type MirrorKind } from '../catalog/mirrors.js';
-import { classifyGpu, lookupGpu } from '../catalog/gpus.js';
-import type { GpuFacts, HostFacts } from '../probe/types.js';
+import type { HostFacts } from '../probe/types.js';
 import type { ProjectFacts } from '../project/types.js';
 import { satisfies } from '@renovatebot/pep440';
 import { DanluError } from '../lib/errors.js';
@@ -10,12 +9,12 @@ import { backendCuda, compareDotted } from '../lib/version.js';
 import { chooseImage } from './choose-image.js';
 import { choosePython, DEFAULT_PYTHON } from './choose-python.js';
 import { planPythonSource } from './python-source.js';
-import { teamVariants } from './team-variants.js';
 import { splitByVariant } from './pyproject/torch-variants.js';
-import { chooseTorch, type HostGpuView } from './choose-torch.js';
-import { driverCuda } from './driver.js';
-import { containerUserName, selectGpus, shmFor, validShm } from './resources.js';
-import type { Decision, MirrorPlan, Plan, PlanOptions, TorchVariant, Warning } from './types.js';
+import { chooseTorch } from './choose-torch.js';
+import { containerUserName, shmFor, validShm } from './resources.js';
+import { enrichGpus, planHostGpus } from './host-gpus.js';
+import { planTeamTorch } from './team-torch.js';
+import type { Decision, MirrorPlan, Plan, PlanOptions, Warning } from './types.js';
 import { planPackages, preferPrebuilt } from './packages.js';
 import { derivedTorchPin } from './derived-pin.js';
 import { NCCL_CU118, planPyproject } from './pyproject/plan-pyproject.js';
@@ -27,18 +26,6 @@ export interface PlanInput {
   project: ProjectFacts;
   options: PlanOptions;
   catalog: Catalog;
-}
-
-/** GPUs with compute capability and class filled in from the catalog when the host did not say. */
-export function enrichGpus(gpus: readonly GpuFacts[]): GpuFacts[] {
-  return gpus.map((g) => {
-    const known = lookupGpu(g.name);
-    return {
-      ...g,
-      computeCapability: g.computeCapability ?? known?.computeCapability ?? null,
-      class: g.class ?? classifyGpu(g.name, g.brand),
-    };
-  });
 }
 
 export { ENV_MIRROR_KEYS } from '../project/dotenv.js';
@@ -204,45 +191,10 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   const decisions: Decision[] = [];
   const warnings: Warning[] = [];
 
-  const allGpus = enrichGpus(host.nvidia?.gpus ?? []);
-  const gpuSel = selectGpus(allGpus, options.gpus, host.docker);
-  warnings.push(...gpuSel.warnings);
-  const dCuda = host.nvidia ? driverCuda(host.nvidia.driverVersion, host.nvidia.cudaVersion, catalog) : null;
-  if (host.nvidia && !host.nvidia.cudaVersion && dCuda) {
-    decisions.push({
-      what: "driver's CUDA",
-      choice: dCuda,
-      why: `nvidia-smi printed no CUDA version (newer drivers may not): driver ${host.nvidia.driverVersion} is at least the one CUDA ${dCuda} ships with`,
-      source: 'catalog: CUDA toolkit -> driver table',
-    });
-  }
-
-  if (!host.nvidia) {
-    warnings.push({
-      id: 'no-nvidia-gpu',
-      message:
-        host.os.kind === 'macos'
-          ? 'macOS has no CUDA: planning a CPU environment'
-          : 'no NVIDIA GPU or driver found: planning for CPU unless the project or a flag names a CUDA variant',
-      fix: 'on the GPU machine run `danlu host --json > host.json`, then `danlu init --host host.json` here',
-    });
-  }
-  for (const gpu of gpuSel.selected) {
-    if (!gpu.computeCapability) {
-      warnings.push({
-        id: 'gpu-arch-unknown',
-        message: `compute capability of ${gpu.name} is unknown; the plan cannot check the wheels' architectures for it`,
-      });
-    }
-  }
-  if (new Set(gpuSel.selected.map((g) => g.computeCapability)).size > 1) {
-    decisions.push({
-      what: 'mixed GPUs',
-      choice: gpuSel.selected.map((g) => `${g.index}:${g.computeCapability}`).join(' '),
-      why: 'the chosen wheels must carry code for every one of them',
-      source: 'host probe',
-    });
-  }
+  const gpuStep = planHostGpus(host, options, catalog);
+  decisions.push(...gpuStep.decisions);
+  warnings.push(...gpuStep.warnings);
+  const { allGpus, gpuSel, driverCuda: dCuda } = gpuStep.value;
 
   // A team's hosts (.devcontainer/hosts): the torch build is chosen for all of them, so every
   // machine of the set writes the same committed files; the rest of the plan stays this machine's.
@@ -325,53 +277,12 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
       });
     }
   }
-  // Each team host: what it would get alone, and whether the team's build runs there. When
-  // one does not, one extra per CUDA variant (plan/team-variants.ts), when a torch release has
-  // a build for each host; this machine's variant then decides its image and index.
-  const teamHosts = (team?.hosts ?? []).filter((h) => h.host.host.nvidia);
-  const runsOn = (view: HostGpuView, t: typeof torch) => !chooseTorch(catalog, view, { ...torchRequest, torch: t.version, backend: t.backend.name, projectSpecifier: undefined, projectBackend: undefined }).warnings.some((w) => w.id === 'torch-does-not-fit-host');
-  const misfits = teamHosts.filter((h) => !runsOn(h.view, torch));
-  const split = misfits.length > 0 ? teamVariants(catalog, teamHosts.map((h) => ({ name: h.host.name, view: h.view })), torchRequest) : null;
-  let variant: TorchVariant | null = null;
-  if (split) {
-    const member = options.team!.find((t) => isTeamMember(host, [t]))?.name;
-    const ownView: HostGpuView = { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda };
-    variant =
-      split.variants.find((v) => member !== undefined && v.hosts.includes(member)) ??
-      split.variants.find((v) => runsOn(ownView, chooseTorch(catalog, ownView, { ...torchRequest, torch: split.version, backend: v.backend, projectSpecifier: undefined, projectBackend: undefined }))) ??
-      split.variants[0]!;
-    const setBuild = `torch ${torch.version} (${torch.backend.name})`;
-    const chosen = chooseTorch(catalog, member !== undefined || ownView.gpus.length > 0 ? ownView : team!.view, { ...torchRequest, torch: split.version, backend: variant.backend, projectSpecifier: undefined, projectBackend: undefined });
-    // The version is the team's choice, not a flag's: its decision says so.
-    const teamWhy = 'the newest release with a build for every team host (one extra per CUDA variant)';
-    torch = { ...chosen, decisions: chosen.decisions.map((d) => (d.what === 'torch' ? { ...d, why: teamWhy, source: '.devcontainer/hosts' } : d)) };
-    decisions.push({
-      what: 'torch variants',
-      choice: split.variants.map((v) => `${v.extra} (${v.hosts.join(', ')})`).join('; '),
-      why: `no single torch build runs on every team host (${setBuild}, the build for the set, does not run on ${misfits.map((m) => m.host.name).join(', ')}): torch ${split.version} in one extra per CUDA variant, which uv locks together ([tool.uv] conflicts); each machine's .env names its own (TORCH_EXTRA=${variant.extra} here)`,
-      source: '.devcontainer/hosts',
-    });
-  }
-  for (const { host: t, view: alone } of teamHosts) {
-    const own = chooseTorch(catalog, alone, torchRequest);
-    const mine = split?.variants.find((v) => v.hosts.includes(t.name));
-    const build = mine ? `torch ${split!.version} (${mine.backend}, extra ${mine.extra})` : `torch ${torch.version} (${torch.backend.name})`;
-    const runs = mine !== undefined || runsOn(alone, torch);
-    decisions.push({
-      what: `team host ${t.name}`,
-      choice: `${build}${runs ? '' : ': does not run there'}`,
-      why: `${t.host.nvidia!.gpus.map((g) => g.name).join(', ')} on driver ${t.host.nvidia!.driverVersion}; alone it would get torch ${own.version} (${own.backend.name})`,
-      source: `.devcontainer/hosts/${t.name}.json`,
-    });
-    if (!runs) {
-      const check = chooseTorch(catalog, alone, { ...torchRequest, torch: torch.version, backend: torch.backend.name, projectSpecifier: undefined, projectBackend: undefined });
-      warnings.push({
-        id: `team-build-does-not-fit-${t.name}`,
-        message: `no torch release has a build for every team host: torch ${torch.version} (${torch.backend.name}) does not run on ${t.name} (${(check.problems ?? []).join('; ')})`,
-        fix: `plan that host apart (a second checkout), or drop it from .devcontainer/hosts; its driver or GPUs need another build (alone: torch ${own.version} ${own.backend.name})`,
-      });
-    }
-  }
+  // Each team host: does the build run there; if not for all, one extra per CUDA variant.
+  const teamStep = planTeamTorch({ catalog, host, team, members: options.team ?? [], torchRequest, torch, ownView: { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda } });
+  decisions.push(...teamStep.decisions);
+  warnings.push(...teamStep.warnings);
+  const { split, variant } = teamStep.value;
+  torch = teamStep.value.torch;
 
   decisions.push(...torch.decisions);
   warnings.push(...torch.warnings);

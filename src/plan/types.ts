@@ -12,6 +12,13 @@ export interface Decision {
   source: string;
 }
 
+/** One named step of the planner: its value, and the decisions and warnings it made. */
+export interface PlanStep<T> {
+  value: T;
+  decisions: Decision[];
+  warnings: Warning[];
+}
+
 export interface Warning {
   id: string;
   message: string;

@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DanluError, EXIT } from '../../lib/errors.js';
 import type { HostFacts } from '../../probe/types.js';
-import { enrichGpus } from '../../plan/make-plan.js';
+import { enrichGpus } from '../../plan/host-gpus.js';
 import { probeHost } from '../../probe/index.js';
 import { COMMON_OPTIONS, defineCommand } from '../command.js';
 import { out, painter, printJson } from '../output.js';
