@@ -10,10 +10,10 @@ import { chooseImage } from './choose-image.js';
 import { choosePython, DEFAULT_PYTHON } from './choose-python.js';
 import { planPythonSource } from './python-source.js';
 import { splitByVariant } from './pyproject/torch-variants.js';
-import { chooseTorch } from './choose-torch.js';
 import { containerUserName, shmFor, validShm } from './resources.js';
 import { enrichGpus, planHostGpus } from './host-gpus.js';
 import { planTeamTorch } from './team-torch.js';
+import { planProjectTorch, where } from './project-torch.js';
 import type { Decision, MirrorPlan, Plan, PlanOptions, Warning } from './types.js';
 import { planPackages, preferPrebuilt } from './packages.js';
 import { derivedTorchPin } from './derived-pin.js';
@@ -57,7 +57,6 @@ function planMirrors(options: PlanOptions, env: Record<string, string>): { mirro
   return { mirrors: { preset: custom ? 'custom' : preset.name, urls }, decisions };
 }
 
-const where = (o: { file: string; line?: number }) => (o.line ? `${o.file}:${o.line}` : o.file);
 
 /**
  * The project's torch pin and CUDA variant, as far as the catalog can honour them. A pin older
@@ -236,47 +235,10 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   // torch build for it runs here: the project's other pins were made for that Python, and on a
   // newer one many have no wheels. Otherwise the plan says which Python it takes instead.
   const projectPython = pythonPin ? null : projectPythonWish(project);
-  let torch = chooseTorch(catalog, hostView, torchRequest);
-  // The choice without the project's CUDA variant hint (for the two rules below).
-  const byHostChoice = () => chooseTorch(catalog, hostView, { ...torchRequest, projectBackend: undefined, projectBackendOrigin: undefined });
-  // A variant the project's files only hint at (a README line, conda's pytorch-cuda) is not a
-  // pin: when it does not run on this host, the plan chooses by the host instead.
-  if (pins.fromHint && !options.backend && torch.warnings.some((w) => w.id === 'torch-does-not-fit-host')) {
-    const byHost = byHostChoice();
-    if (!byHost.warnings.some((w) => w.id === 'torch-does-not-fit-host')) {
-      decisions.push({ what: 'CUDA variant hint', choice: `not followed (${pins.backend!.backend})`, why: `${pins.backend!.backend} (${where(pins.backend!.origin)}) does not run on this host; the variant is chosen by the host`, source: 'host probe' });
-      torch = byHost;
-    }
-  } else if (pins.fromHint && !options.backend && /\.(md|rst|txt)$/i.test(pins.backend!.origin.file)) {
-    // Nor, for a line in the docs, when it would hold torch back: a README's conda example with
-    // pytorch-cuda=11.8 next to a range that admits a newer torch is one way among several. (A
-    // conda environment file is the project's own environment: its variant is followed.)
-    const byHost = byHostChoice();
-    const newer = byHost.release !== torch.release && byHost.verdict !== 'no-gpu' && !byHost.warnings.some((w) => w.id === 'torch-does-not-fit-host');
-    if (newer && compareDotted(byHost.version, torch.version) > 0) {
-      decisions.push({
-        what: 'CUDA variant hint',
-        choice: `not followed (${pins.backend!.backend})`,
-        why: `${pins.backend!.backend} (${where(pins.backend!.origin)}) would hold torch at ${torch.version}; the project's range admits ${byHost.version}, which runs here with ${byHost.backend.name}`,
-        source: 'host probe',
-      });
-      torch = byHost;
-    }
-  }
-  if (projectPython && !torch.release.python.includes(projectPython.minor)) {
-    const withWish = chooseTorch(catalog, hostView, { ...torchRequest, python: projectPython.minor });
-    const fits = withWish.release.python.includes(projectPython.minor) && !withWish.warnings.some((w) => w.id === 'torch-does-not-fit-host' || w.id === 'python-unsupported-by-torch');
-    if (fits) {
-      torch = withWish;
-      decisions.push({ what: 'python for torch', choice: projectPython.minor, why: `${projectPython.where} names Python ${projectPython.minor}; torch ${withWish.version} is the newest build for it that runs here`, source: 'project files' });
-    } else {
-      warnings.push({
-        id: 'project-python-overridden',
-        message: `${projectPython.where} names Python ${projectPython.minor}, for which no torch release that runs here has wheels; planning Python ${torch.release.python.includes('3.12') ? '3.12' : torch.release.python[0]} instead`,
-        fix: 'pins made for the old Python may have no wheels for the new one: `danlu import` lists them; loosen them, or pass --python',
-      });
-    }
-  }
+  const torchStep = planProjectTorch({ catalog, hostView, torchRequest, hint: pins.fromHint && !options.backend ? pins.backend! : null, projectPython });
+  decisions.push(...torchStep.decisions);
+  warnings.push(...torchStep.warnings);
+  let torch = torchStep.value;
   // Each team host: does the build run there; if not for all, one extra per CUDA variant.
   const teamStep = planTeamTorch({ catalog, host, team, members: options.team ?? [], torchRequest, torch, ownView: { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda } });
   decisions.push(...teamStep.decisions);
