@@ -35,15 +35,24 @@ const home = join(work, 'home');
 mkdirSync(home);
 chownSync(home, UID, UID);
 // Compose v1 runs the `docker` first on PATH: the one named here.
-const env = { ...process.env, PATH: `${dirname(DOCKER)}:${process.env.PATH}`, NO_COLOR: '1', CI: 'true', DOCKER_BUILDKIT: '1', COMPOSE_DOCKER_CLI_BUILD: '1', SUDO_USER: USER, SUDO_UID: String(UID), SUDO_GID: String(UID) };
+const env = {
+  ...process.env,
+  PATH: `${dirname(DOCKER)}:${process.env.PATH}`,
+  NO_COLOR: '1',
+  CI: 'true',
+  DOCKER_BUILDKIT: '1',
+  COMPOSE_DOCKER_CLI_BUILD: '1',
+  SUDO_USER: USER,
+  SUDO_UID: String(UID),
+  SUDO_GID: String(UID),
+};
 const run = (cmd, argv, cwd) => {
   const t = process.hrtime.bigint();
   const r = spawnSync(cmd, argv, { cwd, env, encoding: 'utf8', timeout: 900_000 });
   if (r.status !== 0) throw new Error(`${[cmd, ...argv].join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-2000)}`);
   return { ms: Number(process.hrtime.bigint() - t) / 1e6, stdout: r.stdout };
 };
-const setEnv = (text, values) =>
-  Object.entries(values).reduce((t, [k, v]) => t.replace(new RegExp(`^${k}=.*$`, 'm'), `${k}=${v}`), text);
+const setEnv = (text, values) => Object.entries(values).reduce((t, [k, v]) => t.replace(new RegExp(`^${k}=.*$`, 'm'), `${k}=${v}`), text);
 
 // The project of the end-to-end test: one dependency, the dev group init adds, Python 3.11 (the stand-in's).
 const template = join(work, 'template');
@@ -54,7 +63,15 @@ run(process.execPath, [danlu, 'init', template, '--yes', '--host', join(work, 'h
 const py = readFileSync(join(template, 'pyproject.toml'), 'utf8').replace(/^dependencies = \[[^\]]*\]/m, 'dependencies = ["six"]');
 writeFileSync(join(template, 'pyproject.toml'), py);
 const dotenv = readFileSync(join(template, '.env'), 'utf8');
-writeFileSync(join(template, '.env'), setEnv(dotenv, { BASE_IMAGE: LOOP_BASE_IMAGE, UV_IMAGE: LOOP_UV_IMAGE, INSTALL_STARSHIP: 'false', ...(pip.indexUrl ? { UV_DEFAULT_INDEX: pip.indexUrl } : {}) }));
+writeFileSync(
+  join(template, '.env'),
+  setEnv(dotenv, {
+    BASE_IMAGE: LOOP_BASE_IMAGE,
+    UV_IMAGE: LOOP_UV_IMAGE,
+    INSTALL_STARSHIP: 'false',
+    ...(pip.indexUrl ? { UV_DEFAULT_INDEX: pip.indexUrl } : {}),
+  }),
+);
 writeFileSync(join(template, '.devcontainer', 'docker-compose.extend.yml'), 'services:\n  devcontainer:\n    network_mode: host\n');
 
 let n = 0;
@@ -98,5 +115,8 @@ for (const [name, ms] of rows) console.log(`${name.padEnd(50)} ${(ms / 1000).toF
 const out = join(root, 'bench', 'results');
 mkdirSync(out, { recursive: true });
 const file = join(out, `first-up-${new Date().toISOString().slice(0, 10)}.json`);
-writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, runs: RUNS, samples, rows: rows.map(([name, ms]) => ({ name, ms, ratio: ms / floor })) }, null, 2)}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, runs: RUNS, samples, rows: rows.map(([name, ms]) => ({ name, ms, ratio: ms / floor })) }, null, 2)}\n`,
+);
 console.log(`\nwritten ${file}`);

@@ -24,7 +24,11 @@ const work = mkdtempSync(join(tmpdir(), 'danlu-bench-'));
 function time(cmd, argv, env = {}) {
   const started = process.hrtime.bigint();
   // danlu's compile cache goes to a folder of this run: the warm-up run of each case fills it.
-  const r = spawnSync(cmd, argv, { env: { ...process.env, NO_COLOR: '1', CI: 'true', XDG_CACHE_HOME: join(work, 'cache'), ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  const r = spawnSync(cmd, argv, {
+    env: { ...process.env, NO_COLOR: '1', CI: 'true', XDG_CACHE_HOME: join(work, 'cache'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   return { ms, code: r.status };
 }
@@ -70,14 +74,19 @@ if (hasDoctor) {
 
 const repos = join(root, 'test', 'fixtures', 'repos');
 if (existsSync(repos)) {
-  for (const repo of readdirSync(repos, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
+  for (const repo of readdirSync(repos, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)) {
     const dir = join(work, repo);
     cpSync(join(repos, repo), dir, { recursive: true });
     add(`danlu init --dry-run ${repo}`, node, [danlu, 'init', dir, '--dry-run', '--yes', '--host', hostFile], {}, 2.5);
   }
   // The first run after an install or upgrade has no compile cache yet.
   const clip = join(work, 'openai__CLIP');
-  if (existsSync(clip)) add('danlu init --dry-run openai__CLIP, no compile cache', node, [danlu, 'init', clip, '--dry-run', '--yes', '--host', hostFile], { DANLU_COMPILE_CACHE: '0' });
+  if (existsSync(clip))
+    add('danlu init --dry-run openai__CLIP, no compile cache', node, [danlu, 'init', clip, '--dry-run', '--yes', '--host', hostFile], {
+      DANLU_COMPILE_CACHE: '0',
+    });
 }
 const hasImport = time(node, [danlu, 'import', '--help']).code === 0;
 if (hasImport && existsSync(repos)) add('danlu import (all fixture repos, one process)', node, [danlu, 'import', '--all', repos, '--json']);
@@ -89,10 +98,15 @@ const width = Math.max(...results.map((r) => r.name.length));
 console.log(`${pad('case', width)}  median ms    min    max   ratio  target`);
 for (const r of results) {
   const ok = r.target === undefined ? '' : r.ratio <= r.target ? `<= ${r.target} ok` : `<= ${r.target} MISSED`;
-  console.log(`${pad(r.name, width)}  ${r.median.toFixed(1).padStart(9)} ${r.min.toFixed(0).padStart(6)} ${r.max.toFixed(0).padStart(6)}  ${r.ratio.toFixed(2).padStart(5)}x  ${ok}${r.exitCode !== 0 ? `  (exit ${r.exitCode})` : ''}`);
+  console.log(
+    `${pad(r.name, width)}  ${r.median.toFixed(1).padStart(9)} ${r.min.toFixed(0).padStart(6)} ${r.max.toFixed(0).padStart(6)}  ${r.ratio.toFixed(2).padStart(5)}x  ${ok}${r.exitCode !== 0 ? `  (exit ${r.exitCode})` : ''}`,
+  );
 }
 const out = join(root, 'bench', 'results');
 mkdirSync(out, { recursive: true });
 const file = join(out, `${new Date().toISOString().slice(0, 10)}.json`);
-writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), runs: RUNS, results }, null, 2)}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), runs: RUNS, results }, null, 2)}\n`,
+);
 console.log(`\nwritten ${file}`);

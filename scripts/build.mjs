@@ -20,7 +20,7 @@ const result = await build({
   mainFields: ['module', 'main'],
   format: 'cjs',
   target: 'node20',
-  minify: process.env.DANLU_DEBUG_BUILD ? false : true,
+  minify: !process.env.DANLU_DEBUG_BUILD,
   sourcemap: false,
   legalComments: 'none',
   define: { __DANLU_VERSION__: JSON.stringify(pkg.version) },
@@ -30,7 +30,9 @@ const result = await build({
 
 // bin/load-bundle.mjs runs the bundle as a vm.Script, which has no dynamic import(): every
 // import() must be of bundled code (esbuild turns those into plain calls).
-const dynamic = Object.values(result.metafile.outputs).flatMap((o) => o.imports).filter((i) => i.kind === 'dynamic-import');
+const dynamic = Object.values(result.metafile.outputs)
+  .flatMap((o) => o.imports)
+  .filter((i) => i.kind === 'dynamic-import');
 if (dynamic.length > 0) {
   throw new Error(`import() of ${dynamic.map((i) => i.path).join(', ')} would fail in the bundle: use a static import or require()`);
 }

@@ -28,7 +28,15 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
 const dirs = [];
 const hosts = [];
-const opts = { uv: process.env.DANLU_TEST_UV || 'uv', offline: false, json: false, cache: join(homedir(), '.cache', 'danlu', 'uv-harness'), excludeNewer: EXCLUDE_NEWER, keep: null, fixtures: false };
+const opts = {
+  uv: process.env.DANLU_TEST_UV || 'uv',
+  offline: false,
+  json: false,
+  cache: join(homedir(), '.cache', 'danlu', 'uv-harness'),
+  excludeNewer: EXCLUDE_NEWER,
+  keep: null,
+  fixtures: false,
+};
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   const value = () => {
@@ -57,7 +65,8 @@ for (const d of dirs) if (!existsSync(d) || !statSync(d).isDirectory()) usage(`n
 for (const h of hosts) if (!existsSync(h)) usage(`no such host file: ${h}`);
 
 function usage(problem, code = 2) {
-  const text = 'usage: node scripts/check-uv-lock.mjs DIR [DIR...] [--host FILE]... [--uv PATH] [--fixtures] [--json] [--cache DIR] [--exclude-newer DATE] [--keep DIR] [--offline]\n';
+  const text =
+    'usage: node scripts/check-uv-lock.mjs DIR [DIR...] [--host FILE]... [--uv PATH] [--fixtures] [--json] [--cache DIR] [--exclude-newer DATE] [--keep DIR] [--offline]\n';
   process.stderr.write(problem ? `check-uv-lock: ${problem}\n${text}` : text);
   process.exit(code);
 }
@@ -103,11 +112,21 @@ for (const hostFile of hosts.length ? hosts : [null]) {
     }
     // A file init left as it was (a conflict) would be judged in place of danlu's.
     if (conflicts.length > 0) {
-      results.push({ project: name, host: hostName, outcome: 'init-conflict', message: conflicts.flatMap((f) => [`${f.path}:`, ...(f.conflicts ?? [])]).slice(0, 6) });
+      results.push({
+        project: name,
+        host: hostName,
+        outcome: 'init-conflict',
+        message: conflicts.flatMap((f) => [`${f.path}:`, ...(f.conflicts ?? [])]).slice(0, 6),
+      });
       continue;
     }
     const verdict = opts.offline ? offlineParse(dir) : lockProject({ dir, uv: opts.uv, pip, cacheDir: opts.cache, pythons, excludeNewer: opts.excludeNewer });
-    results.push({ project: name, host: hostName, planned: plan ? { torch: plan.torch?.version, backend: plan.torch?.backend, python: plan.python } : null, ...verdict });
+    results.push({
+      project: name,
+      host: hostName,
+      planned: plan ? { torch: plan.torch?.version, backend: plan.torch?.backend, python: plan.python } : null,
+      ...verdict,
+    });
   }
 }
 if (tty) process.stderr.write('\r\x1b[K');
@@ -140,7 +159,7 @@ const report = {
 if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 else {
   const out = [];
-  out.push(`${report.uv}; PyPI from ${pip.from ?? 'uv\'s default'}; exclude-newer ${opts.excludeNewer}`);
+  out.push(`${report.uv}; PyPI from ${pip.from ?? "uv's default"}; exclude-newer ${opts.excludeNewer}`);
   out.push(`(${report.note})`);
   const w = Math.max(...results.map((r) => r.project.length), 7);
   const hw = Math.max(...results.map((r) => r.host.length), 4);
@@ -152,10 +171,13 @@ else {
           ? `${r.hosts.join(', ')}; set aside: ${r.aside.outcome}${r.aside.outcome === 'locked' ? ` (torch ${r.aside.torch.join(', ') || '-'}, ${r.aside.packages} packages)` : ''}`
           : '';
     out.push(`${r.project.padEnd(w)}  ${r.host.padEnd(hw)}  ${r.outcome.padEnd(11)}  ${what}  ${((r.ms ?? 0) / 1000).toFixed(1)} s`);
-    const msg = r.outcome === 'parsed' ? [] : r.outcome === 'unreachable' ? (r.aside.outcome === 'locked' ? [] : r.aside.message ?? []) : r.message ?? [];
+    const msg = r.outcome === 'parsed' ? [] : r.outcome === 'unreachable' ? (r.aside.outcome === 'locked' ? [] : (r.aside.message ?? [])) : (r.message ?? []);
     for (const line of msg) out.push(`    ${line}`);
   }
-  out.push('', `${report.summary.ok} of ${report.summary.total} ${opts.offline ? 'read and accepted by uv (offline)' : 'locked (or locked with an unreachable source set aside)'}`);
+  out.push(
+    '',
+    `${report.summary.ok} of ${report.summary.total} ${opts.offline ? 'read and accepted by uv (offline)' : 'locked (or locked with an unreachable source set aside)'}`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 }
 process.exit(report.summary.ok === report.summary.total ? 0 : 1);

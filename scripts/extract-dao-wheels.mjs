@@ -14,8 +14,7 @@ if (!repo) {
   process.exit(2);
 }
 
-const git = (...args) =>
-  execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
+const git = (...args) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
 const show = (tag, path) => {
   try {
     return git('show', `${tag}:${path}`);
@@ -105,8 +104,7 @@ for (const tag of tags) {
       ...(e['cuda-version'] ? { cuda: field(String(e['cuda-version'])) } : {}),
       ...(e.cxx11_abi ? { abi: String(e.cxx11_abi) } : {}),
     }));
-  const isExcluded = (t, c, abi) =>
-    excludes.some((e) => !e.python && (!e.torch || e.torch === t) && (!e.cuda || e.cuda === c) && (!e.abi || e.abi === abi));
+  const isExcluded = (t, c, abi) => excludes.some((e) => !e.python && (!e.torch || e.torch === t) && (!e.cuda || e.cuda === c) && (!e.abi || e.abi === abi));
 
   // Per (torch, cuda): the torch variant installed, and whether the FALSE wheel is really ABI=1.
   const cells = [];

@@ -16,7 +16,7 @@ for (const line of readFileSync(file, 'utf8').split('\n')) {
   // The first link of a row is the newest build of that combination.
   const m = WHEEL.exec(line);
   if (!m) continue;
-  const [, release, pkg, version, cuda, torch, py, abi, platform] = m;
+  const [, release, pkg, version, cuda, torch, _py, abi, platform] = m;
   // Linux x86_64 only (what the generated images run), flash-attn 2.6.3 and newer.
   if (!/x86_64/.test(platform) || !platform.includes('linux')) continue;
   if (pkg === 'flash_attn' && cmp(version, '2.6.3') < 0) continue;
@@ -36,7 +36,11 @@ process.stdout.write(
     asOf: new Date().toISOString().slice(0, 10),
     urlPattern: 'https://github.com/mjun0812/flash-attention-prebuild-wheels/releases/download/{release}/{file}',
     columns: 'package|version|torch|cuda|python|platform|release',
-    platforms: { L: 'linux_x86_64', M24: 'manylinux_2_24_x86_64.manylinux_2_28_x86_64', M2014: 'manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64' },
+    platforms: {
+      L: 'linux_x86_64',
+      M24: 'manylinux_2_24_x86_64.manylinux_2_28_x86_64',
+      M2014: 'manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64',
+    },
     rows,
   })}\n`,
 );

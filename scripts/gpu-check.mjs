@@ -65,9 +65,17 @@ const gpus = host?.nvidia?.gpus ?? [];
 check('danlu host sees every GPU', gpus.length > 0 && gpus.length === direct.length, `${gpus.length} vs ${direct.length}`);
 for (const d of direct) {
   const g = gpus.find((x) => x.index === d.index);
-  check(`GPU ${d.index}: name and compute capability agree`, g && g.name === d.name && g.computeCapability === d.computeCap, g ? `${g.name} ${g.computeCapability}` : 'missing');
+  check(
+    `GPU ${d.index}: name and compute capability agree`,
+    g && g.name === d.name && g.computeCapability === d.computeCap,
+    g ? `${g.name} ${g.computeCapability}` : 'missing',
+  );
 }
-check('driver version agrees', Boolean(direct[0]?.driver) && host?.nvidia?.driverVersion === direct[0]?.driver, `${host?.nvidia?.driverVersion} vs ${direct[0]?.driver}`);
+check(
+  'driver version agrees',
+  Boolean(direct[0]?.driver) && host?.nvidia?.driverVersion === direct[0]?.driver,
+  `${host?.nvidia?.driverVersion} vs ${direct[0]?.driver}`,
+);
 check('driver CUDA version read', /^\d+\.\d+$/.test(host?.nvidia?.cudaVersion ?? ''), host?.nvidia?.cudaVersion ?? 'none');
 
 // 2. plan and init on the bundled example, then doctor in it.
@@ -80,9 +88,17 @@ check('danlu plan --json exits 0', planRun.code === 0 && plan !== null, planRun.
 if (plan) {
   check('plan picks a CUDA build', /^cu\d+$/.test(plan.torch.backend), `torch ${plan.torch.version} ${plan.torch.backend}, image ${plan.cuda.image}`);
   for (const d of direct) {
-    check(`plan's wheels run on GPU ${d.index} (sm_${d.computeCap.replace('.', '')})`, runs(d.computeCap, plan.torch.archs, plan.torch.ptx), `archs ${plan.torch.archs.join(' ')}`);
+    check(
+      `plan's wheels run on GPU ${d.index} (sm_${d.computeCap.replace('.', '')})`,
+      runs(d.computeCap, plan.torch.archs, plan.torch.ptx),
+      `archs ${plan.torch.archs.join(' ')}`,
+    );
   }
-  check('plan has no warnings about this host', !plan.warnings.some((w) => /does-not-fit|no-nvidia|arch-unknown/.test(w.id)), plan.warnings.map((w) => w.id).join(', ') || 'none');
+  check(
+    'plan has no warnings about this host',
+    !plan.warnings.some((w) => /does-not-fit|no-nvidia|arch-unknown/.test(w.id)),
+    plan.warnings.map((w) => w.id).join(', ') || 'none',
+  );
 }
 const initRun = run(process.execPath, [danlu, 'init', project, '--yes', '--json']);
 json('init', initRun);
@@ -91,7 +107,11 @@ const started = Date.now();
 const doctorRun = run(process.execPath, [danlu, 'doctor', project, '--json']);
 const doctorMs = Date.now() - started;
 const doctor = json('doctor', doctorRun);
-check('danlu doctor --json exits 0 or 1 with findings', (doctorRun.code === 0 || doctorRun.code === 1) && Array.isArray(doctor?.findings), `exit ${doctorRun.code}, ${doctorMs} ms`);
+check(
+  'danlu doctor --json exits 0 or 1 with findings',
+  (doctorRun.code === 0 || doctorRun.code === 1) && Array.isArray(doctor?.findings),
+  `exit ${doctorRun.code}, ${doctorMs} ms`,
+);
 if (doctor) {
   const byId = (id) => doctor.findings.find((f) => f.id === id);
   const driver = byId('nvidia-driver');
@@ -108,7 +128,9 @@ if (uv.code === 0) {
   // This machine as danlu sees it, saved as a host file for the harness.
   const hostFile = join(outDir, 'host.json');
   writeFileSync(hostFile, hostRun.stdout);
-  const parse = run(process.execPath, [join(root, 'scripts', 'check-uv-lock.mjs'), '--fixtures', '--offline', '--host', hostFile, '--json'], { timeout: 540_000 });
+  const parse = run(process.execPath, [join(root, 'scripts', 'check-uv-lock.mjs'), '--fixtures', '--offline', '--host', hostFile, '--json'], {
+    timeout: 540_000,
+  });
   writeFileSync(join(outDir, 'uv-parse.json'), parse.stdout);
   writeFileSync(join(outDir, 'uv-parse.txt'), parse.stderr);
   check(`real ${uv.stdout.trim()} parses every generated pyproject.toml`, parse.code === 0, parse.stdout.trim().split('\n').at(-1));

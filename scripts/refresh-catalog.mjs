@@ -34,7 +34,10 @@ try {
   process.exit(2);
 }
 const parts = ['torch', 'cuda-images', 'wheels', 'astral'];
-const only = args.only?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = args.only
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 if (only && (only.length === 0 || only.some((p) => !parts.includes(p)))) {
   process.stderr.write(`refresh-catalog: --only takes ${parts.join(', ')}\n`);
   process.exit(2);

@@ -17,7 +17,9 @@ export const LOOP_STANDIN = 'danlu-test/ubuntu24.04:local';
 
 function build(docker, context, tag) {
   const r = spawnSync(docker, ['build', '--network', 'host', '-q', '-t', tag, context], {
-    encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '1' }, timeout: 300_000,
+    encoding: 'utf8',
+    env: { ...process.env, DOCKER_BUILDKIT: '1' },
+    timeout: 300_000,
   });
   if (r.status !== 0) throw new Error(`docker build ${tag} failed: ${(r.stderr || r.error?.message || '').slice(-1500)}`);
 }

@@ -43,7 +43,9 @@ export function discoverPip({ python = 'python3', env = process.env } = {}) {
   let from = settings.indexUrl ? 'pip config' : null;
   if (!settings.indexUrl) {
     const dflt = spawnSync(python, ['-c', 'from pip._internal.models.index import PyPI; print(PyPI.simple_url)'], {
-      encoding: 'utf8', env, timeout: 30_000,
+      encoding: 'utf8',
+      env,
+      timeout: 30_000,
     });
     if (dflt.status === 0 && /^https?:\/\//.test(dflt.stdout.trim())) {
       settings.indexUrl = dflt.stdout.trim();
@@ -109,7 +111,9 @@ export function hostOf(url) {
 
 /** UV_INDEX value: every PyTorch-wheel-server index of the project, by name, onto the PyPI index. */
 export function pytorchIndexMap(pyprojectText, pypiUrl) {
-  return projectSources(pyprojectText).indexes.filter((i) => i.pytorch && i.name).map((i) => `${i.name}=${pypiUrl}`);
+  return projectSources(pyprojectText)
+    .indexes.filter((i) => i.pytorch && i.name)
+    .map((i) => `${i.name}=${pypiUrl}`);
 }
 
 let configHome = null;
@@ -141,7 +145,8 @@ export function uvEnv({ pip, cacheDir, pythons = [], indexMap = [], excludeNewer
   return out;
 }
 
-const NETWORK = /dns error|failed to lookup address|Could not resolve host|Name or service not known|Temporary failure in name resolution|Connection refused|connection error|error sending request|operation timed out|timed out|Network is unreachable|tcp connect error|No route to host|client error \(Connect\)|failed to clone|unable to access/i;
+const NETWORK =
+  /dns error|failed to lookup address|Could not resolve host|Name or service not known|Temporary failure in name resolution|Connection refused|connection error|error sending request|operation timed out|timed out|Network is unreachable|tcp connect error|No route to host|client error \(Connect\)|failed to clone|unable to access/i;
 
 /** URLs in uv's error text, in order (uv quotes some in backticks, some not; git in single quotes). */
 function urlsIn(text) {
@@ -153,7 +158,9 @@ export function causeLines(stderr, max = 8) {
   const lines = String(stderr ?? '')
     .split('\n')
     .map((l) => l.replace(/\s+$/, ''))
-    .filter((l) => l.trim() && !/^(Using CPython|Resolved \d+|Updated|Downloading|Downloaded|Building|Built|Prepared|Uninstalled|Installed|Audited)\b/.test(l.trim()));
+    .filter(
+      (l) => l.trim() && !/^(Using CPython|Resolved \d+|Updated|Downloading|Downloaded|Building|Built|Prepared|Uninstalled|Installed|Audited)\b/.test(l.trim()),
+    );
   return lines.slice(0, max);
 }
 
@@ -205,7 +212,8 @@ export function setAside(pyprojectText, hosts) {
     if (uv['find-links']) uv['find-links'] = [uv['find-links']].flat().filter((l) => !gone.has(hostOf(l)));
     for (const key of ['constraint-dependencies', 'override-dependencies']) if (uv[key]) uv[key] = uv[key].filter((r) => !drop.has(nameOf(r)));
     if (uv['dependency-metadata']) uv['dependency-metadata'] = uv['dependency-metadata'].filter((m) => !drop.has(normalize(m.name)));
-    if (uv['extra-build-dependencies']) for (const k of Object.keys(uv['extra-build-dependencies'])) if (drop.has(normalize(k))) delete uv['extra-build-dependencies'][k];
+    if (uv['extra-build-dependencies'])
+      for (const k of Object.keys(uv['extra-build-dependencies'])) if (drop.has(normalize(k))) delete uv['extra-build-dependencies'][k];
   }
   const keep = (req) => {
     if (typeof req !== 'string') return true;
@@ -218,7 +226,10 @@ export function setAside(pyprojectText, hosts) {
   return stringifyToml(py);
 }
 
-const normalize = (name) => String(name).toLowerCase().replace(/[-_.]+/g, '-');
+const normalize = (name) =>
+  String(name)
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
 const nameOf = (req) => normalize(/^\s*([A-Za-z0-9._-]+)/.exec(String(req))?.[1] ?? '');
 
 /**
@@ -261,7 +272,8 @@ export function lockProject({ dir, uv, pip, cacheDir, pythons, excludeNewer = EX
       env: uvEnv({ pip, cacheDir, pythons, indexMap, excludeNewer, env }),
     });
     const stderr = `${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`;
-    const verdict = r.error?.code === 'ETIMEDOUT' ? { outcome: 'failed', message: [`uv lock ran past ${timeoutMs / 1000} s`] } : classifyLock(r.status, stderr, { pypiHost });
+    const verdict =
+      r.error?.code === 'ETIMEDOUT' ? { outcome: 'failed', message: [`uv lock ran past ${timeoutMs / 1000} s`] } : classifyLock(r.status, stderr, { pypiHost });
     if (verdict.outcome === 'locked') Object.assign(verdict, readLock(readFileSync(join(dir, 'uv.lock'), 'utf8')));
     return verdict;
   };
@@ -287,7 +299,10 @@ const HEAVY = /^(torch|torchvision|torchaudio|xformers|triton|pytorch-triton|nvi
 
 /** The `uv sync` arguments of the generated uv-sync.sh (its plain, mirrorless branch). */
 export function syncArgsOf(scriptText) {
-  const lines = String(scriptText).split('\n').map((l) => l.trim()).filter((l) => /^uv sync(\s|$)/.test(l));
+  const lines = String(scriptText)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^uv sync(\s|$)/.test(l));
   const last = lines.at(-1);
   if (!last) return null;
   return last.split(/\s+/).slice(2);
@@ -312,7 +327,13 @@ export function syncProject({ dir, uv, pip, cacheDir, pythons, imports = [], exc
   const step = (name, argv) => {
     const r = spawnSync(uv, argv, { cwd: dir, encoding: 'utf8', timeout: timeoutMs, env: runEnv });
     if (r.status === 0) return null;
-    return { outcome: 'failed', step: name, message: causeLines(`${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`, 12), leftOut, ms: Date.now() - started };
+    return {
+      outcome: 'failed',
+      step: name,
+      message: causeLines(`${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`, 12),
+      leftOut,
+      ms: Date.now() - started,
+    };
   };
   const sync = step('sync', ['sync', ...args, ...leftOut.flatMap((n) => ['--no-install-package', n])]);
   if (sync) return sync;

@@ -14,12 +14,7 @@ const PARSE_FAILURES = [
   /is not a valid (package|extra|group) name/i,
 ];
 
-const AFTER_PARSING = [
-  /Network connectivity is disabled/i,
-  /not found in the cache/i,
-  /No interpreter found for/i,
-  /No solution found when resolving/i,
-];
+const AFTER_PARSING = [/Network connectivity is disabled/i, /not found in the cache/i, /No interpreter found for/i, /No solution found when resolving/i];
 
 /** 'parsed' (uv got past reading the project), 'parse-error', or 'unknown' (neither, read the text). */
 export function uvLockOutcome(code, stderr) {
@@ -33,5 +28,10 @@ export function uvLockOutcome(code, stderr) {
 }
 
 function firstLine(text, re) {
-  return text.split('\n').find((l) => re.test(l))?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find((l) => re.test(l))
+      ?.trim() ?? ''
+  );
 }

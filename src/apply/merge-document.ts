@@ -19,7 +19,12 @@ export interface ParsedDocument {
  * The merge shared by YAML and JSONC: a file danlu generated and nobody touched is regenerated;
  * an edited one gets danlu's missing keys, and differing values are conflicts (kept unless --force).
  */
-export function mergeDocument(existing: string | null, spec: StructuredSpec, force: boolean, parse: (text: string, file: string) => ParsedDocument): MergeResult {
+export function mergeDocument(
+  existing: string | null,
+  spec: StructuredSpec,
+  force: boolean,
+  parse: (text: string, file: string) => ParsedDocument,
+): MergeResult {
   if (existing === null) return { action: 'created', text: spec.text, conflicts: [], notes: [] };
   if (existing === spec.text) return { action: 'unchanged', text: null, conflicts: [], notes: [] };
   const doc = parse(existing, spec.path);
@@ -27,7 +32,7 @@ export function mergeDocument(existing: string | null, spec: StructuredSpec, for
   const outcome = planMerge(doc.data, spec.data, spec.policy ?? (() => 'own'));
   const conflicts = outcome.conflicts.map((c) => `${c.path}: yours ${JSON.stringify(c.theirs)}, danlu's ${JSON.stringify(c.ours)}`);
   if (conflicts.length > 0 && !force) {
-    return { action: 'conflict', text: null, conflicts, notes: ['kept as it is; `danlu init --force` takes danlu\'s values and keeps a backup'] };
+    return { action: 'conflict', text: null, conflicts, notes: ["kept as it is; `danlu init --force` takes danlu's values and keeps a backup"] };
   }
   const edits = editsToApply(outcome, force);
   if (edits.length === 0) return { action: 'unchanged', text: null, conflicts, notes: [] };

@@ -6,10 +6,7 @@ import type { MergeResult } from './types.js';
  * .env belongs to this machine: danlu's keys follow the plan (which already read the
  * user's tunable values from this file), the user's own keys and comments stay.
  */
-export function mergeEnv(
-  existing: string | null,
-  spec: { path: string; text: string; entries: readonly EnvEntry[]; keep: readonly string[] },
-): MergeResult {
+export function mergeEnv(existing: string | null, spec: { path: string; text: string; entries: readonly EnvEntry[]; keep: readonly string[] }): MergeResult {
   if (existing === null) return { action: 'created', text: spec.text, conflicts: [], notes: [] };
   const lines = parseEnvLines(existing, spec.path);
   const out = lines.map((l) => l.raw);

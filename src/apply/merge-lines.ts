@@ -30,10 +30,7 @@ export function mergeLines(existing: string | null, spec: { text: string; lines:
   };
 }
 
-export function mergeValue(
-  existing: string | null,
-  spec: { text: string; same: (existing: string) => boolean; replace: boolean },
-): MergeResult {
+export function mergeValue(existing: string | null, spec: { text: string; same: (existing: string) => boolean; replace: boolean }): MergeResult {
   if (existing === null) return { action: 'created', text: spec.text, conflicts: [], notes: [] };
   if (existing === spec.text || spec.same(existing)) return { action: 'unchanged', text: null, conflicts: [], notes: [] };
   if (spec.replace) return { action: 'updated', text: spec.text, conflicts: [], notes: [] };

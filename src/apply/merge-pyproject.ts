@@ -95,12 +95,15 @@ function applyPins(p: Pending, data: Obj, wants: PyprojectPlan): void {
         p.mutations.push(set);
         p.notes.push(`pin ${r.from} -> ${r.to} (${r.why})`);
       } else {
-        p.conflicts.push(`${at.join('.')}: yours ${JSON.stringify(r.from)}, danlu's ${JSON.stringify(r.to)} (${r.why}; \`danlu init --upgrade-torch\` takes danlu's)`);
+        p.conflicts.push(
+          `${at.join('.')}: yours ${JSON.stringify(r.from)}, danlu's ${JSON.stringify(r.to)} (${r.why}; \`danlu init --upgrade-torch\` takes danlu's)`,
+        );
         p.forced.push(set);
       }
     }
   }
-  for (const r of wants.pins) if (r.action === 'constrain') p.notes.push(`pin ${r.from} kept, constrained to ${r.name}${r.specifier} by [tool.uv] constraint-dependencies (${r.why})`);
+  for (const r of wants.pins)
+    if (r.action === 'constrain') p.notes.push(`pin ${r.from} kept, constrained to ${r.name}${r.specifier} by [tool.uv] constraint-dependencies (${r.why})`);
 }
 
 function mergeSteps(data: Obj, existingText: string, wants: PyprojectPlan): Pending {
@@ -288,16 +291,12 @@ export function restoreCommentSpacing(original: string, patched: string): string
     .join('\n');
 }
 
-export function mergePyproject(
-  existing: string | null,
-  spec: { path: string; text: string; pyproject: PyprojectPlan },
-  force: boolean,
-): MergeResult {
+export function mergePyproject(existing: string | null, spec: { path: string; text: string; pyproject: PyprojectPlan }, force: boolean): MergeResult {
   if (existing === null) return { action: 'created', text: spec.text, conflicts: [], notes: [] };
   const data = parseTomlStrict(existing, spec.path);
   const p = mergeSteps(data, existing, spec.pyproject);
   if (p.conflicts.length > 0 && !force) {
-    return { action: 'conflict', text: null, conflicts: p.conflicts, notes: ['kept as it is; `danlu init --force` takes danlu\'s values and keeps a backup'] };
+    return { action: 'conflict', text: null, conflicts: p.conflicts, notes: ["kept as it is; `danlu init --force` takes danlu's values and keeps a backup"] };
   }
   const mutations = force ? [...p.mutations, ...p.forced] : p.mutations;
   if (mutations.length === 0 && p.blocks.length === 0) return { action: 'unchanged', text: null, conflicts: p.conflicts, notes: [] };

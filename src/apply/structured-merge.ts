@@ -50,7 +50,10 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 export function pathText(path: Path): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : p))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }
 
 function identityOf(item: unknown): [string, unknown] | null {

@@ -70,7 +70,12 @@ export async function recoverInterruptedWrite(root: string): Promise<string[]> {
       entries = [];
     }
     for (const e of entries) {
-      if (await stat(e.temp).then(() => true, () => false)) {
+      if (
+        await stat(e.temp).then(
+          () => true,
+          () => false,
+        )
+      ) {
         await rename(e.temp, e.target);
         done.push(relative(root, e.target));
       }
@@ -112,10 +117,21 @@ export async function writeAll(root: string, writes: readonly Write[], now = new
   };
   // Run as root (`sudo danlu init`) in a folder of another user's: what is written keeps that
   // user as owner (a replaced file its own owner), so their next run can write it again.
-  const owner = process.getuid?.() === 0 ? await stat(root).then((s) => (s.uid !== 0 ? { uid: s.uid, gid: s.gid } : null), () => null) : null;
+  const owner =
+    process.getuid?.() === 0
+      ? await stat(root).then(
+          (s) => (s.uid !== 0 ? { uid: s.uid, gid: s.gid } : null),
+          () => null,
+        )
+      : null;
   const own = async (path: string, like?: string) => {
     if (!owner) return;
-    const o = like ? await stat(like).then((s) => ({ uid: s.uid, gid: s.gid }), () => owner) : owner;
+    const o = like
+      ? await stat(like).then(
+          (s) => ({ uid: s.uid, gid: s.gid }),
+          () => owner,
+        )
+      : owner;
     await chown(path, o.uid, o.gid).catch(() => undefined);
   };
   try {
@@ -133,7 +149,12 @@ export async function writeAll(root: string, writes: readonly Write[], now = new
         }
       }
       const temp = `${target}.danlu-${tag}.tmp`;
-      const mode = w.mode ?? (await stat(target).then((st) => st.mode & 0o7777, () => undefined));
+      const mode =
+        w.mode ??
+        (await stat(target).then(
+          (st) => st.mode & 0o7777,
+          () => undefined,
+        ));
       await writeDurably(temp, w.text, mode);
       await own(temp, target);
       staged.push({ temp, target });

@@ -12,8 +12,7 @@ export interface CudaFamilyDriver {
 
 export const CUDA_FAMILY_DRIVERS = table<CudaFamilyDriver>(
   {
-    source:
-      'NVIDIA CUDA compatibility guide (minor-version-compatibility); uv crates/uv-torch/src/backend.rs driver tables',
+    source: 'NVIDIA CUDA compatibility guide (minor-version-compatibility); uv crates/uv-torch/src/backend.rs driver tables',
     asOf: '2026-11-22',
     confidence: 'V',
   },
@@ -87,6 +86,7 @@ export const IMAGE_DRIVER_EXCEPTIONS: readonly ImageDriverException[] = [
   {
     imageMajor: 11,
     branch: 470,
-    source: 'nvidia/cuda 11.8.0 image config: NVIDIA_REQUIRE_CUDA="cuda>=11.8 brand=tesla,driver>=470,driver<471 brand=unknown,driver>=470,driver<471 brand=nvidia,driver>=470,driver<471 brand=nvidiartx,driver>=470,driver<471 brand=geforce,driver>=470,driver<471 ... brand=titan,driver>=470,driver<471"',
+    source:
+      'nvidia/cuda 11.8.0 image config: NVIDIA_REQUIRE_CUDA="cuda>=11.8 brand=tesla,driver>=470,driver<471 brand=unknown,driver>=470,driver<471 brand=nvidia,driver>=470,driver<471 brand=nvidiartx,driver>=470,driver<471 brand=geforce,driver>=470,driver<471 ... brand=titan,driver>=470,driver<471"',
   },
 ];

@@ -224,11 +224,25 @@ function astralRow(v: unknown, path: string): AstralRow {
 function astralIndexes(v: unknown, path: string): AstralIndexes {
   const t = tableOf(v, path, astralRow);
   const o = obj(v, path);
-  const mirrors = Array.isArray(o.mirrors) ? o.mirrors.map((m, i) => {
-    const mo = obj(m, `${path}.mirrors[${i}]`);
-    return { name: str(mo.name, `${path}.mirrors[${i}].name`), base: str(mo.base, `${path}.mirrors[${i}].base`), source: str(mo.source, `${path}.mirrors[${i}].source`) };
-  }) : fail(`${path}.mirrors`, 'expected an array');
-  return { asOf: t.asOf, confidence: t.confidence, source: t.source, base: str(o.base, `${path}.base`, /^https?:\/\//), channels: strings(o.channels, `${path}.channels`), mirrors, rows: t.rows };
+  const mirrors = Array.isArray(o.mirrors)
+    ? o.mirrors.map((m, i) => {
+        const mo = obj(m, `${path}.mirrors[${i}]`);
+        return {
+          name: str(mo.name, `${path}.mirrors[${i}].name`),
+          base: str(mo.base, `${path}.mirrors[${i}].base`),
+          source: str(mo.source, `${path}.mirrors[${i}].source`),
+        };
+      })
+    : fail(`${path}.mirrors`, 'expected an array');
+  return {
+    asOf: t.asOf,
+    confidence: t.confidence,
+    source: t.source,
+    base: str(o.base, `${path}.base`, /^https?:\/\//),
+    channels: strings(o.channels, `${path}.channels`),
+    mirrors,
+    rows: t.rows,
+  };
 }
 
 /** Checks every field; throws CatalogFormatError with the JSON path of the first problem. */

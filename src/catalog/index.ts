@@ -35,15 +35,7 @@ export interface Catalog {
 /** The embedded snapshot: the default, and the base every user catalog is merged onto. */
 export const EMBEDDED_CATALOG: Catalog = {
   name: 'embedded',
-  asOf: newestDate([
-    SNAPSHOT.asOf,
-    CUDA_FAMILY_DRIVERS.asOf,
-    TOOLKIT_DRIVERS.asOf,
-    GPU_TABLE.asOf,
-    TOOLS.asOf,
-    MIRRORS.asOf,
-    ASTRAL_INDEXES.asOf,
-  ]),
+  asOf: newestDate([SNAPSHOT.asOf, CUDA_FAMILY_DRIVERS.asOf, TOOLKIT_DRIVERS.asOf, GPU_TABLE.asOf, TOOLS.asOf, MIRRORS.asOf, ASTRAL_INDEXES.asOf]),
   cudaFamilyDrivers: CUDA_FAMILY_DRIVERS,
   toolkitDrivers: TOOLKIT_DRIVERS,
   cudaImages: CUDA_IMAGES,

@@ -20,9 +20,7 @@ export function userCatalogPaths(env: NodeJS.ProcessEnv = process.env): CatalogP
 }
 
 /** Where one part of the active catalog came from. */
-export type PartSource =
-  | { from: 'embedded'; asOf: string }
-  | { from: 'user'; asOf: string; file: string; fetchedAt: string | null; urls: string[] };
+export type PartSource = { from: 'embedded'; asOf: string } | { from: 'user'; asOf: string; file: string; fetchedAt: string | null; urls: string[] };
 
 export type UserCatalogStatus =
   /** No user catalog. */
@@ -77,8 +75,7 @@ export async function readCatalogState(env: NodeJS.ProcessEnv = process.env, bas
     text = await readFile(paths.file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const user: UserCatalogStatus =
-      code === 'ENOENT' ? { state: 'absent' } : { state: 'invalid', error: `cannot read it (${code ?? (e as Error).message})` };
+    const user: UserCatalogStatus = code === 'ENOENT' ? { state: 'absent' } : { state: 'invalid', error: `cannot read it (${code ?? (e as Error).message})` };
     return { catalog: base, paths, user, parts: mergeCatalog(base, null).parts };
   }
   try {

@@ -43,7 +43,7 @@ export async function ensureUp(ctx: ProjectContext, engine: Engine, ui: UiOption
   const before = await containerState(ctx, engine);
   await composeUp(ctx, engine, ui);
   const container = await containerState(ctx, engine);
-  const action = !before || before.state !== 'running' ? 'started' : before.id === container?.id ? 'unchanged' : 'recreated';
+  const action = before?.state !== 'running' ? 'started' : before.id === container?.id ? 'unchanged' : 'recreated';
   if (!ui.json) for (const n of notes) err(`note: ${n}`);
   const sync = opts.sync && container ? await syncEnvironment(ctx, engine, container.id, ui) : 'not run';
   return { action, built, retagged, createdDirs, container, notes, sync };

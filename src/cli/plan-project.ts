@@ -19,14 +19,18 @@ export const PLAN_OPTIONS = {
   backend: { type: 'string', value: 'VARIANT', description: 'PyTorch wheel variant: cu126, cu128, cu130, cpu...' },
   python: { type: 'string', value: 'VERSION', description: 'Python version, e.g. 3.12' },
   gpus: { type: 'string', value: 'SPEC', description: 'GPUs for the container: all, none, a count, or ids like 0,1' },
-  mirror: { type: 'string', value: 'PRESET', description: 'mirrors for this machine: global, cn, or auto (probe the candidates now and take the fastest working one of each kind)' },
-  user: { type: 'string', value: 'NAME', description: 'container user name (UID/GID stay the host user\'s)' },
+  mirror: {
+    type: 'string',
+    value: 'PRESET',
+    description: 'mirrors for this machine: global, cn, or auto (probe the candidates now and take the fastest working one of each kind)',
+  },
+  user: { type: 'string', value: 'NAME', description: "container user name (UID/GID stay the host user's)" },
   ubuntu: { type: 'string', value: 'RELEASE', description: 'Ubuntu release of the image: 22.04 or 24.04' },
   shm: { type: 'string', value: 'SIZE', description: 'shared memory for the container, e.g. 16g' },
   'no-starship': { type: 'boolean', description: 'do not install the starship prompt in the image' },
-  'upgrade-torch': { type: 'boolean', description: 'replace the project\'s torch pin with the newest torch that fits this machine' },
-  'keep-pins': { type: 'boolean', description: 'keep the project\'s pins even when they cannot run here (the default; says so explicitly)' },
-  'lock-with-mirror': { type: 'boolean', description: 'let uv lock through this machine\'s PyPI mirror (the mirror is then recorded in uv.lock)' },
+  'upgrade-torch': { type: 'boolean', description: "replace the project's torch pin with the newest torch that fits this machine" },
+  'keep-pins': { type: 'boolean', description: "keep the project's pins even when they cannot run here (the default; says so explicitly)" },
+  'lock-with-mirror': { type: 'boolean', description: "let uv lock through this machine's PyPI mirror (the mirror is then recorded in uv.lock)" },
 } as const satisfies Record<string, OptionDef>;
 
 type PlanFlagValues = { [K in keyof typeof PLAN_OPTIONS]?: (typeof PLAN_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -88,20 +92,26 @@ export async function planProject(dirArg: string | undefined, values: PlanFlagVa
   const auto = values.mirror === 'auto' ? import('../network/auto.js') : null;
   // A host file describes another machine: only cheap local defaults are probed for it.
   const probeOptions = values.host ? ({ docker: 'skip', nvidia: false } as const) : ({ docker: 'runtime' } as const);
-  const [probed, project, mirrorChoice] = await Promise.all([probeHost(realDeps(), probeOptions), readProject(dir), auto ? auto.then((m) => m.autoMirrorChoice()) : null]);
+  const [probed, project, mirrorChoice] = await Promise.all([
+    probeHost(realDeps(), probeOptions),
+    readProject(dir),
+    auto ? auto.then((m) => m.autoMirrorChoice()) : null,
+  ]);
   const host = values.host ? await readHostFile(resolve(values.host), probed) : probed;
   // A requirements line pip would refuse stops here, before anything is planned or written.
   const invalid = (project.imported?.report ?? []).filter((e) => e.invalid);
   if (invalid.length > 0) {
     const first = invalid[0]!;
-    throw new DanluError(`not a valid requirement: ${first.reason}${invalid.length > 1 ? ` (and ${invalid.length - 1} more line${invalid.length > 2 ? 's' : ''}: \`danlu import\` lists them)` : ''}`, {
-      location: { file: first.origin.file, line: first.origin.line, column: first.invalid!.column },
-      hint: 'pip would refuse this line too: fix or remove it (a PEP 508 requirement such as numpy==1.26.4)',
-    });
+    throw new DanluError(
+      `not a valid requirement: ${first.reason}${invalid.length > 1 ? ` (and ${invalid.length - 1} more line${invalid.length > 2 ? 's' : ''}: \`danlu import\` lists them)` : ''}`,
+      {
+        location: { file: first.origin.file, line: first.origin.line, column: first.invalid!.column },
+        hint: 'pip would refuse this line too: fix or remove it (a PEP 508 requirement such as numpy==1.26.4)',
+      },
+    );
   }
   const team = await readTeamHosts(dir, probed);
   const made = makePlan({ host, project, options: team.length > 0 ? { ...options, team } : options, catalog });
   const plan = auto && mirrorChoice ? (await auto).withMirrorChoice(made, mirrorChoice) : made;
   return { dir, host, project, options, plan, catalog };
 }
-

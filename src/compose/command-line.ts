@@ -16,9 +16,7 @@ export interface CommandLine {
 export const SERVICE = 'devcontainer';
 
 function base(flavor: ComposeFlavor, args: string[], env: Record<string, string> = {}): CommandLine {
-  return flavor.kind === 'v2'
-    ? { cmd: flavor.docker, args: ['compose', ...args], env }
-    : { cmd: flavor.bin, args, env };
+  return flavor.kind === 'v2' ? { cmd: flavor.docker, args: ['compose', ...args], env } : { cmd: flavor.bin, args, env };
 }
 
 /** BuildKit is needed for the Dockerfile's cache mounts; compose v1 only uses it through the docker CLI. */
@@ -98,10 +96,15 @@ export function psLine(docker: string, project: string): CommandLine {
   return {
     cmd: docker,
     args: [
-      'ps', '--all', '--no-trunc',
-      '--filter', `label=com.docker.compose.project=${project}`,
-      '--filter', `label=com.docker.compose.service=${SERVICE}`,
-      '--format', '{{json .}}',
+      'ps',
+      '--all',
+      '--no-trunc',
+      '--filter',
+      `label=com.docker.compose.project=${project}`,
+      '--filter',
+      `label=com.docker.compose.service=${SERVICE}`,
+      '--format',
+      '{{json .}}',
     ],
     env: {},
   };

@@ -56,6 +56,12 @@ export async function loadContext(start: string): Promise<ProjectContext> {
   if (!envImage) throw new DanluError('.env has no DEV_IMAGE', { location: { file: envPath }, hint: 'run `danlu init` again' });
   const dockerfile = await readIfExists(join(dir, DOCKERFILE));
   const image = dockerfile === null ? envImage : retagForInputs(envImage, buildInputsHash(dockerfileBody(dockerfile), env));
-  const project = env.COMPOSE_PROJECT_NAME || dir.split('/').pop()!.toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  const project =
+    env.COMPOSE_PROJECT_NAME ||
+    dir
+      .split('/')
+      .pop()!
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]/g, '');
   return { dir, envPath, env, project, image, envImage };
 }

@@ -15,7 +15,11 @@ const defaultCache = (env: NodeJS.ProcessEnv): VersionCache | null =>
  */
 async function composeV1Version(exec: Exec, env: NodeJS.ProcessEnv, cache: VersionCache | null): Promise<ExecResult> {
   const args = ['version', '--short'];
-  const exists = (p: string) => access(p).then(() => true, () => false);
+  const exists = (p: string) =>
+    access(p).then(
+      () => true,
+      () => false,
+    );
   const bin = cache ? await findOnPath('docker-compose', { env, exists, platform: process.platform }) : null;
   const cached = bin ? await cache!.read(bin, args) : null;
   if (cached !== null) return { code: 0, stdout: cached, stderr: '', missing: false, timedOut: false, ms: 0 };
@@ -61,7 +65,11 @@ function daemonError(stderr: string, timedOut: boolean, docker: string): DanluEr
  * Checks the daemon and finds compose, in parallel and with time-outs, so a stopped or hung
  * daemon is reported within a few seconds.
  */
-export async function connectEngine(exec: Exec = runCommand, env: NodeJS.ProcessEnv = process.env, cache: VersionCache | null = defaultCache(env)): Promise<Engine> {
+export async function connectEngine(
+  exec: Exec = runCommand,
+  env: NodeJS.ProcessEnv = process.env,
+  cache: VersionCache | null = defaultCache(env),
+): Promise<Engine> {
   const docker = dockerCommand(env);
   const [version, v2, v1, runtimes] = await Promise.all([
     exec(docker, ['version', '--format', '{{.Server.Version}}'], { timeoutMs: DAEMON_TIMEOUT_MS }),
@@ -82,7 +90,7 @@ export async function connectEngine(exec: Exec = runCommand, env: NodeJS.Process
   else {
     throw new DanluError('Docker Compose is not installed (neither `docker compose` nor `docker-compose`)', {
       code: EXIT.failed,
-      hint: 'install the plugin: `sudo apt-get install docker-compose-plugin` (Docker\'s apt repository)',
+      hint: "install the plugin: `sudo apt-get install docker-compose-plugin` (Docker's apt repository)",
     });
   }
   return { docker, flavor, serverVersion: version.stdout.trim(), nvidiaRuntime: /"nvidia"/.test(runtimes.stdout) };

@@ -81,11 +81,24 @@ export async function composeUp(ctx: ProjectContext, engine: Engine, ui: UiOptio
 /** The usual failures of the image build, each with its fix (the generic hint last). */
 export function buildError(output: string, code: number, logFile: string): DanluError {
   const known: [RegExp, string, string][] = [
-    [/BuildKit is enabled but the buildx component is missing or broken/i, 'the docker CLI has no buildx plugin, which BuildKit builds need', 'install it (Ubuntu/Debian: `sudo apt-get install docker-buildx-plugin`, or docker-buildx), or put a docker with buildx first on PATH'],
-    [/the --mount option requires BuildKit/i, 'the build ran without BuildKit (the Dockerfile uses cache mounts)', 'export DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 (docker-compose v1), or install Compose v2'],
-    [/failed to resolve source metadata|pull access denied|manifest unknown|failed to do request|registry-1\.docker\.io|TLS handshake timeout|i\/o timeout.*(docker\.io|ghcr\.io|nvcr\.io)/i, 'the Docker daemon could not pull a base image', "the daemon pulls, not the build: give it a registry mirror or a proxy (`danlu mirrors --probe`, then DOCKERHUB_MIRROR and the daemon's registry-mirrors; `danlu doctor` checks its proxy), or `docker pull` the BASE_IMAGE in .env first"],
+    [
+      /BuildKit is enabled but the buildx component is missing or broken/i,
+      'the docker CLI has no buildx plugin, which BuildKit builds need',
+      'install it (Ubuntu/Debian: `sudo apt-get install docker-buildx-plugin`, or docker-buildx), or put a docker with buildx first on PATH',
+    ],
+    [
+      /the --mount option requires BuildKit/i,
+      'the build ran without BuildKit (the Dockerfile uses cache mounts)',
+      'export DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 (docker-compose v1), or install Compose v2',
+    ],
+    [
+      /failed to resolve source metadata|pull access denied|manifest unknown|failed to do request|registry-1\.docker\.io|TLS handshake timeout|i\/o timeout.*(docker\.io|ghcr\.io|nvcr\.io)/i,
+      'the Docker daemon could not pull a base image',
+      "the daemon pulls, not the build: give it a registry mirror or a proxy (`danlu mirrors --probe`, then DOCKERHUB_MIRROR and the daemon's registry-mirrors; `danlu doctor` checks its proxy), or `docker pull` the BASE_IMAGE in .env first",
+    ],
   ];
-  for (const [re, what, fix] of known) if (re.test(output)) return new DanluError(`${what} (build exit ${code}); full log: ${logFile}`, { code: EXIT.failed, hint: fix });
+  for (const [re, what, fix] of known)
+    if (re.test(output)) return new DanluError(`${what} (build exit ${code}); full log: ${logFile}`, { code: EXIT.failed, hint: fix });
   return new DanluError(`the image build failed (exit ${code}); full log: ${logFile}`, {
     code: EXIT.failed,
     hint: 'run `danlu build --verbose` to watch it; behind a proxy, export http_proxy/https_proxy first (they are passed as build args)',
@@ -95,13 +108,36 @@ export function buildError(output: string, code: number, logFile: string): Danlu
 /** The usual failures of `compose up`, each with its fix. */
 export function upError(output: string, code: number): DanluError {
   const known: [RegExp, string, string][] = [
-    [/could not select device driver|unknown or invalid runtime name: nvidia/i, 'Docker cannot give the container GPUs', 'install the NVIDIA Container Toolkit and run `sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker`, or `danlu init --gpus none`'],
-    [/unsatisfied condition: cuda>=/i, 'the image needs a newer NVIDIA driver than this host has', 'update the driver, or choose an older image with `danlu init --cuda <the driver\'s CUDA version>`'],
-    [/port is already allocated|address already in use/i, 'a port of the container is already in use', 'stop what uses it (`docker ps`), or change the port in .devcontainer/docker-compose.extend.yml'],
-    [/Conflict\. The container name .* is already in use/i, 'a container with the same name already exists', 'remove it with `docker rm -f <name>`, or set another COMPOSE_PROJECT_NAME in .env'],
-    [/pull access denied|manifest unknown|not found: manifest/i, 'the image could not be pulled', 'run `danlu build` (danlu images are built locally), or check BASE_IMAGE in .env'],
+    [
+      /could not select device driver|unknown or invalid runtime name: nvidia/i,
+      'Docker cannot give the container GPUs',
+      'install the NVIDIA Container Toolkit and run `sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker`, or `danlu init --gpus none`',
+    ],
+    [
+      /unsatisfied condition: cuda>=/i,
+      'the image needs a newer NVIDIA driver than this host has',
+      "update the driver, or choose an older image with `danlu init --cuda <the driver's CUDA version>`",
+    ],
+    [
+      /port is already allocated|address already in use/i,
+      'a port of the container is already in use',
+      'stop what uses it (`docker ps`), or change the port in .devcontainer/docker-compose.extend.yml',
+    ],
+    [
+      /Conflict\. The container name .* is already in use/i,
+      'a container with the same name already exists',
+      'remove it with `docker rm -f <name>`, or set another COMPOSE_PROJECT_NAME in .env',
+    ],
+    [
+      /pull access denied|manifest unknown|not found: manifest/i,
+      'the image could not be pulled',
+      'run `danlu build` (danlu images are built locally), or check BASE_IMAGE in .env',
+    ],
     [/bind source path does not exist/i, 'a folder to mount does not exist', 'create it, or remove the mount from .devcontainer/docker-compose.extend.yml'],
   ];
   for (const [re, what, fix] of known) if (re.test(output)) return new DanluError(`${what} (compose exit ${code})`, { code: EXIT.failed, hint: fix });
-  return new DanluError(`docker compose up failed (exit ${code})`, { code: EXIT.failed, hint: 'the output above says why; `danlu up --verbose` shows everything' });
+  return new DanluError(`docker compose up failed (exit ${code})`, {
+    code: EXIT.failed,
+    hint: 'the output above says why; `danlu up --verbose` shows everything',
+  });
 }

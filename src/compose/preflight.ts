@@ -33,7 +33,13 @@ export async function preflight(ctx: ProjectContext, engine: Engine | null): Pro
   if (stop) {
     const fix = stop.fix;
     const how = fix ? `${fix.description}${fix.safe && fix.action ? ' (`danlu doctor --fix` does it)' : fix.command ? `: ${fix.command}` : ''}` : undefined;
-    const more = check.refuse.length > 1 ? ` (and ${check.refuse.slice(1).map((f) => f.title).join('; ')})` : '';
+    const more =
+      check.refuse.length > 1
+        ? ` (and ${check.refuse
+            .slice(1)
+            .map((f) => f.title)
+            .join('; ')})`
+        : '';
     throw new DanluError(`${stop.title}${more}`, {
       code: stop.id === 'gpu-request' ? EXIT.failed : EXIT.usage,
       location: stop.id.startsWith('env-') ? { file: ctx.envPath } : undefined,

@@ -50,7 +50,10 @@ export interface CapturedRun {
  * The log file, opened before the command starts. A project whose .danlu/logs a `sudo danlu up`
  * left to root cannot take it: the log goes to the temp folder instead, with a one-line note.
  */
-export async function openLog(logFile: string, note: (text: string) => void = (t) => process.stderr.write(`${t}\n`)): Promise<{ stream: WriteStream; path: string }> {
+export async function openLog(
+  logFile: string,
+  note: (text: string) => void = (t) => process.stderr.write(`${t}\n`),
+): Promise<{ stream: WriteStream; path: string }> {
   try {
     await mkdir(dirname(logFile), { recursive: true });
     const fh = await open(logFile, 'w');
@@ -58,7 +61,9 @@ export async function openLog(logFile: string, note: (text: string) => void = (t
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     const fallback = join(tmpdir(), `danlu-${process.getuid?.() ?? 'user'}-${basename(dirname(dirname(dirname(logFile))))}-${basename(logFile)}`);
-    note(`danlu: note: cannot write ${logFile} (${code}${code === 'EACCES' ? ': owned by another user, from a `sudo danlu`?' : ''}); the log goes to ${fallback}` + (code === 'EACCES' ? `\n  fix: sudo chown -R "$(id -u):$(id -g)" ${dirname(dirname(logFile))}` : ''));
+    note(
+      `danlu: note: cannot write ${logFile} (${code}${code === 'EACCES' ? ': owned by another user, from a `sudo danlu`?' : ''}); the log goes to ${fallback}${code === 'EACCES' ? `\n  fix: sudo chown -R "$(id -u):$(id -g)" ${dirname(dirname(logFile))}` : ''}`,
+    );
     const fh = await open(fallback, 'w');
     return { stream: fh.createWriteStream(), path: fallback };
   }

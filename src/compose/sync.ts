@@ -41,13 +41,33 @@ async function saveKey(dir: string, key: string): Promise<void> {
 export function syncError(output: string, code: number, logFile: string): DanluError {
   const host = /(?:Failed to fetch|error sending request for url|Could not connect to)[^`(]*[`(]?(https?:\/\/[^/`'")\s]+)/i.exec(output)?.[1];
   const known: [RegExp, string, string][] = [
-    [/Failed to download.*python-build-standalone|Failed to download `[^`]*\/cpython-\d|No interpreter found for Python|Failed to install cpython|python-build-standalone/i, 'uv could not get the Python interpreter', 'set UV_PYTHON_INSTALL_MIRROR in .env (`danlu mirrors --apply` picks a reachable one), or use an image whose Python matches .python-version'],
-    [/dns error|failed to lookup address|Connection refused|timed out|error sending request|client error \(Connect\)|Network is unreachable/i, `uv could not reach ${host ?? 'an index'}`, 'choose mirrors that answer from here (`danlu mirrors --probe`, then `danlu mirrors --apply`), or set a proxy (`danlu doctor` shows the layers)'],
-    [/No solution found when resolving|unsatisfiable/i, 'uv found no set of versions that fits every requirement', '`danlu import` shows where each requirement comes from; loosen the pin uv names in its message (above)'],
-    [/needs to be updated|lockfile .* is not up-to-date|--locked/i, 'uv.lock does not match pyproject.toml', 'lock again in the container: `danlu exec -- uv lock`'],
+    [
+      /Failed to download.*python-build-standalone|Failed to download `[^`]*\/cpython-\d|No interpreter found for Python|Failed to install cpython|python-build-standalone/i,
+      'uv could not get the Python interpreter',
+      'set UV_PYTHON_INSTALL_MIRROR in .env (`danlu mirrors --apply` picks a reachable one), or use an image whose Python matches .python-version',
+    ],
+    [
+      /dns error|failed to lookup address|Connection refused|timed out|error sending request|client error \(Connect\)|Network is unreachable/i,
+      `uv could not reach ${host ?? 'an index'}`,
+      'choose mirrors that answer from here (`danlu mirrors --probe`, then `danlu mirrors --apply`), or set a proxy (`danlu doctor` shows the layers)',
+    ],
+    [
+      /No solution found when resolving|unsatisfiable/i,
+      'uv found no set of versions that fits every requirement',
+      '`danlu import` shows where each requirement comes from; loosen the pin uv names in its message (above)',
+    ],
+    [
+      /needs to be updated|lockfile .* is not up-to-date|--locked/i,
+      'uv.lock does not match pyproject.toml',
+      'lock again in the container: `danlu exec -- uv lock`',
+    ],
   ];
-  for (const [re, what, fix] of known) if (re.test(output)) return new DanluError(`${what} while installing the environment (exit ${code}); log: ${logFile}`, { code: EXIT.failed, hint: fix });
-  return new DanluError(`installing the environment failed (exit ${code}); log: ${logFile}`, { code: EXIT.failed, hint: 'the lines above are uv\'s; `danlu shell` then `.devcontainer/uv-sync.sh` runs it by hand' });
+  for (const [re, what, fix] of known)
+    if (re.test(output)) return new DanluError(`${what} while installing the environment (exit ${code}); log: ${logFile}`, { code: EXIT.failed, hint: fix });
+  return new DanluError(`installing the environment failed (exit ${code}); log: ${logFile}`, {
+    code: EXIT.failed,
+    hint: "the lines above are uv's; `danlu shell` then `.devcontainer/uv-sync.sh` runs it by hand",
+  });
 }
 
 export type SyncResult = 'synced' | 'up to date' | 'skipped';

@@ -47,7 +47,14 @@ describe('applyFixes', () => {
     const uid = process.getuid!();
     const gid = process.getgid!();
     const paths = [join(home, '.cache', 'torch', 'hub'), join(home, '.local', 'share', 'uv')];
-    const f: Finding = { id: 'cache-dir-missing', layer: 'project', severity: 'warn', title: '', detail: '', fix: { description: 'create', safe: true, action: { kind: 'own-dirs', home, paths, uid, gid } } };
+    const f: Finding = {
+      id: 'cache-dir-missing',
+      layer: 'project',
+      severity: 'warn',
+      title: '',
+      detail: '',
+      fix: { description: 'create', safe: true, action: { kind: 'own-dirs', home, paths, uid, gid } },
+    };
     expect((await applyFixes([f]))[0]).toMatchObject({ applied: true, error: null });
     for (const p of paths) expect(statSync(p).isDirectory()).toBe(true);
   });
@@ -59,7 +66,11 @@ describe('applyFixes', () => {
     writeFileSync(join(hf, 'hub', 'model.bin'), 'x');
     const fresh = join(home, '.local', 'share', 'uv');
     const own = (paths: string[]): Finding => ({
-      id: 'cache', layer: 'project', severity: 'error', title: '', detail: '',
+      id: 'cache',
+      layer: 'project',
+      severity: 'error',
+      title: '',
+      detail: '',
       fix: { description: 'own', safe: true, action: { kind: 'own-dirs', home, paths, uid: 4242, gid: 4343 } },
     });
     await applyFixes([own([hf]), own([fresh])]);
@@ -78,7 +89,14 @@ describe('applyFixes', () => {
 
 describe('safeFixes and manualFixes', () => {
   it('never treats a printed command as something to run', () => {
-    const printed: Finding = { id: 'nvidia-runtime', layer: 'gpu', severity: 'error', title: '', detail: '', fix: { description: 'toolkit', command: 'sudo apt-get install …', safe: false } };
+    const printed: Finding = {
+      id: 'nvidia-runtime',
+      layer: 'gpu',
+      severity: 'error',
+      title: '',
+      detail: '',
+      fix: { description: 'toolkit', command: 'sudo apt-get install …', safe: false },
+    };
     const safe = envFinding('/x/.env', 'USER_UID', '1');
     expect(safeFixes([printed, safe])).toEqual([safe]);
     expect(manualFixes([printed, safe])).toEqual([printed]);

@@ -19,8 +19,7 @@ export interface FixResult {
   paths?: string[];
 }
 
-export const safeFixes = (findings: readonly Finding[]): Finding[] =>
-  findings.filter((f) => f.fix?.safe && f.fix.action && f.severity !== 'ok');
+export const safeFixes = (findings: readonly Finding[]): Finding[] => findings.filter((f) => f.fix?.safe && f.fix.action && f.severity !== 'ok');
 
 export const manualFixes = (findings: readonly Finding[]): Finding[] =>
   findings.filter((f) => f.fix && !(f.fix.safe && f.fix.action) && (f.severity === 'warn' || f.severity === 'error'));
@@ -69,7 +68,7 @@ async function setEnvFile(file: string, values: Record<string, string>): Promise
 }
 
 const reason = (e: unknown): string =>
-  e instanceof DanluError ? describeError(e) : ((e as NodeJS.ErrnoException).code === 'EPERM' ? 'operation not permitted (needs root)' : (e as Error).message);
+  e instanceof DanluError ? describeError(e) : (e as NodeJS.ErrnoException).code === 'EPERM' ? 'operation not permitted (needs root)' : (e as Error).message;
 
 /** Applies the safe fixes of `findings`, one after another; a failure is reported, not thrown. */
 export async function applyFixes(findings: readonly Finding[]): Promise<FixResult[]> {

@@ -26,7 +26,13 @@ describe('formatReport', () => {
     const report = await healthy();
     const findings = report.findings.map((f) =>
       f.id === 'env-user'
-        ? { ...f, severity: 'error' as const, title: 'USER_UID=1234 in .env', detail: 'wrong owner', fix: { description: 'set USER_UID=1000', safe: true, action: { kind: 'env-set' as const, file: '.env', key: 'USER_UID', value: '1000' } } }
+        ? {
+            ...f,
+            severity: 'error' as const,
+            title: 'USER_UID=1234 in .env',
+            detail: 'wrong owner',
+            fix: { description: 'set USER_UID=1000', safe: true, action: { kind: 'env-set' as const, file: '.env', key: 'USER_UID', value: '1000' } },
+          }
         : f,
     );
     const text = formatReport({ findings, summary: summarize(findings) }, { dir: '/p', deep: true, fixing: false }).join('\n');
@@ -41,7 +47,14 @@ describe('reportJson', () => {
     const json = reportJson(report);
     expect(Object.keys(json)).toEqual(['findings', 'summary']);
     expect(json.summary).toEqual({ ok: 23, info: 1, warn: 0, error: 0 });
-    expect(json.findings[0]).toEqual({ id: 'host-os', layer: 'host', severity: 'ok', title: 'Linux: Ubuntu 24.04 (x64)', detail: 'kernel 6.8.0-45-generic', fix: null });
+    expect(json.findings[0]).toEqual({
+      id: 'host-os',
+      layer: 'host',
+      severity: 'ok',
+      title: 'Linux: Ubuntu 24.04 (x64)',
+      detail: 'kernel 6.8.0-45-generic',
+      fix: null,
+    });
     const withFix = json.findings.find((f) => f.fix)!;
     expect(Object.keys(withFix.fix!)).toEqual(['command', 'description', 'safe']);
     expect(Object.keys(reportJson(report, []))).toEqual(['findings', 'summary', 'fixes']);

@@ -66,7 +66,10 @@ describe('runDoctor', () => {
       return s && p.endsWith('.cache/huggingface') ? { ...s, uid: 0, gid: 0 } : s && { ...s, uid: 1000, gid: 1000 };
     };
     const { report } = await runDoctor(deps, { dir: project });
-    expect(report.findings.find((f) => f.id === 'cache-dir-owner')).toMatchObject({ severity: 'error', title: `${home}/.cache/huggingface belongs to root, not alice` });
+    expect(report.findings.find((f) => f.id === 'cache-dir-owner')).toMatchObject({
+      severity: 'error',
+      title: `${home}/.cache/huggingface belongs to root, not alice`,
+    });
   });
 
   it('gives up on a hung docker and a slow nvidia-smi within the budget', async () => {
@@ -80,6 +83,10 @@ describe('runDoctor', () => {
     const { report } = await runDoctor(deps, { dir: project, budgetMs: 1200 });
     expect(Date.now() - started).toBeLessThan(2500);
     expect(report.findings.find((f) => f.id === 'docker-daemon')).toMatchObject({ severity: 'error', title: 'Docker daemon not answering' });
-    expect(report.findings.find((f) => f.id === 'nvidia-driver')).toMatchObject({ severity: 'warn', title: 'nvidia-smi did not answer in time', fix: { command: 'sudo nvidia-smi -pm 1' } });
+    expect(report.findings.find((f) => f.id === 'nvidia-driver')).toMatchObject({
+      severity: 'warn',
+      title: 'nvidia-smi did not answer in time',
+      fix: { command: 'sudo nvidia-smi -pm 1' },
+    });
   });
 });

@@ -39,9 +39,18 @@ type Project = NonNullable<DoctorFacts['project']>;
 const message = (e: unknown): string => (e instanceof DanluError ? describeError(e) : ((e as Error)?.message ?? String(e)));
 
 const noFiles = (dir: string): ProjectFileFacts => ({
-  envPath: `${dir}/.env`, envText: null, env: null, envError: null, pyprojectText: null, pyproject: null, pyprojectError: null,
-  pythonVersion: null, uvLock: { exists: false, mtimeMs: null, pyprojectMtimeMs: null }, venv: null, mirrorHits: [],
-    extendRequestsGpus: false,
+  envPath: `${dir}/.env`,
+  envText: null,
+  env: null,
+  envError: null,
+  pyprojectText: null,
+  pyproject: null,
+  pyprojectError: null,
+  pythonVersion: null,
+  uvLock: { exists: false, mtimeMs: null, pyprojectMtimeMs: null },
+  venv: null,
+  mirrorHits: [],
+  extendRequestsGpus: false,
 });
 
 const noProxyFacts = (): ProxyFacts => {
@@ -53,8 +62,19 @@ const noProxyFacts = (): ProxyFacts => {
 function blankProject(dir: string): Project {
   const name = basename(dir);
   return {
-    dir, name, slug: slugify(name), pyprojectText: null, requiresPython: null, pythonVersion: null, requirements: [],
-    torchPin: null, backendPin: null, env: {}, compilesCuda: { value: false, why: '' }, needs: { torchaudio: false, xformers: false }, lockWithMirror: null,
+    dir,
+    name,
+    slug: slugify(name),
+    pyprojectText: null,
+    requiresPython: null,
+    pythonVersion: null,
+    requirements: [],
+    torchPin: null,
+    backendPin: null,
+    env: {},
+    compilesCuda: { value: false, why: '' },
+    needs: { torchaudio: false, xformers: false },
+    lockWithMirror: null,
   };
 }
 
@@ -88,17 +108,29 @@ export async function gatherFacts(deps: DoctorDeps, opts: DoctorOptions): Promis
     settleWithin(probeCaches(deps, home, source), net, () => ({ home, homeSource: source, homeExists: false, dirs: [] })),
   );
   const proxyP = Promise.all([userP, filesP]).then(([user, files]) => settleWithin(probeProxy(deps, user.home, files.env), net, noProxyFacts));
-  const imagesP = filesP.then((files) =>
-    settleWithin(probeImages(hostDeps, [files.env?.DEV_IMAGE ?? '', files.env?.BASE_IMAGE ?? '']), net, () => []),
-  );
+  const imagesP = filesP.then((files) => settleWithin(probeImages(hostDeps, [files.env?.DEV_IMAGE ?? '', files.env?.BASE_IMAGE ?? '']), net, () => []));
   const containerP = filesP.then((files) =>
     settleWithin(probeContainer(deps, dir, files.env), net + TORCH_TIMEOUT_MS, () => ({
-      running: false, id: null, error: 'timed out', shmBytes: null, gpu: null, torch: null,
+      running: false,
+      id: null,
+      error: 'timed out',
+      shmBytes: null,
+      gpu: null,
+      torch: null,
     })),
   );
 
   const [host, files, read, driverPackages, daemon, disk, caches, proxy, images, container] = await Promise.all([
-    hostP, filesP, projectP, packagesP, daemonP, diskP, cachesP, proxyP, imagesP, containerP,
+    hostP,
+    filesP,
+    projectP,
+    packagesP,
+    daemonP,
+    diskP,
+    cachesP,
+    proxyP,
+    imagesP,
+    containerP,
   ]);
   const catalog = await loadCatalog();
   // The team's committed hosts (.devcontainer/hosts): the plan is the team's, as init makes it.
@@ -108,7 +140,10 @@ export async function gatherFacts(deps: DoctorDeps, opts: DoctorOptions): Promis
   let gpuProbe: DoctorFacts['gpuProbe'] = null;
   if (opts.deep && host.docker?.daemon.ok && host.nvidia) {
     const candidates = [files.env?.DEV_IMAGE, files.env?.BASE_IMAGE, plan?.cuda.image].filter((r): r is string => Boolean(r));
-    const more = await probeImages(withDeadline(deps, deps.now() + 2000), candidates.filter((c) => !images.some((i) => i.ref === c)));
+    const more = await probeImages(
+      withDeadline(deps, deps.now() + 2000),
+      candidates.filter((c) => !images.some((i) => i.ref === c)),
+    );
     const image = pickProbeImage(candidates, [...images, ...more]);
     gpuProbe = await settleWithin(probeGpuContainer(deps, image), GPU_RUN_TIMEOUT_MS + 2000, () => ({ image, ok: false, output: '', timedOut: true }));
   }

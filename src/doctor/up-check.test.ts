@@ -23,8 +23,8 @@ function input(home: string, over: Partial<UpCheckInput> = {}): UpCheckInput {
   };
 }
 
-describe("the doctor rules danlu up runs", () => {
-  it('creates the missing cache folders as the user with doctor\'s fix, and lets up go on', async () => {
+describe('the doctor rules danlu up runs', () => {
+  it("creates the missing cache folders as the user with doctor's fix, and lets up go on", async () => {
     const home = join(root, 'h1');
     mkdirSync(home);
     const r = await upCheck(realDoctorDeps(), input(home));
@@ -34,7 +34,7 @@ describe("the doctor rules danlu up runs", () => {
     expect((await upCheck(realDoctorDeps(), input(home))).created).toEqual([]);
   });
 
-  it('refuses a .env written for another user, in doctor\'s words', async () => {
+  it("refuses a .env written for another user, in doctor's words", async () => {
     const home = join(root, 'h2');
     mkdirSync(home);
     const base = input(home);
@@ -50,12 +50,20 @@ describe("the doctor rules danlu up runs", () => {
     const gpu = await upCheck(realDoctorDeps(), { ...base, files: { ...base.files, extendRequestsGpus: true } });
     expect(gpu.refuse.map((f) => f.id)).toEqual(['gpu-request']);
     expect(gpu.refuse[0]!.fix?.command).toMatch(/nvidia-ctk runtime configure/);
-    const withRuntime = await upCheck(realDoctorDeps(), { ...base, files: { ...base.files, extendRequestsGpus: true }, docker: { ...base.docker!, nvidiaRuntime: true } });
+    const withRuntime = await upCheck(realDoctorDeps(), {
+      ...base,
+      files: { ...base.files, extendRequestsGpus: true },
+      docker: { ...base.docker!, nvidiaRuntime: true },
+    });
     expect(withRuntime.refuse).toEqual([]);
   });
 
   it("reads the machine file's GPU reservation", () => {
-    expect(extendRequestsGpus('services:\n  devcontainer:\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - driver: nvidia\n              count: all\n')).toBe(true);
+    expect(
+      extendRequestsGpus(
+        'services:\n  devcontainer:\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - driver: nvidia\n              count: all\n',
+      ),
+    ).toBe(true);
     expect(extendRequestsGpus('services:\n  devcontainer:\n    network_mode: none\n')).toBe(false);
     expect(extendRequestsGpus('a: [')).toBe(false);
     expect(extendRequestsGpus(null)).toBe(false);

@@ -21,7 +21,9 @@ export interface PyTorchJob {
   spec: {
     nprocPerNode?: string;
     runPolicy?: { backoffLimit?: number; cleanPodPolicy?: 'None' | 'Running' | 'All' };
-    pytorchReplicaSpecs: Partial<Record<'Master' | 'Worker', { replicas: number; restartPolicy: 'Never' | 'OnFailure' | 'Always' | 'ExitCode'; template: IPodTemplateSpec }>>;
+    pytorchReplicaSpecs: Partial<
+      Record<'Master' | 'Worker', { replicas: number; restartPolicy: 'Never' | 'OnFailure' | 'Always' | 'ExitCode'; template: IPodTemplateSpec }>
+    >;
   };
 }
 
@@ -107,8 +109,11 @@ export function renderK8s(plan: Plan, o: K8sOptions): K8sExport {
   } else if (kind === 'PyTorchJob') {
     // The operator sets MASTER_ADDR, MASTER_PORT and RANK (the node's rank) in each pod.
     torchrun = [
-      `${flag('nnodes')}=${spec.nodes}`, `${flag('nproc-per-node')}=${spec.procsPerNode}`,
-      `${flag('node-rank')}=$(RANK)`, `${flag('master-addr')}=$(MASTER_ADDR)`, `${flag('master-port')}=$(MASTER_PORT)`,
+      `${flag('nnodes')}=${spec.nodes}`,
+      `${flag('nproc-per-node')}=${spec.procsPerNode}`,
+      `${flag('node-rank')}=$(RANK)`,
+      `${flag('master-addr')}=$(MASTER_ADDR)`,
+      `${flag('master-port')}=$(MASTER_PORT)`,
     ];
   } else {
     // Indexed Job: pod i is <job>-i, reachable as <job>-i.<service> through the headless Service.
@@ -120,8 +125,11 @@ export function renderK8s(plan: Plan, o: K8sOptions): K8sExport {
       { name: 'NODE_RANK', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } },
     );
     torchrun = [
-      `${flag('nnodes')}=$(NNODES)`, `${flag('nproc-per-node')}=$(NPROC_PER_NODE)`,
-      `${flag('node-rank')}=$(NODE_RANK)`, `${flag('master-addr')}=$(MASTER_ADDR)`, `${flag('master-port')}=$(MASTER_PORT)`,
+      `${flag('nnodes')}=$(NNODES)`,
+      `${flag('nproc-per-node')}=$(NPROC_PER_NODE)`,
+      `${flag('node-rank')}=$(NODE_RANK)`,
+      `${flag('master-addr')}=$(MASTER_ADDR)`,
+      `${flag('master-port')}=$(MASTER_PORT)`,
     ];
   }
   const launched = launch(spec.command, procs, torchrun, warnings);

@@ -36,7 +36,7 @@ export function launch(argv: readonly string[], procs: number, torchrun: readonl
     warnings.push({
       id: 'command-not-launched',
       message: `${why}: the command runs once per node as it is; MASTER_ADDR and MASTER_PORT are in its environment`,
-      fix: "start it as `python SCRIPT ...` (or `uv run ... python SCRIPT ...`) and danlu runs it under torchrun",
+      fix: 'start it as `python SCRIPT ...` (or `uv run ... python SCRIPT ...`) and danlu runs it under torchrun',
     });
     return { argv: [...argv], launcher: 'direct' };
   };

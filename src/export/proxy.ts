@@ -27,7 +27,12 @@ export function proxySettings(proxy: string, noProxy: string, warnings: Warning[
   if (parsed.username || parsed.password) {
     parsed.username = '';
     parsed.password = '';
-    url = hasScheme ? parsed.toString().replace(/\/$/, '') : parsed.toString().replace(/^http:\/\//, '').replace(/\/$/, '');
+    url = hasScheme
+      ? parsed.toString().replace(/\/$/, '')
+      : parsed
+          .toString()
+          .replace(/^http:\/\//, '')
+          .replace(/\/$/, '');
     warnings.push({
       id: 'proxy-credentials-dropped',
       message: `the proxy's user and password were left out (${url}): credentials never go into a manifest or job script`,

@@ -31,8 +31,17 @@ export interface RuntimeBuildInput {
 
 /** The .env keys that are build args of the dev stage (as docker-compose.yml passes them)... */
 const DEV_ARGS = [
-  'BASE_IMAGE', 'UV_IMAGE', 'USER_NAME', 'USER_UID', 'USER_GID', 'USER_HOME', 'TZ',
-  'APT_MIRROR', 'PYPI_MIRROR', 'INSTALL_STARSHIP', 'EXTRA_APT_PACKAGES',
+  'BASE_IMAGE',
+  'UV_IMAGE',
+  'USER_NAME',
+  'USER_UID',
+  'USER_GID',
+  'USER_HOME',
+  'TZ',
+  'APT_MIRROR',
+  'PYPI_MIRROR',
+  'INSTALL_STARSHIP',
+  'EXTRA_APT_PACKAGES',
 ] as const;
 /** ...and those the runtime stage adds: where uv fetches from while the image is built. */
 const RUNTIME_ARGS = ['UV_DEFAULT_INDEX', 'PYTORCH_INDEX', 'UV_PYTHON_INSTALL_MIRROR', 'TORCH_EXTRA'] as const;
@@ -80,12 +89,7 @@ export function runtimeImageName(slug: string, devImage: string, lockText: strin
  * The default runtime image of a project: from DEV_IMAGE in its .env (what `danlu init` wrote
  * for this machine), else the name init would write, and its uv.lock (empty when missing).
  */
-export async function defaultRuntimeImage(
-  projectDir: string,
-  plan: Plan,
-  catalog: Catalog,
-  dotenv: Record<string, string>,
-): Promise<string> {
+export async function defaultRuntimeImage(projectDir: string, plan: Plan, catalog: Catalog, dotenv: Record<string, string>): Promise<string> {
   const devImage = dotenv.DEV_IMAGE || devImageName(plan, renderDockerfile(plan, catalog), envEntries(plan, catalog, ''));
   const lockText = (await readIfExists(join(projectDir, 'uv.lock'))) ?? '';
   return runtimeImageName(plan.project.slug, devImage, lockText);
@@ -140,10 +144,7 @@ export interface BuildOutcome {
 }
 
 /** Runs the steps one after another, streaming their output; stops at the first failure. */
-export async function buildRuntimeImage(
-  steps: readonly BuildStep[],
-  opts: { write?: (chunk: string) => void; cwd?: string } = {},
-): Promise<BuildOutcome> {
+export async function buildRuntimeImage(steps: readonly BuildStep[], opts: { write?: (chunk: string) => void; cwd?: string } = {}): Promise<BuildOutcome> {
   const write = opts.write ?? ((chunk: string) => void process.stderr.write(chunk));
   for (const step of steps) {
     const code = await new Promise<number>((resolve) => {

@@ -22,7 +22,12 @@ export function parseSize(text: string, what = 'size'): number {
 
 /** A Kubernetes quantity in the largest binary unit that divides it: 16g -> 16Gi, 1.5g -> 1536Mi. */
 export function k8sQuantity(bytes: number): string {
-  for (const [unit, size] of [['Ti', TiB], ['Gi', GiB], ['Mi', MiB], ['Ki', KiB]] as const) {
+  for (const [unit, size] of [
+    ['Ti', TiB],
+    ['Gi', GiB],
+    ['Mi', MiB],
+    ['Ki', KiB],
+  ] as const) {
     if (bytes % size === 0) return `${bytes / size}${unit}`;
   }
   return String(bytes);

@@ -40,7 +40,7 @@ export function pyxisImage(ref: string): string {
   return r;
 }
 
-const SBATCH_VALUE = /^[A-Za-z0-9_.:@%+=,\/-]+$/;
+const SBATCH_VALUE = /^[A-Za-z0-9_.:@%+=,/-]+$/;
 
 function sbatchValue(value: string, what: string): string {
   if (!SBATCH_VALUE.test(value)) throw new DanluError(`${what} ${JSON.stringify(value)}: unexpected characters for an #SBATCH line`);
@@ -52,7 +52,7 @@ export function renderSlurm(plan: Plan, o: SlurmOptions): SlurmExport {
   const warnings: Warning[] = [];
   const spec = jobSpec(plan, o, warnings);
   const image = pyxisImage(spec.image);
-  if (!/^[A-Za-z0-9_.:@#\/+-]+$/.test(image)) throw new DanluError(`--image ${JSON.stringify(spec.image)}: not an image reference or a file path`);
+  if (!/^[A-Za-z0-9_.:@#/+-]+$/.test(image)) throw new DanluError(`--image ${JSON.stringify(spec.image)}: not an image reference or a file path`);
   if (o.cacheRoot !== undefined && /[,:\n]/.test(o.cacheRoot)) {
     throw new DanluError(`--cache-root ${JSON.stringify(o.cacheRoot)}: pyxis mount lists cannot hold commas or colons`);
   }

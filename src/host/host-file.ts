@@ -1,18 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { classifyGpu, lookupGpu } from '../catalog/gpus.js';
 import { DanluError } from '../lib/errors.js';
-import type {
-  DockerFacts,
-  GpuClass,
-  GpuFacts,
-  HostFacts,
-  NvidiaFacts,
-  OsFacts,
-  OsKind,
-  ProbeNote,
-  UserFacts,
-  WslFacts,
-} from '../probe/types.js';
+import type { DockerFacts, GpuClass, GpuFacts, HostFacts, NvidiaFacts, OsFacts, OsKind, ProbeNote, UserFacts, WslFacts } from '../probe/types.js';
 import { has, JsonDoc, type JsonObject, type JsonPath } from './json-fields.js';
 import { readDocker } from './host-file-docker.js';
 

@@ -41,7 +41,7 @@ const describeValue = (v: unknown): string => {
 
 const NOTHING = Symbol('nothing');
 
-export const has = (o: JsonObject, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+export const has = (o: JsonObject, key: string): boolean => Object.hasOwn(o, key);
 
 /**
  * A parsed JSON document whose checks fail with a DanluError naming the JSON path and the

@@ -8,7 +8,10 @@ import { satisfies } from '@renovatebot/pep440';
 
 /** PEP 503 normalized name: lower case, runs of `-`, `_` and `.` as one `-`. */
 export function normalizeName(name: string): string {
-  return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
 }
 
 const VALID_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;

@@ -14,7 +14,9 @@ export interface MirrorChoice {
 const fmtMs = (ms: number) => `${ms} ms`;
 
 function describe(r: ProbeResult): string {
-  return r.ok ? `${r.name} ${fmtMs(r.ms)}` : `${r.name} ${r.status === 'timeout' ? 'timed out' : r.status === 'redirects-to-origin' ? 'redirects to the upstream' : (r.error ?? r.status)}`;
+  return r.ok
+    ? `${r.name} ${fmtMs(r.ms)}`
+    : `${r.name} ${r.status === 'timeout' ? 'timed out' : r.status === 'redirects-to-origin' ? 'redirects to the upstream' : (r.error ?? r.status)}`;
 }
 
 /** The preset whose choice equals these URLs, else custom. */

@@ -102,7 +102,13 @@ function viaProxy(target: URL, proxy: URL, init: RequestInit): Promise<Response>
     }
 
     const authority = `${target.hostname}:${target.port || 443}`;
-    const connect = proxyModule.request({ host: proxy.hostname, port: proxyPort, method: 'CONNECT', path: authority, headers: { host: authority, ...proxyHeaders(proxy) } });
+    const connect = proxyModule.request({
+      host: proxy.hostname,
+      port: proxyPort,
+      method: 'CONNECT',
+      path: authority,
+      headers: { host: authority, ...proxyHeaders(proxy) },
+    });
     destroyers.push(() => connect.destroy());
     connect.on('connect', (res, socket) => {
       destroyers.push(() => socket.destroy());

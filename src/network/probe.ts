@@ -74,9 +74,7 @@ export interface ProbeReport {
 
 export type Fetcher = (url: string, init: RequestInit) => Promise<Response>;
 
-export type ProbeEvent =
-  | { type: 'start'; index: number; target: ProbeTarget }
-  | { type: 'done'; index: number; target: ProbeTarget; result: ProbeResult };
+export type ProbeEvent = { type: 'start'; index: number; target: ProbeTarget } | { type: 'done'; index: number; target: ProbeTarget; result: ProbeResult };
 
 export interface ProbeOptions {
   /** Per candidate, for the whole check (all requests and redirects). */
@@ -188,7 +186,8 @@ export function describeFailure(e: unknown, timedOut: boolean, timeoutMs: number
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { status: 'unreachable', error: 'host name does not resolve' };
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return { status: 'unreachable', error: 'connection closed by the server' };
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') return { status: 'unreachable', error: 'network unreachable' };
-  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') return { status: 'timeout', error: `no answer within ${timeoutMs} ms` };
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT')
+    return { status: 'timeout', error: `no answer within ${timeoutMs} ms` };
   if (/CERT|TLS|SSL/i.test(code) || /certificate|TLS|SSL/i.test(message)) return { status: 'unreachable', error: `TLS: ${message}` };
   return { status: 'unreachable', error: message || code || 'request failed' };
 }

@@ -30,7 +30,11 @@ const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
  * probed, its result when done. Cleared at the end (the report follows on stdout). Falls
  * back to one line when the terminal is shorter than the list.
  */
-export function liveProgress(targets: readonly ProbeTarget[], stream: NodeJS.WriteStream, paint: { green: (s: string) => string; red: (s: string) => string; dim: (s: string) => string }) {
+export function liveProgress(
+  targets: readonly ProbeTarget[],
+  stream: NodeJS.WriteStream,
+  paint: { green: (s: string) => string; red: (s: string) => string; dim: (s: string) => string },
+) {
   const state: ({ kind: 'waiting' } | { kind: 'running'; since: number } | { kind: 'done'; result: ProbeResult })[] = targets.map(() => ({ kind: 'waiting' }));
   const width = Math.max(20, (stream.columns ?? 100) - 1);
   const multi = (stream.rows ?? 24) > targets.length + 1;
@@ -58,7 +62,9 @@ export function liveProgress(targets: readonly ProbeTarget[], stream: NodeJS.Wri
     } else {
       const done = state.filter((s) => s.kind === 'done').length;
       const running = state.findIndex((s) => s.kind === 'running');
-      stream.write(`\r${FRAMES[frame % FRAMES.length]} probing mirrors: ${done}/${targets.length} done${running >= 0 ? ` · ${targets[running]!.kind} ${targets[running]!.name}` : ''}\x1b[K`);
+      stream.write(
+        `\r${FRAMES[frame % FRAMES.length]} probing mirrors: ${done}/${targets.length} done${running >= 0 ? ` · ${targets[running]!.kind} ${targets[running]!.name}` : ''}\x1b[K`,
+      );
     }
   };
   const timer = setInterval(draw, 100);

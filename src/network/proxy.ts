@@ -152,7 +152,9 @@ export function resolveProxy(raw: string, facts: ProxyHostFacts, extraNoProxy: r
         `WSL2 NAT: ${p.host} inside WSL is WSL itself, not Windows; using ${windows} for the Windows-side proxy${facts.hostname ? '' : ' (an address that changes at every reboot)'}; allow LAN connections in the proxy app`,
       );
     } else {
-      warnings.push(`WSL2 NAT: ${p.host} inside WSL is not Windows, and the Windows host address is not known; pass the Windows host's address (e.g. http://<windows-hostname>.local:${port})`);
+      warnings.push(
+        `WSL2 NAT: ${p.host} inside WSL is not Windows, and the Windows host address is not known; pass the Windows host's address (e.g. http://<windows-hostname>.local:${port})`,
+      );
     }
   }
   if (loopback) {
@@ -167,7 +169,11 @@ export function resolveProxy(raw: string, facts: ProxyHostFacts, extraNoProxy: r
   return {
     hostUrl: formatProxyUrl(hostSide),
     containerUrl: formatProxyUrl(containerSide),
-    shown: { given: formatProxyUrl(p, { redact: true }), hostUrl: formatProxyUrl(hostSide, { redact: true }), containerUrl: formatProxyUrl(containerSide, { redact: true }) },
+    shown: {
+      given: formatProxyUrl(p, { redact: true }),
+      hostUrl: formatProxyUrl(hostSide, { redact: true }),
+      containerUrl: formatProxyUrl(containerSide, { redact: true }),
+    },
     noProxy: noProxyList(extraNoProxy).join(','),
     credentials: hasCredentials(p),
     loopback,
@@ -213,12 +219,9 @@ export function proxyLayers(v: ProxyValuesIn): ProxyLayers {
     `Acquire::https::Proxy "${v.hostUrl}";`,
     ...(v.aptDirect ?? []).flatMap((h) => [`Acquire::http::Proxy::${h} "DIRECT";`, `Acquire::https::Proxy::${h} "DIRECT";`]),
   ].join('\n');
-  const systemd = [
-    '[Service]',
-    `Environment="HTTP_PROXY=${v.hostUrl}"`,
-    `Environment="HTTPS_PROXY=${v.hostUrl}"`,
-    `Environment="NO_PROXY=${v.noProxy}"`,
-  ].join('\n');
+  const systemd = ['[Service]', `Environment="HTTP_PROXY=${v.hostUrl}"`, `Environment="HTTPS_PROXY=${v.hostUrl}"`, `Environment="NO_PROXY=${v.noProxy}"`].join(
+    '\n',
+  );
   return {
     shell: `${shell}\n`,
     apt: `${apt}\n`,

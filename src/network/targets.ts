@@ -110,7 +110,8 @@ export async function loadCandidateSet(env: NodeJS.ProcessEnv = process.env): Pr
 }
 
 export function parseCandidateSet(data: unknown, file: string): CandidateSet {
-  const bad = (what: string) => new DanluError(`${what}`, { location: { file }, hint: 'expected {"candidates": [{"kind", "name", "url", "purpose"}], "canonical"?: {kind: url}}' });
+  const bad = (what: string) =>
+    new DanluError(`${what}`, { location: { file }, hint: 'expected {"candidates": [{"kind", "name", "url", "purpose"}], "canonical"?: {kind: url}}' });
   const d = data as { candidates?: unknown; canonical?: unknown; origins?: unknown } | null;
   if (!d || !Array.isArray(d.candidates)) throw bad('no "candidates" list');
   const candidates: MirrorCandidate[] = d.candidates.map((c: unknown, i: number) => {
@@ -118,7 +119,13 @@ export function parseCandidateSet(data: unknown, file: string): CandidateSet {
     if (!o || !MIRROR_KINDS.includes(o.kind as MirrorKind)) throw bad(`candidates[${i}]: kind must be one of ${MIRROR_KINDS.join(', ')}`);
     if (typeof o.name !== 'string' || o.name === '') throw bad(`candidates[${i}]: name must be a string`);
     if (o.url !== null && typeof o.url !== 'string') throw bad(`candidates[${i}]: url must be a string or null`);
-    return { kind: o.kind!, name: o.name, url: o.url ?? null, purpose: typeof o.purpose === 'string' ? o.purpose : o.name, ...(typeof o.source === 'string' ? { source: o.source } : {}) };
+    return {
+      kind: o.kind!,
+      name: o.name,
+      url: o.url ?? null,
+      purpose: typeof o.purpose === 'string' ? o.purpose : o.name,
+      ...(typeof o.source === 'string' ? { source: o.source } : {}),
+    };
   });
   const canonical = { ...CANONICAL };
   const origins: Record<MirrorKind, string[]> = Object.fromEntries(MIRROR_KINDS.map((k) => [k, [...ORIGIN_HOSTS[k]]])) as Record<MirrorKind, string[]>;

@@ -111,9 +111,7 @@ export function chooseImage(catalog: Catalog, req: ImageRequest): ImageChoice {
   let why = `same CUDA as the ${req.backend} wheels, so extensions compile with a matching nvcc`;
 
   if (req.driverCuda && !imageStarts(row.version, req.driverCuda, req.driverVersion)) {
-    const within = [...catalog.cudaImages.rows]
-      .reverse()
-      .filter((r) => imageStarts(r.version, req.driverCuda!, req.driverVersion));
+    const within = [...catalog.cudaImages.rows].reverse().filter((r) => imageStarts(r.version, req.driverCuda!, req.driverVersion));
     const sameMajor = within.find((r) => majorOf(r.version) === majorOf(row!.version));
     const lower = sameMajor ?? within[0];
     if (lower) {
@@ -127,7 +125,7 @@ export function chooseImage(catalog: Catalog, req: ImageRequest): ImageChoice {
         decisions.push({
           what: 'image vs wheel CUDA',
           choice: `${row.version} vs ${wheelRow.version}`,
-          why: 'only compiled extensions need nvcc to match torch\'s CUDA; this project compiles none',
+          why: "only compiled extensions need nvcc to match torch's CUDA; this project compiles none",
           source: 'rule: seed appendix (compiling needs equal CUDA)',
         });
       }

@@ -43,7 +43,7 @@ export function choosePython(release: TorchRelease, req: PythonRequest): { pytho
   if (req.file) {
     const python = pythonMinor(req.file);
     if (python) {
-      decisions.push({ what: 'python', choice: python, why: 'the project\'s .python-version', source: '.python-version' });
+      decisions.push({ what: 'python', choice: python, why: "the project's .python-version", source: '.python-version' });
       if (!release.python.includes(python)) {
         warnings.push({
           id: 'python-unsupported-by-torch',
@@ -56,7 +56,12 @@ export function choosePython(release: TorchRelease, req: PythonRequest): { pytho
   }
   const hinted = req.hint ? pythonMinor(req.hint.version) : null;
   if (hinted && release.python.includes(hinted) && fitsRange(hinted, req.requiresPython)) {
-    decisions.push({ what: 'python', choice: hinted, why: `the project's ${req.hint!.where} names it, and torch ${release.version} has wheels for it`, source: 'project files' });
+    decisions.push({
+      what: 'python',
+      choice: hinted,
+      why: `the project's ${req.hint!.where} names it, and torch ${release.version} has wheels for it`,
+      source: 'project files',
+    });
     return { python: hinted, decisions, warnings };
   }
   // Prefer 3.12, then the nearest older, then newer versions the wheels support.

@@ -127,9 +127,7 @@ function fit(backend: TorchBackend, host: HostGpuView, catalog: Catalog): Fit {
   if (host.driverVersion) {
     verdict = driverVerdict(backend.name, host.driverVersion, host.driverCuda, catalog);
     if (verdict === 'too-old') {
-      problems.push(
-        `${backend.name} wheels need driver >= ${minDriverFor(backend.name, catalog)}, this host has ${host.driverVersion}`,
-      );
+      problems.push(`${backend.name} wheels need driver >= ${minDriverFor(backend.name, catalog)}, this host has ${host.driverVersion}`);
     }
   }
   for (const gpu of host.gpus) {
@@ -145,12 +143,8 @@ function fit(backend: TorchBackend, host: HostGpuView, catalog: Catalog): Fit {
 function orderBackends(backends: readonly TorchBackend[], host: HostGpuView, catalog: Catalog): TorchBackend[] {
   const cudaOnes = backends.filter((b) => backendCuda(b.name) !== null);
   const scored = cudaOnes.map((b) => ({ b, f: fit(b, host, catalog) }));
-  const native = scored
-    .filter((s) => s.f.verdict === 'native')
-    .sort((x, y) => compareDotted(backendCuda(y.b.name)!, backendCuda(x.b.name)!));
-  const compat = scored
-    .filter((s) => s.f.verdict === 'minor-compat')
-    .sort((x, y) => compareDotted(backendCuda(x.b.name)!, backendCuda(y.b.name)!));
+  const native = scored.filter((s) => s.f.verdict === 'native').sort((x, y) => compareDotted(backendCuda(y.b.name)!, backendCuda(x.b.name)!));
+  const compat = scored.filter((s) => s.f.verdict === 'minor-compat').sort((x, y) => compareDotted(backendCuda(x.b.name)!, backendCuda(y.b.name)!));
   const old = scored.filter((s) => s.f.verdict === 'too-old');
   return [...native, ...compat, ...old].map((s) => s.b);
 }
@@ -200,39 +194,40 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
   if (host.gpus.length === 0) {
     // With a preference (special packages with prebuilt wheels), first the newest release that has them.
     for (const prefer of req.prefer ? [true, false] : [false]) {
-    for (const c of pool) {
-      const backend = wantedBackend
-        ? c.release.backends.find(backendFilter)
-        : c.release.backends.find((b) => b.name === 'cpu');
-      if (!backend) continue;
-      if (prefer && !req.prefer!.test(c.release, backend)) continue;
-      decisions.push({
-        what: 'torch',
-        choice: `${c.version} (${backend.name})`,
-        why: pinned
-          ? `pinned by ${pinText}${prefer ? `; within it the newest release ${req.prefer!.why}` : ''}`
-          : `newest release in the catalog${req.needsTorchaudio ? ' with a torchaudio build' : ''}${prefer ? `, ${req.prefer!.why}` : ''}`,
-        source: MATRIX,
-      });
-      if (wantedBackend && backend.name !== 'cpu') {
+      for (const c of pool) {
+        const backend = wantedBackend ? c.release.backends.find(backendFilter) : c.release.backends.find((b) => b.name === 'cpu');
+        if (!backend) continue;
+        if (prefer && !req.prefer!.test(c.release, backend)) continue;
         decisions.push({
-          what: 'torch backend',
-          choice: backend.name,
-          why: `named by ${req.backend ? '--backend' : (req.projectBackendOrigin ?? 'the project')}; no NVIDIA GPU here to check it against`,
-          source: req.backend ? 'flag' : 'project',
+          what: 'torch',
+          choice: `${c.version} (${backend.name})`,
+          why: pinned
+            ? `pinned by ${pinText}${prefer ? `; within it the newest release ${req.prefer!.why}` : ''}`
+            : `newest release in the catalog${req.needsTorchaudio ? ' with a torchaudio build' : ''}${prefer ? `, ${req.prefer!.why}` : ''}`,
+          source: MATRIX,
         });
-      } else {
-        const withheld = host.withheldGpus ?? 0;
-        decisions.push({
-          what: 'torch backend',
-          choice: 'cpu',
-          // GPUs the container does not get (--gpus none): say so, not "no GPU here".
-          why: withheld > 0 ? `--gpus none: the container gets none of this host's ${withheld} NVIDIA GPU${withheld === 1 ? '' : 's'}, so CPU wheels` : 'no NVIDIA GPU on this host: CPU wheels',
-          source: withheld > 0 ? 'flag' : 'host probe',
-        });
+        if (wantedBackend && backend.name !== 'cpu') {
+          decisions.push({
+            what: 'torch backend',
+            choice: backend.name,
+            why: `named by ${req.backend ? '--backend' : (req.projectBackendOrigin ?? 'the project')}; no NVIDIA GPU here to check it against`,
+            source: req.backend ? 'flag' : 'project',
+          });
+        } else {
+          const withheld = host.withheldGpus ?? 0;
+          decisions.push({
+            what: 'torch backend',
+            choice: 'cpu',
+            // GPUs the container does not get (--gpus none): say so, not "no GPU here".
+            why:
+              withheld > 0
+                ? `--gpus none: the container gets none of this host's ${withheld} NVIDIA GPU${withheld === 1 ? '' : 's'}, so CPU wheels`
+                : 'no NVIDIA GPU on this host: CPU wheels',
+            source: withheld > 0 ? 'flag' : 'host probe',
+          });
+        }
+        return { release: c.release, version: c.version, backend, pinned, verdict: 'no-gpu', decisions, warnings };
       }
-      return { release: c.release, version: c.version, backend, pinned, verdict: 'no-gpu', decisions, warnings };
-    }
     }
     const c = pool[0]!;
     const backend = c.release.backends.find((b) => b.name === 'cpu') ?? c.release.backends[0]!;
@@ -253,42 +248,44 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
   // With GPUs: the newest candidate release with a variant that fits driver and every GPU.
   const base: DriverVerdict[][] = req.preferNative ? [['native'], ['native', 'minor-compat']] : [['native', 'minor-compat']];
   // With a preference, every pass is first tried with it, then without.
-  const passes = req.prefer ? [...base.map((a) => ({ allowed: a, prefer: true })), ...base.map((a) => ({ allowed: a, prefer: false }))] : base.map((a) => ({ allowed: a, prefer: false }));
+  const passes = req.prefer
+    ? [...base.map((a) => ({ allowed: a, prefer: true })), ...base.map((a) => ({ allowed: a, prefer: false }))]
+    : base.map((a) => ({ allowed: a, prefer: false }));
   for (const { allowed, prefer } of passes) {
-  const skipped = new Map<string, Set<string>>();
-  for (const c of pool) {
-    for (const backend of orderBackends(c.release.backends.filter(backendFilter), host, catalog)) {
-      const f = fit(backend, host, catalog);
-      if (!f.ok) for (const problem of f.problems) (skipped.get(c.version) ?? skipped.set(c.version, new Set()).get(c.version)!).add(problem);
-      if (!f.ok || !allowed.includes(f.verdict)) continue;
-      if (req.preferNative && allowed.length === 1 && cxx17Trouble(c.release, backend)) continue;
-      if (prefer && (backend.name === 'cpu' || !req.prefer!.test(c.release, backend))) continue;
-      decisions.push({
-        what: 'torch',
-        choice: c.version,
-        why: pinned
-          ? `pinned by ${pinText}${prefer ? `; within it the newest release ${req.prefer!.why}` : ''}`
-          : `newest release whose wheels fit this host${req.needsTorchaudio ? ' and that has a torchaudio build' : ''}${
-              req.preferNative && allowed.length === 1 ? ', with a CUDA the driver runs natively (the project compiles CUDA code)' : ''
-            }${prefer ? `, ${req.prefer!.why}` : ''}${describeSkipped(skipped, c.version)}`,
-        source: MATRIX,
-      });
-      decisions.push({
-        what: 'torch backend',
-        choice: backend.name,
-        why: describeFit(backend, host, f.verdict),
-        source: `${MATRIX} (arch lists); catalog: CUDA minor-version compatibility`,
-      });
-      if (f.verdict === 'minor-compat') {
-        warnings.push({
-          id: 'driver-minor-compat',
-          message: `driver ${host.driverVersion} reports CUDA ${host.driverCuda}; ${backend.name} wheels run through minor-version compatibility, without JIT of newer PTX`,
-          fix: 'update the NVIDIA driver to get native support',
+    const skipped = new Map<string, Set<string>>();
+    for (const c of pool) {
+      for (const backend of orderBackends(c.release.backends.filter(backendFilter), host, catalog)) {
+        const f = fit(backend, host, catalog);
+        if (!f.ok) for (const problem of f.problems) (skipped.get(c.version) ?? skipped.set(c.version, new Set()).get(c.version)!).add(problem);
+        if (!f.ok || !allowed.includes(f.verdict)) continue;
+        if (req.preferNative && allowed.length === 1 && cxx17Trouble(c.release, backend)) continue;
+        if (prefer && (backend.name === 'cpu' || !req.prefer!.test(c.release, backend))) continue;
+        decisions.push({
+          what: 'torch',
+          choice: c.version,
+          why: pinned
+            ? `pinned by ${pinText}${prefer ? `; within it the newest release ${req.prefer!.why}` : ''}`
+            : `newest release whose wheels fit this host${req.needsTorchaudio ? ' and that has a torchaudio build' : ''}${
+                req.preferNative && allowed.length === 1 ? ', with a CUDA the driver runs natively (the project compiles CUDA code)' : ''
+              }${prefer ? `, ${req.prefer!.why}` : ''}${describeSkipped(skipped, c.version)}`,
+          source: MATRIX,
         });
+        decisions.push({
+          what: 'torch backend',
+          choice: backend.name,
+          why: describeFit(backend, host, f.verdict),
+          source: `${MATRIX} (arch lists); catalog: CUDA minor-version compatibility`,
+        });
+        if (f.verdict === 'minor-compat') {
+          warnings.push({
+            id: 'driver-minor-compat',
+            message: `driver ${host.driverVersion} reports CUDA ${host.driverCuda}; ${backend.name} wheels run through minor-version compatibility, without JIT of newer PTX`,
+            fix: 'update the NVIDIA driver to get native support',
+          });
+        }
+        return { release: c.release, version: c.version, backend, pinned, verdict: f.verdict, decisions, warnings };
       }
-      return { release: c.release, version: c.version, backend, pinned, verdict: f.verdict, decisions, warnings };
     }
-  }
   }
 
   // Nothing fits. Respect a pin, and say what would work instead.
@@ -332,7 +329,9 @@ function cpuOnGpuHost(catalog: Catalog, host: HostGpuView, req: TorchRequest, po
     {
       what: 'torch backend',
       choice: 'cpu',
-      why: byFlag ? `--backend cpu; the ${gpus} of this host ${stay} unused` : `named by ${origin} (its PyTorch index serves CPU wheels); the ${gpus} of this host ${stay} unused`,
+      why: byFlag
+        ? `--backend cpu; the ${gpus} of this host ${stay} unused`
+        : `named by ${origin} (its PyTorch index serves CPU wheels); the ${gpus} of this host ${stay} unused`,
       source: byFlag ? 'flag' : 'project',
     },
   ];
@@ -366,7 +365,7 @@ function describeSkipped(skipped: Map<string, Set<string>>, chosen: string): str
  */
 function cxx17Trouble(release: TorchRelease, backend: TorchBackend): boolean {
   const cuda = backendCuda(backend.name);
-  return cuda !== null && cuda.startsWith('11.') && compareDotted(release.version, '2.5') >= 0;
+  return cuda?.startsWith('11.') === true && compareDotted(release.version, '2.5') >= 0;
 }
 
 function safeAlternative(catalog: Catalog, host: HostGpuView, req: TorchRequest): { version: string; backend: string } | null {

@@ -3,7 +3,12 @@ import { EMBEDDED_CATALOG } from '../catalog/index.js';
 import type { Requirement } from '../project/types.js';
 import { derivedTorchPin } from './derived-pin.js';
 
-const req = (name: string, specifier: string, line = 1): Requirement => ({ name, raw: `${name}${specifier}`, specifier, origin: { file: 'requirements.txt', line } });
+const req = (name: string, specifier: string, line = 1): Requirement => ({
+  name,
+  raw: `${name}${specifier}`,
+  specifier,
+  origin: { file: 'requirements.txt', line },
+});
 const pin = (...rs: Requirement[]) => derivedTorchPin(rs, EMBEDDED_CATALOG)?.specifier ?? null;
 
 describe('a torch pin implied by companion pins', () => {
@@ -30,6 +35,8 @@ describe('a torch pin implied by companion pins', () => {
     const d = derivedTorchPin([req('numpy', '==1.26.4', 1), req('xformers', '==0.0.23.post1', 2), req('torchvision', '==0.15.2', 3)], EMBEDDED_CATALOG)!;
     expect(d.specifier).toBe('==2.1.2');
     expect(d.via).toBe('implied by xformers==0.0.23.post1, requirements.txt:2');
-    expect(d.decision.why).toBe('the project leaves torch unpinned but pins xformers==0.0.23.post1 (requirements.txt:2): xformers 0.0.23.post1 wheels require torch 2.1.2 exactly');
+    expect(d.decision.why).toBe(
+      'the project leaves torch unpinned but pins xformers==0.0.23.post1 (requirements.txt:2): xformers 0.0.23.post1 wheels require torch 2.1.2 exactly',
+    );
   });
 });

@@ -22,7 +22,11 @@ export function enrichGpus(gpus: readonly GpuFacts[]): GpuFacts[] {
  * The host's GPUs as the plan sees them: every GPU with its catalog facts, those the container
  * gets (--gpus), and the CUDA the driver runs (from nvidia-smi, or from the driver's version).
  */
-export function planHostGpus(host: HostFacts, options: PlanOptions, catalog: Catalog): PlanStep<{ allGpus: ReturnType<typeof enrichGpus>; gpuSel: ReturnType<typeof selectGpus>; driverCuda: string | null }> {
+export function planHostGpus(
+  host: HostFacts,
+  options: PlanOptions,
+  catalog: Catalog,
+): PlanStep<{ allGpus: ReturnType<typeof enrichGpus>; gpuSel: ReturnType<typeof selectGpus>; driverCuda: string | null }> {
   const decisions: Decision[] = [];
   const warnings: Warning[] = [];
   const allGpus = enrichGpus(host.nvidia?.gpus ?? []);

@@ -57,7 +57,6 @@ function planMirrors(options: PlanOptions, env: Record<string, string>): { mirro
   return { mirrors: { preset: custom ? 'custom' : preset.name, urls }, decisions };
 }
 
-
 /**
  * The project's torch pin and CUDA variant, as far as the catalog can honour them. A pin older
  * than every release danlu knows cannot be checked: it is reported and the plan moves on
@@ -93,9 +92,13 @@ function projectPins(project: ProjectFacts, options: PlanOptions, catalog: Catal
     torch = null;
   }
   let backend = project.backendPin ?? null;
-  const offered = (b: string) => catalog.torch.releases.some((r) => (!torch || releaseMatches(r.version, torch.specifier)) && r.backends.some((x) => x.name === b));
+  const offered = (b: string) =>
+    catalog.torch.releases.some((r) => (!torch || releaseMatches(r.version, torch.specifier)) && r.backends.some((x) => x.name === b));
   if (backend && !offered(backend.backend)) {
-    warnings.push({ id: 'backend-pin-unknown', message: `${backend.backend} (${where(backend.origin)}) is offered by no torch release danlu knows; choosing the variant by this host` });
+    warnings.push({
+      id: 'backend-pin-unknown',
+      message: `${backend.backend} (${where(backend.origin)}) is offered by no torch release danlu knows; choosing the variant by this host`,
+    });
     backend = null;
   }
   const hint = project.backendHint;
@@ -205,7 +208,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   const pins = projectPins(project, options, catalog, warnings, decisions);
   const machine = { cpus: host.cpus, memoryBytes: host.memoryBytes };
   const wheelBase = {
-    python: (pythonPin?.match(/3\.\d+/)?.[0] ?? project.pythonHint?.version.match(/3\.\d+/)?.[0]) ?? '3.12',
+    python: pythonPin?.match(/3\.\d+/)?.[0] ?? project.pythonHint?.version.match(/3\.\d+/)?.[0] ?? '3.12',
     platform: 'linux_x86_64' as const,
     gpus: (team ? team.view.gpus : gpuSel.selected).map((g) => ({ computeCapability: g.computeCapability })),
     ...machine,
@@ -226,11 +229,13 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     python: pythonPin ? (pythonPin.match(/3\.\d+/)?.[0] ?? pythonPin) : undefined,
     needsTorchaudio: project.needs.torchaudio,
     preferNative: project.compilesCuda.value,
-    prefer: preferTest ? { test: preferTest, why: 'for which the project\'s special packages have prebuilt wheels' } : undefined,
+    prefer: preferTest ? { test: preferTest, why: "for which the project's special packages have prebuilt wheels" } : undefined,
   };
   // GPUs the host has but the container does not get (--gpus none).
   const withheld = gpuSel.selected.length === 0 && allGpus.length > 0;
-  const hostView = team ? team.view : { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda, withheldGpus: withheld ? allGpus.length : 0 };
+  const hostView = team
+    ? team.view
+    : { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda, withheldGpus: withheld ? allGpus.length : 0 };
   // A Python the project names (conda's python=3.8.5, its classifiers) is honoured when some
   // torch build for it runs here: the project's other pins were made for that Python, and on a
   // newer one many have no wheels. Otherwise the plan says which Python it takes instead.
@@ -240,7 +245,15 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   warnings.push(...torchStep.warnings);
   let torch = torchStep.value;
   // Each team host: does the build run there; if not for all, one extra per CUDA variant.
-  const teamStep = planTeamTorch({ catalog, host, team, members: options.team ?? [], torchRequest, torch, ownView: { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda } });
+  const teamStep = planTeamTorch({
+    catalog,
+    host,
+    team,
+    members: options.team ?? [],
+    torchRequest,
+    torch,
+    ownView: { gpus: gpuSel.selected, driverVersion: host.nvidia?.driverVersion ?? null, driverCuda: dCuda },
+  });
   decisions.push(...teamStep.decisions);
   warnings.push(...teamStep.warnings);
   const { split, variant } = teamStep.value;
@@ -263,13 +276,17 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   const keepsPin = Boolean(pins.torch && torch.pinned);
   const companions = new Set(['torchvision', 'torchaudio']);
   const requirements = keepsPin ? capped.requirements : capped.requirements.map((r) => (companions.has(r.name) ? { ...r, specifier: '' } : r));
-  const special = planPackages(requirements, {
-    ...wheelBase,
-    python: py.python,
-    torch: torch.version,
-    backend: torch.backend.name,
-    abi: torch.backend.abi,
-  }, wheelCtx);
+  const special = planPackages(
+    requirements,
+    {
+      ...wheelBase,
+      python: py.python,
+      torch: torch.version,
+      backend: torch.backend.name,
+      abi: torch.backend.abi,
+    },
+    wheelCtx,
+  );
   decisions.push(...special.decisions);
   warnings.push(...special.warnings);
   const compiles = project.compilesCuda.value || special.packages.some((p) => p.resolution.kind === 'build' && p.resolution.needsDevel);
@@ -277,7 +294,9 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     warnings.push({
       id: 'cuda-compile-on-cpu',
       message: `the project compiles CUDA code (${project.compilesCuda.why}), but the plan's torch is ${torch.backend.name}: the image has no CUDA toolkit and the extensions will not build`,
-      fix: withheld ? 'plan with the GPUs (drop --gpus none), or pass --backend with a CUDA variant' : 'plan on the GPU machine (`danlu host --json > host.json`, then `danlu init --host host.json`), or pass --backend cu128',
+      fix: withheld
+        ? 'plan with the GPUs (drop --gpus none), or pass --backend with a CUDA variant'
+        : 'plan on the GPU machine (`danlu host --json > host.json`, then `danlu init --host host.json`), or pass --backend cu128',
     });
   }
 
@@ -295,7 +314,14 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   // With torch variants the committed defaults are the default variant's image (as for a machine
   // with no driver known: the image of the wheel's CUDA), the same on every machine.
   const committedImage = split
-    ? chooseImage(catalog, { backend: split.variants[0]!.backend, cuda: options.cuda, ubuntu: options.ubuntu, driverCuda: null, gpus: [], compilesCuda: project.compilesCuda.value }).cuda
+    ? chooseImage(catalog, {
+        backend: split.variants[0]!.backend,
+        cuda: options.cuda,
+        ubuntu: options.ubuntu,
+        driverCuda: null,
+        gpus: [],
+        compilesCuda: project.compilesCuda.value,
+      }).cuda
     : image.cuda;
   const committed: Plan['committed'] = {
     image: committedImage.image,
@@ -307,7 +333,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     decisions.push({
       what: 'forward compatibility',
       choice: 'not used',
-      why: 'data-center GPUs may run images newer than the driver through cuda-compat; consumer and RTX workstation cards may not, so danlu keeps the image within the driver\'s CUDA',
+      why: "data-center GPUs may run images newer than the driver through cuda-compat; consumer and RTX workstation cards may not, so danlu keeps the image within the driver's CUDA",
       source: 'NVIDIA forward-compatibility guide',
     });
   }
@@ -323,7 +349,11 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     if (options.shm) throw new DanluError(`--shm ${options.shm}: expected a size such as 16g`);
     shmSize = shmFor(host.memoryBytes);
     shmReplaced = true;
-    warnings.push({ id: 'env-shm-invalid', message: `.env SHM_SIZE=${project.env.SHM_SIZE} is not a size docker understands; replaced by ${shmSize}`, fix: 'write a size such as 16g or 64g in .env (or pass --shm)' });
+    warnings.push({
+      id: 'env-shm-invalid',
+      message: `.env SHM_SIZE=${project.env.SHM_SIZE} is not a size docker understands; replaced by ${shmSize}`,
+      fix: 'write a size such as 16g or 64g in .env (or pass --shm)',
+    });
   }
   decisions.push({
     what: 'shm_size',
@@ -383,7 +413,9 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     variants: split?.variants ?? [],
     extra: variant?.extra ?? null,
   };
-  const aptPackages = [...new Set([...(project.aptPackages ?? []), ...special.packages.flatMap((p) => ('aptPackages' in p.resolution ? (p.resolution.aptPackages ?? []) : []))])].sort();
+  const aptPackages = [
+    ...new Set([...(project.aptPackages ?? []), ...special.packages.flatMap((p) => ('aptPackages' in p.resolution ? (p.resolution.aptPackages ?? []) : []))]),
+  ].sort();
   const pyproject = planPyproject(
     {
       projectName: project.name,
@@ -412,8 +444,10 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   if (Object.keys(buildEnv).length > 0) {
     decisions.push({
       what: 'source builds',
-      choice: Object.entries(buildEnv).map(([k, v]) => `${k}=${v}`).join(' '),
-      why: 'the extensions the project builds from source: parallel jobs from this machine\'s memory, architectures from its GPUs; in the container environment of this machine (.devcontainer/docker-compose.extend.yml), not in pyproject.toml',
+      choice: Object.entries(buildEnv)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' '),
+      why: "the extensions the project builds from source: parallel jobs from this machine's memory, architectures from its GPUs; in the container environment of this machine (.devcontainer/docker-compose.extend.yml), not in pyproject.toml",
       source: 'rule: per-machine build settings',
     });
   }

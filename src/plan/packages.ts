@@ -7,7 +7,20 @@ import type { Decision, Warning } from './types.js';
 const PLANNED_ELSEWHERE = new Set(['torch']);
 
 /** Special packages for which a prebuilt wheel (or page) can exist for one torch build and not another. */
-const WHEEL_SENSITIVE = new Set(['flash-attn', 'flash-attn-3', 'torch-scatter', 'torch-sparse', 'torch-cluster', 'torch-spline-conv', 'pyg-lib', 'mmcv', 'mmcv-full', 'nunchaku', 'mamba-ssm', 'causal-conv1d']);
+const WHEEL_SENSITIVE = new Set([
+  'flash-attn',
+  'flash-attn-3',
+  'torch-scatter',
+  'torch-sparse',
+  'torch-cluster',
+  'torch-spline-conv',
+  'pyg-lib',
+  'mmcv',
+  'mmcv-full',
+  'nunchaku',
+  'mamba-ssm',
+  'causal-conv1d',
+]);
 
 export function specialRequirements(requirements: readonly Requirement[]): Requirement[] {
   const seen = new Set<string>();
@@ -22,11 +35,17 @@ export function specialRequirements(requirements: readonly Requirement[]): Requi
  * A predicate for choose-torch: the torch build for which every wheel-sensitive package of the
  * project has a prebuilt wheel (so nothing compiles for hours), when such a build exists.
  */
-export function preferPrebuilt(requirements: readonly Requirement[], base: Omit<WheelTarget, 'torch' | 'backend' | 'abi'>, ctx: ResolveContext = {}): ((release: TorchRelease, backend: TorchBackend) => boolean) | undefined {
+export function preferPrebuilt(
+  requirements: readonly Requirement[],
+  base: Omit<WheelTarget, 'torch' | 'backend' | 'abi'>,
+  ctx: ResolveContext = {},
+): ((release: TorchRelease, backend: TorchBackend) => boolean) | undefined {
   const sensitive = specialRequirements(requirements).filter((r) => WHEEL_SENSITIVE.has(r.name));
   if (sensitive.length === 0) return undefined;
   return (release, backend) =>
-    sensitive.every((r) => prebuiltAvailable({ name: r.name, specifier: r.specifier }, { ...base, torch: release.version, backend: backend.name, abi: backend.abi }, ctx));
+    sensitive.every((r) =>
+      prebuiltAvailable({ name: r.name, specifier: r.specifier }, { ...base, torch: release.version, backend: backend.name, abi: backend.abi }, ctx),
+    );
 }
 
 export interface PackagePlan {
@@ -35,7 +54,11 @@ export interface PackagePlan {
 }
 
 /** What each special package becomes for the chosen torch build, with the reasons. */
-export function planPackages(requirements: readonly Requirement[], target: WheelTarget, ctx: ResolveContext = {}): { packages: PackagePlan[]; warnings: Warning[]; decisions: Decision[] } {
+export function planPackages(
+  requirements: readonly Requirement[],
+  target: WheelTarget,
+  ctx: ResolveContext = {},
+): { packages: PackagePlan[]; warnings: Warning[]; decisions: Decision[] } {
   const packages: PackagePlan[] = [];
   const warnings: Warning[] = [];
   const decisions: Decision[] = [];
@@ -49,12 +72,17 @@ export function planPackages(requirements: readonly Requirement[], target: Wheel
     }
     if (resolution.warning) warnings.push({ id: `package-${r.name}`, message: resolution.warning });
     const choice =
-      resolution.kind === 'wheel' ? `prebuilt ${resolution.origin} wheel ${resolution.filename}`
-      : resolution.kind === 'build' ? 'source build (configured)'
-      : resolution.kind === 'index' ? `${resolution.format === 'flat' ? 'find-links page' : 'index'} ${resolution.url}`
-      : resolution.kind === 'git' ? `git ${resolution.git}`
-      : resolution.kind === 'torch-index' ? `PyTorch index${resolution.specifier ? ` ${resolution.specifier}` : ''}`
-      : 'PyPI';
+      resolution.kind === 'wheel'
+        ? `prebuilt ${resolution.origin} wheel ${resolution.filename}`
+        : resolution.kind === 'build'
+          ? 'source build (configured)'
+          : resolution.kind === 'index'
+            ? `${resolution.format === 'flat' ? 'find-links page' : 'index'} ${resolution.url}`
+            : resolution.kind === 'git'
+              ? `git ${resolution.git}`
+              : resolution.kind === 'torch-index'
+                ? `PyTorch index${resolution.specifier ? ` ${resolution.specifier}` : ''}`
+                : 'PyPI';
     decisions.push({ what: r.name, choice, why: resolution.why, source: resolution.source });
   }
   return { packages, warnings, decisions };

@@ -33,7 +33,12 @@ export function planProjectTorch({ catalog, hostView, torchRequest, hint, projec
   if (hint && torch.warnings.some((w) => w.id === 'torch-does-not-fit-host')) {
     const byHost = byHostChoice();
     if (!byHost.warnings.some((w) => w.id === 'torch-does-not-fit-host')) {
-      decisions.push({ what: 'CUDA variant hint', choice: `not followed (${hint.backend})`, why: `${hint.backend} (${where(hint.origin)}) does not run on this host; the variant is chosen by the host`, source: 'host probe' });
+      decisions.push({
+        what: 'CUDA variant hint',
+        choice: `not followed (${hint.backend})`,
+        why: `${hint.backend} (${where(hint.origin)}) does not run on this host; the variant is chosen by the host`,
+        source: 'host probe',
+      });
       torch = byHost;
     }
   } else if (hint && /\.(md|rst|txt)$/i.test(hint.origin.file)) {
@@ -54,10 +59,17 @@ export function planProjectTorch({ catalog, hostView, torchRequest, hint, projec
   }
   if (projectPython && !torch.release.python.includes(projectPython.minor)) {
     const withWish = chooseTorch(catalog, hostView, { ...torchRequest, python: projectPython.minor });
-    const fits = withWish.release.python.includes(projectPython.minor) && !withWish.warnings.some((w) => w.id === 'torch-does-not-fit-host' || w.id === 'python-unsupported-by-torch');
+    const fits =
+      withWish.release.python.includes(projectPython.minor) &&
+      !withWish.warnings.some((w) => w.id === 'torch-does-not-fit-host' || w.id === 'python-unsupported-by-torch');
     if (fits) {
       torch = withWish;
-      decisions.push({ what: 'python for torch', choice: projectPython.minor, why: `${projectPython.where} names Python ${projectPython.minor}; torch ${withWish.version} is the newest build for it that runs here`, source: 'project files' });
+      decisions.push({
+        what: 'python for torch',
+        choice: projectPython.minor,
+        why: `${projectPython.where} names Python ${projectPython.minor}; torch ${withWish.version} is the newest build for it that runs here`,
+        source: 'project files',
+      });
     } else {
       warnings.push({
         id: 'project-python-overridden',

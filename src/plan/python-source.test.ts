@@ -17,7 +17,11 @@ describe("where the container's Python comes from", () => {
 
   it('another version is downloaded, from the mirror when the preset has one', () => {
     const up = planPythonSource('22.04', '3.12', upstream);
-    expect(up.value).toEqual({ from: 'download', imagePython: '3.10', downloadUrl: expect.stringMatching(/^https:\/\/github\.com\/astral-sh\/python-build-standalone/) });
+    expect(up.value).toEqual({
+      from: 'download',
+      imagePython: '3.10',
+      downloadUrl: expect.stringMatching(/^https:\/\/github\.com\/astral-sh\/python-build-standalone/),
+    });
     expect(up.decision.why).toMatch(/UV_PYTHON_INSTALL_MIRROR/);
     const mirrored = planPythonSource('24.04', '3.11', cn);
     expect(mirrored.value.downloadUrl).toBe('https://mirror.example/python-build-standalone');

@@ -15,11 +15,18 @@ export function planPythonSource(ubuntu: string, python: string, mirrors: Mirror
   if (imagePython === python) {
     return {
       value: { from: 'image', imagePython, downloadUrl: null },
-      decision: { what: 'python source', choice: `the image's python3 (${python})`, why: `Ubuntu ${ubuntu}'s python3 is ${python}, the version .python-version asks for: uv uses it and downloads no Python`, source },
+      decision: {
+        what: 'python source',
+        choice: `the image's python3 (${python})`,
+        why: `Ubuntu ${ubuntu}'s python3 is ${python}, the version .python-version asks for: uv uses it and downloads no Python`,
+        source,
+      },
     };
   }
   const url = mirrors.urls.python ?? CANONICAL.python;
-  const where = mirrors.urls.python ? `the mirror ${url}` : 'GitHub (python-build-standalone); behind a slow link set UV_PYTHON_INSTALL_MIRROR (`danlu mirrors --apply`)';
+  const where = mirrors.urls.python
+    ? `the mirror ${url}`
+    : 'GitHub (python-build-standalone); behind a slow link set UV_PYTHON_INSTALL_MIRROR (`danlu mirrors --apply`)';
   return {
     value: { from: 'download', imagePython, downloadUrl: url },
     decision: {

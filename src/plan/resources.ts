@@ -68,7 +68,7 @@ export function selectGpus(gpus: GpuFacts[], flag: string | undefined, docker: D
       warnings,
     };
   }
-  const runtimeMissing = docker !== null && docker.daemon.ok && !docker.nvidiaRuntime && !docker.cdi;
+  const runtimeMissing = docker?.daemon.ok && !docker.nvidiaRuntime && !docker.cdi;
   if (runtimeMissing) {
     warnings.push({
       id: 'nvidia-runtime-missing',
@@ -96,6 +96,9 @@ export function selectGpus(gpus: GpuFacts[], flag: string | undefined, docker: D
 export function containerUserName(name: string): string {
   const lower = name.toLowerCase();
   if (/^[a-z_][a-z0-9_-]{0,30}$/.test(lower) && lower !== 'root') return lower;
-  const cleaned = lower.normalize('NFKD').replace(/[^a-z0-9_-]+/g, '').replace(/^[^a-z_]+/, '');
+  const cleaned = lower
+    .normalize('NFKD')
+    .replace(/[^a-z0-9_-]+/g, '')
+    .replace(/^[^a-z_]+/, '');
   return cleaned && cleaned !== 'root' ? cleaned.slice(0, 31) : 'dev';
 }

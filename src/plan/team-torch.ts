@@ -24,23 +24,56 @@ export interface TeamTorchInput {
  * there. When one does not, one extra per CUDA variant (plan/team-variants.ts) if a torch release
  * has a build for each host; this machine's variant then decides its image and index.
  */
-export function planTeamTorch({ catalog, host, team, members, torchRequest, torch: joint, ownView }: TeamTorchInput): PlanStep<{ torch: TorchChoice; split: TeamVariants | null; variant: TorchVariant | null }> {
+export function planTeamTorch({
+  catalog,
+  host,
+  team,
+  members,
+  torchRequest,
+  torch: joint,
+  ownView,
+}: TeamTorchInput): PlanStep<{ torch: TorchChoice; split: TeamVariants | null; variant: TorchVariant | null }> {
   const decisions: Decision[] = [];
   const warnings: Warning[] = [];
   let torch = joint;
   const teamHosts = (team?.hosts ?? []).filter((h) => h.host.host.nvidia);
-  const runsOn = (view: HostGpuView, t: typeof torch) => !chooseTorch(catalog, view, { ...torchRequest, torch: t.version, backend: t.backend.name, projectSpecifier: undefined, projectBackend: undefined }).warnings.some((w) => w.id === 'torch-does-not-fit-host');
+  const runsOn = (view: HostGpuView, t: typeof torch) =>
+    !chooseTorch(catalog, view, {
+      ...torchRequest,
+      torch: t.version,
+      backend: t.backend.name,
+      projectSpecifier: undefined,
+      projectBackend: undefined,
+    }).warnings.some((w) => w.id === 'torch-does-not-fit-host');
   const misfits = teamHosts.filter((h) => !runsOn(h.view, torch));
-  const split = misfits.length > 0 ? teamVariants(catalog, teamHosts.map((h) => ({ name: h.host.name, view: h.view })), torchRequest) : null;
+  const split =
+    misfits.length > 0
+      ? teamVariants(
+          catalog,
+          teamHosts.map((h) => ({ name: h.host.name, view: h.view })),
+          torchRequest,
+        )
+      : null;
   let variant: TorchVariant | null = null;
   if (split) {
     const member = members.find((t) => isTeamMember(host, [t]))?.name;
     variant =
       split.variants.find((v) => member !== undefined && v.hosts.includes(member)) ??
-      split.variants.find((v) => runsOn(ownView, chooseTorch(catalog, ownView, { ...torchRequest, torch: split.version, backend: v.backend, projectSpecifier: undefined, projectBackend: undefined }))) ??
+      split.variants.find((v) =>
+        runsOn(
+          ownView,
+          chooseTorch(catalog, ownView, { ...torchRequest, torch: split.version, backend: v.backend, projectSpecifier: undefined, projectBackend: undefined }),
+        ),
+      ) ??
       split.variants[0]!;
     const setBuild = `torch ${torch.version} (${torch.backend.name})`;
-    const chosen = chooseTorch(catalog, member !== undefined || ownView.gpus.length > 0 ? ownView : team!.view, { ...torchRequest, torch: split.version, backend: variant.backend, projectSpecifier: undefined, projectBackend: undefined });
+    const chosen = chooseTorch(catalog, member !== undefined || ownView.gpus.length > 0 ? ownView : team!.view, {
+      ...torchRequest,
+      torch: split.version,
+      backend: variant.backend,
+      projectSpecifier: undefined,
+      projectBackend: undefined,
+    });
     // The version is the team's choice, not a flag's: its decision says so.
     const teamWhy = 'the newest release with a build for every team host (one extra per CUDA variant)';
     torch = { ...chosen, decisions: chosen.decisions.map((d) => (d.what === 'torch' ? { ...d, why: teamWhy, source: '.devcontainer/hosts' } : d)) };
@@ -63,7 +96,13 @@ export function planTeamTorch({ catalog, host, team, members, torchRequest, torc
       source: `.devcontainer/hosts/${t.name}.json`,
     });
     if (!runs) {
-      const check = chooseTorch(catalog, alone, { ...torchRequest, torch: torch.version, backend: torch.backend.name, projectSpecifier: undefined, projectBackend: undefined });
+      const check = chooseTorch(catalog, alone, {
+        ...torchRequest,
+        torch: torch.version,
+        backend: torch.backend.name,
+        projectSpecifier: undefined,
+        projectBackend: undefined,
+      });
       warnings.push({
         id: `team-build-does-not-fit-${t.name}`,
         message: `no torch release has a build for every team host: torch ${torch.version} (${torch.backend.name}) does not run on ${t.name} (${(check.problems ?? []).join('; ')})`,

@@ -22,7 +22,14 @@ export function teamView(
   // Each host with a GPU on its own; the team's view joins them.
   const hosts = team
     .filter((t) => t.host.nvidia && t.host.nvidia.gpus.length > 0)
-    .map((t) => ({ host: t, view: { gpus: enrich(t.host.nvidia!.gpus), driverVersion: t.host.nvidia!.driverVersion, driverCuda: driverCuda(t.host.nvidia!.driverVersion, t.host.nvidia!.cudaVersion, catalog) } }));
+    .map((t) => ({
+      host: t,
+      view: {
+        gpus: enrich(t.host.nvidia!.gpus),
+        driverVersion: t.host.nvidia!.driverVersion,
+        driverCuda: driverCuda(t.host.nvidia!.driverVersion, t.host.nvidia!.cudaVersion, catalog),
+      },
+    }));
   const gpus = hosts.flatMap((h) => h.view.gpus.map((g) => ({ ...g, name: `${g.name} (${h.host.name})` })));
   const oldest = [...hosts].sort((a, b) => compareDotted(a.view.driverVersion!, b.view.driverVersion!))[0] ?? null;
   const decisions: Decision[] = [

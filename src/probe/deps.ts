@@ -75,7 +75,8 @@ export function realDeps(overrides: Partial<ProbeDeps> = {}): ProbeDeps {
         return null;
       }
     },
-    versionCache: env.DANLU_VERSION_CACHE === '0' ? undefined : fileVersionCache(env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'danlu', 'tool-versions.json') : undefined),
+    versionCache:
+      env.DANLU_VERSION_CACHE === '0' ? undefined : fileVersionCache(env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'danlu', 'tool-versions.json') : undefined),
   };
   return { ...deps, ...overrides, env };
 }

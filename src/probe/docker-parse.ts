@@ -77,9 +77,7 @@ export function parseDockerInfoJson(stdout: string): DockerInfo | null {
     nvidiaRuntime: isObject(doc.Runtimes) && Object.keys(doc.Runtimes).includes('nvidia'),
     rootless: security.some((s) => /(^|,)name=rootless(,|$)/.test(s)),
     desktop: str(doc.OperatingSystem) === 'Docker Desktop',
-    cdiGpuDevices: devices
-      .map((d) => str(d.ID))
-      .filter((id): id is string => id !== null && id.startsWith('nvidia.com/gpu')),
+    cdiGpuDevices: devices.map((d) => str(d.ID)).filter((id): id is string => id?.startsWith('nvidia.com/gpu') === true),
     cdiSpecDirs: specDirs,
   };
 }
@@ -102,7 +100,10 @@ export function parseNvidiaCtkVersion(text: string): string | null {
 
 /** `id -Gn` output: space-separated group names. */
 export function parseGroupNames(text: string): string[] {
-  return text.trim().split(/\s+/).filter((g) => g !== '');
+  return text
+    .trim()
+    .split(/\s+/)
+    .filter((g) => g !== '');
 }
 
 /** Whether `user` (primary gid `gid`) belongs to `group` according to /etc/group; null when no such group. */

@@ -67,7 +67,10 @@ describe('probeDocker', () => {
 
   it('asks the slow docker-compose v1 for its version once per binary, then remembers it', async () => {
     const store = new Map<string, string>();
-    const cache = { read: async (b: string, a: readonly string[]) => store.get(`${b} ${a.join(' ')}`) ?? null, write: async (b: string, a: readonly string[], out: string) => void store.set(`${b} ${a.join(' ')}`, out) };
+    const cache = {
+      read: async (b: string, a: readonly string[]) => store.get(`${b} ${a.join(' ')}`) ?? null,
+      write: async (b: string, a: readonly string[], out: string) => void store.set(`${b} ${a.join(' ')}`, out),
+    };
     const commands = {
       [VERSION]: { stdout: docker('version-ok.json') },
       [INFO]: { stdout: docker('info-nvidia-runtime.json') },
@@ -85,7 +88,10 @@ describe('probeDocker', () => {
 
   it('tells permission denied on the socket apart', async () => {
     const deps = fakeDeps(
-      machine({ [VERSION]: { code: 1, stdout: docker('version-daemon-down.json'), stderr: docker('version-permission-denied.stderr') }, 'id -Gn': { stdout: 'alice sudo\n' } }),
+      machine({
+        [VERSION]: { code: 1, stdout: docker('version-daemon-down.json'), stderr: docker('version-permission-denied.stderr') },
+        'id -Gn': { stdout: 'alice sudo\n' },
+      }),
     );
     const { facts } = await probeDocker(deps);
     expect(facts?.daemon.reason).toMatch(/^permission denied: /);
@@ -101,7 +107,9 @@ describe('probeDocker', () => {
     const desktop = fakeDeps(machine({ [VERSION]: { stdout: docker('version-desktop.json') }, [INFO]: { stdout: docker('info-desktop.json') } }));
     expect((await probeDocker(desktop)).facts).toMatchObject({ desktop: true, nvidiaRuntime: false });
 
-    const snap = fakeDeps(machine({ [VERSION]: { stdout: docker('version-ok.json') } }, { env: { PATH: '/snap/bin:/usr/bin' }, files: { '/snap/bin/docker': '' } }));
+    const snap = fakeDeps(
+      machine({ [VERSION]: { stdout: docker('version-ok.json') } }, { env: { PATH: '/snap/bin:/usr/bin' }, files: { '/snap/bin/docker': '' } }),
+    );
     expect((await probeDocker(snap)).facts?.snap).toBe(true);
 
     const rootless = fakeDeps(machine({ [VERSION]: { stdout: docker('version-ok.json') }, [INFO]: { stdout: docker('info-rootless-cdi.json') } }));
@@ -111,7 +119,7 @@ describe('probeDocker', () => {
     expect((await probeDocker(specFile)).facts?.cdi).toBe(true);
   });
 
-  it('checks the sudo user\'s groups, falling back to /etc/group', async () => {
+  it("checks the sudo user's groups, falling back to /etc/group", async () => {
     const root = { username: 'root', uid: 0, gid: 0, homedir: '/root' };
     const env = { PATH: '/usr/bin', SUDO_USER: 'alice', SUDO_UID: '1000', SUDO_GID: '1000' };
     const withId = fakeDeps(machine({ [VERSION]: { stdout: docker('version-ok.json') }, 'id -Gn alice': { stdout: 'alice docker\n' } }, { user: root, env }));

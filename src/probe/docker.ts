@@ -29,7 +29,7 @@ export function daemonFacts(r: ExecResult, serverVersion: string | null): Docker
   if (r.code === 0 && serverVersion) return { ok: true, version: serverVersion, reason: null };
   if (r.timedOut) return { ok: false, version: null, reason: `timed out: docker did not answer within ${DOCKER_TIMEOUT_MS / 1000} s` };
   const message = firstLine(r.stderr) || firstLine(r.stdout.replace(/^\s*\{.*$/gm, ''));
-  const problem = classifyDaemonError(r.stderr + '\n' + r.stdout);
+  const problem = classifyDaemonError(`${r.stderr}\n${r.stdout}`);
   return { ok: false, version: null, reason: message ? `${problem}: ${message}` : problem };
 }
 
@@ -102,7 +102,7 @@ export async function probeDocker(deps: ProbeDeps, mode: 'full' | 'runtime' = 'f
   const daemon = daemonFacts(version, parsedVersion.server);
   if (!daemon.ok) notes.push({ what: 'docker daemon', message: `docker daemon ${daemon.reason}` });
   const v2 = compose.plugin.code === 0 ? parseComposeVersion(compose.plugin.stdout) : null;
-  const v1 = standalone !== null && standalone.startsWith('1.') ? standalone : null;
+  const v1 = standalone?.startsWith('1.') ? standalone : null;
   if (!v2 && standalone && !v1) {
     const message = `only the standalone docker-compose ${standalone} was found; the \`docker compose\` plugin is missing`;
     notes.push({ what: 'docker compose', message });
@@ -116,7 +116,7 @@ export async function probeDocker(deps: ProbeDeps, mode: 'full' | 'runtime' = 'f
       cdi: (parsedInfo?.cdiGpuDevices.length ?? 0) > 0 || (await cdiSpecPresent(deps, parsedInfo?.cdiSpecDirs ?? [])),
       rootless: parsedInfo?.rootless ?? rootlessSocket(deps.env),
       desktop: parsedVersion.desktop || (parsedInfo?.desktop ?? false),
-      snap: dockerPath !== null && dockerPath.startsWith('/snap/'),
+      snap: dockerPath?.startsWith('/snap/') === true,
       inDockerGroup: group,
       nvidiaCtk: ctkVersion,
     },

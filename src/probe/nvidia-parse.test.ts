@@ -43,9 +43,7 @@ describe('real H100 outputs', () => {
   });
 
   it('reads name, brand and UUID per GPU from -q', () => {
-    expect(parseSmiQ(h100('nvidia-smi-q.txt'))).toEqual([
-      { name: 'NVIDIA H100 80GB HBM3', brand: 'NVIDIA', uuid: 'GPU-1c0a9baf-0145-ba6f-785c-472c90d07688' },
-    ]);
+    expect(parseSmiQ(h100('nvidia-smi-q.txt'))).toEqual([{ name: 'NVIDIA H100 80GB HBM3', brand: 'NVIDIA', uuid: 'GPU-1c0a9baf-0145-ba6f-785c-472c90d07688' }]);
   });
 
   it('reads the driver from /proc (open module) and /sys', () => {
@@ -90,7 +88,10 @@ describe('two-GPU consumer box', () => {
   });
 
   it('matches -q details by UUID, not by position', () => {
-    const swapped = [{ ...details[1]!, brand: 'Second' }, { ...details[0]!, brand: 'First' }];
+    const swapped = [
+      { ...details[1]!, brand: 'Second' },
+      { ...details[0]!, brand: 'First' },
+    ];
     expect(buildGpus(rows, swapped).map((g) => g.brand)).toEqual(['First', 'Second']);
   });
 });

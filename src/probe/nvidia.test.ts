@@ -11,7 +11,7 @@ function h100QueryOutput(): string {
   const [, line] = h100('query-gpu.csv').trim().split('\n');
   const cells = line!.split(', ').slice(0, 6);
   cells[4] = cells[4]!.replace(' MiB', '');
-  return cells.join(', ') + '\n';
+  return `${cells.join(', ')}\n`;
 }
 
 const NO_DRIVER = {
@@ -108,10 +108,7 @@ describe('probeNvidia', () => {
   it('returns null with notes when there is no driver at all', async () => {
     const { facts, notes } = await probeNvidia(fakeDeps());
     expect(facts).toBeNull();
-    expect(notes.map((n) => n.message)).toEqual([
-      'nvidia-smi not found',
-      'no NVIDIA kernel module (/sys/module/nvidia/version, /proc/driver/nvidia/version)',
-    ]);
+    expect(notes.map((n) => n.message)).toEqual(['nvidia-smi not found', 'no NVIDIA kernel module (/sys/module/nvidia/version, /proc/driver/nvidia/version)']);
   });
 
   it('reports a time-out', async () => {

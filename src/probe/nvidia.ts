@@ -64,7 +64,7 @@ export function buildGpus(rows: readonly QueryGpuRow[], details: readonly SmiQGp
 function failure(what: string, r: ExecResult): string {
   if (r.timedOut) return `${what} timed out after ${Math.round(SMI_TIMEOUT_MS / 1000)} s`;
   if (r.code === 0) return `${what} listed no GPUs`;
-  const line = firstLine(r.stdout + '\n' + r.stderr) || firstLine(r.stderr);
+  const line = firstLine(`${r.stdout}\n${r.stderr}`) || firstLine(r.stderr);
   return `${what} failed (exit ${r.code ?? 'signal'})${line ? `: ${line}` : ''}`;
 }
 

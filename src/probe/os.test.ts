@@ -14,7 +14,7 @@ describe('parsers', () => {
   });
 
   it('unquotes single quotes and escapes, and ignores comments', () => {
-    expect(parseOsRelease("# c\nID='debian'\nNAME=\"a \\\"b\\\"\"\n")).toEqual({ ID: 'debian', NAME: 'a "b"' });
+    expect(parseOsRelease('# c\nID=\'debian\'\nNAME="a \\"b\\""\n')).toEqual({ ID: 'debian', NAME: 'a "b"' });
   });
 
   it('tells WSL2 from WSL1 from plain Linux', () => {

@@ -9,7 +9,7 @@ export interface SystemFacts {
 /** A zone name from /etc/timezone ("Asia/Shanghai\n"), or null. */
 export function parseEtcTimezone(text: string | null): string | null {
   const zone = text?.trim() ?? '';
-  return /^[A-Za-z0-9_+\-]+(\/[A-Za-z0-9_+\-]+)*$/.test(zone) ? zone : null;
+  return /^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(zone) ? zone : null;
 }
 
 /**

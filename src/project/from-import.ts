@@ -32,10 +32,8 @@ export function factsFromImport(result: ImportResult): ImportFacts {
     origin: origin(r.origin),
   }));
   const torch = mainTorch(result.requirements);
-  const torchPin = torch && torch.specifier ? { specifier: torch.specifier, origin: origin(torch.origin) } : null;
-  const backendPin = torch?.localVersion && /^cu\d+$|^cpu$/.test(torch.localVersion)
-    ? { backend: torch.localVersion, origin: origin(torch.origin) }
-    : null;
+  const torchPin = torch?.specifier ? { specifier: torch.specifier, origin: origin(torch.origin) } : null;
+  const backendPin = torch?.localVersion && /^cu\d+$|^cpu$/.test(torch.localVersion) ? { backend: torch.localVersion, origin: origin(torch.origin) } : null;
 
   // Softer: a PyTorch index the files name, then CUDA hints (conda pytorch-cuda, cudatoolkit...).
   let backendHint: ImportFacts['backendHint'] = null;
@@ -54,7 +52,9 @@ export function factsFromImport(result: ImportResult): ImportFacts {
 
   const compilesWhy = [
     ...result.buildTimeTorch.map((b) => `${b.name ?? 'the project'} needs torch to build (${b.why})`),
-    ...result.noBuildIsolation.map((b) => `${b.name && b.name !== '*' ? b.name : 'the project'} is built without build isolation (${b.origin.file}:${b.origin.line})`),
+    ...result.noBuildIsolation.map(
+      (b) => `${b.name && b.name !== '*' ? b.name : 'the project'} is built without build isolation (${b.origin.file}:${b.origin.line})`,
+    ),
   ];
   const apt = new Set<string>();
   for (const a of result.aptPackages) apt.add(a.name);

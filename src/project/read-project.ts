@@ -19,7 +19,11 @@ function lineOf(text: string, needle: string): number | undefined {
 
 function specifierOf(raw: string): string {
   const name = /^\s*[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?/.exec(raw)?.[0] ?? '';
-  return raw.slice(name.length).split(';')[0]!.trim().replace(/^\((.*)\)$/, '$1');
+  return raw
+    .slice(name.length)
+    .split(';')[0]!
+    .trim()
+    .replace(/^\((.*)\)$/, '$1');
 }
 
 function requirementsOf(data: Record<string, unknown>, text: string, file: string): Requirement[] {

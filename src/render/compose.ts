@@ -56,7 +56,9 @@ export function composeObject(plan: Plan): Record<string, unknown> {
           UV_DEFAULT_INDEX: '${UV_DEFAULT_INDEX:-https://pypi.org/simple}',
           PYPI_MIRROR: '${PYPI_MIRROR:-}',
           PYTORCH_INDEX: `\${PYTORCH_INDEX:-${plan.committed.pytorchIndex}}`,
-          ...(plan.pyproject.sync.variantExtra ? { [plan.pyproject.sync.variantExtra.variable]: `\${${plan.pyproject.sync.variantExtra.variable}:-${plan.pyproject.sync.variantExtra.fallback}}` } : {}),
+          ...(plan.pyproject.sync.variantExtra
+            ? { [plan.pyproject.sync.variantExtra.variable]: `\${${plan.pyproject.sync.variantExtra.variable}:-${plan.pyproject.sync.variantExtra.fallback}}` }
+            : {}),
           UV_PYTHON_INSTALL_MIRROR: '${UV_PYTHON_INSTALL_MIRROR:-https://github.com/astral-sh/python-build-standalone/releases/download}',
           UV_PYTHON_PREFERENCE: '${UV_PYTHON_PREFERENCE:-system}',
           HF_ENDPOINT: '${HF_ENDPOINT:-https://huggingface.co}',

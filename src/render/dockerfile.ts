@@ -16,7 +16,9 @@ export const CONTAINER_VENV = '/opt/danlu/venv';
 export function renderDockerfile(plan: Plan, catalog: Catalog): string {
   // python3-dev: headers for extensions built against the image's Python (uv uses it when it matches).
   const pkgs = [...BASE_APT_PACKAGES, 'python3', 'python3-dev'].sort();
-  const pkgLines = wrapWords(pkgs, 70).map((l) => `        ${l}`).join(' \\\n');
+  const pkgLines = wrapWords(pkgs, 70)
+    .map((l) => `        ${l}`)
+    .join(' \\\n');
   // No `# syntax=` line: it would make BuildKit pull a frontend image from Docker Hub, which
   // fails offline and behind the Great Firewall; the built-in frontend has RUN --mount.
   return `# Build args come from .env (per machine); see docker-compose.yml.
@@ -153,14 +155,16 @@ export const RUNTIME_UV_CACHE = '/opt/danlu/uv-cache';
 export function renderRuntimeStage(plan: Plan): string {
   const ws = plan.project.workspace;
   // What the runtime installs: the lock without dev groups, with the extras the README installs.
-  const extras = plan.pyproject.sync.extras.map((e) => ` --extra ${e}`).join('') + (plan.pyproject.sync.variantExtra ? ` --extra \${${plan.pyproject.sync.variantExtra.variable}}` : '');
+  const extras =
+    plan.pyproject.sync.extras.map((e) => ` --extra ${e}`).join('') +
+    (plan.pyproject.sync.variantExtra ? ` --extra \${${plan.pyproject.sync.variantExtra.variable}}` : '');
   // uv's cache while the image is built: a BuildKit cache mount, not a layer. Docker 20.10's
   // built-in frontend expands no build args in --mount options (uid=\${USER_UID} does not
   // parse; mode= is ignored), so a root step gives the user a folder in it; should the cache
   // have been pruned since, uv runs without one.
   const cache = `--mount=type=cache,target=${RUNTIME_UV_CACHE}`;
   const cacheDir = `${RUNTIME_UV_CACHE}/uid-\${USER_UID}`;
-  const useCache = `export UV_CACHE_DIR="${cacheDir}" UV_COMPILE_BYTECODE=1 && \\\n    if [ ! -w "\$UV_CACHE_DIR" ]; then export UV_NO_CACHE=1; fi && \\`;
+  const useCache = `export UV_CACHE_DIR="${cacheDir}" UV_COMPILE_BYTECODE=1 && \\\n    if [ ! -w "$UV_CACHE_DIR" ]; then export UV_NO_CACHE=1; fi && \\`;
   return `
 # The runtime image for cluster jobs (danlu export k8s|slurm): the dev image plus the locked
 # environment and the project. Build it from the project root (see the root .dockerignore):

@@ -34,17 +34,32 @@ export function envEntries(plan: Plan, catalog: Catalog, devImage: string): EnvE
   const lockWithMirror = plan.lockWithMirror;
   const gpus = plan.gpus.map((g) => g.name);
   return [
-    { key: 'COMPOSE_PROJECT_NAME', value: plan.project.slug, comment: 'Compose: project name and files (the second one is this machine\'s GPU and mounts)' },
+    { key: 'COMPOSE_PROJECT_NAME', value: plan.project.slug, comment: "Compose: project name and files (the second one is this machine's GPU and mounts)" },
     { key: 'COMPOSE_FILE', value: `docker-compose.yml:${EXTEND_FILE}` },
-    { key: 'DEV_IMAGE', value: devImage, comment: 'Image: shared by every project of this machine with the same inputs; the tag changes with them', example: 'danlu-dev:<cuda>-<user>-<hash>' },
+    {
+      key: 'DEV_IMAGE',
+      value: devImage,
+      comment: 'Image: shared by every project of this machine with the same inputs; the tag changes with them',
+      example: 'danlu-dev:<cuda>-<user>-<hash>',
+    },
     { key: 'BASE_IMAGE', value: mirroredImage(plan.cuda.image, m.dockerhub), example: plan.committed.image },
     { key: 'UV_IMAGE', value: mirroredGhcr(catalog.tools.uv.image, m.ghcr), example: catalog.tools.uv.image },
     { key: 'CUDA_VERSION', value: plan.cuda.version ?? 'none', example: plan.committed.cudaVersion ?? 'none' },
-    { key: 'USER_NAME', value: plan.user.containerName, comment: 'The container user: same UID/GID as you, so files in mounted folders stay yours', example: '<your user name>' },
+    {
+      key: 'USER_NAME',
+      value: plan.user.containerName,
+      comment: 'The container user: same UID/GID as you, so files in mounted folders stay yours',
+      example: '<your user name>',
+    },
     { key: 'USER_UID', value: String(plan.user.uid), example: '<id -u>' },
     { key: 'USER_GID', value: String(plan.user.gid), example: '<id -g>' },
     { key: 'USER_HOME', value: plan.user.uid === 0 ? '/root' : `/home/${plan.user.containerName}`, example: '/home/<your user name>' },
-    { key: 'HOST_HOME', value: plan.user.home, comment: 'Host folder whose caches (Hugging Face, uv, torch hub, uv Pythons) every container shares', example: '<your home folder>' },
+    {
+      key: 'HOST_HOME',
+      value: plan.user.home,
+      comment: 'Host folder whose caches (Hugging Face, uv, torch hub, uv Pythons) every container shares',
+      example: '<your home folder>',
+    },
     { key: 'TZ', value: plan.timezone, example: 'Etc/UTC' },
     {
       key: 'SHM_SIZE',
@@ -55,8 +70,18 @@ export function envEntries(plan: Plan, catalog: Catalog, devImage: string): EnvE
     },
     { key: 'NVIDIA_VISIBLE_DEVICES', value: plan.gpu.devices === 'all' ? 'all' : plan.gpu.devices.join(','), example: 'all' },
     { key: 'INSTALL_STARSHIP', value: plan.starship ? 'true' : 'false' },
-    { key: 'EXTRA_APT_PACKAGES', value: plan.extraAptPackages, example: '', comment: 'Extra system packages for the image, space-separated (rebuilds only the last layer)' },
-    { key: 'DANLU_MIRROR_PRESET', value: plan.mirrors.preset === 'custom' ? 'custom' : plan.mirrors.preset, comment: 'Mirrors for this machine (global = upstream). Never written to committed files', example: 'global' },
+    {
+      key: 'EXTRA_APT_PACKAGES',
+      value: plan.extraAptPackages,
+      example: '',
+      comment: 'Extra system packages for the image, space-separated (rebuilds only the last layer)',
+    },
+    {
+      key: 'DANLU_MIRROR_PRESET',
+      value: plan.mirrors.preset === 'custom' ? 'custom' : plan.mirrors.preset,
+      comment: 'Mirrors for this machine (global = upstream). Never written to committed files',
+      example: 'global',
+    },
     { key: ENV_MIRROR_KEYS.apt, value: m.apt ?? '', example: '' },
     { key: ENV_MIRROR_KEYS.pypi, value: m.pypi ?? '', example: '' },
     {
@@ -67,9 +92,20 @@ export function envEntries(plan: Plan, catalog: Catalog, devImage: string): EnvE
         ? 'uv in the container resolves and locks through the PyPI mirror ([tool.danlu] lock-with-mirror = true)'
         : 'uv locks against PyPI itself, so uv.lock keeps canonical URLs; .devcontainer/uv-sync.sh installs through PYPI_MIRROR',
     },
-    { key: 'PYTORCH_INDEX', value: m.pytorch ? `${m.pytorch.replace(/\/+$/, '')}/${plan.torch.backend}` : plan.torch.index, example: plan.committed.pytorchIndex },
+    {
+      key: 'PYTORCH_INDEX',
+      value: m.pytorch ? `${m.pytorch.replace(/\/+$/, '')}/${plan.torch.backend}` : plan.torch.index,
+      example: plan.committed.pytorchIndex,
+    },
     ...(plan.torch.extra && plan.pyproject.sync.variantExtra
-      ? [{ key: plan.pyproject.sync.variantExtra.variable, value: plan.torch.extra, example: plan.pyproject.sync.variantExtra.fallback, comment: `This machine's torch variant: the extra of pyproject.toml that uv-sync.sh installs (${plan.torch.variants.map((v) => v.extra).join(', ')})` }]
+      ? [
+          {
+            key: plan.pyproject.sync.variantExtra.variable,
+            value: plan.torch.extra,
+            example: plan.pyproject.sync.variantExtra.fallback,
+            comment: `This machine's torch variant: the extra of pyproject.toml that uv-sync.sh installs (${plan.torch.variants.map((v) => v.extra).join(', ')})`,
+          },
+        ]
       : []),
     { key: ENV_MIRROR_KEYS.huggingface, value: m.huggingface ?? CANONICAL.huggingface, example: CANONICAL.huggingface },
     { key: 'HF_HUB_DISABLE_XET', value: m.huggingface ? '1' : '0', example: '0' },

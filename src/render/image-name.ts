@@ -2,8 +2,17 @@ import { shortHash } from './header.js';
 
 /** The .env keys that are build args of the dev image: a change to any of them is a new image. */
 export const BUILD_INPUT_KEYS = [
-  'BASE_IMAGE', 'UV_IMAGE', 'USER_NAME', 'USER_UID', 'USER_GID', 'USER_HOME', 'TZ',
-  'APT_MIRROR', 'PYPI_MIRROR', 'INSTALL_STARSHIP', 'EXTRA_APT_PACKAGES',
+  'BASE_IMAGE',
+  'UV_IMAGE',
+  'USER_NAME',
+  'USER_UID',
+  'USER_GID',
+  'USER_HOME',
+  'TZ',
+  'APT_MIRROR',
+  'PYPI_MIRROR',
+  'INSTALL_STARSHIP',
+  'EXTRA_APT_PACKAGES',
 ] as const;
 
 const HASH_LINE = /^(?:#|\/\/) danlu-hash: [0-9a-f]{16}\n/m;

@@ -39,19 +39,30 @@ export function renderFiles(plan: Plan, catalog: Catalog): FileSpec[] {
 
   return [
     { path: '.devcontainer/Dockerfile', format: 'generated', text: withHeader(dockerBody, '#', generatedBy('the dev image (CUDA + tools + your user)')) },
-    { path: '.devcontainer/uv-sync.sh', format: 'generated', mode: 0o755, text: withHeader(renderSyncScript(plan), '#', generatedBy('installs the locked environment in the container')) },
+    {
+      path: '.devcontainer/uv-sync.sh',
+      format: 'generated',
+      mode: 0o755,
+      text: withHeader(renderSyncScript(plan), '#', generatedBy('installs the locked environment in the container')),
+    },
     {
       path: 'docker-compose.yml',
       format: 'yaml',
       data: compose,
-      text: withHeader(yamlText(compose), '#', [...generatedBy('the dev container; per-machine values come from .env'), 'Daily loop: danlu up, danlu shell, danlu run -- python train.py, danlu down.']),
+      text: withHeader(yamlText(compose), '#', [
+        ...generatedBy('the dev container; per-machine values come from .env'),
+        'Daily loop: danlu up, danlu shell, danlu run -- python train.py, danlu down.',
+      ]),
     },
     {
       path: EXTEND_FILE,
       format: 'yaml',
       data: extend,
       policy: extendPolicy,
-      text: withHeader(yamlText(extend), '#', [...generatedBy('this machine\'s GPUs; not committed'), 'Add your own mounts (datasets...) and environment here; danlu keeps them.']),
+      text: withHeader(yamlText(extend), '#', [
+        ...generatedBy("this machine's GPUs; not committed"),
+        'Add your own mounts (datasets...) and environment here; danlu keeps them.',
+      ]),
     },
     { path: '.devcontainer/devcontainer.json', format: 'jsonc', data: devcontainer, text: jsonc('VS Code dev container on the compose service', devcontainer) },
     { path: '.env', format: 'env', entries, keep: [], text: `${envHeader}\n\n${envText(entries)}` },

@@ -208,8 +208,11 @@ if [ -n "$drivers" ]; then
   warn "Linux NVIDIA driver packages are installed inside WSL: $drivers"
   warn "they shadow the Windows driver's libraries in /usr/lib/wsl/lib; remove them: sudo apt-get remove --purge $drivers"
 fi
-if [ ! -e "$ROOT/dev/dxg" ]; then warn "/dev/dxg is missing: WSL does not see the GPU (update the Windows NVIDIA driver and WSL: wsl --update)"; fi`.replace(/\\\$\{/g, '${')
-    : String.raw`if ! command -v nvidia-smi >/dev/null 2>&1; then
+if [ ! -e "$ROOT/dev/dxg" ]; then warn "/dev/dxg is missing: WSL does not see the GPU (update the Windows NVIDIA driver and WSL: wsl --update)"; fi`.replace(
+        /\\\$\{/g,
+        '${',
+      )
+    : `if ! command -v nvidia-smi >/dev/null 2>&1; then
   warn "no nvidia-smi: install the NVIDIA driver first (sudo ubuntu-drivers install, then reboot); this script installs no driver"
 fi`;
   const systemdFix = wsl
@@ -321,7 +324,7 @@ EOF`,
     {
       id: 'docker-repo',
       title: `Docker's apt repository (${dockerHost})`,
-      what: '/etc/apt/keyrings/docker.asc and /etc/apt/sources.list.d/docker.list, unless Docker\'s repository is already configured',
+      what: "/etc/apt/keyrings/docker.asc and /etc/apt/sources.list.d/docker.list, unless Docker's repository is already configured",
       fix: `check that ${src.dockerRepo}/gpg can be downloaded (proxy? mirror?)`,
     },
     `local repo=${sq(src.dockerRepo)} key="$ROOT/etc/apt/keyrings/docker.asc" list="$ROOT/etc/apt/sources.list.d/docker.list" changed=0 others
@@ -350,7 +353,7 @@ if [ "$changed" = 1 ]; then apt_update force; fi`,
       id: 'docker-engine',
       title: 'Docker Engine (not Docker Desktop, not rootless)',
       what: DOCKER_PACKAGES.join(' '),
-      fix: 'read apt\'s message; a conflicting package (docker.io, podman-docker) must be removed first',
+      fix: "read apt's message; a conflicting package (docker.io, podman-docker) must be removed first",
     },
     `local conflicts=() p
 for p in ${DOCKER_CONFLICTS.join(' ')}; do
@@ -560,7 +563,9 @@ if [ "$TARGET_USER" != root ]; then note "as $TARGET_USER after the next login: 
     '#',
     '#   sudo bash setup-host.sh            every step',
     '#   sudo bash setup-host.sh STEP...    only these steps',
-    ...(proxy?.credentials ? [`#   The proxy's credentials are not in this file: export ${SECRET_VAR}=<password> and run with sudo --preserve-env=${SECRET_VAR}.`] : []),
+    ...(proxy?.credentials
+      ? [`#   The proxy's credentials are not in this file: export ${SECRET_VAR}=<password> and run with sudo --preserve-env=${SECRET_VAR}.`]
+      : []),
     '#',
     '# Steps:',
     ...steps.map((s) => `#   ${s.id.padEnd(20)} ${s.what}`),
@@ -586,7 +591,7 @@ if [ "$TARGET_USER" != root ]; then note "as $TARGET_USER after the next login: 
       urlAssignment('PROXY_URL', proxy.hostUrl),
       urlAssignment('CONTAINER_PROXY_URL', proxy.containerUrl),
       `NO_PROXY_LIST=${sq(proxy.noProxy)}`,
-      '# This script\'s own downloads (curl, apt) go through it too.',
+      "# This script's own downloads (curl, apt) go through it too.",
       'export http_proxy="$PROXY_URL" https_proxy="$PROXY_URL" no_proxy="$NO_PROXY_LIST"',
       'export HTTP_PROXY="$PROXY_URL" HTTPS_PROXY="$PROXY_URL" NO_PROXY="$NO_PROXY_LIST"',
     );
@@ -616,7 +621,15 @@ if [ "$TARGET_USER" != root ]; then note "as $TARGET_USER after the next login: 
         'esac',
       ].join('\n')
     : null;
-  const text = [header.join('\n'), vars.join('\n'), HELPERS.trim(), ...(checks ? [checks] : []), '# ---------------------------------------------------------------------------------------\n# Steps', bodies.join('\n\n'), main.join('\n')].join('\n\n');
+  const text = [
+    header.join('\n'),
+    vars.join('\n'),
+    HELPERS.trim(),
+    ...(checks ? [checks] : []),
+    '# ---------------------------------------------------------------------------------------\n# Steps',
+    bodies.join('\n\n'),
+    main.join('\n'),
+  ].join('\n\n');
   return {
     text: `${text}\n`,
     steps,

@@ -10,7 +10,14 @@ import { target } from './test-helpers.js';
 describe("Astral's GPU indexes", () => {
   it('serve flash-attn for torch 2.11 + cu128 as an explicit index with the build pinned by its local label', () => {
     const r = astralIndexResolution('flash-attn', '>=2.7', target({ torch: '2.11.0', backend: 'cu128' }));
-    expect(r).toMatchObject({ kind: 'index', indexName: 'astral-cu128', url: 'https://wheels.astral.sh/simple/cu128/', format: 'simple', specifier: '==2.8.3.post1+cu.12.8.torch.2.11', pinLocal: true });
+    expect(r).toMatchObject({
+      kind: 'index',
+      indexName: 'astral-cu128',
+      url: 'https://wheels.astral.sh/simple/cu128/',
+      format: 'simple',
+      specifier: '==2.8.3.post1+cu.12.8.torch.2.11',
+      pinLocal: true,
+    });
     expect(r!.why).toMatch(/built for torch 2\.11 with CUDA 12\.8/);
   });
 
@@ -40,14 +47,21 @@ describe("Astral's GPU indexes", () => {
     const plan = makePlan({
       host: hostProfile({ gpus: ['NVIDIA H100 80GB HBM3'], driver: '580.95.05', cuda: '13.0' }),
       project: projectFacts({
-        requirements: ['flash-attn>=2.7.3', 'mamba-ssm>=2.2.4', 'causal-conv1d>=1.5.0.post8'].map((raw, i) => ({ name: raw.split('>')[0]!, raw, specifier: raw.slice(raw.indexOf('>')), origin: { file: 'requirements.txt', line: i + 1 } })),
+        requirements: ['flash-attn>=2.7.3', 'mamba-ssm>=2.2.4', 'causal-conv1d>=1.5.0.post8'].map((raw, i) => ({
+          name: raw.split('>')[0]!,
+          raw,
+          specifier: raw.slice(raw.indexOf('>')),
+          origin: { file: 'requirements.txt', line: i + 1 },
+        })),
       }),
       options: {},
       catalog: EMBEDDED_CATALOG,
     });
     expect([plan.torch.version, plan.torch.backend]).toEqual(['2.11.0', 'cu128']);
     expect(plan.decisions.find((d) => d.what === 'torch')!.why).toMatch(/prebuilt wheels/);
-    expect(plan.packages.map((p) => [p.name, p.resolution.kind, p.resolution.kind === 'index' ? `${p.resolution.indexName} ${p.resolution.specifier}` : ''])).toEqual([
+    expect(
+      plan.packages.map((p) => [p.name, p.resolution.kind, p.resolution.kind === 'index' ? `${p.resolution.indexName} ${p.resolution.specifier}` : '']),
+    ).toEqual([
       ['flash-attn', 'index', 'astral-cu128 ==2.8.3.post1+cu.12.8.torch.2.11'],
       ['mamba-ssm', 'index', 'astral-cu128 ==2.3.2.post1+cu.12.8.torch.2.11'],
       ['causal-conv1d', 'index', 'astral-cu128 ==1.6.2.post1+cu.12.8.torch.2.11'],

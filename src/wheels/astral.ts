@@ -21,7 +21,14 @@ export function astralCandidates(pkg: string, spec: string, target: WheelTarget,
   if (!channel) return [];
   const cuda = backendCuda(target.backend);
   return indexes.rows
-    .filter((r) => r.package === pkg && r.cuda === cuda && r.torch === minorOf(target.torch) && (r.python === null || r.python.includes(target.python)) && admits(r.version, spec))
+    .filter(
+      (r) =>
+        r.package === pkg &&
+        r.cuda === cuda &&
+        r.torch === minorOf(target.torch) &&
+        (r.python === null || r.python.includes(target.python)) &&
+        admits(r.version, spec),
+    )
     .sort((a, b) => compare(b.version, a.version));
 }
 

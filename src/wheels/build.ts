@@ -5,10 +5,7 @@ const GIB = 1024 ** 3;
 
 /** torch at the runtime's version, plus what setuptools/torch extensions import while building. */
 export function extensionBuildDeps(extra: readonly string[] = []): BuildDependency[] {
-  return [
-    { requirement: 'torch', matchRuntime: true },
-    ...['ninja', 'packaging', 'setuptools', 'wheel', ...extra].map((requirement) => ({ requirement })),
-  ];
+  return [{ requirement: 'torch', matchRuntime: true }, ...['ninja', 'packaging', 'setuptools', 'wheel', ...extra].map((requirement) => ({ requirement }))];
 }
 
 /**

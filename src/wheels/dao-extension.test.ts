@@ -180,7 +180,10 @@ describe('mamba-ssm / causal-conv1d: fallbacks', () => {
 
   it('torch 2.6 cu124 pre-cxx11: the cu12 FALSE wheels were built against torch 2.6+cu126 (ABI=1) -> forced build with a warning', () => {
     // v2.3.2.post1 _build.yml: available '2.6': [118, 124, 126] and MATRIX_CUDA_VERSION 129 -> torch 2.6.0+cu126.
-    for (const [name, flag] of [['mamba-ssm', 'MAMBA_FORCE_BUILD'], ['causal-conv1d', 'CAUSAL_CONV1D_FORCE_BUILD']] as const) {
+    for (const [name, flag] of [
+      ['mamba-ssm', 'MAMBA_FORCE_BUILD'],
+      ['causal-conv1d', 'CAUSAL_CONV1D_FORCE_BUILD'],
+    ] as const) {
       const r = resolve(name, '', { torch: '2.6.0', backend: 'cu124', abi: 'pre-cxx11' });
       expect(r.kind).toBe('build');
       if (r.kind !== 'build') continue;

@@ -43,7 +43,11 @@ let officialMax: string | undefined;
 const communityMax = new Map<string, string>();
 
 export function officialTorchMax(): string {
-  officialMax ??= OFFICIAL_FLASH_ATTN.tags.flatMap((t) => t.torch).sort(compareDotted).at(-1) ?? 'none';
+  officialMax ??=
+    OFFICIAL_FLASH_ATTN.tags
+      .flatMap((t) => t.torch)
+      .sort(compareDotted)
+      .at(-1) ?? 'none';
   return officialMax;
 }
 
@@ -58,9 +62,7 @@ export function communityTorchMax(pkg: 'fa2' | 'fa3'): string {
 }
 
 function excluded(tag: OfficialFlashAttnTag, torch: string, python: string, cuda: string): boolean {
-  return tag.exclude.some(
-    (e) => (!e.torch || e.torch === torch) && (!e.python || e.python === python) && (!e.cuda || e.cuda === cuda),
-  );
+  return tag.exclude.some((e) => (!e.torch || e.torch === torch) && (!e.python || e.python === python) && (!e.cuda || e.cuda === cuda));
 }
 
 /**

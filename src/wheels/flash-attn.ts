@@ -33,11 +33,7 @@ const safeSatisfies = (version: string, spec: string): boolean => !spec || satis
 
 /** Newest version first; official before community for one version; plain linux tag first. */
 function byPreference(a: FaCandidate, b: FaCandidate): number {
-  return (
-    pepCompare(b.version, a.version) ||
-    (a.origin === b.origin ? 0 : a.origin === 'official' ? -1 : 1) ||
-    a.platformRank - b.platformRank
-  );
+  return pepCompare(b.version, a.version) || (a.origin === b.origin ? 0 : a.origin === 'official' ? -1 : 1) || a.platformRank - b.platformRank;
 }
 
 export interface FaSearch {

@@ -110,7 +110,10 @@ export function resolveKtransformers(req: SpecialRequirement, target: WheelTarge
       'GitHub releases of kvcache-ai/ktransformers carry wheels named ktransformers-<v>+cu<XYZ>torch<XY><avx2|avx512|fancy>-cp<XY>-cp<XY>-linux_x86_64.whl; pick one matching the CPU flags and pin its URL.',
     ],
     build: extensionBuild(target),
-    why: `ktransformers ${req.specifier || ''} from PyPI may build from source (CUDA and CPU kernels); its prebuilt wheels depend on the CPU's AVX level, which danlu does not choose for you.`.replace('  ', ' '),
+    why: `ktransformers ${req.specifier || ''} from PyPI may build from source (CUDA and CPU kernels); its prebuilt wheels depend on the CPU's AVX level, which danlu does not choose for you.`.replace(
+      '  ',
+      ' ',
+    ),
     warning: 'ktransformers: check that a prebuilt wheel exists for this torch/CUDA/CPU, or expect a long source build.',
     source: 'ktransformers release naming, S',
     confidence: '?',

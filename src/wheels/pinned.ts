@@ -44,7 +44,10 @@ export function vllmTorch(version: string): { torch: string; confidence: Confide
 
 /** Known vLLM releases built for a torch, newest first. */
 export function vllmFor(torch: string): string[] {
-  return VLLM_TORCH.rows.filter((r) => r.torch === torch).map((r) => r.vllm).sort((a, b) => pep(b, a));
+  return VLLM_TORCH.rows
+    .filter((r) => r.torch === torch)
+    .map((r) => r.vllm)
+    .sort((a, b) => pep(b, a));
 }
 
 const VLLM_NOTES = [
@@ -109,9 +112,7 @@ export function nunchakuWheel(target: WheelTarget, spec: string): { row: Nunchak
     if (pin && pep(row.version, pin) !== 0) continue;
     if (!row.python.includes(target.python) || row.exclude?.some((e) => e.torch === torch && e.python === target.python)) continue;
     // A build with CUDA X.Y runs with a torch of the same major and an equal or newer minor runtime.
-    const built = (row.torch[torch] ?? [])
-      .filter((c) => majorOf(c) === majorOf(cuda) && compareDotted(c, cuda) <= 0)
-      .sort((a, b) => compareDotted(b, a))[0];
+    const built = (row.torch[torch] ?? []).filter((c) => majorOf(c) === majorOf(cuda) && compareDotted(c, cuda) <= 0).sort((a, b) => compareDotted(b, a))[0];
     if (!built) continue;
     const cp = `cp${target.python.replace('.', '')}`;
     const local = row.naming === 'cuda-torch' ? `cu${built}torch${torch}` : `torch${torch}`;

@@ -1,15 +1,7 @@
 import type { Provenance } from '../catalog/types.js';
 import { resolveFlashAttn, resolveFlashAttn3 } from './flash-attn.js';
 import { resolveMmcv, resolvePyg } from './indexes.js';
-import {
-  resolveApex,
-  resolveBitsandbytes,
-  resolveClip,
-  resolveDaoExtension,
-  resolveDeepspeed,
-  resolveFlashinfer,
-  resolveKtransformers,
-} from './others.js';
+import { resolveApex, resolveBitsandbytes, resolveClip, resolveDaoExtension, resolveDeepspeed, resolveFlashinfer, resolveKtransformers } from './others.js';
 import { resolveNunchaku, resolveVllm } from './pinned.js';
 import { resolveTorch, resolveTorchaudio, resolveTorchPinned, resolveTorchvision, resolveXformers } from './torch-family.js';
 import type { Resolution, ResolutionKind, ResolveContext, SpecialRequirement, WheelTarget } from './types.js';
@@ -49,7 +41,13 @@ export const SPECIAL_PACKAGES: readonly RegistryEntry[] = [
   entry('torchaudio', ['torch-index', 'conflict'], 'V', 'last torchaudio: 2.11.0', resolveTorchaudio),
   entry('xformers', ['torch-index', 'conflict'], 'V', 'facebookresearch/xformers tags and workflows', (r, t) => resolveXformers(r, t)),
   entry('triton', ['torch-index'], 'V', 'served from the torch index, no CUDA pin', (r, t) => resolveTorchPinned(r, t)),
-  entry('flash-attn', ['index', 'wheel', 'build', 'conflict'], 'V', "Astral's GPU indexes; official publish.yml per tag; community wheel list", resolveFlashAttn),
+  entry(
+    'flash-attn',
+    ['index', 'wheel', 'build', 'conflict'],
+    'V',
+    "Astral's GPU indexes; official publish.yml per tag; community wheel list",
+    resolveFlashAttn,
+  ),
   entry('flash-attn-3', ['wheel', 'git', 'conflict'], 'S', 'community FA3 abi3 wheels; Hopper only', resolveFlashAttn3),
   entry('pyg-lib', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
   entry('torch-scatter', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
@@ -57,8 +55,20 @@ export const SPECIAL_PACKAGES: readonly RegistryEntry[] = [
   entry('torch-cluster', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
   entry('torch-spline-conv', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
   entry('mmcv', ['index', 'build'], 'V', 'open-mmlab/mmcv docs/en/_static/version.json', (r, t) => resolveMmcv(r, t), ['mmcv-full']),
-  entry('causal-conv1d', ['index', 'wheel', 'build', 'conflict'], 'S', 'Dao-AILab/causal-conv1d publish workflow per tag (release wheels); setup.py (release wheel lookup)', (r, t, ctx) => resolveDaoExtension(r, t, ctx)),
-  entry('mamba-ssm', ['index', 'wheel', 'build', 'conflict'], 'S', 'state-spaces/mamba publish workflow per tag (release wheels); setup.py (release wheel lookup)', (r, t, ctx) => resolveDaoExtension(r, t, ctx)),
+  entry(
+    'causal-conv1d',
+    ['index', 'wheel', 'build', 'conflict'],
+    'S',
+    'Dao-AILab/causal-conv1d publish workflow per tag (release wheels); setup.py (release wheel lookup)',
+    (r, t, ctx) => resolveDaoExtension(r, t, ctx),
+  ),
+  entry(
+    'mamba-ssm',
+    ['index', 'wheel', 'build', 'conflict'],
+    'S',
+    'state-spaces/mamba publish workflow per tag (release wheels); setup.py (release wheel lookup)',
+    (r, t, ctx) => resolveDaoExtension(r, t, ctx),
+  ),
   entry('apex', ['git'], 'S', 'NVIDIA/apex; PyPI name clash', (r, t) => resolveApex(r, t)),
   entry('clip', ['git'], 'S', 'github.com/openai/CLIP; PyPI name clash', (r) => resolveClip(r), ['openai-clip']),
   entry('vllm', ['pypi', 'conflict'], 'S', 'vLLM pins one torch per release', (r, t) => resolveVllm(r, t)),

@@ -4,7 +4,8 @@ import { findRelease, minorOf, TORCH, type TorchMatrix, type TorchRelease } from
 import { atLeast, compareDotted } from '../lib/version.js';
 import type { Resolution, ResolveContext, SpecialRequirement, WheelTarget } from './types.js';
 
-const TORCH_SOURCE = 'PyTorch release matrix (catalog: torch): torchvision 0.(minor+15); torchaudio = torch up to 2.11, and torchaudio 2.11 for every later torch (pytorch/audio installation.rst: built on the stable ABI)';
+const TORCH_SOURCE =
+  'PyTorch release matrix (catalog: torch): torchvision 0.(minor+15); torchaudio = torch up to 2.11, and torchaudio 2.11 for every later torch (pytorch/audio installation.rst: built on the stable ABI)';
 
 const safeSatisfies = (version: string, spec: string): boolean => satisfiesOr(version, spec, false);
 
@@ -17,18 +18,12 @@ function release(target: WheelTarget, ctx: ResolveContext): TorchRelease | undef
 }
 
 /** The paired version, and whether the user's specifier (if any) admits it. */
-function paired(
-  req: SpecialRequirement,
-  target: WheelTarget,
-  version: string,
-  why: string,
-  source: string,
-  defaultSpec = sameMinor(version),
-): Resolution {
+function paired(req: SpecialRequirement, target: WheelTarget, version: string, why: string, source: string, defaultSpec = sameMinor(version)): Resolution {
   // Any patch of the paired minor will do: the wheels pin torch exactly, so uv takes the one for
   // the planned torch (torch 2.4.0 pairs with torchvision 0.19.0, 2.4.1 with 0.19.1).
   const companion = req.name === 'torchvision' || req.name === 'torchaudio';
-  const admitted = (spec: string) => safeSatisfies(version, spec) || (companion && [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].some((p) => safeSatisfies(`${minorOf(version)}.${p}`, spec)));
+  const admitted = (spec: string) =>
+    safeSatisfies(version, spec) || (companion && [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].some((p) => safeSatisfies(`${minorOf(version)}.${p}`, spec)));
   if (req.specifier && !admitted(req.specifier)) {
     return {
       kind: 'conflict',

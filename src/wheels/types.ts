@@ -146,13 +146,6 @@ export interface ConflictResolution {
   leaveOut?: true;
 }
 
-export type Resolution =
-  | TorchIndexResolution
-  | WheelResolution
-  | BuildResolution
-  | IndexResolution
-  | GitResolution
-  | PypiResolution
-  | ConflictResolution;
+export type Resolution = TorchIndexResolution | WheelResolution | BuildResolution | IndexResolution | GitResolution | PypiResolution | ConflictResolution;
 
 export type ResolutionKind = Resolution['kind'];

@@ -26,10 +26,11 @@ const LAYER: Record<string, number> = {
   'main.ts': 11,
 };
 
-
 const SRC = join(REPO, 'src');
 const files = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.ts$/.test(e.name) && !/\.test\.ts$/.test(e.name) ? [join(dir, e.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : /\.ts$/.test(e.name) && !/\.test\.ts$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 
 /** Every import of a folder from a folder of a higher layer (or, for wheels, of its own layer). */
 function ups(): Map<string, string[]> {
@@ -51,7 +52,6 @@ function ups(): Map<string, string[]> {
   }
   return found;
 }
-
 
 describe('layers', () => {
   const found = ups();

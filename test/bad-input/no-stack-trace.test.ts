@@ -9,7 +9,10 @@ const STACK = /Unhandled 'error' event|\n\s+at .+:\d+:\d+\)?\n|node:internal/;
 
 describe('no stack trace, ever', () => {
   it('stdout closed early (`danlu catalog | true`): a quiet exit 0, no EPIPE trace', () => {
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" catalog | true; echo "rc=\${PIPESTATUS[0]}" >&2`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" catalog | true; echo "rc=\${PIPESTATUS[0]}" >&2`], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(r.stderr).not.toMatch(STACK);
     expect(r.stderr).toMatch(/rc=0/);
   });
@@ -25,7 +28,7 @@ describe('no stack trace, ever', () => {
       await new Promise<void>((r) => stream.end('hello\n', () => r()));
       expect(path).not.toContain(join(dir, '.danlu'));
       expect(readFileSync(path, 'utf8')).toBe('hello\n');
-      expect(notes.join("\n")).toMatch(/cannot write .*up\.log \((ENOTDIR|EEXIST)\); the log goes to /);
+      expect(notes.join('\n')).toMatch(/cannot write .*up\.log \((ENOTDIR|EEXIST)\); the log goes to /);
     } finally {
       cleanup(dir);
     }
@@ -34,14 +37,42 @@ describe('no stack trace, ever', () => {
 
 describe('every command under adverse conditions: a one-line error or a result, never a stack trace', () => {
   const COMMANDS: string[][] = [
-    ['host'], ['doctor', '--json'], ['plan'], ['init', '--dry-run', '--yes'], ['import'], ['catalog'], ['mirrors'],
-    ['status'], ['up', '--no-sync'], ['down'], ['logs'], ['export', 'k8s'], ['setup-host'],
+    ['host'],
+    ['doctor', '--json'],
+    ['plan'],
+    ['init', '--dry-run', '--yes'],
+    ['import'],
+    ['catalog'],
+    ['mirrors'],
+    ['status'],
+    ['up', '--no-sync'],
+    ['down'],
+    ['logs'],
+    ['export', 'k8s'],
+    ['setup-host'],
   ];
   const CONDITIONS: { name: string; asUser?: number; env: (home: string) => Record<string, string | undefined> }[] = [
     { name: 'HOME unset', env: () => ({ HOME: undefined, XDG_CACHE_HOME: undefined, XDG_CONFIG_HOME: undefined }) },
     // As a user (root writes anywhere): a read-only HOME, and a project folder that is not theirs.
-    ...(process.getuid?.() === 0 ? [{ name: 'HOME read-only, project not writable (as a user)', asUser: 65534, env: (home: string) => ({ HOME: home, XDG_CACHE_HOME: undefined, XDG_CONFIG_HOME: undefined }) }] : []),
-    { name: 'no docker client', env: () => ({ DANLU_DOCKER: '/nonexistent/docker', PATH: '/usr/local/sbin:/usr/sbin:/sbin' + ':' + (process.env.PATH ?? '').split(':').filter((d) => !/docker/.test(d)).join(':') }) },
+    ...(process.getuid?.() === 0
+      ? [
+          {
+            name: 'HOME read-only, project not writable (as a user)',
+            asUser: 65534,
+            env: (home: string) => ({ HOME: home, XDG_CACHE_HOME: undefined, XDG_CONFIG_HOME: undefined }),
+          },
+        ]
+      : []),
+    {
+      name: 'no docker client',
+      env: () => ({
+        DANLU_DOCKER: '/nonexistent/docker',
+        PATH: `/usr/local/sbin:/usr/sbin:/sbin:${(process.env.PATH ?? '')
+          .split(':')
+          .filter((d) => !/docker/.test(d))
+          .join(':')}`,
+      }),
+    },
   ];
   for (const c of CONDITIONS) {
     it(c.name, () => {
@@ -54,7 +85,10 @@ describe('every command under adverse conditions: a one-line error or a result, 
         for (const args of COMMANDS) {
           const env: Record<string, string> = {};
           for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', CI: 'true', ...c.env(home) })) if (v !== undefined) env[k] = v;
-          const [cmd, argv] = c.asUser === undefined ? [process.execPath, [BIN, ...args]] : ['setpriv', [`--reuid=${c.asUser}`, `--regid=${c.asUser}`, '--clear-groups', process.execPath, BIN, ...args]];
+          const [cmd, argv] =
+            c.asUser === undefined
+              ? [process.execPath, [BIN, ...args]]
+              : ['setpriv', [`--reuid=${c.asUser}`, `--regid=${c.asUser}`, '--clear-groups', process.execPath, BIN, ...args]];
           const r = spawnSync(cmd, argv, { cwd: dir, encoding: 'utf8', env, timeout: 60_000 });
           const said = `danlu ${args.join(' ')} (${c.name}): exit ${r.status}\n${r.stderr.slice(-800)}`;
           expect(r.stderr, said).not.toMatch(STACK);

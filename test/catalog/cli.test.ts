@@ -15,7 +15,9 @@ describe('danlu catalog (built CLI)', () => {
   let root: string;
   beforeAll(async () => {
     server = await startServer(allUpstreams());
-    limited = await startServer(allUpstreams({ github: (repo) => (repo.startsWith('Dao-AILab') ? rateLimitReply(Math.floor(Date.now() / 1000) + 3600) : undefined) }));
+    limited = await startServer(
+      allUpstreams({ github: (repo) => (repo.startsWith('Dao-AILab') ? rateLimitReply(Math.floor(Date.now() / 1000) + 3600) : undefined) }),
+    );
     root = mkdtempSync(join(tmpdir(), 'danlu-catalog-cli-'));
   });
   afterAll(async () => {
@@ -29,7 +31,11 @@ describe('danlu catalog (built CLI)', () => {
     const env = upstreamEnv(server.url, dir);
     const before = await danlu(['catalog', '--json'], env);
     expect(before.code).toBe(0);
-    expect(json(before.stdout)).toMatchObject({ name: 'embedded', active: { catalog: 'embedded', file: null }, userCatalog: { file: join(dir, 'catalog.json'), state: 'absent' } });
+    expect(json(before.stdout)).toMatchObject({
+      name: 'embedded',
+      active: { catalog: 'embedded', file: null },
+      userCatalog: { file: join(dir, 'catalog.json'), state: 'absent' },
+    });
 
     const r = await danlu(['catalog', 'update', '--json', '--timeout', '5'], env);
     expect(r.stderr).toBe('');
@@ -57,8 +63,17 @@ describe('danlu catalog (built CLI)', () => {
     expect(part('torch').holds[0]).toBe('2.16.0 [cu130 cu132 cpu]');
     expect(part('torch').newest).toBe('torch 2.16.0');
     expect(part('cuda-images').newest).toMatch(/^CUDA 13\.\d+\.\d+$/);
-    expect(part('torch').origin).toEqual({ from: 'user', file: join(dir, 'catalog.json'), fetchedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), urls: [`${server.url}/whl`] });
-    expect(part('wheels').holds).toEqual(['community flash-attn: 67 wheels, 2 versions', 'community flash-attn-3: 2 wheels, 1 versions', 'official flash-attn: 178 wheels, 4 versions']);
+    expect(part('torch').origin).toEqual({
+      from: 'user',
+      file: join(dir, 'catalog.json'),
+      fetchedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      urls: [`${server.url}/whl`],
+    });
+    expect(part('wheels').holds).toEqual([
+      'community flash-attn: 67 wheels, 2 versions',
+      'community flash-attn-3: 2 wheels, 1 versions',
+      'official flash-attn: 178 wheels, 4 versions',
+    ]);
     expect(part('gpus').origin).toEqual({ from: 'embedded' });
     // The release-wheel tables the resolvers use without an update are listed too.
     expect(part('mamba-ssm-wheels').holds).toContain('v2.3.2.post1: torch 2.6–2.10, cu11/cu12/cu13, Python 3.10–3.13');
@@ -77,7 +92,11 @@ describe('danlu catalog (built CLI)', () => {
         user: { name: 'alice', uid: 1000, gid: 1000, home: '/home/alice' },
         cpus: 32,
         memoryBytes: 274877906944,
-        nvidia: { driverVersion: '595.58.03', cudaVersion: '13.2', gpus: [{ index: 0, name: 'NVIDIA H100 80GB HBM3', computeCapability: '9.0', memoryMiB: 81559 }] },
+        nvidia: {
+          driverVersion: '595.58.03',
+          cudaVersion: '13.2',
+          gpus: [{ index: 0, name: 'NVIDIA H100 80GB HBM3', computeCapability: '9.0', memoryMiB: 81559 }],
+        },
       }),
     );
     const plan = await danlu(['plan', project, '--host', host, '--json'], env);
@@ -115,7 +134,9 @@ describe('danlu catalog (built CLI)', () => {
       ['github:Dao-AILab/flash-attention', false],
       ['github:mjun0812/flash-attention-prebuild-wheels', true],
     ]);
-    expect(report.sources[0].error).toMatch(/^GitHub API rate limit reached \(60 requests an hour\); it resets at .* \(in 60 min\); set GITHUB_TOKEN or GH_TOKEN for a higher limit$/);
+    expect(report.sources[0].error).toMatch(
+      /^GitHub API rate limit reached \(60 requests an hour\); it resets at .* \(in 60 min\); set GITHUB_TOKEN or GH_TOKEN for a higher limit$/,
+    );
 
     const human = await danlu(['catalog', 'update', '--only', 'wheels'], upstreamEnv(limited.url, dir));
     expect(human.code).toBe(1);

@@ -46,8 +46,16 @@ describe('deriveTorchMatrix', () => {
   });
 
   it('a new release without its torchvision on the index is not a default', () => {
-    const { value } = deriveTorchMatrix({ cu130: { torch: torchWheels('2.16.0', 'cu130', ['312']), torchvision: wheels('torchvision-0.30.0+cu130-cp312-cp312-manylinux_2_28_x86_64.whl') } }, BASE, OPTS);
-    expect(value.releases[0]).toMatchObject({ version: '2.16.0', torchvision: '0.31.0', notDefault: 'no torchvision 0.31 build on the PyTorch index yet (as of 2027-01-15)' });
+    const { value } = deriveTorchMatrix(
+      { cu130: { torch: torchWheels('2.16.0', 'cu130', ['312']), torchvision: wheels('torchvision-0.30.0+cu130-cp312-cp312-manylinux_2_28_x86_64.whl') } },
+      BASE,
+      OPTS,
+    );
+    expect(value.releases[0]).toMatchObject({
+      version: '2.16.0',
+      torchvision: '0.31.0',
+      notDefault: 'no torchvision 0.31 build on the PyTorch index yet (as of 2027-01-15)',
+    });
   });
 
   it('the index decides variants and Pythons of a known release; curated facts stay', () => {
@@ -99,7 +107,13 @@ describe('deriveTorchMatrix', () => {
 
   it('skips pre-releases, torch 1.x and pages of other packages', () => {
     const listing: IndexListing = {
-      cu118: { torch: wheels('torch-1.13.1+cu118-cp310-cp310-linux_x86_64.whl', 'torch-2.17.0.dev20261201+cu118-cp312-cp312-manylinux_2_28_x86_64.whl', 'torch-2.17.0rc1+cu118-cp312-cp312-manylinux_2_28_x86_64.whl') },
+      cu118: {
+        torch: wheels(
+          'torch-1.13.1+cu118-cp310-cp310-linux_x86_64.whl',
+          'torch-2.17.0.dev20261201+cu118-cp312-cp312-manylinux_2_28_x86_64.whl',
+          'torch-2.17.0rc1+cu118-cp312-cp312-manylinux_2_28_x86_64.whl',
+        ),
+      },
     };
     const { value, items } = deriveTorchMatrix(listing, BASE, OPTS);
     expect(items).toBe(0);
@@ -161,10 +175,29 @@ describe('deriveCudaImages and deriveWheelImage', () => {
   });
 
   it('the wheel image follows a deleted tag to the newest patch of its minor, and maps new variants', () => {
-    const images: Table<CudaImageRow> = { ...base, rows: [{ version: '12.8.1', ubuntu: ['24.04'], supported: true }, { version: '13.0.1', ubuntu: ['24.04'], supported: false }, { version: '13.4.0', ubuntu: ['24.04'], supported: true }] };
-    const torch: TorchMatrix = { ...EMBEDDED_CATALOG.torch, releases: [{ ...EMBEDDED_CATALOG.torch.releases[0]!, backends: [{ name: 'cu134', archs: [], abi: 'cxx11', confidence: '?' }] }] };
+    const images: Table<CudaImageRow> = {
+      ...base,
+      rows: [
+        { version: '12.8.1', ubuntu: ['24.04'], supported: true },
+        { version: '13.0.1', ubuntu: ['24.04'], supported: false },
+        { version: '13.4.0', ubuntu: ['24.04'], supported: true },
+      ],
+    };
+    const torch: TorchMatrix = {
+      ...EMBEDDED_CATALOG.torch,
+      releases: [{ ...EMBEDDED_CATALOG.torch.releases[0]!, backends: [{ name: 'cu134', archs: [], abi: 'cxx11', confidence: '?' }] }],
+    };
     const { value, notes } = deriveWheelImage(
-      { source: 'PyTorch RELEASE.md', asOf: '2026-11-22', confidence: 'S', rows: [{ backend: 'cu128', image: '12.8.1' }, { backend: 'cu130', image: '13.0.2' }, { backend: 'cu132', image: '13.2.1' }] },
+      {
+        source: 'PyTorch RELEASE.md',
+        asOf: '2026-11-22',
+        confidence: 'S',
+        rows: [
+          { backend: 'cu128', image: '12.8.1' },
+          { backend: 'cu130', image: '13.0.2' },
+          { backend: 'cu132', image: '13.2.1' },
+        ],
+      },
       torch,
       images,
       '2027-01-15',

@@ -37,7 +37,12 @@ describe('the catalog file format', () => {
   });
 
   it('is plain data: a JSON round trip changes nothing', () => {
-    const parts = { torch: EMBEDDED_CATALOG.torch, cudaImages: EMBEDDED_CATALOG.cudaImages, wheelImage: EMBEDDED_CATALOG.wheelImage, wheels: EMBEDDED_CATALOG.wheels };
+    const parts = {
+      torch: EMBEDDED_CATALOG.torch,
+      cudaImages: EMBEDDED_CATALOG.cudaImages,
+      wheelImage: EMBEDDED_CATALOG.wheelImage,
+      wheels: EMBEDDED_CATALOG.wheels,
+    };
     expect(JSON.parse(JSON.stringify(parts))).toEqual(parts);
   });
 
@@ -51,7 +56,11 @@ describe('the catalog file format', () => {
     ['another kind', '{"kind": "x"}', '$.kind: expected "danlu-catalog"'],
     ['a newer schema', '{"kind": "danlu-catalog", "schema": 2}', '$.schema: schema 2 was written by a newer danlu; this one reads schema 1'],
     ['no parts', '{"kind": "danlu-catalog", "schema": 1}', '$.parts: expected an object'],
-    ['an unknown part', '{"kind": "danlu-catalog", "schema": 1, "asOf": "2027-01-15", "generatedBy": "x", "parts": {"gpus": {}}}', '$.parts.gpus: unknown part'],
+    [
+      'an unknown part',
+      '{"kind": "danlu-catalog", "schema": 1, "asOf": "2027-01-15", "generatedBy": "x", "parts": {"gpus": {}}}',
+      '$.parts.gpus: unknown part',
+    ],
   ])('rejects %s', (_name, text, message) => {
     expect(() => parseCatalogFile(text)).toThrow(CatalogFormatError);
     expect(() => parseCatalogFile(text)).toThrow(message);
@@ -71,7 +80,11 @@ describe('the catalog file format', () => {
 
 describe('loadCatalog', () => {
   it('finds the user catalog: DANLU_CATALOG_DIR, XDG_CONFIG_HOME, ~/.config', () => {
-    expect(userCatalogPaths({ DANLU_CATALOG_DIR: '/c', XDG_CONFIG_HOME: '/x', HOME: '/h' })).toEqual({ dir: '/c', file: '/c/catalog.json', prev: '/c/catalog.prev.json' });
+    expect(userCatalogPaths({ DANLU_CATALOG_DIR: '/c', XDG_CONFIG_HOME: '/x', HOME: '/h' })).toEqual({
+      dir: '/c',
+      file: '/c/catalog.json',
+      prev: '/c/catalog.prev.json',
+    });
     expect(userCatalogPaths({ XDG_CONFIG_HOME: '/x', HOME: '/h' }).file).toBe('/x/danlu/catalog.json');
     expect(userCatalogPaths({ HOME: '/h' }).file).toBe('/h/.config/danlu/catalog.json');
     expect(userCatalogPaths({ XDG_CONFIG_HOME: ' ', HOME: '/h' }).file).toBe('/h/.config/danlu/catalog.json');
@@ -95,7 +108,13 @@ describe('loadCatalog', () => {
     expect(catalog.wheels).toBe(EMBEDDED_CATALOG.wheels);
     expect(catalog.gpus).toBe(EMBEDDED_CATALOG.gpus);
     expect([catalog.name, catalog.asOf]).toEqual(['user', '2027-01-15']);
-    expect(parts.torch).toEqual({ from: 'user', asOf: '2027-01-15', file: '/c/catalog.json', fetchedAt: '2027-01-15T09:00:00.000Z', urls: ['https://download.pytorch.org/whl'] });
+    expect(parts.torch).toEqual({
+      from: 'user',
+      asOf: '2027-01-15',
+      file: '/c/catalog.json',
+      fetchedAt: '2027-01-15T09:00:00.000Z',
+      urls: ['https://download.pytorch.org/whl'],
+    });
     expect(parts.cudaImages).toEqual({ from: 'embedded', asOf: EMBEDDED_CATALOG.cudaImages.asOf });
   });
 

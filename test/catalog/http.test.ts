@@ -203,11 +203,28 @@ describe('through a proxy', () => {
     let tlsUrl = '';
     let ca = '';
     let dir = '';
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: the hooks of the nested describe.skipIf, not a second set
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'danlu-tls-'));
       const r = spawnSync(
         'openssl',
-        ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '2',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        ],
         { encoding: 'utf8' },
       );
       if (r.status !== 0) throw new Error(r.stderr);
@@ -221,6 +238,7 @@ describe('through a proxy', () => {
       if (!address || typeof address === 'string') throw new Error('no address');
       tlsUrl = `https://localhost:${address.port}`;
     });
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: the hooks of the nested describe.skipIf, not a second set
     afterAll(async () => {
       tls.closeAllConnections();
       await new Promise<void>((resolve) => tls.close(() => resolve()));
@@ -230,7 +248,9 @@ describe('through a proxy', () => {
     it('tunnels with CONNECT and verifies the certificate of the real host', async () => {
       const c = client({ HTTPS_PROXY: proxy.url }, { ca });
       try {
-        expect((await c.get(`${tlsUrl}/repos/x/releases?per_page=100`, { authorization: 'Bearer t' })).body).toBe('secure /repos/x/releases?per_page=100 Bearer t');
+        expect((await c.get(`${tlsUrl}/repos/x/releases?per_page=100`, { authorization: 'Bearer t' })).body).toBe(
+          'secure /repos/x/releases?per_page=100 Bearer t',
+        );
         expect(proxy.seen.at(-1)).toBe(`CONNECT localhost:${new URL(tlsUrl).port}`);
       } finally {
         c.close();

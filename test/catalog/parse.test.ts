@@ -22,12 +22,27 @@ const fixture = (p: string) => readFileSync(join(FIXTURES, p), 'utf8');
 
 describe('PEP 427 wheel file names', () => {
   it.each([
-    ['torch-2.9.1+cu128-cp312-cp312-manylinux_2_28_x86_64.whl', { name: 'torch', version: '2.9.1+cu128', publicVersion: '2.9.1', local: 'cu128', build: null, pythonTags: ['cp312'], abiTags: ['cp312'], platformTags: ['manylinux_2_28_x86_64'] }],
+    [
+      'torch-2.9.1+cu128-cp312-cp312-manylinux_2_28_x86_64.whl',
+      {
+        name: 'torch',
+        version: '2.9.1+cu128',
+        publicVersion: '2.9.1',
+        local: 'cu128',
+        build: null,
+        pythonTags: ['cp312'],
+        abiTags: ['cp312'],
+        platformTags: ['manylinux_2_28_x86_64'],
+      },
+    ],
     ['torch-2.9.1+cu128-cp313-cp313t-manylinux_2_28_aarch64.whl', { local: 'cu128', abiTags: ['cp313t'], platformTags: ['manylinux_2_28_aarch64'] }],
     ['torch-2.9.1-cp312-none-macosx_11_0_arm64.whl', { local: null, publicVersion: '2.9.1', abiTags: ['none'] }],
     ['xformers-0.0.33.post2-cp39-abi3-manylinux_2_28_x86_64.whl', { name: 'xformers', publicVersion: '0.0.33.post2', abiTags: ['abi3'] }],
     ['flash_attn-2.8.3+cu12torch2.8cxx11abiTRUE-cp312-cp312-linux_x86_64.whl', { name: 'flash-attn', local: 'cu12torch2.8cxx11abiTRUE' }],
-    ['flash_attn-2.8.3+cu128torch2.9-cp312-cp312-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl', { platformTags: ['manylinux_2_24_x86_64', 'manylinux_2_28_x86_64'] }],
+    [
+      'flash_attn-2.8.3+cu128torch2.9-cp312-cp312-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl',
+      { platformTags: ['manylinux_2_24_x86_64', 'manylinux_2_28_x86_64'] },
+    ],
     ['pkg-1.0-1-py2.py3-none-any.whl', { build: '1', pythonTags: ['py2', 'py3'], platformTags: ['any'] }],
   ])('%s', (filename, expected) => {
     expect(parseWheelFilename(filename)).toMatchObject(expected);
@@ -97,15 +112,29 @@ describe('simple repository pages', () => {
       <A HREF="torch-2.0.0%2Bcu118-cp39-cp39-linux_x86_64.whl"></A>
       <a name="nohref">x</a></body></html>`;
     expect(parseSimpleHtml(html, 'https://ignored.example/')).toEqual([
-      { filename: 'torch-2.0.1-cp310-cp310-linux_x86_64.whl', url: 'https://mirror.example/files/torch-2.0.1-cp310-cp310-linux_x86_64.whl', requiresPython: null, yanked: true, uploadTime: null },
-      { filename: 'torch-2.0.0+cu118-cp39-cp39-linux_x86_64.whl', url: 'https://mirror.example/simple/torch/torch-2.0.0%2Bcu118-cp39-cp39-linux_x86_64.whl', requiresPython: null, yanked: false, uploadTime: null },
+      {
+        filename: 'torch-2.0.1-cp310-cp310-linux_x86_64.whl',
+        url: 'https://mirror.example/files/torch-2.0.1-cp310-cp310-linux_x86_64.whl',
+        requiresPython: null,
+        yanked: true,
+        uploadTime: null,
+      },
+      {
+        filename: 'torch-2.0.0+cu118-cp39-cp39-linux_x86_64.whl',
+        url: 'https://mirror.example/simple/torch/torch-2.0.0%2Bcu118-cp39-cp39-linux_x86_64.whl',
+        requiresPython: null,
+        yanked: false,
+        uploadTime: null,
+      },
     ]);
   });
 
   it('picks the parser from the content type and rejects the rest', () => {
     expect(parseSimplePage('application/vnd.pypi.simple.v1+json', '{"meta":{"api-version":"1.0"},"name":"x","files":[]}', 'http://h/').format).toBe('json');
     expect(parseSimplePage('text/html; charset=utf-8', '<a href="x-1.0-py3-none-any.whl">x-1.0-py3-none-any.whl</a>', 'http://h/').files).toHaveLength(1);
-    expect(() => parseSimplePage('application/vnd.pypi.simple.v1+json', '{"meta":{"api-version":"2.0"},"files":[]}', 'http://h/')).toThrow(/unsupported simple API version "2.0"/);
+    expect(() => parseSimplePage('application/vnd.pypi.simple.v1+json', '{"meta":{"api-version":"2.0"},"files":[]}', 'http://h/')).toThrow(
+      /unsupported simple API version "2.0"/,
+    );
     expect(() => parseSimplePage('application/json', '{"files": [', 'http://h/')).toThrow(/not valid JSON/);
     expect(() => parseSimplePage('application/octet-stream', 'xx', 'http://h/')).toThrow(/unexpected content type/);
   });
@@ -139,8 +168,13 @@ describe('Docker Hub tag pages', () => {
 describe('GitHub releases', () => {
   it('reads Link headers', () => {
     expect(
-      parseLinkHeader('<https://api.github.com/repositories/1/releases?per_page=100&page=2>; rel="next", <https://api.github.com/repositories/1/releases?per_page=100&page=5>; rel="last"'),
-    ).toEqual({ next: 'https://api.github.com/repositories/1/releases?per_page=100&page=2', last: 'https://api.github.com/repositories/1/releases?per_page=100&page=5' });
+      parseLinkHeader(
+        '<https://api.github.com/repositories/1/releases?per_page=100&page=2>; rel="next", <https://api.github.com/repositories/1/releases?per_page=100&page=5>; rel="last"',
+      ),
+    ).toEqual({
+      next: 'https://api.github.com/repositories/1/releases?per_page=100&page=2',
+      last: 'https://api.github.com/repositories/1/releases?per_page=100&page=5',
+    });
     expect(parseLinkHeader('<https://x/?page=1>; rel="prev first"')).toEqual({ prev: 'https://x/?page=1', first: 'https://x/?page=1' });
     expect(parseLinkHeader(undefined)).toEqual({});
     expect(parseLinkHeader('garbage')).toEqual({});
@@ -156,10 +190,17 @@ describe('GitHub releases', () => {
     expect(() => parseReleasesPage('{"message": "Not Found"}')).toThrow(/JSON array/);
   });
 
-  const asset = (name: string) => ({ name, url: `https://github.com/o/r/releases/download/v1/${encodeURIComponent(name)}`, digest: `sha256:${'a'.repeat(64)}` });
+  const asset = (name: string) => ({
+    name,
+    url: `https://github.com/o/r/releases/download/v1/${encodeURIComponent(name)}`,
+    digest: `sha256:${'a'.repeat(64)}`,
+  });
 
   it.each([
-    ['flash_attn-2.8.3+cu12torch2.8cxx11abiFALSE-cp310-cp310-linux_x86_64.whl', { package: 'flash-attn', version: '2.8.3', cuda: '12', torch: '2.8', cxx11abi: false, python: '3.10', platform: 'linux_x86_64', sha256: 'a'.repeat(64) }],
+    [
+      'flash_attn-2.8.3+cu12torch2.8cxx11abiFALSE-cp310-cp310-linux_x86_64.whl',
+      { package: 'flash-attn', version: '2.8.3', cuda: '12', torch: '2.8', cxx11abi: false, python: '3.10', platform: 'linux_x86_64', sha256: 'a'.repeat(64) },
+    ],
     ['flash_attn-2.6.3+cu123torch2.4cxx11abiTRUE-cp312-cp312-linux_x86_64.whl', { cuda: '12.3', torch: '2.4', cxx11abi: true }],
     ['flash_attn-2.5.9.post1+cu118torch2.0cxx11abiTRUE-cp39-cp39-linux_x86_64.whl', { version: '2.5.9.post1', cuda: '11.8', torch: '2.0' }],
     ['flash_attn-2.8.3+cu130torch2.10-cp313-cp313t-win_amd64.whl', { cuda: '13.0', torch: '2.10', cxx11abi: null, python: '3.13t', platform: 'win_amd64' }],
@@ -186,7 +227,9 @@ describe('GitHub releases', () => {
     expect(rateLimitMessage(limited, false, now)).toBe(
       'GitHub API rate limit reached (60 requests an hour); it resets at 2026-11-30T00:53:20Z (in 25 min); set GITHUB_TOKEN or GH_TOKEN for a higher limit',
     );
-    expect(rateLimitMessage({ ...limited, status: 429 }, true, now)).toBe('GitHub API rate limit reached (60 requests an hour); it resets at 2026-11-30T00:53:20Z (in 25 min)');
+    expect(rateLimitMessage({ ...limited, status: 429 }, true, now)).toBe(
+      'GitHub API rate limit reached (60 requests an hour); it resets at 2026-11-30T00:53:20Z (in 25 min)',
+    );
     expect(rateLimitMessage(res(403, { 'x-ratelimit-remaining': '12' }), false)).toBeNull();
     expect(rateLimitMessage(res(200, { 'x-ratelimit-remaining': '0' }), false)).toBeNull();
   });

@@ -99,18 +99,28 @@ describe('the planner follows the updated catalog', () => {
   it('a broken user catalog warns once and plans with the embedded one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'danlu-plan-catalog-'));
     dirs.push(dir);
-    writeFileSync(join(dir, 'catalog.json'), JSON.stringify({ kind: 'danlu-catalog', schema: 1, asOf: '2027-01-15', generatedBy: 'x', parts: { torch: { releases: 'none' } }, origins: {} }));
+    writeFileSync(
+      join(dir, 'catalog.json'),
+      JSON.stringify({ kind: 'danlu-catalog', schema: 1, asOf: '2027-01-15', generatedBy: 'x', parts: { torch: { releases: 'none' } }, origins: {} }),
+    );
     const warnings: string[] = [];
     const catalog = await loadCatalog({ env: { DANLU_CATALOG_DIR: dir }, warn: (l) => warnings.push(l) });
     expect(catalog).toBe(EMBEDDED_CATALOG);
-    expect(warnings[0]).toBe(`danlu: warning: ignoring the user catalog ${join(dir, 'catalog.json')}: $.parts.torch.releases: expected an array; using the embedded catalog`);
+    expect(warnings[0]).toBe(
+      `danlu: warning: ignoring the user catalog ${join(dir, 'catalog.json')}: $.parts.torch.releases: expected an array; using the embedded catalog`,
+    );
     expect(plan(catalog, '595.58.03', '13.2').torch.version).toBe('2.14.1');
   });
 
   it("a flash-attn build that Astral's index serves after an update is planned from it", async () => {
     const fa = { name: 'flash-attn', raw: 'flash-attn', specifier: '', origin: { file: 'requirements.txt', line: 1 } };
     const withFa = (catalog: Catalog) =>
-      makePlan({ host: hostProfile({ gpus: [H100], driver: '580.95.05', cuda: '13.0' }), project: projectFacts({ requirements: [fa] }), options: { torch: '2.14' }, catalog });
+      makePlan({
+        host: hostProfile({ gpus: [H100], driver: '580.95.05', cuda: '13.0' }),
+        project: projectFacts({ requirements: [fa] }),
+        options: { torch: '2.14' },
+        catalog,
+      });
     const kindOf = (p: ReturnType<typeof makePlan>) => p.packages.find((x) => x.name === 'flash-attn')!.resolution;
     expect(kindOf(withFa(EMBEDDED_CATALOG)).kind).not.toBe('index');
     const file = 'flash_attn-2.8.3.post1+cu.13.0.torch.2.14-cp312-cp312-linux_x86_64.whl';

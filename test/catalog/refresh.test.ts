@@ -86,7 +86,10 @@ describe('the progress display', () => {
   });
 
   it('is silent off a terminal or when asked', () => {
-    for (const [tty, enabled] of [[false, undefined], [true, false]] as const) {
+    for (const [tty, enabled] of [
+      [false, undefined],
+      [true, false],
+    ] as const) {
       const { stream, writes } = fakeStream(tty);
       const board = statusBoard(stream, enabled);
       board.start(['a']);

@@ -47,7 +47,10 @@ describe('danlu catalog update against recorded upstreams', () => {
       ['astral-index', 'astral', true, 8],
     ]);
     const astral = JSON.parse(readFileSync(join(dir, 'catalog.json'), 'utf8')).parts.astral;
-    expect(astral.rows.find((r: any) => r.package === 'flash-attn' && r.cuda === '12.8' && r.torch === '2.11')).toMatchObject({ version: '2.8.3.post1', python: ['3.10', '3.11', '3.12', '3.13', '3.14'] });
+    expect(astral.rows.find((r: any) => r.package === 'flash-attn' && r.cuda === '12.8' && r.torch === '2.11')).toMatchObject({
+      version: '2.8.3.post1',
+      python: ['3.10', '3.11', '3.12', '3.13', '3.14'],
+    });
     expect(astral.rows.some((r: any) => r.version === '0.17.5')).toBe(false);
     expect(astral).toMatchObject({ asOf: '2027-01-15', confidence: 'V', base: 'https://wheels.astral.sh/simple' });
     const torchReport = report.sources[0]!;
@@ -79,8 +82,23 @@ describe('danlu catalog update against recorded upstreams', () => {
     expect(torch.indexBase).toBe('https://download.pytorch.org/whl');
     expect(torch.asOf).toBe('2027-01-15');
     expect(torch.releases.map((r) => r.version)).toEqual([
-      '2.16.0', '2.15.0', '2.14.0', '2.13.0', '2.12.1', '2.11.0', '2.10.0', '2.9.1',
-      '2.8.0', '2.7.1', '2.6.0', '2.5.1', '2.4.1', '2.3.1', '2.2.2', '2.1.2', '2.0.1',
+      '2.16.0',
+      '2.15.0',
+      '2.14.0',
+      '2.13.0',
+      '2.12.1',
+      '2.11.0',
+      '2.10.0',
+      '2.9.1',
+      '2.8.0',
+      '2.7.1',
+      '2.6.0',
+      '2.5.1',
+      '2.4.1',
+      '2.3.1',
+      '2.2.2',
+      '2.1.2',
+      '2.0.1',
     ]);
     const r216 = torch.releases[0]!;
     expect(r216).toEqual({
@@ -88,9 +106,32 @@ describe('danlu catalog update against recorded upstreams', () => {
       released: '2027-01',
       python: ['3.11', '3.12', '3.13', '3.14', '3.15'],
       backends: [
-        { name: 'cu130', archs: ['7.5', '8.0', '8.6', '9.0', '10.0', '12.0'], abi: 'cxx11', confidence: '?', ptx: '12.0', python: ['3.11', '3.12', '3.13', '3.14', '3.14t', '3.15', '3.15t'], platforms: ['linux_aarch64', 'linux_x86_64', 'win_amd64'] },
-        { name: 'cu132', archs: ['7.5', '8.0', '8.6', '9.0', '10.0', '12.0'], abi: 'cxx11', confidence: '?', ptx: '12.0', python: ['3.11', '3.12', '3.13', '3.14', '3.14t', '3.15', '3.15t'], platforms: ['linux_aarch64', 'linux_x86_64'] },
-        { name: 'cpu', archs: [], abi: 'cxx11', confidence: 'V', python: ['3.11', '3.12', '3.13', '3.14', '3.14t', '3.15', '3.15t'], platforms: ['linux_aarch64', 'linux_x86_64', 'macosx_arm64', 'win_amd64'] },
+        {
+          name: 'cu130',
+          archs: ['7.5', '8.0', '8.6', '9.0', '10.0', '12.0'],
+          abi: 'cxx11',
+          confidence: '?',
+          ptx: '12.0',
+          python: ['3.11', '3.12', '3.13', '3.14', '3.14t', '3.15', '3.15t'],
+          platforms: ['linux_aarch64', 'linux_x86_64', 'win_amd64'],
+        },
+        {
+          name: 'cu132',
+          archs: ['7.5', '8.0', '8.6', '9.0', '10.0', '12.0'],
+          abi: 'cxx11',
+          confidence: '?',
+          ptx: '12.0',
+          python: ['3.11', '3.12', '3.13', '3.14', '3.14t', '3.15', '3.15t'],
+          platforms: ['linux_aarch64', 'linux_x86_64'],
+        },
+        {
+          name: 'cpu',
+          archs: [],
+          abi: 'cxx11',
+          confidence: 'V',
+          python: ['3.11', '3.12', '3.13', '3.14', '3.14t', '3.15', '3.15t'],
+          platforms: ['linux_aarch64', 'linux_x86_64', 'macosx_arm64', 'win_amd64'],
+        },
       ],
       pypiDefault: 'cu132',
       torchvision: '0.31.0',
@@ -153,7 +194,12 @@ describe('danlu catalog update against recorded upstreams', () => {
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(wheels.rows.find((w) => w.filename === 'flash_attn-2.8.3+cu132torch2.14-cp314-cp314t-linux_x86_64.whl')).toMatchObject({
-      cuda: '13.2', torch: '2.14', cxx11abi: null, python: '3.14t', channel: 'community', release: 'v0.9.52',
+      cuda: '13.2',
+      torch: '2.14',
+      cxx11abi: null,
+      python: '3.14t',
+      channel: 'community',
+      release: 'v0.9.52',
     });
     expect(wheels.rows.find((w) => w.package === 'flash-attn-3' && w.cuda === '13.0')).toMatchObject({ version: '3.0.0', torch: '2.9', python: '>=3.9' });
     // torch 1.x builds, sdists, a checksums file and FA4's sdist are not wheels for the resolver.
@@ -198,11 +244,19 @@ describe('failures', () => {
       expect(report.catalog.written).toBe(true);
       const failed = report.sources.find((s) => !s.ok)!;
       expect(failed.source).toBe('github:mjun0812/flash-attention-prebuild-wheels');
-      expect(failed.error).toBe(`GitHub API rate limit reached (60 requests an hour); it resets at ${resetText} (in 30 min); set GITHUB_TOKEN or GH_TOKEN for a higher limit`);
+      expect(failed.error).toBe(
+        `GitHub API rate limit reached (60 requests an hour); it resets at ${resetText} (in 30 min); set GITHUB_TOKEN or GH_TOKEN for a higher limit`,
+      );
       expect(failed.notes).toEqual(['kept 0 community wheels from the catalog in use']);
       const file = parseCatalogFile(readFileSync(join(dir, 'catalog.json'), 'utf8'));
       expect(file.parts.wheels!.rows.every((w) => w.channel === 'official')).toBe(true);
-      expect(report.parts).toEqual({ torch: 'not requested', cudaImages: 'not requested', wheelImage: 'not requested', wheels: 'updated', astral: 'not requested' });
+      expect(report.parts).toEqual({
+        torch: 'not requested',
+        cudaImages: 'not requested',
+        wheelImage: 'not requested',
+        wheels: 'updated',
+        astral: 'not requested',
+      });
     } finally {
       await server.close();
     }
@@ -246,7 +300,9 @@ describe('failures', () => {
       expect(Date.now() - started).toBeLessThan(5000);
       const torch = report.sources.find((s) => s.source === 'pytorch-index')!;
       expect(torch.ok).toBe(false);
-      expect(torch.error).toMatch(/^8 of 48 index pages failed \(40 more not tried\): http:\/\/127\.0\.0\.1:\d+\/whl\/cu117\/torch\/: no complete answer within 0\.3 s/);
+      expect(torch.error).toMatch(
+        /^8 of 48 index pages failed \(40 more not tried\): http:\/\/127\.0\.0\.1:\d+\/whl\/cu117\/torch\/: no complete answer within 0\.3 s/,
+      );
       expect(report.parts.torch).toBe('kept');
       expect(report.parts.cudaImages).toBe('updated');
       const after = parseCatalogFile(readFileSync(join(dir, 'catalog.json'), 'utf8'));
@@ -348,10 +404,20 @@ describe('failures', () => {
   });
 
   it('Docker Hub "next" links that go round in a circle, or never end, fail the source', async () => {
-    const page = (next: string) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 1, next, previous: null, results: [{ name: '12.8.1-devel-ubuntu24.04', images: [] }] }) });
-    const circle = await startServer(allUpstreams({ hub: (_req, url) => (url.pathname.startsWith('/v2/') ? page(`{{BASE}}${url.pathname}?page_size=100&name=devel-ubuntu`) : undefined) }));
+    const page = (next: string) => ({
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ count: 1, next, previous: null, results: [{ name: '12.8.1-devel-ubuntu24.04', images: [] }] }),
+    });
+    const circle = await startServer(
+      allUpstreams({ hub: (_req, url) => (url.pathname.startsWith('/v2/') ? page(`{{BASE}}${url.pathname}?page_size=100&name=devel-ubuntu`) : undefined) }),
+    );
     const endless = await startServer(
-      allUpstreams({ hub: (_req, url) => (url.pathname.startsWith('/v2/') ? page(`{{BASE}}/v2/repositories/nvidia/cuda/tags?page_size=100&name=devel-ubuntu&page=${Number(url.searchParams.get('page') ?? 1) + 1}`) : undefined) }),
+      allUpstreams({
+        hub: (_req, url) =>
+          url.pathname.startsWith('/v2/')
+            ? page(`{{BASE}}/v2/repositories/nvidia/cuda/tags?page_size=100&name=devel-ubuntu&page=${Number(url.searchParams.get('page') ?? 1) + 1}`)
+            : undefined,
+      }),
     );
     try {
       const a = await updateUserCatalog({ env: upstreamEnv(circle.url, tempDir()), now: NOW, only: ['cuda-images'] });
@@ -391,20 +457,31 @@ describe('failures', () => {
         github: (repo) => {
           if (!repo.startsWith('Dao-AILab') || !first) return undefined;
           first = false;
-          return { status: 403, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body: '{"message": "You have exceeded a secondary rate limit."}' };
+          return {
+            status: 403,
+            headers: { 'content-type': 'application/json', 'retry-after': '1' },
+            body: '{"message": "You have exceeded a secondary rate limit."}',
+          };
         },
       }),
     );
     try {
       const report = await updateUserCatalog({ env: upstreamEnv(server.url, tempDir()), now: NOW, only: ['wheels'] });
-      expect(report.sources.map((s) => [s.ok, s.items])).toEqual([[true, 178], [true, 69]]);
+      expect(report.sources.map((s) => [s.ok, s.items])).toEqual([
+        [true, 178],
+        [true, 69],
+      ]);
     } finally {
       await server.close();
     }
   });
 
   it('a 403 that is not a rate limit says what GitHub said', async () => {
-    const server = await startServer(allUpstreams({ github: () => ({ status: 403, headers: { 'content-type': 'application/json' }, body: '{"message": "Resource not accessible by integration"}' }) }));
+    const server = await startServer(
+      allUpstreams({
+        github: () => ({ status: 403, headers: { 'content-type': 'application/json' }, body: '{"message": "Resource not accessible by integration"}' }),
+      }),
+    );
     try {
       const report = await updateUserCatalog({ env: upstreamEnv(server.url, tempDir()), now: NOW, only: ['wheels'] });
       expect(report.sources[0]!.error).toMatch(/releases\?per_page=100: HTTP 403: Resource not accessible by integration$/);
@@ -431,10 +508,17 @@ describe('proxy and mirror settings', () => {
   });
 
   it('the PyTorch index comes from DANLU_PYTORCH_INDEX_URL, else the PYTORCH_MIRROR setting, else upstream', () => {
-    expect(endpointsFrom({})).toEqual({ pytorchIndex: 'https://download.pytorch.org/whl', dockerHub: 'https://hub.docker.com', githubApi: 'https://api.github.com' });
+    expect(endpointsFrom({})).toEqual({
+      pytorchIndex: 'https://download.pytorch.org/whl',
+      dockerHub: 'https://hub.docker.com',
+      githubApi: 'https://api.github.com',
+    });
     expect(endpointsFrom({ PYTORCH_MIRROR: 'https://mirrors.example/pytorch-wheels/' }).pytorchIndex).toBe('https://mirrors.example/pytorch-wheels');
     expect(endpointsFrom({ PYTORCH_MIRROR: 'https://m/', DANLU_PYTORCH_INDEX_URL: 'http://127.0.0.1:9/whl' }).pytorchIndex).toBe('http://127.0.0.1:9/whl');
-    expect(endpointsFrom({ DANLU_DOCKERHUB_URL: 'http://h/', DANLU_GITHUB_API_URL: 'http://g' })).toMatchObject({ dockerHub: 'http://h', githubApi: 'http://g' });
+    expect(endpointsFrom({ DANLU_DOCKERHUB_URL: 'http://h/', DANLU_GITHUB_API_URL: 'http://g' })).toMatchObject({
+      dockerHub: 'http://h',
+      githubApi: 'http://g',
+    });
   });
 
   it('a mirror set in PYTORCH_MIRROR is read instead of upstream', async () => {
@@ -452,4 +536,3 @@ describe('proxy and mirror settings', () => {
     }
   });
 });
-

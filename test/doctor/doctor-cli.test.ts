@@ -5,7 +5,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { danlu, jsonOut, snapshot, tempProject } from '../support/cli.js';
 import { fakeH100Bin } from './fake-nvidia-smi.js';
 
-type Json = { findings: { id: string; layer: string; severity: string; title: string; detail: string; fix: { command: string | null; description: string; safe: boolean } | null }[]; summary: Record<string, number>; fixes?: { id: string; applied: boolean; error: string | null }[] };
+type Json = {
+  findings: {
+    id: string;
+    layer: string;
+    severity: string;
+    title: string;
+    detail: string;
+    fix: { command: string | null; description: string; safe: boolean } | null;
+  }[];
+  summary: Record<string, number>;
+  fixes?: { id: string; applied: boolean; error: string | null }[];
+};
 
 const isRoot = process.getuid?.() === 0;
 const scratch = mkdtempSync(join(tmpdir(), 'danlu-doctor-cli-'));
@@ -37,8 +48,8 @@ describe('danlu doctor (CLI)', () => {
 
   it('prints the human report grouped by layer, without colour when not a terminal', () => {
     const r = danlu(['doctor', tempProject()], { env: { PATH: '/nonexistent' } });
-    expect(r.stdout).toMatch(/^danlu doctor .*\nhost\n  [✓!] /);
-    expect(r.stdout).toMatch(/\ndocker\n  ✗ Docker is not installed/);
+    expect(r.stdout).toMatch(/^danlu doctor .*\nhost\n {2}[✓!] /);
+    expect(r.stdout).toMatch(/\ndocker\n {2}✗ Docker is not installed/);
     expect(r.stdout).not.toMatch(/\x1b\[/);
     expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^\d+ ok · .*1 error/);
   });
@@ -69,7 +80,13 @@ describe('danlu doctor (CLI)', () => {
 
 /** The user probe reports the sudo invoker; these run as root and act for uid 4242. */
 describe.skipIf(!isRoot)('danlu doctor as `sudo danlu doctor` (SUDO_USER)', () => {
-  const sudo = (home: string) => ({ SUDO_USER: 'danlu-doctor-test', SUDO_UID: '4242', SUDO_GID: '4343', HOST_HOME: home, PATH: `/nonexistent:${process.env.PATH}` });
+  const sudo = (home: string) => ({
+    SUDO_USER: 'danlu-doctor-test',
+    SUDO_UID: '4242',
+    SUDO_GID: '4343',
+    HOST_HOME: home,
+    PATH: `/nonexistent:${process.env.PATH}`,
+  });
 
   it('finds a root-owned cache folder and gives it back with --fix --yes', () => {
     const home = mkdtempSync(join(scratch, 'home-'));

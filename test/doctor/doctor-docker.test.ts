@@ -42,15 +42,20 @@ describe.skipIf(ENGINE)('doctor with a Docker engine that has no NVIDIA runtime'
     const f = find(json, 'nvidia-runtime')!;
     expect(f).toMatchObject({ severity: 'error', title: 'Docker has no NVIDIA runtime: containers cannot get the GPU' });
     expect(f.detail).toContain('could not select device driver "" with capabilities: [[gpu]]');
-    expect(f.fix).toMatchObject({ safe: false, command: expect.stringContaining('sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker') });
+    expect(f.fix).toMatchObject({
+      safe: false,
+      command: expect.stringContaining('sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker'),
+    });
   });
 
-  it.skipIf(NO_IMAGE)('--deep starts a GPU container and shows the engine\'s own error', () => {
+  it.skipIf(NO_IMAGE)("--deep starts a GPU container and shows the engine's own error", () => {
     const dir = tempProject({ '.env': `BASE_IMAGE=${STAND_INS.busybox}\n` });
     const { json } = doctor(dir, ['--deep']);
     const f = find(json, 'gpu-container-run')!;
     expect(f).toMatchObject({ severity: 'error', title: 'Docker cannot give containers the GPU (no NVIDIA runtime)' });
-    expect(f.detail).toContain(`docker run --rm --gpus all ${STAND_INS.busybox} nvidia-smi -L: docker: Error response from daemon: could not select device driver "" with capabilities: [[gpu]]`);
+    expect(f.detail).toContain(
+      `docker run --rm --gpus all ${STAND_INS.busybox} nvidia-smi -L: docker: Error response from daemon: could not select device driver "" with capabilities: [[gpu]]`,
+    );
     expect(f.fix?.command).toContain('nvidia-ctk runtime configure');
   });
 });
@@ -61,7 +66,23 @@ describe.skipIf(NO_IMAGE)('doctor inside a running dev container', () => {
   beforeAll(() => {
     name = `${project}-devcontainer-1`;
     const r = docker(
-      ['run', '-d', '--name', name, '--network', 'none', '--shm-size', '64m', '--label', `com.docker.compose.project=${project}`, '--label', 'com.docker.compose.service=devcontainer', STAND_INS.busybox, 'sleep', '300'],
+      [
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--network',
+        'none',
+        '--shm-size',
+        '64m',
+        '--label',
+        `com.docker.compose.project=${project}`,
+        '--label',
+        'com.docker.compose.service=devcontainer',
+        STAND_INS.busybox,
+        'sleep',
+        '300',
+      ],
       { timeoutMs: 60_000 },
     );
     expect(r.code, r.stderr).toBe(0);
@@ -73,7 +94,10 @@ describe.skipIf(NO_IMAGE)('doctor inside a running dev container', () => {
     const { json } = doctor(dir, []);
     expect(find(json, 'container')).toMatchObject({ severity: 'ok', title: expect.stringMatching(/^dev container [0-9a-f]{12} is running$/) });
     expect(find(json, 'container-shm')).toMatchObject({ severity: 'error', title: '/dev/shm in the container is only 64 MB' });
-    expect(find(json, 'container-gpu')).toMatchObject({ severity: 'error', title: 'nvidia-smi: command not found in the container: it was started without the GPU' });
+    expect(find(json, 'container-gpu')).toMatchObject({
+      severity: 'error',
+      title: 'nvidia-smi: command not found in the container: it was started without the GPU',
+    });
     expect(find(json, 'container-torch')).toMatchObject({ severity: 'warn', title: 'could not import torch in the container' });
   });
 });

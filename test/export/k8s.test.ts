@@ -58,7 +58,10 @@ function validate(o: any): void {
       // No maintained model exists for the CRD: its own fields are checked against the CRD's
       // schema here, and the pod templates (where nearly everything is) with kubernetes-models.
       const keys = (x: object, allowed: string[], where: string) =>
-        expect(Object.keys(x).filter((k) => !allowed.includes(k)), `unknown fields in ${where}`).toEqual([]);
+        expect(
+          Object.keys(x).filter((k) => !allowed.includes(k)),
+          `unknown fields in ${where}`,
+        ).toEqual([]);
       keys(o, PYTORCHJOB_FIELDS.top, 'PyTorchJob');
       keys(o.spec, PYTORCHJOB_FIELDS.spec, 'spec');
       keys(o.spec.runPolicy, PYTORCHJOB_FIELDS.runPolicy, 'spec.runPolicy');
@@ -213,7 +216,10 @@ describe('k8s options', () => {
     expect(objs[1].spec.resources.requests.storage).toBe('20Gi');
     const none = documents(renderK8s(plan, options({ pvcs: false })).text);
     expect(none.map((o) => o.kind)).toEqual(['Job']);
-    expect(none[0].spec.template.spec.volumes.map((v: any) => v.persistentVolumeClaim?.claimName).filter(Boolean)).toEqual(['danlu-hf-cache', 'danlu-uv-cache']);
+    expect(none[0].spec.template.spec.volumes.map((v: any) => v.persistentVolumeClaim?.claimName).filter(Boolean)).toEqual([
+      'danlu-hf-cache',
+      'danlu-uv-cache',
+    ]);
   });
 
   it('refuses ReadWriteOnce claims for pods on several nodes, and names that are not DNS labels', () => {

@@ -22,7 +22,14 @@ import { HOST, PROJECT } from './support.js';
 const base = standInImage('ubuntu2404');
 const work = mkdtempSync(join(tmpdir(), 'danlu-runtime-build-'));
 const name = uniqueName('danlu-test-runtime');
-const images = { uv: `${name}-uv:local`, base: `${name}-base:local`, runtime: `${name}-run:1`, mirror: `${name}-run:mirror`, dev: `${name}-dev:1`, plain: `${name}-plain:1` };
+const images = {
+  uv: `${name}-uv:local`,
+  base: `${name}-base:local`,
+  runtime: `${name}-run:1`,
+  mirror: `${name}-run:mirror`,
+  dev: `${name}-dev:1`,
+  plain: `${name}-plain:1`,
+};
 const project = join(work, 'vision-demo');
 
 const FAKE_UV = `#!/bin/sh
@@ -63,7 +70,10 @@ function buildArgs(extra: Record<string, string> = {}): Record<string, string> {
 async function build(image: string, args: Record<string, string>) {
   const steps = runtimeBuildCommand({ projectDir: project, image, buildArgs: args, extra: ['--network', 'host', '--progress=plain'] });
   let log = '';
-  const r = await buildRuntimeImage(steps.map((s) => ({ ...s, cmd: dockerBin()! })), { write: (c) => (log += c) });
+  const r = await buildRuntimeImage(
+    steps.map((s) => ({ ...s, cmd: dockerBin()! })),
+    { write: (c) => (log += c) },
+  );
   return { code: r.code, log };
 }
 
@@ -81,7 +91,10 @@ describe.skipIf(!base)('the runtime image, built by Docker from the generated Do
     writeFileSync(join(work, 'base', 'apt-get'), '#!/bin/sh\necho "apt-get (test no-op): $*"\n');
     chmodSync(join(work, 'base', 'apt-get'), 0o755);
     writeFileSync(join(work, 'base', 'Dockerfile'), `FROM ${base}\nCOPY apt-get /usr/local/sbin/apt-get\n`);
-    for (const [dir, tag] of [['uv', images.uv], ['base', images.base]] as const) {
+    for (const [dir, tag] of [
+      ['uv', images.uv],
+      ['base', images.base],
+    ] as const) {
       const r = dockerBuild({ context: join(work, dir), tag });
       if (r.code !== 0) throw new Error(`building ${tag} failed:\n${r.stderr}`);
     }
@@ -118,13 +131,18 @@ describe.skipIf(!base)('the runtime image, built by Docker from the generated Do
     const [uid, gid, pwd, ...rest] = r.stdout.trim().split('\n');
     expect([uid, gid, pwd]).toEqual(['1000', '1000', '/workspace/vision-demo']);
     const listing = rest.join('\n');
-    for (const kept of ['pyproject.toml', 'uv.lock', '.python-version', 'train.py', 'src']) expect(listing).toMatch(new RegExp(`^${kept.replace('.', '\\.')}$`, 'm'));
-    for (const left of ['.venv', '.env', 'data', '.git', 'wandb', '.devcontainer', '.vscode']) expect(listing).not.toMatch(new RegExp(`^${left.replace('.', '\\.')}$`, 'm'));
+    for (const kept of ['pyproject.toml', 'uv.lock', '.python-version', 'train.py', 'src'])
+      expect(listing).toMatch(new RegExp(`^${kept.replace('.', '\\.')}$`, 'm'));
+    for (const left of ['.venv', '.env', 'data', '.git', 'wandb', '.devcontainer', '.vscode'])
+      expect(listing).not.toMatch(new RegExp(`^${left.replace('.', '\\.')}$`, 'm'));
     expect(listing).toContain('1000:1000 train.py\n1000:1000 uv.lock\n1000:1000 src/vision_demo/__init__.py');
   });
 
   it('uv synced the lock without the project first, then with it: frozen, no dev group, cached, bytecode, Python under /opt', () => {
-    const r = sh(images.runtime, 'cat /tmp/uv-calls-1000.log; ls -A /opt/danlu/uv-cache; ls -ld /opt/danlu/python /opt/danlu/venv/bin/python | cut -d" " -f3,4');
+    const r = sh(
+      images.runtime,
+      'cat /tmp/uv-calls-1000.log; ls -A /opt/danlu/uv-cache; ls -ld /opt/danlu/python /opt/danlu/venv/bin/python | cut -d" " -f3,4',
+    );
     expect(r.code).toBe(0);
     const calls = r.stdout.split('\n').filter((l) => l.startsWith('uv '));
     expect(calls).toEqual([
@@ -143,7 +161,12 @@ describe.skipIf(!base)('the runtime image, built by Docker from the generated Do
     expect(config.WorkingDir).toBe('/workspace/vision-demo');
     expect(config.Cmd[0]).toBe('python');
     const env = Object.fromEntries(config.Env.map((e: string) => e.split(/=(.*)/s).slice(0, 2)));
-    expect(env).toMatchObject({ UV_NO_SYNC: '1', VIRTUAL_ENV: '/opt/danlu/venv', UV_PROJECT_ENVIRONMENT: '/opt/danlu/venv', UV_PYTHON_INSTALL_DIR: '/opt/danlu/python' });
+    expect(env).toMatchObject({
+      UV_NO_SYNC: '1',
+      VIRTUAL_ENV: '/opt/danlu/venv',
+      UV_PROJECT_ENVIRONMENT: '/opt/danlu/venv',
+      UV_PYTHON_INSTALL_DIR: '/opt/danlu/python',
+    });
     expect(env.PATH.startsWith('/opt/danlu/venv/bin:')).toBe(true);
     expect(Object.keys(env).filter((k) => /proxy|mirror|index|hf_endpoint/i.test(k))).toEqual([]);
     const history = docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}', images.runtime]);
@@ -156,7 +179,10 @@ describe.skipIf(!base)('the runtime image, built by Docker from the generated Do
   it('shares every layer of the dev image, and a build without --target is the dev image', () => {
     const args = Object.entries(buildArgs()).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
     const file = join(project, '.devcontainer', 'Dockerfile');
-    for (const [tag, target] of [[images.dev, ['--target', 'dev']], [images.plain, []]] as const) {
+    for (const [tag, target] of [
+      [images.dev, ['--target', 'dev']],
+      [images.plain, []],
+    ] as const) {
       const r = docker(['build', '--network', 'host', '-q', '-f', file, ...target, '-t', tag, ...args, join(project, '.devcontainer')], { timeoutMs: 300_000 });
       expect(r.code, r.stderr).toBe(0);
     }
@@ -173,7 +199,10 @@ describe.skipIf(!base)('the runtime image, built by Docker from the generated Do
     const mirror = 'https://mirror.example/pypi/simple/';
     const r = await build(images.mirror, buildArgs({ PYPI_MIRROR: mirror, PYTORCH_INDEX: 'https://download.pytorch.org/whl/cu130' }));
     expect(r.code, r.log.slice(-3000)).toBe(0);
-    const calls = sh(images.mirror, 'cat /tmp/uv-calls-1000.log').stdout.split('\n').filter(Boolean).map((l) => l.split(' | ')[0]);
+    const calls = sh(images.mirror, 'cat /tmp/uv-calls-1000.log')
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' | ')[0]);
     expect(calls).toEqual([
       expect.stringMatching(/^uv export --frozen --no-dev --no-emit-workspace --format requirements-txt --output-file \/tmp\/tmp\.\w+$/),
       'uv venv --allow-existing /opt/danlu/venv',

@@ -74,7 +74,10 @@ describe('the runtime stage of the Dockerfile', () => {
     const runs = runtime.filter((i) => i.getKeyword() === 'RUN');
     for (const r of runs) expect((r as any).getFlags().map((f: any) => f.getValue())).toEqual(['type=cache,target=/opt/danlu/uv-cache']);
     for (const r of runs.slice(1)) expect(args(r)).toContain('UV_CACHE_DIR="/opt/danlu/uv-cache/uid-${USER_UID}"');
-    const env = runtime.filter((i) => i.getKeyword() === 'ENV').map(args).join('\n');
+    const env = runtime
+      .filter((i) => i.getKeyword() === 'ENV')
+      .map(args)
+      .join('\n');
     expect(env).toContain('UV_PYTHON_INSTALL_DIR=/opt/danlu/python');
     expect(env).toContain('UV_NO_SYNC=1');
     expect(env).toContain('VIRTUAL_ENV=/opt/danlu/venv');
@@ -86,7 +89,10 @@ describe('the runtime stage of the Dockerfile', () => {
   it('mirrors are build args, never ENV; proxies are not even declared (Docker passes them to RUN only)', () => {
     const declared = runtime.filter((i) => i.getKeyword() === 'ARG').map((i) => args(i).split('=')[0]);
     expect(declared).toEqual(['USER_UID', 'USER_GID', 'PYPI_MIRROR', 'UV_DEFAULT_INDEX', 'PYTORCH_INDEX', 'UV_PYTHON_INSTALL_MIRROR']);
-    const env = runtime.filter((i) => i.getKeyword() === 'ENV').map(args).join('\n');
+    const env = runtime
+      .filter((i) => i.getKeyword() === 'ENV')
+      .map(args)
+      .join('\n');
     expect(env).not.toMatch(/proxy|MIRROR|INDEX|HF_ENDPOINT/i);
     expect(dockerfile).not.toMatch(/^\s*(ENV|ARG)\s+.*proxy/im);
   });
@@ -161,7 +167,20 @@ describe('runtimeBuildCommand', () => {
     expect(runtimeBuildCommand({ projectDir: '/p/demo', image: 'danlu-run/demo:abc', buildArgs: { USER_UID: '1000', PYPI_MIRROR: '' } })).toEqual([
       {
         cmd: 'docker',
-        args: ['build', '-f', '/p/demo/.devcontainer/Dockerfile', '--target', 'runtime', '-t', 'danlu-run/demo:abc', '--build-arg', 'USER_UID=1000', '--build-arg', 'PYPI_MIRROR=', '/p/demo'],
+        args: [
+          'build',
+          '-f',
+          '/p/demo/.devcontainer/Dockerfile',
+          '--target',
+          'runtime',
+          '-t',
+          'danlu-run/demo:abc',
+          '--build-arg',
+          'USER_UID=1000',
+          '--build-arg',
+          'PYPI_MIRROR=',
+          '/p/demo',
+        ],
         env: { DOCKER_BUILDKIT: '1' },
       },
     ]);
@@ -183,16 +202,43 @@ describe('runtimeBuildCommand', () => {
 
   it('build args: the .env values of both stages; proxies from the environment, never empty ones', () => {
     const dotenv = {
-      BASE_IMAGE: 'nvidia/cuda:12.8.1-devel-ubuntu24.04', UV_IMAGE: 'ghcr.io/astral-sh/uv:0.11.15', USER_NAME: 'alice', USER_UID: '1000',
-      USER_GID: '1000', USER_HOME: '/home/alice', TZ: 'Asia/Shanghai', APT_MIRROR: '', PYPI_MIRROR: 'https://mirrors.aliyun.com/pypi/simple/',
-      INSTALL_STARSHIP: 'true', EXTRA_APT_PACKAGES: 'libaio-dev', UV_DEFAULT_INDEX: 'https://pypi.org/simple',
-      PYTORCH_INDEX: 'https://download.pytorch.org/whl/cu128', UV_PYTHON_INSTALL_MIRROR: 'https://registry.npmmirror.com/-/binary/python-build-standalone',
-      HF_ENDPOINT: 'https://hf-mirror.com', DEV_IMAGE: 'danlu-dev:x', COMPOSE_FILE: 'a:b', SHM_SIZE: '16g',
+      BASE_IMAGE: 'nvidia/cuda:12.8.1-devel-ubuntu24.04',
+      UV_IMAGE: 'ghcr.io/astral-sh/uv:0.11.15',
+      USER_NAME: 'alice',
+      USER_UID: '1000',
+      USER_GID: '1000',
+      USER_HOME: '/home/alice',
+      TZ: 'Asia/Shanghai',
+      APT_MIRROR: '',
+      PYPI_MIRROR: 'https://mirrors.aliyun.com/pypi/simple/',
+      INSTALL_STARSHIP: 'true',
+      EXTRA_APT_PACKAGES: 'libaio-dev',
+      UV_DEFAULT_INDEX: 'https://pypi.org/simple',
+      PYTORCH_INDEX: 'https://download.pytorch.org/whl/cu128',
+      UV_PYTHON_INSTALL_MIRROR: 'https://registry.npmmirror.com/-/binary/python-build-standalone',
+      HF_ENDPOINT: 'https://hf-mirror.com',
+      DEV_IMAGE: 'danlu-dev:x',
+      COMPOSE_FILE: 'a:b',
+      SHM_SIZE: '16g',
     };
     const a = runtimeBuildArgs(dotenv, { https_proxy: 'http://10.0.0.1:7890', HTTP_PROXY: '', no_proxy: 'localhost' });
     expect(Object.keys(a)).toEqual([
-      'BASE_IMAGE', 'UV_IMAGE', 'USER_NAME', 'USER_UID', 'USER_GID', 'USER_HOME', 'TZ', 'APT_MIRROR', 'PYPI_MIRROR', 'INSTALL_STARSHIP',
-      'EXTRA_APT_PACKAGES', 'UV_DEFAULT_INDEX', 'PYTORCH_INDEX', 'UV_PYTHON_INSTALL_MIRROR', 'https_proxy', 'no_proxy',
+      'BASE_IMAGE',
+      'UV_IMAGE',
+      'USER_NAME',
+      'USER_UID',
+      'USER_GID',
+      'USER_HOME',
+      'TZ',
+      'APT_MIRROR',
+      'PYPI_MIRROR',
+      'INSTALL_STARSHIP',
+      'EXTRA_APT_PACKAGES',
+      'UV_DEFAULT_INDEX',
+      'PYTORCH_INDEX',
+      'UV_PYTHON_INSTALL_MIRROR',
+      'https_proxy',
+      'no_proxy',
     ]);
     expect(a.https_proxy).toBe('http://10.0.0.1:7890');
     // A team's torch variants: this machine's extra goes into its runtime image.
@@ -227,7 +273,13 @@ describe('checkRuntimeInputs', () => {
     dirs.push(d);
     return d;
   };
-  const full = { '.devcontainer/Dockerfile': dockerfile, 'pyproject.toml': '[project]\nname = "x"\n', '.python-version': '3.12\n', 'uv.lock': 'version = 1\n', '.dockerignore': '.venv\n' };
+  const full = {
+    '.devcontainer/Dockerfile': dockerfile,
+    'pyproject.toml': '[project]\nname = "x"\n',
+    '.python-version': '3.12\n',
+    'uv.lock': 'version = 1\n',
+    '.dockerignore': '.venv\n',
+  };
 
   it('passes a project that init made and locked, and returns its lock', async () => {
     expect(await checkRuntimeInputs(project(full))).toEqual({ lockText: 'version = 1\n', warnings: [] });
@@ -279,4 +331,3 @@ describe('buildRuntimeImage', () => {
     expect(text).toMatch(/not found/);
   });
 });
-

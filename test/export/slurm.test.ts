@@ -40,10 +40,7 @@ function runScript(text: string, nodes: number, env: Record<string, string> = {}
     '#!/bin/sh\nfor a in "$@"; do printf \'arg:%s\\n\' "$a"; done\n' +
       'for v in MASTER_ADDR MASTER_PORT HF_HOME UV_CACHE_DIR PYTHONUNBUFFERED PYTHONPATH https_proxy; do eval "printf \'env:%s=%s\\n\' $v \\"\\${$v-<unset>}\\""; done\n',
   );
-  writeFileSync(
-    join(bin, 'scontrol'),
-    '#!/bin/sh\n[ "$1 $2" = "show hostnames" ] || exit 2\n[ "$3" = "gpu[07-08]" ] || exit 3\nprintf \'gpu07\\ngpu08\\n\'\n',
-  );
+  writeFileSync(join(bin, 'scontrol'), '#!/bin/sh\n[ "$1 $2" = "show hostnames" ] || exit 2\n[ "$3" = "gpu[07-08]" ] || exit 3\nprintf \'gpu07\\ngpu08\\n\'\n');
   chmodSync(join(bin, 'srun'), 0o755);
   chmodSync(join(bin, 'scontrol'), 0o755);
   const script = join(dir, 'job.sbatch');
@@ -117,14 +114,27 @@ describe.each(SHAPES)('slurm $id', (shape) => {
       expect(out.args).toEqual([
         ...head,
         '--kill-on-bad-exit=1',
-        'uv', 'run', '--frozen', 'torchrun',
-        '--nnodes=2', '--nproc-per-node=8', '--rdzv-id=4242', '--rdzv-backend=c10d', `--rdzv-endpoint=gpu07:${20000 + (4242 % 20000)}`,
+        'uv',
+        'run',
+        '--frozen',
+        'torchrun',
+        '--nnodes=2',
+        '--nproc-per-node=8',
+        '--rdzv-id=4242',
+        '--rdzv-backend=c10d',
+        `--rdzv-endpoint=gpu07:${20000 + (4242 % 20000)}`,
         'train.py',
       ]);
       expect(out.env.MASTER_ADDR).toBe('gpu07');
       expect(out.env.MASTER_PORT).toBe(String(20000 + (4242 % 20000)));
     }
-    expect(out.env).toMatchObject({ HF_HOME: '/cache/huggingface', UV_CACHE_DIR: '/cache/uv', PYTHONUNBUFFERED: '1', PYTHONPATH: '<unset>', https_proxy: '<unset>' });
+    expect(out.env).toMatchObject({
+      HF_HOME: '/cache/huggingface',
+      UV_CACHE_DIR: '/cache/uv',
+      PYTHONUNBUFFERED: '1',
+      PYTHONPATH: '<unset>',
+      https_proxy: '<unset>',
+    });
   });
 });
 
@@ -151,7 +161,18 @@ describe('slurm options', () => {
   it('a command with quotes and spaces reaches srun word for word', () => {
     const r = renderSlurm(plan, options({ gpus: 8, command: ['python', 'train.py', '--name', "it's a run", '--glob', '*.bin', '--x', '$HOME'] }));
     const out = runScript(r.text, 1);
-    expect(out.args.slice(3)).toEqual(['torchrun', '--standalone', '--nproc-per-node=8', 'train.py', '--name', "it's a run", '--glob', '*.bin', '--x', '$HOME']);
+    expect(out.args.slice(3)).toEqual([
+      'torchrun',
+      '--standalone',
+      '--nproc-per-node=8',
+      'train.py',
+      '--name',
+      "it's a run",
+      '--glob',
+      '*.bin',
+      '--x',
+      '$HOME',
+    ]);
   });
 
   it('a proxy only when given, without credentials; mirrors from the plan', async () => {

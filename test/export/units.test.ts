@@ -72,12 +72,30 @@ describe('launching the processes', () => {
   });
 
   it.each([
-    [['uv', 'run', '--frozen', 'python', 'train.py', '--lr', '1'], ['uv', 'run', '--frozen', 'torchrun', ...rdzv, 'train.py', '--lr', '1']],
-    [['python', 'train.py'], ['torchrun', ...rdzv, 'train.py']],
-    [['python3', '-u', 'train.py'], ['torchrun', ...rdzv, 'train.py']],
-    [['/opt/danlu/venv/bin/python', 'train.py'], ['torchrun', ...rdzv, 'train.py']],
-    [['uv', 'run', 'python', '-m', 'pkg.train', '--x'], ['uv', 'run', 'torchrun', ...rdzv, '-m', 'pkg.train', '--x']],
-    [['torchrun', 'train.py'], ['torchrun', ...rdzv, 'train.py']],
+    [
+      ['uv', 'run', '--frozen', 'python', 'train.py', '--lr', '1'],
+      ['uv', 'run', '--frozen', 'torchrun', ...rdzv, 'train.py', '--lr', '1'],
+    ],
+    [
+      ['python', 'train.py'],
+      ['torchrun', ...rdzv, 'train.py'],
+    ],
+    [
+      ['python3', '-u', 'train.py'],
+      ['torchrun', ...rdzv, 'train.py'],
+    ],
+    [
+      ['/opt/danlu/venv/bin/python', 'train.py'],
+      ['torchrun', ...rdzv, 'train.py'],
+    ],
+    [
+      ['uv', 'run', 'python', '-m', 'pkg.train', '--x'],
+      ['uv', 'run', 'torchrun', ...rdzv, '-m', 'pkg.train', '--x'],
+    ],
+    [
+      ['torchrun', 'train.py'],
+      ['torchrun', ...rdzv, 'train.py'],
+    ],
   ])('%j runs under torchrun', (argv, want) => {
     expect(run(argv)).toEqual({ argv: want, launcher: 'torchrun', warnings: [] });
   });

@@ -53,7 +53,7 @@ describe('.env', () => {
     );
   });
 
-  it('merging keeps the user\'s keys and sets danlu\'s, and a second merge changes nothing', () => {
+  it("merging keeps the user's keys and sets danlu's, and a second merge changes nothing", () => {
     const entry = fc.record({ key, value: fc.stringMatching(/^[A-Za-z0-9_./:-]{0,20}$/) });
     fc.assert(
       fc.property(fc.array(entry, { maxLength: 8 }), fc.array(entry, { maxLength: 8 }), (userEntries, ours) => {
@@ -73,11 +73,7 @@ describe('.env', () => {
 
 // Plain data that every format can hold.
 const scalar = fc.oneof(fc.string({ maxLength: 12 }), fc.integer({ min: -1000, max: 1000 }), fc.boolean());
-const data = fc.dictionary(
-  key,
-  fc.oneof(scalar, fc.array(scalar, { maxLength: 4 }), fc.dictionary(key, scalar, { maxKeys: 4 })),
-  { maxKeys: 6 },
-);
+const data = fc.dictionary(key, fc.oneof(scalar, fc.array(scalar, { maxLength: 4 }), fc.dictionary(key, scalar, { maxKeys: 4 })), { maxKeys: 6 });
 
 describe('YAML and JSONC merges', () => {
   it('YAML: the result parses, keeps every value the user had, adds what was missing, and is stable', () => {
@@ -143,9 +139,12 @@ describe('pyproject.toml merge', () => {
   const wants = { ...plan.pyproject, project: { ...plan.pyproject.project, name: 'x', version: '0.1.0' } };
   const spec = { path: 'pyproject.toml', text: renderNewPyproject(wants), pyproject: wants };
 
-  it('any user TOML: the result parses, keeps the user\'s tables, routes torch, and is stable', () => {
+  it("any user TOML: the result parses, keeps the user's tables, routes torch, and is stable", () => {
     const userDoc = fc.record({
-      project: fc.record({ name: fc.string({ minLength: 1, maxLength: 10 }), dependencies: fc.array(fc.constantFrom('numpy', 'einops>=0.7', 'timm', 'torch>=2.0'), { maxLength: 4 }) }),
+      project: fc.record({
+        name: fc.string({ minLength: 1, maxLength: 10 }),
+        dependencies: fc.array(fc.constantFrom('numpy', 'einops>=0.7', 'timm', 'torch>=2.0'), { maxLength: 4 }),
+      }),
       tool: fc.dictionary(fc.constantFrom('ruff', 'black', 'pytest'), fc.dictionary(key, scalar, { maxKeys: 3 }), { maxKeys: 2 }),
     });
     fc.assert(
@@ -165,7 +164,11 @@ describe('pyproject.toml merge', () => {
   });
 
   it('torch pins the plan moved: rewritten in place when asked, a constraint when unpinned or a range that admits the plan, else a conflict', () => {
-    const entry = fc.tuple(fc.constantFrom('torch', 'torchvision', 'torchaudio'), fc.constantFrom('', '==2.0.1', '>=2.0', '~=2.1.0'), fc.constantFrom('', ' ; sys_platform == "linux"'));
+    const entry = fc.tuple(
+      fc.constantFrom('torch', 'torchvision', 'torchaudio'),
+      fc.constantFrom('', '==2.0.1', '>=2.0', '~=2.1.0'),
+      fc.constantFrom('', ' ; sys_platform == "linux"'),
+    );
     const doc = fc.record({
       deps: fc.uniqueArray(entry, { maxLength: 3, selector: ([n]) => n }),
       other: fc.array(fc.constantFrom('numpy', 'einops>=0.7'), { maxLength: 2 }),

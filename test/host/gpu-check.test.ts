@@ -10,13 +10,22 @@ import { REPO } from '../support/cli.js';
  * stand-in that answers any --query-gpu field list with the recorded H100's values
  * (test/fixtures/hosts/h100-driver580-ubuntu2404: driver 580.159.04, CUDA 13.0, cc 9.0).
  */
-const H100 = { index: '0', name: 'NVIDIA H100 80GB HBM3', uuid: 'GPU-00000000-0000-0000-0000-000000000000', driver_version: '580.159.04', 'memory.total': '81559', compute_cap: '9.0' };
+const H100 = {
+  index: '0',
+  name: 'NVIDIA H100 80GB HBM3',
+  uuid: 'GPU-00000000-0000-0000-0000-000000000000',
+  driver_version: '580.159.04',
+  'memory.total': '81559',
+  compute_cap: '9.0',
+};
 
 function standIn(values: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'danlu-gpu-check-'));
   const smi = readFileSync(join(REPO, 'test', 'fixtures', 'hosts', 'h100-driver580-ubuntu2404', 'nvidia-smi.txt'), 'utf8');
   writeFileSync(join(dir, 'smi.txt'), smi);
-  const cases = Object.entries(values).map(([k, v]) => `        ${k}) out="\${out}\${sep}${v}" ;;`).join('\n');
+  const cases = Object.entries(values)
+    .map(([k, v]) => `        ${k}) out="\${out}\${sep}${v}" ;;`)
+    .join('\n');
   writeFileSync(
     join(dir, 'nvidia-smi'),
     `#!/bin/sh
@@ -52,7 +61,7 @@ describe('scripts/gpu-check.mjs', () => {
       timeout: 120_000,
       env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: '1' },
     });
-    if (!existsSync(join(out, "summary.json"))) throw new Error(`gpu-check: exit ${r.status}\n${r.stdout}\n${r.stderr}`);
+    if (!existsSync(join(out, 'summary.json'))) throw new Error(`gpu-check: exit ${r.status}\n${r.stdout}\n${r.stderr}`);
     return { code: r.status, stdout: r.stdout, summary: JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) };
   };
 

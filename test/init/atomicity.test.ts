@@ -12,7 +12,9 @@ function initUntilStaging(dir: string) {
     env: { ...process.env, CI: 'true', NO_COLOR: '1', DANLU_TEST_WRITE_DELAY_MS: '150' },
     stdio: 'ignore',
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const staged = new Promise<void>((resolve, reject) => {
     const started = Date.now();
     const poll = () => {

@@ -57,7 +57,13 @@ describe('idempotence', () => {
   it('keeps EXTRA_APT_PACKAGES and TZ edited in .env, and .env.example does not take them', () =>
     withProject({}, (dir) => {
       expect(danlu(['init', dir, '--yes', ...CPU]).code).toBe(0);
-      write(dir, '.env', read(dir, '.env').replace(/^EXTRA_APT_PACKAGES=.*$/m, 'EXTRA_APT_PACKAGES=ffmpeg libsndfile1').replace(/^TZ=.*$/m, 'TZ=Asia/Shanghai'));
+      write(
+        dir,
+        '.env',
+        read(dir, '.env')
+          .replace(/^EXTRA_APT_PACKAGES=.*$/m, 'EXTRA_APT_PACKAGES=ffmpeg libsndfile1')
+          .replace(/^TZ=.*$/m, 'TZ=Asia/Shanghai'),
+      );
       expect(danlu(['init', dir, '--yes', ...CPU]).code).toBe(0);
       expect(read(dir, '.env')).toMatch(/^EXTRA_APT_PACKAGES=("?)ffmpeg libsndfile1\1$/m);
       expect(read(dir, '.env')).toMatch(/^TZ=Asia\/Shanghai$/m);
@@ -89,9 +95,18 @@ describe('idempotence', () => {
       expect(r.plan.python).toBe('3.12');
       expect(r.files.map((f: { path: string }) => f.path)).toEqual(
         expect.arrayContaining([
-          '.devcontainer/Dockerfile', '.devcontainer/devcontainer.json', '.devcontainer/docker-compose.extend.yml',
-          'docker-compose.yml', '.env', '.env.example', 'pyproject.toml', '.python-version', '.gitignore',
-          '.vscode/extensions.json', '.vscode/launch.json', '.vscode/settings.json',
+          '.devcontainer/Dockerfile',
+          '.devcontainer/devcontainer.json',
+          '.devcontainer/docker-compose.extend.yml',
+          'docker-compose.yml',
+          '.env',
+          '.env.example',
+          'pyproject.toml',
+          '.python-version',
+          '.gitignore',
+          '.vscode/extensions.json',
+          '.vscode/launch.json',
+          '.vscode/settings.json',
         ]),
       );
       expect(new Set(r.files.map((f: { action: string }) => f.action))).toEqual(new Set(['created']));
@@ -145,7 +160,7 @@ describe('user edits survive', () => {
       },
     ));
 
-  it('an existing torch index is the project\'s choice: kept, and --backend changes it', () =>
+  it("an existing torch index is the project's choice: kept, and --backend changes it", () =>
     withProject(
       {
         'pyproject.toml': `[project]\nname = "x"\nversion = "0.1.0"\ndependencies = ["torch==2.5.1"]\n\n[tool.uv.sources]\ntorch = [{ index = "pytorch", marker = "sys_platform == 'linux' or sys_platform == 'win32'" }]\n\n[[tool.uv.index]]\nname = "pytorch"\nurl = "https://download.pytorch.org/whl/cu121"\nexplicit = true\n`,
@@ -195,18 +210,15 @@ describe('user edits survive', () => {
     }));
 
   it('JSONC: a setting with a comment added to .vscode/settings.json survives; missing keys are added', () =>
-    withProject(
-      { '.vscode/settings.json': '{\n  // my font\n  "editor.fontSize": 15,\n}\n' },
-      (dir) => {
-        danlu(['init', dir, '--yes', ...CPU]);
-        const text = read(dir, '.vscode/settings.json');
-        expect(text).toContain('// my font');
-        expect(text).toContain('"editor.fontSize": 15');
-        expect(text).toContain('"python.terminal.activateEnvironment": false');
-        const again = jsonOut(danlu(['init', dir, '--yes', '--json', ...CPU]));
-        expect(again.files.find((f: { path: string }) => f.path === '.vscode/settings.json').action).toBe('unchanged');
-      },
-    ));
+    withProject({ '.vscode/settings.json': '{\n  // my font\n  "editor.fontSize": 15,\n}\n' }, (dir) => {
+      danlu(['init', dir, '--yes', ...CPU]);
+      const text = read(dir, '.vscode/settings.json');
+      expect(text).toContain('// my font');
+      expect(text).toContain('"editor.fontSize": 15');
+      expect(text).toContain('"python.terminal.activateEnvironment": false');
+      const again = jsonOut(danlu(['init', dir, '--yes', '--json', ...CPU]));
+      expect(again.files.find((f: { path: string }) => f.path === '.vscode/settings.json').action).toBe('unchanged');
+    }));
 
   it('.env: own keys, comments and tunable values are kept; host facts follow the host', () =>
     withProject({}, (dir) => {
@@ -261,7 +273,7 @@ describe('conflicts and --force', () => {
       expect(read(dir, '.devcontainer/Dockerfile')).toBe('FROM python:3.12\n');
     }));
 
-  it('a changed value in compose is a conflict naming the key; --force takes danlu\'s', () =>
+  it("a changed value in compose is a conflict naming the key; --force takes danlu's", () =>
     withProject({}, (dir) => {
       danlu(['init', dir, '--yes', ...CPU]);
       write(dir, 'docker-compose.yml', read(dir, 'docker-compose.yml').replace('shm_size: ${SHM_SIZE:-8g}', 'shm_size: 2g'));
@@ -277,12 +289,33 @@ describe('conflicts and --force', () => {
 
 describe('bad input: exit 2, file:line:column, the folder byte for byte as it was', () => {
   const cases: { name: string; files: Record<string, string>; args?: string[]; message: RegExp }[] = [
-    { name: 'malformed pyproject.toml', files: { 'pyproject.toml': '[project]\nname = "x"\nversion = = "1"\n' }, message: /pyproject\.toml:3:\d+: invalid TOML/ },
-    { name: 'malformed devcontainer.json', files: { '.devcontainer/devcontainer.json': '{\n  "service": "devcontainer",\n  "name": \n}\n' }, message: /devcontainer\.json:4:1: invalid JSON/ },
-    { name: 'malformed docker-compose.yml', files: { 'docker-compose.yml': 'services:\n  devcontainer:\n    image: [oops\n' }, message: /docker-compose\.yml:\d+:\d+: invalid YAML/ },
+    {
+      name: 'malformed pyproject.toml',
+      files: { 'pyproject.toml': '[project]\nname = "x"\nversion = = "1"\n' },
+      message: /pyproject\.toml:3:\d+: invalid TOML/,
+    },
+    {
+      name: 'malformed devcontainer.json',
+      files: { '.devcontainer/devcontainer.json': '{\n  "service": "devcontainer",\n  "name": \n}\n' },
+      message: /devcontainer\.json:4:1: invalid JSON/,
+    },
+    {
+      name: 'malformed docker-compose.yml',
+      files: { 'docker-compose.yml': 'services:\n  devcontainer:\n    image: [oops\n' },
+      message: /docker-compose\.yml:\d+:\d+: invalid YAML/,
+    },
     { name: 'malformed .env', files: { '.env': 'USER_UID=1000\nthis is not an assignment\n' }, message: /\.env:2:1: expected KEY=VALUE/ },
-    { name: '.env with an unterminated quote', files: { '.env': 'USER_UID=1000\nexport FOO="unterminated\nBAR=1\n' }, message: /\.env:2:12: unterminated " quote in the value of FOO/ },
-    { name: 'malformed host file', files: { 'host.json': '{\n  "os": { "kind": "linux" },\n  "cpus": ,\n}\n' }, args: ['--host', 'HOST'], message: /host\.json:3:\d+/ },
+    {
+      name: '.env with an unterminated quote',
+      files: { '.env': 'USER_UID=1000\nexport FOO="unterminated\nBAR=1\n' },
+      message: /\.env:2:12: unterminated " quote in the value of FOO/,
+    },
+    {
+      name: 'malformed host file',
+      files: { 'host.json': '{\n  "os": { "kind": "linux" },\n  "cpus": ,\n}\n' },
+      args: ['--host', 'HOST'],
+      message: /host\.json:3:\d+/,
+    },
     { name: 'host file with a wrong type', files: { 'host.json': '{ "user": { "uid": "alice" } }\n' }, args: ['--host', 'HOST'], message: /user\.uid/ },
     { name: 'unknown CUDA version', files: {}, args: ['--cuda', '12.7'], message: /no nvidia\/cuda image tag for CUDA 12\.7/ },
     { name: 'bad --mirror', files: {}, args: ['--mirror', 'mars'], message: /--mirror mars: expected global, cn or auto/ },
@@ -300,7 +333,7 @@ describe('bad input: exit 2, file:line:column, the folder byte for byte as it wa
     );
   }
 
-  it.skipIf(process.getuid?.() !== 0)('`sudo danlu init` in a user\'s folder: every file stays the user\'s, and their next run works', () =>
+  it.skipIf(process.getuid?.() !== 0)("`sudo danlu init` in a user's folder: every file stays the user's, and their next run works", () =>
     withProject({ 'requirements.txt': 'numpy\n' }, (dir) => {
       chmodSync(join(dir, '..'), 0o755);
       spawnSync('chown', ['-R', '65534:65534', dir]);
@@ -310,7 +343,8 @@ describe('bad input: exit 2, file:line:column, the folder byte for byte as it wa
       const again = danlu(['init', dir, '--yes', '--shm', '8g', ...CPU], { asUser: 65534 });
       expect(again.stderr).not.toMatch(/permission denied/);
       expect(again.code).toBe(0);
-    }));
+    }),
+  );
 
   it.skipIf(process.getuid?.() !== 0)('an unwritable folder: exit 2, nothing written', () =>
     withProject({ 'train.py': 'print(1)\n' }, (dir) => {
@@ -338,7 +372,7 @@ describe('bad input: exit 2, file:line:column, the folder byte for byte as it wa
 });
 
 describe('names with spaces, quotes, $ and non-ASCII', () => {
-  const names = ["my project", "it's $HOME", '丹炉 实验', 'a"b'];
+  const names = ['my project', "it's $HOME", '丹炉 实验', 'a"b'];
   for (const name of names) {
     it(`folder ${JSON.stringify(name)}`, () =>
       withProject(

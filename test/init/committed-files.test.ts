@@ -5,8 +5,18 @@ import { cleanup, danlu, HOST_FILES, jsonOut, REPO, tempProject } from '../suppo
 
 /** The files `danlu init` writes that a repository commits (README's table). */
 const COMMITTED = [
-  'pyproject.toml', '.python-version', 'docker-compose.yml', '.devcontainer/Dockerfile', '.devcontainer/devcontainer.json',
-  '.devcontainer/uv-sync.sh', '.env.example', '.gitignore', '.dockerignore', '.vscode/extensions.json', '.vscode/settings.json', '.vscode/launch.json',
+  'pyproject.toml',
+  '.python-version',
+  'docker-compose.yml',
+  '.devcontainer/Dockerfile',
+  '.devcontainer/devcontainer.json',
+  '.devcontainer/uv-sync.sh',
+  '.env.example',
+  '.gitignore',
+  '.dockerignore',
+  '.vscode/extensions.json',
+  '.vscode/settings.json',
+  '.vscode/launch.json',
 ];
 
 function initFor(repo: string, host: string) {
@@ -38,7 +48,7 @@ describe('committed files do not depend on the machine', () => {
     });
   }
 
-  it('a source build gets this machine\'s MAX_JOBS in the uncommitted compose file', () => {
+  it("a source build gets this machine's MAX_JOBS in the uncommitted compose file", () => {
     const a = initFor('hiyouga__LLaMA-Factory', 'h100-580');
     const b = initFor('hiyouga__LLaMA-Factory', 'h100x2-ubuntu2404');
     try {

@@ -33,7 +33,8 @@ function inImage(image: string, env: Record<string, string>, script: string) {
 }
 
 const userStep = runStep('useradd');
-const checks = 'echo "ID=$(id -u "$USER_NAME"):$(id -g "$USER_NAME") HOME=$(getent passwd "$USER_NAME" | cut -d: -f6) OWNER=$(stat -c %u:%g "$USER_HOME") SUDO=$(sudo -n -u "$USER_NAME" sudo -n true && echo yes)"';
+const checks =
+  'echo "ID=$(id -u "$USER_NAME"):$(id -g "$USER_NAME") HOME=$(getent passwd "$USER_NAME" | cut -d: -f6) OWNER=$(stat -c %u:%g "$USER_HOME") SUDO=$(sudo -n -u "$USER_NAME" sudo -n true && echo yes)"';
 
 describe('user creation on a 24.04-like base (ubuntu owns 1000:1000)', () => {
   const image = standInImage('ubuntu2404');
@@ -57,7 +58,11 @@ describe('user creation on a 24.04-like base (ubuntu owns 1000:1000)', () => {
   }
 
   it.skipIf(!image)('root on the host (UID 0) stays root', () => {
-    const r = inImage(image!, { USER_NAME: 'root', USER_UID: '0', USER_GID: '0', USER_HOME: '/root' }, `set -e; ${userStep}; id -u root; getent passwd ubuntu | cut -d: -f3`);
+    const r = inImage(
+      image!,
+      { USER_NAME: 'root', USER_UID: '0', USER_GID: '0', USER_HOME: '/root' },
+      `set -e; ${userStep}; id -u root; getent passwd ubuntu | cut -d: -f3`,
+    );
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual(['0', '1000']);
   });

@@ -33,9 +33,7 @@ describe.each(profiles)('generated files ($name)', ({ args }) => {
     expect(svc.cap_add).toContain('SYS_PTRACE');
     expect(svc.shm_size).toBeDefined();
     expect(svc.working_dir).toBe('/workspace/proj');
-    expect(svc.volumes.map((v: { target: string }) => v.target)).toEqual(
-      expect.arrayContaining(['/workspace/proj', '/opt/danlu/venv']),
-    );
+    expect(svc.volumes.map((v: { target: string }) => v.target)).toEqual(expect.arrayContaining(['/workspace/proj', '/opt/danlu/venv']));
   });
 
   it('the Dockerfile lints without errors or warnings', () => {
@@ -102,9 +100,7 @@ describe('what depends on the machine', () => {
       danlu(['init', gpu, '--yes', '--host', `${HOST_FILES}/h100x2-ubuntu2404.json`]);
       danlu(['init', cpu, '--yes', '--host', `${HOST_FILES}/cpu-only.json`]);
       const gpuExtend = parseYaml(read(gpu, '.devcontainer/docker-compose.extend.yml'));
-      expect(gpuExtend.services.devcontainer.deploy.resources.reservations.devices).toEqual([
-        { driver: 'nvidia', count: 'all', capabilities: ['gpu'] },
-      ]);
+      expect(gpuExtend.services.devcontainer.deploy.resources.reservations.devices).toEqual([{ driver: 'nvidia', count: 'all', capabilities: ['gpu'] }]);
       expect(gpuExtend.services.devcontainer.ulimits.memlock).toBe(-1);
       const cpuExtend = parseYaml(read(cpu, '.devcontainer/docker-compose.extend.yml'));
       expect(cpuExtend.services.devcontainer.deploy).toBeUndefined();

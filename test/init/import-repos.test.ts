@@ -14,7 +14,9 @@ import { uvParseProblems } from '../support/uv-pyproject.js';
  */
 const REPOS = join(REPO, 'test', 'fixtures', 'repos');
 const HOST = join(REPO, 'examples', 'hosts', 'h100-driver580.json');
-const names = readdirSync(REPOS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const names = readdirSync(REPOS, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
 
 function initRepo(name: string, host = HOST) {
   const dir = tempProject({}, name);
@@ -81,34 +83,41 @@ describe('key outcomes', () => {
       expect(out.files.filter((f: { action: string }) => f.action === 'conflict')).toEqual([]);
     }));
 
-  it('Zonos on an RTX 3090 (driver 470): flash-attn, mamba-ssm and causal-conv1d become release wheels that exist; the project\'s no-isolation list is kept', () =>
-    withRepo('Zyphra__Zonos', (_dir, out, py) => {
-      const fa = py.tool.uv.sources['flash-attn'][0];
-      expect(fa.marker).toContain("python_version == '3.12'");
-      const m = /releases\/download\/(v[\d.]+)\/flash_attn-([\w.]+)\+cu(\d+)torch([\d.]+)-(cp\d+)-/.exec(fa.url)!;
-      expect(communityWheels.rows).toContain(`fa2|${m[2]}|${m[4]}|${m[3]}|${m[5]}|L|${m[1]}`);
-      expect(out.plan.torch.version.startsWith(m[4])).toBe(true);
-      // mamba-ssm>=2.2.4 and causal-conv1d>=1.5.0.post8 have release wheels for the planned torch (the planner
-      // prefers a torch that has them), so they are URL sources and nothing compiles.
-      const torchMinor = out.plan.torch.version.split('.').slice(0, 2).join('.');
-      const cuda = /^cu(\d+?)\d$/.exec(out.plan.torch.backend)![1];
-      const abi = out.plan.torch.abi === 'cxx11' ? 'TRUE' : 'FALSE';
-      for (const [pkg, table] of [['mamba-ssm', MAMBA_SSM_WHEELS], ['causal-conv1d', CAUSAL_CONV1D_WHEELS]] as const) {
-        const src = py.tool.uv.sources[pkg][0];
-        expect(src.marker).toContain("python_version == '3.12'");
-        const w = /releases\/download\/(v[\w.]+)\/(\w+)-([\w.]+)\+cu(\d+)torch([\d.]+)cxx11abi(TRUE|FALSE)-cp312-cp312-linux_x86_64\.whl$/.exec(src.url)!;
-        expect(w, src.url).not.toBeNull();
-        expect(src.url.startsWith(table.urlPattern.replace('{tag}/{file}', ''))).toBe(true);
-        const tag = table.tags.find((t) => t.tag === w[1])!;
-        expect(tag.version).toBe(w[3]);
-        expect([w[2], w[4], w[5], w[6]]).toEqual([table.dist, cuda, torchMinor, abi]);
-        expect(py.tool.uv['extra-build-dependencies']?.[pkg]).toBeUndefined();
-      }
-      // The project's own [tool.uv] no-build-isolation-package is kept as it was (a URL wheel does not build).
-      expect(py.tool.uv['no-build-isolation-package']).toContain('mamba-ssm');
-    }, join(HOST_FILES, 'rtx3090-470.json')));
+  it("Zonos on an RTX 3090 (driver 470): flash-attn, mamba-ssm and causal-conv1d become release wheels that exist; the project's no-isolation list is kept", () =>
+    withRepo(
+      'Zyphra__Zonos',
+      (_dir, out, py) => {
+        const fa = py.tool.uv.sources['flash-attn'][0];
+        expect(fa.marker).toContain("python_version == '3.12'");
+        const m = /releases\/download\/(v[\d.]+)\/flash_attn-([\w.]+)\+cu(\d+)torch([\d.]+)-(cp\d+)-/.exec(fa.url)!;
+        expect(communityWheels.rows).toContain(`fa2|${m[2]}|${m[4]}|${m[3]}|${m[5]}|L|${m[1]}`);
+        expect(out.plan.torch.version.startsWith(m[4])).toBe(true);
+        // mamba-ssm>=2.2.4 and causal-conv1d>=1.5.0.post8 have release wheels for the planned torch (the planner
+        // prefers a torch that has them), so they are URL sources and nothing compiles.
+        const torchMinor = out.plan.torch.version.split('.').slice(0, 2).join('.');
+        const cuda = /^cu(\d+?)\d$/.exec(out.plan.torch.backend)![1];
+        const abi = out.plan.torch.abi === 'cxx11' ? 'TRUE' : 'FALSE';
+        for (const [pkg, table] of [
+          ['mamba-ssm', MAMBA_SSM_WHEELS],
+          ['causal-conv1d', CAUSAL_CONV1D_WHEELS],
+        ] as const) {
+          const src = py.tool.uv.sources[pkg][0];
+          expect(src.marker).toContain("python_version == '3.12'");
+          const w = /releases\/download\/(v[\w.]+)\/(\w+)-([\w.]+)\+cu(\d+)torch([\d.]+)cxx11abi(TRUE|FALSE)-cp312-cp312-linux_x86_64\.whl$/.exec(src.url)!;
+          expect(w, src.url).not.toBeNull();
+          expect(src.url.startsWith(table.urlPattern.replace('{tag}/{file}', ''))).toBe(true);
+          const tag = table.tags.find((t) => t.tag === w[1])!;
+          expect(tag.version).toBe(w[3]);
+          expect([w[2], w[4], w[5], w[6]]).toEqual([table.dist, cuda, torchMinor, abi]);
+          expect(py.tool.uv['extra-build-dependencies']?.[pkg]).toBeUndefined();
+        }
+        // The project's own [tool.uv] no-build-isolation-package is kept as it was (a URL wheel does not build).
+        expect(py.tool.uv['no-build-isolation-package']).toContain('mamba-ssm');
+      },
+      join(HOST_FILES, 'rtx3090-470.json'),
+    ));
 
-  it("flux: the `all` extra keeps its self references as written (their copies are for planning only)", () =>
+  it('flux: the `all` extra keeps its self references as written (their copies are for planning only)', () =>
     withRepo('black-forest-labs__flux', (_dir, out, py) => {
       expect(py.project['optional-dependencies'].all).toEqual(['flux[gradio]', 'flux[streamlit]', 'flux[torch]']);
       expect(py.project['optional-dependencies'].torch).toEqual(['torch == 2.6.0', 'torchvision']);

@@ -27,7 +27,10 @@ describe("the project's torch pins", () => {
       const r = danlu(['init', dir, '--yes', '--json', '--torch', '2.7', '--backend', 'cu128', '--host', RTX5090]);
       expect(r.code, r.stderr).toBe(0);
       const out = jsonOut(r);
-      expect(out.pins.map((p: { from: string; to: string }) => `${p.from} -> ${p.to}`)).toEqual(['torch==2.0.1 -> torch==2.7.*', 'torchvision==0.15.2 -> torchvision==0.22.*']);
+      expect(out.pins.map((p: { from: string; to: string }) => `${p.from} -> ${p.to}`)).toEqual([
+        'torch==2.0.1 -> torch==2.7.*',
+        'torchvision==0.15.2 -> torchvision==0.22.*',
+      ]);
       expect(out.files.find((f: { path: string }) => f.path === 'pyproject.toml').notes).toEqual(
         expect.arrayContaining([expect.stringMatching(/^pin torch==2\.0\.1 -> torch==2\.7\.\*/)]),
       );

@@ -49,7 +49,10 @@ describe('the project name and identity', () => {
   it("a clone in a folder of another name: the README's own install is the project itself, not a git dependency", () => {
     const dir = tempProject({}, 'sam2real');
     cpSync(join(REPO, 'test', 'fixtures', 'repos', 'facebookresearch__sam2'), dir, { recursive: true });
-    writeFileSync(join(dir, 'setup.py'), 'from setuptools import setup\nsetup(name="SAM-2", version="1.0", install_requires=["torch>=2.5.1", "numpy>=1.24.4"])\n');
+    writeFileSync(
+      join(dir, 'setup.py'),
+      'from setuptools import setup\nsetup(name="SAM-2", version="1.0", install_requires=["torch>=2.5.1", "numpy>=1.24.4"])\n',
+    );
     writeFileSync(join(dir, 'README.md'), '```sh\ngit clone https://github.com/facebookresearch/sam2.git && cd sam2\npip install -e ".[notebooks]"\n```\n');
     try {
       expect(danlu(['init', dir, '--yes', ...HOST]).code).toBe(0);

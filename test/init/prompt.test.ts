@@ -7,7 +7,22 @@ import { BIN, cleanup, HOST_FILES, REPO, snapshot, tempProject } from '../suppor
 function answer(dir: string, keys: string): { code: number; output: string } {
   const env = { ...process.env };
   delete env.CI;
-  const r = spawnSync('python3', [join(REPO, 'test', 'support', 'pty-run.py'), 'Write the environment', keys, '--', process.execPath, BIN, 'init', dir, '--host', join(HOST_FILES, 'cpu-only.json')], { encoding: 'utf8', env, timeout: 60_000 });
+  const r = spawnSync(
+    'python3',
+    [
+      join(REPO, 'test', 'support', 'pty-run.py'),
+      'Write the environment',
+      keys,
+      '--',
+      process.execPath,
+      BIN,
+      'init',
+      dir,
+      '--host',
+      join(HOST_FILES, 'cpu-only.json'),
+    ],
+    { encoding: 'utf8', env, timeout: 60_000 },
+  );
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
 }

@@ -81,7 +81,10 @@ describe("a team's hosts", () => {
       expect(extras).toEqual(['cu118', 'cu128']);
       expect(py.project.dependencies.some((d: string) => /^torch\b/.test(d))).toBe(false);
       expect(py.tool.uv.conflicts).toEqual([[{ extra: 'cu128' }, { extra: 'cu118' }]]);
-      expect(py.tool.uv.sources.torch.map((s: { extra: string; index: string }) => [s.extra, s.index])).toEqual([['cu128', 'pytorch-cu128'], ['cu118', 'pytorch-cu118']]);
+      expect(py.tool.uv.sources.torch.map((s: { extra: string; index: string }) => [s.extra, s.index])).toEqual([
+        ['cu128', 'pytorch-cu128'],
+        ['cu118', 'pytorch-cu118'],
+      ]);
       expect(text('.devcontainer/uv-sync.sh')).toMatch(/uv sync --frozen --all-groups --extra "\$\{TORCH_EXTRA:-cu128\}"/);
       const own = { 'lab-h100': 'cu128', rtx5090: 'cu128', 'old-3090': 'cu118' } as Record<string, string>;
       for (const r of runs) {
@@ -91,7 +94,9 @@ describe("a team's hosts", () => {
         expect(r.plan.torch).toMatchObject({ version: runs[0]!.plan.torch.version, backend: own[r.name], extra: own[r.name] });
         expect(r.plan.warnings.map((w: { id: string }) => w.id).filter((id: string) => /^team-|torch-does-not-fit/.test(id))).toEqual([]);
         mkdirSync(join(r.dir, '..', 'alone'), { recursive: true });
-        const alone = jsonOut(danlu(['plan', join(r.dir, '..', 'alone'), '--json', '--host', join(HOST_FILES, r.file), '--torch', r.plan.torch.version, '--backend', own[r.name]!]));
+        const alone = jsonOut(
+          danlu(['plan', join(r.dir, '..', 'alone'), '--json', '--host', join(HOST_FILES, r.file), '--torch', r.plan.torch.version, '--backend', own[r.name]!]),
+        );
         expect(alone.warnings.map((w: { id: string }) => w.id)).not.toContain('torch-does-not-fit-host');
       }
       // The 470 machine's image is within its driver; the committed default is the default variant's.
@@ -107,7 +112,17 @@ describe("a team's hosts", () => {
   it('a set no torch release has a build for (a GTX 680, sm_30) says so, naming the host and what it would need', () =>
     withRoot((root) => {
       const dir = teamCheckout(root, TEAM);
-      const k80 = { os: { kind: 'linux', distro: 'ubuntu', release: '22.04', arch: 'x64', kernel: '5.15.0' }, cpus: 8, memoryBytes: 64 * 2 ** 30, wsl: null, nvidia: { driverVersion: '470.256.02', cudaVersion: '11.4', gpus: [{ index: 0, name: 'NVIDIA GeForce GTX 680', computeCapability: '3.0', memoryMiB: 2048 }] } };
+      const k80 = {
+        os: { kind: 'linux', distro: 'ubuntu', release: '22.04', arch: 'x64', kernel: '5.15.0' },
+        cpus: 8,
+        memoryBytes: 64 * 2 ** 30,
+        wsl: null,
+        nvidia: {
+          driverVersion: '470.256.02',
+          cudaVersion: '11.4',
+          gpus: [{ index: 0, name: 'NVIDIA GeForce GTX 680', computeCapability: '3.0', memoryMiB: 2048 }],
+        },
+      };
       writeFileSync(join(dir, '.devcontainer', 'hosts', 'kepler.json'), JSON.stringify(k80));
       const r = jsonOut(danlu(['plan', dir, '--json', '--host', join(HOST_FILES, 'h100-580.json')]));
       const ids = r.warnings.map((w: { id: string }) => w.id);
@@ -137,15 +152,19 @@ describe("a team's hosts", () => {
       expect(f).toMatchObject({ severity: 'warn', fix: { command: 'danlu host add NAME' } });
     }));
 
-  it.skipIf(!UV)('the real uv locks the team plan, with one build and with one extra per variant', () =>
-    withRoot((root) => {
-      for (const [i, hosts] of [TEAM, { ...TEAM, 'old-3090': 'rtx3090-470.json' }].entries()) {
-        const dir = teamCheckout(join(root, String(i)), hosts);
-        expect(danlu(['init', dir, '--yes', '--host', join(HOST_FILES, 'rtx5090-570.json')]).code).toBe(0);
-        mkdirSync(CACHE, { recursive: true });
-        const lock = lockProject({ dir, uv: UV, pip: discoverPip(), cacheDir: CACHE, pythons: pythonDirs() });
-        expect(lock.outcome, JSON.stringify(lock, null, 1)).toBe('locked');
-        expect(lock.torch).toHaveLength(1);
-      }
-    }), 600_000);
+  it.skipIf(!UV)(
+    'the real uv locks the team plan, with one build and with one extra per variant',
+    () =>
+      withRoot((root) => {
+        for (const [i, hosts] of [TEAM, { ...TEAM, 'old-3090': 'rtx3090-470.json' }].entries()) {
+          const dir = teamCheckout(join(root, String(i)), hosts);
+          expect(danlu(['init', dir, '--yes', '--host', join(HOST_FILES, 'rtx5090-570.json')]).code).toBe(0);
+          mkdirSync(CACHE, { recursive: true });
+          const lock = lockProject({ dir, uv: UV, pip: discoverPip(), cacheDir: CACHE, pythons: pythonDirs() });
+          expect(lock.outcome, JSON.stringify(lock, null, 1)).toBe('locked');
+          expect(lock.torch).toHaveLength(1);
+        }
+      }),
+    600_000,
+  );
 });

@@ -13,7 +13,9 @@ import { uvParseProblems } from '../support/uv-pyproject.js';
  */
 const hosts = [
   ...readdirSync(HOST_FILES).map((f) => join(HOST_FILES, f)),
-  ...readdirSync(join(REPO, 'examples', 'hosts')).filter((f) => f.endsWith('.json')).map((f) => join(REPO, 'examples', 'hosts', f)),
+  ...readdirSync(join(REPO, 'examples', 'hosts'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => join(REPO, 'examples', 'hosts', f)),
 ];
 
 const projects: Record<string, Record<string, string>> = {
@@ -105,7 +107,8 @@ const projects: Record<string, Record<string, string>> = {
     ].join('\n'),
   },
   'CUDA extension': {
-    'setup.py': 'from setuptools import setup\nfrom torch.utils.cpp_extension import CUDAExtension, BuildExtension\nsetup(name="ext", ext_modules=[CUDAExtension("ext", ["ext.cu"])], cmdclass={"build_ext": BuildExtension})\n',
+    'setup.py':
+      'from setuptools import setup\nfrom torch.utils.cpp_extension import CUDAExtension, BuildExtension\nsetup(name="ext", ext_modules=[CUDAExtension("ext", ["ext.cu"])], cmdclass={"build_ext": BuildExtension})\n',
     'ext.cu': '__global__ void k() {}\n',
     'requirements.txt': 'torch\nninja\n',
   },
@@ -160,7 +163,10 @@ describe('git sources', () => {
   };
 
   it("keep the project's own fork and revision of a package danlu knows", () => {
-    expect(sourcesOf('git+https://github.com/someone/CLIP.git@0a1b2c3#egg=clip\n').clip).toEqual({ git: 'https://github.com/someone/CLIP.git', rev: '0a1b2c3' });
+    expect(sourcesOf('git+https://github.com/someone/CLIP.git@0a1b2c3#egg=clip\n').clip).toEqual({
+      git: 'https://github.com/someone/CLIP.git',
+      rev: '0a1b2c3',
+    });
   });
 
   it('come from the registry when the project names only the package', () => {

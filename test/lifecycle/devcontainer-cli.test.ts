@@ -34,7 +34,10 @@ describe.skipIf(!ready)('devcontainer up / exec on the generated files (Dev Cont
     removeImages(...images);
   });
 
-  for (const who of [{ name: 'root', uid: 0 }, { name: 'alice', uid: 1000 }]) {
+  for (const who of [
+    { name: 'root', uid: 0 },
+    { name: 'alice', uid: 1000 },
+  ]) {
     it(`as ${who.name}: up succeeds, the user is the host's, uv-sync.sh ran`, () => {
       const dir = tempProject({}, `devc-${who.name}`);
       dirs.push(dir);
@@ -47,8 +50,17 @@ describe.skipIf(!ready)('devcontainer up / exec on the generated files (Dev Cont
       write(dir, '.devcontainer/docker-compose.extend.yml', 'services:\n  devcontainer:\n    network_mode: none\n');
       write(dir, '.devcontainer/Dockerfile', smallDockerfile);
       const env = { ...process.env, ...dockerEnv(), HOME: home };
-      const up = spawnSync(CLI, ['up', '--workspace-folder', dir, '--update-remote-user-uid-default', 'never', '--log-format', 'json'], { encoding: 'utf8', env, timeout: 300_000 });
-      const result = up.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((j) => j.outcome);
+      const up = spawnSync(CLI, ['up', '--workspace-folder', dir, '--update-remote-user-uid-default', 'never', '--log-format', 'json'], {
+        encoding: 'utf8',
+        env,
+        timeout: 300_000,
+      });
+      const result = up.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l))
+        .find((j) => j.outcome);
       expect(result, up.stderr.slice(-2000)).toMatchObject({ outcome: 'success', remoteUser: who.uid === 0 ? 'root' : String(who.uid) });
       const id = spawnSync(CLI, ['exec', '--workspace-folder', dir, 'id', '-u'], { encoding: 'utf8', env, timeout: 60_000 });
       expect(id.status, id.stderr).toBe(0);

@@ -66,13 +66,18 @@ describe.skipIf(!ready)('danlu up on the generated Dockerfile, with the real uv 
     mkdirSync(join(work, 'empty'));
     // Its log goes straight to a file: this process's event loop waits while danlu runs.
     const logFd = openSync(serverLog, 'a');
-    server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', join(work, 'empty')], { stdio: ['ignore', 'ignore', logFd] });
+    server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', join(work, 'empty')], {
+      stdio: ['ignore', 'ignore', logFd],
+    });
     closeSync(logFd);
 
-    dir = tempProject({
-      'pyproject.toml': '[project]\nname = "loop"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ["six"]\n',
-      'hello.py': 'import six, sys\nprint("six", six.__version__, "python", "%d.%d" % sys.version_info[:2], sys.prefix, sys.base_prefix)\n',
-    }, 'loop');
+    dir = tempProject(
+      {
+        'pyproject.toml': '[project]\nname = "loop"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ["six"]\n',
+        'hello.py': 'import six, sys\nprint("six", six.__version__, "python", "%d.%d" % sys.version_info[:2], sys.prefix, sys.base_prefix)\n',
+      },
+      'loop',
+    );
     home = join(dir, '..', 'home');
     mkdirSync(home);
     chownSync(home, UID, UID);
@@ -86,12 +91,16 @@ describe.skipIf(!ready)('danlu up on the generated Dockerfile, with the real uv 
     expect(py).toMatch(/^dependencies = \["six"\]/m);
     write(dir, 'pyproject.toml', py);
     // This machine's values, as a user edits .env: the local images, pip's index, no starship.
-    write(dir, '.env', setEnvValues(read(dir, '.env'), '.env', {
-      BASE_IMAGE: BASE,
-      UV_IMAGE,
-      INSTALL_STARSHIP: 'false',
-      ...(pip.indexUrl ? { UV_DEFAULT_INDEX: pip.indexUrl } : {}),
-    }));
+    write(
+      dir,
+      '.env',
+      setEnvValues(read(dir, '.env'), '.env', {
+        BASE_IMAGE: BASE,
+        UV_IMAGE,
+        INSTALL_STARSHIP: 'false',
+        ...(pip.indexUrl ? { UV_DEFAULT_INDEX: pip.indexUrl } : {}),
+      }),
+    );
     write(dir, '.devcontainer/docker-compose.extend.yml', 'services:\n  devcontainer:\n    network_mode: host\n');
     for (const p of ['', '.devcontainer', 'pyproject.toml', 'hello.py']) chownSync(join(dir, p), UID, UID);
     env = { ...dockerEnv(), SUDO_USER: USER, SUDO_UID: String(UID), SUDO_GID: String(UID) };
@@ -122,7 +131,7 @@ describe.skipIf(!ready)('danlu up on the generated Dockerfile, with the real uv 
     expect(readLog(dir, 'sync.log')).toMatch(/Installed \d+ packages?/);
   }, 900_000);
 
-  it('danlu run imports what uv installed, on the image\'s own Python (nothing downloaded)', () => {
+  it("danlu run imports what uv installed, on the image's own Python (nothing downloaded)", () => {
     const r = cli(['run', '--', 'python', 'hello.py']);
     expect(r.code, r.stderr).toBe(0);
     const six = /^name = "six"\nversion = "([^"]+)"/m.exec(read(dir, 'uv.lock'))![1];

@@ -110,7 +110,11 @@ describe.skipIf(!ready)('danlu up / exec / run / status / down with a real engin
 
   it("down leaves the project's own services of the same compose file running", () => {
     const compose = read(dir, 'docker-compose.yml');
-    write(dir, 'docker-compose.yml', compose.replace(/^services:\n/m, `services:\n  other:\n    image: ${base}\n    command: ["sleep", "infinity"]\n    network_mode: none\n`));
+    write(
+      dir,
+      'docker-compose.yml',
+      compose.replace(/^services:\n/m, `services:\n  other:\n    image: ${base}\n    command: ["sleep", "infinity"]\n    network_mode: none\n`),
+    );
     try {
       expect(dockerCompose(dir, ['up', '-d', 'other']).code).toBe(0);
       const r = cli(['down', '--json']);

@@ -46,7 +46,10 @@ describe('chooseMirrors', () => {
   });
 
   it('falls back to global, with a warning, when nothing answers', () => {
-    const c = chooseMirrors(report([res('apt', 'tuna', 'https://tuna/', 'timeout', 2500), res('pypi', 'pypi', null, 'unreachable', 3)]), presetNamed('cn')!.choice);
+    const c = chooseMirrors(
+      report([res('apt', 'tuna', 'https://tuna/', 'timeout', 2500), res('pypi', 'pypi', null, 'unreachable', 3)]),
+      presetNamed('cn')!.choice,
+    );
     expect(c.preset).toBe('global');
     expect(c.urls).toEqual(presetNamed('global')!.choice);
     expect(c.warnings.map((w) => w.id)).toEqual(['mirror-auto-failed']);
@@ -69,7 +72,7 @@ describe('chooseMirrors', () => {
     expect(presetOf(presetNamed('global')!.choice)).toBe('global');
   });
 
-  it('replaces the plan\'s mirrors decision in place', () => {
+  it("replaces the plan's mirrors decision in place", () => {
     const plan = {
       mirrors: { preset: 'global', urls: presetNamed('global')!.choice },
       decisions: [

@@ -53,7 +53,11 @@ describe('probing through http_proxy / https_proxy', () => {
   });
 
   it('reports a proxy that refuses the tunnel', async () => {
-    const report = await probeAll([apt('https://mirror.example.invalid/ubuntu')], { timeoutMs: 3000, origins: ORIGIN_HOSTS, fetcher: envFetcher({ https_proxy: proxyUrl }) });
+    const report = await probeAll([apt('https://mirror.example.invalid/ubuntu')], {
+      timeoutMs: 3000,
+      origins: ORIGIN_HOSTS,
+      fetcher: envFetcher({ https_proxy: proxyUrl }),
+    });
     expect(report.results[0]).toMatchObject({ status: 'unreachable' });
     expect(report.results[0]!.error).toContain('refused the tunnel to mirror.example.invalid:443 (HTTP 403)');
     expect(seen).toContain('CONNECT mirror.example.invalid:443');
@@ -62,7 +66,11 @@ describe('probing through http_proxy / https_proxy', () => {
   it('goes direct where NO_PROXY says so, and always to loopback', async () => {
     const before = seen.length;
     const env = { http_proxy: proxyUrl, no_proxy: '.example.invalid' };
-    const report = await probeAll([apt('http://mirror.example.invalid/ubuntu'), apt(`${upstream.url}/ubuntu`)], { timeoutMs: 3000, origins: ORIGIN_HOSTS, fetcher: envFetcher(env) });
+    const report = await probeAll([apt('http://mirror.example.invalid/ubuntu'), apt(`${upstream.url}/ubuntu`)], {
+      timeoutMs: 3000,
+      origins: ORIGIN_HOSTS,
+      fetcher: envFetcher(env),
+    });
     expect(report.results[0]!.status).toBe('unreachable');
     expect(report.results[1]!.status).toBe('ok');
     expect(seen.length).toBe(before);

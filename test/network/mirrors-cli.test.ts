@@ -43,7 +43,15 @@ beforeAll(async () => {
     }),
   );
   deadCandidates = join(dir, '..', 'dead.json');
-  writeFileSync(deadCandidates, JSON.stringify({ candidates: [{ kind: 'apt', name: 'dead', url: `${dead}/ubuntu/` }, { kind: 'pypi', name: 'dead', url: `${dead}/simple/` }] }));
+  writeFileSync(
+    deadCandidates,
+    JSON.stringify({
+      candidates: [
+        { kind: 'apt', name: 'dead', url: `${dead}/ubuntu/` },
+        { kind: 'pypi', name: 'dead', url: `${dead}/simple/` },
+      ],
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -106,7 +114,7 @@ describe('danlu mirrors', () => {
     expect(after).toContain(`APT_MIRROR=${fast.url}/ubuntu/`);
     expect(after).toContain(`PYPI_MIRROR=${fast.url}/simple/`);
     expect(after).toContain('DANLU_MIRROR_PRESET=custom');
-    expect(after).toContain("MY_OWN_KEY=keep me");
+    expect(after).toContain('MY_OWN_KEY=keep me');
     const changed = new Set(['APT_MIRROR', 'PYPI_MIRROR', 'DANLU_MIRROR_PRESET', 'DEV_IMAGE']);
     const lines = (t: string) => t.split('\n').filter((l) => !changed.has(l.split('=')[0]!));
     expect(lines(after)).toEqual(lines(before));
@@ -150,7 +158,9 @@ describe('--mirror auto', () => {
   });
 
   it('falls back to global with a warning when nothing answers', async () => {
-    const r = await danluAsync(['plan', dir, '--mirror', 'auto', '--host', HOST, '--json'], { env: { DANLU_MIRROR_CANDIDATES: deadCandidates, DANLU_MIRROR_TIMEOUT_MS: '500' } });
+    const r = await danluAsync(['plan', dir, '--mirror', 'auto', '--host', HOST, '--json'], {
+      env: { DANLU_MIRROR_CANDIDATES: deadCandidates, DANLU_MIRROR_TIMEOUT_MS: '500' },
+    });
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
     expect(plan.mirrors.preset).toBe('global');
@@ -177,7 +187,11 @@ describe('--mirror auto', () => {
 
   it('nothing in the default path touches the network', async () => {
     const seen = all().length;
-    for (const args of [['plan', dir, '--host', HOST], ['init', dir, '--yes', '--host', HOST], ['mirrors', dir]]) {
+    for (const args of [
+      ['plan', dir, '--host', HOST],
+      ['init', dir, '--yes', '--host', HOST],
+      ['mirrors', dir],
+    ]) {
       const r = await danluAsync(args, { env: { DANLU_MIRROR_CANDIDATES: candidates } });
       expect(r.code).toBe(0);
     }

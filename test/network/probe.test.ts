@@ -17,7 +17,16 @@ const target = (kind: MirrorKind, name: string, base: string, upstream = false):
 
 describe('probing local servers', () => {
   const handles: Handle[] = [];
-  let fast: Handle, slow: Handle, tooSlow: Handle, cdn: Handle, origin: Handle, toCdn: Handle, toOrigin: Handle, notFound: Handle, bare401: Handle, loop: Handle;
+  let fast: Handle,
+    slow: Handle,
+    tooSlow: Handle,
+    cdn: Handle,
+    origin: Handle,
+    toCdn: Handle,
+    toOrigin: Handle,
+    notFound: Handle,
+    bare401: Handle,
+    loop: Handle;
   let hang: Awaited<ReturnType<typeof silent>>;
   let dead: string;
   let report: ProbeReport;
@@ -216,13 +225,30 @@ describe('rankResults (pure)', () => {
   });
 
   it('orders working ones by time, ties to the upstream, then failures by how close they came', () => {
-    const ranked = rankResults([r('b', 'ok', 50), r('dead', 'unreachable', 1), r('up', 'ok', 50, true), r('a', 'ok', 20), r('back', 'redirects-to-origin', 5), r('slow', 'timeout', 800)]);
+    const ranked = rankResults([
+      r('b', 'ok', 50),
+      r('dead', 'unreachable', 1),
+      r('up', 'ok', 50, true),
+      r('a', 'ok', 20),
+      r('back', 'redirects-to-origin', 5),
+      r('slow', 'timeout', 800),
+    ]);
     expect(ranked.pypi!.map((x) => x.name)).toEqual(['a', 'up', 'b', 'back', 'slow', 'dead']);
   });
 
   it('gives ranks only to working candidates', () => {
-    const report = buildReport([r('b', 'ok', 50), r('x', 'timeout', 800), r('a', 'ok', 20)], { startedAt: '', elapsedMs: 0, timeoutMs: 800, concurrency: 1, candidates: 't' });
-    expect(report.results.map((x) => [x.name, x.rank])).toEqual([['b', 2], ['x', null], ['a', 1]]);
+    const report = buildReport([r('b', 'ok', 50), r('x', 'timeout', 800), r('a', 'ok', 20)], {
+      startedAt: '',
+      elapsedMs: 0,
+      timeoutMs: 800,
+      concurrency: 1,
+      candidates: 't',
+    });
+    expect(report.results.map((x) => [x.name, x.rank])).toEqual([
+      ['b', 2],
+      ['x', null],
+      ['a', 1],
+    ]);
     expect(report.fastest).toEqual({ pypi: { name: 'a', url: 'https://a', ms: 20 } });
   });
 });
@@ -237,7 +263,10 @@ describe('targets', () => {
   });
 
   it('reads a candidate file (DANLU_MIRROR_CANDIDATES) and adds its upstreams to the origins', () => {
-    const set = parseCandidateSet({ candidates: [{ kind: 'apt', name: 'local', url: 'http://127.0.0.1:1/ubuntu/', purpose: 'x' }], canonical: { apt: 'http://127.0.0.1:2/ubuntu' } }, 'f.json');
+    const set = parseCandidateSet(
+      { candidates: [{ kind: 'apt', name: 'local', url: 'http://127.0.0.1:1/ubuntu/', purpose: 'x' }], canonical: { apt: 'http://127.0.0.1:2/ubuntu' } },
+      'f.json',
+    );
     expect(set.origins.apt).toContain('127.0.0.1:2');
     expect(set.canonical.apt).toBe('http://127.0.0.1:2/ubuntu');
     expect(() => parseCandidateSet({ candidates: [{ kind: 'npm', name: 'x', url: null }] }, 'f.json')).toThrow(/kind must be one of/);

@@ -50,7 +50,8 @@ describe('resolveProxy', () => {
   it('keeps localhost, service names and private networks direct', () => {
     const r = resolveProxy('http://proxy.corp:3128', linux, ['.corp.example', 'localhost']);
     const list = r.noProxy.split(',');
-    for (const e of ['localhost', '127.0.0.1', '::1', 'host.docker.internal', 'devcontainer', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '.local']) expect(list).toContain(e);
+    for (const e of ['localhost', '127.0.0.1', '::1', 'host.docker.internal', 'devcontainer', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '.local'])
+      expect(list).toContain(e);
     expect(list.at(-1)).toBe('.corp.example');
     expect(list.filter((e) => e === 'localhost')).toHaveLength(1);
     expect(list.slice(0, BASE_NO_PROXY.length)).toEqual([...BASE_NO_PROXY]);
@@ -90,7 +91,7 @@ describe('layers', () => {
     expect(s.layers.shell).toContain(`export no_proxy="${s.noProxy}"`);
   });
 
-  it('every layer reads back, with the doctor\'s parsers, as what was meant', () => {
+  it("every layer reads back, with the doctor's parsers, as what was meant", () => {
     expect(proxyFromAptConf(s.layers.apt)).toEqual({ http: 'http://winbox.local:7890', https: 'http://winbox.local:7890', noProxy: null });
     expect(s.layers.apt).toContain('Acquire::https::Proxy::mirrors.bfsu.edu.cn "DIRECT";');
     expect(proxyFromSystemdUnit(s.layers.systemd)).toEqual({ http: 'http://winbox.local:7890', https: 'http://winbox.local:7890', noProxy: s.noProxy });

@@ -56,7 +56,8 @@ export function mirror(delayMs = 0): Promise<Handle> {
       }
       const range = /bytes=(\d+)-(\d+)/.exec(String(req.headers.range ?? ''));
       const body = range ? BODY.subarray(Number(range[1]), Number(range[2]) + 1) : BODY;
-      const type = req.url?.includes('/pip/') && String(req.headers.accept).includes('vnd.pypi.simple.v1+json') ? 'application/vnd.pypi.simple.v1+json' : 'text/plain';
+      const type =
+        req.url?.includes('/pip/') && String(req.headers.accept).includes('vnd.pypi.simple.v1+json') ? 'application/vnd.pypi.simple.v1+json' : 'text/plain';
       res.writeHead(range ? 206 : 200, { 'Content-Type': type, 'Content-Length': String(body.length) });
       res.end(req.method === 'HEAD' ? undefined : body);
     }, delayMs);

@@ -27,11 +27,29 @@ describe.skipIf(!usable)('in a real Ubuntu root (chroot)', () => {
   });
 
   const inRoot = (script: string) =>
-    run('chroot', [root, '/usr/bin/env', '-i', 'PATH=/standins:/usr/sbin:/usr/bin:/sbin:/bin', 'FAKE_STATE=/fake', 'FAKE_LOG=/fake/log', 'SUDO_USER=alice', 'HOME=/root', 'bash', '-c', script], { timeoutMs: 120_000 });
+    run(
+      'chroot',
+      [
+        root,
+        '/usr/bin/env',
+        '-i',
+        'PATH=/standins:/usr/sbin:/usr/bin:/sbin:/bin',
+        'FAKE_STATE=/fake',
+        'FAKE_LOG=/fake/log',
+        'SUDO_USER=alice',
+        'HOME=/root',
+        'bash',
+        '-c',
+        script,
+      ],
+      { timeoutMs: 120_000 },
+    );
 
   /** Paths, modes, owners and hashes of everything the script may touch. */
   const state = () =>
-    inRoot('cd / && find etc home usr/share/keyrings run/danlu-setup-host var/backups -xdev -printf "%p %m %u %g\\n" 2>/dev/null | sort; find etc home usr/share/keyrings var/backups -xdev -type f -exec sha256sum {} + 2>/dev/null | sort').stdout;
+    inRoot(
+      'cd / && find etc home usr/share/keyrings run/danlu-setup-host var/backups -xdev -printf "%p %m %u %g\\n" 2>/dev/null | sort; find etc home usr/share/keyrings var/backups -xdev -type f -exec sha256sum {} + 2>/dev/null | sort',
+    ).stdout;
 
   it('runs, then runs again changing nothing', () => {
     base = mkdtempSync(join(tmpdir(), 'danlu-chroot-'));
@@ -53,14 +71,24 @@ describe.skipIf(!usable)('in a real Ubuntu root (chroot)', () => {
     mkdirSync(join(root, 'run/systemd/system'), { recursive: true });
     // (Ubuntu 24.04 images have a user "ubuntu" with UID 1000 already.)
     expect(inRoot('useradd -m -u 1042 -s /bin/bash alice').code).toBe(0);
-    const s = buildSetupScript({ target: 'ubuntu', release, mirror: 'cn', proxy: 'http://proxy.corp:3128', facts: { hostname: 'box', wslNetworkingMode: null }, noProxy: [], version: 'test' });
+    const s = buildSetupScript({
+      target: 'ubuntu',
+      release,
+      mirror: 'cn',
+      proxy: 'http://proxy.corp:3128',
+      facts: { hostname: 'box', wslNetworkingMode: null },
+      noProxy: [],
+      version: 'test',
+    });
     writeFileSync(join(root, 'root/setup-host.sh'), s.text);
 
     const first = inRoot('bash /root/setup-host.sh');
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(inRoot('id -nG alice').stdout.trim().split(' ')).toContain('docker');
-    expect(inRoot('stat -c %U /home/alice/.config /home/alice/.config/danlu /home/alice/.docker /home/alice/.docker/config.json').stdout.trim().split('\n')).toEqual(['alice', 'alice', 'alice', 'alice']);
+    expect(
+      inRoot('stat -c %U /home/alice/.config /home/alice/.config/danlu /home/alice/.docker /home/alice/.docker/config.json').stdout.trim().split('\n'),
+    ).toEqual(['alice', 'alice', 'alice', 'alice']);
     expect(readFileSync(join(root, 'etc/apt/apt.conf.d/95danlu-proxy'), 'utf8')).toContain('Acquire::http::Proxy "http://proxy.corp:3128";');
 
     const before = state();

@@ -13,7 +13,18 @@ describe('danlu setup-host --print', () => {
   });
 
   it('--json: script, steps with their fixes, warnings, the proxy as shown', () => {
-    const r = danlu(['setup-host', '--json', '--target', 'ubuntu', '--ubuntu', '24.04', '--proxy', 'http://alice:s3cret@proxy.corp:3128', '--no-proxy', '.corp.example']);
+    const r = danlu([
+      'setup-host',
+      '--json',
+      '--target',
+      'ubuntu',
+      '--ubuntu',
+      '24.04',
+      '--proxy',
+      'http://alice:s3cret@proxy.corp:3128',
+      '--no-proxy',
+      '.corp.example',
+    ]);
     expect(r.code).toBe(0);
     const doc = jsonOut(r);
     expect(Object.keys(doc).sort()).toEqual(['proxy', 'script', 'steps', 'warnings']);
@@ -95,7 +106,9 @@ describe('danlu setup-host --apply', () => {
 
   it('hands a proxy password to the script without printing it', () => {
     box = sandbox('ubuntu24.04');
-    const r = danlu(['setup-host', '--apply', '--yes', '--target', 'ubuntu', '--ubuntu', '24.04', '--proxy', 'http://alice:s3cret@proxy.corp:3128'], { env: box.env });
+    const r = danlu(['setup-host', '--apply', '--yes', '--target', 'ubuntu', '--ubuntu', '24.04', '--proxy', 'http://alice:s3cret@proxy.corp:3128'], {
+      env: box.env,
+    });
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).not.toContain('s3cret');
     expect(box.read('etc/apt/apt.conf.d/95danlu-proxy')).toContain('http://alice:s3cret@proxy.corp:3128');

@@ -177,7 +177,10 @@ export function sandbox(variant: Variant): Sandbox {
     put('etc/apt/sources.list.d/ubuntu.sources', UBUNTU_SOURCES_2404);
   }
   mkdirSync(join(root, 'run/systemd/system'), { recursive: true });
-  put('proc/version', wsl ? 'Linux version 5.15.153.1-microsoft-standard-WSL2 (root@buildhost) #1 SMP\n' : 'Linux version 6.8.0-45-generic (buildd@lcy02) #45-Ubuntu SMP\n');
+  put(
+    'proc/version',
+    wsl ? 'Linux version 5.15.153.1-microsoft-standard-WSL2 (root@buildhost) #1 SMP\n' : 'Linux version 6.8.0-45-generic (buildd@lcy02) #45-Ubuntu SMP\n',
+  );
   if (wsl) put('dev/dxg', '');
   put('home/alice/.bashrc', "# alice's .bashrc\nalias ll='ls -l'\n");
   put('root/.bashrc', '# root\n');
@@ -217,8 +220,5 @@ export function sandbox(variant: Variant): Sandbox {
 
 /** Log lines that change something (the read-only queries filtered out). */
 export function changes(log: readonly string[]): string[] {
-  return log.filter(
-    (l) =>
-      !/^(dpkg-query|getent|id|dpkg --print-architecture|systemctl is-(enabled|active)|docker (info|run)|nvidia-smi)\b/.test(l),
-  );
+  return log.filter((l) => !/^(dpkg-query|getent|id|dpkg --print-architecture|systemctl is-(enabled|active)|docker (info|run)|nvidia-smi)\b/.test(l));
 }

@@ -9,7 +9,11 @@ import { danlu, HOST_FILES, REPO } from '../support/cli.js';
 const bundleHash = () => /\/\/# danlu-build=([0-9a-f]+)\n$/.exec(readFileSync(join(REPO, 'dist', 'danlu.cjs'), 'utf8'))![1];
 const HOST = join(HOST_FILES, 'h100x2-ubuntu2404.json');
 /** The cache key names the bundle's path too (another checkout of the same build has its own file). */
-const where = () => createHash('sha256').update(join(REPO, 'dist', 'danlu.cjs')).digest('hex').slice(0, 8);
+const where = () =>
+  createHash('sha256')
+    .update(join(REPO, 'dist', 'danlu.cjs'))
+    .digest('hex')
+    .slice(0, 8);
 
 describe('compile cache of the bundle', () => {
   let cacheHome: string;
@@ -60,10 +64,21 @@ describe('compile cache of the bundle', () => {
       for (const d of ['bin', 'dist']) cpSync(join(REPO, d), join(other, d), { recursive: true });
       cpSync(join(REPO, 'package.json'), join(other, 'package.json'));
       expect(run(['plan', join(REPO, 'examples', 'mnist'), '--host', HOST]).code).toBe(0);
-      const r = spawnSync(process.execPath, [join(other, 'bin', 'danlu.mjs'), 'plan', join(REPO, 'examples', 'mnist'), '--host', HOST], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
+      const r = spawnSync(process.execPath, [join(other, 'bin', 'danlu.mjs'), 'plan', join(REPO, 'examples', 'mnist'), '--host', HOST], {
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+      });
       expect(r.status).toBe(0);
-      const theirs = createHash('sha256').update(join(other, 'dist', 'danlu.cjs')).digest('hex').slice(0, 8);
-      expect(files()).toEqual([`${bundleHash()}-${process.version}-${process.arch}-${where()}-plan.bin`, `${bundleHash()}-${process.version}-${process.arch}-${theirs}-plan.bin`].sort());
+      const theirs = createHash('sha256')
+        .update(join(other, 'dist', 'danlu.cjs'))
+        .digest('hex')
+        .slice(0, 8);
+      expect(files()).toEqual(
+        [
+          `${bundleHash()}-${process.version}-${process.arch}-${where()}-plan.bin`,
+          `${bundleHash()}-${process.version}-${process.arch}-${theirs}-plan.bin`,
+        ].sort(),
+      );
     } finally {
       rmSync(other, { recursive: true, force: true });
     }

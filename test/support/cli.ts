@@ -15,7 +15,10 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a user would (npm test builds it first). */
-export function danlu(args: string[], opts: { cwd?: string; env?: Record<string, string>; input?: string; asUser?: number; timeoutMs?: number } = {}): CliResult {
+export function danlu(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; input?: string; asUser?: number; timeoutMs?: number } = {},
+): CliResult {
   const env = { ...process.env, NO_COLOR: '1', CI: 'true', ...opts.env };
   const [cmd, argv] =
     opts.asUser === undefined

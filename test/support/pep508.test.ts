@@ -33,7 +33,7 @@ describe('the PEP 508 recognizer used to check generated files', () => {
     ['torch[bad extra]', /bad extra/],
     ["torch; sys_platform = 'linux'", /marker operator/],
     ["torch; platform.machine == 'x86_64'", /unknown marker variable/],
-    ["torch; sys_platform == os_name", /not two variables/],
+    ['torch; sys_platform == os_name', /not two variables/],
     ["torch; (sys_platform == 'linux'", /expected "\)"/],
     ["torch; sys_platform == 'linux", /unterminated/],
     ['clip @ github.com/openai/CLIP', /needs a URL/],

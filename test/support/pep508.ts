@@ -176,7 +176,10 @@ export function requirementError(text: string): string | null {
   if (c.eat('[')) {
     const close = c.text.indexOf(']', c.at);
     if (close < 0) return `"${text}": unclosed extras`;
-    const extras = c.text.slice(c.at, close).split(',').map((e) => e.trim());
+    const extras = c.text
+      .slice(c.at, close)
+      .split(',')
+      .map((e) => e.trim());
     if (!(extras.length === 1 && extras[0] === '') && extras.some((e) => !isValidName(e))) return `"${text}": bad extra name`;
     c.at = close + 1;
     c.ws();

@@ -105,9 +105,7 @@ function memo<T>(fn: () => T): () => T {
  * `docker-compose` on PATH counts only if `version` says 1.x (the flags and messages differ in v2).
  */
 export const findDockerCompose = memo((): string | null => {
-  const candidates = ['/usr/bin/docker-compose', which('docker-compose')].filter(
-    (p): p is string => p !== null && isExecutable(p),
-  );
+  const candidates = ['/usr/bin/docker-compose', which('docker-compose')].filter((p): p is string => p !== null && isExecutable(p));
   for (const p of [...new Set(candidates)]) {
     const v = run(p, ['version', '--short'], { timeoutMs: 30_000 });
     if (v.code === 0 && /^1\./.test(v.stdout.trim())) return p;
@@ -154,20 +152,14 @@ export function dockerCompose(dir: string, args: readonly string[], opts: Compos
  * `docker-compose config` in `dir`: validates the compose file(s) plus `dir/.env` (no engine needed)
  * and prints the resolved file. Code 0 = valid; a missing `${X:?msg}` gives code 1 and msg on stderr.
  */
-export function composeConfig(
-  dir: string,
-  files?: readonly string[],
-  env?: Record<string, string | undefined>,
-): RunResult {
+export function composeConfig(dir: string, files?: readonly string[], env?: Record<string, string | undefined>): RunResult {
   return dockerCompose(dir, ['config'], { files, env, timeoutMs: 60_000 });
 }
 
 // ---------------------------------------------------------------------------------------------
 // shellcheck
 
-export const findShellcheck = memo(
-  (): string | null => which('shellcheck') ?? (isExecutable('/usr/bin/shellcheck') ? '/usr/bin/shellcheck' : null),
-);
+export const findShellcheck = memo((): string | null => which('shellcheck') ?? (isExecutable('/usr/bin/shellcheck') ? '/usr/bin/shellcheck' : null));
 
 export interface ShellcheckResult {
   /** 0 = clean; 1 = findings; 2+ = shellcheck itself failed. */

@@ -28,8 +28,21 @@ describe("pip's settings", () => {
   });
 
   it('hands uv that index, the certificate, the frozen date and no config or downloads of its own', () => {
-    const env = uvEnv({ pip: { indexUrl: PYPI, cert: '/tmp/ca.pem' }, cacheDir: '/tmp/c', pythons: ['/py/3.12/bin'], indexMap: ['pytorch=x'], env: { PATH: '/usr/bin', UV_INDEX_URL: 'stale' } });
-    expect(env).toMatchObject({ UV_DEFAULT_INDEX: PYPI, SSL_CERT_FILE: '/tmp/ca.pem', UV_CACHE_DIR: '/tmp/c', UV_PYTHON_DOWNLOADS: 'never', UV_INDEX: 'pytorch=x', PATH: '/py/3.12/bin:/usr/bin' });
+    const env = uvEnv({
+      pip: { indexUrl: PYPI, cert: '/tmp/ca.pem' },
+      cacheDir: '/tmp/c',
+      pythons: ['/py/3.12/bin'],
+      indexMap: ['pytorch=x'],
+      env: { PATH: '/usr/bin', UV_INDEX_URL: 'stale' },
+    });
+    expect(env).toMatchObject({
+      UV_DEFAULT_INDEX: PYPI,
+      SSL_CERT_FILE: '/tmp/ca.pem',
+      UV_CACHE_DIR: '/tmp/c',
+      UV_PYTHON_DOWNLOADS: 'never',
+      UV_INDEX: 'pytorch=x',
+      PATH: '/py/3.12/bin:/usr/bin',
+    });
     expect(env.UV_EXCLUDE_NEWER).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(env.UV_INDEX_URL).toBeUndefined();
     // The project's own [tool.uv] and .python-version count: no UV_NO_CONFIG, only no user config.
@@ -92,13 +105,18 @@ describe('how uv lock ended', () => {
     const v = classifyLock(1, DNS('https://github.com/o/r/releases/download/v1/x.whl'), { pypiHost: 'index.invalid' });
     expect(v.outcome).toBe('unreachable');
     expect(v.hosts).toEqual(['github.com']);
-    const git = classifyLock(1, "error: Git operation failed\n  Caused by: failed to clone into: /c/git-v0/db/1\n  Caused by: process didn't exit successfully: `/usr/bin/git fetch ...` (exit status: 128)\n--- stderr\nfatal: unable to access 'https://github.com/openai/CLIP.git/': Could not resolve host: github.com\n", { pypiHost: 'index.invalid' });
+    const git = classifyLock(
+      1,
+      "error: Git operation failed\n  Caused by: failed to clone into: /c/git-v0/db/1\n  Caused by: process didn't exit successfully: `/usr/bin/git fetch ...` (exit status: 128)\n--- stderr\nfatal: unable to access 'https://github.com/openai/CLIP.git/': Could not resolve host: github.com\n",
+      { pypiHost: 'index.invalid' },
+    );
     expect(git).toMatchObject({ outcome: 'unreachable', hosts: ['github.com'] });
   });
 
-  it('failed: PyPI itself unreachable, or no solution, with uv\'s own lines', () => {
+  it("failed: PyPI itself unreachable, or no solution, with uv's own lines", () => {
     expect(classifyLock(1, DNS('https://index.invalid/simple/torch/'), { pypiHost: 'index.invalid' }).outcome).toBe('failed');
-    const text = "Using CPython 3.12.1 interpreter at: /py/bin/python3.12\n  × No solution found when resolving dependencies:\n  ╰─▶ Because gradio>=5.5.0 depends on Python>=3.10 and your project depends on gradio>=5.5.0, we can conclude that your project's requirements are unsatisfiable.\n";
+    const text =
+      "Using CPython 3.12.1 interpreter at: /py/bin/python3.12\n  × No solution found when resolving dependencies:\n  ╰─▶ Because gradio>=5.5.0 depends on Python>=3.10 and your project depends on gradio>=5.5.0, we can conclude that your project's requirements are unsatisfiable.\n";
     const v = classifyLock(1, text, { pypiHost: 'index.invalid' });
     expect(v.outcome).toBe('failed');
     expect(v.message[0]).toMatch(/No solution found/);
@@ -106,7 +124,8 @@ describe('how uv lock ended', () => {
   });
 
   it('reads the package count and the torch versions of a lock', () => {
-    const lock = 'version = 1\n\n[[package]]\nname = "numpy"\nversion = "2.1.0"\nsource = { registry = "x" }\n\n[[package]]\nname = "torch"\nversion = "2.14.1"\nsource = { registry = "x" }\n';
+    const lock =
+      'version = 1\n\n[[package]]\nname = "numpy"\nversion = "2.1.0"\nsource = { registry = "x" }\n\n[[package]]\nname = "torch"\nversion = "2.14.1"\nsource = { registry = "x" }\n';
     expect(readLock(lock)).toEqual({ packages: 2, torch: ['2.14.1'] });
   });
 });

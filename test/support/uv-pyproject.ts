@@ -55,7 +55,8 @@ function checkProject(project: unknown, out: string[]): void {
   const dynamic = Array.isArray(project.dynamic) ? project.dynamic : [];
   if (typeof project.name !== 'string' || !isValidName(project.name)) out.push(`project.name: ${JSON.stringify(project.name)} is not a valid name`);
   if (project.version !== undefined) {
-    if (typeof project.version !== 'string' || specifierSetError(`==${project.version}`) !== null) out.push(`project.version: ${JSON.stringify(project.version)} is not PEP 440`);
+    if (typeof project.version !== 'string' || specifierSetError(`==${project.version}`) !== null)
+      out.push(`project.version: ${JSON.stringify(project.version)} is not PEP 440`);
   } else if (!dynamic.includes('version')) out.push('project.version: missing and not dynamic');
   if (project['requires-python'] !== undefined) {
     const rp = project['requires-python'];
@@ -104,7 +105,10 @@ function checkToolUv(uv: unknown, out: string[]): void {
   if (uv === undefined) return;
   const check = uvSchema();
   if (!check(uv)) {
-    for (const e of check.errors ?? []) out.push(`tool.uv${e.instancePath.replaceAll('/', '.')}: ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    for (const e of check.errors ?? [])
+      out.push(
+        `tool.uv${e.instancePath.replaceAll('/', '.')}: ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+      );
     return;
   }
   const t = uv as Obj;

@@ -75,10 +75,17 @@ export function lockSuite(hostFile: string, extra: Record<string, LockExpectatio
           const doc = JSON.parse(init.stdout);
           const plan = doc.plan;
           // A file init kept as it was (a conflict) would be locked instead of danlu's.
-          expect(doc.files.filter((f: { action: string }) => f.action === 'conflict'), init.stderr).toEqual([]);
+          expect(
+            doc.files.filter((f: { action: string }) => f.action === 'conflict'),
+            init.stderr,
+          ).toEqual([]);
           mkdirSync(CACHE, { recursive: true });
           const r = lockProject({ dir, uv: UV, pip, cacheDir: CACHE, pythons });
-          const allowed = new Set([...(UNREACHABLE[project.name] ?? []), ...(extra[project.name]?.unreachable ?? []), ...(plan.ncclOverride ? [NCCL_HOST] : [])]);
+          const allowed = new Set([
+            ...(UNREACHABLE[project.name] ?? []),
+            ...(extra[project.name]?.unreachable ?? []),
+            ...(plan.ncclOverride ? [NCCL_HOST] : []),
+          ]);
           const said = JSON.stringify(r, null, 1);
           if (r.outcome === 'unreachable') {
             for (const h of r.hosts) expect(allowed.has(h), `${h} is not expected to be needed:\n${said}`).toBe(true);

@@ -60,7 +60,10 @@ describe.skipIf(!UV)('a project whose setup.py builds against torch', () => {
         join(dir, 'setup.py'),
         "from setuptools import setup\nfrom torch.utils.cpp_extension import BuildExtension, CUDAExtension\nsetup(name='myext', version='0.1', ext_modules=[CUDAExtension('myext._C', ['csrc/a.cu'])], cmdclass={'build_ext': BuildExtension})\n",
       );
-      const init = spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--host', join(HOST_FILES, 'h100-580.json')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: 'true' } });
+      const init = spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--host', join(HOST_FILES, 'h100-580.json')], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', CI: 'true' },
+      });
       expect(init.status, init.stderr).toBe(0);
       const py = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
       expect(py).toMatch(/^\[build-system\]$/m);

@@ -15,21 +15,41 @@ export interface AlternativeAccelerator {
 }
 
 export const ALTERNATIVE_ACCELERATORS: Table<AlternativeAccelerator> = {
-  source: 'the projects\' own install pages (named per row); pytorch.org/get-started (ROCm and XPU index URLs)',
+  source: "the projects' own install pages (named per row); pytorch.org/get-started (ROCm and XPU index URLs)",
   asOf: '2026-12-02',
   confidence: 'V',
   rows: [
-    { accelerator: 'AMD ROCm', packages: ['pytorch-triton-rocm'], indexes: [/download\.pytorch\.org\/whl\/(nightly\/|test\/)?rocm/], source: 'pytorch.org/get-started/locally (ROCm builds: /whl/rocmX.Y)' },
+    {
+      accelerator: 'AMD ROCm',
+      packages: ['pytorch-triton-rocm'],
+      indexes: [/download\.pytorch\.org\/whl\/(nightly\/|test\/)?rocm/],
+      source: 'pytorch.org/get-started/locally (ROCm builds: /whl/rocmX.Y)',
+    },
     {
       accelerator: 'Intel XPU',
       packages: ['intel-extension-for-pytorch', 'oneccl-bind-pt', 'ipex-llm', 'pytorch-triton-xpu'],
       indexes: [/download\.pytorch\.org\/whl\/(nightly\/|test\/)?xpu/, /pytorch-extension\.intel\.com/],
       source: 'intel.github.io/intel-extension-for-pytorch (installation: --extra-index-url pytorch-extension.intel.com); pytorch.org XPU builds (/whl/xpu)',
     },
-    { accelerator: 'Huawei Ascend NPU', packages: ['torch-npu', 'triton-ascend'], indexes: [/triton-ascend/, /ascend/i], source: 'gitee.com/ascend/pytorch (torch-npu); triton-ascend install page' },
-    { accelerator: 'DirectML (Windows)', packages: ['torch-directml'], indexes: [], source: 'learn.microsoft.com/windows/ai/directml/pytorch-windows (pip install torch-directml)' },
+    {
+      accelerator: 'Huawei Ascend NPU',
+      packages: ['torch-npu', 'triton-ascend'],
+      indexes: [/triton-ascend/, /ascend/i],
+      source: 'gitee.com/ascend/pytorch (torch-npu); triton-ascend install page',
+    },
+    {
+      accelerator: 'DirectML (Windows)',
+      packages: ['torch-directml'],
+      indexes: [],
+      source: 'learn.microsoft.com/windows/ai/directml/pytorch-windows (pip install torch-directml)',
+    },
     { accelerator: 'Moore Threads MUSA', packages: ['torch-musa'], indexes: [], source: 'github.com/MooreThreads/torch_musa' },
-    { accelerator: 'Google TPU', packages: ['torch-xla'], indexes: [/storage\.googleapis\.com\/libtpu/], source: 'github.com/pytorch/xla (pip install torch_xla[tpu])' },
+    {
+      accelerator: 'Google TPU',
+      packages: ['torch-xla'],
+      indexes: [/storage\.googleapis\.com\/libtpu/],
+      source: 'github.com/pytorch/xla (pip install torch_xla[tpu])',
+    },
   ],
 };
 
@@ -51,7 +71,7 @@ export interface VendorIndex {
 }
 
 export const VENDOR_INDEXES: Table<VendorIndex> = {
-  source: 'the vendors\' install pages (per row)',
+  source: "the vendors' install pages (per row)",
   asOf: '2026-12-02',
   confidence: 'S',
   rows: [

@@ -30,7 +30,23 @@ export const BUILD_NEEDS: Table<BuildNeed> = {
       metadata: [
         {
           version: '1.4.2',
-          requiresDist: ['addict', 'future', 'lmdb', 'numpy>=1.17', 'opencv-python', 'Pillow', 'pyyaml', 'requests', 'scikit-image', 'scipy', 'tb-nightly', 'torch>=1.7', 'torchvision', 'tqdm', 'yapf'],
+          requiresDist: [
+            'addict',
+            'future',
+            'lmdb',
+            'numpy>=1.17',
+            'opencv-python',
+            'Pillow',
+            'pyyaml',
+            'requests',
+            'scikit-image',
+            'scipy',
+            'tb-nightly',
+            'torch>=1.7',
+            'torchvision',
+            'tqdm',
+            'yapf',
+          ],
         },
       ],
       why: "basicsr's setup.py asks for torch, numpy and cython in setup_requires (an isolated build has none of them: \"No module named 'torch'\")",
@@ -63,7 +79,7 @@ export interface ImportCap {
 }
 
 export const IMPORT_CAPS: Table<ImportCap> = {
-  source: 'the packages\' own import-time version checks (per row)',
+  source: "the packages' own import-time version checks (per row)",
   asOf: '2026-12-02',
   confidence: 'V',
   rows: [

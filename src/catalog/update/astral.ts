@@ -27,7 +27,11 @@ export function astralRows(pkg: string, wheels: readonly WheelName[], source: st
     const label = astralLabelOf(w.local);
     if (!label) continue;
     const key = `${w.publicVersion}|${label.cuda}|${label.torch}`;
-    const entry = rows.get(key) ?? { row: { package: pkg, version: w.publicVersion, cuda: label.cuda, torch: label.torch, python: null, source }, python: new Set<string>(), abi3: false };
+    const entry = rows.get(key) ?? {
+      row: { package: pkg, version: w.publicVersion, cuda: label.cuda, torch: label.torch, python: null, source },
+      python: new Set<string>(),
+      abi3: false,
+    };
     rows.set(key, entry);
     if (w.abiTags.includes('abi3')) entry.abi3 = true;
     for (const t of w.pythonTags) {
@@ -57,7 +61,10 @@ export async function fetchAstralPart(ctx: SourceContext): Promise<SourceOutcome
       if (pageIsMissing(res.status, res.body)) return { url, rows: [] as AstralRow[] };
       if (res.status !== 200) return { url, rows: [] as AstralRow[], error: `${url}: HTTP ${res.status}` };
       const page = parseSimplePage(res.headers['content-type'], res.body, res.url);
-      const wheels = page.files.filter((f) => !f.yanked).map((f) => parseWheelFilename(f.filename)).filter((w): w is WheelName => w !== null);
+      const wheels = page.files
+        .filter((f) => !f.yanked)
+        .map((f) => parseWheelFilename(f.filename))
+        .filter((w): w is WheelName => w !== null);
       return { url, rows: astralRows(pkg, wheels, `${url} (${page.format === 'json' ? 'PEP 691 JSON' : 'PEP 503 HTML'})`) };
     } catch (e) {
       return { url, rows: [] as AstralRow[], error: `${url}: ${e instanceof FetchError ? e.message : (e as Error).message}` };
@@ -67,13 +74,21 @@ export async function fetchAstralPart(ctx: SourceContext): Promise<SourceOutcome
     }
   });
   const failed = pages.filter((p) => p.error);
-  if (failed.length > 0) throw new SourceError(`${failed.length} of ${pages.length} index pages failed: ${failed.slice(0, 3).map((p) => p.error).join('; ')}`);
+  if (failed.length > 0)
+    throw new SourceError(
+      `${failed.length} of ${pages.length} index pages failed: ${failed
+        .slice(0, 3)
+        .map((p) => p.error)
+        .join('; ')}`,
+    );
   const rows = pages.flatMap((p) => p.rows);
   if (rows.length === 0) throw new SourceError(`no builds labelled +cu.X.Y.torch.A.B under ${base}/<channel>/ for ${ASTRAL_PACKAGES.join(', ')}`);
   return {
     value: { ...curated, asOf: ctx.asOf, confidence: 'V', source: `${base}/<channel>/<package>/ index pages (${ASTRAL_PACKAGES.join(', ')})`, rows },
     items: rows.length,
-    notes: [`${pages.filter((p) => p.rows.length > 0).length} of ${pages.length} pages have builds; channels: ${[...new Set(rows.map((r) => `cu${r.cuda.replace('.', '')}`))].join(' ')}`],
+    notes: [
+      `${pages.filter((p) => p.rows.length > 0).length} of ${pages.length} pages have builds; channels: ${[...new Set(rows.map((r) => `cu${r.cuda.replace('.', '')}`))].join(' ')}`,
+    ],
     urls: [base],
   };
 }

@@ -112,16 +112,17 @@ export function deriveTorchMatrix(listing: IndexListing, base: TorchMatrix, opti
   for (const minor of minors) {
     const baseRel = baseByMinor.get(minor);
     const versions = byMinor.get(minor);
-    const version = versions
-      ? newest([...versions.entries()].filter(([, vs]) => [...vs.values()].some((ws) => ws.some(isLinuxX64))).map(([v]) => v))
-      : null;
+    const version = versions ? newest([...versions.entries()].filter(([, vs]) => [...vs.values()].some((ws) => ws.some(isLinuxX64))).map(([v]) => v)) : null;
     if (!versions || !version) {
       if (baseRel) history.unshift(baseRel);
       continue;
     }
     fromIndex++;
     const perVariant = versions.get(version)!;
-    const variants = [...perVariant.entries()].filter(([, ws]) => ws.some(isLinuxX64)).map(([v]) => v).sort(compareVariants);
+    const variants = [...perVariant.entries()]
+      .filter(([, ws]) => ws.some(isLinuxX64))
+      .map(([v]) => v)
+      .sort(compareVariants);
 
     const backends: TorchBackend[] = variants.map((variant) => {
       const files = perVariant.get(variant)!;
@@ -151,11 +152,11 @@ export function deriveTorchMatrix(listing: IndexListing, base: TorchMatrix, opti
         );
       }
       const abi =
-        abiFromPlatforms(linux.flatMap((w) => w.platformTags)) ??
-        baseB?.abi ??
-        inheritedAbi ??
-        (compareDotted(version, '2.7') >= 0 ? 'cxx11' : 'pre-cxx11');
-      const python = sortedUnique(linux.flatMap(wheelPythons).filter((p) => /^\d+\.\d+t?$/.test(p)), comparePython);
+        abiFromPlatforms(linux.flatMap((w) => w.platformTags)) ?? baseB?.abi ?? inheritedAbi ?? (compareDotted(version, '2.7') >= 0 ? 'cxx11' : 'pre-cxx11');
+      const python = sortedUnique(
+        linux.flatMap(wheelPythons).filter((p) => /^\d+\.\d+t?$/.test(p)),
+        comparePython,
+      );
       const platforms = sortedUnique(files.flatMap((w) => w.platformTags.map(platformFamily)));
       const b: TorchBackend = { name: variant, archs, abi, confidence };
       if (ptx) b.ptx = ptx;
@@ -167,21 +168,26 @@ export function deriveTorchMatrix(listing: IndexListing, base: TorchMatrix, opti
     if (baseRel) {
       const gone = baseRel.backends.map((b) => b.name).filter((n) => !variants.includes(n));
       const added = variants.filter((n) => !baseRel.backends.some((b) => b.name === n));
-      if (gone.length > 0) notes.push(`torch ${version}: ${gone.join(', ')} not on the index (the embedded catalog lists ${gone.length === 1 ? 'it' : 'them'})`);
+      if (gone.length > 0)
+        notes.push(`torch ${version}: ${gone.join(', ')} not on the index (the embedded catalog lists ${gone.length === 1 ? 'it' : 'them'})`);
       if (added.length > 0) notes.push(`torch ${version}: also built for ${added.join(', ')}`);
       if (baseRel.version !== version) notes.push(`torch ${minor}: newest patch ${version} (was ${baseRel.version})`);
     } else {
       notes.push(`new torch release ${version} [${variants.join(' ')}]`);
     }
 
-    const pythonAll = sortedUnique(backends.flatMap((b) => b.python ?? []).filter((p) => !p.endsWith('t')), comparePython);
+    const pythonAll = sortedUnique(
+      backends.flatMap((b) => b.python ?? []).filter((p) => !p.endsWith('t')),
+      comparePython,
+    );
     const python = pythonAll.length > 0 ? pythonAll : (baseRel?.python ?? history[0]?.python ?? []);
 
     const companions = (pkg: IndexPackage): string[] => {
       const out: string[] = [];
       for (const variant of variants) {
         for (const w of listing[variant]?.[pkg] ?? []) {
-          if (w.name === pkg && isLinuxX64(w) && pepValid(w.publicVersion) && !/[a-z]/i.test(w.publicVersion.replace(/\.post\d+$/, ''))) out.push(w.publicVersion);
+          if (w.name === pkg && isLinuxX64(w) && pepValid(w.publicVersion) && !/[a-z]/i.test(w.publicVersion.replace(/\.post\d+$/, '')))
+            out.push(w.publicVersion);
         }
       }
       return out;
@@ -289,7 +295,10 @@ export function deriveCudaImages(tags: readonly HubTag[], base: Table<CudaImageR
   const versions = [...rows.keys()].sort(compareDotted);
   const newestPatch = new Map<string, string>();
   for (const v of versions) newestPatch.set(majorMinor(v), v);
-  const majors = sortedUnique(versions.map((v) => String(majorOf(v))), (a, b) => Number(b) - Number(a)).slice(0, 2);
+  const majors = sortedUnique(
+    versions.map((v) => String(majorOf(v))),
+    (a, b) => Number(b) - Number(a),
+  ).slice(0, 2);
   const out: CudaImageRow[] = versions.map((version) => {
     const row = rows.get(version)!;
     const baseRow = base.rows.find((r) => r.version === version);
@@ -304,7 +313,12 @@ export function deriveCudaImages(tags: readonly HubTag[], base: Table<CudaImageR
   if (gone.length > 0) notes.push(`no longer on Docker Hub: ${gone.join(', ')}`);
   if (added.length > 0) notes.push(`new devel-ubuntu tags: ${added.join(', ')}`);
   if (others.size > 0) {
-    notes.push(`also listed: ${[...others.entries()].sort().map(([k, n]) => `${k} (${n})`).join(', ')}`);
+    notes.push(
+      `also listed: ${[...others.entries()]
+        .sort()
+        .map(([k, n]) => `${k} (${n})`)
+        .join(', ')}`,
+    );
   }
   return { value: { source: CUDA_IMAGES_SOURCE, asOf, confidence: 'V', rows: out }, items: out.length, notes };
 }
@@ -313,16 +327,10 @@ export function deriveCudaImages(tags: readonly HubTag[], base: Table<CudaImageR
  * The image for each wheel variant: the curated tag while it exists, else the newest patch of
  * the same CUDA minor; variants new in the torch matrix get the newest patch of their minor.
  */
-export function deriveWheelImage(
-  base: Table<WheelImageRow>,
-  torch: TorchMatrix,
-  images: Table<CudaImageRow>,
-  asOf: string,
-): Derived<Table<WheelImageRow>> {
+export function deriveWheelImage(base: Table<WheelImageRow>, torch: TorchMatrix, images: Table<CudaImageRow>, asOf: string): Derived<Table<WheelImageRow>> {
   const notes: string[] = [];
   const exists = new Set(images.rows.map((r) => r.version));
-  const newestOfMinor = (cuda: string) =>
-    [...images.rows].reverse().find((r) => majorMinor(r.version) === cuda)?.version ?? null;
+  const newestOfMinor = (cuda: string) => [...images.rows].reverse().find((r) => majorMinor(r.version) === cuda)?.version ?? null;
   const rows: WheelImageRow[] = [];
   const variants = sortedUnique(
     [...base.rows.map((r) => r.backend), ...torch.releases.flatMap((r) => r.backends.map((b) => b.name))].filter((v) => backendCuda(v)),
@@ -344,7 +352,12 @@ export function deriveWheelImage(
     }
   }
   return {
-    value: { source: `${base.source.replace(/; tags checked against Docker Hub.*$/, '')}; tags checked against Docker Hub`, asOf, confidence: base.confidence, rows },
+    value: {
+      source: `${base.source.replace(/; tags checked against Docker Hub.*$/, '')}; tags checked against Docker Hub`,
+      asOf,
+      confidence: base.confidence,
+      rows,
+    },
     items: rows.length,
     notes,
   };

@@ -27,7 +27,11 @@ export function parseHubPage(text: string): { next: string | null; count: number
     const row = r as { name?: unknown; images?: unknown };
     if (typeof row.name !== 'string') continue;
     const arch = Array.isArray(row.images)
-      ? [...new Set(row.images.map((i) => (i as { architecture?: unknown })?.architecture).filter((a): a is string => typeof a === 'string' && a !== 'unknown'))]
+      ? [
+          ...new Set(
+            row.images.map((i) => (i as { architecture?: unknown })?.architecture).filter((a): a is string => typeof a === 'string' && a !== 'unknown'),
+          ),
+        ]
       : [];
     tags.push({ name: row.name, arch });
   }
@@ -54,7 +58,7 @@ export async function fetchCudaImagesPart(ctx: SourceContext): Promise<SourceOut
     if (pages >= MAX_HUB_PAGES) throw new SourceError(`${first}: still more pages after ${MAX_HUB_PAGES}; nothing was changed`);
     if (seen.has(url)) throw new SourceError(`${url}: the "next" links go round in a circle`);
     seen.add(url);
-    let res;
+    let res: Awaited<ReturnType<typeof ctx.client.get>>;
     try {
       res = await ctx.client.get(url, { accept: 'application/json' });
     } catch (e) {
@@ -64,7 +68,7 @@ export async function fetchCudaImagesPart(ctx: SourceContext): Promise<SourceOut
       throw new SourceError(`${url}: Docker Hub rate limit (HTTP 429)${res.headers['retry-after'] ? `; retry after ${res.headers['retry-after']} s` : ''}`);
     }
     if (res.status !== 200) throw new SourceError(`${url}: HTTP ${res.status}`);
-    let page;
+    let page: ReturnType<typeof parseHubPage>;
     try {
       page = parseHubPage(res.body);
     } catch (e) {

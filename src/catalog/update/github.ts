@@ -75,7 +75,7 @@ function cudaOf(digits: string): string {
  */
 export function parseFlashAttnAsset(asset: GhAsset, channel: WheelChannel, release: string): WheelAsset | null {
   const w = parseWheelFilename(asset.name);
-  if (!w || !w.name.startsWith('flash-attn') || !w.local) return null;
+  if (!w?.name.startsWith('flash-attn') || !w.local) return null;
   const m = /^cu(\d{2,3})torch(\d+)\.(\d+)(?:cxx11abi(true|false))?(?:git[0-9a-f]+)?$/i.exec(w.local);
   if (!m) return null;
   const torch = `${m[2]}.${m[3]}`;

@@ -229,7 +229,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const status = res.statusCode ?? 0;
         const resHeaders = flatHeaders(res.headers);
         const truncated = () =>
-          finish(new FetchError('truncated', href, `the answer was cut off (HTTP ${status}, ${received} bytes read${resHeaders['content-length'] ? ` of ${resHeaders['content-length']}` : ''})`));
+          finish(
+            new FetchError(
+              'truncated',
+              href,
+              `the answer was cut off (HTTP ${status}, ${received} bytes read${resHeaders['content-length'] ? ` of ${resHeaders['content-length']}` : ''})`,
+            ),
+          );
         let received = 0;
         let stream: Readable = res;
         const encoding = (resHeaders['content-encoding'] ?? '').trim().toLowerCase();
@@ -331,7 +337,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           const secure = tls.connect({ socket, servername: url.hostname, ...(options.ca ? { ca: options.ca } : {}) });
           tunnel = secure;
           tunnels.add(secure);
-          secure.on('error', (e: NodeJS.ErrnoException) => finish(new FetchError('network', href, `TLS through proxy ${proxyLabel(proxy)}: ${describeNetworkError(e)}`)));
+          secure.on('error', (e: NodeJS.ErrnoException) =>
+            finish(new FetchError('network', href, `TLS through proxy ${proxyLabel(proxy)}: ${describeNetworkError(e)}`)),
+          );
           secure.once('secureConnect', () => start(secure));
         });
         connect.on('error', (e: NodeJS.ErrnoException) => {

@@ -20,7 +20,10 @@ export function torchVariants(base: TorchMatrix, env: NodeJS.ProcessEnv): { vari
     return { variants, probes: [] };
   }
   const known = [...new Set(base.releases.flatMap((r) => r.backends.map((b) => b.name)))];
-  const newestCuda = known.filter((v) => backendCuda(v)).sort(compareVariants).pop();
+  const newestCuda = known
+    .filter((v) => backendCuda(v))
+    .sort(compareVariants)
+    .pop();
   const probes: string[] = [];
   if (newestCuda) {
     const [major, minor] = backendCuda(newestCuda)!.split('.').map(Number) as [number, number];
@@ -94,7 +97,10 @@ export async function fetchTorchPart(ctx: SourceContext): Promise<SourceOutcome<
 
   const failed = pages.filter((p) => p.error);
   if (failed.length > 0) {
-    const shown = failed.slice(0, 3).map((p) => p.error).join('; ');
+    const shown = failed
+      .slice(0, 3)
+      .map((p) => p.error)
+      .join('; ');
     const skipped = pages.filter((p) => p.skipped).length;
     throw new SourceError(
       `${failed.length} of ${pages.length} index pages failed${skipped > 0 ? ` (${skipped} more not tried)` : ''}: ${shown}${failed.length > 3 ? '; …' : ''}`,

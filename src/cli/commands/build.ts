@@ -18,7 +18,8 @@ export default defineCommand({
     ...DIR_OPTION,
     ...COMMON_OPTIONS,
   },
-  details: 'The runtime target is built from the project folder with the same Dockerfile, so it shares the\ndev layers; it needs uv.lock. Push it with --push registry/name:tag, then `danlu export k8s|slurm --image REF`.',
+  details:
+    'The runtime target is built from the project folder with the same Dockerfile, so it shares the\ndev layers; it needs uv.lock. Push it with --push registry/name:tag, then `danlu export k8s|slurm --image REF`.',
   async run({ values }) {
     const target = values.target ?? 'dev';
     if (target !== 'dev' && target !== 'runtime') throw new DanluError(`--target ${target}: expected dev or runtime`);

@@ -12,7 +12,8 @@ import { err, out, painter, printJson } from '../output.js';
 const PART_NAMES = ['torch', 'cuda-images', 'wheels', 'astral'] as const;
 
 function wheelSummary(c: Catalog): string[] {
-  if (c.wheels.rows.length === 0) return ['no fetched release assets: the flash-attn, mamba-ssm and causal-conv1d tables below are used (`danlu catalog update` adds the newest)'];
+  if (c.wheels.rows.length === 0)
+    return ['no fetched release assets: the flash-attn, mamba-ssm and causal-conv1d tables below are used (`danlu catalog update` adds the newest)'];
   const groups = new Map<string, { n: number; versions: Set<string> }>();
   for (const w of c.wheels.rows) {
     const key = `${w.channel} ${w.package}`;
@@ -56,7 +57,10 @@ function newestOf(versions: readonly string[], label: string): string | null {
 }
 
 function newestTag(t: { tags: readonly { tag: string }[] }, label: string): string | null {
-  return newestOf(t.tags.map((x) => x.tag.replace(/^v/, '')), label);
+  return newestOf(
+    t.tags.map((x) => x.tag.replace(/^v/, '')),
+    label,
+  );
 }
 
 function originJson(source: PartSource | undefined) {
@@ -66,7 +70,13 @@ function originJson(source: PartSource | undefined) {
 
 function describe(state: CatalogState) {
   const c = state.catalog;
-  const part = (name: string, key: UpdatablePart | null, t: { asOf: string; source: string; confidence: string }, holds: string[], newest: string | null = null) => ({
+  const part = (
+    name: string,
+    key: UpdatablePart | null,
+    t: { asOf: string; source: string; confidence: string },
+    holds: string[],
+    newest: string | null = null,
+  ) => ({
     part: name,
     asOf: t.asOf,
     newest,
@@ -76,24 +86,73 @@ function describe(state: CatalogState) {
     origin: originJson(key ? state.parts[key] : undefined),
   });
   return [
-    part('torch', 'torch', c.torch, c.torch.releases.map((r) => `${r.version} [${r.backends.map((b) => b.name).join(' ')}]`), newestOf(c.torch.releases.map((r) => r.version), 'torch ')),
-    part('cuda-images', 'cudaImages', c.cudaImages, c.cudaImages.rows.map((r) => `${r.version} (ubuntu ${r.ubuntu.join(', ')})`), newestOf(c.cudaImages.rows.map((r) => r.version), 'CUDA ')),
-    part('wheel-images', 'wheelImage', c.wheelImage, c.wheelImage.rows.map((r) => `${r.backend} -> ${r.image}`)),
+    part(
+      'torch',
+      'torch',
+      c.torch,
+      c.torch.releases.map((r) => `${r.version} [${r.backends.map((b) => b.name).join(' ')}]`),
+      newestOf(
+        c.torch.releases.map((r) => r.version),
+        'torch ',
+      ),
+    ),
+    part(
+      'cuda-images',
+      'cudaImages',
+      c.cudaImages,
+      c.cudaImages.rows.map((r) => `${r.version} (ubuntu ${r.ubuntu.join(', ')})`),
+      newestOf(
+        c.cudaImages.rows.map((r) => r.version),
+        'CUDA ',
+      ),
+    ),
+    part(
+      'wheel-images',
+      'wheelImage',
+      c.wheelImage,
+      c.wheelImage.rows.map((r) => `${r.backend} -> ${r.image}`),
+    ),
     part('wheels', 'wheels', c.wheels, wheelSummary(c)),
     part('flash-attn-official', null, OFFICIAL_FLASH_ATTN, releaseWheels(OFFICIAL_FLASH_ATTN), newestTag(OFFICIAL_FLASH_ATTN, 'flash-attn ')),
     part('flash-attn-community', null, { asOf: communityWheels.asOf, source: communityWheels.source, confidence: 'S' }, communitySummary()),
     part('astral-indexes', 'astral', c.astral, [
       `${c.astral.base}/<${c.astral.channels.join('|')}>/`,
-      ...c.astral.rows.map((r) => `${r.package} ${r.version}+cu.${r.cuda}.torch.${r.torch}${r.python ? ` (cp${r.python.map((v) => v.replace('3.', '3')).join(' cp')})` : ''}`),
+      ...c.astral.rows.map(
+        (r) => `${r.package} ${r.version}+cu.${r.cuda}.torch.${r.torch}${r.python ? ` (cp${r.python.map((v) => v.replace('3.', '3')).join(' cp')})` : ''}`,
+      ),
       ...c.astral.mirrors.map((m) => `mirror ${m.name}: ${m.base}/<channel>/`),
     ]),
     part('mamba-ssm-wheels', null, MAMBA_SSM_WHEELS, releaseWheels(MAMBA_SSM_WHEELS), newestTag(MAMBA_SSM_WHEELS, 'mamba-ssm ')),
     part('causal-conv1d-wheels', null, CAUSAL_CONV1D_WHEELS, releaseWheels(CAUSAL_CONV1D_WHEELS), newestTag(CAUSAL_CONV1D_WHEELS, 'causal-conv1d ')),
-    part('drivers', null, c.cudaFamilyDrivers, c.cudaFamilyDrivers.rows.map((r) => `CUDA ${r.major}.x >= ${r.linux}`)),
-    part('toolkit-drivers', null, c.toolkitDrivers, c.toolkitDrivers.rows.map((r) => `${r.cuda} >= ${r.linux}`), newestOf(c.toolkitDrivers.rows.map((r) => r.cuda), 'CUDA ')),
-    part('gpus', null, c.gpus, c.gpus.rows.map((r) => `${r.family} ${r.computeCapability} ${r.class}`)),
+    part(
+      'drivers',
+      null,
+      c.cudaFamilyDrivers,
+      c.cudaFamilyDrivers.rows.map((r) => `CUDA ${r.major}.x >= ${r.linux}`),
+    ),
+    part(
+      'toolkit-drivers',
+      null,
+      c.toolkitDrivers,
+      c.toolkitDrivers.rows.map((r) => `${r.cuda} >= ${r.linux}`),
+      newestOf(
+        c.toolkitDrivers.rows.map((r) => r.cuda),
+        'CUDA ',
+      ),
+    ),
+    part(
+      'gpus',
+      null,
+      c.gpus,
+      c.gpus.rows.map((r) => `${r.family} ${r.computeCapability} ${r.class}`),
+    ),
     part('tools', null, c.tools, [`uv ${c.tools.uv.version}`, `starship ${c.tools.starship.version}`], `uv ${c.tools.uv.version}`),
-    part('mirrors', null, c.mirrors, c.mirrors.presets.map((m) => `${m.name}: ${m.description}`)),
+    part(
+      'mirrors',
+      null,
+      c.mirrors,
+      c.mirrors.presets.map((m) => `${m.name}: ${m.description}`),
+    ),
   ];
 }
 
@@ -145,7 +204,10 @@ async function show(json: boolean): Promise<number> {
 
 function parseOnly(value: string | undefined): (typeof PART_NAMES)[number][] | undefined {
   if (value === undefined) return undefined;
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new DanluError('--only: expected a comma-separated list of parts', { hint: `parts: ${PART_NAMES.join(', ')}` });
   for (const n of names) {
     if (!(PART_NAMES as readonly string[]).includes(n)) {
@@ -180,7 +242,9 @@ async function update(values: { json?: boolean; only?: string; timeout?: string 
   } else {
     const p = painter(process.stdout);
     for (const s of report.sources) {
-      const head = s.ok ? `${p.green('ok')}     ${s.source}: ${s.items} ${s.part === 'torch' ? 'releases' : s.part === 'cuda-images' ? 'CUDA versions' : 'wheels'}` : `${p.red('failed')} ${s.source}: ${s.error}`;
+      const head = s.ok
+        ? `${p.green('ok')}     ${s.source}: ${s.items} ${s.part === 'torch' ? 'releases' : s.part === 'cuda-images' ? 'CUDA versions' : 'wheels'}`
+        : `${p.red('failed')} ${s.source}: ${s.error}`;
       out(head);
       for (const n of s.notes) out(p.dim(`         ${n}`));
     }
@@ -203,7 +267,7 @@ async function update(values: { json?: boolean; only?: string; timeout?: string 
 export default defineCommand({
   name: 'catalog',
   summary:
-    'Show what the knowledge catalog holds (PyTorch releases, CUDA images, flash-attn wheels, drivers, GPUs, mirrors), its date and where each part came from; `update` fetches the newest from the PyTorch indexes, Docker Hub, GitHub and Astral\'s GPU indexes.',
+    "Show what the knowledge catalog holds (PyTorch releases, CUDA images, flash-attn wheels, drivers, GPUs, mirrors), its date and where each part came from; `update` fetches the newest from the PyTorch indexes, Docker Hub, GitHub and Astral's GPU indexes.",
   usage: 'danlu catalog [--json]\n       danlu catalog update [--json] [--only torch,cuda-images,wheels,astral] [--timeout SEC]',
   options: {
     ...COMMON_OPTIONS,

@@ -13,7 +13,11 @@ import { canPrompt } from '../prompts.js';
 async function confirmFixes(fixes: readonly Finding[]): Promise<boolean> {
   const clack = await import('@clack/prompts');
   clack.note(fixes.map((f) => `• ${f.fix!.description}`).join('\n'), 'danlu doctor --fix', { output: process.stderr });
-  const answer = await clack.confirm({ message: `Apply ${fixes.length === 1 ? 'this fix' : `these ${fixes.length} fixes`}?`, initialValue: true, output: process.stderr });
+  const answer = await clack.confirm({
+    message: `Apply ${fixes.length === 1 ? 'this fix' : `these ${fixes.length} fixes`}?`,
+    initialValue: true,
+    output: process.stderr,
+  });
   return !clack.isCancel(answer) && answer === true;
 }
 
@@ -27,7 +31,8 @@ async function projectDir(arg: string | undefined): Promise<string> {
 
 export default defineCommand({
   name: 'doctor',
-  summary: 'Check this machine and the project for what breaks GPU dev environments: driver, Docker, NVIDIA runtime, proxies, .env, caches, the running container.',
+  summary:
+    'Check this machine and the project for what breaks GPU dev environments: driver, Docker, NVIDIA runtime, proxies, .env, caches, the running container.',
   usage: 'danlu doctor [DIR] [--json] [--fix [--yes]] [--deep]',
   options: {
     fix: { type: 'boolean', description: 'apply the safe, local fixes (cache folders, .env values) after asking' },

@@ -37,7 +37,10 @@ export default defineCommand({
       }
     }
     if (values.json) printJson({ project: ctx.project, removed: before ? before.name : null, volumes: Boolean(values.volumes), kept: others });
-    else err(`${before ? `removed ${before.name}` : 'nothing was running'}${others.length > 0 ? ` (left the project's own services alone: ${others.join(', ')})` : ''}`);
+    else
+      err(
+        `${before ? `removed ${before.name}` : 'nothing was running'}${others.length > 0 ? ` (left the project's own services alone: ${others.join(', ')})` : ''}`,
+      );
     return EXIT.ok;
   },
 });

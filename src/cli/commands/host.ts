@@ -10,7 +10,7 @@ import { out, painter, printJson } from '../output.js';
 export default defineCommand({
   name: 'host',
   summary: 'Describe this machine: OS, user, CPUs, memory, NVIDIA driver and GPUs, Docker and the NVIDIA runtime.',
-  usage: 'danlu host [--json]\n       danlu host add NAME [-C DIR]   (this machine as one of the team\'s hosts: .devcontainer/hosts/NAME.json)',
+  usage: "danlu host [--json]\n       danlu host add NAME [-C DIR]   (this machine as one of the team's hosts: .devcontainer/hosts/NAME.json)",
   options: { ...COMMON_OPTIONS, dir: { type: 'string', short: 'C', value: 'DIR', description: 'add: the repository (default: this folder)' } },
   details:
     '`danlu host --json > server.json` on a GPU server, then `danlu init --host server.json` on your laptop.\n' +
@@ -19,7 +19,8 @@ export default defineCommand({
     const host = await probeHost();
     if (host.nvidia) host.nvidia = { ...host.nvidia, gpus: enrichGpus(host.nvidia.gpus) };
     if (positionals[0] === 'add') return addTeamHost(host, positionals[1], values.dir, Boolean(values.json));
-    if (positionals.length > 0) throw new DanluError(`host: unknown argument ${JSON.stringify(positionals[0])}`, { hint: 'danlu host [--json], or danlu host add NAME' });
+    if (positionals.length > 0)
+      throw new DanluError(`host: unknown argument ${JSON.stringify(positionals[0])}`, { hint: 'danlu host [--json], or danlu host add NAME' });
     if (values.json) {
       printJson(host);
       return EXIT.ok;
@@ -43,7 +44,9 @@ export default defineCommand({
       const daemon = d.daemon.ok ? p.green(`daemon ${d.daemon.version ?? 'up'}`) : p.red(`daemon: ${d.daemon.reason ?? 'not reachable'}`);
       const compose = d.compose.v2 ? `compose v2 ${d.compose.v2}` : d.compose.v1 ? `compose v1 ${d.compose.v1}` : p.yellow('no compose');
       out(`${p.bold('docker')}  client ${d.client} · ${daemon} · ${compose}`);
-      out(`        nvidia runtime ${yes(d.nvidiaRuntime)} · CDI ${yes(d.cdi)} · nvidia-ctk ${d.nvidiaCtk ?? p.dim('no')}${d.desktop ? ' · Docker Desktop' : ''}${d.rootless ? ' · rootless' : ''}`);
+      out(
+        `        nvidia runtime ${yes(d.nvidiaRuntime)} · CDI ${yes(d.cdi)} · nvidia-ctk ${d.nvidiaCtk ?? p.dim('no')}${d.desktop ? ' · Docker Desktop' : ''}${d.rootless ? ' · rootless' : ''}`,
+      );
     }
     for (const n of host.notes) out(p.dim(`note: ${n.what}: ${n.message}`));
     return EXIT.ok;
@@ -63,7 +66,9 @@ export function teamProfile(host: HostFacts): Record<string, unknown> {
 
 async function addTeamHost(host: HostFacts, name: string | undefined, dirArg: string | undefined, json: boolean): Promise<number> {
   if (!name || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name)) {
-    throw new DanluError(`host add: ${name === undefined ? 'a NAME is needed' : `${JSON.stringify(name)} is not a usable name`}`, { hint: 'letters, digits, ".", "_" and "-", e.g. danlu host add lab-h100' });
+    throw new DanluError(`host add: ${name === undefined ? 'a NAME is needed' : `${JSON.stringify(name)} is not a usable name`}`, {
+      hint: 'letters, digits, ".", "_" and "-", e.g. danlu host add lab-h100',
+    });
   }
   const dir = resolve(dirArg ?? '.');
   const folder = join(dir, '.devcontainer', 'hosts');

@@ -9,18 +9,23 @@ import { out, printJson } from '../output.js';
 
 export default defineCommand({
   name: 'import',
-  summary: 'Read what a repository needs (requirements, conda, pyproject/Poetry, setup files, README install lines) and report every line: what it became, or why it was left out. Writes nothing.',
+  summary:
+    'Read what a repository needs (requirements, conda, pyproject/Poetry, setup files, README install lines) and report every line: what it became, or why it was left out. Writes nothing.',
   usage: 'danlu import [DIR | FILE...] [-C DIR] [--json]',
   options: {
     dir: { type: 'string', short: 'C', value: 'DIR', description: 'the repository (default: this folder)' },
     all: { type: 'string', value: 'DIR', description: 'import every repository folder inside DIR' },
     ...COMMON_OPTIONS,
   },
-  details: 'Without FILE (or with one folder), danlu finds the files itself; files of sub-projects (examples/...) are listed as skipped.\nName them to import them alone. `danlu init` runs the same importers and writes the result into pyproject.toml.',
+  details:
+    'Without FILE (or with one folder), danlu finds the files itself; files of sub-projects (examples/...) are listed as skipped.\nName them to import them alone. `danlu init` runs the same importers and writes the result into pyproject.toml.',
   async run({ values, positionals }) {
     if (values.all) {
       const parent = resolve(values.all);
-      const names = (await readdir(parent, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+      const names = (await readdir(parent, { withFileTypes: true }))
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort();
       const results: Record<string, ImportResult> = {};
       for (const name of names) results[name] = await importProject(join(parent, name));
       if (values.json) printJson(results);

@@ -20,7 +20,7 @@ export default defineCommand({
     ...PLAN_OPTIONS,
     yes: { type: 'boolean', short: 'y', description: 'do not ask; use the plan as it is' },
     'dry-run': { type: 'boolean', description: 'print a unified diff of every change and write nothing' },
-    force: { type: 'boolean', description: 'replace files you edited with danlu\'s version (a backup goes to .danlu/backup/)' },
+    force: { type: 'boolean', description: "replace files you edited with danlu's version (a backup goes to .danlu/backup/)" },
     ...COMMON_OPTIONS,
   },
   details: `
@@ -119,7 +119,8 @@ Exit codes: 0 done, 1 conflicts left unresolved or a plan that cannot run on thi
     if (!dryRun) {
       err('');
       if (conflicts.length > 0) err(`${conflicts.length} file(s) kept as you edited them; \`danlu init --force\` replaces them (with a backup).`);
-      if (wontRun.length > 0) err(`${p.red('The environment as planned will not run on this machine')} (see the warnings above); the files are written as the project asks.`);
+      if (wontRun.length > 0)
+        err(`${p.red('The environment as planned will not run on this machine')} (see the warnings above); the files are written as the project asks.`);
       if (!failed) err('Next: `danlu up` then `danlu shell` (or open the folder in VS Code: Reopen in Container).');
     }
     return failed ? EXIT.failed : EXIT.ok;

@@ -7,7 +7,7 @@ import { DIR_OPTION, openProject } from '../lifecycle.js';
 
 export default defineCommand({
   name: 'logs',
-  summary: 'Show the dev container\'s output.',
+  summary: "Show the dev container's output.",
   usage: 'danlu logs [-f] [--tail N] [-C DIR]',
   options: {
     follow: { type: 'boolean', short: 'f', description: 'keep following' },

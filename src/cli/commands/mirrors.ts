@@ -35,7 +35,10 @@ async function activeChoice(dir: string): Promise<{ file: string; preset: string
 
 function parseKinds(value: string | undefined): MirrorKind[] {
   if (!value) return [...MIRROR_KINDS];
-  const kinds = value.split(',').map((k) => k.trim()).filter(Boolean);
+  const kinds = value
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   for (const k of kinds) {
     if (!MIRROR_KINDS.includes(k as MirrorKind)) throw new DanluError(`--kind ${k}: expected one of ${MIRROR_KINDS.join(', ')}`);
   }
@@ -103,25 +106,42 @@ and "applied" with --apply.`,
     if (!values.probe && !values.apply) {
       const [active, set] = await Promise.all([activeChoice(dir), loadCandidateSet()]);
       if (json) {
-        printJson({ presets: MIRRORS.presets, candidates: set.candidates, canonical: set.canonical, active, from: set.from, asOf: MIRRORS.asOf, source: MIRRORS.source });
+        printJson({
+          presets: MIRRORS.presets,
+          candidates: set.candidates,
+          canonical: set.canonical,
+          active,
+          from: set.from,
+          asOf: MIRRORS.asOf,
+          source: MIRRORS.source,
+        });
         return EXIT.ok;
       }
-      const tags = (kind: MirrorKind, url: string | null) =>
-        MIRRORS.presets.filter((pr) => (pr.choice[kind] ?? null) === url).map((pr) => pr.name);
+      const tags = (kind: MirrorKind, url: string | null) => MIRRORS.presets.filter((pr) => (pr.choice[kind] ?? null) === url).map((pr) => pr.name);
       for (const kind of MIRROR_KINDS) {
         out(p.bold(`${kind}  (.env ${ENV_MIRROR_KEYS[kind]})`));
         for (const c of set.candidates.filter((x) => x.kind === kind)) {
           const isActive = active !== null && (active.urls[kind] ?? null) === c.url;
           const t = tags(kind, c.url);
-          out(`  ${isActive ? p.green('*') : ' '} ${c.name.padEnd(12)} ${(c.url ?? set.canonical[kind]).padEnd(62)} ${p.dim(`${c.purpose}${t.length ? ` [${t.join(', ')}]` : ''}`)}`);
+          out(
+            `  ${isActive ? p.green('*') : ' '} ${c.name.padEnd(12)} ${(c.url ?? set.canonical[kind]).padEnd(62)} ${p.dim(`${c.purpose}${t.length ? ` [${t.join(', ')}]` : ''}`)}`,
+          );
         }
         if (active?.urls[kind] && !set.candidates.some((c) => c.kind === kind && c.url === active.urls[kind])) {
           out(`  ${p.green('*')} ${'(.env)'.padEnd(12)} ${active.urls[kind]}`);
         }
       }
       out('');
-      out(active ? `* = in ${active.file} (preset ${active.preset ?? 'not recorded'})` : p.dim(`no .env in ${dir}: \`danlu init --mirror global|cn|auto\` writes one`));
-      out(p.dim(`Presets: ${MIRRORS.presets.map((pr) => `${pr.name} (${pr.description})`).join('; ')}. Catalog as of ${MIRRORS.asOf}${set.from === 'catalog' ? '' : `; candidates from ${set.from}`}.`));
+      out(
+        active
+          ? `* = in ${active.file} (preset ${active.preset ?? 'not recorded'})`
+          : p.dim(`no .env in ${dir}: \`danlu init --mirror global|cn|auto\` writes one`),
+      );
+      out(
+        p.dim(
+          `Presets: ${MIRRORS.presets.map((pr) => `${pr.name} (${pr.description})`).join('; ')}. Catalog as of ${MIRRORS.asOf}${set.from === 'catalog' ? '' : `; candidates from ${set.from}`}.`,
+        ),
+      );
       out(p.dim('`danlu mirrors --probe` times every candidate (network); --apply writes the fastest to .env.'));
       return EXIT.ok;
     }
@@ -160,11 +180,19 @@ and "applied" with --apply.`,
     }
 
     if (json) {
-      printJson({ ...report, ...(choice ? { choice: { preset: choice.preset, urls: choice.urls, warnings: choice.warnings } } : {}), ...(applied ? { applied: { ...applied.file, dryRun: Boolean(values['dry-run']), ...(values['dry-run'] ? { diff: applied.diff } : {}) } } : {}) });
+      printJson({
+        ...report,
+        ...(choice ? { choice: { preset: choice.preset, urls: choice.urls, warnings: choice.warnings } } : {}),
+        ...(applied ? { applied: { ...applied.file, dryRun: Boolean(values['dry-run']), ...(values['dry-run'] ? { diff: applied.diff } : {}) } } : {}),
+      });
       return anyOk ? EXIT.ok : EXIT.failed;
     }
 
-    out(p.bold(`Probed ${report.results.length} endpoints in ${report.elapsedMs} ms (limit ${report.timeoutMs} ms each, ${report.concurrency} at a time${report.proxy ? `, through ${report.proxy}` : ''})`));
+    out(
+      p.bold(
+        `Probed ${report.results.length} endpoints in ${report.elapsedMs} ms (limit ${report.timeoutMs} ms each, ${report.concurrency} at a time${report.proxy ? `, through ${report.proxy}` : ''})`,
+      ),
+    );
     for (const kind of MIRROR_KINDS) {
       const names = report.ranking[kind];
       if (!names) continue;

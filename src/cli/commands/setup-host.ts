@@ -44,17 +44,18 @@ async function askStep(step: SetupStep, index: number, total: number): Promise<b
 
 export default defineCommand({
   name: 'setup-host',
-  summary: 'Prepare this Ubuntu or WSL2 host: proxy at every layer, apt mirror, Docker Engine, the docker group, NVIDIA Container Toolkit (an idempotent bash script).',
+  summary:
+    'Prepare this Ubuntu or WSL2 host: proxy at every layer, apt mirror, Docker Engine, the docker group, NVIDIA Container Toolkit (an idempotent bash script).',
   usage: 'danlu setup-host [--proxy URL] [--mirror global|cn] [--print | --apply [--yes]] [--json]',
   options: {
     proxy: { type: 'string', value: 'URL', description: 'HTTP proxy for the shell, apt, the Docker daemon and containers, e.g. http://127.0.0.1:7890' },
-    'no-proxy': { type: 'string', value: 'LIST', description: 'more hosts that bypass the proxy, comma-separated (your cluster\'s domains)' },
+    'no-proxy': { type: 'string', value: 'LIST', description: "more hosts that bypass the proxy, comma-separated (your cluster's domains)" },
     mirror: { type: 'string', value: 'PRESET', description: 'global (upstream) or cn (Ubuntu, Docker CE and NVIDIA toolkit mirrors in mainland China)' },
     print: { type: 'boolean', description: 'print the script (the default); nothing is run' },
     apply: { type: 'boolean', description: 'run the script step by step (as root or through sudo), asking before each step' },
     yes: { type: 'boolean', short: 'y', description: 'with --apply: do not ask before each step' },
     target: { type: 'string', value: 'OS', description: 'ubuntu or wsl2 (default: this machine)' },
-    ubuntu: { type: 'string', value: 'RELEASE', description: '22.04 or 24.04 (default: this machine\'s, else 24.04)' },
+    ubuntu: { type: 'string', value: 'RELEASE', description: "22.04 or 24.04 (default: this machine's, else 24.04)" },
     ...COMMON_OPTIONS,
   },
   details: `
@@ -91,12 +92,21 @@ ${SECRET_VAR}, and --apply passes it along; the files that hold it are mode 600.
     const here = os.facts.distro === 'ubuntu' && (os.facts.release === '22.04' || os.facts.release === '24.04') ? os.facts.release : null;
     const release = (values.ubuntu as '22.04' | '24.04' | undefined) ?? here ?? '24.04';
     const warnings: string[] = [];
-    if (!values.ubuntu && !here) warnings.push(`this is not Ubuntu 22.04 or 24.04 (${os.facts.distro ?? os.facts.kind} ${os.facts.release ?? ''}); the script is written for Ubuntu ${release}`.replace(' )', ')'));
+    if (!values.ubuntu && !here)
+      warnings.push(
+        `this is not Ubuntu 22.04 or 24.04 (${os.facts.distro ?? os.facts.kind} ${os.facts.release ?? ''}); the script is written for Ubuntu ${release}`.replace(
+          ' )',
+          ')',
+        ),
+      );
 
     if (!values.proxy) {
       const shell = proxyFromEnv(process.env);
       const seen = shell.https ?? shell.http;
-      if (seen) warnings.push(`your shell uses the proxy ${redactProxyUrl(seen)}; pass --proxy ${redactProxyUrl(seen)} to give it to apt, the Docker daemon and containers too`);
+      if (seen)
+        warnings.push(
+          `your shell uses the proxy ${redactProxyUrl(seen)}; pass --proxy ${redactProxyUrl(seen)} to give it to apt, the Docker daemon and containers too`,
+        );
     }
 
     const options: SetupHostOptions = {
@@ -118,21 +128,27 @@ ${SECRET_VAR}, and --apply passes it along; the files that hold it are mode 600.
       }
       for (const w of warnings) err(`${p.yellow('warn')}  ${w}`);
       out(script.text.trimEnd());
-      if (process.stdout.isTTY) err(p.dim('\nSave it and run it: danlu setup-host ... > setup-host.sh && sudo bash setup-host.sh (or danlu setup-host --apply)'));
+      if (process.stdout.isTTY)
+        err(p.dim('\nSave it and run it: danlu setup-host ... > setup-host.sh && sudo bash setup-host.sh (or danlu setup-host --apply)'));
       return EXIT.ok;
     }
 
     // --apply
-    if (process.platform !== 'linux') throw new DanluError('--apply runs on the Ubuntu (or WSL2) host itself', { hint: 'use --print here and run the script there' });
+    if (process.platform !== 'linux')
+      throw new DanluError('--apply runs on the Ubuntu (or WSL2) host itself', { hint: 'use --print here and run the script there' });
     const interactive = canPrompt({ yes: values.yes, json: values.json });
     if (!values.yes && !interactive) {
-      throw new DanluError('--apply asks before each step, and this is not a terminal', { hint: 'add --yes to run every step without asking, or --print to read the script first' });
+      throw new DanluError('--apply asks before each step, and this is not a terminal', {
+        hint: 'add --yes to run every step without asking, or --print to read the script first',
+      });
     }
     const testRoot = process.env.DANLU_ROOT ?? '';
     const isRoot = process.getuid?.() === 0;
     const sudo = isRoot || testRoot ? null : await findOnPath('sudo', deps);
     if (!isRoot && !testRoot && !sudo) {
-      throw new DanluError('setup-host --apply needs root: it installs packages and writes to /etc', { hint: 'run it as root, install sudo, or use --print and run the script as root yourself' });
+      throw new DanluError('setup-host --apply needs root: it installs packages and writes to /etc', {
+        hint: 'run it as root, install sudo, or use --print and run the script as root yourself',
+      });
     }
     const env: NodeJS.ProcessEnv = { ...process.env };
     const secret = values.proxy ? proxySecret(values.proxy) : null;

@@ -26,10 +26,14 @@ export default defineCommand({
     }
     const p = painter(process.stdout);
     out(`${p.bold(ctx.project)} ${ctx.dir}`);
-    out(`  container ${container ? `${container.name} ${container.state === 'running' ? p.green(container.status) : p.yellow(container.status)}` : p.dim('none (danlu up starts it)')}`);
+    out(
+      `  container ${container ? `${container.name} ${container.state === 'running' ? p.green(container.status) : p.yellow(container.status)}` : p.dim('none (danlu up starts it)')}`,
+    );
     const notes = [exists ? '' : p.yellow('(not built yet)'), result.image.upToDate ? '' : p.yellow('(inputs changed: danlu up rebuilds)')].filter(Boolean);
     out(`  image     ${[ctx.image, ...notes].join(' ')}`);
-    out(p.dim(`  docker ${engine.serverVersion}, compose ${engine.flavor.kind} ${engine.flavor.version}, NVIDIA runtime ${engine.nvidiaRuntime ? 'yes' : 'no'}`));
+    out(
+      p.dim(`  docker ${engine.serverVersion}, compose ${engine.flavor.kind} ${engine.flavor.version}, NVIDIA runtime ${engine.nvidiaRuntime ? 'yes' : 'no'}`),
+    );
     return EXIT.ok;
   },
 });

@@ -25,14 +25,14 @@ describe.skipIf(!python)('the in-container torch check (real python3)', () => {
   };
 
   it('reports torch and every installed extension, with the last line of an import error', () => {
-    pkg('torch', [
-      '__version__ = "2.8.0+cu128"',
-      'class version: cuda = "12.8"',
-      'class cuda:',
-      '    @staticmethod',
-      '    def is_available(): return True',
-    ].join('\n'));
-    pkg('flash_attn', 'raise ImportError("/venv/lib/python3.12/site-packages/flash_attn_2_cuda.cpython-312-x86_64-linux-gnu.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE")');
+    pkg(
+      'torch',
+      ['__version__ = "2.8.0+cu128"', 'class version: cuda = "12.8"', 'class cuda:', '    @staticmethod', '    def is_available(): return True'].join('\n'),
+    );
+    pkg(
+      'flash_attn',
+      'raise ImportError("/venv/lib/python3.12/site-packages/flash_attn_2_cuda.cpython-312-x86_64-linux-gnu.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE")',
+    );
     pkg('mamba_ssm', 'x = 1');
     pkg('causal_conv1d', 'raise RuntimeError()');
     expect(run()).toEqual({
@@ -41,7 +41,8 @@ describe.skipIf(!python)('the in-container torch check (real python3)', () => {
       available: true,
       error: null,
       extensions: {
-        flash_attn: 'ImportError: /venv/lib/python3.12/site-packages/flash_attn_2_cuda.cpython-312-x86_64-linux-gnu.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE',
+        flash_attn:
+          'ImportError: /venv/lib/python3.12/site-packages/flash_attn_2_cuda.cpython-312-x86_64-linux-gnu.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE',
         mamba_ssm: null,
         causal_conv1d: 'RuntimeError: ',
       },

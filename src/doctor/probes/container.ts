@@ -46,7 +46,9 @@ const TORCH_SH = 'if command -v uv >/dev/null 2>&1; then exec uv run --no-sync p
 export function composeProjectName(dir: string, env: NodeJS.ProcessEnv, dotenv: Record<string, string> | null): string {
   const named = env.COMPOSE_PROJECT_NAME?.trim() || dotenv?.COMPOSE_PROJECT_NAME?.trim();
   if (named) return named;
-  return basename(dir).toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  return basename(dir)
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '');
 }
 
 /** `df -Pk /dev/shm`: the size column of the last line, in bytes. */
@@ -85,7 +87,8 @@ export function parseTorchLine(output: string, timedOutAfterMs?: number): Contai
     }
   }
   // The import that was running when the time limit struck.
-  if (trying && timedOutAfterMs !== undefined) extensions[trying] = `TimeoutError: importing ${trying} took longer than the ${timedOutAfterMs / 1000} s the check allows`;
+  if (trying && timedOutAfterMs !== undefined)
+    extensions[trying] = `TimeoutError: importing ${trying} took longer than the ${timedOutAfterMs / 1000} s the check allows`;
   return {
     version: typeof d.version === 'string' ? d.version : null,
     cuda: typeof d.cuda === 'string' ? d.cuda : null,

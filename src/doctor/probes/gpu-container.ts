@@ -16,11 +16,9 @@ export function pickProbeImage(candidates: readonly string[], images: readonly I
  */
 export async function probeGpuContainer(deps: DoctorDeps, image: string | null): Promise<GpuProbeFacts> {
   if (!image) return { image: null, ok: false, output: '', timedOut: false };
-  const r = await deps.exec(
-    'docker',
-    ['run', '--rm', '--pull=never', '--network', 'none', '--gpus', 'all', image, 'nvidia-smi', '-L'],
-    { timeoutMs: GPU_RUN_TIMEOUT_MS },
-  );
+  const r = await deps.exec('docker', ['run', '--rm', '--pull=never', '--network', 'none', '--gpus', 'all', image, 'nvidia-smi', '-L'], {
+    timeoutMs: GPU_RUN_TIMEOUT_MS,
+  });
   const output = `${r.stdout}\n${r.stderr}`
     .split(/\r?\n/)
     .filter((l) => l.trim() !== '' && !/^Run 'docker run --help'/.test(l))

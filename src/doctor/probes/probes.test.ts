@@ -25,7 +25,16 @@ describe('driver packages (dpkg-query)', () => {
 
 describe('cache folders', () => {
   it('lists the mounted caches and the folders above them', () => {
-    expect(cachePaths()).toEqual(['.cache', '.cache/huggingface', '.cache/uv', '.cache/torch', '.cache/torch/hub', '.local', '.local/share', '.local/share/uv']);
+    expect(cachePaths()).toEqual([
+      '.cache',
+      '.cache/huggingface',
+      '.cache/uv',
+      '.cache/torch',
+      '.cache/torch/hub',
+      '.local',
+      '.local/share',
+      '.local/share/uv',
+    ]);
   });
   it('takes HOST_HOME from the shell, then .env, then the user', () => {
     expect(cacheHome({ HOST_HOME: '/srv/h' }, { HOST_HOME: '/e' }, '/home/a')).toEqual({ home: '/srv/h', source: 'HOST_HOME (shell)' });
@@ -36,14 +45,25 @@ describe('cache folders', () => {
     const deps = fakeDoctorDeps({ dirs: { '/h': [], '/h/.cache': [], '/h/.cache/huggingface': [] }, stats: { '/h/.cache/huggingface': { uid: 0, gid: 0 } } });
     const c = await probeCaches(deps, '/h', 'user home');
     expect(c.homeExists).toBe(true);
-    expect(c.dirs.find((d) => d.rel === '.cache/huggingface')).toEqual({ rel: '.cache/huggingface', path: '/h/.cache/huggingface', exists: true, isDir: true, uid: 0, gid: 0 });
+    expect(c.dirs.find((d) => d.rel === '.cache/huggingface')).toEqual({
+      rel: '.cache/huggingface',
+      path: '/h/.cache/huggingface',
+      exists: true,
+      isDir: true,
+      uid: 0,
+      gid: 0,
+    });
     expect(c.dirs.find((d) => d.rel === '.cache/uv')).toMatchObject({ exists: false, uid: null });
   });
 });
 
 describe('docker daemon extras', () => {
   it('reads root dir, cgroup driver and proxies from the recorded docker info', () => {
-    expect(parseDaemonExtra(fixture('docker/info-nvidia-runtime.json'))).toMatchObject({ rootDir: '/var/lib/docker', cgroupDriver: 'systemd', proxy: { http: null } });
+    expect(parseDaemonExtra(fixture('docker/info-nvidia-runtime.json'))).toMatchObject({
+      rootDir: '/var/lib/docker',
+      cgroupDriver: 'systemd',
+      proxy: { http: null },
+    });
     expect(parseDaemonExtra(fixture('docker/info-daemon-down.json'))).toBeNull();
   });
   it('measures free space at the nearest folder that exists', async () => {
@@ -55,7 +75,10 @@ describe('docker daemon extras', () => {
       commands: {
         'docker image inspect --format {{.Id}} here:1': { stdout: 'sha256:abc\n' },
         'docker image inspect --format {{.Id}} gone:1': { code: 1, stderr: 'Error response from daemon: no such image: gone:1: No such image: gone:1\n' },
-        'docker image inspect --format {{.Id}} down:1': { code: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n' },
+        'docker image inspect --format {{.Id}} down:1': {
+          code: 1,
+          stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n',
+        },
       },
     });
     expect(await probeImages(deps, ['here:1', 'gone:1', 'down:1', '', 'here:1'])).toEqual([
@@ -99,7 +122,9 @@ describe('project files', () => {
   it('knows the mirror hosts and ignores canonical URLs', () => {
     expect(mirrorHosts({ HF_ENDPOINT: 'https://huggingface.co' })).not.toContain('huggingface.co');
     expect(mirrorHosts(null)).toEqual(expect.arrayContaining(['mirrors.aliyun.com', 'hf-mirror.com', 'docker.m.daocloud.io']));
-    expect(findMirrorHits('x', 'a\nFROM docker.m.daocloud.io/nvidia/cuda:12.8.1\n', ['docker.m.daocloud.io'])).toEqual([{ file: 'x', line: 2, url: 'docker.m.daocloud.io/nvidia/cuda:12.8.1' }]);
+    expect(findMirrorHits('x', 'a\nFROM docker.m.daocloud.io/nvidia/cuda:12.8.1\n', ['docker.m.daocloud.io'])).toEqual([
+      { file: 'x', line: 2, url: 'docker.m.daocloud.io/nvidia/cuda:12.8.1' },
+    ]);
     expect(venvHome('home=/opt/py/bin\n')).toBe('/opt/py/bin');
   });
 });
@@ -114,8 +139,15 @@ describe('running container', () => {
 
   it('parses df and the torch line', () => {
     expect(parseDfSizeBytes('Filesystem 1024-blocks Used Available Capacity Mounted on\nshm 65536 0 65536 0% /dev/shm\n')).toBe(64 * 1024 * 1024);
-    expect(parseTorchLine('noise\nDANLU_TORCH {"version": "2.11.0+cu130", "cuda": "13.0", "available": true}\n')).toEqual({ version: '2.11.0+cu130', cuda: '13.0', available: true, error: null, extensions: {} });
-    const ext = 'DANLU_TORCH {"version": "2.8.0", "cuda": "12.8", "available": true}\nDANLU_TRY flash_attn\nDANLU_EXT ["flash_attn", "ImportError: x"]\nDANLU_TRY mamba_ssm\nDANLU_EXT ["mamba_ssm", null]\n';
+    expect(parseTorchLine('noise\nDANLU_TORCH {"version": "2.11.0+cu130", "cuda": "13.0", "available": true}\n')).toEqual({
+      version: '2.11.0+cu130',
+      cuda: '13.0',
+      available: true,
+      error: null,
+      extensions: {},
+    });
+    const ext =
+      'DANLU_TORCH {"version": "2.8.0", "cuda": "12.8", "available": true}\nDANLU_TRY flash_attn\nDANLU_EXT ["flash_attn", "ImportError: x"]\nDANLU_TRY mamba_ssm\nDANLU_EXT ["mamba_ssm", null]\n';
     expect(parseTorchLine(ext)!.extensions).toEqual({ flash_attn: 'ImportError: x', mamba_ssm: null });
     // Cut off by the time limit while importing causal_conv1d: torch's answer and the rest stay.
     expect(parseTorchLine(`${ext}DANLU_TRY causal_conv1d\n`, 8000)).toEqual({
@@ -123,7 +155,11 @@ describe('running container', () => {
       cuda: '12.8',
       available: true,
       error: null,
-      extensions: { flash_attn: 'ImportError: x', mamba_ssm: null, causal_conv1d: 'TimeoutError: importing causal_conv1d took longer than the 8 s the check allows' },
+      extensions: {
+        flash_attn: 'ImportError: x',
+        mamba_ssm: null,
+        causal_conv1d: 'TimeoutError: importing causal_conv1d took longer than the 8 s the check allows',
+      },
     });
     expect(parseTorchLine('', 8000)).toMatchObject({ version: null, error: 'timed out after 8 s' });
     expect(parseTorchLine('sh: 1: exec: python3: not found\n')).toMatchObject({ error: 'sh: 1: exec: python3: not found' });
@@ -140,7 +176,16 @@ describe('running container', () => {
     });
     const exec = deps.exec;
     deps.exec = (cmd, args, o) =>
-      args[0] === 'exec' && args[2] === 'sh' ? Promise.resolve({ code: 0, stdout: 'DANLU_TORCH {"version": "2.11.0+cu130", "cuda": "13.0", "available": true}\n', stderr: '', missing: false, timedOut: false, ms: 1 }) : exec(cmd, args, o);
+      args[0] === 'exec' && args[2] === 'sh'
+        ? Promise.resolve({
+            code: 0,
+            stdout: 'DANLU_TORCH {"version": "2.11.0+cu130", "cuda": "13.0", "available": true}\n',
+            stderr: '',
+            missing: false,
+            timedOut: false,
+            ms: 1,
+          })
+        : exec(cmd, args, o);
     const c = await probeContainer(deps, '/x/proj', null);
     expect(c).toEqual({
       running: true,
@@ -154,20 +199,35 @@ describe('running container', () => {
 
   it('is "not running" with no container and says why when docker fails', async () => {
     expect(await probeContainer(fakeDoctorDeps({ commands: { [PS]: { stdout: '' } } }), '/x/proj', null)).toMatchObject({ running: false, error: null });
-    const down = await probeContainer(fakeDoctorDeps({ commands: { [PS]: { code: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n' } } }), '/x/proj', null);
+    const down = await probeContainer(
+      fakeDoctorDeps({
+        commands: { [PS]: { code: 1, stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n' } },
+      }),
+      '/x/proj',
+      null,
+    );
     expect(down).toMatchObject({ running: false, error: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' });
   });
 });
 
 describe('GPU container (--deep)', () => {
   it('picks the first local candidate and never pulls', async () => {
-    expect(pickProbeImage(['a', 'b'], [{ ref: 'a', present: false }, { ref: 'b', present: true }])).toBe('b');
+    expect(
+      pickProbeImage(
+        ['a', 'b'],
+        [
+          { ref: 'a', present: false },
+          { ref: 'b', present: true },
+        ],
+      ),
+    ).toBe('b');
     expect(pickProbeImage(['a'], [{ ref: 'a', present: null }])).toBeNull();
     const deps = fakeDoctorDeps({
       commands: {
         'docker run --rm --pull=never --network none --gpus all b nvidia-smi -L': {
           code: 125,
-          stderr: 'docker: Error response from daemon: could not select device driver "" with capabilities: [[gpu]].\n\nRun \'docker run --help\' for more information\n',
+          stderr:
+            'docker: Error response from daemon: could not select device driver "" with capabilities: [[gpu]].\n\nRun \'docker run --help\' for more information\n',
         },
       },
     });

@@ -27,7 +27,7 @@ export function mirrorHosts(dotenv: Record<string, string> | null): string[] {
     if (!t) return;
     if (Object.values(CANONICAL).some((c) => c.replace(/\/+$/, '') === t.replace(/\/+$/, ''))) return;
     const host = /^[a-z]+:\/\//i.test(t) ? t.replace(/^[a-z]+:\/\//i, '').split('/')[0]! : t.split('/')[0]!;
-    if (host && host.includes('.')) hosts.add(host.toLowerCase());
+    if (host?.includes('.')) hosts.add(host.toLowerCase());
   };
   for (const c of MIRRORS.candidates) add(c.url);
   for (const [kind, key] of Object.entries(ENV_MIRROR_KEYS) as [MirrorKind, string][]) add(mirrorOfEnvValue(kind, dotenv?.[key]) ?? undefined);
@@ -121,6 +121,7 @@ export function extendRequestsGpus(text: string | null): boolean {
   } catch {
     return false;
   }
-  const devices = (data as { services?: { devcontainer?: { deploy?: { resources?: { reservations?: { devices?: unknown } } } } } })?.services?.devcontainer?.deploy?.resources?.reservations?.devices;
+  const devices = (data as { services?: { devcontainer?: { deploy?: { resources?: { reservations?: { devices?: unknown } } } } } })?.services?.devcontainer
+    ?.deploy?.resources?.reservations?.devices;
   return Array.isArray(devices) && devices.length > 0;
 }

@@ -98,4 +98,7 @@ export const isLoopback = (host: string | null): boolean =>
 
 /** Entries of a NO_PROXY list, lower case, without blanks. */
 export const noProxyEntries = (v: string | null): string[] =>
-  (v ?? '').split(',').map((e) => e.trim().toLowerCase()).filter((e) => e !== '');
+  (v ?? '')
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter((e) => e !== '');

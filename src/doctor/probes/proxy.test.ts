@@ -38,7 +38,11 @@ describe('proxy parsers', () => {
   });
 
   it('reads daemon.json proxies and the client config.json', () => {
-    expect(proxyFromDaemonJson({ proxies: { 'http-proxy': 'http://d:1', 'no-proxy': '*.corp' } })).toEqual({ http: 'http://d:1', https: null, noProxy: '*.corp' });
+    expect(proxyFromDaemonJson({ proxies: { 'http-proxy': 'http://d:1', 'no-proxy': '*.corp' } })).toEqual({
+      http: 'http://d:1',
+      https: null,
+      noProxy: '*.corp',
+    });
     expect(proxyFromClientConfig({ proxies: { default: { httpProxy: 'http://c:1', httpsProxy: 'http://c:2', noProxy: 'localhost' } } })).toEqual({
       http: 'http://c:1',
       https: 'http://c:2',
@@ -79,7 +83,13 @@ describe('probeProxy', () => {
   it('lets `docker info` speak for the running daemon', async () => {
     const p = await probeProxy(fakeDoctorDeps({ files: { '/etc/docker/daemon.json': '{"proxies":{"https-proxy":"http://file:1"}}' } }), '/home/alice', null);
     expect(p.daemon.values.https).toBe('http://file:1');
-    const seen = withDaemonView(p, { rootDir: null, cgroupDriver: null, operatingSystem: null, registryMirrors: [], proxy: { http: null, https: null, noProxy: null } });
+    const seen = withDaemonView(p, {
+      rootDir: null,
+      cgroupDriver: null,
+      operatingSystem: null,
+      registryMirrors: [],
+      proxy: { http: null, https: null, noProxy: null },
+    });
     expect(seen.daemon).toMatchObject({ source: '`docker info`', values: { https: null } });
     expect(seen.daemonFiles.values.https).toBe('http://file:1');
   });

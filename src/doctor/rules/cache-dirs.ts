@@ -49,7 +49,14 @@ export const cacheDirs = (facts: CacheDirFacts): Finding[] => {
     );
   }
   for (const d of caches.dirs.filter((x) => x.exists && !x.isDir)) {
-    out.push(f.error('cache-dir-file', `${d.path} is a file, not a folder`, 'compose cannot mount a cache there.', manual('move the file away', `mv ${d.path} ${d.path}.bak`)));
+    out.push(
+      f.error(
+        'cache-dir-file',
+        `${d.path} is a file, not a folder`,
+        'compose cannot mount a cache there.',
+        manual('move the file away', `mv ${d.path} ${d.path}.bak`),
+      ),
+    );
   }
   const missing = CACHE_DIRS.map((rel) => caches.dirs.find((d) => d.rel === rel)!).filter((d) => d && !d.exists);
   if (missing.length > 0) {

@@ -18,7 +18,10 @@ export const containerGpu: Rule = ({ container, host }): Finding[] => {
         'container-gpu',
         'the container lost the GPU: "Failed to initialize NVML: Unknown Error"',
         'Happens after `systemctl daemon-reload` or a package upgrade with the systemd cgroup driver.',
-        manual('create the /dev/char links (or switch to CDI), then recreate the container', 'sudo nvidia-ctk system create-dev-char-symlinks --create-all && docker compose up -d --force-recreate'),
+        manual(
+          'create the /dev/char links (or switch to CDI), then recreate the container',
+          'sudo nvidia-ctk system create-dev-char-symlinks --create-all && docker compose up -d --force-recreate',
+        ),
       ),
     ];
   }

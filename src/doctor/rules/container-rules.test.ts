@@ -33,7 +33,12 @@ const all = (facts: DoctorFacts) => [containerRunning, containerShm, containerGp
 describe('container rules', () => {
   it('say once that no container runs, and check nothing inside', () => {
     expect(all(factsFor(host))).toEqual([
-      expect.objectContaining({ id: 'container', severity: 'info', title: 'dev container not running: checks inside it skipped', fix: expect.objectContaining({ command: 'docker compose up -d' }) }),
+      expect.objectContaining({
+        id: 'container',
+        severity: 'info',
+        title: 'dev container not running: checks inside it skipped',
+        fix: expect.objectContaining({ command: 'docker compose up -d' }),
+      }),
     ]);
   });
 
@@ -59,7 +64,16 @@ describe('container rules', () => {
   });
 
   it('fail a container started without the GPU, and NVML errors', () => {
-    expect(containerGpu(up({ gpu: { ok: false, output: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "nvidia-smi": executable file not found in $PATH: unknown' } }))[0]).toMatchObject({
+    expect(
+      containerGpu(
+        up({
+          gpu: {
+            ok: false,
+            output: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "nvidia-smi": executable file not found in $PATH: unknown',
+          },
+        }),
+      )[0],
+    ).toMatchObject({
       severity: 'error',
       title: 'nvidia-smi: command not found in the container: it was started without the GPU',
     });
@@ -77,7 +91,9 @@ describe('container rules', () => {
   });
 
   it('warn when torch is not installed yet, and only note a slow import', () => {
-    expect(containerTorch(up({ torch: { version: null, cuda: null, available: null, error: "ModuleNotFoundError: No module named 'torch'" } }))[0]).toMatchObject({ severity: 'warn' });
+    expect(
+      containerTorch(up({ torch: { version: null, cuda: null, available: null, error: "ModuleNotFoundError: No module named 'torch'" } }))[0],
+    ).toMatchObject({ severity: 'warn' });
     expect(containerTorch(up({ torch: { version: null, cuda: null, available: null, error: 'timed out after 8 s' } }))[0]).toMatchObject({ severity: 'info' });
   });
 });
@@ -86,7 +102,11 @@ describe('compiled extensions in the container (pain point 7)', () => {
   const torch = (extensions: Record<string, string | null>) => ({ version: '2.8.0+cu128', cuda: '12.8', available: true, error: null, extensions });
 
   it('decode the mangled symbol into the cause', () => {
-    expect(decodeImportError('ImportError: flash_attn_2_cuda.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE')).toEqual({
+    expect(
+      decodeImportError(
+        'ImportError: flash_attn_2_cuda.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE',
+      ),
+    ).toEqual({
       cause: 'C++ ABI mismatch',
       hint: 'the extension was built with the C++11 ABI (cxx11abiTRUE), this torch with the old one',
     });
@@ -99,7 +119,9 @@ describe('compiled extensions in the container (pain point 7)', () => {
   });
 
   it('pass extensions that import, fail the others with the sync command', () => {
-    const out = containerExtensions(up({ torch: torch({ mamba_ssm: null, flash_attn: 'ImportError: f.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationESs' }) }));
+    const out = containerExtensions(
+      up({ torch: torch({ mamba_ssm: null, flash_attn: 'ImportError: f.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationESs' }) }),
+    );
     expect(out.map((x) => [x.id, x.severity, x.title])).toEqual([
       ['container-extensions', 'ok', 'compiled extensions import: mamba_ssm'],
       ['container-extension', 'error', 'import flash_attn fails: C++ ABI mismatch'],

@@ -9,7 +9,14 @@ export const containerTorch: Rule = ({ container, host, plan }): Finding[] => {
   if (!t) return [];
   if (t.error) {
     if (/ModuleNotFoundError/.test(t.error)) {
-      return [f.warn('container-torch', 'torch is not installed in the container\'s environment', t.error, manual('install the locked environment', 'docker compose exec devcontainer .devcontainer/uv-sync.sh'))];
+      return [
+        f.warn(
+          'container-torch',
+          "torch is not installed in the container's environment",
+          t.error,
+          manual('install the locked environment', 'docker compose exec devcontainer .devcontainer/uv-sync.sh'),
+        ),
+      ];
     }
     if (/timed out/.test(t.error)) return [f.info('container-torch', `importing torch ${t.error}`)];
     return [f.warn('container-torch', 'could not import torch in the container', t.error)];
@@ -45,7 +52,7 @@ export const containerTorch: Rule = ({ container, host, plan }): Finding[] => {
         'container-torch-build',
         `${what} in the container; the plan for this machine is torch ${plan.torch.version} (${plan.torch.backend})${extra}`,
         'The environment was installed for another machine or another plan: its torch may not run on these GPUs and driver.',
-        manual('install this machine\'s build', 'danlu exec -- bash .devcontainer/uv-sync.sh'),
+        manual("install this machine's build", 'danlu exec -- bash .devcontainer/uv-sync.sh'),
       ),
     ];
   }

@@ -31,15 +31,28 @@ export const dockerCompose: Rule = ({ host, env }): Finding[] => {
           'docker-compose',
           `only docker-compose v1 (${v1}), without BuildKit for VS Code`,
           '`danlu up` works; VS Code (Dev Containers) runs docker-compose v1 with the classic builder and fails on the Dockerfile\'s cache mounts: "the --mount option requires BuildKit".',
-          manual('install the Compose v2 plugin, or export DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 in the profile VS Code starts from (~/.profile)', INSTALL),
+          manual(
+            'install the Compose v2 plugin, or export DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1 in the profile VS Code starts from (~/.profile)',
+            INSTALL,
+          ),
         ),
       ];
     }
     return [
-      f.warn('docker-compose', `only docker-compose v1 (${v1}); v1 is end of life`, 'It works with danlu\'s files (BuildKit is on for VS Code too); `docker compose` (v2) is what Docker supports.', manual('install the Compose v2 plugin', INSTALL)),
+      f.warn(
+        'docker-compose',
+        `only docker-compose v1 (${v1}); v1 is end of life`,
+        "It works with danlu's files (BuildKit is on for VS Code too); `docker compose` (v2) is what Docker supports.",
+        manual('install the Compose v2 plugin', INSTALL),
+      ),
     ];
   }
   return [
-    f.error('docker-compose', 'Docker Compose is missing', '`docker compose version` failed: "docker: \'compose\' is not a docker command."', manual('install the Compose v2 plugin', INSTALL)),
+    f.error(
+      'docker-compose',
+      'Docker Compose is missing',
+      '`docker compose version` failed: "docker: \'compose\' is not a docker command."',
+      manual('install the Compose v2 plugin', INSTALL),
+    ),
   ];
 };

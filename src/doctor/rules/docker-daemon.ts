@@ -22,7 +22,12 @@ export const dockerDaemon: Rule = ({ host, env }): Finding[] => {
   }
   if (reason.startsWith('timed out')) {
     return [
-      f.error('docker-daemon', `Docker daemon not answering${where}`, reason, manual('look at the daemon\'s log and restart it', 'sudo journalctl -u docker -n 50 && sudo systemctl restart docker')),
+      f.error(
+        'docker-daemon',
+        `Docker daemon not answering${where}`,
+        reason,
+        manual("look at the daemon's log and restart it", 'sudo journalctl -u docker -n 50 && sudo systemctl restart docker'),
+      ),
     ];
   }
   const fix = d.desktop
@@ -31,6 +36,9 @@ export const dockerDaemon: Rule = ({ host, env }): Finding[] => {
       ? manual('start the rootless daemon', 'systemctl --user start docker')
       : host.os.kind === 'wsl2'
         ? manual('start Docker Engine in this distro, or start Docker Desktop if you use its WSL integration', 'sudo service docker start')
-        : manual(env.DOCKER_HOST ? `start the daemon, or unset DOCKER_HOST if ${env.DOCKER_HOST} is stale` : 'start the daemon (and enable it at boot)', 'sudo systemctl enable --now docker');
+        : manual(
+            env.DOCKER_HOST ? `start the daemon, or unset DOCKER_HOST if ${env.DOCKER_HOST} is stale` : 'start the daemon (and enable it at boot)',
+            'sudo systemctl enable --now docker',
+          );
   return [f.error('docker-daemon', `Docker daemon not reachable${where}`, reason, fix)];
 };

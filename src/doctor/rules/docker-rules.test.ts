@@ -49,11 +49,19 @@ describe('docker and gpu layers on a healthy Engine (recorded docker version/inf
 
 describe('dockerDaemon', () => {
   it('separates "daemon not reachable" from a missing client, quoting docker', async () => {
-    const h = await host({ [DOCKER_VERSION]: { code: 1, stdout: docker('version-daemon-down.json'), stderr: docker('version-daemon-down.stderr') }, [DOCKER_INFO]: { code: 1, stdout: docker('info-daemon-down.json') } });
+    const h = await host({
+      [DOCKER_VERSION]: { code: 1, stdout: docker('version-daemon-down.json'), stderr: docker('version-daemon-down.stderr') },
+      [DOCKER_INFO]: { code: 1, stdout: docker('info-daemon-down.json') },
+    });
     const facts = factsFor(h);
     expect(dockerClient(facts)[0]).toMatchObject({ severity: 'ok', title: 'Docker client 27.3.1' });
     const [f] = dockerDaemon(facts);
-    expect(f).toMatchObject({ id: 'docker-daemon', severity: 'error', title: 'Docker daemon not reachable', fix: { command: 'sudo systemctl enable --now docker', safe: false } });
+    expect(f).toMatchObject({
+      id: 'docker-daemon',
+      severity: 'error',
+      title: 'Docker daemon not reachable',
+      fix: { command: 'sudo systemctl enable --now docker', safe: false },
+    });
     expect(f!.detail).toContain('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?');
     expect(nvidiaRuntime(facts)[0]).toMatchObject({ severity: 'info', title: 'NVIDIA runtime not checked: the Docker daemon did not answer' });
     expect([...dockerVersion(facts), ...dockerFlavour(facts)]).toEqual([]);
@@ -67,10 +75,21 @@ describe('dockerDaemon', () => {
   });
 
   it('gives permission denied its own fix', async () => {
-    const h = await host({ [DOCKER_VERSION]: { code: 1, stdout: docker('version-daemon-down.json'), stderr: docker('version-permission-denied.stderr') }, 'id -Gn': { stdout: 'alice sudo\n' } });
+    const h = await host({
+      [DOCKER_VERSION]: { code: 1, stdout: docker('version-daemon-down.json'), stderr: docker('version-permission-denied.stderr') },
+      'id -Gn': { stdout: 'alice sudo\n' },
+    });
     const facts = factsFor(h);
-    expect(dockerDaemon(facts)[0]).toMatchObject({ severity: 'error', title: 'permission denied on the Docker socket', fix: { command: 'sudo usermod -aG docker alice' } });
-    expect(dockerGroup(facts)[0]).toMatchObject({ severity: 'warn', title: 'alice is not in the docker group: docker needs sudo', fix: { command: 'sudo usermod -aG docker alice' } });
+    expect(dockerDaemon(facts)[0]).toMatchObject({
+      severity: 'error',
+      title: 'permission denied on the Docker socket',
+      fix: { command: 'sudo usermod -aG docker alice' },
+    });
+    expect(dockerGroup(facts)[0]).toMatchObject({
+      severity: 'warn',
+      title: 'alice is not in the docker group: docker needs sudo',
+      fix: { command: 'sudo usermod -aG docker alice' },
+    });
   });
 
   it('says a hung daemon is not answering', async () => {
@@ -83,7 +102,11 @@ describe('dockerFlavour', () => {
   it('warns about Docker Desktop on Linux and skips the runtime check there', async () => {
     const h = await host({ [DOCKER_VERSION]: { stdout: docker('version-desktop.json') }, [DOCKER_INFO]: { stdout: docker('info-desktop.json') } });
     const facts = factsFor(h);
-    expect(dockerFlavour(facts)[0]).toMatchObject({ severity: 'warn', title: 'Docker Desktop on Linux: containers run in a VM without the NVIDIA toolkit', fix: { command: 'docker context use default' } });
+    expect(dockerFlavour(facts)[0]).toMatchObject({
+      severity: 'warn',
+      title: 'Docker Desktop on Linux: containers run in a VM without the NVIDIA toolkit',
+      fix: { command: 'docker context use default' },
+    });
     expect(nvidiaRuntime(facts)[0]).toMatchObject({ severity: 'info' });
   });
 
@@ -97,7 +120,11 @@ describe('dockerFlavour', () => {
 
   it('rejects snap Docker', async () => {
     const h = await host({}, { env: { PATH: '/snap/bin:/usr/bin' }, files: { '/snap/bin/docker': '' } });
-    expect(dockerFlavour(factsFor(h))[0]).toMatchObject({ severity: 'error', title: 'Docker is installed from snap', fix: { command: expect.stringContaining('sudo snap remove docker') } });
+    expect(dockerFlavour(factsFor(h))[0]).toMatchObject({
+      severity: 'error',
+      title: 'Docker is installed from snap',
+      fix: { command: expect.stringContaining('sudo snap remove docker') },
+    });
   });
 });
 
@@ -114,12 +141,23 @@ describe('dockerVersion and dockerCompose', () => {
     const v1 = await host({ 'docker compose version --short': NO_PLUGIN, 'docker-compose --version': { stdout: docker('compose-v1-dash-version.txt') } });
     // Without BuildKit in the environment, VS Code's docker-compose build fails on the cache mounts.
     const noBuildkit = dockerCompose(factsFor(v1))[0]!;
-    expect(noBuildkit).toMatchObject({ severity: 'warn', title: 'only docker-compose v1 (1.29.2), without BuildKit for VS Code', fix: { command: 'sudo apt-get install -y docker-compose-plugin' } });
+    expect(noBuildkit).toMatchObject({
+      severity: 'warn',
+      title: 'only docker-compose v1 (1.29.2), without BuildKit for VS Code',
+      fix: { command: 'sudo apt-get install -y docker-compose-plugin' },
+    });
     expect(noBuildkit.detail).toMatch(/the --mount option requires BuildKit/);
     expect(noBuildkit.fix!.description).toMatch(/DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1/);
     const withBuildkit = dockerCompose(factsFor(v1, { env: { DOCKER_BUILDKIT: '1', COMPOSE_DOCKER_CLI_BUILD: '1' } }))[0];
-    expect(withBuildkit).toMatchObject({ severity: 'warn', title: 'only docker-compose v1 (1.29.2); v1 is end of life', fix: { command: 'sudo apt-get install -y docker-compose-plugin' } });
-    expect(dockerCompose(withDocker({ compose: { v2: null, v1: '1.25.0' } }))[0]).toMatchObject({ severity: 'error', title: 'docker-compose 1.25.0 is too old for GPU reservations' });
+    expect(withBuildkit).toMatchObject({
+      severity: 'warn',
+      title: 'only docker-compose v1 (1.29.2); v1 is end of life',
+      fix: { command: 'sudo apt-get install -y docker-compose-plugin' },
+    });
+    expect(dockerCompose(withDocker({ compose: { v2: null, v1: '1.25.0' } }))[0]).toMatchObject({
+      severity: 'error',
+      title: 'docker-compose 1.25.0 is too old for GPU reservations',
+    });
     expect(dockerCompose(withDocker({ compose: { v2: null, v1: null } }))[0]).toMatchObject({ severity: 'error', title: 'Docker Compose is missing' });
   });
 });
@@ -130,12 +168,18 @@ describe('nvidiaRuntime', () => {
     const [f] = nvidiaRuntime(factsFor(h));
     expect(f).toMatchObject({ id: 'nvidia-runtime', severity: 'error', title: 'Docker has no NVIDIA runtime: containers cannot get the GPU' });
     expect(f!.detail).toContain('could not select device driver "" with capabilities: [[gpu]]');
-    expect(f!.fix).toMatchObject({ safe: false, command: 'sudo apt-get install -y nvidia-container-toolkit && sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker' });
+    expect(f!.fix).toMatchObject({
+      safe: false,
+      command: 'sudo apt-get install -y nvidia-container-toolkit && sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker',
+    });
   });
 
   it('only configures and restarts when nvidia-ctk is already installed', async () => {
     const h = await host({ [DOCKER_INFO]: { stdout: infoWithoutNvidia() } });
-    expect(nvidiaRuntime(factsFor(h))[0]!.fix).toMatchObject({ command: 'sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker', description: expect.stringContaining('nvidia-ctk 1.16.2 is installed') });
+    expect(nvidiaRuntime(factsFor(h))[0]!.fix).toMatchObject({
+      command: 'sudo nvidia-ctk runtime configure --runtime=docker && sudo systemctl restart docker',
+      description: expect.stringContaining('nvidia-ctk 1.16.2 is installed'),
+    });
   });
 });
 
@@ -144,7 +188,10 @@ describe('gpuContainerRun (--deep)', () => {
     gpuContainerRun(factsFor(healthy, { deep: true, gpuProbe: { image, ok, output, timedOut: false } }));
 
   it('passes when the container lists the GPU', () => {
-    expect(probe('GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-1c0a9baf-0145-ba6f-785c-472c90d07688)', true)[0]).toMatchObject({ severity: 'ok', title: 'a GPU container starts and sees 1 GPU' });
+    expect(probe('GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-1c0a9baf-0145-ba6f-785c-472c90d07688)', true)[0]).toMatchObject({
+      severity: 'ok',
+      title: 'a GPU container starts and sees 1 GPU',
+    });
   });
 
   it('recognises the missing runtime, a too-new image and NVML errors', () => {
@@ -153,7 +200,8 @@ describe('gpuContainerRun (--deep)', () => {
       title: 'Docker cannot give containers the GPU (no NVIDIA runtime)',
       fix: { command: expect.stringContaining('nvidia-ctk runtime configure --runtime=docker') },
     });
-    const cuda = 'nvidia-container-cli: requirement error: unsatisfied condition: cuda>=13.2, please update your driver to a newer version, or use an earlier cuda container: unknown';
+    const cuda =
+      'nvidia-container-cli: requirement error: unsatisfied condition: cuda>=13.2, please update your driver to a newer version, or use an earlier cuda container: unknown';
     expect(probe(cuda)[0]).toMatchObject({ severity: 'error', title: 'the image needs a newer driver than this host has' });
     expect(probe('Failed to initialize NVML: Unknown Error')[0]!.fix?.command).toBe('sudo nvidia-ctk system create-dev-char-symlinks --create-all');
   });

@@ -11,11 +11,23 @@ export const dockerVersion: Rule = ({ host }): Finding[] => {
   const plain = v.replace(/[^0-9.].*$/, '');
   if (compareDotted(plain, '19.03') < 0) {
     return [
-      f.error('docker-version', `Docker Engine ${v} is too old for GPUs`, '`docker run --gpus` needs Docker 19.03 or newer: "unknown flag: --gpus".', manual('upgrade Docker Engine', 'curl -fsSL https://get.docker.com | sudo sh')),
+      f.error(
+        'docker-version',
+        `Docker Engine ${v} is too old for GPUs`,
+        '`docker run --gpus` needs Docker 19.03 or newer: "unknown flag: --gpus".',
+        manual('upgrade Docker Engine', 'curl -fsSL https://get.docker.com | sudo sh'),
+      ),
     ];
   }
   if (compareDotted(plain, '23.0') < 0) {
-    return [f.info('docker-version', `Docker Engine ${v} is past end of life`, 'GPUs work; newer engines add CDI and daemon.json proxies.', manual('upgrade Docker Engine when convenient'))];
+    return [
+      f.info(
+        'docker-version',
+        `Docker Engine ${v} is past end of life`,
+        'GPUs work; newer engines add CDI and daemon.json proxies.',
+        manual('upgrade Docker Engine when convenient'),
+      ),
+    ];
   }
   return [f.ok('docker-version', `Docker Engine ${v} supports --gpus and CDI`)];
 };

@@ -19,7 +19,14 @@ export const driverVsTorch: Rule = ({ host, plan, catalog }): Finding[] => {
   const torch = `torch ${plan.torch.version} (${backend})`;
   if (!backendCuda(backend)) {
     return nv.gpus.length > 0
-      ? [f.warn('driver-vs-torch', `${torch} wheels are CPU-only although an NVIDIA GPU is here`, 'The project pins a CPU variant of torch.', manual('route torch to a CUDA index', 'danlu init --backend cu128'))]
+      ? [
+          f.warn(
+            'driver-vs-torch',
+            `${torch} wheels are CPU-only although an NVIDIA GPU is here`,
+            'The project pins a CPU variant of torch.',
+            manual('route torch to a CUDA index', 'danlu init --backend cu128'),
+          ),
+        ]
       : [];
   }
   const dCuda = driverCuda(nv.driverVersion, nv.cudaVersion, catalog);

@@ -15,11 +15,11 @@ export const envImage: Rule = ({ files, images, host, catalog }): Finding[] => {
   if (!base) return [];
   const out: Finding[] = [];
   const cuda = parseCudaImage(base);
-  const present = (ref: string | undefined) => (ref ? images.find((i) => i.ref === ref)?.present ?? null : null);
+  const present = (ref: string | undefined) => (ref ? (images.find((i) => i.ref === ref)?.present ?? null) : null);
   if (cuda && present(base) !== true) {
     const row = catalog.cudaImages.rows.find((r) => r.version === cuda.version);
     const symptom = `\`docker pull\` fails with "manifest for ${base} not found: manifest unknown: manifest unknown".`;
-    if (!row || !row.ubuntu.includes(cuda.ubuntu)) {
+    if (!row?.ubuntu.includes(cuda.ubuntu)) {
       out.push(
         f.warn(
           'env-base-image',
@@ -30,7 +30,12 @@ export const envImage: Rule = ({ files, images, host, catalog }): Finding[] => {
       );
     } else if (!row.supported) {
       out.push(
-        f.info('env-base-image', `BASE_IMAGE ${base} is end of life and may be deleted from Docker Hub`, symptom, manual('move to a supported CUDA when you can', 'danlu init')),
+        f.info(
+          'env-base-image',
+          `BASE_IMAGE ${base} is end of life and may be deleted from Docker Hub`,
+          symptom,
+          manual('move to a supported CUDA when you can', 'danlu init'),
+        ),
       );
     }
   }

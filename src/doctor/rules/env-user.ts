@@ -37,7 +37,10 @@ export const envUser = (facts: EnvUserFacts): Finding[] => {
   const env = files.env;
   const out: Finding[] = [];
   const me = `${host.user.name} (${host.user.uid}:${host.user.gid})`;
-  for (const [key, want] of [['USER_UID', host.user.uid], ['USER_GID', host.user.gid]] as const) {
+  for (const [key, want] of [
+    ['USER_UID', host.user.uid],
+    ['USER_GID', host.user.gid],
+  ] as const) {
     const have = env[key];
     if (have === String(want)) continue;
     const id = key === 'USER_UID' ? 'env-uid' : 'env-gid';

@@ -12,23 +12,35 @@ interface Known {
 
 /** Errors a GPU container start produces, each with its cause (pain points 4, 10, 14, 23, 24). */
 const KNOWN: Known[] = [
-  { test: /could not select device driver|unknown or invalid runtime name: nvidia/i, title: 'Docker cannot give containers the GPU (no NVIDIA runtime)', fix: (x) => toolkitFix(x.host.docker!) },
+  {
+    test: /could not select device driver|unknown or invalid runtime name: nvidia/i,
+    title: 'Docker cannot give containers the GPU (no NVIDIA runtime)',
+    fix: (x) => toolkitFix(x.host.docker!),
+  },
   {
     test: /unsatisfied condition: cuda>=/i,
     title: 'the image needs a newer driver than this host has',
-    fix: () => manual('choose an image no newer than the driver\'s CUDA (`danlu init --cuda <driver CUDA>`), or update the driver'),
+    fix: () => manual("choose an image no newer than the driver's CUDA (`danlu init --cuda <driver CUDA>`), or update the driver"),
   },
   {
     test: /Failed to initialize NVML: Unknown Error/i,
     title: 'the container lost the GPU (NVML Unknown Error)',
-    fix: () => manual('create the /dev/char links for NVIDIA devices (or use CDI) and recreate the container', 'sudo nvidia-ctk system create-dev-char-symlinks --create-all'),
+    fix: () =>
+      manual(
+        'create the /dev/char links for NVIDIA devices (or use CDI) and recreate the container',
+        'sudo nvidia-ctk system create-dev-char-symlinks --create-all',
+      ),
   },
   {
     test: /file creation failed: .*libnvidia-ml\.so\.1: file exists/i,
-    title: 'NVIDIA driver libraries inside the image collide with the host\'s',
+    title: "NVIDIA driver libraries inside the image collide with the host's",
     fix: () => manual('never install driver packages (cuda-drivers, nvidia-utils) in the image or the WSL distro'),
   },
-  { test: /only \d+ Devices available/i, title: 'Docker found no GPU to give', fix: () => manual('restart Docker (Docker Desktop: update or roll back; GPU passthrough has regressed in some releases)') },
+  {
+    test: /only \d+ Devices available/i,
+    title: 'Docker found no GPU to give',
+    fix: () => manual('restart Docker (Docker Desktop: update or roll back; GPU passthrough has regressed in some releases)'),
+  },
 ];
 
 /** `--deep`: a real `docker run --gpus all <image> nvidia-smi -L`, the only proof that matters. */
@@ -41,7 +53,14 @@ export const gpuContainerRun: Rule = (facts): Finding[] => {
   if (!probe) return [];
   if (!probe.image) {
     const want = facts.files.env?.BASE_IMAGE ?? facts.plan?.cuda.image ?? 'nvidia/cuda:12.8.1-base-ubuntu24.04';
-    return [f.info('gpu-container-run', 'no CUDA image here to start a GPU container with (doctor never pulls)', '', manual('pull one, then run doctor --deep again', `docker pull ${want}`))];
+    return [
+      f.info(
+        'gpu-container-run',
+        'no CUDA image here to start a GPU container with (doctor never pulls)',
+        '',
+        manual('pull one, then run doctor --deep again', `docker pull ${want}`),
+      ),
+    ];
   }
   const cmd = `docker run --rm --gpus all ${probe.image} nvidia-smi -L`;
   if (probe.ok) {

@@ -15,7 +15,7 @@ export interface GpuRequestFacts {
 /** The machine's compose file asks for GPUs that Docker cannot give: compose would fail at start. */
 export const gpuRequest = ({ files, host }: GpuRequestFacts): Finding[] => {
   const d = host.docker;
-  if (!files.extendRequestsGpus || !d || !d.daemon.ok || d.nvidiaRuntime || d.cdi || d.desktop) return [];
+  if (!files.extendRequestsGpus || !d?.daemon.ok || d.nvidiaRuntime || d.cdi || d.desktop) return [];
   return [
     f.error(
       'gpu-request',

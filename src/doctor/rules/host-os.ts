@@ -14,21 +14,33 @@ export const hostOs: Rule = ({ host }): Finding[] => {
       return [f.ok('host-os', `WSL2: ${distro} (${os.arch})`, `networking mode: ${host.wsl?.networkingMode ?? 'nat (default)'}`)];
     case 'macos':
       return [
-        f.warn('host-os', 'macOS has no CUDA: containers here run CPU-only', 'Docker on macOS runs Linux in a VM without NVIDIA GPUs.', manual(
-          'plan for a Linux GPU machine instead: run `danlu host --json > host.json` there, then `danlu init --host host.json` here',
-        )),
+        f.warn(
+          'host-os',
+          'macOS has no CUDA: containers here run CPU-only',
+          'Docker on macOS runs Linux in a VM without NVIDIA GPUs.',
+          manual('plan for a Linux GPU machine instead: run `danlu host --json > host.json` there, then `danlu init --host host.json` here'),
+        ),
       ];
     case 'windows':
       return [
-        f.error('host-os', 'run danlu inside WSL2, not on Windows itself', 'GPU containers on Windows run through WSL2 and the Windows NVIDIA driver.', manual(
-          'install a WSL2 distribution and run danlu inside it',
-          'wsl --install -d Ubuntu-24.04',
-        )),
+        f.error(
+          'host-os',
+          'run danlu inside WSL2, not on Windows itself',
+          'GPU containers on Windows run through WSL2 and the Windows NVIDIA driver.',
+          manual('install a WSL2 distribution and run danlu inside it', 'wsl --install -d Ubuntu-24.04'),
+        ),
       ];
     default: {
       const wsl1 = host.notes.find((n) => n.what === 'WSL');
       return wsl1
-        ? [f.error('host-os', 'WSL 1 has no GPU support', wsl1.message, manual('convert the distribution to WSL 2 (from Windows)', 'wsl --set-version <distro> 2'))]
+        ? [
+            f.error(
+              'host-os',
+              'WSL 1 has no GPU support',
+              wsl1.message,
+              manual('convert the distribution to WSL 2 (from Windows)', 'wsl --set-version <distro> 2'),
+            ),
+          ]
         : [f.warn('host-os', `unsupported OS (${os.kind}): danlu knows Linux and WSL2`, os.kernel ?? '')];
     }
   }

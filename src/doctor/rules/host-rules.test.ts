@@ -14,7 +14,8 @@ import { nvidiaDriver } from './nvidia-driver.js';
 import { wslGpu } from './wsl-gpu.js';
 
 const QUERY_OLD = 'nvidia-smi --query-gpu=index,name,uuid,driver_version,memory.total --format=csv,noheader,nounits';
-const NO_DRIVER = "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n";
+const NO_DRIVER =
+  "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n";
 
 const only = (list: Finding[], id: string): Finding => {
   const hits = list.filter((f) => f.id === id);
@@ -43,7 +44,10 @@ describe('host rules on the recorded H100 (driver 580.159.04, no Docker)', () =>
       severity: 'ok',
       title: 'NVIDIA driver 580.159.04 (CUDA 13.0), 1 GPU: NVIDIA H100 80GB HBM3',
     });
-    expect(only(driverVsTorch(facts), 'driver-vs-torch')).toMatchObject({ severity: 'ok', title: expect.stringMatching(/cu130\) runs natively on driver 580\.159\.04 \(CUDA 13\.0\)/) });
+    expect(only(driverVsTorch(facts), 'driver-vs-torch')).toMatchObject({
+      severity: 'ok',
+      title: expect.stringMatching(/cu130\) runs natively on driver 580\.159\.04 \(CUDA 13\.0\)/),
+    });
     expect(only(gpuArch(facts), 'gpu-arch')).toMatchObject({ severity: 'ok', title: expect.stringContaining('NVIDIA H100 80GB HBM3 (sm_90 → sm_90)') });
     expect(wslGpu(facts)).toEqual([]);
   });
@@ -92,7 +96,11 @@ describe('wslGpu', () => {
 
   it('flags Linux driver packages inside the distro with the exact errors and an apt command', () => {
     const [f] = wslGpu(factsFor(wsl, { driverPackages: ['cuda-drivers', 'nvidia-driver-550'] }));
-    expect(f).toMatchObject({ id: 'wsl-driver-packages', severity: 'error', fix: { command: 'sudo apt-get remove --purge cuda-drivers nvidia-driver-550', safe: false } });
+    expect(f).toMatchObject({
+      id: 'wsl-driver-packages',
+      severity: 'error',
+      fix: { command: 'sudo apt-get remove --purge cuda-drivers nvidia-driver-550', safe: false },
+    });
     expect(f!.detail).toContain('libnvidia-ml.so.1: file exists');
     expect(f!.detail).toContain("NVIDIA-SMI couldn't find libnvidia-ml.so library in your system");
   });
@@ -105,7 +113,7 @@ describe('wslGpu', () => {
 });
 
 describe('nvidiaDriver', () => {
-  it('quotes nvidia-smi\'s error when the driver does not answer', async () => {
+  it("quotes nvidia-smi's error when the driver does not answer", async () => {
     const host = await probeHost(fakeDeps({ commands: { [QUERY]: { code: 9, stdout: NO_DRIVER } } }));
     const [f] = nvidiaDriver(factsFor(host, { driverPackages: null }));
     expect(f).toMatchObject({ severity: 'error', title: 'nvidia-smi failed' });
@@ -115,12 +123,20 @@ describe('nvidiaDriver', () => {
   it('says "installed but not loaded" when driver packages exist', async () => {
     const host = await probeHost(fakeDeps({ commands: { [QUERY]: { code: 9, stdout: NO_DRIVER } } }));
     const [f] = nvidiaDriver(factsFor(host, { driverPackages: ['nvidia-driver-580-open'] }));
-    expect(f).toMatchObject({ severity: 'error', title: expect.stringContaining('(nvidia-driver-580-open), but the driver is not loaded'), fix: { command: 'sudo modprobe nvidia' } });
+    expect(f).toMatchObject({
+      severity: 'error',
+      title: expect.stringContaining('(nvidia-driver-580-open), but the driver is not loaded'),
+      fix: { command: 'sudo modprobe nvidia' },
+    });
   });
 
   it('warns on a host with no NVIDIA driver at all', async () => {
     const host = await probeHost(fakeDeps({}));
-    expect(nvidiaDriver(factsFor(host))[0]).toMatchObject({ severity: 'warn', title: 'no NVIDIA GPU or driver found: the environment will be CPU-only', detail: 'nvidia-smi not found' });
+    expect(nvidiaDriver(factsFor(host))[0]).toMatchObject({
+      severity: 'warn',
+      title: 'no NVIDIA GPU or driver found: the environment will be CPU-only',
+      detail: 'nvidia-smi not found',
+    });
   });
 
   it('warns when the driver is read from /sys because nvidia-smi failed', async () => {
@@ -135,7 +151,7 @@ describe('driverVsTorch', () => {
     expect(cudaDriverNumber('12.2')).toBe(12020);
   });
 
-  it('fails driver 470 (V100) against a cu128 pin with torch\'s own message and a working alternative', async () => {
+  it("fails driver 470 (V100) against a cu128 pin with torch's own message and a working alternative", async () => {
     const dir = 'old-driver-470-v100';
     const v100 = await probeHost(
       fakeDeps({
@@ -171,9 +187,13 @@ describe('gpuArch', () => {
     nvidia: { ...h100.nvidia!, gpus: [{ index: 0, name, computeCapability: cc, memoryMiB: 32000, class: 'consumer', brand: 'GeForce' }] },
   });
 
-  it('fails an RTX 5090 (sm_120) on torch 2.6 cu124 with PyTorch\'s words', () => {
+  it("fails an RTX 5090 (sm_120) on torch 2.6 cu124 with PyTorch's words", () => {
     const [f] = gpuArch(withPins(withGpu('NVIDIA GeForce RTX 5090', '12.0'), '2.6', 'cu124'));
-    expect(f).toMatchObject({ id: 'gpu-arch', severity: 'error', title: "NVIDIA GeForce RTX 5090 (sm_120) is not in torch 2.6.0 cu124's architectures (sm_50 … sm_90)" });
+    expect(f).toMatchObject({
+      id: 'gpu-arch',
+      severity: 'error',
+      title: "NVIDIA GeForce RTX 5090 (sm_120) is not in torch 2.6.0 cu124's architectures (sm_50 … sm_90)",
+    });
     expect(f!.detail).toContain('with CUDA capability sm_120 is not compatible with the current PyTorch installation');
     expect(f!.detail).toContain('no kernel image is available for execution on the device');
     expect(f!.fix?.description).toMatch(/cu12[89]|cu13/);

@@ -20,7 +20,7 @@ export const mirrorLeak: Rule = ({ files, project }): Finding[] => {
         `mirror URLs in committed files: ${[...new Set(leaks.map((h) => h.file))].join(', ')}`,
         `${where}. Teammates and CI elsewhere then download through your mirror${lock ? '; `uv sync --frozen` installs from the URLs recorded in uv.lock, not from the mirror set now' : ''}.`,
         manual(
-          'keep mirrors in .env (PYPI_MIRROR, APT_MIRROR, HF_ENDPOINT…) only' + (lock ? ', and relock against PyPI' : ''),
+          `keep mirrors in .env (PYPI_MIRROR, APT_MIRROR, HF_ENDPOINT…) only${lock ? ', and relock against PyPI' : ''}`,
           lock ? 'UV_DEFAULT_INDEX=https://pypi.org/simple uv lock' : undefined,
         ),
       ),

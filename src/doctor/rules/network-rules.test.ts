@@ -27,7 +27,9 @@ const corp = { http: 'http://proxy.corp:3128', https: 'http://proxy.corp:3128', 
 
 describe('proxyLayers', () => {
   it('is ok with no proxy anywhere', () => {
-    expect(proxyLayers(withProxies({}))).toEqual([expect.objectContaining({ severity: 'ok', title: 'no proxy configured (shell, apt, Docker daemon, Docker client)' })]);
+    expect(proxyLayers(withProxies({}))).toEqual([
+      expect.objectContaining({ severity: 'ok', title: 'no proxy configured (shell, apt, Docker daemon, Docker client)' }),
+    ]);
   });
 
   it('is ok when every layer uses the same proxy', () => {
@@ -49,11 +51,21 @@ describe('proxyLayers', () => {
     const facts = withProxies({ shell: corp, build: corp, daemonFiles: { ...corp, source: '/etc/systemd/system/docker.service.d/http-proxy.conf' } });
     facts.proxy.daemon = { ...facts.proxy.daemon, source: '`docker info`' };
     const [f] = proxyLayers(facts);
-    expect(f).toMatchObject({ id: 'proxy-daemon', title: 'the Docker daemon does not use the proxy in its configuration yet', fix: { command: 'sudo systemctl daemon-reload && sudo systemctl restart docker' } });
+    expect(f).toMatchObject({
+      id: 'proxy-daemon',
+      title: 'the Docker daemon does not use the proxy in its configuration yet',
+      fix: { command: 'sudo systemctl daemon-reload && sudo systemctl restart docker' },
+    });
   });
 
   it('lists every layer when the proxies differ', () => {
-    const out = proxyLayers(withProxies({ shell: corp, daemon: { http: 'http://10.0.0.1:8080' }, client: { http: 'http://proxy.corp:3128/', source: '/home/alice/.docker/config.json' } }));
+    const out = proxyLayers(
+      withProxies({
+        shell: corp,
+        daemon: { http: 'http://10.0.0.1:8080' },
+        client: { http: 'http://proxy.corp:3128/', source: '/home/alice/.docker/config.json' },
+      }),
+    );
     const f = out.find((x) => x.id === 'proxy-mismatch')!;
     expect(f).toMatchObject({ severity: 'warn', title: 'the proxy differs between layers (2 different values)' });
     expect(f.detail).toContain('docker daemon: http://10.0.0.1:8080');
@@ -84,8 +96,14 @@ describe('localhostProxy', () => {
   it('fails a 127.0.0.1 proxy in WSL2 NAT mode, quoting WSL', () => {
     const wsl: HostFacts = { ...host, os: { ...host.os, kind: 'wsl2' }, wsl: { dxg: true, libDir: true, networkingMode: 'nat' } };
     const out = localhostProxy(withProxies({ shell: local }, { host: wsl }));
-    expect(out[0]).toMatchObject({ id: 'wsl-localhost-proxy', severity: 'error', title: 'proxy http://127.0.0.1:7890 is WSL itself, not Windows (WSL2 NAT mode)' });
-    expect(out[0]!.detail).toContain('wsl: A localhost proxy configuration was detected but not mirrored into WSL. WSL in NAT mode does not support localhost proxies.');
+    expect(out[0]).toMatchObject({
+      id: 'wsl-localhost-proxy',
+      severity: 'error',
+      title: 'proxy http://127.0.0.1:7890 is WSL itself, not Windows (WSL2 NAT mode)',
+    });
+    expect(out[0]!.detail).toContain(
+      'wsl: A localhost proxy configuration was detected but not mirrored into WSL. WSL in NAT mode does not support localhost proxies.',
+    );
     expect(out[0]!.fix?.description).toContain('networkingMode=mirrored');
   });
 

@@ -51,7 +51,12 @@ export const nvidiaDriver: Rule = ({ host, driverPackages }): Finding[] => {
   }
   if (smiNote && !/not found/.test(smiNote)) {
     return [
-      f.error('nvidia-driver', 'nvidia-smi failed', smiNote, manual('check the driver install: `nvidia-smi` must list your GPUs before containers can use them')),
+      f.error(
+        'nvidia-driver',
+        'nvidia-smi failed',
+        smiNote,
+        manual('check the driver install: `nvidia-smi` must list your GPUs before containers can use them'),
+      ),
     ];
   }
   return [

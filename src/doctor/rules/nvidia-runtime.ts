@@ -12,7 +12,9 @@ export const nvidiaRuntime: Rule = ({ host }): Finding[] => {
   if (gpus === 0 && !host.nvidia) return [f.info('nvidia-runtime', 'no NVIDIA GPU on this host: GPU in containers not checked')];
   if (!d.daemon.ok) return [f.info('nvidia-runtime', 'NVIDIA runtime not checked: the Docker daemon did not answer')];
   if (d.desktop) {
-    return [f.info('nvidia-runtime', 'Docker Desktop passes GPUs itself (no nvidia runtime is listed)', '`danlu doctor --deep` starts a GPU container to prove it.')];
+    return [
+      f.info('nvidia-runtime', 'Docker Desktop passes GPUs itself (no nvidia runtime is listed)', '`danlu doctor --deep` starts a GPU container to prove it.'),
+    ];
   }
   if (d.nvidiaRuntime || d.cdi) {
     const how = [d.nvidiaRuntime ? 'runtime "nvidia"' : null, d.cdi ? 'CDI spec' : null, d.nvidiaCtk ? `nvidia-ctk ${d.nvidiaCtk}` : null].filter(Boolean);

@@ -7,7 +7,8 @@ const f = findings('project');
 export const projectPlan: Rule = ({ files, projectError, plan, planError }): Finding[] => {
   const out: Finding[] = [];
   if (files.envError) out.push(f.error('env-syntax', '.env cannot be read', files.envError, manual('fix the line, or move .env away and run `danlu init`')));
-  if (files.pyprojectError) out.push(f.error('pyproject-syntax', 'pyproject.toml is not valid TOML', files.pyprojectError, manual('fix the line; `uv lock` reports the same error')));
+  if (files.pyprojectError)
+    out.push(f.error('pyproject-syntax', 'pyproject.toml is not valid TOML', files.pyprojectError, manual('fix the line; `uv lock` reports the same error')));
   if (projectError && !files.envError && !files.pyprojectError) out.push(f.error('project-read', 'the project cannot be read', projectError));
   if (planError) out.push(f.error('project-plan', 'danlu cannot plan this project for this host', planError));
   if (out.length > 0 || !plan) return out;
@@ -20,7 +21,15 @@ export const projectPlan: Rule = ({ files, projectError, plan, planError }): Fin
   );
   // A repository planned for a team's machines, run on one that is not among them.
   const outsider = plan.warnings.find((w) => w.id === 'team-host-unknown');
-  if (outsider) out.push(f.warn('team-host', outsider.message, 'The committed torch build was chosen for the hosts in .devcontainer/hosts only.', manual(outsider.fix ?? 'add this machine', 'danlu host add NAME')));
+  if (outsider)
+    out.push(
+      f.warn(
+        'team-host',
+        outsider.message,
+        'The committed torch build was chosen for the hosts in .devcontainer/hosts only.',
+        manual(outsider.fix ?? 'add this machine', 'danlu host add NAME'),
+      ),
+    );
   const misfit = plan.warnings.find((w) => w.id.startsWith('team-build-does-not-fit-'));
   if (misfit) out.push(f.warn('team-build', misfit.message, '', manual(misfit.fix ?? '')));
   // The project installs torch's CPU wheels on a machine with NVIDIA GPUs: nothing fails, and

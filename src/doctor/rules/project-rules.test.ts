@@ -31,19 +31,46 @@ const withFiles = (patch: Partial<DoctorFacts['files']>): DoctorFacts => {
 
 describe('projectPlan', () => {
   it('shows the plan on success', () => {
-    expect(projectPlan(factsFor(host))[0]).toMatchObject({ severity: 'ok', title: 'plan: torch 2.14.1 (cu130) · Python 3.12 · nvidia/cuda:13.0.3-devel-ubuntu24.04' });
+    expect(projectPlan(factsFor(host))[0]).toMatchObject({
+      severity: 'ok',
+      title: 'plan: torch 2.14.1 (cu130) · Python 3.12 · nvidia/cuda:13.0.3-devel-ubuntu24.04',
+    });
   });
   it('warns when the project installs CPU wheels on this GPU host, with the command that fixes it', () => {
     const base = factsFor(host);
-    const plan = { ...base.plan!, warnings: [{ id: 'cpu-wheels-on-gpu-host', message: "the project installs torch's CPU wheels (pyproject.toml:25): the 1 NVIDIA GPU of this host stays unused", fix: 'danlu init --backend cu130 routes torch to the cu130 wheels (torch 2.14.1) that fit this host' }] };
+    const plan = {
+      ...base.plan!,
+      warnings: [
+        {
+          id: 'cpu-wheels-on-gpu-host',
+          message: "the project installs torch's CPU wheels (pyproject.toml:25): the 1 NVIDIA GPU of this host stays unused",
+          fix: 'danlu init --backend cu130 routes torch to the cu130 wheels (torch 2.14.1) that fit this host',
+        },
+      ],
+    };
     const out = projectPlan({ ...base, plan });
-    expect(out.map((x) => [x.id, x.severity])).toEqual([['project-plan', 'ok'], ['cpu-wheels', 'warn']]);
-    expect(out[1]!.fix).toEqual({ description: 'route torch to the CUDA wheels that fit this host (pyproject.toml and .env)', command: 'danlu init --backend cu130', safe: false });
+    expect(out.map((x) => [x.id, x.severity])).toEqual([
+      ['project-plan', 'ok'],
+      ['cpu-wheels', 'warn'],
+    ]);
+    expect(out[1]!.fix).toEqual({
+      description: 'route torch to the CUDA wheels that fit this host (pyproject.toml and .env)',
+      command: 'danlu init --backend cu130',
+      safe: false,
+    });
   });
 
   it('reports unreadable files with file:line instead of stopping', () => {
-    const out = projectPlan(withFiles({ envError: '/p/.env:3:1: expected KEY=VALUE, a comment or a blank line, found "oops"', pyprojectError: '/p/pyproject.toml:2:5: invalid TOML: x' }));
-    expect(out.map((f) => [f.id, f.severity])).toEqual([['env-syntax', 'error'], ['pyproject-syntax', 'error']]);
+    const out = projectPlan(
+      withFiles({
+        envError: '/p/.env:3:1: expected KEY=VALUE, a comment or a blank line, found "oops"',
+        pyprojectError: '/p/pyproject.toml:2:5: invalid TOML: x',
+      }),
+    );
+    expect(out.map((f) => [f.id, f.severity])).toEqual([
+      ['env-syntax', 'error'],
+      ['pyproject-syntax', 'error'],
+    ]);
     expect(out[0]!.detail).toContain('/p/.env:3:1');
   });
 });
@@ -87,9 +114,16 @@ describe('envCuda', () => {
     expect(envCuda(factsFor(host))[0]).toMatchObject({ severity: 'ok', title: "image CUDA 13.0.3 ≤ the driver's CUDA 13.0" });
   });
   it('fails a consumer GPU with an image newer than the driver, quoting nvidia-container-cli', () => {
-    const consumer = { ...host, nvidia: { ...host.nvidia!, gpus: [{ ...host.nvidia!.gpus[0]!, name: 'NVIDIA GeForce RTX 4090', class: 'consumer' as const }] } };
+    const consumer = {
+      ...host,
+      nvidia: { ...host.nvidia!, gpus: [{ ...host.nvidia!.gpus[0]!, name: 'NVIDIA GeForce RTX 4090', class: 'consumer' as const }] },
+    };
     const [f] = envCuda(withEnv({ CUDA_VERSION: '13.2.2' }, { host: consumer }));
-    expect(f).toMatchObject({ severity: 'error', title: "CUDA_VERSION=13.2.2 in .env is newer than the driver's CUDA 13.0", fix: { command: 'danlu init --cuda 13.0', safe: false } });
+    expect(f).toMatchObject({
+      severity: 'error',
+      title: "CUDA_VERSION=13.2.2 in .env is newer than the driver's CUDA 13.0",
+      fix: { command: 'danlu init --cuda 13.0', safe: false },
+    });
     expect(f!.detail).toContain('unsatisfied condition: cuda>=13.2, please update your driver to a newer version');
   });
   it('only warns for data-center GPUs (forward compatibility)', () => {
@@ -135,15 +169,29 @@ describe('cacheDirs', () => {
   it('only prints the sudo chown when doctor runs as the user', () => {
     const [f] = cacheDirs(withOwner('.cache', 0, 1000));
     expect(f!.title).toBe('/home/alice/.cache belongs to root, not alice');
-    expect(f!.fix).toEqual({ description: 'give /home/alice/.cache back to alice (1000:1000)', command: 'sudo chown -R 1000:1000 /home/alice/.cache', safe: false });
+    expect(f!.fix).toEqual({
+      description: 'give /home/alice/.cache back to alice (1000:1000)',
+      command: 'sudo chown -R 1000:1000 /home/alice/.cache',
+      safe: false,
+    });
   });
 
   it('offers to create missing folders before dockerd creates them as root', () => {
     const base = factsFor(host);
     const dirs = base.caches.dirs.map((d) => (d.rel.startsWith('.cache/torch') || d.rel === '.cache/uv' ? { ...d, exists: false, uid: null, gid: null } : d));
     const [f] = cacheDirs({ ...base, caches: { ...base.caches, dirs } });
-    expect(f).toMatchObject({ id: 'cache-dir-missing', severity: 'warn', title: '2 cache folders missing under /home/alice: dockerd would create them as root' });
-    expect(f!.fix?.action).toEqual({ kind: 'own-dirs', home: '/home/alice', paths: ['/home/alice/.cache/uv', '/home/alice/.cache/torch/hub'], uid: 1000, gid: 1000 });
+    expect(f).toMatchObject({
+      id: 'cache-dir-missing',
+      severity: 'warn',
+      title: '2 cache folders missing under /home/alice: dockerd would create them as root',
+    });
+    expect(f!.fix?.action).toEqual({
+      kind: 'own-dirs',
+      home: '/home/alice',
+      paths: ['/home/alice/.cache/uv', '/home/alice/.cache/torch/hub'],
+      uid: 1000,
+      gid: 1000,
+    });
   });
 });
 
@@ -168,7 +216,12 @@ describe('torchIndex, pythonVersion, uvLock, venv, mirrorLeak, diskFree', () => 
   it('flags a .env PYTORCH_INDEX that disagrees with pyproject.toml', () => {
     const base = withEnv({ PYTORCH_INDEX: 'https://download.pytorch.org/whl/cu128' });
     const [f] = torchIndex(base);
-    expect(f).toMatchObject({ id: 'torch-index-env', severity: 'warn', title: 'PYTORCH_INDEX in .env is cu128, pyproject.toml routes torch to cu130', fix: { command: 'danlu init' } });
+    expect(f).toMatchObject({
+      id: 'torch-index-env',
+      severity: 'warn',
+      title: 'PYTORCH_INDEX in .env is cu128, pyproject.toml routes torch to cu130',
+      fix: { command: 'danlu init' },
+    });
   });
 
   it('reads torch routed by extra (pytorch-cpu for cpu, pytorch-cu130 for cu130): no false mismatch', () => {
@@ -181,7 +234,12 @@ describe('torchIndex, pythonVersion, uvLock, venv, mirrorLeak, diskFree', () => 
             { name: 'pytorch-cpu', url: 'https://download.pytorch.org/whl/cpu', explicit: true },
             { name: 'pytorch-cu130', url: 'https://download.pytorch.org/whl/cu130', explicit: true },
           ],
-          sources: { torch: [{ index: 'pytorch-cpu', extra: 'cpu' }, { index: 'pytorch-cu130', extra: 'gpu' }] },
+          sources: {
+            torch: [
+              { index: 'pytorch-cpu', extra: 'cpu' },
+              { index: 'pytorch-cu130', extra: 'gpu' },
+            ],
+          },
         },
       },
     };
@@ -200,11 +258,19 @@ describe('torchIndex, pythonVersion, uvLock, venv, mirrorLeak, diskFree', () => 
             { name: 'pytorch-cu130', url: 'https://download.pytorch.org/whl/cu130', explicit: true },
             { name: 'pytorch-cu118', url: 'https://download.pytorch.org/whl/cu118', explicit: true },
           ],
-          sources: { torch: [{ index: 'pytorch-cu130', extra: 'cu130' }, { index: 'pytorch-cu118', extra: 'cu118' }] },
+          sources: {
+            torch: [
+              { index: 'pytorch-cu130', extra: 'cu130' },
+              { index: 'pytorch-cu118', extra: 'cu118' },
+            ],
+          },
         },
       },
     };
-    const env = (extra: string, backend: string) => ({ ...base, files: { ...base.files, pyproject, env: { ...base.files.env!, TORCH_EXTRA: extra, PYTORCH_INDEX: `https://download.pytorch.org/whl/${backend}` } } });
+    const env = (extra: string, backend: string) => ({
+      ...base,
+      files: { ...base.files, pyproject, env: { ...base.files.env!, TORCH_EXTRA: extra, PYTORCH_INDEX: `https://download.pytorch.org/whl/${backend}` } },
+    });
     expect(torchIndex(env('cu130', 'cu130')).map((f) => `${f.id} ${f.severity}`)).toEqual(['torch-index ok']);
     // This machine's .env says cu118 but its index is cu130: the extra's index is the one compared.
     expect(torchIndex(env('cu118', 'cu130')).map((f) => f.id)).toContain('torch-index-env');
@@ -215,7 +281,10 @@ describe('torchIndex, pythonVersion, uvLock, venv, mirrorLeak, diskFree', () => 
   });
 
   it('finds a missing and a stale uv.lock', () => {
-    expect(uvLock(withFiles({ uvLock: { exists: false, mtimeMs: null, pyprojectMtimeMs: 5 } }))[0]).toMatchObject({ severity: 'warn', title: 'no uv.lock: the environment is not reproducible' });
+    expect(uvLock(withFiles({ uvLock: { exists: false, mtimeMs: null, pyprojectMtimeMs: 5 } }))[0]).toMatchObject({
+      severity: 'warn',
+      title: 'no uv.lock: the environment is not reproducible',
+    });
     const [stale] = uvLock(withFiles({ uvLock: { exists: true, mtimeMs: 1000, pyprojectMtimeMs: 60_000 } }));
     expect(stale!.detail).toContain('The lockfile at `uv.lock` needs to be updated');
   });
@@ -232,11 +301,19 @@ describe('torchIndex, pythonVersion, uvLock, venv, mirrorLeak, diskFree', () => 
       { file: 'uv.lock', line: 8, url: 'https://mirrors.aliyun.com/pypi/simple' },
     ];
     const [f] = mirrorLeak(withFiles({ mirrorHits: hits }));
-    expect(f).toMatchObject({ id: 'mirror-leak', severity: 'warn', title: 'mirror URLs in committed files: pyproject.toml, uv.lock', fix: { command: 'UV_DEFAULT_INDEX=https://pypi.org/simple uv lock' } });
+    expect(f).toMatchObject({
+      id: 'mirror-leak',
+      severity: 'warn',
+      title: 'mirror URLs in committed files: pyproject.toml, uv.lock',
+      fix: { command: 'UV_DEFAULT_INDEX=https://pypi.org/simple uv lock' },
+    });
     expect(f!.detail).toContain('pyproject.toml:12 (https://mirrors.aliyun.com/pypi/simple/)');
     const base = withFiles({ mirrorHits: hits });
     const chosen = mirrorLeak({ ...base, project: { ...base.project!, lockWithMirror: true } });
-    expect(chosen.map((x) => [x.id, x.severity])).toEqual([['mirror-leak', 'warn'], ['mirror-lock', 'info']]);
+    expect(chosen.map((x) => [x.id, x.severity])).toEqual([
+      ['mirror-leak', 'warn'],
+      ['mirror-lock', 'info'],
+    ]);
   });
 
   it('fails below 8 GiB free and warns below 20 GiB', () => {
@@ -248,7 +325,8 @@ describe('torchIndex, pythonVersion, uvLock, venv, mirrorLeak, diskFree', () => 
 });
 
 describe('catalogAge', () => {
-  const at = (asOf: string, today: string, name = 'embedded') => catalogAge(factsFor(host, { catalog: { ...factsFor(host).catalog, asOf, name } as DoctorFacts['catalog'], today }))[0]!;
+  const at = (asOf: string, today: string, name = 'embedded') =>
+    catalogAge(factsFor(host, { catalog: { ...factsFor(host).catalog, asOf, name } as DoctorFacts['catalog'], today }))[0]!;
   it('passes within 90 days, naming the date', () => {
     expect(at('2026-12-02', '2027-03-01')).toMatchObject({ severity: 'ok', title: "knowledge as of 2026-12-02 (danlu's built-in catalog, 89 days old)" });
   });

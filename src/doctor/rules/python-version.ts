@@ -7,7 +7,8 @@ const f = findings('project');
 export const pythonVersion: Rule = ({ files, plan }): Finding[] => {
   if (!files.pyproject && files.pythonVersion === null) return [];
   const unsupported = plan?.warnings.find((w) => w.id === 'python-unsupported-by-torch');
-  if (unsupported) return [f.error('python-version', unsupported.message, 'uv fails to resolve torch for this Python.', manual(unsupported.fix ?? 'pin a supported Python'))];
+  if (unsupported)
+    return [f.error('python-version', unsupported.message, 'uv fails to resolve torch for this Python.', manual(unsupported.fix ?? 'pin a supported Python'))];
   const out: Finding[] = [];
   const conflict = plan?.warnings.find((w) => w.id === 'requires-python-vs-torch');
   if (conflict) out.push(f.warn('requires-python', conflict.message, '', conflict.fix ? manual(conflict.fix) : undefined));

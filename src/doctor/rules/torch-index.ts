@@ -12,7 +12,14 @@ const table = (v: unknown): Table => (v && typeof v === 'object' && !Array.isArr
 export const torchIndex: Rule = ({ files, project, plan }): Finding[] => {
   if (files.pyprojectError) return [];
   if (!files.pyproject) {
-    return [f.warn('pyproject', 'no pyproject.toml: nothing pins torch or its CUDA variant', '', manual('create it with the torch index for this host', 'danlu init'))];
+    return [
+      f.warn(
+        'pyproject',
+        'no pyproject.toml: nothing pins torch or its CUDA variant',
+        '',
+        manual('create it with the torch index for this host', 'danlu init'),
+      ),
+    ];
   }
   const dependsOnTorch = project?.requirements.some((r) => r.name === 'torch') ?? false;
   if (!dependsOnTorch) return [f.info('torch-index', 'pyproject.toml does not depend on torch', '', manual('add torch with the right index', 'danlu init'))];
@@ -33,7 +40,7 @@ export const torchIndex: Rule = ({ files, project, plan }): Finding[] => {
     out.push(
       f.warn(
         'torch-index',
-        'no PyTorch index in pyproject.toml: uv installs PyPI\'s default torch build',
+        "no PyTorch index in pyproject.toml: uv installs PyPI's default torch build",
         'That build follows whatever CUDA upstream chose, or is CPU-only: "torch.cuda.is_available()" returns False and torch.__version__ ends in "+cpu".',
         manual(`add [[tool.uv.index]] for ${plan?.torch.index ?? 'https://download.pytorch.org/whl/cuXXX'} with explicit = true`, 'danlu init'),
       ),

@@ -10,7 +10,14 @@ export const uvLock: Rule = ({ files }): Finding[] => {
   if (!files.pyproject) return [];
   const { exists, mtimeMs, pyprojectMtimeMs } = files.uvLock;
   if (!exists) {
-    return [f.warn('uv-lock', 'no uv.lock: the environment is not reproducible', 'Every sync resolves again, so teammates and CI get different versions.', manual('lock it in the dev container', 'danlu exec -- uv lock'))];
+    return [
+      f.warn(
+        'uv-lock',
+        'no uv.lock: the environment is not reproducible',
+        'Every sync resolves again, so teammates and CI get different versions.',
+        manual('lock it in the dev container', 'danlu exec -- uv lock'),
+      ),
+    ];
   }
   if (mtimeMs !== null && pyprojectMtimeMs !== null && pyprojectMtimeMs - mtimeMs > SLACK_MS) {
     return [

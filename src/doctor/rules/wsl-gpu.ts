@@ -16,7 +16,10 @@ export const wslGpu: Rule = ({ host, driverPackages }): Finding[] => {
         'wsl-dxg',
         '/dev/dxg is missing: the Windows GPU driver is not exposed to this distro',
         'nvidia-smi here then fails with "NVIDIA-SMI has failed because it couldn\'t communicate with the NVIDIA driver".',
-        manual('install or update the NVIDIA driver on Windows (never a Linux one inside WSL), then update and restart WSL from Windows', 'wsl --update && wsl --shutdown'),
+        manual(
+          'install or update the NVIDIA driver on Windows (never a Linux one inside WSL), then update and restart WSL from Windows',
+          'wsl --update && wsl --shutdown',
+        ),
       ),
     );
   }
@@ -44,6 +47,6 @@ export const wslGpu: Rule = ({ host, driverPackages }): Finding[] => {
       ),
     );
   }
-  if (out.length === 0) out.push(f.ok('wsl-gpu', 'WSL2 GPU: /dev/dxg and the Windows driver\'s libraries present'));
+  if (out.length === 0) out.push(f.ok('wsl-gpu', "WSL2 GPU: /dev/dxg and the Windows driver's libraries present"));
   return out;
 };

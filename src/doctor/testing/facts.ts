@@ -19,8 +19,15 @@ export const DOCKER_INFO = 'docker info --format {{json .}}';
 
 /** query-gpu.csv as recorded (header, units, pci.bus_id) turned into what the probe asks for. */
 export function h100QueryLine(): string {
-  const row = h100('query-gpu.csv').trim().split('\n')[1]!.split(',').map((c) => c.trim());
-  return `${row.slice(0, 6).map((c) => c.replace(/ MiB$/, '')).join(', ')}\n`;
+  const row = h100('query-gpu.csv')
+    .trim()
+    .split('\n')[1]!
+    .split(',')
+    .map((c) => c.trim());
+  return `${row
+    .slice(0, 6)
+    .map((c) => c.replace(/ MiB$/, ''))
+    .join(', ')}\n`;
 }
 
 /** nvidia-smi on the real H100 (driver 580.159.04, CUDA 13.0). */
@@ -53,15 +60,31 @@ export async function h100Host(opts: { docker?: boolean; commands?: Record<strin
 
 export function blankProject(overrides: Partial<ProjectFacts & { lockWithMirror: boolean | null }> = {}): NonNullable<DoctorFacts['project']> {
   return {
-    dir: '/work/proj', name: 'proj', slug: 'proj', pyprojectText: null, requiresPython: null, pythonVersion: '3.12', requirements: [],
-    torchPin: null, backendPin: null, env: {}, compilesCuda: { value: false, why: '' }, needs: { torchaudio: false, xformers: false },
-    lockWithMirror: false, ...overrides,
+    dir: '/work/proj',
+    name: 'proj',
+    slug: 'proj',
+    pyprojectText: null,
+    requiresPython: null,
+    pythonVersion: '3.12',
+    requirements: [],
+    torchPin: null,
+    backendPin: null,
+    env: {},
+    compilesCuda: { value: false, why: '' },
+    needs: { torchaudio: false, xformers: false },
+    lockWithMirror: false,
+    ...overrides,
   };
 }
 
 const layer = (name: string) => ({ layer: name, source: 'not set', values: { ...NO_PROXY } });
 export const noProxies = (): ProxyFacts => ({
-  shell: layer('shell'), apt: layer('apt'), daemon: layer('docker daemon'), daemonFiles: layer('docker daemon'), client: layer('docker client'), build: layer('build args'),
+  shell: layer('shell'),
+  apt: layer('apt'),
+  daemon: layer('docker daemon'),
+  daemonFiles: layer('docker daemon'),
+  client: layer('docker client'),
+  build: layer('build args'),
 });
 
 export const HEALTHY_PYPROJECT = {
@@ -74,11 +97,22 @@ export const HEALTHY_PYPROJECT = {
  * index, a fresh uv.lock. Override any part; `plan` is computed from host and project unless given.
  */
 export function factsFor(host: HostFacts, overrides: Partial<DoctorFacts> = {}): DoctorFacts {
-  const project = overrides.project === undefined ? blankProject({ requirements: [{ name: 'torch', raw: 'torch==2.9.*', specifier: '==2.9.*', origin: { file: 'pyproject.toml' } }] }) : overrides.project;
+  const project =
+    overrides.project === undefined
+      ? blankProject({ requirements: [{ name: 'torch', raw: 'torch==2.9.*', specifier: '==2.9.*', origin: { file: 'pyproject.toml' } }] })
+      : overrides.project;
   const plan = overrides.plan !== undefined ? overrides.plan : makePlan({ host, project: project ?? blankProject(), options: {}, catalog: EMBEDDED_CATALOG });
   const home = host.user.home;
   const { uid, gid } = host.user;
-  const env = { USER_UID: String(uid), USER_GID: String(gid), USER_NAME: host.user.name, HOST_HOME: home, CUDA_VERSION: plan?.cuda.version ?? '13.0.2', BASE_IMAGE: plan?.cuda.image ?? 'nvidia/cuda:13.0.2-devel-ubuntu24.04', DEV_IMAGE: 'danlu-dev:test' };
+  const env = {
+    USER_UID: String(uid),
+    USER_GID: String(gid),
+    USER_NAME: host.user.name,
+    HOST_HOME: home,
+    CUDA_VERSION: plan?.cuda.version ?? '13.0.2',
+    BASE_IMAGE: plan?.cuda.image ?? 'nvidia/cuda:13.0.2-devel-ubuntu24.04',
+    DEV_IMAGE: 'danlu-dev:test',
+  };
   return {
     dir: '/work/proj',
     catalog: EMBEDDED_CATALOG,
@@ -88,20 +122,34 @@ export function factsFor(host: HostFacts, overrides: Partial<DoctorFacts> = {}):
     env: { PATH: '/usr/bin:/bin' },
     deep: false,
     driverPackages: [],
-    daemon: host.docker?.daemon.ok ? { rootDir: '/var/lib/docker', cgroupDriver: 'systemd', operatingSystem: 'Ubuntu 24.04', proxy: { ...NO_PROXY }, registryMirrors: [] } : null,
+    daemon: host.docker?.daemon.ok
+      ? { rootDir: '/var/lib/docker', cgroupDriver: 'systemd', operatingSystem: 'Ubuntu 24.04', proxy: { ...NO_PROXY }, registryMirrors: [] }
+      : null,
     proxy: noProxies(),
     files: {
-      envPath: '/work/proj/.env', envText: Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n'), env, envError: null,
-      pyprojectText: '[project]\n', pyproject: HEALTHY_PYPROJECT, pyprojectError: null, pythonVersion: '3.12',
-      uvLock: { exists: true, mtimeMs: 2000, pyprojectMtimeMs: 1000 }, venv: null, mirrorHits: [],
-    extendRequestsGpus: false,
+      envPath: '/work/proj/.env',
+      envText: Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n'),
+      env,
+      envError: null,
+      pyprojectText: '[project]\n',
+      pyproject: HEALTHY_PYPROJECT,
+      pyprojectError: null,
+      pythonVersion: '3.12',
+      uvLock: { exists: true, mtimeMs: 2000, pyprojectMtimeMs: 1000 },
+      venv: null,
+      mirrorHits: [],
+      extendRequestsGpus: false,
     },
     project,
     projectError: null,
     plan,
     planError: null,
     caches: {
-      home, homeSource: 'HOST_HOME (.env)', homeExists: true,
+      home,
+      homeSource: 'HOST_HOME (.env)',
+      homeExists: true,
       dirs: cachePaths().map((rel) => ({ rel, path: `${home}/${rel}`, exists: true, isDir: true, uid, gid })),
     },
     disk: { path: '/var/lib/docker', freeBytes: 200 * 1024 ** 3, totalBytes: 500 * 1024 ** 3 },

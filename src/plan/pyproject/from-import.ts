@@ -45,7 +45,10 @@ function isMirror(url: string): boolean {
 function indexName(url: string, taken: Set<string>): string {
   let base = 'index';
   try {
-    base = new URL(url).host.replace(/^www\./, '').replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+    base = new URL(url).host
+      .replace(/^www\./, '')
+      .replace(/[^a-z0-9]+/gi, '-')
+      .toLowerCase();
   } catch {
     /* keep the default */
   }
@@ -93,7 +96,17 @@ function torchFamily(req: ImportedRequirement, plan: Plan): { raw: string; repla
 /** What the imported files add to pyproject.toml, beyond danlu's own torch routing. */
 export function fromImport(imported: ImportResult | null | undefined, plan: Plan): ImportedWants {
   const projectName = plan.projectName;
-  const out: ImportedWants = { dependencies: [], groups: {}, extras: {}, sources: {}, indexes: [], constraints: [], buildDependencies: {}, replaced: [], dependencyMetadata: [] };
+  const out: ImportedWants = {
+    dependencies: [],
+    groups: {},
+    extras: {},
+    sources: {},
+    indexes: [],
+    constraints: [],
+    buildDependencies: {},
+    replaced: [],
+    dependencyMetadata: [],
+  };
   if (!imported) return out;
   const add = (list: string[], raw: string) => {
     if (!list.includes(raw)) list.push(raw);
@@ -135,7 +148,11 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
     // A vendor's index (pypi.nvidia.com) is for the vendor's packages: those the project names
     // are routed to it, so uv does not ask it for every other package.
     const vendor = vendorIndexOf(index.url);
-    const named: { name: string; marker?: string }[] = index.packages?.length ? index.packages : vendor ? [...new Set(imported.requirements.map((r) => r.name))].filter((n) => vendor.packages.test(n)).map((n) => ({ name: n })) : [];
+    const named: { name: string; marker?: string }[] = index.packages?.length
+      ? index.packages
+      : vendor
+        ? [...new Set(imported.requirements.map((r) => r.name))].filter((n) => vendor.packages.test(n)).map((n) => ({ name: n }))
+        : [];
     const routed = named.filter((p) => !out.sources[p.name]);
     const entry: ImportedWants['indexes'][number] = { name, url: index.url };
     if (index.kind === 'find-links') entry.format = 'flat';
@@ -159,7 +176,10 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
       if (meta && !out.dependencyMetadata.some((m) => m.name === name)) {
         out.dependencyMetadata.push({ name, version: meta.version, 'requires-dist': meta.requiresDist });
         out.buildDependencies[name] = [{ requirement: 'torch', 'match-runtime': true }];
-      } else out.buildDependencies[name] = isCheckoutSource(out.sources[name]) ? [`torch==${plan.torch.version}`] : [{ requirement: 'torch', 'match-runtime': true }];
+      } else
+        out.buildDependencies[name] = isCheckoutSource(out.sources[name])
+          ? [`torch==${plan.torch.version}`]
+          : [{ requirement: 'torch', 'match-runtime': true }];
     }
   }
   // The project itself imports torch to build (setup.py with CUDAExtension, torch in
@@ -196,7 +216,9 @@ function applyResolutions(out: ImportedWants, plan: Plan): void {
         break;
       case 'index':
         if (!out.indexes.some((i) => i.url === r.url)) {
-          out.indexes.push(r.format === 'flat' ? { name: r.indexName, url: r.url, explicit: true, format: 'flat' } : { name: r.indexName, url: r.url, explicit: true });
+          out.indexes.push(
+            r.format === 'flat' ? { name: r.indexName, url: r.url, explicit: true, format: 'flat' } : { name: r.indexName, url: r.url, explicit: true },
+          );
         }
         out.sources[key] = [{ index: out.indexes.find((i) => i.url === r.url)!.name }];
         break;

@@ -64,7 +64,10 @@ export function ownEntries(data: Obj | null): Map<string, string[]> {
 
 /** The version specifier of a PEP 508 string, without name, extras or marker. */
 function specifierOf(raw: string): string {
-  return raw.replace(/^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?/, '').split(';')[0]!.trim();
+  return raw
+    .replace(/^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?/, '')
+    .split(';')[0]!
+    .trim();
 }
 
 /** A range of the project's (">=0.19") that admits the planned build ("==0.26.*"): held by a constraint, not a conflict. */
@@ -102,7 +105,8 @@ export function pinEdits(replaced: readonly Omit<PinEdit, 'action'>[], own: Map<
       continue;
     }
     for (const from of written) {
-      const action: PinEdit['action'] = options.pins === 'follow' ? 'rewrite' : UNPINNED.test(from) || admitsPlanned(specifierOf(from), r.specifier) ? 'constrain' : 'conflict';
+      const action: PinEdit['action'] =
+        options.pins === 'follow' ? 'rewrite' : UNPINNED.test(from) || admitsPlanned(specifierOf(from), r.specifier) ? 'constrain' : 'conflict';
       push({ ...r, from, action });
     }
   }
@@ -193,7 +197,11 @@ function ownTorchRouting(data: Obj | null, danlu: TomlValue): boolean {
   return sources !== null && sources.torch !== undefined && JSON.stringify(sources.torch) !== JSON.stringify(danlu);
 }
 
-export function planPyproject(input: PyprojectInput, project: ProjectFacts, options: PlanOptions): { pyproject: PyprojectPlan; decisions: Decision[]; warnings: Warning[] } {
+export function planPyproject(
+  input: PyprojectInput,
+  project: ProjectFacts,
+  options: PlanOptions,
+): { pyproject: PyprojectPlan; decisions: Decision[]; warnings: Warning[] } {
   const decisions: Decision[] = [];
   const warnings: Warning[] = [];
   const imported = project.imported ?? null;
@@ -233,12 +241,22 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
   const dynamic = new Set(dynamicFields(project.pyprojectData ?? null));
   if (dynamic.has('dependencies') && mainDependencies.length > 0) {
     groups.environment = [...(groups.environment ?? []), ...mainDependencies.filter((d) => !(groups.environment ?? []).includes(d))];
-    decisions.push({ what: 'dependencies', choice: 'dependency group "environment"', why: "the project's [project] dependencies are dynamic (its build computes them): what danlu adds goes to a dependency group", source: 'pyproject.toml [project] dynamic' });
+    decisions.push({
+      what: 'dependencies',
+      choice: 'dependency group "environment"',
+      why: "the project's [project] dependencies are dynamic (its build computes them): what danlu adds goes to a dependency group",
+      source: 'pyproject.toml [project] dynamic',
+    });
     mainDependencies = [];
   }
   if (dynamic.has('optional-dependencies') && Object.keys(extras).length > 0) {
     for (const [name, list] of Object.entries(extras)) groups[name] = [...new Set([...(groups[name] ?? []), ...list])];
-    decisions.push({ what: 'extras', choice: `dependency groups ${Object.keys(extras).join(', ')}`, why: "the project's optional dependencies are dynamic: the extras read from its files become dependency groups", source: 'pyproject.toml [project] dynamic' });
+    decisions.push({
+      what: 'extras',
+      choice: `dependency groups ${Object.keys(extras).join(', ')}`,
+      why: "the project's optional dependencies are dynamic: the extras read from its files become dependency groups",
+      source: 'pyproject.toml [project] dynamic',
+    });
     extras = {};
   }
 
@@ -247,17 +265,26 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
   const constraints = withPinConstraints(files.constraints, pins);
   // Import-time caps (mmdet 3.x and mmcv<2.2.0): the lock holds them too.
   for (const cap of IMPORT_CAPS.rows) {
-    if (names0.has(cap.when) && names0.has(cap.package) && !constraints.includes(`${cap.package}${cap.specifier}`)) constraints.push(`${cap.package}${cap.specifier}`);
+    if (names0.has(cap.when) && names0.has(cap.package) && !constraints.includes(`${cap.package}${cap.specifier}`))
+      constraints.push(`${cap.package}${cap.specifier}`);
   }
   // The lock is held to the planned torch: whatever ranges the project's files give (and however
   // they merged), uv takes the planned minor, not the newest its range admits.
   const held = `==${minor(input.torch.version)}.*`;
-  const torchSpecs = [...(imported?.requirements ?? []).filter((r) => r.name === 'torch').map((r) => r.specifier), ...(own.get('torch') ?? []).map(specifierOf)];
+  const torchSpecs = [
+    ...(imported?.requirements ?? []).filter((r) => r.name === 'torch').map((r) => r.specifier),
+    ...(own.get('torch') ?? []).map(specifierOf),
+  ];
   if (torchSpecs.some((spec) => spec.replace(/\s+/g, '') !== held) && !constraints.includes(`torch${held}`)) constraints.push(`torch${held}`);
 
   const projectRoutes = ownTorchRouting(project.pyprojectData ?? null, torchSources.torch!) && !options.replaceIndex;
   if (projectRoutes) {
-    decisions.push({ what: 'torch routing', choice: "the project's own", why: 'pyproject.toml routes torch to an index of its own; kept (--backend or --torch replaces it)', source: 'pyproject.toml' });
+    decisions.push({
+      what: 'torch routing',
+      choice: "the project's own",
+      why: 'pyproject.toml routes torch to an index of its own; kept (--backend or --torch replaces it)',
+      source: 'pyproject.toml',
+    });
   }
 
   // Extras and groups that cannot be installed together: declared as conflicts (uv then locks
@@ -266,9 +293,19 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
   for (const gone of clash.leaveOut) {
     if (gone.kind === 'extra') delete extras[gone.name];
     else delete groups[gone.name];
-    warnings.push({ id: `left-out-${gone.kind}-${gone.name}`, message: `${gone.kind} ${gone.name} is left out of pyproject.toml: ${gone.why}`, fix: 'install it in an environment of its own, or loosen the pins that clash' });
+    warnings.push({
+      id: `left-out-${gone.kind}-${gone.name}`,
+      message: `${gone.kind} ${gone.name} is left out of pyproject.toml: ${gone.why}`,
+      fix: 'install it in an environment of its own, or loosen the pins that clash',
+    });
   }
-  for (const c of clash.conflicts) decisions.push({ what: 'conflicting extras', choice: c.map((x) => ('extra' in x ? x.extra : x.group)).join(' / '), why: clash.why.get(c) ?? 'their pins exclude each other', source: 'project files' });
+  for (const c of clash.conflicts)
+    decisions.push({
+      what: 'conflicting extras',
+      choice: c.map((x) => ('extra' in x ? x.extra : x.group)).join(' / '),
+      why: clash.why.get(c) ?? 'their pins exclude each other',
+      source: 'project files',
+    });
 
   // What uv sync installs: the extras the README installs (that exist), every group, unless
   // groups conflict (then the first of each pair).
@@ -277,12 +314,25 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
   const syncExtras: string[] = [];
   for (const e of selected) {
     const clashes = clash.conflicts.some((c) => c.some((x) => 'extra' in x && x.extra === e) && c.some((x) => 'extra' in x && syncExtras.includes(x.extra)));
-    if (clashes) warnings.push({ id: `extra-not-installed-${e}`, message: `the README installs extra ${e}, which conflicts with ${syncExtras.join(', ')}: uv-sync.sh installs the first only` });
+    if (clashes)
+      warnings.push({
+        id: `extra-not-installed-${e}`,
+        message: `the README installs extra ${e}, which conflicts with ${syncExtras.join(', ')}: uv-sync.sh installs the first only`,
+      });
     else syncExtras.push(e);
   }
   const groupConflicts = clash.conflicts.filter((c) => c.some((x) => 'group' in x));
-  const syncGroups: 'all' | string[] = groupConflicts.length === 0 ? 'all' : ['dev', ...Object.keys(groups)].filter((g) => !groupConflicts.some((c) => c.slice(1).some((x) => 'group' in x && x.group === g)));
-  if (syncExtras.length > 0) decisions.push({ what: 'installed extras', choice: syncExtras.join(', '), why: 'the README installs them (uv-sync.sh and the runtime image pass --extra)', source: 'README' });
+  const syncGroups: 'all' | string[] =
+    groupConflicts.length === 0
+      ? 'all'
+      : ['dev', ...Object.keys(groups)].filter((g) => !groupConflicts.some((c) => c.slice(1).some((x) => 'group' in x && x.group === g)));
+  if (syncExtras.length > 0)
+    decisions.push({
+      what: 'installed extras',
+      choice: syncExtras.join(', '),
+      why: 'the README installs them (uv-sync.sh and the runtime image pass --extra)',
+      source: 'README',
+    });
 
   // The lock covers the environment the container runs: Linux on this CPU and the planned
   // Python. A wider lock makes uv resolve (and build, to read metadata) every package for
@@ -303,9 +353,15 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
   for (const name of [...names].sort()) {
     const need = buildNeedOf(name);
     if (!need) continue;
-    if (!buildDependencies[name]) buildDependencies[name] = need.build.map((b): TomlValue => (b === 'torch' ? { requirement: 'torch', 'match-runtime': true } : b));
+    if (!buildDependencies[name])
+      buildDependencies[name] = need.build.map((b): TomlValue => (b === 'torch' ? { requirement: 'torch', 'match-runtime': true } : b));
     for (const m of need.metadata ?? []) dependencyMetadata.push({ name, version: m.version, 'requires-dist': [...m.requiresDist] });
-    decisions.push({ what: `${name} build`, choice: need.build.join(', '), why: `${need.why}${need.metadata ? '; its metadata is given, so uv locks without building it' : ''}`, source: need.source });
+    decisions.push({
+      what: `${name} build`,
+      choice: need.build.join(', '),
+      why: `${need.why}${need.metadata ? '; its metadata is given, so uv locks without building it' : ''}`,
+      source: need.source,
+    });
   }
 
   // The project's own setup.py builds against torch (`pip install -e .` in its README): uv builds
@@ -315,33 +371,38 @@ export function planPyproject(input: PyprojectInput, project: ProjectFacts, opti
   const ownBuildSystem = isObj(project.pyprojectData?.['build-system']);
   const buildSystem = selfBuilds && !ownBuildSystem ? { requires: ['setuptools>=64'], backend: 'setuptools.build_meta' } : null;
   if (buildSystem) {
-    decisions.push({ what: 'build-system', choice: 'setuptools', why: "the project's setup.py builds against torch: uv sync builds and installs the project (editable) with the environment's torch", source: 'setup.py' });
+    decisions.push({
+      what: 'build-system',
+      choice: 'setuptools',
+      why: "the project's setup.py builds against torch: uv sync builds and installs the project (editable) with the environment's torch",
+      source: 'setup.py',
+    });
   }
   const danlu: Record<string, TomlValue> = { 'lock-with-mirror': input.lockWithMirror };
   if (input.aptPackages.length > 0) danlu['apt-packages'] = [...input.aptPackages];
 
   const planned: PyprojectPlan = {
-      project: { name: input.projectName, version: input.projectVersion, requiresPython: input.requiresPython, hasReadme: input.hasReadme },
-      dependencies: mainDependencies,
-      devDependencies: ['ipykernel', ...dev.filter((d) => !/^ipykernel\b/.test(d))],
-      groups,
-      extras,
-      environments: [environment],
-      conflicts: clash.conflicts,
-      torchSources,
-      torchRouting: projectRoutes ? 'project' : 'danlu',
-      sources,
-      index: { name: TORCH_INDEX_NAME, url: input.torch.index, explicit: true, onOtherUrl: options.replaceIndex ? 'replace' : 'conflict' },
-      extraIndexes: files.indexes,
-      overrides,
-      constraints,
-      buildDependencies,
-      dependencyMetadata,
-      buildSystem,
-      danlu: { values: danlu, replace: options.lockWithMirror === true },
-      pins,
-      leftOut: [],
-      sync: { extras: syncExtras, groups: syncGroups },
+    project: { name: input.projectName, version: input.projectVersion, requiresPython: input.requiresPython, hasReadme: input.hasReadme },
+    dependencies: mainDependencies,
+    devDependencies: ['ipykernel', ...dev.filter((d) => !/^ipykernel\b/.test(d))],
+    groups,
+    extras,
+    environments: [environment],
+    conflicts: clash.conflicts,
+    torchSources,
+    torchRouting: projectRoutes ? 'project' : 'danlu',
+    sources,
+    index: { name: TORCH_INDEX_NAME, url: input.torch.index, explicit: true, onOtherUrl: options.replaceIndex ? 'replace' : 'conflict' },
+    extraIndexes: files.indexes,
+    overrides,
+    constraints,
+    buildDependencies,
+    dependencyMetadata,
+    buildSystem,
+    danlu: { values: danlu, replace: options.lockWithMirror === true },
+    pins,
+    leftOut: [],
+    sync: { extras: syncExtras, groups: syncGroups },
   };
   return { pyproject: planned, decisions, warnings };
 }

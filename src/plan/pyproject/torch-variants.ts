@@ -21,7 +21,8 @@ export function splitByVariant(p: PyprojectPlan, variants: readonly TorchVariant
   // uv refuses a source for an extra that does not list the package: only what moved is routed.
   const moved = new Set(family.map((d) => requirementName(d)));
   const torchSources: Record<string, TomlValue> = {};
-  for (const pkg of TORCH_ROUTED.filter((n) => moved.has(n))) torchSources[pkg] = variants.map((v) => ({ index: variantIndexName(v), extra: v.extra, marker: TORCH_MARKER }));
+  for (const pkg of TORCH_ROUTED.filter((n) => moved.has(n)))
+    torchSources[pkg] = variants.map((v) => ({ index: variantIndexName(v), extra: v.extra, marker: TORCH_MARKER }));
   const [first, ...rest] = variants;
   const pyproject: PyprojectPlan = {
     ...p,

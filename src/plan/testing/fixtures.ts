@@ -3,7 +3,7 @@ import type { ProjectFacts } from '../../project/types.js';
 
 /** Builders for planner tests: a host profile and a project, with everything else defaulted. */
 export function hostProfile(opts: {
-  gpus?: (string | Partial<GpuFacts> & { name: string })[];
+  gpus?: (string | (Partial<GpuFacts> & { name: string }))[];
   driver?: string;
   cuda?: string | null;
   os?: OsKind;
@@ -12,9 +12,7 @@ export function hostProfile(opts: {
   docker?: HostFacts['docker'];
 }): HostFacts {
   const gpus = (opts.gpus ?? []).map((g, index) =>
-    typeof g === 'string'
-      ? { index, name: g, computeCapability: null, memoryMiB: 24576 }
-      : { index, computeCapability: null, memoryMiB: 24576, ...g },
+    typeof g === 'string' ? { index, name: g, computeCapability: null, memoryMiB: 24576 } : { index, computeCapability: null, memoryMiB: 24576, ...g },
   );
   return {
     os: { kind: opts.os ?? 'linux', distro: opts.os === 'macos' ? null : 'ubuntu', release: '22.04', arch: 'x64', kernel: '6.8.0' },

@@ -20,8 +20,7 @@ export interface CondaMapping {
   action: CondaAction;
 }
 
-const SYSTEM =
-  'part of the base system conda ships with Python; the CUDA image and the uv-managed Python provide it';
+const SYSTEM = 'part of the base system conda ships with Python; the CUDA image and the uv-managed Python provide it';
 const BUNDLED = 'PyPI wheels bundle it (conda installs it as a separate package)';
 const COMPILER = 'the CUDA devel image has gcc/g++; for a specific version use apt gcc-N g++-N';
 
@@ -40,31 +39,117 @@ export const CONDA_MAP: { source: string; entries: CondaMapping[] } = {
     { names: ['cpuonly'], action: { kind: 'backend', backend: 'cpu' } },
     { names: ['python'], action: { kind: 'python' } },
     { names: ['pip', 'setuptools', 'wheel'], action: { kind: 'ignore', reason: 'uv manages the packaging tools of the environment' } },
-    { names: ['pytorch-mutex', '-pytorch-select', 'blas', 'libblas', 'libcblas', 'liblapack', 'liblapacke'], action: { kind: 'ignore', reason: 'conda variant selector / BLAS binding; PyTorch and NumPy wheels bundle their BLAS' } },
-    { names: ['cudnn', 'nccl', 'cutensor', 'cusparselt', 'libcublas', 'libcufft', 'libcurand', 'libcusolver', 'libcusparse', 'libnvjitlink'], action: { kind: 'ignore', reason: 'PyTorch wheels bring their own CUDA libraries (cuDNN, NCCL, cuBLAS...)' } },
-    { names: ['mkl', 'mkl-service', 'mkl-fft', 'mkl-random', 'mkl-static', 'mkl-include', 'mkl-devel', 'intel-openmp', 'openblas', 'libopenblas'], action: { kind: 'conda-only', reason: 'PyTorch and NumPy wheels bundle MKL / OpenBLAS; a separate MKL is only needed to build PyTorch from source' } },
-    { names: /^magma(-cuda\d+)?$/, action: { kind: 'conda-only', reason: 'PyTorch wheels bundle MAGMA; only needed to build PyTorch from source' } },
-    { names: ['libstdcxx-ng', 'libstdcxx', 'libgcc-ng', 'libgcc', 'libgomp', 'libgfortran-ng', 'libgfortran5', 'libgfortran'], action: { kind: 'ignore', reason: "C/C++ runtime; the image's Ubuntu provides libstdc++ (pick a newer Ubuntu if a package needs a newer GLIBCXX)" } },
-    { names: ['sysroot-linux-64', 'kernel-headers-linux-64'], action: { kind: 'ignore', reason: "conda's glibc sysroot for its compilers; the image's Ubuntu provides glibc headers" } },
     {
-      names: ['-libgcc-mutex', '-openmp-mutex', 'ld-impl-linux-64', 'ca-certificates', 'openssl', 'libffi', 'ncurses', 'readline', 'sqlite', 'tk', 'xz', 'zlib', 'bzip2', 'libuuid', 'libnsl', 'libzlib', 'libsqlite', 'libxcrypt', 'tzdata', 'expat', 'libexpat', 'libedit', 'libmpdec', 'liblzma', 'libiconv', 'icu', 'krb5', 'libcurl', 'libssh2', 'c-ares', 'libev', 'libnghttp2', 'lz4-c', 'zstd', 'yaml', 'llvm-openmp', 'libllvm14', 'numpy-base', 'python-abi', 'libprotobuf', 'libabseil'],
+      names: ['pytorch-mutex', '-pytorch-select', 'blas', 'libblas', 'libcblas', 'liblapack', 'liblapacke'],
+      action: { kind: 'ignore', reason: 'conda variant selector / BLAS binding; PyTorch and NumPy wheels bundle their BLAS' },
+    },
+    {
+      names: ['cudnn', 'nccl', 'cutensor', 'cusparselt', 'libcublas', 'libcufft', 'libcurand', 'libcusolver', 'libcusparse', 'libnvjitlink'],
+      action: { kind: 'ignore', reason: 'PyTorch wheels bring their own CUDA libraries (cuDNN, NCCL, cuBLAS...)' },
+    },
+    {
+      names: ['mkl', 'mkl-service', 'mkl-fft', 'mkl-random', 'mkl-static', 'mkl-include', 'mkl-devel', 'intel-openmp', 'openblas', 'libopenblas'],
+      action: { kind: 'conda-only', reason: 'PyTorch and NumPy wheels bundle MKL / OpenBLAS; a separate MKL is only needed to build PyTorch from source' },
+    },
+    { names: /^magma(-cuda\d+)?$/, action: { kind: 'conda-only', reason: 'PyTorch wheels bundle MAGMA; only needed to build PyTorch from source' } },
+    {
+      names: ['libstdcxx-ng', 'libstdcxx', 'libgcc-ng', 'libgcc', 'libgomp', 'libgfortran-ng', 'libgfortran5', 'libgfortran'],
+      action: { kind: 'ignore', reason: "C/C++ runtime; the image's Ubuntu provides libstdc++ (pick a newer Ubuntu if a package needs a newer GLIBCXX)" },
+    },
+    {
+      names: ['sysroot-linux-64', 'kernel-headers-linux-64'],
+      action: { kind: 'ignore', reason: "conda's glibc sysroot for its compilers; the image's Ubuntu provides glibc headers" },
+    },
+    {
+      names: [
+        '-libgcc-mutex',
+        '-openmp-mutex',
+        'ld-impl-linux-64',
+        'ca-certificates',
+        'openssl',
+        'libffi',
+        'ncurses',
+        'readline',
+        'sqlite',
+        'tk',
+        'xz',
+        'zlib',
+        'bzip2',
+        'libuuid',
+        'libnsl',
+        'libzlib',
+        'libsqlite',
+        'libxcrypt',
+        'tzdata',
+        'expat',
+        'libexpat',
+        'libedit',
+        'libmpdec',
+        'liblzma',
+        'libiconv',
+        'icu',
+        'krb5',
+        'libcurl',
+        'libssh2',
+        'c-ares',
+        'libev',
+        'libnghttp2',
+        'lz4-c',
+        'zstd',
+        'yaml',
+        'llvm-openmp',
+        'libllvm14',
+        'numpy-base',
+        'python-abi',
+        'libprotobuf',
+        'libabseil',
+      ],
       action: { kind: 'ignore', reason: SYSTEM },
     },
-    { names: ['libpng', 'jpeg', 'libjpeg-turbo', 'libtiff', 'libwebp', 'libwebp-base', 'lcms2', 'giflib', 'libdeflate', 'lerc', 'openjpeg', 'freetype', 'libopencv', 'py-opencv-headless', 'libsentencepiece', 'libtorch'], action: { kind: 'ignore', reason: BUNDLED } },
+    {
+      names: [
+        'libpng',
+        'jpeg',
+        'libjpeg-turbo',
+        'libtiff',
+        'libwebp',
+        'libwebp-base',
+        'lcms2',
+        'giflib',
+        'libdeflate',
+        'lerc',
+        'openjpeg',
+        'freetype',
+        'libopencv',
+        'py-opencv-headless',
+        'libsentencepiece',
+        'libtorch',
+      ],
+      action: { kind: 'ignore', reason: BUNDLED },
+    },
     { names: ['opencv', 'py-opencv'], action: { kind: 'pypi', pypi: 'opencv-python' } },
     { names: ['tensorflow-gpu'], action: { kind: 'pypi', pypi: 'tensorflow', note: 'tensorflow on PyPI includes GPU support on Linux' } },
     { names: ['matplotlib-base'], action: { kind: 'pypi', pypi: 'matplotlib' } },
     { names: ['pyg', 'pytorch-geometric'], action: { kind: 'pypi', pypi: 'torch-geometric' } },
-    { names: ['pytorch-scatter'], action: { kind: 'pypi', pypi: 'torch-scatter', note: 'needs wheels built for the torch/CUDA pair (find-links data.pyg.org)' } },
+    {
+      names: ['pytorch-scatter'],
+      action: { kind: 'pypi', pypi: 'torch-scatter', note: 'needs wheels built for the torch/CUDA pair (find-links data.pyg.org)' },
+    },
     { names: ['pytorch-sparse'], action: { kind: 'pypi', pypi: 'torch-sparse', note: 'needs wheels built for the torch/CUDA pair (find-links data.pyg.org)' } },
-    { names: ['pytorch-cluster'], action: { kind: 'pypi', pypi: 'torch-cluster', note: 'needs wheels built for the torch/CUDA pair (find-links data.pyg.org)' } },
+    {
+      names: ['pytorch-cluster'],
+      action: { kind: 'pypi', pypi: 'torch-cluster', note: 'needs wheels built for the torch/CUDA pair (find-links data.pyg.org)' },
+    },
     { names: ['cupy'], action: { kind: 'pypi', pypi: 'cupy-cuda12x', note: 'PyPI names cupy per CUDA major (cupy-cuda11x, cupy-cuda12x)' } },
     { names: ['pyqt'], action: { kind: 'pypi', pypi: 'pyqt5' } },
     { names: ['cmake', 'ninja', 'cython', 'pybind11', 'mpi4py', 'certifi'], action: { kind: 'pypi', pypi: '' } },
     { names: ['ffmpeg'], action: { kind: 'conda-only', apt: 'ffmpeg', reason: 'a program, not a Python package' } },
     { names: ['libaio'], action: { kind: 'conda-only', apt: 'libaio-dev', reason: 'a C library' } },
     { names: ['libuv'], action: { kind: 'conda-only', apt: 'libuv1-dev', reason: 'a C library' } },
-    { names: ['gcc', 'gxx', 'gcc-linux-64', 'gxx-linux-64', 'compilers', 'c-compiler', 'cxx-compiler', 'gfortran', 'make'], action: { kind: 'conda-only', apt: 'build-essential', reason: COMPILER } },
+    {
+      names: ['gcc', 'gxx', 'gcc-linux-64', 'gxx-linux-64', 'compilers', 'c-compiler', 'cxx-compiler', 'gfortran', 'make'],
+      action: { kind: 'conda-only', apt: 'build-essential', reason: COMPILER },
+    },
     { names: ['git'], action: { kind: 'conda-only', apt: 'git', reason: 'a program' } },
     { names: ['git-lfs'], action: { kind: 'conda-only', apt: 'git-lfs', reason: 'a program' } },
     { names: ['nodejs'], action: { kind: 'conda-only', apt: 'nodejs', reason: 'a program' } },
@@ -76,9 +161,15 @@ export const CONDA_MAP: { source: string; entries: CondaMapping[] } = {
     { names: ['graphviz'], action: { kind: 'conda-only', apt: 'graphviz', reason: 'a program (the PyPI graphviz package is only its Python binding)' } },
     { names: ['cairo'], action: { kind: 'conda-only', apt: 'libcairo2-dev', reason: 'a C library' } },
     { names: ['mesalib', 'libglu', 'mesa-libgl-cos7-x86-64'], action: { kind: 'conda-only', apt: 'libgl1', reason: 'OpenGL libraries' } },
-    { names: ['pytorch3d'], action: { kind: 'conda-only', reason: 'no PyPI wheels: build it from git (github.com/facebookresearch/pytorch3d) without build isolation' } },
+    {
+      names: ['pytorch3d'],
+      action: { kind: 'conda-only', reason: 'no PyPI wheels: build it from git (github.com/facebookresearch/pytorch3d) without build isolation' },
+    },
     { names: ['faiss-gpu'], action: { kind: 'conda-only', pypi: 'faiss-gpu-cu12', reason: 'official GPU builds are on conda; PyPI has community wheels' } },
-    { names: ['nvidia-apex', 'apex'], action: { kind: 'conda-only', reason: 'NVIDIA apex is built from git (github.com/NVIDIA/apex) without build isolation' } },
+    {
+      names: ['nvidia-apex', 'apex'],
+      action: { kind: 'conda-only', reason: 'NVIDIA apex is built from git (github.com/NVIDIA/apex) without build isolation' },
+    },
   ],
 };
 
@@ -97,7 +188,10 @@ export function mapCondaName(name: string): { action: CondaAction; known: boolea
     return { action: entry.action, known: true };
   }
   if (/^lib[a-z0-9-]+$/.test(key)) {
-    return { action: { kind: 'conda-only', reason: 'a C library conda installs; PyPI wheels bundle what they need (apt lib...-dev if a build needs it)' }, known: false };
+    return {
+      action: { kind: 'conda-only', reason: 'a C library conda installs; PyPI wheels bundle what they need (apt lib...-dev if a build needs it)' },
+      known: false,
+    };
   }
   return { action: { kind: 'pypi', pypi: key }, known: false };
 }

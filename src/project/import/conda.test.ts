@@ -140,9 +140,19 @@ prefix: /opt/conda/envs/base-export
   it('drops build strings, ignores base-system packages, maps CUDA packages to hints', () => {
     expect(r.requirements.map((q) => q.raw)).toEqual(['numpy==1.26.4', 'torch==2.2.1']);
     expect(r.report.find((e) => e.text.startsWith('conda-forge::numpy'))!.reason).toMatch(/build string py311h64a7726_0 dropped/);
-    expect(r.cudaHints.map((h) => [h.cuda, h.backend ?? null])).toEqual([['12.1', null], ['12.1', null], ['12.1', 'cu121']]);
+    expect(r.cudaHints.map((h) => [h.cuda, h.backend ?? null])).toEqual([
+      ['12.1', null],
+      ['12.1', null],
+      ['12.1', 'cu121'],
+    ]);
     expect(r.report.filter((e) => e.kind === 'ignored').map((e) => e.text)).toEqual([
-      'name: base-export', 'nvidia', 'conda-forge', '_libgcc_mutex=0.1=conda_forge', 'ld_impl_linux-64=2.40=h41732ed_0', 'libstdcxx-ng=13.2.0=h7e041cc_5', 'prefix: /opt/conda/envs/base-export',
+      'name: base-export',
+      'nvidia',
+      'conda-forge',
+      '_libgcc_mutex=0.1=conda_forge',
+      'ld_impl_linux-64=2.40=h41732ed_0',
+      'libstdcxx-ng=13.2.0=h7e041cc_5',
+      'prefix: /opt/conda/envs/base-export',
     ]);
   });
 

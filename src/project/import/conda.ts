@@ -44,7 +44,13 @@ export function parseCondaSpec(input: string): Outcome<CondaSpec> {
   } else if (/^[<>!~]/.test(rest)) version = rest;
   else return { ok: false, reason: `"${rest}" is not a conda version` };
   if (version.includes('|')) return { ok: false, reason: `"${version}": conda "or" versions have no PEP 440 form` };
-  const pep = version === '' ? '' : version.split(',').map((v) => versionToPep440(v.trim(), fuzzy)).join(',');
+  const pep =
+    version === ''
+      ? ''
+      : version
+          .split(',')
+          .map((v) => versionToPep440(v.trim(), fuzzy))
+          .join(',');
   const spec = normalizeSpecifier(pep);
   if (!spec.ok) return { ok: false, reason: `version "${version}": ${spec.reason}` };
   if (build) notes.push(`build string ${build} dropped`);
@@ -81,15 +87,31 @@ export function importCondaPackage(out: ImportResult, specText: string, origin: 
       const [major, minor] = version.split('.');
       const selects = /^(pytorch-cuda|cudatoolkit)$/.test(spec.name.toLowerCase()) && minor !== undefined;
       const backend = selects ? `cu${major}${minor}` : undefined;
-      out.cudaHints.push({ cuda: minor === undefined ? major! : `${major}.${minor}`, ...(backend ? { backend } : {}), origin: { ...origin }, text: text.trim() });
-      return void record(out, origin, text, 'hint', `CUDA hint ${version}${backend ? ` (PyTorch ${backend} build)` : ''}`, 'the image provides the CUDA toolkit; PyTorch wheels bring their own runtime');
+      out.cudaHints.push({
+        cuda: minor === undefined ? major! : `${major}.${minor}`,
+        ...(backend ? { backend } : {}),
+        origin: { ...origin },
+        text: text.trim(),
+      });
+      return void record(
+        out,
+        origin,
+        text,
+        'hint',
+        `CUDA hint ${version}${backend ? ` (PyTorch ${backend} build)` : ''}`,
+        'the image provides the CUDA toolkit; PyTorch wheels bring their own runtime',
+      );
     }
     case 'backend':
       out.cudaHints.push({ backend: action.backend, origin: { ...origin }, text: text.trim() });
       return void record(out, origin, text, 'hint', `PyTorch ${action.backend} build`);
     case 'python':
       if (!version) return ignored(out, origin, text, 'python without a version');
-      out.pythonHints.push(spec.specifier.startsWith('==') ? { version, origin: { ...origin }, text: text.trim() } : { specifier: spec.specifier, origin: { ...origin }, text: text.trim() });
+      out.pythonHints.push(
+        spec.specifier.startsWith('==')
+          ? { version, origin: { ...origin }, text: text.trim() }
+          : { specifier: spec.specifier, origin: { ...origin }, text: text.trim() },
+      );
       return void record(out, origin, text, 'hint', `Python hint ${version}`, 'uv installs the interpreter (.python-version)');
     case 'ignore':
       return ignored(out, origin, text, action.reason);

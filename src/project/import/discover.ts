@@ -20,7 +20,10 @@ export function formatOf(path: string): Format | null {
 
 export function formatOrThrow(path: string): Format {
   const f = formatOf(path);
-  if (!f) throw new DanluError(`cannot tell what ${path} is`, { hint: 'danlu import reads requirements*.txt, environment.yml, pyproject.toml, setup.py, setup.cfg, .gitmodules, README/INSTALL .md/.rst/.txt' });
+  if (!f)
+    throw new DanluError(`cannot tell what ${path} is`, {
+      hint: 'danlu import reads requirements*.txt, environment.yml, pyproject.toml, setup.py, setup.cfg, .gitmodules, README/INSTALL .md/.rst/.txt',
+    });
   return f;
 }
 
@@ -34,17 +37,45 @@ const MAIN = /^(|requirements|base|core|common|main|install|runtime|prod|product
  * (requirements/deepspeed.txt, requirements-sd.txt) -> a group of that name.
  */
 export function classifyRequirementsFile(rel: string): { group: Group; groupKind?: 'extra' | 'dependency-group'; constraint: boolean; reason: string } {
-  const name = rel.split(/[\\/]/).pop()!.toLowerCase().replace(/\.(txt|in|pip)$/, '');
+  const name = rel
+    .split(/[\\/]/)
+    .pop()!
+    .toLowerCase()
+    .replace(/\.(txt|in|pip)$/, '');
   const constraint = /constraint/.test(name);
-  const stem = name.replace(/^requirements?(?=$|[-_.])|[-_.]requirements?$|^constraints?(?=$|[-_.])/g, '').replace(/^[-_.]+|[-_.]+$/g, '').replace(/[-_.]+/g, '-');
+  const stem = name
+    .replace(/^requirements?(?=$|[-_.])|[-_.]requirements?$|^constraints?(?=$|[-_.])/g, '')
+    .replace(/^[-_.]+|[-_.]+$/g, '')
+    .replace(/[-_.]+/g, '-');
   if (constraint) return { group: 'main', constraint, reason: 'constraints file: limits versions' };
   if (MAIN.test(stem)) return { group: 'main', constraint, reason: `${rel}: main dependencies` };
-  if (DEV.test(stem) || /^(test|dev)/.test(stem)) return { group: 'dev', groupKind: 'dependency-group', constraint, reason: `${rel}: development / test dependencies (group dev, from the file name)` };
-  if (DOCS.test(stem)) return { group: 'docs', groupKind: 'dependency-group', constraint, reason: `${rel}: documentation dependencies (group docs, from the file name)` };
+  if (DEV.test(stem) || /^(test|dev)/.test(stem))
+    return { group: 'dev', groupKind: 'dependency-group', constraint, reason: `${rel}: development / test dependencies (group dev, from the file name)` };
+  if (DOCS.test(stem))
+    return { group: 'docs', groupKind: 'dependency-group', constraint, reason: `${rel}: documentation dependencies (group docs, from the file name)` };
   return { group: stem, groupKind: 'extra', constraint, reason: `${rel}: optional feature "${stem}" (extra, from the file name)` };
 }
 
-const SKIP_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', 'env', '.env', '__pycache__', 'build', 'dist', 'site-packages', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', '.idea', '.vscode', '.devcontainer']);
+const SKIP_DIRS = new Set([
+  '.git',
+  'node_modules',
+  '.venv',
+  'venv',
+  'env',
+  '.env',
+  '__pycache__',
+  'build',
+  'dist',
+  'site-packages',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.idea',
+  '.vscode',
+  '.devcontainer',
+]);
 
 export interface Found {
   /** Relative to the project root, with `/`. */
@@ -81,11 +112,15 @@ export function findProjectFiles(dir: string, depth = 4): Found[] {
       const inReqDir = rel.toLowerCase() === 'requirements';
       const inDocs = /^docs?(\/|$)/i.test(rel);
       const lower = e.name.toLowerCase();
-      if (REQ_NAME.test(e.name) || (inReqDir && /\.(txt|in)$/i.test(e.name))) out.push({ rel: path, format: 'requirements', root: top || inReqDir, guide: false });
+      if (REQ_NAME.test(e.name) || (inReqDir && /\.(txt|in)$/i.test(e.name)))
+        out.push({ rel: path, format: 'requirements', root: top || inReqDir, guide: false });
       else if (/^environment([-_.][\w.-]*)?\.ya?ml$/i.test(e.name)) out.push({ rel: path, format: 'conda', root: top, guide: false });
-      else if (lower === 'pyproject.toml' || lower === 'setup.py' || lower === 'setup.cfg') out.push({ rel: path, format: lower === 'pyproject.toml' ? 'pyproject' : 'setup', root: top, guide: false });
-      else if (top && (lower === '.gitmodules' || lower === '.python-version')) out.push({ rel: path, format: lower === '.gitmodules' ? 'gitmodules' : 'python-version', root: true, guide: false });
-      else if ((top && GUIDE_ROOT.test(e.name)) || (inDocs && /install/i.test(e.name) && /\.(md|rst)$/i.test(e.name))) out.push({ rel: path, format: 'install-commands', root: true, guide: true });
+      else if (lower === 'pyproject.toml' || lower === 'setup.py' || lower === 'setup.cfg')
+        out.push({ rel: path, format: lower === 'pyproject.toml' ? 'pyproject' : 'setup', root: top, guide: false });
+      else if (top && (lower === '.gitmodules' || lower === '.python-version'))
+        out.push({ rel: path, format: lower === '.gitmodules' ? 'gitmodules' : 'python-version', root: true, guide: false });
+      else if ((top && GUIDE_ROOT.test(e.name)) || (inDocs && /install/i.test(e.name) && /\.(md|rst)$/i.test(e.name)))
+        out.push({ rel: path, format: 'install-commands', root: true, guide: true });
     }
   };
   walk('', 0);

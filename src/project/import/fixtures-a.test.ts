@@ -24,7 +24,9 @@ describe('fixture repositories (1/2)', () => {
     const cute = await importFiles(['flash_attn/cute/pyproject.toml'], { cwd: dir });
     expect(req(cute, 'nvidia-cutlass-dsl').specifier).toBe('>=4.6.2');
     expect(req(cute, 'nvidia-cutlass-dsl', 'cu13').extras).toEqual(['cu13']);
-    expect(cute.indexes).toEqual([expect.objectContaining({ name: 'pytorch-cu130', explicit: true, packages: [{ name: 'torch', marker: "extra == 'cu13'" }] })]);
+    expect(cute.indexes).toEqual([
+      expect.objectContaining({ name: 'pytorch-cu130', explicit: true, packages: [{ name: 'torch', marker: "extra == 'cu13'" }] }),
+    ]);
     expect(cute.cudaHints.map((h) => h.backend)).toEqual(['cu130']);
   });
 
@@ -121,7 +123,9 @@ describe('fixture repositories (1/2)', () => {
     expect(req(r, 'sentencepiece').specifier).toBe('==0.1.96');
     expect(req(r, 'sentencepiece', 'gradio').specifier).toBe('==0.1.96');
     expect(req(r, 'black', 'lint')).toMatchObject({ extras: ['jupyter'], specifier: '>=22.6.0' });
-    expect(r.warnings.find((w) => w.id === 'merged-specifiers' && w.message.startsWith('torch'))!.message).toMatch(/>=2.0.1 \(pyproject.toml:15\) and ==2.0.1 \(requirements.txt:1\)/);
+    expect(r.warnings.find((w) => w.id === 'merged-specifiers' && w.message.startsWith('torch'))!.message).toMatch(
+      />=2.0.1 \(pyproject.toml:15\) and ==2.0.1 \(requirements.txt:1\)/,
+    );
     expect(req(r, 'diffusers', 'readme').extras).toEqual(['torch']);
     expect(r.selectedExtras.map((e) => e.name)).toEqual(['gradio']);
   });
@@ -135,7 +139,10 @@ describe('fixture repositories (1/2)', () => {
 
   it('facebookresearch/sam2: torch in [build-system] requires, --no-build-isolation, a sub-project file', async () => {
     const r = await importFixture('facebookresearch__sam2');
-    expect(r.buildTimeTorch.map((b) => b.why)).toEqual(['[build-system] requires torch>=2.5.1', 'the install guide installs the project with --no-build-isolation']);
+    expect(r.buildTimeTorch.map((b) => b.why)).toEqual([
+      '[build-system] requires torch>=2.5.1',
+      'the install guide installs the project with --no-build-isolation',
+    ]);
     expect(r.noBuildIsolation).toEqual([{ origin: { file: 'INSTALL_COMMANDS.txt', line: 6 } }]);
     expect(r.selectedExtras.map((e) => e.name)).toEqual(['notebooks']);
     expect(r.buildEnv.map((e) => `${e.name}=${e.value}`)).toEqual(['SAM2_BUILD_CUDA=0', 'SAM2_BUILD_ALLOW_ERRORS=0']);
@@ -151,13 +158,26 @@ describe('fixture repositories (1/2)', () => {
 
   it('graphdeco-inria/gaussian-splatting: conda env, cudatoolkit hint, submodule packages as path sources built with torch', async () => {
     const r = await importFixture('graphdeco-inria__gaussian-splatting');
-    expect(r.requirements.map((q) => q.raw)).toEqual(['plyfile', 'torch==1.12.1', 'torchaudio==0.12.1', 'torchvision==0.13.1', 'tqdm', 'diff-gaussian-rasterization', 'simple-knn']);
+    expect(r.requirements.map((q) => q.raw)).toEqual([
+      'plyfile',
+      'torch==1.12.1',
+      'torchaudio==0.12.1',
+      'torchvision==0.13.1',
+      'tqdm',
+      'diff-gaussian-rasterization',
+      'simple-knn',
+    ]);
     expect(req(r, 'diff-gaussian-rasterization').source).toEqual({ kind: 'path', path: 'submodules/diff-gaussian-rasterization', editable: false });
     expect(r.buildTimeTorch.map((b) => b.name)).toEqual(['diff-gaussian-rasterization', 'simple-knn']);
     expect(warningIds(r)).toEqual(['submodule-not-checked-out', 'submodule-not-checked-out']);
     expect(r.cudaHints).toEqual([expect.objectContaining({ cuda: '11.6', backend: 'cu116' })]);
     expect(r.pythonHints.map((h) => h.version)).toEqual(['3.7.13']);
-    expect(r.submodules.map((s) => s.path ?? 'clone --recursive')).toEqual(['submodules/simple-knn', 'submodules/diff-gaussian-rasterization', 'SIBR_viewers', 'clone --recursive']);
+    expect(r.submodules.map((s) => s.path ?? 'clone --recursive')).toEqual([
+      'submodules/simple-knn',
+      'submodules/diff-gaussian-rasterization',
+      'SIBR_viewers',
+      'clone --recursive',
+    ]);
     expect(r.report.find((e) => e.text === 'conda env create --file environment.yml')!.kind).toBe('include');
   });
 
@@ -175,7 +195,11 @@ describe('fixture repositories (1/2)', () => {
     const npu = await importFixture('hiyouga__LLaMA-Factory', { installGuides: [] });
     expect(npu.requirements.filter((q) => q.group === 'npu' || q.group === 'triton-ascend')).toEqual([]);
     expect(npu.files.find((f) => f.file === 'requirements/npu.txt')).toMatchObject({ role: 'skipped', reason: expect.stringMatching(/Ascend/) });
-    expect(req(npu, 'fsdp-turbo', 'fsdpturbo').source).toEqual({ kind: 'git', url: 'https://gitcode.com/Ascend/FSDPTurbo.git', rev: 'd878dffdb1e0312dc098599f2b56810d6b592ee2' });
+    expect(req(npu, 'fsdp-turbo', 'fsdpturbo').source).toEqual({
+      kind: 'git',
+      url: 'https://gitcode.com/Ascend/FSDPTurbo.git',
+      rev: 'd878dffdb1e0312dc098599f2b56810d6b592ee2',
+    });
     expect(req(npu, 'aqlm', 'aqlm').extras).toEqual(['gpu']);
     expect(names(r, 'dev')).toEqual(['pre-commit', 'ruff', 'pytest', 'build']);
     expect(r.indexes.map((i) => [i.url, i.kind])).toEqual([['https://download.pytorch.org/whl/cu126', 'index-url']]);

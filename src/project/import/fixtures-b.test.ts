@@ -9,11 +9,25 @@ const files = (repo: string, list: string[]) => importFiles(list, { cwd: join(FI
 describe('fixture repositories (2/2)', () => {
   it('hpcaitech/Open-Sora: inline comments dropped, xformers from the cu121 index, flash-attn without isolation', async () => {
     const r = await importFixture('hpcaitech__Open-Sora');
-    expect(r.requirements.slice(0, 8).map((q) => q.raw)).toEqual(['torch==2.4.0', 'torchvision==0.19.0', 'colossalai>=0.4.4', 'mmengine>=0.10.3', 'ftfy>=6.2.0', 'accelerate>=0.29.2', 'av==13.1.0', 'liger-kernel==0.5.2']);
+    expect(r.requirements.slice(0, 8).map((q) => q.raw)).toEqual([
+      'torch==2.4.0',
+      'torchvision==0.19.0',
+      'colossalai>=0.4.4',
+      'mmengine>=0.10.3',
+      'ftfy>=6.2.0',
+      'accelerate>=0.29.2',
+      'av==13.1.0',
+      'liger-kernel==0.5.2',
+    ]);
     expect(req(r, 'xformers', 'readme').specifier).toBe('==0.0.27.post2');
-    expect(r.indexes).toEqual([expect.objectContaining({ url: 'https://download.pytorch.org/whl/cu121', kind: 'index-url', packages: [{ name: 'xformers' }] })]);
+    expect(r.indexes).toEqual([
+      expect.objectContaining({ url: 'https://download.pytorch.org/whl/cu121', kind: 'index-url', packages: [{ name: 'xformers' }] }),
+    ]);
     expect(r.noBuildIsolation.map((n) => n.name)).toEqual(['flash-attn']);
-    expect(r.report.find((e) => e.origin.line === 10 && e.origin.file === 'INSTALL_COMMANDS.txt')).toMatchObject({ kind: 'left-out', reason: expect.stringMatching(/flash-attention \(hopper\)/) });
+    expect(r.report.find((e) => e.origin.line === 10 && e.origin.file === 'INSTALL_COMMANDS.txt')).toMatchObject({
+      kind: 'left-out',
+      reason: expect.stringMatching(/flash-attention \(hopper\)/),
+    });
     expect(r.pythonHints.map((h) => h.version)).toEqual(['3.10']);
   });
 
@@ -87,10 +101,32 @@ describe('fixture repositories (2/2)', () => {
 
   it('microsoft/DeepSpeed: conda label channel, pytorch-cuda, conda-only compilers, conflicting triton extras', async () => {
     const r = await importFixture('microsoft__DeepSpeed');
-    expect(names(r)).toEqual(['einops', 'hjson', 'msgpack', 'ninja', 'numpy', 'packaging', 'psutil', 'py-cpuinfo', 'pydantic', 'torch', 'tqdm', 'torchvision', 'torchaudio', 'certifi']);
+    expect(names(r)).toEqual([
+      'einops',
+      'hjson',
+      'msgpack',
+      'ninja',
+      'numpy',
+      'packaging',
+      'psutil',
+      'py-cpuinfo',
+      'pydantic',
+      'torch',
+      'tqdm',
+      'torchvision',
+      'torchaudio',
+      'certifi',
+    ]);
     expect(req(r, 'deepspeed-kernels', 'dev').marker).toBe('sys_platform == "linux"');
-    expect(r.cudaHints.map((h) => [h.cuda, h.backend ?? null])).toEqual([['11.8', null], ['11.8', 'cu118']]);
-    expect(r.condaOnly.map((c) => [c.name, c.equivalent?.apt])).toEqual([['compilers', 'build-essential'], ['gcc', 'build-essential'], ['libaio', 'libaio-dev']]);
+    expect(r.cudaHints.map((h) => [h.cuda, h.backend ?? null])).toEqual([
+      ['11.8', null],
+      ['11.8', 'cu118'],
+    ]);
+    expect(r.condaOnly.map((c) => [c.name, c.equivalent?.apt])).toEqual([
+      ['compilers', 'build-essential'],
+      ['gcc', 'build-essential'],
+      ['libaio', 'libaio-dev'],
+    ]);
     // The feature files the install guide does not install are not extras (their triton pins clashed).
     expect(warningIds(r).filter((w) => w === 'conflicting-groups')).toHaveLength(0);
     expect(r.files.filter((f) => f.role === 'skipped' && /does not install/.test(f.reason)).length).toBeGreaterThan(0);
@@ -107,7 +143,11 @@ describe('fixture repositories (2/2)', () => {
     expect(req(r, 'transformers').source).toEqual({ kind: 'git', url: 'https://github.com/tjruwase/transformers', rev: 'kvcache-offload-cpu' });
     expect(r.condaOnly.map((c) => c.name)).toEqual(['mkl-static', 'mkl-include', 'magma-cuda121']);
     expect(r.files.filter((f) => f.role === 'skipped').length).toBeGreaterThanOrEqual(8);
-    const zero = await files('microsoft__DeepSpeedExamples', ['inference/huggingface/zero_inference/requirements.txt', 'applications/DeepSpeed-VisualChat/requirements.txt', 'inference/huggingface/stable-diffusion/requirements.txt']);
+    const zero = await files('microsoft__DeepSpeedExamples', [
+      'inference/huggingface/zero_inference/requirements.txt',
+      'applications/DeepSpeed-VisualChat/requirements.txt',
+      'inference/huggingface/stable-diffusion/requirements.txt',
+    ]);
     expect(req(zero, 'transformers').source).toMatchObject({ rev: 'kvcache-offload-cpu' });
     expect(req(zero, 'termcolor').origin.line).toBe(11);
     expect(req(zero, 'triton').specifier).toBe('==2.0.0.dev20221202');
@@ -169,7 +209,17 @@ describe('fixture repositories (2/2)', () => {
 
   it('xinntao/Real-ESRGAN: README installs merge into the requirements file, setup.py develop is the project', async () => {
     const r = await importFixture('xinntao__Real-ESRGAN');
-    expect(r.requirements.map((q) => q.raw)).toEqual(['basicsr>=1.4.2', 'facexlib>=0.2.5', 'gfpgan>=1.3.5', 'numpy', 'opencv-python', 'pillow', 'torch>=1.7', 'torchvision', 'tqdm']);
+    expect(r.requirements.map((q) => q.raw)).toEqual([
+      'basicsr>=1.4.2',
+      'facexlib>=0.2.5',
+      'gfpgan>=1.3.5',
+      'numpy',
+      'opencv-python',
+      'pillow',
+      'torch>=1.7',
+      'torchvision',
+      'tqdm',
+    ]);
     expect(req(r, 'basicsr').alsoIn).toEqual([{ file: 'INSTALL_COMMANDS.txt', line: 3 }]);
     expect(r.report.find((e) => e.text === 'python setup.py develop')!.became).toBe('the project itself, built from source');
   });

@@ -9,7 +9,14 @@ export function parseGitmodules(text: string, file: string): ImportResult {
     if (!current) return;
     out.submodules.push(current);
     const where = current.path ?? '?';
-    record(out, current.origin, `[submodule "${where}"]`, 'hint', `git submodule ${where}${current.url ? ` from ${current.url}` : ''}`, 'clone with --recursive (or git submodule update --init) before building');
+    record(
+      out,
+      current.origin,
+      `[submodule "${where}"]`,
+      'hint',
+      `git submodule ${where}${current.url ? ` from ${current.url}` : ''}`,
+      'clone with --recursive (or git submodule update --init) before building',
+    );
   };
   text.split(/\r\n|\n|\r/).forEach((raw, i) => {
     const header = /^\s*\[\s*submodule\s+"([^"]*)"\s*\]/.exec(raw);

@@ -40,9 +40,9 @@ describe('classifyRequirementsFile', () => {
 
   it('knows constraint files and the formats of danlu import FILE', () => {
     expect(classifyRequirementsFile('constraints.txt').constraint).toBe(true);
-    expect(['requirements.in', 'environment.yaml', 'pyproject.toml', 'setup.cfg', 'README.md', 'INSTALL_COMMANDS.txt', '.gitmodules', 'x.bin'].map(formatOf)).toEqual([
-      'requirements', 'conda', 'pyproject', 'setup', 'install-commands', 'install-commands', 'gitmodules', null,
-    ]);
+    expect(
+      ['requirements.in', 'environment.yaml', 'pyproject.toml', 'setup.cfg', 'README.md', 'INSTALL_COMMANDS.txt', '.gitmodules', 'x.bin'].map(formatOf),
+    ).toEqual(['requirements', 'conda', 'pyproject', 'setup', 'install-commands', 'install-commands', 'gitmodules', null]);
   });
 });
 
@@ -57,7 +57,8 @@ describe('importProject', () => {
     'examples/demo/requirements.txt': 'gradio\n',
     '.venv/lib/requirements.txt': 'never-read\n',
     '.python-version': '3.12\n',
-    'README.md': '# My repo\n\n```bash\ngit clone --recursive https://github.com/me/my-repo\ncd my-repo\npip install -r requirements.txt\npip install "tiktoken>=0.5" --no-build-isolation\n```\n\nRun `pip install wandb` for logging.\n',
+    'README.md':
+      '# My repo\n\n```bash\ngit clone --recursive https://github.com/me/my-repo\ncd my-repo\npip install -r requirements.txt\npip install "tiktoken>=0.5" --no-build-isolation\n```\n\nRun `pip install wandb` for logging.\n',
   });
 
   it('reads root files and the requirements/ folder, skips examples and virtual environments', async () => {

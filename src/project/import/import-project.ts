@@ -56,16 +56,26 @@ function importOne(s: Session, rel: string, format: Format, opts: { projectNames
       const r = parseRequirements(text, rel, s.reader.include, { group: c.group, constraint: c.constraint, visited: s.visited, groupOf });
       // A file of requirements for another accelerator (requirements/npu.txt: torch-npu and the
       // torch it pins) is an alternative install, not an extra of the CUDA environment.
-      const alternative = c.group !== 'main' ? r.requirements.map((q) => alternativeAccelerator({ package: q.name })).find(Boolean) ?? r.indexes.map((i) => alternativeAccelerator({ index: i.url })).find(Boolean) : null;
+      const alternative =
+        c.group !== 'main'
+          ? (r.requirements.map((q) => alternativeAccelerator({ package: q.name })).find(Boolean) ??
+            r.indexes.map((i) => alternativeAccelerator({ index: i.url })).find(Boolean))
+          : null;
       if (alternative) {
-        s.files.push({ file: rel, format, role: 'skipped', reason: `requirements for ${alternative}: an alternative to the CUDA environment, not one of its extras` });
+        s.files.push({
+          file: rel,
+          format,
+          role: 'skipped',
+          reason: `requirements for ${alternative}: an alternative to the CUDA environment, not one of its extras`,
+        });
         return null;
       }
       for (const q of r.requirements) if (q.group !== 'main' && q.group !== c.group) q.groupKind = 'dependency-group';
       if (c.groupKind) for (const q of r.requirements) if (q.group === c.group) q.groupKind = c.groupKind;
       s.files.push({ file: rel, format, role: 'imported', group: c.group, reason: c.reason });
       for (const inc of s.visited) {
-        if (!before.has(inc) && inc !== rel) s.files.push({ file: inc, format, role: 'imported', group: groupOf(inc, c.group), reason: `read through -r / -c from ${rel}` });
+        if (!before.has(inc) && inc !== rel)
+          s.files.push({ file: inc, format, role: 'imported', group: groupOf(inc, c.group), reason: `read through -r / -c from ${rel}` });
       }
       addPart(s, r, RANK.requirements);
       return null;
@@ -118,11 +128,21 @@ function followIncludes(s: Session, guide: InstallCommandsResult, opts: { projec
     if (s.visited.has(rel) || s.files.some((f) => f.file === rel)) continue;
     if (!s.reader.exists(rel)) {
       warn(guide, 'include-missing', `${rel} (installed by ${inc.origin.file}:${inc.origin.line}) is not in the project`, inc.origin);
-      s.files.push({ file: rel, format: inc.kind === 'conda-env' ? 'conda' : 'requirements', role: 'skipped', reason: `named by ${inc.origin.file}:${inc.origin.line} but not in the project` });
+      s.files.push({
+        file: rel,
+        format: inc.kind === 'conda-env' ? 'conda' : 'requirements',
+        role: 'skipped',
+        reason: `named by ${inc.origin.file}:${inc.origin.line} but not in the project`,
+      });
       continue;
     }
     if (!rootLevel) {
-      s.files.push({ file: rel, format: inc.kind === 'conda-env' ? 'conda' : 'requirements', role: 'skipped', reason: `the install guide (${inc.origin.file}:${inc.origin.line}) installs it from a sub-project folder; pass it to danlu import to merge it` });
+      s.files.push({
+        file: rel,
+        format: inc.kind === 'conda-env' ? 'conda' : 'requirements',
+        role: 'skipped',
+        reason: `the install guide (${inc.origin.file}:${inc.origin.line}) installs it from a sub-project folder; pass it to danlu import to merge it`,
+      });
       continue;
     }
     importOne(s, rel, inc.kind === 'conda-env' ? 'conda' : 'requirements', opts);
@@ -137,7 +157,9 @@ function followIncludes(s: Session, guide: InstallCommandsResult, opts: { projec
 
 /** Guide packages the manifests already declare go to the manifests' group (so they merge there). */
 function regroupGuide(s: Session, guideGroup: string): void {
-  const declared = new Set(s.parts.filter((p) => p.rank < RANK.guide).flatMap((p) => p.result.requirements.filter((q) => q.group === 'main').map((q) => q.name)));
+  const declared = new Set(
+    s.parts.filter((p) => p.rank < RANK.guide).flatMap((p) => p.result.requirements.filter((q) => q.group === 'main').map((q) => q.name)),
+  );
   for (const p of s.parts) {
     if (p.rank !== RANK.guide) continue;
     for (const q of p.result.requirements) {
@@ -169,7 +191,14 @@ function projectNamesOf(dir: string, reader: ProjectReader): string[] {
   if (setupName) names.push(setupName);
   const git = reader.read('.git/config');
   const remote = git ? /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(git)?.[1] : undefined;
-  if (remote) names.push(remote.replace(/\.git$/, '').replace(/\/+$/, '').split(/[/:]/).pop()!);
+  if (remote)
+    names.push(
+      remote
+        .replace(/\.git$/, '')
+        .replace(/\/+$/, '')
+        .split(/[/:]/)
+        .pop()!,
+    );
   return [...new Set(names)];
 }
 
@@ -213,7 +242,12 @@ export async function importProject(dir: string, opts: ImportOptions = {}): Prom
   regroupGuide(s, ctx.guideGroup);
   for (const f of manifests) {
     if (guideless || !feature(f) || s.files.some((x) => x.file === f.rel)) continue;
-    s.files.push({ file: f.rel, format: f.format, role: 'skipped', reason: `optional feature "${classifyRequirementsFile(f.rel).group}" the install guide does not install; \`danlu import ${f.rel}\` shows what it holds` });
+    s.files.push({
+      file: f.rel,
+      format: f.format,
+      role: 'skipped',
+      reason: `optional feature "${classifyRequirementsFile(f.rel).group}" the install guide does not install; \`danlu import ${f.rel}\` shows what it holds`,
+    });
   }
   for (const f of found.filter((x) => !x.root)) {
     if (s.files.some((x) => x.file === f.rel)) continue;
@@ -222,7 +256,14 @@ export async function importProject(dir: string, opts: ImportOptions = {}): Prom
   const merged = finish(s);
   checkPathSources(merged, reader);
   if (ctx.guideGroup === 'readme' && merged.requirements.some((q) => q.group === 'readme')) {
-    warn(merged, 'guide-only-packages', `packages only the install guide names went to group "readme": ${merged.requirements.filter((q) => q.group === 'readme').map((q) => q.name).join(', ')}`);
+    warn(
+      merged,
+      'guide-only-packages',
+      `packages only the install guide names went to group "readme": ${merged.requirements
+        .filter((q) => q.group === 'readme')
+        .map((q) => q.name)
+        .join(', ')}`,
+    );
   }
   return merged;
 }

@@ -44,14 +44,19 @@ describe('parseInstallCommands', () => {
   });
 
   it('reads --no-build-isolation, env prefixes, continuations and && chains', () => {
-    const r = parse('MAX_JOBS=4 pip install flash-attn \\\n   --no-build-isolation && pip install -e . # editable\npip install --no-build-isolation -e ".[compile]"\n');
+    const r = parse(
+      'MAX_JOBS=4 pip install flash-attn \\\n   --no-build-isolation && pip install -e . # editable\npip install --no-build-isolation -e ".[compile]"\n',
+    );
     expect(r.requirements.map((q) => q.name)).toEqual(['flash-attn']);
     expect(r.noBuildIsolation).toEqual([{ name: 'flash-attn', origin: { file: 'INSTALL.txt', line: 1 } }, { origin: { file: 'INSTALL.txt', line: 3 } }]);
     expect(r.buildTimeTorch.map((b) => b.name)).toEqual(['flash-attn', undefined]);
     expect(r.buildTimeTorch[0]!.why).toMatch(/--no-build-isolation/);
     expect(r.buildEnv).toEqual([{ name: 'MAX_JOBS', value: '4', origin: { file: 'INSTALL.txt', line: 1 } }]);
     expect(r.selectedExtras.map((e) => e.name)).toEqual(['compile']);
-    expect(r.report.filter((e) => e.kind === 'source').map((e) => e.became)).toEqual(['the project itself', 'the project itself with extras compile, without build isolation']);
+    expect(r.report.filter((e) => e.kind === 'source').map((e) => e.became)).toEqual([
+      'the project itself',
+      'the project itself with extras compile, without build isolation',
+    ]);
   });
 
   it('follows git clone and cd to resolve -r files, the project itself and other repositories', () => {
@@ -92,7 +97,9 @@ describe('parseInstallCommands', () => {
   });
 
   it('reads conda lines: channels, CUDA hints, PyPI names, python, conda-only packages', () => {
-    const r = parse('conda create -n env python=3.10 -y\nconda install --yes -c pytorch pytorch=1.7.1 torchvision cudatoolkit=11.0\nconda install -c conda-forge libstdcxx-ng gxx=11\nconda activate env\n');
+    const r = parse(
+      'conda create -n env python=3.10 -y\nconda install --yes -c pytorch pytorch=1.7.1 torchvision cudatoolkit=11.0\nconda install -c conda-forge libstdcxx-ng gxx=11\nconda activate env\n',
+    );
     expect(r.requirements.map((q) => q.raw)).toEqual(['torch==1.7.1', 'torchvision']);
     expect(r.cudaHints).toEqual([expect.objectContaining({ cuda: '11.0', backend: 'cu110' })]);
     expect(r.pythonHints).toEqual([expect.objectContaining({ version: '3.10' })]);
@@ -100,7 +107,9 @@ describe('parseInstallCommands', () => {
   });
 
   it('records submodules, apt packages, venv Python and reports what it cannot import', () => {
-    const r = parse('git submodule update --init --recursive\nsudo apt-get install -y build-essential libgl1\npython3.10 -m venv .venv\nbash install.sh\ncmake --build build\nDS_BUILD_OPS=1 python setup.py build_ext -j8 bdist_wheel\ncomfy install\n');
+    const r = parse(
+      'git submodule update --init --recursive\nsudo apt-get install -y build-essential libgl1\npython3.10 -m venv .venv\nbash install.sh\ncmake --build build\nDS_BUILD_OPS=1 python setup.py build_ext -j8 bdist_wheel\ncomfy install\n',
+    );
     expect(r.submodules).toHaveLength(1);
     expect(r.aptPackages.map((a) => a.name)).toEqual(['build-essential', 'libgl1']);
     expect(r.pythonHints.map((h) => h.version)).toEqual(['3.10']);

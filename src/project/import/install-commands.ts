@@ -30,7 +30,7 @@ function condaCommand(ctx: CommandContext, args: Word[]): boolean {
     const at = rest.findIndex((a) => a === '-f' || a === '--file');
     const file = at >= 0 ? rest[at + 1] : (rest.find((a) => a.startsWith('--file='))?.slice(7) ?? 'environment.yml');
     const r = ctx.places.resolve(file ?? 'environment.yml');
-    if (r.kind !== 'self') return leftOut(ctx.out, ctx.origin, ctx.text, `${file} is not in the project`), true;
+    if (r.kind !== 'self') return (leftOut(ctx.out, ctx.origin, ctx.text, `${file} is not in the project`), true);
     ctx.includes.push({ file: r.path, kind: 'conda-env', origin: { ...ctx.origin } });
     record(ctx.out, ctx.origin, ctx.text, 'include', `conda environment from ${r.path}`);
     return true;
@@ -53,7 +53,10 @@ function condaCommand(ctx: CommandContext, args: Word[]): boolean {
     else if (a.startsWith('-')) continue;
     else {
       did = true;
-      const name = a.replace(/^.*::/, '').replace(/[=<>! ].*$/, '').toLowerCase();
+      const name = a
+        .replace(/^.*::/, '')
+        .replace(/[=<>! ].*$/, '')
+        .toLowerCase();
       const text = many ? `${ctx.text} [${a}]` : ctx.text;
       if (ctx.places.isProject(name)) ignored(ctx.out, ctx.origin, text, 'installs the project itself from conda; the import uses this checkout');
       else importCondaPackage(ctx.out, a, ctx.origin, text, TORCH_FAMILY.has(name) || name === 'pytorch' ? 'main' : ctx.group);
@@ -110,33 +113,34 @@ function command(ctx: CommandContext, input: Word[], markdown: boolean): boolean
   if (w[0] === 'git' && w[1] === 'clone') {
     const args = w.slice(2);
     const url = args.find((a) => /^(https?:|git@|ssh:|git:)/.test(a));
-    if (!url) return ignored(out, origin, text, 'git clone without a URL'), true;
+    if (!url) return (ignored(out, origin, text, 'git clone without a URL'), true);
     const after = args.slice(args.indexOf(url) + 1).filter((a) => !a.startsWith('-'));
     const b = args.findIndex((a) => a === '-b' || a === '--branch');
     const clone = ctx.places.clone(url, after[0], b >= 0 ? args[b + 1] : undefined);
     const recursive = args.some((a) => a === '--recursive' || a.startsWith('--recurse-submodules'));
     if (recursive && clone.self) out.submodules.push({ origin: { ...origin } });
-    if (clone.self) record(out, origin, text, recursive ? 'hint' : 'ignored', recursive ? 'the project with its git submodules' : 'nothing', 'clones the project itself');
+    if (clone.self)
+      record(out, origin, text, recursive ? 'hint' : 'ignored', recursive ? 'the project with its git submodules' : 'nothing', 'clones the project itself');
     else ignored(out, origin, text, `clones ${url}; what later commands install from it is imported from them`);
     return true;
   }
   if (w[0] === 'git' && w[1] === 'submodule') {
-    if (ctx.places.place.kind === 'clone') return ignored(out, origin, text, `submodules of ${ctx.places.place.clone.url}`), true;
+    if (ctx.places.place.kind === 'clone') return (ignored(out, origin, text, `submodules of ${ctx.places.place.clone.url}`), true);
     if (w[2] === 'update' || w[2] === 'init') {
       out.submodules.push({ origin: { ...origin } });
-      return record(out, origin, text, 'hint', 'the project needs its git submodules'), true;
+      return (record(out, origin, text, 'hint', 'the project needs its git submodules'), true);
     }
-    return ignored(out, origin, text, 'git submodule bookkeeping'), true;
+    return (ignored(out, origin, text, 'git submodule bookkeeping'), true);
   }
   if (w[0] === 'cd') {
     ctx.places.cd(w[1]);
-    return ignored(out, origin, text, 'changes folder (followed to resolve later paths)'), true;
+    return (ignored(out, origin, text, 'changes folder (followed to resolve later paths)'), true);
   }
   if (/^apt(-get)?$/.test(w[0]!)) {
-    if (w[1] !== 'install') return ignored(out, origin, text, 'apt bookkeeping'), true;
+    if (w[1] !== 'install') return (ignored(out, origin, text, 'apt bookkeeping'), true);
     const pkgs = w.slice(2).filter((a) => !a.startsWith('-'));
     for (const name of pkgs) out.aptPackages.push({ name, origin: { ...origin } });
-    return record(out, origin, text, 'hint', `apt packages for the image: ${pkgs.join(' ')}`), true;
+    return (record(out, origin, text, 'hint', `apt packages for the image: ${pkgs.join(' ')}`), true);
   }
   if (PYTHON.test(w[0]!) || /^python3?\.\d+$/.test(w[0]!)) {
     const version = /^python(3\.\d+)$/.exec(w[0]!)?.[1];
@@ -146,33 +150,47 @@ function command(ctx: CommandContext, input: Word[], markdown: boolean): boolean
       const where = r.kind === 'clone' ? `${r.clone.url}${r.sub ? ` (${r.sub})` : ''}` : r.kind === 'self' && r.path ? r.path : 'the project';
       if (r.kind === 'self' && r.path === '') {
         const compiles = buildSwitch(env);
-        if (compiles) out.buildTimeTorch.push({ origin: { ...origin }, why: `the install guide builds the project with ${compiles}: compiled against the installed torch` });
-        return record(out, origin, text, 'source', 'the project itself, built from source', 'uv sync builds and installs the project'), true;
+        if (compiles)
+          out.buildTimeTorch.push({
+            origin: { ...origin },
+            why: `the install guide builds the project with ${compiles}: compiled against the installed torch`,
+          });
+        return (record(out, origin, text, 'source', 'the project itself, built from source', 'uv sync builds and installs the project'), true);
       }
-      return leftOut(out, origin, text, `builds ${where} with python setup.py (in the current environment, so against its torch): add it as a git or path source under its real package name, which danlu cannot know without running setup.py`), true;
+      return (
+        leftOut(
+          out,
+          origin,
+          text,
+          `builds ${where} with python setup.py (in the current environment, so against its torch): add it as a git or path source under its real package name, which danlu cannot know without running setup.py`,
+        ),
+        true
+      );
     }
     if (w[1] === '-m' && w[2] === 'build') {
       recordEnv();
       if (w.includes('--no-isolation') || w.includes('-n')) out.noBuildIsolation.push({ origin: { ...origin } });
-      return record(out, origin, text, 'hint', 'builds a wheel of the project', 'uv build'), true;
+      return (record(out, origin, text, 'hint', 'builds a wheel of the project', 'uv build'), true);
     }
     if (w[1] === '-m' && w[2] === 'venv' && version) {
       out.pythonHints.push({ version, origin: { ...origin }, text });
-      return record(out, origin, text, 'hint', `Python hint ${version}`, 'uv creates the environment'), true;
+      return (record(out, origin, text, 'hint', `Python hint ${version}`, 'uv creates the environment'), true);
     }
     return markdown ? false : (ignored(out, origin, text, 'runs Python; not an install step'), true);
   }
   if (w[0] === 'export') {
-    for (const a of w.slice(1)) if (ENV_ASSIGN.test(a)) out.buildEnv.push({ name: a.split('=')[0]!, value: a.split('=').slice(1).join('='), origin: { ...origin } });
-    return record(out, origin, text, 'hint', 'environment variables for later builds'), true;
+    for (const a of w.slice(1))
+      if (ENV_ASSIGN.test(a)) out.buildEnv.push({ name: a.split('=')[0]!, value: a.split('=').slice(1).join('='), origin: { ...origin } });
+    return (record(out, origin, text, 'hint', 'environment variables for later builds'), true);
   }
   if (/^(bash|sh|source|\.)$/.test(w[0]!) || /\.sh$/.test(w[0]!)) {
-    if (/activate$/.test(w[1] ?? '')) return ignored(out, origin, text, 'activates a virtual environment; uv run does this'), true;
+    if (/activate$/.test(w[1] ?? '')) return (ignored(out, origin, text, 'activates a virtual environment; uv run does this'), true);
     recordEnv();
-    return leftOut(out, origin, text, 'runs a shell script danlu does not read or run; check what it installs'), true;
+    return (leftOut(out, origin, text, 'runs a shell script danlu does not read or run; check what it installs'), true);
   }
-  if (/^(cmake|make|ninja)$/.test(w[0]!)) return leftOut(out, origin, text, 'builds native code outside pip; the image has the toolchain, the build itself is not imported'), true;
-  if (/^(SET|set)$/.test(w[0]!)) return ignored(out, origin, text, 'Windows command prompt setting'), true;
+  if (/^(cmake|make|ninja)$/.test(w[0]!))
+    return (leftOut(out, origin, text, 'builds native code outside pip; the image has the toolchain, the build itself is not imported'), true);
+  if (/^(SET|set)$/.test(w[0]!)) return (ignored(out, origin, text, 'Windows command prompt setting'), true);
   if (markdown) return false;
   ignored(out, origin, text, 'not an install command');
   return true;

@@ -59,7 +59,10 @@ describe('mergeResults', () => {
   it('keeps the same package in different groups or under different markers apart', () => {
     const a = parseRequirements('bitsandbytes>=0.42; sys_platform == "darwin"\nbitsandbytes>=0.45; sys_platform == "linux"\n', 'a.txt', none);
     const b = parseRequirements('bitsandbytes\n', 'b.txt', none, { group: 'dev' });
-    const m = mergeResults([{ result: a, rank: 1 }, { result: b, rank: 1 }]);
+    const m = mergeResults([
+      { result: a, rank: 1 },
+      { result: b, rank: 1 },
+    ]);
     expect(m.requirements.map((q) => [q.raw, q.group])).toEqual([
       ['bitsandbytes>=0.42; sys_platform == "darwin"', 'main'],
       ['bitsandbytes>=0.45; sys_platform == "linux"', 'main'],
@@ -68,7 +71,10 @@ describe('mergeResults', () => {
   });
 
   it('merges indexes by URL, joining their packages', () => {
-    const a = parseInstallCommands('pip install torch --index-url https://download.pytorch.org/whl/cu121\npip install xformers --index-url https://download.pytorch.org/whl/cu121/\n', 'x.txt');
+    const a = parseInstallCommands(
+      'pip install torch --index-url https://download.pytorch.org/whl/cu121\npip install xformers --index-url https://download.pytorch.org/whl/cu121/\n',
+      'x.txt',
+    );
     const m = mergeResults([{ result: a, rank: RANK.guide }]);
     expect(m.indexes).toHaveLength(1);
     expect(m.indexes[0]!.packages).toEqual([{ name: 'torch' }, { name: 'xformers' }]);

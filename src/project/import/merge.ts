@@ -83,23 +83,43 @@ function mergeInto(out: ImportResult, kept: { req: ImportedRequirement; rank: nu
   if (!b.nameGuessed) delete a.nameGuessed;
   if (b.source && !a.source) a.source = b.source;
   else if (b.source && a.source && JSON.stringify(a.source) !== JSON.stringify(b.source)) {
-    warn(out, 'conflicting-sources', `${a.name}: different sources in ${where(a.origin)} and ${where(b.origin)}; kept the one from ${where(a.origin)}`, b.origin);
+    warn(
+      out,
+      'conflicting-sources',
+      `${a.name}: different sources in ${where(a.origin)} and ${where(b.origin)}; kept the one from ${where(a.origin)}`,
+      b.origin,
+    );
   }
   const entry = reportOf.get(b);
   if (entry) entry.became += ` (merged with ${where(a.origin)})`;
   if (a.specifier === b.specifier || b.specifier === '') {
     // the same: merged without a warning (see mergeResults)
   } else if (rank >= RANK.guide && kept.rank < RANK.guide) {
-    warn(out, 'guide-differs', `${a.name}: the install guide has ${b.raw} (${where(b.origin)}), ${where(a.origin)} has ${a.raw}; kept ${where(a.origin)}`, b.origin);
+    warn(
+      out,
+      'guide-differs',
+      `${a.name}: the install guide has ${b.raw} (${where(b.origin)}), ${where(a.origin)} has ${a.raw}; kept ${where(a.origin)}`,
+      b.origin,
+    );
   } else if (a.specifier === '') {
     warn(out, 'merged-specifiers', `${a.name}: unpinned (${where(a.origin)}) and ${b.specifier} (${where(b.origin)}) merged into ${b.specifier}`, b.origin);
     a.specifier = b.specifier;
   } else {
     const r = intersectSpecifiers(a.specifier, b.specifier);
     if (r.conflict) {
-      warn(out, 'conflicting-pins', `${a.name}: ${a.specifier} (${where(a.origin)}) and ${b.specifier} (${where(b.origin)}) cannot both hold; kept ${a.specifier} from ${where(a.origin)}`, b.origin);
+      warn(
+        out,
+        'conflicting-pins',
+        `${a.name}: ${a.specifier} (${where(a.origin)}) and ${b.specifier} (${where(b.origin)}) cannot both hold; kept ${a.specifier} from ${where(a.origin)}`,
+        b.origin,
+      );
     } else {
-      warn(out, 'merged-specifiers', `${a.name}: ${a.specifier} (${where(a.origin)}) and ${b.specifier} (${where(b.origin)}) merged into ${r.specifier}`, b.origin);
+      warn(
+        out,
+        'merged-specifiers',
+        `${a.name}: ${a.specifier} (${where(a.origin)}) and ${b.specifier} (${where(b.origin)}) merged into ${r.specifier}`,
+        b.origin,
+      );
       a.specifier = r.specifier;
     }
   }
@@ -187,7 +207,11 @@ export function mergeResults(parts: MergePart[]): ImportResult {
   const variants = [...new Set(out.cudaHints.map((h) => h.backend).filter((b): b is string => !!b))];
   if (variants.length > 1) {
     const firstOf = (b: string) => out.cudaHints.find((h) => h.backend === b)!.origin;
-    warn(out, 'several-variants', `the inputs name several PyTorch variants: ${variants.map((b) => `${b} (${where(firstOf(b))})`).join(', ')}; the plan picks one`);
+    warn(
+      out,
+      'several-variants',
+      `the inputs name several PyTorch variants: ${variants.map((b) => `${b} (${where(firstOf(b))})`).join(', ')}; the plan picks one`,
+    );
   }
   return out;
 }

@@ -43,10 +43,20 @@ function adoptTorchPin(result: ImportResult, local: ImportResult, path: string):
   if (own) {
     own.specifier = pin.specifier;
     own.raw = formatRequirement(own);
-    warn(result, 'merged-specifiers', `torch: unpinned here, ${pin.specifier} in the local package ${path} (${pin.origin.file}:${pin.origin.line}): the environment takes ${pin.specifier}`, pin.origin);
+    warn(
+      result,
+      'merged-specifiers',
+      `torch: unpinned here, ${pin.specifier} in the local package ${path} (${pin.origin.file}:${pin.origin.line}): the environment takes ${pin.specifier}`,
+      pin.origin,
+    );
   } else {
     result.requirements.push({ ...pin, group: 'main' });
-    warn(result, 'local-torch-pin', `torch${pin.specifier}: the local package ${path} pins it (${pin.origin.file}:${pin.origin.line}); the environment follows`, pin.origin);
+    warn(
+      result,
+      'local-torch-pin',
+      `torch${pin.specifier}: the local package ${path} pins it (${pin.origin.file}:${pin.origin.line}); the environment follows`,
+      pin.origin,
+    );
   }
 }
 
@@ -69,7 +79,10 @@ export function checkPathSources(result: ImportResult, reader: ProjectReader): v
     const setupCfg = reader.read(`${path}/setup.cfg`);
     const pyproject = reader.read(`${path}/pyproject.toml`);
     if (setupPy !== null || setupCfg !== null || pyproject !== null) {
-      const found = scanSetupFiles(setupPy === null ? null : { file: `${path}/setup.py`, text: setupPy }, setupCfg === null ? null : { file: `${path}/setup.cfg`, text: setupCfg });
+      const found = scanSetupFiles(
+        setupPy === null ? null : { file: `${path}/setup.py`, text: setupPy },
+        setupCfg === null ? null : { file: `${path}/setup.cfg`, text: setupCfg },
+      );
       let fromToml: ImportResult['buildTimeTorch'] = [];
       if (pyproject !== null) {
         try {
@@ -91,7 +104,8 @@ export function checkPathSources(result: ImportResult, reader: ProjectReader): v
         const meta = staticSetupMetadata(setupPy, found);
         if (meta) req.staticMetadata = meta;
       }
-      for (const b of [...found.buildTimeTorch, ...fromToml]) result.buildTimeTorch.push({ name: req.name, origin: b.origin, why: `${req.name} (${path}): ${b.why}` });
+      for (const b of [...found.buildTimeTorch, ...fromToml])
+        result.buildTimeTorch.push({ name: req.name, origin: b.origin, why: `${req.name} (${path}): ${b.why}` });
       for (const f of result.files) {
         if (f.file.startsWith(`${path}/`) && f.role === 'skipped') f.reason = `read for its build requirements only: ${path} is the local package ${req.name}`;
       }
@@ -99,8 +113,17 @@ export function checkPathSources(result: ImportResult, reader: ProjectReader): v
     }
     const sub = result.submodules.find((m) => m.path && (path === m.path || path.startsWith(`${m.path}/`)));
     if (sub) {
-      result.buildTimeTorch.push({ name: req.name, origin: req.origin, why: `${req.name} is in git submodule ${sub.path}, not checked out here: assumed to build a torch extension (local packages next to torch almost always do)` });
-      warn(result, 'submodule-not-checked-out', `${path} is in git submodule ${sub.path}, which is not checked out: run git submodule update --init, then import again to read its setup files`, req.origin);
+      result.buildTimeTorch.push({
+        name: req.name,
+        origin: req.origin,
+        why: `${req.name} is in git submodule ${sub.path}, not checked out here: assumed to build a torch extension (local packages next to torch almost always do)`,
+      });
+      warn(
+        result,
+        'submodule-not-checked-out',
+        `${path} is in git submodule ${sub.path}, which is not checked out: run git submodule update --init, then import again to read its setup files`,
+        req.origin,
+      );
     } else if (!reader.exists(path)) warn(result, 'path-missing', `${req.name}: ${path} is not in the repository`, req.origin);
   }
 }

@@ -37,14 +37,58 @@ export const TORCH_FAMILY = new Set(['torch', 'torchvision', 'torchaudio']);
 
 /** Options of pip / uv pip / uv add / mim that take a value. */
 const VALUE_OPTIONS = new Set([
-  '-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url', '-f', '--find-links',
-  '--index', '--default-index', '--global-option', '--config-settings', '-C', '--install-option', '-t', '--target', '--prefix', '--root',
-  '--trusted-host', '--no-binary', '--only-binary', '--platform', '--python-version', '--implementation', '--abi', '--src',
-  '--upgrade-strategy', '--progress-bar', '--cache-dir', '--log', '--proxy', '--retries', '--timeout', '--exists-action', '--cert',
-  '--client-cert', '--python', '-p', '--group', '--optional', '--extra', '--package', '--index-strategy', '--resolution', '--prerelease',
+  '-r',
+  '--requirement',
+  '-c',
+  '--constraint',
+  '-e',
+  '--editable',
+  '-i',
+  '--index-url',
+  '--extra-index-url',
+  '-f',
+  '--find-links',
+  '--index',
+  '--default-index',
+  '--global-option',
+  '--config-settings',
+  '-C',
+  '--install-option',
+  '-t',
+  '--target',
+  '--prefix',
+  '--root',
+  '--trusted-host',
+  '--no-binary',
+  '--only-binary',
+  '--platform',
+  '--python-version',
+  '--implementation',
+  '--abi',
+  '--src',
+  '--upgrade-strategy',
+  '--progress-bar',
+  '--cache-dir',
+  '--log',
+  '--proxy',
+  '--retries',
+  '--timeout',
+  '--exists-action',
+  '--cert',
+  '--client-cert',
+  '--python',
+  '-p',
+  '--group',
+  '--optional',
+  '--extra',
+  '--package',
+  '--index-strategy',
+  '--resolution',
+  '--prerelease',
 ]);
 
-const IGNORED_FLAGS = /^(-U|--upgrade|-v+|--verbose|-q+|--quiet|--user|--no-cache-dir|--disable-pip-version-check|-y|--yes|--force-reinstall|--ignore-installed|-I|--isolated|--system|--break-system-packages|--no-warn-script-location|--compile|--no-compile|--prefer-binary|--upgrade-strategy)$/;
+const IGNORED_FLAGS =
+  /^(-U|--upgrade|-v+|--verbose|-q+|--quiet|--user|--no-cache-dir|--disable-pip-version-check|-y|--yes|--force-reinstall|--ignore-installed|-I|--isolated|--system|--break-system-packages|--no-warn-script-location|--compile|--no-compile|--prefer-binary|--upgrade-strategy)$/;
 
 interface Parsed {
   requirements: { word: Word; editable: boolean }[];
@@ -70,7 +114,8 @@ function parseArgs(words: Word[]): Parsed {
     else if (/^-[rceif]./.test(w.text)) [opt, value] = [w.text.slice(0, 2), w.text.slice(2)];
     else if (VALUE_OPTIONS.has(opt)) value = words[++i]?.text;
     if (value === undefined) {
-      if (IGNORED_FLAGS.test(opt) || /^--(pre|no-build-isolation|no-deps|no-index|dev|all-extras|all-groups|no-isolation)$/.test(opt) || opt === '-n') p.flags.add(opt);
+      if (IGNORED_FLAGS.test(opt) || /^--(pre|no-build-isolation|no-deps|no-index|dev|all-extras|all-groups|no-isolation)$/.test(opt) || opt === '-n')
+        p.flags.add(opt);
       else p.unknown.push(opt);
       continue;
     }
@@ -93,7 +138,16 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
   // to the CUDA environment, not part of it: left out, with the reason.
   const alternative =
     p.indexes.map((i) => alternativeAccelerator({ index: i.url })).find(Boolean) ??
-    p.requirements.map((r) => alternativeAccelerator({ package: /^[A-Za-z0-9._-]+/.exec(r.word.text)?.[0]?.toLowerCase().replace(/[-_.]+/g, '-') })).find(Boolean);
+    p.requirements
+      .map((r) =>
+        alternativeAccelerator({
+          package: /^[A-Za-z0-9._-]+/
+            .exec(r.word.text)?.[0]
+            ?.toLowerCase()
+            .replace(/[-_.]+/g, '-'),
+        }),
+      )
+      .find(Boolean);
   if (alternative) {
     leftOut(out, origin, text, `installs the ${alternative} build: an alternative to the CUDA environment danlu plans, not a part of it`);
     return;
@@ -102,14 +156,25 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
   const noIsolation = p.flags.has('--no-build-isolation');
   const compiles = buildSwitch(ctx.env);
   const buildsWith = (name?: string) => {
-    if (noIsolation) out.buildTimeTorch.push({ ...(name ? { name } : {}), origin: { ...origin }, why: `the install guide installs ${name ?? 'the project'} with --no-build-isolation` });
-    else if (compiles) out.buildTimeTorch.push({ ...(name ? { name } : {}), origin: { ...origin }, why: `the install guide builds ${name ?? 'the project'} with ${compiles}: compiled against the installed torch` });
+    if (noIsolation)
+      out.buildTimeTorch.push({
+        ...(name ? { name } : {}),
+        origin: { ...origin },
+        why: `the install guide installs ${name ?? 'the project'} with --no-build-isolation`,
+      });
+    else if (compiles)
+      out.buildTimeTorch.push({
+        ...(name ? { name } : {}),
+        origin: { ...origin },
+        why: `the install guide builds ${name ?? 'the project'} with ${compiles}: compiled against the installed torch`,
+      });
   };
-  const uvGroup = tool === 'uv-add' ? (p.flags.has('--dev') ? 'dev' : p.values.get('--group')?.[0] ?? p.values.get('--optional')?.[0]) : undefined;
+  const uvGroup = tool === 'uv-add' ? (p.flags.has('--dev') ? 'dev' : (p.values.get('--group')?.[0] ?? p.values.get('--optional')?.[0])) : undefined;
   const names: string[] = [];
   let did = false;
   for (const opt of ['--global-option', '--config-settings', '-C', '--install-option']) {
-    if (p.values.has(opt)) warn(out, 'build-options', `${text}: ${opt} ${p.values.get(opt)!.join(' ')} is not carried over (uv: [tool.uv] config-settings)`, origin);
+    if (p.values.has(opt))
+      warn(out, 'build-options', `${text}: ${opt} ${p.values.get(opt)!.join(' ')} is not carried over (uv: [tool.uv] config-settings)`, origin);
   }
   if (p.flags.has('--no-deps')) warn(out, 'no-deps', `${text}: --no-deps is not carried over; uv installs dependencies`, origin);
   if (p.flags.has('--pre')) warn(out, 'prerelease', `${text}: --pre (pre-releases) needs [tool.uv] prerelease = "allow" or a pre-release pin`, origin);
@@ -117,7 +182,8 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
   for (const { word, editable } of p.requirements) {
     did = true;
     let body = word.text;
-    if (!word.quoted && /[<>]/.test(body)) warn(out, 'shell-redirect', `${text}: unquoted "${body}": the shell reads < / > as a redirect; read as the requirement it means`, origin);
+    if (!word.quoted && /[<>]/.test(body))
+      warn(out, 'shell-redirect', `${text}: unquoted "${body}": the shell reads < / > as a redirect; read as the requirement it means`, origin);
     if (editable && !/^[a-z][a-z0-9+.-]*:/i.test(body) && !/^[./~]/.test(body)) body = `./${body}`;
     const spec = parseSpec(body, editable);
     if (!spec.ok) {
@@ -134,13 +200,24 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
         for (const e of spec.extras) out.selectedExtras.push({ name: e, origin: { ...origin } });
         if (noIsolation) out.noBuildIsolation.push({ origin: { ...origin } });
         buildsWith();
-        record(out, origin, text, 'source', `the project itself${spec.extras.length ? ` with extras ${spec.extras.join(', ')}` : ''}${noIsolation ? ', without build isolation' : ''}`, 'installed by uv sync when the project builds (setup.py, [build-system]); otherwise used from this folder');
+        record(
+          out,
+          origin,
+          text,
+          'source',
+          `the project itself${spec.extras.length ? ` with extras ${spec.extras.join(', ')}` : ''}${noIsolation ? ', without build isolation' : ''}`,
+          'installed by uv sync when the project builds (setup.py, [build-system]); otherwise used from this folder',
+        );
         continue;
       }
       if (r.kind === 'self') {
         spec.source.path = r.path;
         if (spec.name === null) {
-          spec.name = r.path.split('/').pop()!.toLowerCase().replace(/[-_.]+/g, '-');
+          spec.name = r.path
+            .split('/')
+            .pop()!
+            .toLowerCase()
+            .replace(/[-_.]+/g, '-');
           spec.nameGuessed = true;
           spec.notes.push(`name "${spec.name}" taken from the folder name (the package's own metadata may differ)`);
         }
@@ -157,11 +234,17 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
       leftOut(out, origin, tag(word), 'local path whose package name cannot be known without building it');
       continue;
     }
-    if (ctx.places.isProject(spec.name) && (!spec.source || spec.source.kind !== 'path' || isArchive(spec.source.path))) {
+    if (ctx.places.isProject(spec.name) && (spec.source?.kind !== 'path' || isArchive(spec.source.path))) {
       for (const e of spec.extras) out.selectedExtras.push({ name: e, origin: { ...origin } });
-      const from = !spec.source ? ' from PyPI' : spec.source.kind === 'path' ? ' from a wheel built locally' : spec.source.kind === 'url' ? ' from a prebuilt wheel / archive URL' : ' from its repository';
-        if (noIsolation) out.noBuildIsolation.push({ origin: { ...origin } });
-        buildsWith();
+      const from = !spec.source
+        ? ' from PyPI'
+        : spec.source.kind === 'path'
+          ? ' from a wheel built locally'
+          : spec.source.kind === 'url'
+            ? ' from a prebuilt wheel / archive URL'
+            : ' from its repository';
+      if (noIsolation) out.noBuildIsolation.push({ origin: { ...origin } });
+      buildsWith();
       ignored(out, origin, tag(word), `installs the project itself${from}; the import uses this checkout`);
       continue;
     }
@@ -170,7 +253,13 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
     names.push(spec.name);
     if (noIsolation) out.noBuildIsolation.push({ name: spec.name, origin: { ...origin } });
     buildsWith(spec.name);
-    if (tool === 'mim') warn(out, 'mim', `${spec.name}: mim picks a wheel built for the installed torch and CUDA (download.openmmlab.com); the plan needs a matching find-links page`, origin);
+    if (tool === 'mim')
+      warn(
+        out,
+        'mim',
+        `${spec.name}: mim picks a wheel built for the installed torch and CUDA (download.openmmlab.com); the plan needs a matching find-links page`,
+        origin,
+      );
   }
   for (const inc of p.includes) {
     did = true;
@@ -178,7 +267,13 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
     if (r.kind === 'self') {
       ctx.includes.push({ file: r.path, kind: inc.constraint ? 'constraints' : 'requirements', origin: { ...origin } });
       record(out, origin, text, 'include', `${inc.constraint ? 'constraints' : 'requirements'} from ${r.path}`);
-    } else leftOut(out, origin, text, r.kind === 'clone' ? `${inc.path} belongs to another repository (${r.clone.url})` : `${inc.path} from a folder the guide leaves unclear`);
+    } else
+      leftOut(
+        out,
+        origin,
+        text,
+        r.kind === 'clone' ? `${inc.path} belongs to another repository (${r.clone.url})` : `${inc.path} from a folder the guide leaves unclear`,
+      );
   }
   for (const idx of p.indexes) {
     did = true;

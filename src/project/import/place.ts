@@ -14,10 +14,7 @@ export interface Clone {
 export type Place = { kind: 'root'; rel: string[] } | { kind: 'clone'; clone: Clone; rel: string[] } | { kind: 'parent' } | { kind: 'unknown' };
 
 /** What a path written in a command is, seen from the project. */
-export type Resolved =
-  | { kind: 'self'; path: string }
-  | { kind: 'clone'; clone: Clone; sub: string }
-  | { kind: 'unknown' };
+export type Resolved = { kind: 'self'; path: string } | { kind: 'clone'; clone: Clone; sub: string } | { kind: 'unknown' };
 
 /** Tracks `git clone` and `cd` through an install guide, starting at the project root. */
 export class Places {

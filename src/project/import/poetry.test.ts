@@ -96,7 +96,13 @@ describe('parsePyprojectDeps: Poetry', () => {
     expect(by('mylib')[0]!.source).toEqual({ kind: 'path', path: '../mylib', editable: true });
     expect(by('wheel-pkg')[0]!.source).toEqual({ kind: 'url', url: 'https://example.com/wheel_pkg-1.0-py3-none-any.whl' });
     expect(r.indexes).toEqual([
-      expect.objectContaining({ name: 'pytorch', url: 'https://download.pytorch.org/whl/cu121', kind: 'extra-index-url', explicit: true, packages: [{ name: 'torch' }] }),
+      expect.objectContaining({
+        name: 'pytorch',
+        url: 'https://download.pytorch.org/whl/cu121',
+        kind: 'extra-index-url',
+        explicit: true,
+        packages: [{ name: 'torch' }],
+      }),
     ]);
     expect(r.cudaHints.map((h) => h.backend)).toEqual(['cu121']);
   });

@@ -79,9 +79,18 @@ function poetrySpec(name: string, value: unknown, notes: string[]): Outcome<{ sp
     if (c.ok) specifier = c.specifier;
     else notes.push(`${c.reason}; kept unpinned`);
   }
-  const extras = Array.isArray(value.extras) ? value.extras.filter((e): e is string => typeof e === 'string').map(normalize).sort() : [];
+  const extras = Array.isArray(value.extras)
+    ? value.extras
+        .filter((e): e is string => typeof e === 'string')
+        .map(normalize)
+        .sort()
+    : [];
   const platform = typeof value.platform === 'string' ? `sys_platform == "${value.platform}"` : null;
-  const combined = andMarkers(typeof value.markers === 'string' ? value.markers : null, typeof value.python === 'string' ? pythonMarker(value.python) : null, platform);
+  const combined = andMarkers(
+    typeof value.markers === 'string' ? value.markers : null,
+    typeof value.python === 'string' ? pythonMarker(value.python) : null,
+    platform,
+  );
   const checked = combined === null ? null : checkMarker(combined);
   if (checked && !checked.ok) return { ok: false, reason: `invalid markers "${combined}"` };
   const marker = checked ? checked.marker : null;
@@ -126,8 +135,10 @@ function importTable(ctx: PoetryContext, deps: unknown, path: string[], group: G
       if (r.index) routes.set(r.index, [...(routes.get(r.index) ?? []), name]);
       if (r.optional && group === 'main') {
         const extras = extrasOf.get(name) ?? [];
-        if (extras.length === 0) warn(ctx.out, 'optional-not-in-extra', `${name} is optional but in no [tool.poetry.extras] list: imported in group "optional"`, origin);
-        for (const extra of extras.length ? extras : ['optional']) addSpec(ctx.out, { ...r.spec, name }, { origin, text, group: extra, groupKind: 'extra', notes });
+        if (extras.length === 0)
+          warn(ctx.out, 'optional-not-in-extra', `${name} is optional but in no [tool.poetry.extras] list: imported in group "optional"`, origin);
+        for (const extra of extras.length ? extras : ['optional'])
+          addSpec(ctx.out, { ...r.spec, name }, { origin, text, group: extra, groupKind: 'extra', notes });
       } else {
         addSpec(ctx.out, { ...r.spec, name }, { origin, text, group, groupKind: group === 'main' ? undefined : 'dependency-group', notes });
       }
@@ -138,7 +149,8 @@ function importTable(ctx: PoetryContext, deps: unknown, path: string[], group: G
 /** `[tool.poetry]`: dependencies, extras, groups, dev-dependencies and sources, converted to PEP 621 terms. */
 export function importPoetry(ctx: PoetryContext, poetry: Table): void {
   if (typeof poetry.name === 'string' && poetry.name.trim()) {
-    const version = typeof poetry.version === 'string' && /^\d+(\.\d+)*([a-z]+\d*)?(\.post\d+|\.dev\d+)?$/i.test(poetry.version.trim()) ? poetry.version.trim() : undefined;
+    const version =
+      typeof poetry.version === 'string' && /^\d+(\.\d+)*([a-z]+\d*)?(\.post\d+|\.dev\d+)?$/i.test(poetry.version.trim()) ? poetry.version.trim() : undefined;
     ctx.out.packageMetadata = { name: poetry.name.trim(), ...(version ? { version } : {}) };
   }
   const extrasOf = new Map<string, string[]>();

@@ -121,8 +121,15 @@ describe('parsePyprojectDeps: existing [tool.uv]', () => {
   const r = parsePyprojectDeps(UV, 'pyproject.toml');
 
   it('keeps the table and reads its sources onto the dependencies', () => {
-    expect(r.existingUv).toEqual({ origin: { file: 'pyproject.toml', line: 8 }, keys: ['no-build-isolation-package', 'conflicts', 'constraint-dependencies', 'extra-build-dependencies', 'sources', 'index'] });
-    expect(r.requirements.find((q) => q.name === 'flash-attn-3')!.source).toEqual({ kind: 'git', url: 'https://github.com/Dao-AILab/flash-attention', subdirectory: 'hopper' });
+    expect(r.existingUv).toEqual({
+      origin: { file: 'pyproject.toml', line: 8 },
+      keys: ['no-build-isolation-package', 'conflicts', 'constraint-dependencies', 'extra-build-dependencies', 'sources', 'index'],
+    });
+    expect(r.requirements.find((q) => q.name === 'flash-attn-3')!.source).toEqual({
+      kind: 'git',
+      url: 'https://github.com/Dao-AILab/flash-attention',
+      subdirectory: 'hopper',
+    });
     expect(r.report.find((e) => e.origin.line === 3 && e.text === 'flash-attn-3')!.kind).toBe('source');
   });
 

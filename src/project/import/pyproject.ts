@@ -29,7 +29,13 @@ function expandSelfRefs(ctx: Ctx): void {
       if (ref.groupKind) copy.groupKind = ref.groupKind;
       ctx.out.requirements.push(copy);
     }
-    record(ctx.out, ref.origin, ref.text, 'dependency', `group ${ref.group} includes the project's extras ${ref.extras.join(', ') || '(none)'}: ${copies.map((q) => q.raw).join(', ') || 'nothing'}`);
+    record(
+      ctx.out,
+      ref.origin,
+      ref.text,
+      'dependency',
+      `group ${ref.group} includes the project's extras ${ref.extras.join(', ') || '(none)'}: ${copies.map((q) => q.raw).join(', ') || 'nothing'}`,
+    );
   }
 }
 
@@ -83,7 +89,14 @@ function importBuildSystem(ctx: Ctx, build: Table): void {
     const spec = parseSpec(item);
     if (spec.ok && spec.name === 'torch') {
       ctx.out.buildTimeTorch.push({ origin, why: `[build-system] requires ${item.trim()}` });
-      record(ctx.out, origin, item, 'hint', 'torch needed to build the project', 'build isolation would install a different torch: build against the runtime torch');
+      record(
+        ctx.out,
+        origin,
+        item,
+        'hint',
+        'torch needed to build the project',
+        'build isolation would install a different torch: build against the runtime torch',
+      );
     } else ignored(ctx.out, origin, item, 'build requirement; stays in [build-system]');
   }
 }
@@ -114,7 +127,12 @@ export function parsePyprojectDeps(text: string, file: string): ImportResult {
   if (dynamic.length > 0) out.projectDynamic = dynamic;
   for (const d of dynamic.filter((x) => x === 'dependencies' || x === 'optional-dependencies')) {
     const line = lines.keyLine(['project', 'dynamic']) ?? 1;
-    warn(out, 'dynamic-dependencies', `${file}: ${d} are computed by the build backend (setup.py); danlu does not run the project's code, so they are not read from there`, { file, line });
+    warn(
+      out,
+      'dynamic-dependencies',
+      `${file}: ${d} are computed by the build backend (setup.py); danlu does not run the project's code, so they are not read from there`,
+      { file, line },
+    );
     record(out, { file, line }, lines.text(line), 'hint', `dynamic ${d}: not read`, 'computed at build time by code danlu does not run');
   }
   importList(ctx, project.dependencies, ['project', 'dependencies'], 'main');

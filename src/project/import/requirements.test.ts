@@ -11,7 +11,9 @@ function parse(text: string) {
 
 describe('parseRequirements', () => {
   it('reads names, specifiers, extras and markers with odd spacing and case', () => {
-    const r = parse('SentencePiece==0.1.96\ntorchvision== 0.16.0\nfire >= 0.6.0\nJinja2\naqlm[GPU] >=1.1.0\njsonargparse[signatures]>=4.37,<=4.41; python_version>=\'3.10\'');
+    const r = parse(
+      "SentencePiece==0.1.96\ntorchvision== 0.16.0\nfire >= 0.6.0\nJinja2\naqlm[GPU] >=1.1.0\njsonargparse[signatures]>=4.37,<=4.41; python_version>='3.10'",
+    );
     expect(r.requirements.map((q) => q.raw)).toEqual([
       'sentencepiece==0.1.96',
       'torchvision==0.16.0',
@@ -31,7 +33,9 @@ describe('parseRequirements', () => {
   });
 
   it('drops comments, inline comments and hashes, joining continuation lines', () => {
-    const r = parse('# header\nftfy>=6.2.0 # for t5\nrequests==2.31.0 \\\n    --hash=sha256:aaaa \\\n    --hash=sha256:bbbb\n#git+https://github.com/huggingface/transformers.git\n');
+    const r = parse(
+      '# header\nftfy>=6.2.0 # for t5\nrequests==2.31.0 \\\n    --hash=sha256:aaaa \\\n    --hash=sha256:bbbb\n#git+https://github.com/huggingface/transformers.git\n',
+    );
     expect(r.requirements.map((q) => q.raw)).toEqual(['ftfy>=6.2.0', 'requests==2.31.0']);
     expect(r.requirements[1]!.origin.line).toBe(3);
     expect(r.report.find((e) => e.origin.line === 3)!.reason).toMatch(/hash dropped/);

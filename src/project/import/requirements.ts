@@ -78,7 +78,13 @@ function include(ctx: RequirementsContext, out: ImportResult, origin: ImportOrig
     return;
   }
   const into = ctx.groupOf ? ctx.groupOf(found.file, ctx.group) : ctx.group;
-  record(out, origin, text, 'include', `${constraint ? 'constraints' : 'requirements'} from ${found.file}${into !== ctx.group ? ` (group ${into}, from its name)` : ''}`);
+  record(
+    out,
+    origin,
+    text,
+    'include',
+    `${constraint ? 'constraints' : 'requirements'} from ${found.file}${into !== ctx.group ? ` (group ${into}, from its name)` : ''}`,
+  );
   const group = ctx.groupOf ? ctx.groupOf(found.file, ctx.group) : ctx.group;
   const sub = parseRequirementsIn(found.text, { ...ctx, file: found.file, group, constraint: ctx.constraint || constraint, stack: [...ctx.stack, found.file] });
   appendResult(out, sub);
@@ -91,7 +97,8 @@ function optionLine(ctx: RequirementsContext, out: ImportResult, origin: ImportO
   const option = ALIASES[rawOption] ?? rawOption;
   const needsValue = ['--requirement', '--constraint', '--editable', '--index-url', '--extra-index-url', '--find-links'].includes(option);
   if (needsValue && (value === undefined || value === '')) return leftOut(out, origin, text, `${rawOption} needs a value`);
-  if (rest.length && needsValue && option !== '--editable') warn(out, 'extra-words', `words after ${rawOption} ${value} were not read: ${rest.join(' ')}`, origin);
+  if (rest.length && needsValue && option !== '--editable')
+    warn(out, 'extra-words', `words after ${rawOption} ${value} were not read: ${rest.join(' ')}`, origin);
   switch (option) {
     case '--requirement':
       return include(ctx, out, origin, text, value!, false);
@@ -150,7 +157,14 @@ function requirementLine(ctx: RequirementsContext, out: ImportResult, origin: Im
   if (spec.name === null) {
     if (spec.source?.kind === 'path' && (spec.source.path === '.' || spec.source.path === './')) {
       for (const e of spec.extras) out.selectedExtras.push({ name: e, origin: { ...origin } });
-      record(out, origin, text, 'source', `the project itself${spec.extras.length ? ` with extras ${spec.extras.join(', ')}` : ''}`, 'installed by uv sync when the project builds (setup.py, [build-system]); otherwise used from this folder');
+      record(
+        out,
+        origin,
+        text,
+        'source',
+        `the project itself${spec.extras.length ? ` with extras ${spec.extras.join(', ')}` : ''}`,
+        'installed by uv sync when the project builds (setup.py, [build-system]); otherwise used from this folder',
+      );
       return;
     }
     return leftOut(out, origin, text, 'local path whose package name cannot be known without building it');

@@ -70,7 +70,8 @@ describe('scanSetupFiles', () => {
   });
 
   it('does not guess: a name assigned twice, a computed version', () => {
-    const text = 'from setuptools import setup\nREQS = ["a"]\nif x:\n    pass\nREQS = ["b"]\nsetup(name="proj", version=get_version(), install_requires=REQS)\n';
+    const text =
+      'from setuptools import setup\nREQS = ["a"]\nif x:\n    pass\nREQS = ["b"]\nsetup(name="proj", version=get_version(), install_requires=REQS)\n';
     const r = scanSetupFiles({ file: 'setup.py', text });
     expect(r.requirements).toEqual([]);
     expect(r.warnings.map((w) => w.id)).toEqual(['setup-py-computed']);
@@ -110,7 +111,10 @@ describe('scanSetupFiles', () => {
 
 describe('parseGitmodules', () => {
   it('reads each submodule with its path, url and branch', () => {
-    const r = parseGitmodules('[submodule "csrc/cutlass"]\n\tpath = csrc/cutlass\n\turl = https://github.com/NVIDIA/cutlass.git\n[submodule "ck"]\n\tpath = csrc/ck\n\turl = https://github.com/ROCm/composable_kernel.git\n\tbranch = amd-master\n', '.gitmodules');
+    const r = parseGitmodules(
+      '[submodule "csrc/cutlass"]\n\tpath = csrc/cutlass\n\turl = https://github.com/NVIDIA/cutlass.git\n[submodule "ck"]\n\tpath = csrc/ck\n\turl = https://github.com/ROCm/composable_kernel.git\n\tbranch = amd-master\n',
+      '.gitmodules',
+    );
     expect(r.submodules).toEqual([
       { origin: { file: '.gitmodules', line: 1 }, path: 'csrc/cutlass', url: 'https://github.com/NVIDIA/cutlass.git' },
       { origin: { file: '.gitmodules', line: 4 }, path: 'csrc/ck', url: 'https://github.com/ROCm/composable_kernel.git', branch: 'amd-master' },

@@ -109,7 +109,8 @@ function scanSetupPy(out: ImportResult, { file, text }: SetupFile): void {
     out.buildTimeTorch.push({ origin: first.origin, why: `setup.py ${whys.join(' and ')}` });
   }
   const setupReq = /\bsetup_requires\s*=\s*\[[^\]]*['"]torch\b/.exec(code);
-  if (setupReq && !whys.length) out.buildTimeTorch.push({ origin: { file, line: lineColumnAt(code, setupReq.index).line }, why: 'setup.py setup_requires torch' });
+  if (setupReq && !whys.length)
+    out.buildTimeTorch.push({ origin: { file, line: lineColumnAt(code, setupReq.index).line }, why: 'setup.py setup_requires torch' });
   for (const m of code.matchAll(/['"]([\w./-]*requirements[\w.-]*\.txt)['"]/g)) {
     const origin = { file, line: lineColumnAt(code, m.index).line };
     record(out, origin, m[0], 'hint', `setup.py reads ${m[1]}`, 'that file is imported directly');
@@ -126,7 +127,14 @@ function scanSetupPy(out: ImportResult, { file, text }: SetupFile): void {
     if (list) addStrings(out, file, withLines(code, list.items), 'main');
     else {
       warn(out, 'setup-py-computed', `${file}: install_requires is computed; danlu does not run setup.py, so its dependencies are not read`, origin);
-      record(out, origin, code.slice(inst.index, code.indexOf('\n', inst.index)), 'hint', 'install_requires computed by code: not read', 'danlu never runs the project\'s code');
+      record(
+        out,
+        origin,
+        code.slice(inst.index, code.indexOf('\n', inst.index)),
+        'hint',
+        'install_requires computed by code: not read',
+        "danlu never runs the project's code",
+      );
     }
   }
   const extras = /\bextras_require\s*=\s*/.exec(code);
@@ -164,7 +172,9 @@ function scanSetupCfg(out: ImportResult, { file, text }: SetupFile): void {
   });
   for (const [k, v] of values) {
     const name = k.split('\0')[1]!;
-    const entries = v.items.flatMap((it) => (v.items.length === 1 ? it.value.split(/,\s*(?=[A-Za-z])/) : [it.value]).map((value) => ({ value: value.trim(), line: it.line }))).filter((e) => e.value);
+    const entries = v.items
+      .flatMap((it) => (v.items.length === 1 ? it.value.split(/,\s*(?=[A-Za-z])/) : [it.value]).map((value) => ({ value: value.trim(), line: it.line })))
+      .filter((e) => e.value);
     if (v.section === 'options' && name === 'python_requires' && entries[0]) {
       out.pythonHints.push({ specifier: entries[0].value.replace(/\s+/g, ''), origin: { file, line: v.line }, text: lines[v.line - 1]!.trim() });
       record(out, { file, line: v.line }, lines[v.line - 1]!, 'hint', `Python hint ${entries[0].value}`);

@@ -92,7 +92,12 @@ function fromPath(path: string, givenName: string | null, editable: boolean): Ou
   if (givenName) return { ok: true, name: givenName, nameGuessed: false, specifier: '', source, notes };
   if (archive) return { ok: true, name: normalize(archive.name), nameGuessed: false, specifier: '', source, notes };
   if (clean === '.' || clean === './') return { ok: true, name: null, nameGuessed: false, specifier: '', source, notes };
-  const base = normalize(clean.split(/[\\/]/).filter((p) => p !== '' && p !== '.' && p !== '..').pop() ?? '');
+  const base = normalize(
+    clean
+      .split(/[\\/]/)
+      .filter((p) => p !== '' && p !== '.' && p !== '..')
+      .pop() ?? '',
+  );
   if (!base || !isValidName(base)) return { ok: true, name: null, nameGuessed: false, specifier: '', source, notes };
   notes.push(`name "${base}" taken from the folder name (the package's own metadata may differ)`);
   return { ok: true, name: base, nameGuessed: true, specifier: '', source, notes };
@@ -121,9 +126,9 @@ export function parseSpec(input: string, editable = false): Outcome<Spec> {
     const split = splitMarker(text);
     if (!split.ok) return split;
     // `git+...#egg=name[extra]` is legacy but seen.
-    const extrasIn = /^(.*#egg=[^&\[]+)\[([^\]]*)\](.*)$/.exec(split.body);
+    const extrasIn = /^(.*#egg=[^&[]+)\[([^\]]*)\](.*)$/.exec(split.body);
     const body = extrasIn ? extrasIn[1]! + extrasIn[3]! : split.body;
-    const extras = extrasIn ? splitExtras(`x[${extrasIn[2]}]`)?.extras ?? [] : [];
+    const extras = extrasIn ? (splitExtras(`x[${extrasIn[2]}]`)?.extras ?? []) : [];
     const src = fromUrl(body, null, editable);
     if (!src.ok) return src;
     return { ...src, extras, marker: split.marker, notes: [...split.notes, ...src.notes] };

@@ -53,7 +53,18 @@ function importSources(ctx: UvContext, sources: Table, routes: Map<string, { nam
       }
     }
     if (direct.length === 0) {
-      if (entries.some((e) => typeof e.index === 'string')) record(ctx.out, origin, text, 'index', `${name} from index ${entries.map((e) => e.index).filter(Boolean).join(', ')}`, 'kept as is');
+      if (entries.some((e) => typeof e.index === 'string'))
+        record(
+          ctx.out,
+          origin,
+          text,
+          'index',
+          `${name} from index ${entries
+            .map((e) => e.index)
+            .filter(Boolean)
+            .join(', ')}`,
+          'kept as is',
+        );
       continue;
     }
     const reqs = ctx.out.requirements.filter((r) => r.name === name);
@@ -92,7 +103,7 @@ export function importUvTable(ctx: UvContext, uv: Table): void {
       kind: idx.default === true ? 'index-url' : 'extra-index-url',
       ...(name ? { name } : {}),
       explicit: idx.explicit === true,
-      packages: name ? routes.get(name) ?? [] : [],
+      packages: name ? (routes.get(name) ?? []) : [],
       origin: { file, line },
       text: lines.text(line),
     });
@@ -117,7 +128,9 @@ export function importUvTable(ctx: UvContext, uv: Table): void {
     } else if (key === 'extra-build-dependencies' && isTable(value)) {
       for (const [pkg, deps] of Object.entries(value)) {
         const list = Array.isArray(deps) ? deps : [];
-        const torch = list.some((d) => (typeof d === 'string' ? /^\s*torch\b/.test(d) : isTable(d) && typeof d.requirement === 'string' && /^\s*torch\b/.test(d.requirement)));
+        const torch = list.some((d) =>
+          typeof d === 'string' ? /^\s*torch\b/.test(d) : isTable(d) && typeof d.requirement === 'string' && /^\s*torch\b/.test(d.requirement),
+        );
         if (torch) out.buildTimeTorch.push({ name: normalize(pkg), origin, why: '[tool.uv] extra-build-dependencies adds torch' });
       }
       record(out, origin, text, 'hint', 'extra build dependencies', 'kept as is');
@@ -126,7 +139,12 @@ export function importUvTable(ctx: UvContext, uv: Table): void {
         const l = lines.stringLine(item, line) ?? line;
         const spec = parseSpec(item);
         if (!spec.ok || spec.name === null) leftOut(out, { file, line: l }, item, spec.ok ? 'no package name' : spec.reason);
-        else addSpec(out, { ...spec, name: spec.name }, { origin: { file, line: l }, text: item, group: key === 'dev-dependencies' ? 'dev' : 'main', constraint: key === 'constraint-dependencies' });
+        else
+          addSpec(
+            out,
+            { ...spec, name: spec.name },
+            { origin: { file, line: l }, text: item, group: key === 'dev-dependencies' ? 'dev' : 'main', constraint: key === 'constraint-dependencies' },
+          );
       }
     } else {
       if (key === 'override-dependencies') warn(out, 'uv-override', `[tool.uv] override-dependencies kept as is: ${strings(value).join(', ')}`, origin);

@@ -118,7 +118,8 @@ export function dockerHubHandler(drop?: RegExp): Handler {
     }
     const page = Number(url.searchParams.get('page') ?? '1');
     const file = `dockerhub/tags-page${page}.json`;
-    if (!existsSync(join(FIXTURES, file))) return { status: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"object not found","errinfo":{}}' };
+    if (!existsSync(join(FIXTURES, file)))
+      return { status: 404, headers: { 'content-type': 'application/json' }, body: '{"message":"object not found","errinfo":{}}' };
     let body = fixture(file);
     if (drop) {
       const data = JSON.parse(body) as { results: { name: string }[] };
@@ -190,8 +191,15 @@ export function githubHandler(override?: (repo: string, page: number) => Reply |
 }
 
 /** The three upstreams on one server (each path space is distinct). */
-export function allUpstreams(options: { drop?: RegExp; github?: (repo: string, page: number) => Reply | undefined; pytorch?: Handler; hub?: Handler; astral?: Handler } = {}): Handler {
-  const handlers = [options.pytorch ?? pytorchHandler, options.hub ?? dockerHubHandler(options.drop), githubHandler(options.github), options.astral ?? astralHandler];
+export function allUpstreams(
+  options: { drop?: RegExp; github?: (repo: string, page: number) => Reply | undefined; pytorch?: Handler; hub?: Handler; astral?: Handler } = {},
+): Handler {
+  const handlers = [
+    options.pytorch ?? pytorchHandler,
+    options.hub ?? dockerHubHandler(options.drop),
+    githubHandler(options.github),
+    options.astral ?? astralHandler,
+  ];
   return (req, url, base) => {
     for (const h of handlers) {
       const r = h(req, url, base);
@@ -227,10 +235,13 @@ export async function startProxy(): Promise<{ url: string; seen: string[]; close
     const target = new URL(req.url ?? '');
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
-    const upstream = httpRequest({ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = httpRequest(
+      { host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => {
       res.writeHead(502);
       res.end();
