@@ -58,6 +58,30 @@ describe('layers', () => {
   it('no folder imports from a higher layer', () => {
     expect([...found.values()].flat()).toEqual([]);
   });
+  it('no file imports itself through others (no cycles; type-only imports are left out)', () => {
+    const graph = new Map<string, string[]>();
+    for (const file of files(SRC)) {
+      const text = readFileSync(file, 'utf8');
+      const deps = [...text.matchAll(/^(import|export)(?!\s+type\b)[^'"]*from\s+['"](\.[^'"]+)['"]/gm)]
+        .map((m) => normalize(join(dirname(file), m[2]!)).replace(/\.js$/, '.ts'))
+        .filter((d) => d.startsWith(SRC));
+      graph.set(file, deps);
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (f: string, path: string[]) => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') {
+        cycles.push([...path.slice(path.indexOf(f)), f].map((x) => relative(SRC, x)).join(' -> '));
+        return;
+      }
+      state.set(f, 'open');
+      for (const d of graph.get(f) ?? []) visit(d, [...path, f]);
+      state.set(f, 'done');
+    };
+    for (const f of graph.keys()) visit(f, []);
+    expect(cycles).toEqual([]);
+  });
   it('sees imports at all (the scan is not blind)', () => {
     const text = readFileSync(join(SRC, 'plan', 'make-plan.ts'), 'utf8');
     expect(text).toMatch(/from '\.\.\/catalog\//);
