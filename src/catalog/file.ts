@@ -1,3 +1,4 @@
+import { BACKEND } from '../lib/py.js';
 import type { CudaImageRow, WheelImageRow } from './cuda-images.js';
 import type { TorchBackend, TorchMatrix, TorchRelease } from './torch.js';
 import type { Confidence, Provenance, Table } from './types.js';
@@ -115,7 +116,7 @@ function backend(v: unknown, path: string): TorchBackend {
   const abi = o.abi;
   if (abi !== 'cxx11' && abi !== 'pre-cxx11') fail(`${path}.abi`, 'expected "cxx11" or "pre-cxx11"');
   const b: TorchBackend = {
-    name: str(o.name, `${path}.name`, /^(cpu|cu\d{2,4}|rocm[\d.]+|xpu)$/),
+    name: str(o.name, `${path}.name`, BACKEND),
     archs: strings(o.archs, `${path}.archs`),
     abi,
     confidence: confidence(o.confidence, `${path}.confidence`),

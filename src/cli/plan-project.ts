@@ -10,6 +10,7 @@ import { probeHost, realDeps } from '../probe/index.js';
 import type { HostFacts } from '../probe/types.js';
 import { readProject } from '../project/read-project.js';
 import type { OptionDef } from './command.js';
+import { isCudaBackend } from '../lib/py.js';
 
 /** Flags shared by init and plan: every choice danlu makes can be given instead. */
 export const PLAN_OPTIONS = {
@@ -56,7 +57,7 @@ export function planOptionsFrom(values: PlanFlagValues): PlanOptions {
   if (values.ubuntu !== undefined && !['22.04', '24.04'].includes(values.ubuntu)) {
     throw new DanluError(`--ubuntu ${values.ubuntu}: expected 22.04 or 24.04`);
   }
-  if (values.backend !== undefined && !/^(cpu|cu\d{2,3})$/.test(values.backend)) {
+  if (values.backend !== undefined && values.backend !== 'cpu' && !isCudaBackend(values.backend)) {
     throw new DanluError(`--backend ${values.backend}: expected cpu or a CUDA variant such as cu128`);
   }
   if (values.torch !== undefined && !/^v?\d+\.\d+(\.\d+)?$/.test(values.torch)) {

@@ -55,13 +55,28 @@ export function minorOf(version: string): string {
   return version.split('.').slice(0, 2).join('.');
 }
 
+/** The grammar of a PyTorch wheel variant (cpu, cuXYZ, rocmX.Y[.Z], xpu), for composing patterns. */
+export const BACKEND_SOURCE = 'cpu|cu\\d{2,3}|rocm\\d+(?:\\.\\d+)*|xpu';
+
 /** A PyTorch wheel variant: cpu, cuXYZ, rocmX.Y[.Z], xpu. */
-export const BACKEND = /^(cpu|cu\d{2,3}|rocm\d+(?:\.\d+)*|xpu)$/;
+export const BACKEND = new RegExp(`^(${BACKEND_SOURCE})$`);
+
+/** A CUDA variant: cuXYZ. */
+export const isCudaBackend = (name: string): boolean => /^cu\d{2,3}$/.test(name);
 
 /** The variant a PyTorch index URL serves (`.../whl/cu128`), or null. */
 export function backendOfIndexUrl(url: string): string | null {
-  const m = /download\.pytorch\.org\/whl\/(?:nightly\/|test\/)?(cpu|cu\d{2,3}|rocm\d+(?:\.\d+)*|xpu)\/?$/.exec(url);
-  return m ? m[1]! : null;
+  return new RegExp(`download\\.pytorch\\.org\\/whl\\/(?:nightly\\/|test\\/)?(${BACKEND_SOURCE})\\/?$`).exec(url)?.[1] ?? null;
+}
+
+/** The variant at the end of any wheel index URL, a mirror's too (`.../whl/cu128/`), or null. */
+export function backendAtUrlEnd(url: string): string | null {
+  return new RegExp(`\\/whl\\/(${BACKEND_SOURCE})\\/?$`).exec(url)?.[1] ?? null;
+}
+
+/** The variant of a local version label (`2.7.1+cu118`, `==2.1.2+cu121`), or null. */
+export function backendOfLocal(text: string): string | null {
+  return new RegExp(`\\+(${BACKEND_SOURCE})\\b`).exec(text)?.[1] ?? null;
 }
 
 /** torch and the companion packages built and released with it. */

@@ -1,5 +1,6 @@
 import { DanluError } from '../lib/errors.js';
 import { CANONICAL, type MirrorKind } from '../catalog/mirrors.js';
+import { BACKEND_SOURCE } from '../lib/py.js';
 
 /** The .env key of each mirror (per-machine; the user's edits win over computed defaults). */
 export const ENV_MIRROR_KEYS: Record<MirrorKind, string> = {
@@ -16,7 +17,7 @@ export const ENV_MIRROR_KEYS: Record<MirrorKind, string> = {
 /** The mirror a .env value names: null for upstream or empty; PYTORCH_INDEX without its variant folder. */
 export function mirrorOfEnvValue(kind: MirrorKind, raw: string | undefined): string | null {
   let v = (raw ?? '').trim();
-  if (kind === 'pytorch') v = v.replace(/\/+$/, '').replace(/\/(cu\d+|cpu|rocm\d+(\.\d+)*|xpu)$/, '');
+  if (kind === 'pytorch') v = v.replace(/\/+$/, '').replace(new RegExp(`\\/(${BACKEND_SOURCE})$`), '');
   // As written (a trailing slash kept), unless it is the upstream itself.
   return v === '' || v.replace(/\/+$/, '') === CANONICAL[kind].replace(/\/+$/, '') ? null : v;
 }

@@ -1,5 +1,9 @@
 import type { ImportResult, ImportedRequirement } from './import/types.js';
 import type { Origin, ProjectFacts, Requirement } from './types.js';
+import { backendOfIndexUrl, isCudaBackend } from '../lib/py.js';
+
+/** The variants danlu plans for: CUDA and CPU (ROCm, XPU are named elsewhere, never planned). */
+const cudaOrCpu = (b: string) => b === 'cpu' || isCudaBackend(b);
 
 /** What the planner needs from an import: pins, hints and build needs, each with its origin. */
 export interface ImportFacts {
@@ -33,18 +37,18 @@ export function factsFromImport(result: ImportResult): ImportFacts {
   }));
   const torch = mainTorch(result.requirements);
   const torchPin = torch?.specifier ? { specifier: torch.specifier, origin: origin(torch.origin) } : null;
-  const backendPin = torch?.localVersion && /^cu\d+$|^cpu$/.test(torch.localVersion) ? { backend: torch.localVersion, origin: origin(torch.origin) } : null;
+  const backendPin = torch?.localVersion && cudaOrCpu(torch.localVersion) ? { backend: torch.localVersion, origin: origin(torch.origin) } : null;
 
   // Softer: a PyTorch index the files name, then CUDA hints (conda pytorch-cuda, cudatoolkit...).
   let backendHint: ImportFacts['backendHint'] = null;
   const several = result.warnings.some((w) => w.id === 'several-variants');
   if (!several) {
-    const index = result.indexes.find((i) => /download\.pytorch\.org\/whl\/(cu\d+|cpu)\/?$/.test(i.url));
-    if (index) backendHint = { backend: /\/whl\/(cu\d+|cpu)/.exec(index.url)![1]!, origin: origin(index.origin) };
+    const index = result.indexes.find((i) => cudaOrCpu(backendOfIndexUrl(i.url) ?? ''));
+    if (index) backendHint = { backend: backendOfIndexUrl(index.url)!, origin: origin(index.origin) };
     for (const h of result.cudaHints) {
       if (backendHint) break;
       const backend = h.backend ?? (h.cuda ? cudaToBackend(h.cuda) : null);
-      if (backend && /^cu\d+$|^cpu$/.test(backend)) backendHint = { backend, origin: origin(h.origin) };
+      if (backend && cudaOrCpu(backend)) backendHint = { backend, origin: origin(h.origin) };
     }
   }
   const py = result.pythonHints.find((h) => h.version) ?? null;

@@ -1,15 +1,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DanluError } from '../lib/errors.js';
-import { packageNameFrom } from '../lib/py.js';
+import { backendAtUrlEnd, backendOfLocal, packageNameFrom } from '../lib/py.js';
 import { readIfExists } from '../lib/read-file.js';
 import { parseEnv } from './dotenv.js';
 import { parseTomlStrict, requirementName } from './toml.js';
 import { factsFromImport } from './from-import.js';
 import { importProject } from './import/import-project.js';
 import { normalizeName, slugify, type Origin, type ProjectFacts, type Requirement } from './types.js';
-
-const BACKEND_IN_URL = /\/whl\/(cu\d+|cpu|rocm[\d.]+|xpu)\/?$/;
 
 function lineOf(text: string, needle: string): number | undefined {
   const at = text.indexOf(needle);
@@ -58,11 +56,11 @@ function backendFromIndex(data: Record<string, unknown>, text: string, file: str
   }
   // Several variants (cpu and cu128 behind extras): the CUDA one is the GPU environment.
   const candidates = indexes
-    .filter((i) => typeof i.url === 'string' && BACKEND_IN_URL.test(i.url as string))
+    .filter((i) => typeof i.url === 'string' && backendAtUrlEnd(i.url as string) !== null)
     .sort((a, b) => Number(/\/cpu\/?$/.test(a.url as string)) - Number(/\/cpu\/?$/.test(b.url as string)));
   const pick = candidates.find((i) => torchIndexNames.has(String(i.name))) ?? candidates.find((i) => i.name === 'pytorch') ?? candidates[0];
   if (!pick) return null;
-  const backend = BACKEND_IN_URL.exec(pick.url as string)![1]!;
+  const backend = backendAtUrlEnd(pick.url as string)!;
   return { backend, origin: { file, line: lineOf(text, pick.url as string) } };
 }
 
@@ -149,9 +147,9 @@ export async function readProject(
   let torchPin: ProjectFacts['torchPin'] = null;
   let backendPin: ProjectFacts['backendPin'] = pyprojectText ? backendFromIndex(data, pyprojectText, pyPath) : null;
   if (torch) {
-    const local = /\+(cu\d+|cpu|rocm[\d.]+)/.exec(torch.specifier);
+    const local = backendOfLocal(torch.specifier);
     torchPin = { specifier: torch.specifier.replace(/\+[A-Za-z0-9.]+/g, ''), origin: torch.origin };
-    if (local && !backendPin) backendPin = { backend: local[1]!, origin: torch.origin };
+    if (local && !backendPin) backendPin = { backend: local, origin: torch.origin };
   }
 
   // The other files of the repository: requirements, conda, setup files, README install lines.

@@ -1,4 +1,4 @@
-import { satisfiesOr } from '../lib/py.js';
+import { isCudaBackend, satisfiesOr } from '../lib/py.js';
 import { compare as pepCompare } from '@renovatebot/pep440';
 import { OFFICIAL_FLASH_ATTN } from '../catalog/data/flash-attn-official.js';
 import { minorOf } from '../catalog/torch.js';
@@ -76,7 +76,7 @@ export function searchFlashAttn(pkg: 'flash-attn' | 'flash-attn-3', spec: string
 }
 
 function noCuda(name: string, target: WheelTarget): ConflictResolution | null {
-  if (/^cu\d+$/.test(target.backend)) return null;
+  if (isCudaBackend(target.backend)) return null;
   return {
     kind: 'conflict',
     name,
@@ -140,7 +140,7 @@ export function resolveFlashAttn(req: SpecialRequirement, target: WheelTarget, c
   if (!best) {
     const misses = search.archMisses.length > 0 ? ` (${search.archMisses.join('; ')})` : '';
     const r = faBuild(req.name, req.specifier, target, search.lookedFor, misses);
-    const astral = /^cu\d+$/.test(target.backend)
+    const astral = isCudaBackend(target.backend)
       ? `Unverified alternative: Astral's GPU index https://wheels.astral.sh/simple/${target.backend}/ serves flash-attn builds (local version +cu.X.Y.torch.X.Y).`
       : '';
     return { ...r, warning: [mixed, astral].filter(Boolean).join(' ') };

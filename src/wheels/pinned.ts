@@ -7,6 +7,7 @@ import { gpuCapabilities } from './build.js';
 import { wheelMarker } from './flash-attn.js';
 import type { Confidence } from '../catalog/types.js';
 import type { Resolution, SpecialRequirement, WheelTarget } from './types.js';
+import { isCudaBackend } from '../lib/py.js';
 
 /** "==0.10.0" -> "0.10.0"; null for anything that is not one exact version. */
 export function exactPin(spec: string): string | null {
@@ -57,7 +58,7 @@ const VLLM_NOTES = [
 ];
 
 export function resolveVllm(req: SpecialRequirement, target: WheelTarget): Resolution {
-  if (!/^cu\d+$/.test(target.backend)) {
+  if (!isCudaBackend(target.backend)) {
     return {
       kind: 'conflict',
       name: req.name,

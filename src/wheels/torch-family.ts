@@ -1,4 +1,4 @@
-import { satisfiesOr } from '../lib/py.js';
+import { isCudaBackend, satisfiesOr } from '../lib/py.js';
 import { XFORMERS_BUILDS } from '../catalog/data/special-packages.js';
 import { findRelease, minorOf, TORCH, type TorchMatrix, type TorchRelease } from '../catalog/torch.js';
 import { atLeast, compareDotted } from '../lib/version.js';
@@ -85,7 +85,7 @@ export function resolveTorchaudio(req: SpecialRequirement, target: WheelTarget, 
 
 export function resolveXformers(req: SpecialRequirement, target: WheelTarget): Resolution {
   const source = XFORMERS_BUILDS.source;
-  if (!/^cu\d+$/.test(target.backend)) {
+  if (!isCudaBackend(target.backend)) {
     return {
       kind: 'conflict',
       name: req.name,

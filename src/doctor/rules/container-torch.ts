@@ -1,5 +1,6 @@
 import type { Finding, Rule } from '../types.js';
 import { findings, manual } from './finding.js';
+import { backendOfLocal } from '../../lib/py.js';
 
 const f = findings('container');
 
@@ -43,7 +44,7 @@ export const containerTorch: Rule = ({ container, host, plan }): Finding[] => {
     ];
   }
   // The build planned for this machine (with a team's variants: its extra's): same minor, same variant.
-  const local = /\+(cu\d+|cpu)$/.exec(t.version ?? '')?.[1];
+  const local = backendOfLocal(t.version ?? '');
   const minor = (v: string) => v.split(/[.+]/).slice(0, 2).join('.');
   if (plan && t.version && ((local && local !== plan.torch.backend) || minor(t.version) !== minor(plan.torch.version))) {
     const extra = plan.torch.extra ? ` (extra ${plan.torch.extra}: TORCH_EXTRA in .env)` : '';

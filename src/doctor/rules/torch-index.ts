@@ -1,11 +1,13 @@
 import type { Finding, Rule } from '../types.js';
 import { findings, manual } from './finding.js';
+import { backendAtUrlEnd } from '../../lib/py.js';
 
 const f = findings('project');
-const PYTORCH_INDEX = /download\.pytorch\.org\/whl\/|\/pytorch-wheels\/|\/whl\/(cu\d+|cpu)\/?$/;
+/** A PyTorch wheel index: PyTorch's own, a mirror's copy, or any `/whl/<variant>` folder. */
+const isPytorchIndex = (url: string) => /download\.pytorch\.org\/whl\/|\/pytorch-wheels\//.test(url) || backendAtUrlEnd(url) !== null;
 
 type Table = Record<string, unknown>;
-const backendOf = (url: unknown): string | null => (typeof url === 'string' ? (/\/whl\/(cu\d+|cpu)\/?$/.exec(url)?.[1] ?? null) : null);
+const backendOf = (url: unknown): string | null => (typeof url === 'string' ? backendAtUrlEnd(url) : null);
 const table = (v: unknown): Table => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Table) : {});
 
 /** torch comes from an explicit PyTorch index that [tool.uv.sources] routes it to (pain points 1, 26). */
@@ -24,7 +26,7 @@ export const torchIndex: Rule = ({ files, project, plan }): Finding[] => {
   const dependsOnTorch = project?.requirements.some((r) => r.name === 'torch') ?? false;
   if (!dependsOnTorch) return [f.info('torch-index', 'pyproject.toml does not depend on torch', '', manual('add torch with the right index', 'danlu init'))];
   const uv = table(table(files.pyproject.tool).uv);
-  const indexes = (Array.isArray(uv.index) ? uv.index : []).map(table).filter((i) => typeof i.url === 'string' && PYTORCH_INDEX.test(i.url as string));
+  const indexes = (Array.isArray(uv.index) ? uv.index : []).map(table).filter((i) => typeof i.url === 'string' && isPytorchIndex(i.url as string));
   const sources = table(uv.sources);
   const torchSources = ([] as unknown[]).concat(sources.torch ?? []).map(table);
   // Routing by extra or group (pytorch-cpu for `cpu`, pytorch-cu128 for `cu128`): every routed

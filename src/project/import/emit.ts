@@ -2,6 +2,7 @@ import { formatRequirement } from './pep508.js';
 import type { Spec } from './spec.js';
 import type { Group, ImportOrigin, ImportResult, ImportedRequirement, ReportEntry, ReportKind, RequirementSource } from './types.js';
 import { cudaOfBackend } from './url.js';
+import { BACKEND } from '../../lib/py.js';
 
 /** The report line each requirement came from (to annotate it when sources are attached or requirements merged). */
 export const reportOf = new WeakMap<ImportedRequirement, ReportEntry>();
@@ -40,7 +41,6 @@ export function describeSource(s: RequirementSource): string {
 }
 
 /** PyTorch-style local labels that name a CUDA variant. */
-const BACKEND_LOCAL = /^(cu\d+|cpu|rocm[\d.]+|xpu)$/;
 
 function noteWarningId(note: string): string | null {
   if (/ is never /.test(note)) return 'marker-never-true';
@@ -80,7 +80,7 @@ export function addSpec(out: ImportResult, spec: Spec & { name: string }, opts: 
   if (spec.source) became += ` from ${describeSource(spec.source)}`;
   if (spec.localVersion !== undefined) {
     became += `; local version +${spec.localVersion} dropped`;
-    if (BACKEND_LOCAL.test(spec.localVersion)) {
+    if (BACKEND.test(spec.localVersion)) {
       const cuda = cudaOfBackend(spec.localVersion);
       out.cudaHints.push({ backend: spec.localVersion, ...(cuda ? { cuda } : {}), origin: { ...opts.origin }, text: opts.text.trim() });
       became += ` (CUDA hint ${spec.localVersion})`;

@@ -1,3 +1,5 @@
+import { BACKEND_SOURCE } from '../../lib/py.js';
+
 /** Direct references: VCS URLs, archive URLs, wheel and sdist file names. */
 
 export interface GitRef {
@@ -115,11 +117,11 @@ export function wheelPlatformNote(platform: string | undefined): string {
  */
 export function indexBackend(url: string): { backend: string; nightly: boolean; torch?: string } | null {
   const u = url.trim();
-  const pt = /download\.pytorch\.org\/whl\/(nightly\/|test\/)?(cu\d+|cpu|rocm[\d.]+|xpu)(\/|\/torch.*)?$/i.exec(u);
+  const pt = new RegExp(`download\\.pytorch\\.org\\/whl\\/(nightly\\/|test\\/)?(${BACKEND_SOURCE})(\\/|\\/torch.*)?$`, 'i').exec(u);
   if (pt) return { backend: pt[2]!.toLowerCase(), nightly: !!pt[1] };
-  const mm = /\/(cu\d+|cpu)\/torch(\d+(?:\.\d+)*)(\/|$)/i.exec(u);
+  const mm = new RegExp(`\\/(${BACKEND_SOURCE})\\/torch(\\d+(?:\\.\\d+)*)(\\/|$)`, 'i').exec(u);
   if (mm) return { backend: mm[1]!.toLowerCase(), nightly: false, torch: mm[2]! };
-  const pyg = /\/torch-(\d+(?:\.\d+)*)\+(cu\d+|cpu)(\.html)?\/?$/i.exec(u);
+  const pyg = new RegExp(`\\/torch-(\\d+(?:\\.\\d+)*)\\+(${BACKEND_SOURCE})(\\.html)?\\/?$`, 'i').exec(u);
   if (pyg) return { backend: pyg[2]!.toLowerCase(), nightly: false, torch: pyg[1]! };
   return null;
 }
