@@ -345,6 +345,7 @@ function cpuOnGpuHost(catalog: Catalog, host: HostGpuView, req: TorchRequest, po
       fix: fits
         ? `danlu init --backend ${gpu.backend.name} routes torch to the ${gpu.backend.name} wheels (torch ${gpu.version}) that fit this host`
         : 'keep CPU wheels, or update the NVIDIA driver and plan again',
+      ...(fits ? { command: `danlu init --backend ${gpu.backend.name}` } : {}),
     });
   }
   return { release: c.release, version: c.version, backend, pinned, verdict: 'no-gpu', decisions, warnings };

@@ -24,6 +24,8 @@ export interface Warning {
   message: string;
   /** What to do about it, when there is something to do. */
   fix?: string;
+  /** The command that does it, when one does. */
+  command?: string;
 }
 
 /** Options a user can give on the command line; every prompt has one. */

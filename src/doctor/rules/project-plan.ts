@@ -36,7 +36,7 @@ export const projectPlan: Rule = ({ files, projectError, plan, planError }): Fin
   // nothing uses the GPUs either.
   const cpu = plan.warnings.find((w) => w.id === 'cpu-wheels-on-gpu-host');
   if (cpu) {
-    const command = /^danlu init --backend cu\d+/.exec(cpu.fix ?? '')?.[0];
+    const command = cpu.command;
     out.push(
       f.warn(
         'cpu-wheels',
