@@ -45,6 +45,7 @@ describe('projectPlan', () => {
           id: 'cpu-wheels-on-gpu-host',
           message: "the project installs torch's CPU wheels (pyproject.toml:25): the 1 NVIDIA GPU of this host stays unused",
           fix: 'danlu init --backend cu130 routes torch to the cu130 wheels (torch 2.14.1) that fit this host',
+          command: 'danlu init --backend cu130',
         },
       ],
     };
