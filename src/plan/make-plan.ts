@@ -10,6 +10,8 @@ import { chooseImage } from './choose-image.js';
 import { choosePython, DEFAULT_PYTHON } from './choose-python.js';
 import { planPythonSource } from './python-source.js';
 import { splitByVariant } from './pyproject/torch-variants.js';
+import { TORCH_FAMILY } from '../lib/py.js';
+import { requirementName } from '../project/toml.js';
 import { containerUserName, shmFor, validShm } from './resources.js';
 import { enrichGpus, planHostGpus } from './host-gpus.js';
 import { planTeamTorch } from './team-torch.js';
@@ -436,9 +438,22 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   decisions.push(...pyproject.decisions);
   // A team's torch variants: torch moves into one extra per variant.
   if (torchPlan.variants.length > 1) {
-    const split = splitByVariant(pyproject.pyproject, torchPlan.variants);
+    const split = splitByVariant(pyproject.pyproject, torchPlan.variants, [
+      `torch${torchPlan.specifier}`,
+      `torchvision==${torchPlan.torchvision.split('.').slice(0, 2).join('.')}.*`,
+    ]);
     pyproject.pyproject = split.pyproject;
     decisions.push(split.decision);
+    // A line of the user's own [project] dependencies is not moved: they are told to.
+    const own = (project.pyprojectData as { project?: { dependencies?: unknown } } | null | undefined)?.project?.dependencies;
+    const ownTorch = (Array.isArray(own) ? own : []).filter((d): d is string => typeof d === 'string' && TORCH_FAMILY.has(requirementName(d) ?? ''));
+    if (ownTorch.length > 0) {
+      warnings.push({
+        id: 'team-variants-own-torch',
+        message: `pyproject.toml lists ${ownTorch.join(', ')} in [project] dependencies: with one extra per CUDA variant they belong in the extras (${torchPlan.variants.map((v) => v.extra).join(', ')}), or uv installs PyPI's build next to the variant's`,
+        fix: `move ${ownTorch.map((d) => requirementName(d)).join(', ')} out of [project] dependencies (the extras already list them), then \`danlu init\` again`,
+      });
+    }
   }
   const buildEnv = machineBuildEnv(special.packages);
   if (Object.keys(buildEnv).length > 0) {

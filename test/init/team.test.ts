@@ -102,12 +102,28 @@ describe("a team's hosts", () => {
       // The 470 machine's image is within its driver; the committed default is the default variant's.
       expect(text('.env', runs[2])).toMatch(/^BASE_IMAGE=nvidia\/cuda:11\.8\.0-devel-/m);
       expect(text('.devcontainer/Dockerfile')).toMatch(/^ARG BASE_IMAGE=nvidia\/cuda:12\.8\.\d-devel-ubuntu24\.04$/m);
+      // Again on a machine of the set: nothing changes, and no note about the variants it wrote itself.
+      const again = danlu(['init', runs[2]!.dir, '--yes', '--host', join(HOST_FILES, 'rtx3090-470.json')]);
+      expect(again.stderr).toMatch(/unchanged \d+ files/);
+      expect(again.stderr).not.toMatch(/several PyTorch variants/);
       const explain = danlu(['plan', runs[2]!.dir, '--explain', '--host', join(HOST_FILES, 'rtx3090-470.json')]);
       expect(explain.stdout + explain.stderr).toMatch(/torch variants: cu128 \(lab-h100, rtx5090\); cu118 \(old-3090\)/);
     } finally {
       for (const r of roots) rmSync(r, { recursive: true, force: true });
     }
   });
+
+  it("a project whose own [project] dependencies list torch is told to move it into the variants' extras", () =>
+    withRoot((root) => {
+      const dir = teamCheckout(root, { ...TEAM, 'old-3090': 'rtx3090-470.json' });
+      writeFileSync(
+        join(dir, 'pyproject.toml'),
+        '[project]\nname = "own"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["torch>=2.0", "numpy"]\n',
+      );
+      const r = jsonOut(danlu(['plan', dir, '--json', '--host', join(HOST_FILES, 'h100-580.json')]));
+      expect(r.torch.variants.map((v: { extra: string }) => v.extra)).toEqual(['cu128', 'cu118']);
+      expect(r.warnings.find((w: { id: string }) => w.id === 'team-variants-own-torch')?.message).toMatch(/lists torch>=2\.0 in \[project\] dependencies/);
+    }));
 
   it('a set no torch release has a build for (a GTX 680, sm_30) says so, naming the host and what it would need', () =>
     withRoot((root) => {

@@ -97,7 +97,11 @@ Exit codes: 0 done, 1 conflicts left unresolved or a plan that cannot run on thi
       err(`  ${p.cyan('read')}  ${read.join(', ') || 'nothing'}: ${summarize(imported)}`);
       // A clash of pins the plan then replaces (triton: the one torch needs) is no longer one.
       const replanned = new Set(pins.filter((e) => e.action === 'rewrite' || e.action === 'write').map((e) => e.name));
-      const notes = imported.warnings.filter((w) => !(w.id === 'conflicting-groups' && w.package && replanned.has(w.package)));
+      // Several CUDA variants are what a team's plan with one extra per variant writes: no news.
+      const teamVariants = plan.torch.variants.length > 1;
+      const notes = imported.warnings.filter(
+        (w) => !(w.id === 'conflicting-groups' && w.package && replanned.has(w.package)) && !(teamVariants && w.id === 'several-variants'),
+      );
       for (const w of notes.slice(0, 5)) err(`  ${p.yellow('note')}  ${w.message}`);
       if (notes.length > 5) err(p.dim(`        and ${notes.length - 5} more: \`danlu import\` shows every line and what it became`));
     }

@@ -14,8 +14,14 @@ export const variantIndexName = (v: TorchVariant) => `pytorch-${v.backend}`;
  * main dependencies into one extra per variant; the extras conflict (uv locks each fork apart);
  * the sources route each extra to its own PyTorch index. The first variant is the default.
  */
-export function splitByVariant(p: PyprojectPlan, variants: readonly TorchVariant[]): { pyproject: PyprojectPlan; decision: Decision } {
-  const family = p.dependencies.filter((d) => TORCH_FAMILY.has(requirementName(d) ?? ''));
+/** `planned`: the torch entries the plan writes when the main dependencies hold none (the extras do already). */
+export function splitByVariant(
+  p: PyprojectPlan,
+  variants: readonly TorchVariant[],
+  planned: readonly string[],
+): { pyproject: PyprojectPlan; decision: Decision } {
+  const inMain = p.dependencies.filter((d) => TORCH_FAMILY.has(requirementName(d) ?? ''));
+  const family = inMain.length > 0 ? inMain : [...planned];
   const extras = { ...p.extras };
   for (const v of variants) extras[v.extra] = [...family];
   // uv refuses a source for an extra that does not list the package: only what moved is routed.
@@ -26,7 +32,7 @@ export function splitByVariant(p: PyprojectPlan, variants: readonly TorchVariant
   const [first, ...rest] = variants;
   const pyproject: PyprojectPlan = {
     ...p,
-    dependencies: p.dependencies.filter((d) => !family.includes(d)),
+    dependencies: p.dependencies.filter((d) => !inMain.includes(d)),
     extras,
     conflicts: [...p.conflicts, variants.map((v) => ({ extra: v.extra }))],
     torchSources,
