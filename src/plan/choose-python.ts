@@ -1,4 +1,4 @@
-import { satisfies } from '@renovatebot/pep440';
+import { satisfiesOr } from '../lib/py.js';
 import type { TorchRelease } from '../catalog/torch.js';
 import { DanluError } from '../lib/errors.js';
 import type { Decision, Warning } from './types.js';
@@ -23,12 +23,9 @@ export function pythonMinor(text: string): string | null {
 
 function fitsRange(minor: string, requiresPython?: string | null): boolean {
   if (!requiresPython) return true;
-  try {
-    // A minor version satisfies a range when its newest patch does (">=3.10.4" admits 3.10).
-    return satisfies(`${minor}.99`, requiresPython) || satisfies(`${minor}.0`, requiresPython);
-  } catch {
-    return true;
-  }
+  // A minor version satisfies a range when its newest patch does (">=3.10.4" admits 3.10); an
+  // unreadable range excludes nothing.
+  return satisfiesOr(`${minor}.99`, requiresPython, true) || satisfiesOr(`${minor}.0`, requiresPython, true);
 }
 
 export function choosePython(release: TorchRelease, req: PythonRequest): { python: string; decisions: Decision[]; warnings: Warning[] } {

@@ -2,7 +2,6 @@ import type { Catalog } from '../catalog/index.js';
 import { presetNamed, type MirrorKind } from '../catalog/mirrors.js';
 import type { HostFacts } from '../probe/types.js';
 import type { ProjectFacts } from '../project/types.js';
-import { satisfies } from '@renovatebot/pep440';
 import { DanluError } from '../lib/errors.js';
 import { ENV_MIRROR_KEYS, mirrorOfEnvValue } from '../project/dotenv.js';
 import { backendCuda, compareDotted } from '../lib/version.js';
@@ -10,7 +9,7 @@ import { chooseImage } from './choose-image.js';
 import { choosePython, DEFAULT_PYTHON } from './choose-python.js';
 import { planPythonSource } from './python-source.js';
 import { splitByVariant } from './pyproject/torch-variants.js';
-import { TORCH_FAMILY } from '../lib/py.js';
+import { satisfiesOr, TORCH_FAMILY } from '../lib/py.js';
 import { requirementName } from '../project/toml.js';
 import { containerUserName, shmFor, validShm } from './resources.js';
 import { enrichGpus, planHostGpus } from './host-gpus.js';
@@ -127,11 +126,8 @@ function ownPythonRange(project: ProjectFacts, python: string, torchPythons: rea
     if (!hint.specifier) continue;
     const lower = /(?:^|,)\s*(?:>=|~=|==)\s*(\d+\.\d+)/.exec(hint.specifier)?.[1];
     if (!lower || (torchMin && compareDotted(lower, torchMin) < 0)) continue;
-    try {
-      if (satisfies(`${python}.0`, hint.specifier)) return hint.specifier;
-    } catch {
-      /* an unreadable range says nothing */
-    }
+    // An unreadable range says nothing.
+    if (satisfiesOr(`${python}.0`, hint.specifier, false)) return hint.specifier;
   }
   return null;
 }
@@ -139,11 +135,7 @@ function ownPythonRange(project: ProjectFacts, python: string, torchPythons: rea
 function releaseMatches(version: string, specifier: string): boolean {
   const [major = 0, minor = 0, patch = 0] = version.split('.').map(Number);
   for (let p = patch; p >= 0; p--) {
-    try {
-      if (satisfies(`${major}.${minor}.${p}`, specifier)) return true;
-    } catch {
-      return false;
-    }
+    if (satisfiesOr(`${major}.${minor}.${p}`, specifier, false)) return true;
   }
   return false;
 }

@@ -52,6 +52,8 @@ describe("a team's hosts", () => {
       expect(runs[0]!.files['.env']).not.toEqual(runs[1]!.files['.env']);
       for (const r of runs) {
         expect([r.plan.torch.version, r.plan.torch.backend]).toEqual([runs[0]!.plan.torch.version, runs[0]!.plan.torch.backend]);
+        // One build fits both: no extras, no TORCH_EXTRA.
+        expect([r.plan.torch.variants, r.plan.torch.extra]).toEqual([[], null]);
         const perHost = r.plan.decisions.filter((d: { what: string }) => d.what.startsWith('team host '));
         expect(perHost.map((d: { what: string }) => d.what)).toEqual(['team host lab-h100', 'team host rtx5090']);
         for (const d of perHost) expect(d.choice).not.toMatch(/does not run/);

@@ -6,6 +6,7 @@ import type { Word } from './shell.js';
 import { parseSpec } from './spec.js';
 import type { Group, ImportOrigin, ImportResult, IndexKind } from './types.js';
 import { isArchive, repoBasename } from './url.js';
+import { normalizeName } from '../../lib/py.js';
 
 export interface IncludeRef {
   /** Relative to the project root. */
@@ -139,14 +140,10 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
   const alternative =
     p.indexes.map((i) => alternativeAccelerator({ index: i.url })).find(Boolean) ??
     p.requirements
-      .map((r) =>
-        alternativeAccelerator({
-          package: /^[A-Za-z0-9._-]+/
-            .exec(r.word.text)?.[0]
-            ?.toLowerCase()
-            .replace(/[-_.]+/g, '-'),
-        }),
-      )
+      .map((r) => {
+        const name = /^[A-Za-z0-9._-]+/.exec(r.word.text)?.[0];
+        return alternativeAccelerator({ package: name ? normalizeName(name) : undefined });
+      })
       .find(Boolean);
   if (alternative) {
     leftOut(out, origin, text, `installs the ${alternative} build: an alternative to the CUDA environment danlu plans, not a part of it`);
@@ -213,18 +210,14 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
       if (r.kind === 'self') {
         spec.source.path = r.path;
         if (spec.name === null) {
-          spec.name = r.path
-            .split('/')
-            .pop()!
-            .toLowerCase()
-            .replace(/[-_.]+/g, '-');
+          spec.name = normalizeName(r.path.split('/').pop()!);
           spec.nameGuessed = true;
           spec.notes.push(`name "${spec.name}" taken from the folder name (the package's own metadata may differ)`);
         }
       } else {
         spec.source = { kind: 'git', url: r.clone.url, ...(r.clone.branch ? { rev: r.clone.branch } : {}), ...(r.sub ? { subdirectory: r.sub } : {}) };
         if (spec.name === null || spec.nameGuessed) {
-          spec.name = (r.sub ? r.sub.split('/').pop()! : repoBasename(r.clone.url)).toLowerCase().replace(/[-_.]+/g, '-');
+          spec.name = normalizeName(r.sub ? r.sub.split('/').pop()! : repoBasename(r.clone.url));
           spec.nameGuessed = true;
           spec.notes.push(`name "${spec.name}" taken from the folder name (the package's own metadata may differ)`);
         }
