@@ -2,7 +2,6 @@ import type { Catalog } from '../catalog/index.js';
 import { presetNamed, type MirrorKind } from '../catalog/mirrors.js';
 import type { HostFacts } from '../probe/types.js';
 import type { ProjectFacts } from '../project/types.js';
-import { DanluError } from '../lib/errors.js';
 import { ENV_MIRROR_KEYS, mirrorOfEnvValue } from '../project/dotenv.js';
 import { backendCuda, compareDotted } from '../lib/version.js';
 import { chooseImage } from './choose-image.js';
@@ -11,7 +10,7 @@ import { planPythonSource } from './python-source.js';
 import { splitByVariant } from './pyproject/torch-variants.js';
 import { satisfiesOr, TORCH_FAMILY } from '../lib/py.js';
 import { requirementName } from '../project/toml.js';
-import { containerUserName, shmFor, validShm } from './resources.js';
+import { planContainerUser, planShm } from './resources.js';
 import { enrichGpus, planHostGpus } from './host-gpus.js';
 import { planTeamTorch } from './team-torch.js';
 import { planProjectTorch, where } from './project-torch.js';
@@ -337,46 +336,19 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
 
   decisions.push(...gpuSel.decisions);
 
-  let shmSize = options.shm ?? project.env.SHM_SIZE ?? shmFor(host.memoryBytes);
-  let shmReplaced = false;
-  if (!validShm(shmSize)) {
-    if (options.shm) throw new DanluError(`--shm ${options.shm}: expected a size such as 16g`);
-    shmSize = shmFor(host.memoryBytes);
-    shmReplaced = true;
-    warnings.push({
-      id: 'env-shm-invalid',
-      message: `.env SHM_SIZE=${project.env.SHM_SIZE} is not a size docker understands; replaced by ${shmSize}`,
-      fix: 'write a size such as 16g or 64g in .env (or pass --shm)',
-    });
-  }
-  decisions.push({
-    what: 'shm_size',
-    choice: shmSize,
-    why: options.shm
-      ? '--shm'
-      : project.env.SHM_SIZE && !shmReplaced
-        ? 'kept from .env'
-        : `half of ${(host.memoryBytes / 1024 ** 3).toFixed(0)} GiB RAM (max 64g): DataLoader workers pass batches through /dev/shm`,
-    source: 'rule: shm from host memory',
-  });
+  const shmStep = planShm(options.shm, project.env.SHM_SIZE, host.memoryBytes);
+  decisions.push(...shmStep.decisions);
+  warnings.push(...shmStep.warnings);
+  const shmSize = shmStep.value;
 
   const { mirrors, decisions: mirrorDecisions } = planMirrors(options, project.env);
   decisions.push(...mirrorDecisions);
   const pythonSource = planPythonSource(image.cuda.ubuntu, py.python, mirrors);
   decisions.push(pythonSource.decision);
 
-  const userName = options.user ?? host.user.name;
-  // Root on the host (common on shared servers and in CI) stays root in the container.
-  const containerName = host.user.uid === 0 ? 'root' : containerUserName(userName);
-  decisions.push({
-    what: 'container user',
-    choice: `${containerName} (${host.user.uid}:${host.user.gid})`,
-    why:
-      containerName === userName
-        ? 'same name and UID/GID as the host user, so files in mounted folders stay yours'
-        : `UID/GID of host user ${JSON.stringify(userName)}; the name is made valid for useradd`,
-    source: host.source === 'file' ? 'host description' : 'host probe',
-  });
+  const userStep = planContainerUser(options.user, host);
+  decisions.push(...userStep.decisions);
+  const { name: userName, containerName } = userStep.value;
 
   const ncclOverride = torch.backend.name === 'cu118' && gpuSel.selected.length > 1;
   if (ncclOverride) {

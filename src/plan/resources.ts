@@ -1,6 +1,6 @@
-import type { DockerFacts, GpuFacts } from '../probe/types.js';
+import type { DockerFacts, GpuFacts, HostFacts } from '../probe/types.js';
 import { DanluError } from '../lib/errors.js';
-import type { Decision, GpuRequest, Warning } from './types.js';
+import type { Decision, GpuRequest, PlanStep, Warning } from './types.js';
 
 const GiB = 1024 ** 3;
 
@@ -101,4 +101,53 @@ export function containerUserName(name: string): string {
     .replace(/[^a-z0-9_-]+/g, '')
     .replace(/^[^a-z_]+/, '');
   return cleaned && cleaned !== 'root' ? cleaned.slice(0, 31) : 'dev';
+}
+
+/** /dev/shm for the container: --shm, else .env's (when docker can read it), else half the RAM. */
+export function planShm(flag: string | undefined, fromEnv: string | undefined, memoryBytes: number): PlanStep<string> {
+  const decisions: Decision[] = [];
+  const warnings: Warning[] = [];
+  let shmSize = flag ?? fromEnv ?? shmFor(memoryBytes);
+  let shmReplaced = false;
+  if (!validShm(shmSize)) {
+    if (flag) throw new DanluError(`--shm ${flag}: expected a size such as 16g`);
+    shmSize = shmFor(memoryBytes);
+    shmReplaced = true;
+    warnings.push({
+      id: 'env-shm-invalid',
+      message: `.env SHM_SIZE=${fromEnv} is not a size docker understands; replaced by ${shmSize}`,
+      fix: 'write a size such as 16g or 64g in .env (or pass --shm)',
+    });
+  }
+  decisions.push({
+    what: 'shm_size',
+    choice: shmSize,
+    why: flag
+      ? '--shm'
+      : fromEnv && !shmReplaced
+        ? 'kept from .env'
+        : `half of ${(memoryBytes / 1024 ** 3).toFixed(0)} GiB RAM (max 64g): DataLoader workers pass batches through /dev/shm`,
+    source: 'rule: shm from host memory',
+  });
+
+  return { value: shmSize, decisions, warnings };
+}
+
+/** The container user: the host user's UID/GID, with a name useradd accepts (root stays root). */
+export function planContainerUser(flag: string | undefined, host: Pick<HostFacts, 'user' | 'source'>): PlanStep<{ name: string; containerName: string }> {
+  const decisions: Decision[] = [];
+  const userName = flag ?? host.user.name;
+  // Root on the host (common on shared servers and in CI) stays root in the container.
+  const containerName = host.user.uid === 0 ? 'root' : containerUserName(userName);
+  decisions.push({
+    what: 'container user',
+    choice: `${containerName} (${host.user.uid}:${host.user.gid})`,
+    why:
+      containerName === userName
+        ? 'same name and UID/GID as the host user, so files in mounted folders stay yours'
+        : `UID/GID of host user ${JSON.stringify(userName)}; the name is made valid for useradd`,
+    source: host.source === 'file' ? 'host description' : 'host probe',
+  });
+
+  return { value: { name: userName, containerName }, decisions, warnings: [] };
 }
