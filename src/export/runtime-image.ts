@@ -8,6 +8,7 @@ import { renderDockerfile } from '../render/dockerfile.js';
 import { envEntries } from '../render/env.js';
 import { shortHash } from '../render/header.js';
 import { devImageName } from '../render/index.js';
+import { BUILD_INPUT_KEYS } from '../render/image-name.js';
 
 /** One command line of the build: what `danlu build --target runtime` runs, in order. */
 export interface BuildStep {
@@ -30,19 +31,7 @@ export interface RuntimeBuildInput {
 }
 
 /** The .env keys that are build args of the dev stage (as docker-compose.yml passes them)... */
-const DEV_ARGS = [
-  'BASE_IMAGE',
-  'UV_IMAGE',
-  'USER_NAME',
-  'USER_UID',
-  'USER_GID',
-  'USER_HOME',
-  'TZ',
-  'APT_MIRROR',
-  'PYPI_MIRROR',
-  'INSTALL_STARSHIP',
-  'EXTRA_APT_PACKAGES',
-] as const;
+const DEV_ARGS = BUILD_INPUT_KEYS;
 /** ...and those the runtime stage adds: where uv fetches from while the image is built. */
 const RUNTIME_ARGS = ['UV_DEFAULT_INDEX', 'PYTORCH_INDEX', 'UV_PYTHON_INSTALL_MIRROR', 'TORCH_EXTRA'] as const;
 /** Docker's predefined proxy args: used by RUN steps, never written into the image or its history. */
