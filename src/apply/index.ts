@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { unifiedDiff } from './diff.js';
 import { mergeEnv } from './merge-env.js';
 import { mergeGenerated } from './merge-generated.js';
@@ -7,7 +6,8 @@ import { mergeLines, mergeValue } from './merge-lines.js';
 import { mergePyproject } from './merge-pyproject.js';
 import { mergeYaml } from './merge-yaml.js';
 import type { FileResult, FileSpec, MergeResult } from './types.js';
-import { readIfExists, recoverInterruptedWrite, writeAll, type Write } from './write.js';
+import { withProjectLock } from '../lib/project-lock.js';
+import { readTarget, recoverInterruptedWrite, writeAll, type Write } from './write.js';
 
 export interface ApplyOptions {
   force: boolean;
@@ -22,6 +22,8 @@ export interface ApplyOutcome {
   written: boolean;
   /** Files an interrupted earlier run had staged, put in place before this one. */
   recovered: string[];
+  /** Entries of a .danlu/journal.json that were not danlu's own (ignored: nothing renamed). */
+  journalIgnored: string[];
 }
 
 /** Pure: what one spec does to one file's current content. */
@@ -49,8 +51,19 @@ export function mergeOne(spec: FileSpec, existing: string | null, force: boolean
  * then writes all changes at once, or prints them as a diff with --dry-run.
  */
 export async function applyFiles(root: string, specs: readonly FileSpec[], options: ApplyOptions): Promise<ApplyOutcome> {
-  const recovered = options.dryRun ? [] : await recoverInterruptedWrite(root);
-  const existing = await Promise.all(specs.map((s) => readIfExists(join(root, s.path))));
+  // A dry run only reads; a real one holds the project's lock from the journal to the last rename.
+  return options.dryRun ? applyLocked(root, specs, options) : withProjectLock(root, 'init', () => applyLocked(root, specs, options));
+}
+
+async function applyLocked(root: string, specs: readonly FileSpec[], options: ApplyOptions): Promise<ApplyOutcome> {
+  const recovery = options.dryRun
+    ? { done: [], ignored: [] }
+    : await recoverInterruptedWrite(
+        root,
+        specs.map((s) => s.path),
+      );
+  // Every target is checked against the project folder before anything is read or written.
+  const existing = await Promise.all(specs.map((s) => readTarget(root, s.path, options.force)));
   const merged = specs.map((spec, i) => mergeOne(spec, existing[i]!, options.force));
   const writes: Write[] = [];
   const diffs: string[] = [];
@@ -61,13 +74,14 @@ export async function applyFiles(root: string, specs: readonly FileSpec[], optio
     if (m.notes.length > 0) result.notes = m.notes;
     if (m.text !== null && (m.action === 'created' || m.action === 'updated')) {
       const mode = spec.format === 'generated' ? spec.mode : undefined;
-      writes.push({ path: spec.path, text: m.text, mode, backup: m.conflicts.length > 0 });
+      writes.push({ path: spec.path, text: m.text, mode, backup: m.conflicts.length > 0, replaceLink: options.force });
       diffs.push(unifiedDiff(spec.path, existing[i]!, m.text));
     }
     return result;
   });
-  if (options.dryRun) return { files, diff: diffs.join(''), backupDir: null, written: false, recovered };
+  const base = { files, diff: diffs.join(''), recovered: recovery.done, journalIgnored: recovery.ignored };
+  if (options.dryRun) return { ...base, backupDir: null, written: false };
   const backupDir = await writeAll(root, writes);
   if (backupDir) for (const f of files) if (f.conflicts && f.action === 'updated') f.backup = `${backupDir}/${f.path}`;
-  return { files, diff: diffs.join(''), backupDir, written: writes.length > 0, recovered };
+  return { ...base, backupDir, written: writes.length > 0 };
 }

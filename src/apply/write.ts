@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { chown, lstat, mkdir, open, readdir, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { chown, lstat, mkdir, open, readdir, readlink, realpath, rename, rm, rmdir, stat, symlink } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { DanluError } from '../lib/errors.js';
 import { fsErrorReason } from '../lib/fs-errors.js';
-import { readIfExists } from '../lib/read-file.js';
+import { withProjectLock } from '../lib/project-lock.js';
+import { isInside, leavesProjectError, resolveInProject } from '../lib/project-path.js';
+import { readIfExists, readOwnProjectFile } from '../lib/read-file.js';
 
 export interface Write {
   /** Path relative to the project folder. */
@@ -12,6 +14,8 @@ export interface Write {
   mode?: number;
   /** Save the current content under .danlu/backup/ first. */
   backup: boolean;
+  /** The path is a link out of the project: replace the link itself (init --force), keeping it in the backup. */
+  replaceLink?: boolean;
 }
 
 export { readIfExists };
@@ -46,47 +50,114 @@ function describeFsError(err: unknown, root: string, path: string): DanluError {
 }
 
 const JOURNAL = join('.danlu', 'journal.json');
+const TEMP_NAME = /\.danlu-[0-9a-f]{8}\.tmp$/;
 
-/** A symlinked file is written through the link, so the link stays a link. */
-async function resolveTarget(path: string): Promise<string> {
-  const s = await lstat(path).catch(() => null);
-  if (!s?.isSymbolicLink()) return path;
-  return realpath(path).catch(() => path);
+/**
+ * Where a write lands: the real path inside the project. A link that leaves the project is an
+ * error; with `replaceLink` (init --force) the link itself is replaced by the new file, and
+ * `link` says what it pointed to (kept in the backup).
+ */
+async function targetOf(root: string, w: Pick<Write, 'path' | 'replaceLink'>): Promise<{ path: string; link: string | null }> {
+  const where = await resolveInProject(root, w.path);
+  if (!where.leaves) return { path: where.real, link: null };
+  if (w.replaceLink && where.isLink && where.parentInside) {
+    const parent = await resolveInProject(root, dirname(w.path));
+    const path = join(parent.real, basename(w.path));
+    return { path, link: await readlink(path) };
+  }
+  throw leavesProjectError(root, w.path, where.leaves, { replaces: where.isLink && where.parentInside });
+}
+
+/** The current text of a file danlu is about to write: null when absent, or when its link is being replaced. */
+export async function readTarget(root: string, path: string, replaceLink: boolean): Promise<string | null> {
+  const where = await resolveInProject(root, path);
+  if (where.leaves) {
+    if (replaceLink && where.isLink && where.parentInside) return null;
+    throw leavesProjectError(root, path, where.leaves, { replaces: where.isLink && where.parentInside });
+  }
+  // Read as UTF-8 strictly: bytes that are not UTF-8 are an error, never replaced and written back.
+  return readOwnProjectFile(root, path);
+}
+
+interface Renamed {
+  temp: string;
+  target: string;
+}
+
+export interface Recovery {
+  /** Files an interrupted earlier run had staged, put in place now. */
+  done: string[];
+  /** Journal entries that were not danlu's own (ignored, nothing renamed). */
+  ignored: string[];
 }
 
 /**
  * Finishes a write that was killed between its renames (the journal lists them), and removes
- * temporary files a kill left before any rename. Called before anything is read.
+ * temporary files a kill left before any rename. Called, holding the project's lock, before
+ * anything is read. The journal is untrusted (a repository can ship one): an entry is taken
+ * only when its target is one of `allowed` (the files this run writes), inside the project, and
+ * its temporary file is a plain file beside it with danlu's own name; anything else is ignored.
  */
-export async function recoverInterruptedWrite(root: string): Promise<string[]> {
+export async function recoverInterruptedWrite(root: string, allowed: readonly string[]): Promise<Recovery> {
   const done: string[] = [];
-  const journalPath = join(root, JOURNAL);
-  const journal = await readIfExists(journalPath).catch(() => null);
-  if (journal !== null) {
-    let entries: { temp: string; target: string }[] = [];
+  const ignored: string[] = [];
+  const realRoot = await realpath(root);
+  const journal = await resolveInProject(root, JOURNAL);
+  const targets = new Map<string, string>();
+  for (const rel of allowed) {
+    const where = await resolveInProject(root, rel).catch(() => null);
+    if (where && !where.leaves) targets.set(where.real, rel);
+  }
+  const text = journal.leaves ? null : await readIfExists(journal.real).catch(() => null);
+  if (text !== null) {
+    let entries: unknown[] = [];
     try {
-      entries = (JSON.parse(journal) as { renames: { temp: string; target: string }[] }).renames;
+      const doc = JSON.parse(text) as { renames?: unknown };
+      entries = Array.isArray(doc.renames) ? doc.renames : [];
     } catch {
       entries = [];
     }
     for (const e of entries) {
-      if (
-        await stat(e.temp).then(
-          () => true,
-          () => false,
-        )
-      ) {
-        await rename(e.temp, e.target);
-        done.push(relative(root, e.target));
+      const entry = e as Partial<Renamed>;
+      const shown = typeof entry.target === 'string' ? entry.target : JSON.stringify(e);
+      if (typeof entry.temp !== 'string' || typeof entry.target !== 'string') {
+        ignored.push(shown);
+        continue;
       }
+      // Written relative to the project; an older danlu wrote absolute paths.
+      const target = resolve(realRoot, entry.target);
+      const temp = resolve(realRoot, entry.temp);
+      const rel = targets.get(target);
+      const ok =
+        rel !== undefined &&
+        isInside(realRoot, target) &&
+        dirname(temp) === dirname(target) &&
+        temp.startsWith(`${target}.danlu-`) &&
+        TEMP_NAME.test(temp.slice(target.length)) &&
+        (await lstat(temp).then(
+          (st) => st.isFile(),
+          () => false,
+        ));
+      if (!ok) {
+        if (!(rel !== undefined && !(await lstat(temp).catch(() => null)))) ignored.push(shown);
+        continue;
+      }
+      await rename(temp, target);
+      done.push(rel);
     }
-    await rm(journalPath, { force: true });
+    await rm(journal.real, { force: true });
   }
-  for (const dir of [root, join(root, '.devcontainer'), join(root, '.vscode')]) {
+  const dirs = new Set([realRoot, ...[...targets.keys()].map((t) => dirname(t))]);
+  for (const dir of dirs) {
+    if (!isInside(realRoot, dir)) continue;
     const names = await readdir(dir).catch(() => [] as string[]);
-    for (const name of names) if (/\.danlu-[0-9a-f]{8}\.tmp$/.test(name)) await rm(join(dir, name), { force: true });
+    for (const name of names) {
+      if (!TEMP_NAME.test(name)) continue;
+      const st = await lstat(join(dir, name)).catch(() => null);
+      if (st && (st.isFile() || st.isSymbolicLink())) await rm(join(dir, name), { force: true });
+    }
   }
-  return done;
+  return { done, ignored };
 }
 
 /** Test hook: DANLU_TEST_WRITE_DELAY_MS slows each staged file, so a test can kill a write midway. */
@@ -101,8 +172,12 @@ const testDelay = () => Number(process.env.DANLU_TEST_WRITE_DELAY_MS ?? 0);
  */
 export async function writeAll(root: string, writes: readonly Write[], now = new Date()): Promise<string | null> {
   if (writes.length === 0) return null;
+  return withProjectLock(root, 'write', () => writeLocked(root, writes, now));
+}
+
+async function writeLocked(root: string, writes: readonly Write[], now: Date): Promise<string | null> {
   const createdDirs: string[] = [];
-  const staged: { temp: string; target: string }[] = [];
+  const staged: Renamed[] = [];
   const tag = randomBytes(4).toString('hex');
   let backupDir: string | null = null;
   let interrupted: NodeJS.Signals | null = null;
@@ -134,54 +209,83 @@ export async function writeAll(root: string, writes: readonly Write[], now = new
       : owner;
     await chown(path, o.uid, o.gid).catch(() => undefined);
   };
+  /** A path of danlu's own under .danlu/, held inside the project like every other write. */
+  const inDanlu = async (rel: string): Promise<string> => {
+    const where = await resolveInProject(root, rel);
+    if (where.leaves) throw leavesProjectError(root, rel, where.leaves, { replaces: false });
+    return where.real;
+  };
+  const realRoot = await realpath(root);
+  let current: string = writes[0]!.path;
   try {
     for (const w of writes) {
-      const target = await resolveTarget(join(root, w.path));
+      current = w.path;
+      const { path: target, link } = await targetOf(root, w);
       await ensureDir(dirname(target), createdDirs);
-      if (w.backup) {
-        const current = await readIfExists(target);
-        if (current !== null) {
-          backupDir ??= join(root, '.danlu', 'backup', now.toISOString().replace(/[:.]/g, '-'));
-          const copy = join(backupDir, w.path);
+      if (w.backup || link !== null) {
+        const stamp = now.toISOString().replace(/[:.]/g, '-');
+        const copy = await inDanlu(join('.danlu', 'backup', stamp, w.path));
+        const dir = await inDanlu(join('.danlu', 'backup', stamp));
+        if (link !== null) {
+          // The link itself is what is replaced: the backup is the same link.
           await ensureDir(dirname(copy), createdDirs);
-          await writeDurably(copy, current, undefined);
-          await own(copy, target);
+          backupDir ??= dir;
+          await symlink(link, copy);
+        } else {
+          const current = await readIfExists(target);
+          if (current !== null) {
+            await ensureDir(dirname(copy), createdDirs);
+            backupDir ??= dir;
+            await writeDurably(copy, current, undefined);
+            await own(copy, target);
+          }
         }
       }
       const temp = `${target}.danlu-${tag}.tmp`;
       const mode =
         w.mode ??
-        (await stat(target).then(
-          (st) => st.mode & 0o7777,
-          () => undefined,
-        ));
-      await writeDurably(temp, w.text, mode);
-      await own(temp, target);
+        (link === null
+          ? await stat(target).then(
+              (st) => st.mode & 0o7777,
+              () => undefined,
+            )
+          : undefined);
+      // Listed before it is written: a failure halfway removes it too.
       staged.push({ temp, target });
+      await writeDurably(temp, w.text, mode);
+      await own(temp, link === null ? target : undefined);
       if (testDelay() > 0) await new Promise((r) => setTimeout(r, testDelay()));
       if (interrupted) throw new DanluError(`interrupted (${interrupted}) before any file was replaced; nothing was changed`, { code: 130 });
     }
-    await ensureDir(join(root, '.danlu'), createdDirs);
+    current = JOURNAL;
+    const journal = await inDanlu(JOURNAL);
+    await ensureDir(dirname(journal), createdDirs);
     for (const d of createdDirs) await own(d);
-    await writeDurably(join(root, `${JOURNAL}.${tag}`), JSON.stringify({ renames: staged }), undefined);
-    await rename(join(root, `${JOURNAL}.${tag}`), join(root, JOURNAL));
+    // Relative to the project, so that the journal names nothing outside it.
+    const entries = staged.map((s) => ({ temp: relative(realRoot, s.temp), target: relative(realRoot, s.target) }));
+    await writeDurably(`${journal}.${tag}`, JSON.stringify({ renames: entries }), undefined);
+    await rename(`${journal}.${tag}`, journal);
   } catch (err) {
     stop();
     await Promise.all(staged.map((s) => rm(s.temp, { force: true })));
-    await rm(join(root, `${JOURNAL}.${tag}`), { force: true }).catch(() => undefined);
+    await rm(join(realRoot, `${JOURNAL}.${tag}`), { force: true }).catch(() => undefined);
     if (backupDir) await rm(backupDir, { recursive: true, force: true }).catch(() => undefined);
     for (const dir of createdDirs.reverse()) await rmdir(dir).catch(() => undefined);
     if (err instanceof DanluError) throw err;
-    throw describeFsError(err, root, join(root, writes[staged.length]?.path ?? '.'));
+    throw describeFsError(err, root, join(root, current));
   }
   try {
     for (const s of staged) await rename(s.temp, s.target);
-    await rm(join(root, JOURNAL), { force: true });
+    await rm(join(realRoot, JOURNAL), { force: true });
   } finally {
     stop();
   }
   // The journal folder goes when it held nothing else (backups stay).
-  await rmdir(join(root, '.danlu')).catch(() => undefined);
-  if (interrupted) process.kill(process.pid, interrupted);
-  return backupDir ? relative(root, backupDir) : null;
+  await rmdir(join(realRoot, '.danlu')).catch(() => undefined);
+  if (interrupted) {
+    // The signal came while the files were being put in place: the write is whole, say so.
+    process.stderr.write(`danlu: interrupted (${interrupted}) after every file was written; the write is complete\n`);
+    process.kill(process.pid, interrupted);
+  }
+  return backupDir ? relative(realRoot, backupDir) : null;
 }

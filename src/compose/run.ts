@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import type { WriteStream } from 'node:fs';
+import { constants, type WriteStream } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
+import { resolveInProject } from '../lib/project-path.js';
 import type { CommandLine } from './command-line.js';
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
@@ -53,10 +54,16 @@ export interface CapturedRun {
 export async function openLog(
   logFile: string,
   note: (text: string) => void = (t) => process.stderr.write(`${t}\n`),
+  root?: string,
 ): Promise<{ stream: WriteStream; path: string }> {
   try {
+    // Inside the project only: a .danlu or log that is a link out of it is not written through.
+    if (root !== undefined) {
+      const where = await resolveInProject(root, relative(root, logFile));
+      if (where.leaves) throw Object.assign(new Error(`${where.leaves.link} is a link out of the project`), { code: 'a link out of the project' });
+    }
     await mkdir(dirname(logFile), { recursive: true });
-    const fh = await open(logFile, 'w');
+    const fh = await open(logFile, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW);
     return { stream: fh.createWriteStream(), path: logFile };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
@@ -64,13 +71,13 @@ export async function openLog(
     note(
       `danlu: note: cannot write ${logFile} (${code}${code === 'EACCES' ? ': owned by another user, from a `sudo danlu`?' : ''}); the log goes to ${fallback}${code === 'EACCES' ? `\n  fix: sudo chown -R "$(id -u):$(id -g)" ${dirname(dirname(logFile))}` : ''}`,
     );
-    const fh = await open(fallback, 'w');
+    const fh = await open(fallback, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
     return { stream: fh.createWriteStream(), path: fallback };
   }
 }
 
 export async function runLogged(line: CommandLine, cwd: string, logFile: string, onLine: (text: string) => void): Promise<CapturedRun> {
-  const { stream: log, path: logPath } = await openLog(logFile);
+  const { stream: log, path: logPath } = await openLog(logFile, undefined, cwd);
   log.on('error', () => undefined);
   const tail: string[] = [];
   const code = await new Promise<number>((resolve) => {

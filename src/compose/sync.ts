@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { DanluError, EXIT } from '../lib/errors.js';
+import { resolveInProject } from '../lib/project-path.js';
 import { readIfExists } from '../lib/read-file.js';
 import { spinner } from '../lib/spinner.js';
 import { execLine } from './command-line.js';
@@ -29,9 +30,15 @@ async function lastKey(dir: string): Promise<string | null> {
 
 async function saveKey(dir: string, key: string): Promise<void> {
   try {
-    await mkdir(join(dir, '.danlu'), { recursive: true });
-    await writeFile(join(dir, `${MARKER}.tmp`), `${key}\n`);
-    await rename(join(dir, `${MARKER}.tmp`), join(dir, MARKER));
+    // Inside the project only: a .danlu that is a link out of it is not written through.
+    const where = await resolveInProject(dir, MARKER);
+    if (where.leaves) return;
+    await mkdir(dirname(where.real), { recursive: true });
+    await writeFile(`${where.real}.tmp`, `${key}\n`, { flag: 'wx' }).catch(async () => {
+      await rm(`${where.real}.tmp`, { force: true });
+      await writeFile(`${where.real}.tmp`, `${key}\n`, { flag: 'wx' });
+    });
+    await rename(`${where.real}.tmp`, where.real);
   } catch {
     /* the next `up` syncs again: harmless */
   }

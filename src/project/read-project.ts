@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DanluError } from '../lib/errors.js';
 import { backendAtUrlEnd, backendOfLocal, packageNameFrom } from '../lib/py.js';
-import { readIfExists } from '../lib/read-file.js';
+import { readOwnProjectFile, readProjectFile } from '../lib/read-file.js';
 import { parseEnv } from './dotenv.js';
 import { parseTomlStrict, requirementName } from './toml.js';
 import { factsFromImport } from './from-import.js';
@@ -86,7 +86,7 @@ async function exists(path: string): Promise<boolean> {
 /** CUDA code in the project: setup files that build torch extensions, or .cu sources near the top. */
 async function detectCompile(dir: string, pyprojectText: string | null): Promise<{ value: boolean; why: string }> {
   for (const file of ['setup.py', 'setup.cfg']) {
-    const text = await readIfExists(join(dir, file));
+    const text = readProjectFile(dir, file).text;
     if (text && /CUDAExtension|cpp_extension|BuildExtension/.test(text)) {
       return { value: true, why: `${file} builds torch CUDA extensions` };
     }
@@ -121,7 +121,7 @@ async function pythonClassifiers(dir: string, project: Record<string, unknown>):
   if (Array.isArray(project.classifiers)) return minors(project.classifiers.filter((c): c is string => typeof c === 'string'));
   const texts: string[] = [];
   for (const f of ['setup.py', 'setup.cfg']) {
-    const t = await readIfExists(join(dir, f));
+    const t = readProjectFile(dir, f).text;
     if (t) texts.push(t);
   }
   return minors(texts);
@@ -136,7 +136,8 @@ export async function readProject(
   if (!dirStat) throw new DanluError(`no such folder: ${dir}`);
   if (!dirStat.isDirectory()) throw new DanluError(`not a folder: ${dir}`);
   const pyPath = join(dir, 'pyproject.toml');
-  const pyprojectText = await readIfExists(pyPath);
+  // The files danlu also writes are read strictly: inside the project, UTF-8, or an error.
+  const pyprojectText = readOwnProjectFile(dir, 'pyproject.toml');
   const data = pyprojectText === null ? {} : parseTomlStrict(pyprojectText, pyPath);
   const project = (data.project ?? {}) as Record<string, unknown>;
   const folder = basename(dir);
@@ -161,9 +162,9 @@ export async function readProject(
     backendPin ??= fromImport.backendPin;
   }
 
-  const pythonVersion = (await readIfExists(join(dir, '.python-version')))?.trim() || null;
+  const pythonVersion = readOwnProjectFile(dir, '.python-version')?.trim() || null;
   const envPath = join(dir, '.env');
-  const envText = await readIfExists(envPath);
+  const envText = readOwnProjectFile(dir, '.env');
   const env = envText === null ? {} : parseEnv(envText, envPath);
   const danlu = ((data.tool as Record<string, unknown> | undefined)?.danlu ?? {}) as Record<string, unknown>;
   const allRequirements = fromImport ? mergeByName(requirements, fromImport.requirements) : requirements;

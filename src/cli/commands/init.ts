@@ -79,7 +79,15 @@ Exit codes: 0 done, 1 conflicts left unresolved or a plan that cannot run on thi
     const wontRun = plan.warnings.filter((w) => WONT_RUN.has(w.id) && !/forward compatibility/.test(w.message));
     const failed = conflicts.length > 0 || wontRun.length > 0;
     if (values.json) {
-      printJson({ plan: planJson(plan), files: outcome.files, import: imported, pins, dryRun, ...(dryRun ? { diff: outcome.diff } : {}) });
+      printJson({
+        plan: planJson(plan),
+        files: outcome.files,
+        import: imported,
+        pins,
+        journal: { recovered: outcome.recovered, ignored: outcome.journalIgnored },
+        dryRun,
+        ...(dryRun ? { diff: outcome.diff } : {}),
+      });
       return failed ? EXIT.failed : EXIT.ok;
     }
     if (dryRun) {
@@ -88,6 +96,10 @@ Exit codes: 0 done, 1 conflicts left unresolved or a plan that cannot run on thi
     }
     err(`${p.bold('danlu init')} ${dir}`);
     if (outcome.recovered.length > 0) err(`  ${p.yellow('note')}  finished an interrupted write of an earlier run: ${outcome.recovered.join(', ')}`);
+    if (outcome.journalIgnored.length > 0)
+      err(
+        `  ${p.yellow('warn')}  .danlu/journal.json names files danlu does not write here (${outcome.journalIgnored.slice(0, 3).join(', ')}${outcome.journalIgnored.length > 3 ? ', ...' : ''}): ignored and removed; a repository should not ship it`,
+      );
     err(`  ${p.cyan('plan')}  ${planSummary(plan)}`);
     // Planned for a team's machines (.devcontainer/hosts): say for which, since it is not this one alone.
     const team = plan.decisions.find((d) => d.what === 'team hosts');

@@ -42,7 +42,7 @@ function importOne(s: Session, rel: string, format: Format, opts: { projectNames
   if (format === 'requirements' && s.visited.has(rel)) return null;
   const text = s.reader.read(rel);
   if (text === null) {
-    s.files.push({ file: rel, format, role: 'skipped', reason: 'could not be read (missing, not a file, or over 1 MiB)' });
+    s.files.push({ file: rel, format, role: 'skipped', reason: `could not be read: ${s.reader.why(rel)}` });
     return null;
   }
   switch (format) {

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { readProjectFile } from '../../lib/read-file.js';
 import type { ReadInclude } from './types.js';
-
-const MAX_BYTES = 1 << 20;
 
 /** Reads files under `root` only (synchronously: the parsers ask for includes as they go). */
 export class ProjectReader {
@@ -15,14 +14,26 @@ export class ProjectReader {
     return r.split(sep).join('/');
   }
 
+  /** Why each file that exists was not read (a link out of the project, too big, a folder...). */
+  readonly skipped = new Map<string, string>();
+
   read(rel: string): string | null {
-    const abs = join(this.root, rel);
     try {
-      if (!statSync(abs).isFile() || statSync(abs).size > MAX_BYTES) return null;
-      return readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
-    } catch {
+      const r = readProjectFile(this.root, rel);
+      if (r.text === null) {
+        if (r.skipped) this.skipped.set(rel, r.skipped);
+        return null;
+      }
+      return r.text.replace(/^\uFEFF/, '');
+    } catch (err) {
+      this.skipped.set(rel, (err as Error).message);
       return null;
     }
+  }
+
+  /** Why `rel` could not be read. */
+  why(rel: string): string {
+    return this.skipped.get(rel) ?? 'not found';
   }
 
   exists(rel: string): boolean {
@@ -31,9 +42,11 @@ export class ProjectReader {
 
   /** `-r path` relative to the including file. */
   readonly include: ReadInclude = (path, from) => {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return { why: 'is a URL: pip downloads it, danlu does not (not read)' };
     const rel = this.rel(resolve(this.root, dirname(from), path));
-    if (rel === null) return null;
+    if (rel === null) return { why: 'is outside the project folder: danlu reads only inside the project (not read)' };
     const text = this.read(rel);
-    return text === null ? null : { file: rel, text };
+    if (text !== null) return { file: rel, text };
+    return this.skipped.has(rel) ? { why: `was not read: ${this.why(rel)}` } : null;
   };
 }

@@ -107,7 +107,7 @@ describe('parseRequirements', () => {
       'common/base.txt': 'torch>=1.8\n',
       'constraints.txt': 'numpy<2\n',
     });
-    const r = parseRequirements(fs('requirements.txt', '')!.text, 'requirements.txt', fs);
+    const r = parseRequirements((fs('requirements.txt', '') as { text: string }).text, 'requirements.txt', fs);
     expect(r.requirements.map((q) => `${q.name}@${q.origin.file}:${q.origin.line}`)).toEqual([
       'numpy@requirements/build.txt:1',
       'torch@common/base.txt:1',
@@ -119,7 +119,7 @@ describe('parseRequirements', () => {
 
   it('reports include cycles and missing includes instead of looping or throwing', () => {
     const fs = memoryFs({ 'a.txt': 'x\n-r b.txt\n', 'b.txt': 'y\n-r a.txt\n-r a.txt\n-r missing.txt\n' });
-    const r = parseRequirements(fs('a.txt', '')!.text, 'a.txt', fs);
+    const r = parseRequirements((fs('a.txt', '') as { text: string }).text, 'a.txt', fs);
     expect(r.requirements.map((q) => q.name)).toEqual(['x', 'y']);
     expect(r.warnings.map((w) => w.id)).toEqual(['include-cycle', 'include-cycle', 'include-missing']);
     expect(r.report.filter((e) => e.kind === 'left-out')).toHaveLength(3);

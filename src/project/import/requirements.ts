@@ -63,9 +63,10 @@ const ALIASES: Record<string, string> = {
 
 function include(ctx: RequirementsContext, out: ImportResult, origin: ImportOrigin, text: string, path: string, constraint: boolean): void {
   const found = ctx.readInclude(path, ctx.file);
-  if (!found) {
-    leftOut(out, origin, text, `${path} was not found`);
-    warn(out, 'include-missing', `${path} (included from ${ctx.file}) was not found`, origin);
+  if (!found || 'why' in found) {
+    const why = found ? found.why : 'was not found';
+    leftOut(out, origin, text, `${path} ${why}`);
+    warn(out, found ? 'include-not-read' : 'include-missing', `${path} (included from ${ctx.file}) ${why}`, origin);
     return;
   }
   if (ctx.stack.includes(found.file)) {

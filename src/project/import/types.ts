@@ -193,4 +193,5 @@ export function appendResult(into: ImportResult, from: ImportResult): ImportResu
 }
 
 /** A requirement file is read through this: the text of `path` resolved against `from`, or null when absent. */
-export type ReadInclude = (path: string, from: string) => { file: string; text: string } | null;
+/** An included file's text; `why` when it exists but is not read (outside the project, too big); null when it is not there. */
+export type ReadInclude = (path: string, from: string) => { file: string; text: string } | { why: string } | null;
