@@ -21,6 +21,7 @@ export function planJson(plan: Plan) {
       ptx: plan.torch.ptx,
       variants: plan.torch.variants,
       extra: plan.torch.extra,
+      hostFit: plan.torch.hostFit,
     },
     gpus: plan.gpus.map((g) => ({
       index: g.index,
@@ -35,10 +36,18 @@ export function planJson(plan: Plan) {
     mirrors: plan.mirrors,
     compilesCuda: plan.compilesCuda,
     ncclOverride: plan.ncclOverride,
+    solve: plan.solve ?? null,
     warnings: plan.warnings,
     decisions: plan.decisions,
     catalog: plan.catalog,
   };
+}
+
+/** The joint solve in one line for people: how the plan was checked against the project's whole graph. */
+export function solveLine(plan: Plan): string | null {
+  const s = plan.solve;
+  if (!s) return null;
+  return s.summary;
 }
 
 export function planSummary(plan: Plan): string {

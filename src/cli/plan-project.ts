@@ -11,6 +11,9 @@ import type { HostFacts } from '../probe/types.js';
 import { readProject } from '../project/read-project.js';
 import type { OptionDef } from './command.js';
 import { isCudaBackend } from '../lib/py.js';
+import { maskSecrets } from '../lib/secrets.js';
+import { spinner } from '../lib/spinner.js';
+import { CANONICAL } from '../catalog/mirrors.js';
 
 /** Flags shared by init and plan: every choice danlu makes can be given instead. */
 export const PLAN_OPTIONS = {
@@ -32,6 +35,10 @@ export const PLAN_OPTIONS = {
   'upgrade-torch': { type: 'boolean', description: "replace the project's torch pin with the newest torch that fits this machine" },
   'keep-pins': { type: 'boolean', description: "keep the project's pins even when they cannot run here (the default; says so explicitly)" },
   'lock-with-mirror': { type: 'boolean', description: "let uv lock through this machine's PyPI mirror (the mirror is then recorded in uv.lock)" },
+  'no-solve': {
+    type: 'boolean',
+    description: "plan from the catalog alone: do not check the plan with uv against the project's whole dependency graph (offline, or no uv)",
+  },
 } as const satisfies Record<string, OptionDef>;
 
 type PlanFlagValues = { [K in keyof typeof PLAN_OPTIONS]?: (typeof PLAN_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -43,6 +50,8 @@ export interface PlannedProject {
   options: PlanOptions;
   plan: Plan;
   catalog: Catalog;
+  /** uv.lock as the joint solve made it (null: not solved, or a lock that names this machine's own index). */
+  lock: string | null;
 }
 
 export function planOptionsFrom(values: PlanFlagValues): PlanOptions {
@@ -80,7 +89,7 @@ export function planOptionsFrom(values: PlanFlagValues): PlanOptions {
   return o;
 }
 
-export async function planProject(dirArg: string | undefined, values: PlanFlagValues): Promise<PlannedProject> {
+export async function planProject(dirArg: string | undefined, values: PlanFlagValues, how: { solve?: boolean; json?: boolean } = {}): Promise<PlannedProject> {
   const dir = resolve(dirArg ?? '.');
   const options = planOptionsFrom(values);
   const catalog = await loadCatalog();
@@ -112,7 +121,75 @@ export async function planProject(dirArg: string | undefined, values: PlanFlagVa
     );
   }
   const team = await readTeamHosts(dir, probed);
-  const made = makePlan({ host, project, options: team.length > 0 ? { ...options, team } : options, catalog });
-  const plan = auto && mirrorChoice ? (await auto).withMirrorChoice(made, mirrorChoice) : made;
-  return { dir, host, project, options, plan, catalog };
+  const input = { host, project, options: team.length > 0 ? { ...options, team } : options, catalog };
+  const made = makePlan(input);
+  const catalogPlan = auto && mirrorChoice ? (await auto).withMirrorChoice(made, mirrorChoice) : made;
+  if (!how.solve) return { dir, host, project, options, plan: catalogPlan, catalog, lock: null };
+  const solved = await solveWithUv(input, dir, catalogPlan, {
+    pythonFixed: Boolean(options.python || project.pythonVersion || project.pythonHint),
+    torchFixed: Boolean(options.torch),
+    noSolve: Boolean(values['no-solve']),
+    json: Boolean(how.json),
+  });
+  // The --mirror auto choice is per machine: it stays on the plan uv solved.
+  const plan = auto && mirrorChoice ? (await auto).withMirrorChoice(solved.plan, mirrorChoice) : solved.plan;
+  return { dir, host, project, options, plan, catalog, lock: solved.lock };
+}
+
+/**
+ * The joint solve (src/solve/): with a uv to run, the catalog's plan is checked against the
+ * project's whole dependency graph and made again from what uv says; without one (or with
+ * --no-solve) the catalog's plan stays, and the plan says it was not solved.
+ */
+async function solveWithUv(
+  input: Parameters<typeof makePlan>[0],
+  dir: string,
+  plan: Plan,
+  how: { pythonFixed: boolean; torchFixed: boolean; noSolve: boolean; json: boolean },
+): Promise<{ plan: Plan; lock: string | null }> {
+  const notSolved = (summary: string, uv: string | null = null): { plan: Plan; lock: null } => ({
+    plan: {
+      ...plan,
+      solve: { status: 'not-solved', uv, index: null, summary, torchBound: null, pythonBound: null, uvSaid: [], attempts: [], unreachable: [] },
+    },
+    lock: null,
+  });
+  if (how.noSolve) return notSolved("not solved with the project's dependencies (--no-solve): the catalog's plan; `danlu up` locks in the container");
+  const { findUv } = await import('../solve/uv.js');
+  const uv = await findUv();
+  if ('off' in uv) return notSolved(`not solved with the project's dependencies (${uv.off}): the catalog's plan; \`danlu up\` locks in the container`);
+  const { solvePlan } = await import('../solve/solve.js');
+  const env = { ...process.env };
+  // Through this machine's mirror only when the project says so (it is then recorded in uv.lock).
+  if (plan.lockWithMirror && plan.mirrors.urls.pypi) env.UV_DEFAULT_INDEX = plan.mirrors.urls.pypi;
+  const index = maskSecrets(env.UV_DEFAULT_INDEX || env.UV_INDEX_URL || 'PyPI');
+  const bar = spinner(`solving with uv ${uv.version}`, Boolean(process.stderr.isTTY) && !how.json);
+  try {
+    const timeout = Number(process.env.DANLU_SOLVE_TIMEOUT_S);
+    const solution = await solvePlan(input, dir, plan, {
+      uv,
+      env,
+      timeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 300) * 1000,
+      pythonFixed: how.pythonFixed,
+      torchFixed: how.torchFixed,
+      index,
+      progress: (text) => bar.update(maskSecrets(text).slice(0, 100)),
+    });
+    bar.stop();
+    // A lock that names an index of this machine's own (a mirror in uv's settings) is not committed.
+    const lock = solution.lock !== null && lockNamesOnlyProjectIndexes(solution.lock, solution.plan, plan.lockWithMirror) ? solution.lock : null;
+    return { plan: solution.plan, lock };
+  } catch (err) {
+    bar.stop();
+    throw err;
+  }
+}
+
+/** The registries a uv.lock records are the canonical PyPI and the project's own indexes (or the mirror it locks with). */
+function lockNamesOnlyProjectIndexes(lock: string, plan: Plan, withMirror: boolean): boolean {
+  const allowed = new Set<string>([CANONICAL.pypi, plan.torch.index, ...plan.pyproject.extraIndexes.map((i) => i.url)].map((u) => u.replace(/\/+$/, '')));
+  if (withMirror && plan.mirrors.urls.pypi) allowed.add(plan.mirrors.urls.pypi.replace(/\/+$/, ''));
+  for (const u of plan.torch.variants) allowed.add(u.index.replace(/\/+$/, ''));
+  const registries = [...lock.matchAll(/registry = "([^"]+)"/g)].map((m) => m[1]!.replace(/\/+$/, ''));
+  return registries.every((r) => allowed.has(r) || process.env.DANLU_SOLVE_ANY_INDEX === '1');
 }

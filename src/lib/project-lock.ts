@@ -89,7 +89,7 @@ export async function withProjectLock<T>(root: string, command: string, fn: () =
 async function acquire(path: string, command: string, note?: (text: string) => void): Promise<{ createdDir: string | null } | 'unwritable'> {
   let createdDir: string | null = null;
   try {
-    createdDir = (await mkdir(dirname(path), { recursive: true })) ?? null;
+    createdDir = await makeDir(dirname(path));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // A folder danlu cannot write: the write itself says so, with the file it could not write.
@@ -115,7 +115,7 @@ async function acquire(path: string, command: string, note?: (text: string) => v
       if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'unwritable';
       // The run before this one removed .danlu on its way out: make it again.
       if (code === 'ENOENT') {
-        createdDir = (await mkdir(dirname(path), { recursive: true })) ?? createdDir;
+        createdDir = (await makeDir(dirname(path))) ?? createdDir;
         continue;
       }
       if (code !== 'EEXIST') throw err;
@@ -150,6 +150,17 @@ async function acquire(path: string, command: string, note?: (text: string) => v
       told = true;
     }
     await sleep(100);
+  }
+}
+
+/** mkdir -p that survives another run removing the folder at the same moment (it tries again). */
+async function makeDir(dir: string): Promise<string | null> {
+  for (let i = 0; ; i++) {
+    try {
+      return (await mkdir(dir, { recursive: true })) ?? null;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || i >= 20) throw err;
+    }
   }
 }
 

@@ -13,6 +13,8 @@ export interface PythonRequest {
   /** A version the project's other files suggest (conda python=3.10): used when torch has wheels for it. */
   hint?: { version: string; where: string };
   requiresPython?: string | null;
+  /** The Python the joint solve found every dependency installs on (below a flag and the project's file). */
+  solved?: { version: string; why: string };
 }
 
 /** "3.12", "3.12.3", "cpython-3.12" -> "3.12"; null when it is not a CPython version. */
@@ -50,6 +52,11 @@ export function choosePython(release: TorchRelease, req: PythonRequest): { pytho
       }
       return { python, decisions, warnings };
     }
+  }
+  const solved = req.solved ? pythonMinor(req.solved.version) : null;
+  if (solved) {
+    decisions.push({ what: 'python', choice: solved, why: `solved with uv: ${req.solved!.why}`, source: 'uv lock' });
+    return { python: solved, decisions, warnings };
   }
   const hinted = req.hint ? pythonMinor(req.hint.version) : null;
   if (hinted && release.python.includes(hinted) && fitsRange(hinted, req.requiresPython)) {

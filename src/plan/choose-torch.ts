@@ -31,6 +31,8 @@ export interface TorchRequest {
   preferNative?: boolean;
   /** Builds to try first (the project's special packages have prebuilt wheels for them). */
   prefer?: { test: (release: TorchRelease, backend: TorchBackend) => boolean; why: string };
+  /** The torch version uv solved for the project's whole dependency graph within what runs here; with why. */
+  solved?: { version: string; why: string };
 }
 
 export interface HostGpuView {
@@ -84,6 +86,14 @@ function candidates(catalog: Catalog, req: TorchRequest): { list: Candidate[]; p
       if (version) list.push({ release, version });
     }
     return { list, pinned: true, pinText: `--torch ${req.torch}` };
+  }
+  if (req.solved) {
+    const list: Candidate[] = [];
+    for (const release of releases) {
+      const version = patchVersions(release).find((v) => compareDotted(v, req.solved!.version) === 0);
+      if (version) list.push({ release, version });
+    }
+    return { list, pinned: Boolean(req.projectSpecifier), pinText: req.solved.why };
   }
   if (req.projectSpecifier) {
     const list: Candidate[] = [];
@@ -391,4 +401,43 @@ function minorDistance(version: string, minor: string): number {
   const [a = 0, b = 0] = parseDotted(version);
   const [c = 0, d = 0] = parseDotted(minor);
   return (a - c) * 100 + (b - d);
+}
+
+/**
+ * Every torch version (patch versions included) with a build that runs on the host (every GPU,
+ * the driver), newest first: the host's side of the joint solve. With `backend`, only builds of
+ * that variant; with no GPU, every version that has CPU wheels.
+ */
+export function hostFitVersions(catalog: Catalog, host: HostGpuView, req: { backend?: string; python?: string }): string[] {
+  const out: string[] = [];
+  for (const release of catalog.torch.releases) {
+    // A release the catalog does not plan by default (its companions unpublished) is not offered either.
+    if (release.notDefault) continue;
+    if (req.python && !release.python.includes(req.python)) continue;
+    const backends = release.backends.filter((b) => !req.backend || b.name === req.backend);
+    const runs =
+      host.gpus.length === 0
+        ? backends.some((b) => b.name === (req.backend ?? 'cpu'))
+        : backends.some((b) => backendCuda(b.name) !== null && fit(b, host, catalog).ok);
+    if (runs) out.push(...patchVersions(release));
+  }
+  return out.sort((a, b) => compareDotted(b, a));
+}
+
+/**
+ * A specifier that admits exactly `versions` among the versions the catalog knows: the range
+ * from the oldest to the newest, less the known versions inside it that are not listed. Explicit
+ * caps, so that an index holding more versions (a lagging mirror, a test index) cannot widen it.
+ */
+export function specifierFor(versions: readonly string[], catalog: Catalog): string | null {
+  if (versions.length === 0) return null;
+  const sorted = [...versions].sort(compareDotted);
+  const lo = sorted[0]!;
+  const hi = sorted[sorted.length - 1]!;
+  const keep = new Set(sorted);
+  const holes = catalog.torch.releases
+    .flatMap(patchVersions)
+    .filter((v) => compareDotted(v, lo) > 0 && compareDotted(v, hi) < 0 && !keep.has(v))
+    .sort(compareDotted);
+  return [`>=${lo}`, `<=${hi}`, ...holes.map((v) => `!=${v}`)].join(',');
 }

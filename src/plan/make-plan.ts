@@ -14,6 +14,7 @@ import { planContainerUser, planShm } from './resources.js';
 import { enrichGpus, planHostGpus } from './host-gpus.js';
 import { planTeamTorch } from './team-torch.js';
 import { planProjectTorch, where } from './project-torch.js';
+import { hostFitVersions, specifierFor } from './choose-torch.js';
 import type { Decision, MirrorPlan, Plan, PlanOptions, Warning } from './types.js';
 import { planPackages, preferPrebuilt } from './packages.js';
 import { derivedTorchPin } from './derived-pin.js';
@@ -197,7 +198,8 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   if (team) decisions.push(...team.decisions);
   if (team && !isTeamMember(host, options.team!)) warnings.push(notMemberWarning(options.team!));
 
-  const pythonPin = options.python ?? project.pythonVersion ?? undefined;
+  // A Python the joint solve found (every dependency has wheels for it) is a pin like --python.
+  const pythonPin = options.python ?? project.pythonVersion ?? options.solved?.python?.version ?? undefined;
   const pins = projectPins(project, options, catalog, warnings, decisions);
   const machine = { cpus: host.cpus, memoryBytes: host.memoryBytes };
   const wheelBase = {
@@ -223,6 +225,8 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     needsTorchaudio: project.needs.torchaudio,
     preferNative: project.compilesCuda.value,
     prefer: preferTest ? { test: preferTest, why: "for which the project's special packages have prebuilt wheels" } : undefined,
+    // The torch uv resolved for the whole project (a --torch flag wins).
+    solved: options.torch ? undefined : options.solved?.torch,
   };
   // GPUs the host has but the container does not get (--gpus none).
   const withheld = gpuSel.selected.length === 0 && allGpus.length > 0;
@@ -260,6 +264,7 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
     file: project.pythonVersion,
     hint: projectPython ? { version: projectPython.minor, where: projectPython.where } : undefined,
     requiresPython: project.requiresPython,
+    solved: options.solved?.python,
   });
   decisions.push(...py.decisions);
   warnings.push(...py.warnings);
@@ -363,7 +368,12 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   const starship = options.starship ?? project.env.INSTALL_STARSHIP !== 'false';
   const lockWithMirror = options.lockWithMirror ?? project.lockWithMirror ?? false;
   const requiresPython = project.requiresPython ?? ownPythonRange(project, py.python, torch.release.python) ?? `>=${py.python}`;
+  // The host's side of the joint solve: every torch version with a build that runs on the planned
+  // GPUs and driver (within --backend, or the variant the project pins).
+  const fitBackend = options.backend ?? (pins.backend && !pins.fromHint ? pins.backend.backend : undefined);
+  const hostFit = specifierFor(hostFitVersions(catalog, hostView, { backend: fitBackend }), catalog);
   const torchPlan: Plan['torch'] = {
+    hostFit,
     version: torch.version,
     backend: torch.backend.name,
     index: `${catalog.torch.indexBase}/${torch.backend.name}`,

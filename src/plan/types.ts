@@ -58,6 +58,35 @@ export interface PlanOptions {
   replacePythonFile?: boolean;
   /** uv locks through this machine's PyPI mirror (--lock-with-mirror); unset: the project's setting. */
   lockWithMirror?: boolean;
+  /** What uv found when it solved the project's whole dependency graph (set by the solve, not by a flag). */
+  solved?: Solved;
+}
+
+/** The joint solve's findings the planner takes as facts: the torch and Python uv resolved, with why. */
+export interface Solved {
+  torch?: { version: string; why: string };
+  python?: { version: string; why: string };
+}
+
+/** How the plan was checked against the project's whole dependency graph (the joint solve with uv). */
+export interface SolveReport {
+  /** solved: uv locked it; not-solved: no uv or no network (the catalog's plan as it is); failed: uv could not lock it. */
+  status: 'solved' | 'not-solved' | 'failed';
+  /** "uv 0.13.9", or null without uv. */
+  uv: string | null;
+  /** The indexes uv resolved against (user info masked). */
+  index: string | null;
+  /** One sentence: what happened. */
+  summary: string;
+  /** What bound torch below the newest that runs here, and what bound Python ("capped at 2.6.0 by vllm==0.8.5 (requirements.txt:2)"). */
+  torchBound: string | null;
+  pythonBound: string | null;
+  /** uv's own lines when it could not lock. */
+  uvSaid: string[];
+  /** Each lock tried: what changed and how it ended. */
+  attempts: { torch: string; python: string; outcome: string; ms: number }[];
+  /** Unreachable hosts (the lock is then left to `danlu up`, or to a run with the network). */
+  unreachable: string[];
 }
 
 /** One CUDA variant of a team's torch (see plan/team-variants.ts): an extra of its own. */
@@ -93,6 +122,8 @@ export interface TorchPlan {
    */
   variants: TorchVariant[];
   extra: string | null;
+  /** The torch versions with a build that runs on every planned GPU and driver, as a specifier (the host's side of the joint solve). */
+  hostFit: string | null;
 }
 
 export interface CudaPlan {
@@ -174,6 +205,8 @@ export interface Plan {
   pythonFile: 'keep' | 'replace';
   /** Everything pyproject.toml gets. */
   pyproject: PyprojectPlan;
+  /** The joint solve with uv; absent when it did not run (dry plan, no uv). */
+  solve?: SolveReport;
   warnings: Warning[];
   decisions: Decision[];
   catalog: { name: string; asOf: string };

@@ -21,6 +21,7 @@ const LAYER: Record<string, number> = {
   compose: 8,
   export: 8,
   network: 8,
+  solve: 8, // the joint solve: plan, render and apply in memory, checked by the real uv
   'setup-host': 9,
   cli: 10,
   'main.ts': 11,

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLog } from '../../src/compose/run.js';
@@ -148,6 +148,17 @@ describe('a link that leaves the project is never written through', () => {
     const r = initOn(h);
     expect(r.code).toBe(2);
     expect(r.outsideSame).toBe(true);
+  });
+
+  it('a requirements file that is a link out of the project is not read, and init says so', () => {
+    const h = make({}, { 'req.txt': 'secret-internal-package\n' });
+    rmSync(join(h.project, 'requirements.txt'));
+    symlinkSync('../outside/req.txt', join(h.project, 'requirements.txt'));
+    const r = initOn(h);
+    expect(r.code).toBe(0);
+    expect(r.outsideSame).toBe(true);
+    expect(r.stderr).toMatch(/requirements\.txt could not be read: .*outside the project folder.*not in the environment/);
+    expect(readFileSync(join(h.project, 'pyproject.toml'), 'utf8')).not.toContain('secret-internal-package');
   });
 
   it('a link to itself is a located error (exit 2), not an internal error', () => {

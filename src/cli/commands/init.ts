@@ -21,6 +21,7 @@ export default defineCommand({
     yes: { type: 'boolean', short: 'y', description: 'do not ask; use the plan as it is' },
     'dry-run': { type: 'boolean', description: 'print a unified diff of every change and write nothing' },
     force: { type: 'boolean', description: "replace files you edited with danlu's version (a backup goes to .danlu/backup/)" },
+    'no-lock': { type: 'boolean', description: 'do not write the uv.lock the solve made (the container locks at the first `danlu up`)' },
     ...COMMON_OPTIONS,
   },
   details: `
@@ -30,15 +31,24 @@ docker-compose.yml, .env, .env.example, pyproject.toml, .python-version, .gitign
 files you edited are reported as conflicts and left alone unless --force.
 
 --json prints {"plan": {...}, "files": [{"path", "action": created|updated|unchanged|conflict}]}.
-Exit codes: 0 done, 1 conflicts left unresolved or a plan that cannot run on this machine
-(files written), 2 bad input (nothing written).`,
+With uv on PATH (or DANLU_UV), the plan is solved with the project's whole dependency graph
+(the real \`uv lock\` in a scratch copy) and init writes the uv.lock it made; --no-solve plans
+from the catalog alone, --no-lock writes no uv.lock.
+
+Exit codes: 0 done, 1 conflicts left unresolved, a plan that cannot run on this machine, or a
+project uv could not lock (files written), 2 bad input (nothing written).`,
   async run({ values, positionals }) {
-    const planned = await planProject(positionals[0], values);
+    const planned = await planProject(positionals[0], values, { solve: true, json: Boolean(values.json) });
     const { plan, dir } = planned;
     const dryRun = Boolean(values['dry-run']);
     const p = painter(process.stderr);
 
     const specs = renderFiles(plan, planned.catalog);
+    // The lock uv made when it solved the plan: installed exactly by `danlu up` and VS Code.
+    if (planned.lock !== null && !values['no-lock']) {
+      const lock = planned.lock;
+      specs.push({ path: 'uv.lock', format: 'value', text: lock, same: (existing) => existing === lock, replace: true });
+    }
     if (canPrompt({ yes: values.yes, json: values.json, dryRun })) {
       // What would change, shown before the question (the same merge as the write, not written).
       const preview = await applyFiles(dir, specs, { force: Boolean(values.force), dryRun: true });
@@ -77,7 +87,8 @@ Exit codes: 0 done, 1 conflicts left unresolved or a plan that cannot run on thi
     // A plan that cannot run on the target machine (a kept pin the driver cannot run, an image
     // it will not start) is written, as asked, but the run ends with problems (exit 1).
     const wontRun = plan.warnings.filter((w) => WONT_RUN.has(w.id) && !/forward compatibility/.test(w.message));
-    const failed = conflicts.length > 0 || wontRun.length > 0;
+    const unsolved = plan.solve?.status === 'failed';
+    const failed = conflicts.length > 0 || wontRun.length > 0 || unsolved;
     if (values.json) {
       printJson({
         plan: planJson(plan),
@@ -101,9 +112,19 @@ Exit codes: 0 done, 1 conflicts left unresolved or a plan that cannot run on thi
         `  ${p.yellow('warn')}  .danlu/journal.json names files danlu does not write here (${outcome.journalIgnored.slice(0, 3).join(', ')}${outcome.journalIgnored.length > 3 ? ', ...' : ''}): ignored and removed; a repository should not ship it`,
       );
     err(`  ${p.cyan('plan')}  ${planSummary(plan)}`);
+    if (plan.solve) {
+      const color = plan.solve.status === 'solved' ? p.cyan : plan.solve.status === 'failed' ? p.red : p.yellow;
+      err(`  ${color('solve')} ${plan.solve.summary}`);
+      if (plan.solve.torchBound) err(p.dim(`        ${plan.solve.torchBound}`));
+      if (plan.solve.pythonBound) err(p.dim(`        ${plan.solve.pythonBound}`));
+      if (plan.solve.status === 'failed') for (const l of plan.solve.uvSaid.slice(0, 8)) err(p.dim(`        uv: ${l}`));
+    }
     // Planned for a team's machines (.devcontainer/hosts): say for which, since it is not this one alone.
     const team = plan.decisions.find((d) => d.what === 'team hosts');
     if (team) err(`  ${p.cyan('team')}  torch ${plan.torch.version} (${plan.torch.backend}) for ${team.choice} (.devcontainer/hosts)`);
+    // A dependency file that is there but was not read (a link out of the project, too big) is never dropped silently.
+    for (const f of (imported?.files ?? []).filter((x) => x.role === 'skipped' && x.reason?.startsWith('could not be read')))
+      err(`  ${p.yellow('warn')}  ${f.file} ${f.reason}: its requirements are not in the environment`);
     if (imported && (imported.requirements.length > 0 || imported.report.length > 0)) {
       const read = imported.files.filter((f) => f.role === 'imported').map((f) => f.file);
       err(`  ${p.cyan('read')}  ${read.join(', ') || 'nothing'}: ${summarize(imported)}`);
@@ -137,6 +158,10 @@ Exit codes: 0 done, 1 conflicts left unresolved or a plan that cannot run on thi
       if (conflicts.length > 0) err(`${conflicts.length} file(s) kept as you edited them; \`danlu init --force\` replaces them (with a backup).`);
       if (wontRun.length > 0)
         err(`${p.red('The environment as planned will not run on this machine')} (see the warnings above); the files are written as the project asks.`);
+      if (unsolved)
+        err(
+          `${p.red('uv could not lock the project as planned')} (uv's words above); the files are written, without uv.lock: fix what uv names, then \`danlu init\` again.`,
+        );
       if (!failed) err('Next: `danlu up` then `danlu shell` (or open the folder in VS Code: Reopen in Container).');
     }
     return failed ? EXIT.failed : EXIT.ok;

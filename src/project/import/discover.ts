@@ -107,7 +107,8 @@ export function findProjectFiles(dir: string, depth = 4): Found[] {
         if (level < depth && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(path, level + 1);
         continue;
       }
-      if (!e.isFile()) continue;
+      // A linked file is listed (reading it says whether it stays inside the project); a linked folder is not walked.
+      if (!e.isFile() && !e.isSymbolicLink()) continue;
       const top = rel === '';
       const inReqDir = rel.toLowerCase() === 'requirements';
       const inDocs = /^docs?(\/|$)/i.test(rel);

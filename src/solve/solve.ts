@@ -1,0 +1,219 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import type { Catalog } from '../catalog/index.js';
+import { DanluError } from '../lib/errors.js';
+import { readProjectFile } from '../lib/read-file.js';
+import { makePlan, type PlanInput } from '../plan/make-plan.js';
+import { where } from '../plan/project-torch.js';
+import type { Plan, PlanOptions, SolveReport, Solved } from '../plan/types.js';
+import { requirementName } from '../project/toml.js';
+import { candidateFiles, freeTorch } from './candidate.js';
+import { makeScratch } from './scratch.js';
+import { type UvTool, uvLock } from './uv.js';
+import { type Binding, type LockVerdict, readVerdict } from './verdict.js';
+
+export interface SolveOptions {
+  uv: UvTool;
+  /** The environment uv runs with (the user's, with its indexes and cache). */
+  env: NodeJS.ProcessEnv;
+  /** Per `uv lock`. */
+  timeoutMs: number;
+  /** The Python is the user's or the project's (--python, .python-version, a hint): the solve does not move it. */
+  pythonFixed: boolean;
+  /** --torch: the solve checks, it does not move torch. */
+  torchFixed: boolean;
+  /** What the index uv resolves against is, for the report (masked). */
+  index: string | null;
+  progress?: (text: string) => void;
+}
+
+export interface Solution {
+  plan: Plan;
+  /** uv.lock as uv wrote it for the final plan; null when it could not lock. */
+  lock: string | null;
+}
+
+const MAX_LOCKS = 6;
+
+/** The locked versions of a package in a uv.lock text. */
+export function lockedVersions(lock: string, name: string): string[] {
+  return [...lock.matchAll(/^\[\[package\]\]\nname = "([^"]+)"\nversion = "([^"]+)"/gm)].filter((m) => m[1] === name).map((m) => m[2]!);
+}
+
+const minorOf = (v: string) => v.split('.').slice(0, 2).join('.');
+
+/**
+ * The joint solve: the catalog's plan is checked by the real `uv lock` against the project's
+ * whole dependency graph, in a scratch copy (nothing of the project is written). When uv
+ * refuses, what it says is taken as a fact and the plan made again:
+ * - a package pins another torch (a companion's release, an extra, a group): uv chooses torch
+ *   among the versions that run on this host (`torch.hostFit`, explicit caps), and the plan
+ *   takes that torch;
+ * - a package has no wheel for the planned Python: the newest Python it has wheels for;
+ * - uv cannot read the file danlu would write: an error (nothing is written).
+ * Ends with the plan (its `solve` report says how) and the lock uv made for it.
+ */
+export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts: SolveOptions): Promise<Solution> {
+  const catalog: Catalog = input.catalog;
+  const existing = {
+    pyproject: input.project.pyprojectText,
+    pythonVersion: readProjectFile(dir, '.python-version').text,
+  };
+  // The project's own lock (uv keeps what it holds); after a free-torch lock, that one (the versions it found).
+  let startLock = readProjectFile(dir, 'uv.lock').text;
+  const attempts: SolveReport['attempts'] = [];
+  const solved: Solved = { ...(input.options.solved ?? {}) };
+  let torchBound: string | null = null;
+  let pythonBound: string | null = null;
+  let triedRange = false;
+  const tried = new Set<string>();
+  const scratch = await makeScratch(dir);
+  const report = (plan: Plan, status: SolveReport['status'], summary: string, extra: Partial<SolveReport> = {}): Plan => ({
+    ...plan,
+    solve: {
+      status,
+      uv: `uv ${opts.uv.version}`,
+      index: opts.index,
+      summary,
+      torchBound,
+      pythonBound,
+      uvSaid: [],
+      attempts,
+      unreachable: [],
+      ...extra,
+    },
+  });
+  const lock = async (plan: Plan, what: string): Promise<{ verdict: LockVerdict; text: string | null }> => {
+    const files = candidateFiles(plan, catalog, existing);
+    await scratch.put({ 'pyproject.toml': files.pyproject, '.python-version': files.pythonVersion, 'uv.lock': startLock });
+    opts.progress?.(`uv lock: ${what}`);
+    const run = await uvLock(opts.uv, scratch.dir, opts.env, opts.timeoutMs, (line) => opts.progress?.(`uv lock: ${what}: ${line}`));
+    const verdict: LockVerdict = run.timedOut
+      ? { kind: 'other', lines: [`uv lock ran past ${Math.round(opts.timeoutMs / 1000)} s`] }
+      : readVerdict(run.code, run.stderr);
+    attempts.push({
+      torch: what.startsWith('torch free') ? `any of ${plan.torch.hostFit}` : plan.torch.version,
+      python: plan.python,
+      outcome: verdict.kind,
+      ms: run.ms,
+    });
+    const text = verdict.kind === 'locked' ? await readFile(join(scratch.dir, 'uv.lock'), 'utf8').catch(() => null) : null;
+    return { verdict, text };
+  };
+  const replan = (): Plan => {
+    const options: PlanOptions = { ...input.options, solved: { ...solved } };
+    return makePlan({ ...input, options });
+  };
+  try {
+    let plan = first;
+    for (let n = 0; n < MAX_LOCKS; n++) {
+      const key = `${plan.torch.version}/${plan.torch.backend}/${plan.python}`;
+      if (tried.has(key)) break;
+      tried.add(key);
+      const { verdict, text } = await lock(plan, `torch ${plan.torch.version} (${plan.torch.backend}), Python ${plan.python}`);
+      if (verdict.kind === 'locked') {
+        const torch = text ? lockedVersions(text, 'torch') : [];
+        const summary = `solved with uv ${opts.uv.version}${opts.index ? ` against ${opts.index}` : ''}: ${
+          torch.length ? `torch ${torch.join(', ')}` : 'no torch in the lock'
+        }, Python ${plan.python}`;
+        return { plan: report(plan, 'solved', summary), lock: text };
+      }
+      if (verdict.kind === 'refused') {
+        throw new DanluError(`uv refuses the pyproject.toml danlu would write; nothing was written:\n  ${verdict.lines.join('\n  ')}`, {
+          location: { file: join(dir, 'pyproject.toml') },
+          hint: 'fix what uv names in your pyproject.toml (danlu keeps your entries as they are), then run again',
+        });
+      }
+      if (verdict.kind === 'unreachable') {
+        return {
+          plan: report(plan, 'not-solved', `not solved with the project's dependencies: uv could not reach ${verdict.hosts.join(', ') || 'the index'}`, {
+            unreachable: verdict.hosts,
+            uvSaid: verdict.lines,
+          }),
+          lock: null,
+        };
+      }
+      if (verdict.kind === 'python' && !opts.pythonFixed) {
+        const next = verdict.pythons.find((py) => Number(py.split('.')[1]) < Number(plan.python.split('.')[1]) && !tried.has(`py:${py}`));
+        if (next) {
+          tried.add(`py:${next}`);
+          pythonBound = `Python ${next}: ${verdict.package} has wheels for ${verdict.pythons.join(', ')} only (${originOf(input, verdict.package)})`;
+          solved.python = { version: next, why: pythonBound };
+          plan = replan();
+          continue;
+        }
+      }
+      if (verdict.kind === 'unsatisfiable' && verdict.torch && !opts.torchFixed && !triedRange && plan.torch.hostFit) {
+        triedRange = true;
+        const free = await lock(freeTorch(plan), `torch free within ${plan.torch.hostFit}, Python ${plan.python}`);
+        if (free.verdict.kind === 'locked' && free.text) {
+          const version = lockedVersions(free.text, 'torch')[0];
+          if (version) {
+            torchBound = boundOf(input, verdict.bindings, first, version);
+            startLock = free.text;
+            solved.torch = { version, why: `solved with uv: ${torchBound}` };
+            plan = replan();
+            continue;
+          }
+        }
+        if (free.verdict.kind === 'python' && !opts.pythonFixed) {
+          const next = free.verdict.pythons.find((py) => Number(py.split('.')[1]) < Number(plan.python.split('.')[1]));
+          if (next) {
+            pythonBound = `Python ${next}: ${free.verdict.package} has wheels for ${free.verdict.pythons.join(', ')} only (${originOf(input, free.verdict.package)})`;
+            solved.python = { version: next, why: pythonBound };
+            triedRange = false;
+            plan = replan();
+            continue;
+          }
+        }
+        const said = 'lines' in free.verdict ? free.verdict.lines : [];
+        return { plan: failed(report, plan, verdict, said, opts), lock: null };
+      }
+      return { plan: failed(report, plan, verdict, 'lines' in verdict ? verdict.lines : [], opts), lock: null };
+    }
+    return { plan: report(plan, 'failed', 'uv could not lock the project within the tries danlu makes'), lock: null };
+  } finally {
+    await scratch.dispose();
+  }
+}
+
+function failed(
+  report: (plan: Plan, status: SolveReport['status'], summary: string, extra?: Partial<SolveReport>) => Plan,
+  plan: Plan,
+  verdict: LockVerdict,
+  said: string[],
+  opts: SolveOptions,
+): Plan {
+  const what =
+    verdict.kind === 'build'
+      ? `uv could not build ${verdict.package ?? 'a package'} to read its metadata`
+      : verdict.kind === 'python'
+        ? `${verdict.package} has no wheels for Python ${plan.python} (it has for ${verdict.pythons.join(', ')})`
+        : verdict.kind === 'unsatisfiable'
+          ? verdict.torch && !plan.torch.hostFit
+            ? 'no torch runs on this host'
+            : verdict.torch
+              ? 'no torch that runs on this host satisfies the project'
+              : "the project's requirements contradict each other"
+          : 'uv could not lock the project';
+  return report(plan, 'failed', `${what} (uv ${opts.uv.version})`, { uvSaid: said });
+}
+
+/** Where the project asks for a package: "requirements.txt:3", or "a dependency of its dependencies". */
+function originOf(input: PlanInput, name: string): string {
+  const r = input.project.requirements.find((q) => requirementName(q.name) === requirementName(name));
+  if (!r) return 'a dependency of its dependencies';
+  const file = isAbsolute(r.origin.file) ? relative(input.project.dir, r.origin.file) || r.origin.file : r.origin.file;
+  return where({ ...r.origin, file });
+}
+
+/** "capped at 2.6.0 by vllm==0.8.5 (requirements.txt:2)", from uv's derivation. */
+function boundOf(input: PlanInput, bindings: Binding[], plan: Plan, version: string): string {
+  const own = new Set([`torch${plan.torch.specifier}`, `torch==${minorOf(plan.torch.version)}.*`]);
+  const b = bindings.find((x) => !own.has(x.requirement.replace(/\s+/g, '')));
+  const newest = plan.torch.version;
+  const held = newest !== version ? `torch ${version}, not ${newest}` : `torch ${version}`;
+  if (!b) return `${held}: the newest the project's whole dependency graph allows among the builds that run here`;
+  const name = b.by.replace(/[=<>!~[:].*$/, '');
+  return `${held}: ${b.by} needs ${b.requirement} (${originOf(input, name)})`;
+}

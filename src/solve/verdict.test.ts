@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readVerdict } from './verdict.js';
+
+/** uv 0.13.9's own words for each case, recorded from `uv lock` on small projects (test/fixtures/uv-messages). */
+const said = (name: string) => readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'uv-messages', `${name}.txt`), 'utf8').replace(/^exit.*\n/, '');
+
+describe("uv lock's verdict, read from its words", () => {
+  it('locked', () => expect(readVerdict(0, 'Resolved 3 packages in 2ms\n')).toEqual({ kind: 'locked' }));
+
+  it('a companion release pins another torch: unsatisfiable, torch involved, who pins it', () => {
+    const v = readVerdict(1, said('companion'));
+    expect(v.kind).toBe('unsatisfiable');
+    if (v.kind !== 'unsatisfiable') return;
+    expect(v.torch).toBe(true);
+    expect(v.part).toBeNull();
+    expect(v.bindings[0]).toEqual({ by: 'vllm==0.8.5', requirement: 'torch==2.6.0' });
+  });
+
+  it('an extra whose package pins another torch: the extra is named', () => {
+    const v = readVerdict(1, said('ex'));
+    expect(v).toMatchObject({ kind: 'unsatisfiable', torch: true, part: { kind: 'extra', name: 'serve' } });
+    if (v.kind === 'unsatisfiable') expect(v.bindings[0]).toEqual({ by: 'vllm==0.8.5', requirement: 'torch==2.6.0' });
+  });
+
+  it("a dependency group pinning torch: the group, and both of its torch requirements (one is the plan's constraint)", () => {
+    const v = readVerdict(1, said('grp'));
+    expect(v).toMatchObject({ kind: 'unsatisfiable', torch: true, part: { kind: 'group', name: 'dev' } });
+    if (v.kind === 'unsatisfiable') expect(v.bindings.map((b) => b.requirement)).toEqual(['torch==2.14.*', 'torch==2.6.0']);
+  });
+
+  it('no wheel for the planned Python: the package and the Pythons it has wheels for, newest first', () => {
+    expect(readVerdict(1, said('py'))).toMatchObject({ kind: 'python', package: 'mediapipe', pythons: ['3.11', '3.10', '3.9', '3.8'] });
+    expect(readVerdict(1, said('rp'))).toMatchObject({ kind: 'python', package: 'torch', pythons: ['3.11', '3.10', '3.9', '3.8'] });
+  });
+
+  it('a file uv refuses to read (duplicate normalized extra): refused', () => {
+    const v = readVerdict(2, said('dup'));
+    expect(v.kind).toBe('refused');
+    if (v.kind === 'refused') expect(v.lines.join('\n')).toContain('duplicate normalized extra name');
+  });
+
+  it('a git host it cannot reach: unreachable, with the host', () => {
+    expect(readVerdict(1, said('git'))).toMatchObject({ kind: 'unreachable', hosts: ['github.com'] });
+  });
+
+  it('a build that fails: the package', () => {
+    expect(readVerdict(1, said('build'))).toMatchObject({ kind: 'build', package: 'av' });
+  });
+
+  it('a package PyPI does not have: unsatisfiable without torch', () => {
+    expect(readVerdict(1, said('notfound'))).toMatchObject({ kind: 'unsatisfiable', torch: false, part: null });
+  });
+
+  it("the project's own environments reach Pythons the planned torch lacks: unsatisfiable with torch", () => {
+    expect(readVerdict(1, said('envs'))).toMatchObject({ kind: 'unsatisfiable', torch: true });
+  });
+});

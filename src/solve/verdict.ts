@@ -1,0 +1,124 @@
+/**
+ * What `uv lock` said, read from its exit code and its own words (uv 0.13 messages: the
+ * resolver's derivation tree, its hints, the workspace and build errors). Pure: the text in,
+ * a verdict out; every verdict keeps uv's lines to show the user.
+ */
+export type LockVerdict =
+  | { kind: 'locked' }
+  /** uv refuses the project file itself (TOML, schema, names): danlu must not write it. */
+  | { kind: 'refused'; lines: string[] }
+  /** A host uv could not reach (no network, a git server, another index). */
+  | { kind: 'unreachable'; hosts: string[]; lines: string[] }
+  /** A package has no wheel for the planned Python: the Pythons it has wheels for (minors, newest first). */
+  | { kind: 'python'; package: string; pythons: string[]; lines: string[] }
+  /** The requirements cannot be satisfied together; `torch` when torch is part of the contradiction. */
+  | { kind: 'unsatisfiable'; torch: boolean; part: Part | null; bindings: Binding[]; lines: string[] }
+  /** A package's build (for its metadata) failed. */
+  | { kind: 'build'; package: string | null; lines: string[] }
+  | { kind: 'other'; lines: string[] };
+
+/** An extra (`demo[serve]`) or a dependency group (`demo:dev`) that takes the lock down. */
+export interface Part {
+  kind: 'extra' | 'group';
+  name: string;
+}
+
+/** A requirement on torch uv names in its derivation, and what asks for it. */
+export interface Binding {
+  /** `vllm==0.8.5`, or `demo[serve]` when the project's extra itself asks. */
+  by: string;
+  /** `torch==2.6.0`. */
+  requirement: string;
+}
+
+const REFUSED = [
+  /^error: Failed to parse/m,
+  /TOML parse error/,
+  /^error: .*unknown field/m,
+  /invalid type:/,
+  /missing field/,
+  /references an undeclared index/,
+  /Failed to deserialize/,
+  /is not a valid (package|extra|group) name/,
+  /duplicate normalized/i,
+  /^error: Source entry for/m,
+  /^error: .*(`tool\.uv\.|\[tool\.uv)/m,
+];
+
+const NETWORK =
+  /dns error|failed to lookup address|Could not resolve host|Name or service not known|Temporary failure in name resolution|Connection refused|error sending request|operation timed out|Network is unreachable|tcp connect error|No route to host|client error \(Connect\)|failed to clone|unable to access|Network connectivity is disabled/i;
+
+/** uv's lines that say why: error, cause and hint lines (progress lines dropped). */
+export function causeLines(text: string, max = 12): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''))
+    .filter((l) => l.trim() && !/^\s*(Using CPython|Resolved \d+|Updated|Updating|Downloading|Downloaded|Building|Built|Prepared|Audited)\b/.test(l))
+    .slice(0, max);
+}
+
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url.replace(/^git\+/, '')).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+const minorOfTag = (tag: string): string | null => {
+  const m = /^cp3(\d+)$/.exec(tag);
+  return m ? `3.${m[1]}` : null;
+};
+
+/** The verdict of one `uv lock`: its exit code and stderr. */
+export function readVerdict(code: number | null, stderr: string): LockVerdict {
+  if (code === 0) return { kind: 'locked' };
+  const text = String(stderr ?? '');
+  const lines = causeLines(text);
+  if (REFUSED.some((re) => re.test(text))) return { kind: 'refused', lines };
+  if (NETWORK.test(text)) {
+    const hosts = [...new Set([...text.matchAll(/(?:git\+)?https?:\/\/[^\s`'"()<>]+/g)].map((m) => hostOf(m[0])).filter((h): h is string => h !== null))];
+    return { kind: 'unreachable', hosts, lines };
+  }
+  const tags = /Wheels are available for `([^`]+)` \(v[^)]*\) with the following Python ABI tags: ([^\n]+)/.exec(text);
+  if (/has no wheels with a matching Python (?:version|ABI) tag/.test(text) && tags) {
+    const pythons = [...new Set([...tags[2]!.matchAll(/`([^`]+)`/g)].map((m) => minorOfTag(m[1]!)).filter((v): v is string => v !== null))];
+    pythons.sort((a, b) => Number(b.split('.')[1]) - Number(a.split('.')[1]));
+    return { kind: 'python', package: tags[1]!, pythons, lines };
+  }
+  if (/No solution found when resolving/.test(text) || /unsatisfiable/.test(text)) {
+    return { kind: 'unsatisfiable', torch: /\btorch\b/.test(text), part: failingPart(text), bindings: torchBindings(text), lines };
+  }
+  const build = /Failed to build `([^`=\s]+)/.exec(text) ?? /Failed to download and build `([^`=\s]+)/.exec(text);
+  if (build) return { kind: 'build', package: build[1]!, lines };
+  return { kind: 'other', lines };
+}
+
+/** `demo[serve]` / `demo:dev` in "we can conclude that demo[serve] ..." or "your project requires demo:dev". */
+function failingPart(text: string): Part | null {
+  const extra = /(?:your project requires|conclude that) [A-Za-z0-9._-]+\[([A-Za-z0-9._-]+)\]/.exec(text);
+  if (extra) return { kind: 'extra', name: extra[1]! };
+  const group = /(?:your project requires|conclude that) [A-Za-z0-9._-]+:([A-Za-z0-9._-]+)/.exec(text);
+  if (group) return { kind: 'group', name: group[1]! };
+  return null;
+}
+
+/**
+ * What pins torch in uv's derivation: "Because vllm==0.8.5 depends on torch==2.6.0",
+ * "demo:dev depends on torch==2.14.* and torch==2.6.0" (one of them the plan's constraint).
+ */
+function torchBindings(text: string): Binding[] {
+  const flat = text.replace(/\s+/g, ' ');
+  const out: Binding[] = [];
+  for (const m of flat.matchAll(
+    /(?:Because |and |, )([A-Za-z0-9._-]+(?:\[[^\]]+\]|:[A-Za-z0-9._-]+)?(?:[=<>!~][^ ]*)?) depends on torch(?:\{[^}]*\})?([=<>!~][^ ,]*(?:,[<>=!~][^ ,]*)*)/g,
+  )) {
+    const by = m[1]!;
+    if (/^your$|^project$/.test(by)) continue;
+    out.push({ by, requirement: `torch${m[2]!.replace(/[.,]$/, '')}` });
+    // "X depends on torch==A and torch==B": B is X's too.
+    const more = /^ and torch([=<>!~][^ ,]*)/.exec(flat.slice((m.index ?? 0) + m[0].length));
+    if (more) out.push({ by, requirement: `torch${more[1]!.replace(/[.,]$/, '')}` });
+  }
+  return out;
+}
