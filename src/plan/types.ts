@@ -66,6 +66,8 @@ export interface PlanOptions {
 export interface Solved {
   torch?: { version: string; why: string };
   python?: { version: string; why: string };
+  /** Extras and groups read from the project's files that uv could not resolve: left out, with uv's reason. */
+  leaveOut?: { kind: 'extra' | 'group'; name: string; why: string }[];
 }
 
 /** How the plan was checked against the project's whole dependency graph (the joint solve with uv). */

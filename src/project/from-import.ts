@@ -37,14 +37,20 @@ export function factsFromImport(result: ImportResult): ImportFacts {
   }));
   const torch = mainTorch(result.requirements);
   const torchPin = torch?.specifier ? { specifier: torch.specifier, origin: origin(torch.origin) } : null;
-  const backendPin = torch?.localVersion && cudaOrCpu(torch.localVersion) ? { backend: torch.localVersion, origin: origin(torch.origin) } : null;
+  // A +cuXXX label is a pin when it is the kept requirement's own (`torch==2.1.2+cu121` in a
+  // requirements file); one an install guide's line brings (a README's pip line, merged into a
+  // range from requirements.txt) is one way among several: a hint, which a host it does not fit overrides.
+  const ownLabel = torch?.localVersion && cudaOrCpu(torch.localVersion) && torch.raw.includes(`+${torch.localVersion}`);
+  const fromGuide = torch ? /\.(md|markdown|rst|mdx)$|(^|\/)(readme|install)[^/]*$/i.test(torch.origin.file) : false;
+  const backendPin = ownLabel && !fromGuide ? { backend: torch!.localVersion!, origin: origin(torch!.origin) } : null;
 
   // Softer: a PyTorch index the files name, then CUDA hints (conda pytorch-cuda, cudatoolkit...).
-  let backendHint: ImportFacts['backendHint'] = null;
+  let backendHint: ImportFacts['backendHint'] =
+    torch?.localVersion && cudaOrCpu(torch.localVersion) && !backendPin ? { backend: torch.localVersion, origin: origin(torch.origin) } : null;
   const several = result.warnings.some((w) => w.id === 'several-variants');
   if (!several) {
     const index = result.indexes.find((i) => cudaOrCpu(backendOfIndexUrl(i.url) ?? ''));
-    if (index) backendHint = { backend: backendOfIndexUrl(index.url)!, origin: origin(index.origin) };
+    if (index && !backendHint) backendHint = { backend: backendOfIndexUrl(index.url)!, origin: origin(index.origin) };
     for (const h of result.cudaHints) {
       if (backendHint) break;
       const backend = h.backend ?? (h.cuda ? cudaToBackend(h.cuda) : null);

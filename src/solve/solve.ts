@@ -6,7 +6,7 @@ import { readProjectFile } from '../lib/read-file.js';
 import { makePlan, type PlanInput } from '../plan/make-plan.js';
 import { where } from '../plan/project-torch.js';
 import type { Plan, PlanOptions, SolveReport, Solved } from '../plan/types.js';
-import { requirementName } from '../project/toml.js';
+import { parseTomlStrict, requirementName } from '../project/toml.js';
 import { candidateFiles, freeTorch } from './candidate.js';
 import { makeScratch } from './scratch.js';
 import { type UvTool, uvLock } from './uv.js';
@@ -87,10 +87,12 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
     const files = candidateFiles(plan, catalog, existing);
     await scratch.put({ 'pyproject.toml': files.pyproject, '.python-version': files.pythonVersion, 'uv.lock': startLock });
     opts.progress?.(`uv lock: ${what}`);
-    const run = await uvLock(opts.uv, scratch.dir, opts.env, opts.timeoutMs, (line) => opts.progress?.(`uv lock: ${what}: ${line}`));
+    const run = await uvLock(opts.uv, scratch.dir, envFor(opts.env, files.pyproject), opts.timeoutMs, (line) => opts.progress?.(`uv lock: ${what}: ${line}`));
+    // uv names the scratch copy: the user knows their project's folder.
+    const stderr = run.stderr.split(scratch.dir).join(dir);
     const verdict: LockVerdict = run.timedOut
       ? { kind: 'other', lines: [`uv lock ran past ${Math.round(opts.timeoutMs / 1000)} s`] }
-      : readVerdict(run.code, run.stderr);
+      : readVerdict(run.code, stderr);
     attempts.push({
       torch: what.startsWith('torch free') ? `any of ${plan.torch.hostFit}` : plan.torch.version,
       python: plan.python,
@@ -143,6 +145,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
           continue;
         }
       }
+      let said: string[] = 'lines' in verdict ? verdict.lines : [];
       if (verdict.kind === 'unsatisfiable' && verdict.torch && !opts.torchFixed && !triedRange && plan.torch.hostFit) {
         triedRange = true;
         const free = await lock(freeTorch(plan), `torch free within ${plan.torch.hostFit}, Python ${plan.python}`);
@@ -166,15 +169,88 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
             continue;
           }
         }
-        const said = 'lines' in free.verdict ? free.verdict.lines : [];
-        return { plan: failed(report, plan, verdict, said, opts), lock: null };
+        if ('lines' in free.verdict) said = free.verdict.lines;
       }
-      return { plan: failed(report, plan, verdict, 'lines' in verdict ? verdict.lines : [], opts), lock: null };
+      // An extra or group read from the project's files that cannot be resolved: left out, with uv's reason.
+      const part = verdict.kind === 'unsatisfiable' ? verdict.part : verdict.kind === 'build' ? (verdict.part ?? partHolding(plan, verdict.package)) : null;
+      if (part && leaveable(input, plan, part) && !(solved.leaveOut ?? []).some((x) => x.kind === part.kind && x.name === part.name)) {
+        const why =
+          verdict.kind === 'build' ? `uv could not build ${verdict.package ?? 'a package'} it needs (${buildReason(said)})` : `uv: ${firstCause(said)}`;
+        solved.leaveOut = [...(solved.leaveOut ?? []), { kind: part.kind, name: part.name, why }];
+        tried.clear();
+        plan = replan();
+        continue;
+      }
+      return { plan: failed(report, plan, verdict, said, opts), lock: null };
     }
     return { plan: report(plan, 'failed', 'uv could not lock the project within the tries danlu makes'), lock: null };
   } finally {
     await scratch.dispose();
   }
+}
+
+/**
+ * uv's environment for one candidate. Test seam: DANLU_TEST_PYTORCH_INDEX (an index holding
+ * every torch release, like PyPI) stands in for each PyTorch wheel index the candidate names,
+ * by name (UV_INDEX=name=url), so the suite can lock where the PyTorch server is not reachable.
+ */
+function envFor(env: NodeJS.ProcessEnv, pyproject: string): NodeJS.ProcessEnv {
+  const standIn = env.DANLU_TEST_PYTORCH_INDEX;
+  if (!standIn) return env;
+  let indexes: unknown = [];
+  try {
+    indexes = ((parseTomlStrict(pyproject, 'pyproject.toml').tool as { uv?: { index?: unknown } } | undefined)?.uv?.index ?? []) as unknown;
+  } catch {
+    return env;
+  }
+  const names = new Set(
+    (Array.isArray(indexes) ? (indexes as { name?: unknown; url?: unknown }[]) : [])
+      .filter((i) => typeof i.name === 'string' && typeof i.url === 'string' && /^https?:\/\/download\.pytorch\.org\/whl(\/|$)/.test(i.url))
+      .map((i) => i.name as string),
+  );
+  if (names.size === 0) return env;
+  return { ...env, UV_INDEX: [...names].map((n) => `${n}=${standIn}`).join(' ') };
+}
+
+/** An extra or group danlu itself wrote from the project's other files (not one of the user's own pyproject.toml). */
+function leaveable(input: PlanInput, plan: Plan, part: { kind: 'extra' | 'group'; name: string }): boolean {
+  const data = input.project.pyprojectData as {
+    project?: { 'optional-dependencies'?: Record<string, unknown> };
+    'dependency-groups'?: Record<string, unknown>;
+  } | null;
+  const own = part.kind === 'extra' ? data?.project?.['optional-dependencies'] : data?.['dependency-groups'];
+  if (own && part.name in own) return false;
+  return part.kind === 'extra' ? part.name in plan.pyproject.extras : part.name in plan.pyproject.groups;
+}
+
+/** The one extra or group that lists a package the main dependencies do not: what brought it into the lock. */
+function partHolding(plan: Plan, pkg: string | null): { kind: 'extra' | 'group'; name: string } | null {
+  if (!pkg) return null;
+  const name = requirementName(pkg);
+  const has = (list: readonly string[]) => list.some((d) => requirementName(d) === name);
+  if (has(plan.pyproject.dependencies)) return null;
+  const parts = [
+    ...Object.entries(plan.pyproject.extras)
+      .filter(([, v]) => has(v))
+      .map(([k]) => ({ kind: 'extra' as const, name: k })),
+    ...Object.entries(plan.pyproject.groups)
+      .filter(([, v]) => has(v))
+      .map(([k]) => ({ kind: 'group' as const, name: k })),
+  ];
+  return parts.length === 1 ? parts[0]! : null;
+}
+
+/** What the failed build printed last (its own reason), else uv's cause. */
+function buildReason(lines: string[]): string {
+  const at = lines.findIndex((l) => /^\s*\[std(err|out)\]\s*$/.test(l));
+  const own = at >= 0 ? lines.slice(at + 1).find((l) => l.trim() && !/^\s*(hint:|\[std)/.test(l)) : undefined;
+  return (own?.trim() ?? firstCause(lines)).slice(0, 300);
+}
+
+/** uv's first "cause" line, shortened. */
+function firstCause(lines: string[]): string {
+  const cause = lines.find((l) => /^\s*cause:/.test(l)) ?? lines.find((l) => /^error:/.test(l)) ?? lines[0] ?? 'no reason given';
+  return cause.replace(/^\s*(cause|error):\s*/, '').slice(0, 300);
 }
 
 function failed(

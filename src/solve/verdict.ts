@@ -14,7 +14,7 @@ export type LockVerdict =
   /** The requirements cannot be satisfied together; `torch` when torch is part of the contradiction. */
   | { kind: 'unsatisfiable'; torch: boolean; part: Part | null; bindings: Binding[]; lines: string[] }
   /** A package's build (for its metadata) failed. */
-  | { kind: 'build'; package: string | null; lines: string[] }
+  | { kind: 'build'; package: string | null; part: Part | null; lines: string[] }
   | { kind: 'other'; lines: string[] };
 
 /** An extra (`demo[serve]`) or a dependency group (`demo:dev`) that takes the lock down. */
@@ -90,8 +90,15 @@ export function readVerdict(code: number | null, stderr: string): LockVerdict {
     return { kind: 'unsatisfiable', torch: /\btorch\b/.test(text), part: failingPart(text), bindings: torchBindings(text), lines };
   }
   const build = /Failed to build `([^`=\s]+)/.exec(text) ?? /Failed to download and build `([^`=\s]+)/.exec(text);
-  if (build) return { kind: 'build', package: build[1]!, lines };
+  if (build) return { kind: 'build', package: build[1]!, part: includedBy(text), lines };
   return { kind: 'other', lines };
+}
+
+/** "hint: `av` (v9.2.0) was included because `demo[media]` (v0.1.0) depends on ...": the extra or group that brought it. */
+function includedBy(text: string): Part | null {
+  const m = /was included because `[A-Za-z0-9._-]+(?:\[([A-Za-z0-9._-]+)\]|:([A-Za-z0-9._-]+))`/.exec(text);
+  if (!m) return null;
+  return m[1] ? { kind: 'extra', name: m[1] } : { kind: 'group', name: m[2]! };
 }
 
 /** `demo[serve]` / `demo:dev` in "we can conclude that demo[serve] ..." or "your project requires demo:dev". */

@@ -96,7 +96,9 @@ export function resolveXformers(req: SpecialRequirement, target: WheelTarget): R
     };
   }
   const rows = XFORMERS_BUILDS.rows;
-  const exact = rows.filter((r) => r.torch === target.torch).at(-1);
+  // For the planned torch: the build the project pins when there is one (0.0.18 of torch 2.0.0), else the newest.
+  const forTorch = rows.filter((r) => r.torch === target.torch);
+  const exact = (req.specifier ? forTorch.filter((r) => safeSatisfies(r.xformers, req.specifier!)).at(-1) : undefined) ?? forTorch.at(-1);
   const row = exact ?? rows.find((r) => r.torch.startsWith('>=') && compareDotted(target.torch, r.torch.slice(2)) >= 0);
   if (!row) {
     return {
@@ -104,6 +106,17 @@ export function resolveXformers(req: SpecialRequirement, target: WheelTarget): R
       name: req.name,
       message: `No xformers build is paired with torch ${target.torch} (up to 0.0.33.post2 each wheel pins one exact torch).`,
       fix: `Plan a torch that has an xformers build (e.g. ${rows.at(-2)!.torch}), or drop xformers.`,
+      source,
+      confidence: 'V',
+    };
+  }
+  if (row.pypi) {
+    return {
+      kind: 'pypi',
+      name: req.name,
+      specifier: `==${row.xformers}`,
+      notes: [],
+      why: `xformers ${row.xformers} is built for exactly torch ${row.torch} and published on PyPI only (the PyTorch index carries xformers from 0.0.22)`,
       source,
       confidence: 'V',
     };

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs module without types
-import { discoverPip, lockProject, pythonDirs, stageProject } from '../../scripts/lib/uv-harness.mjs';
+import { discoverPip, lockProject, pythonDirs, readLock, stageProject, uvEnv } from '../../scripts/lib/uv-harness.mjs';
 import { NCCL_CU118 } from '../../src/plan/pyproject/plan-pyproject.js';
 import { BIN, HOST_FILES, REPO } from '../support/cli.js';
 
@@ -46,12 +46,23 @@ export const UNREACHABLE: Record<string, readonly string[]> = {
 /** The cu118 NCCL rebuild danlu itself writes for multi-GPU boxes on CUDA 11.8 (V100x4). */
 const NCCL_HOST = new URL(NCCL_CU118.url).host;
 
+/**
+ * The environment `danlu init` solves with in the suite: the real uv (DANLU_UV) against this
+ * machine's PyPI index, the fixed date, uv's cache here, no Python downloads, and PyPI standing
+ * in for the PyTorch wheel indexes (DANLU_TEST_PYTORCH_INDEX).
+ */
+export function solveEnv(pip: { indexUrl?: string } | null, pythons: string[]): Record<string, string> {
+  if (!UV || !pip?.indexUrl) return { DANLU_UV: 'off' };
+  return { ...uvEnv({ pip, cacheDir: CACHE, pythons }), DANLU_UV: UV, DANLU_TEST_PYTORCH_INDEX: pip.indexUrl };
+}
+
 /** A copy of `from` (with its stand-in files) at `dir`, init'ed for a host file: the spawned init. */
-export function stageAndInit(from: string, dir: string, hostFile: string) {
+export function stageAndInit(from: string, dir: string, hostFile: string, env: Record<string, string> = { DANLU_UV: 'off' }) {
   stageProject(from, dir, { standins: join(REPO, 'test', 'fixtures', 'uv-standins', basename(dir)) });
   return spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--json', '--host', hostFile], {
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', CI: 'true' },
+    env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env },
+    timeout: 900_000,
   });
 }
 
@@ -70,7 +81,8 @@ export function lockSuite(hostFile: string, extra: Record<string, LockExpectatio
         const root = mkdtempSync(join(tmpdir(), 'danlu-uv-'));
         const dir = join(root, project.name);
         try {
-          const init = stageAndInit(project.dir, dir, join(HOST_FILES, `${host}.json`));
+          mkdirSync(CACHE, { recursive: true });
+          const init = stageAndInit(project.dir, dir, join(HOST_FILES, `${host}.json`), solveEnv(pip, pythons));
           expect([0, 1], init.stderr).toContain(init.status);
           const doc = JSON.parse(init.stdout);
           const plan = doc.plan;
@@ -79,24 +91,34 @@ export function lockSuite(hostFile: string, extra: Record<string, LockExpectatio
             doc.files.filter((f: { action: string }) => f.action === 'conflict'),
             init.stderr,
           ).toEqual([]);
-          mkdirSync(CACHE, { recursive: true });
-          const r = lockProject({ dir, uv: UV, pip, cacheDir: CACHE, pythons });
           const allowed = new Set([
             ...(UNREACHABLE[project.name] ?? []),
             ...(extra[project.name]?.unreachable ?? []),
             ...(plan.ncclOverride ? [NCCL_HOST] : []),
           ]);
-          const said = JSON.stringify(r, null, 1);
-          if (r.outcome === 'unreachable') {
-            for (const h of r.hosts) expect(allowed.has(h), `${h} is not expected to be needed:\n${said}`).toBe(true);
-            expect(r.aside.outcome, said).toBe('locked');
-          } else {
-            expect(r.outcome, said).toBe('locked');
-          }
-          // The lock holds the torch the plan says (its minor: PyPI has no +cuXXX label to compare).
-          const locked = r.outcome === 'locked' ? r : r.aside;
           const minor = String(plan.torch.version).split('.').slice(0, 2).join('.');
-          for (const v of locked.torch as string[]) expect(v.split('.').slice(0, 2).join('.'), `planned torch ${plan.torch.version}:\n${said}`).toBe(minor);
+          const said = JSON.stringify(plan.solve, null, 1);
+          // init solved the plan with uv itself: it ends with the lock, holding the planned torch.
+          if (plan.solve.status === 'solved') {
+            expect(doc.files.find((f: { path: string }) => f.path === 'uv.lock')?.action, said).toBe('created');
+            const locked = readLock(readFileSync(join(dir, 'uv.lock'), 'utf8'));
+            for (const v of locked.torch as string[]) expect(v.split('.').slice(0, 2).join('.'), `planned torch ${plan.torch.version}:\n${said}`).toBe(minor);
+            expect(readFileSync(join(dir, '.python-version'), 'utf8').trim()).toBe(plan.python);
+            return;
+          }
+          // Or it named a host it cannot reach here: the lock must hold once that source is set aside.
+          expect(plan.solve.status, said).toBe('not-solved');
+          for (const h of plan.solve.unreachable) expect(allowed.has(h), `${h} is not expected to be needed:\n${said}`).toBe(true);
+          const r = lockProject({ dir, uv: UV, pip, cacheDir: CACHE, pythons });
+          const lockSaid = JSON.stringify(r, null, 1);
+          if (r.outcome === 'unreachable') {
+            for (const h of r.hosts) expect(allowed.has(h), `${h} is not expected to be needed:\n${lockSaid}`).toBe(true);
+            expect(r.aside.outcome, lockSaid).toBe('locked');
+          } else {
+            expect(r.outcome, lockSaid).toBe('locked');
+          }
+          const locked = r.outcome === 'locked' ? r : r.aside;
+          for (const v of locked.torch as string[]) expect(v.split('.').slice(0, 2).join('.'), `planned torch ${plan.torch.version}:\n${lockSaid}`).toBe(minor);
         } finally {
           rmSync(root, { recursive: true, force: true });
         }

@@ -18,16 +18,25 @@ export interface XformersRow {
    */
   minArch?: string;
   confidence?: Confidence;
+  /** Published on PyPI only (before the PyTorch index carried xformers): `variants` is empty. */
+  pypi?: boolean;
 }
 
 export const XFORMERS_BUILDS: Table<XformersRow> = {
   source:
     'facebookresearch/xformers @ca6d2aa: tags v0.0.20–v0.0.35, .github/workflows/wheels*.yml, CHANGELOG.md ' +
     '; up to 0.0.33.post2 every wheel pins torch == exact; GPU architectures from .github/workflows/wheels_build.yml at each tag: ' +
-    "v0.0.30 '6.0+PTX 7.0 7.5 8.0+PTX', v0.0.31 to v0.0.35 '7.5 8.0+PTX' (+ 8.0 9.0a for cu12x, 10.0a and up for cu13x): no Volta or Pascal kernels",
+    "v0.0.30 '6.0+PTX 7.0 7.5 8.0+PTX', v0.0.31 to v0.0.35 '7.5 8.0+PTX' (+ 8.0 9.0a for cu12x, 10.0a and up for cu13x): no Volta or Pascal kernels" +
+    '; 0.0.16 to 0.0.21: PyPI only (manylinux wheels, cp38 to cp310), each requiring one torch (Requires-Dist read with uv pip compile, 2026-12-06)',
   asOf: '2026-12-02',
   confidence: 'V',
   rows: [
+    { xformers: '0.0.16', torch: '1.13.1', variants: [], pypi: true },
+    { xformers: '0.0.17', torch: '2.0.0', variants: [], pypi: true },
+    { xformers: '0.0.18', torch: '2.0.0', variants: [], pypi: true },
+    { xformers: '0.0.19', torch: '2.0.0', variants: [], pypi: true },
+    { xformers: '0.0.20', torch: '2.0.1', variants: [], pypi: true },
+    { xformers: '0.0.21', torch: '2.0.1', variants: [], pypi: true },
     { xformers: '0.0.22', torch: '2.0.1', variants: ['cu118'] },
     { xformers: '0.0.22.post7', torch: '2.1.0', variants: ['cu118', 'cu121'] },
     { xformers: '0.0.23', torch: '2.1.1', variants: ['cu118', 'cu121'] },

@@ -16,6 +16,7 @@ export default defineCommand({
   name: 'init',
   summary: 'Generate or update the GPU dev environment of a project (Dockerfile, compose, .env, devcontainer, pyproject).',
   usage: 'danlu init [DIR] [options]',
+  maxOperands: 1,
   options: {
     ...PLAN_OPTIONS,
     yes: { type: 'boolean', short: 'y', description: 'do not ask; use the plan as it is' },

@@ -223,7 +223,9 @@ export function planPyproject(
     });
   }
   const torchSources: Record<string, TomlValue> = {};
-  for (const pkg of TORCH_ROUTED) torchSources[pkg] = [{ index: TORCH_INDEX_NAME, marker: TORCH_MARKER }];
+  // A companion the plan takes from PyPI (xformers before 0.0.22 was published there only) is not routed.
+  const fromPypi = new Set(input.packages.filter((p) => p.resolution.kind === 'pypi').map((p) => p.resolution.name));
+  for (const pkg of TORCH_ROUTED) if (!fromPypi.has(pkg)) torchSources[pkg] = [{ index: TORCH_INDEX_NAME, marker: TORCH_MARKER }];
   const sources: Record<string, TomlValue> = { ...files.sources };
   for (const pkg of TORCH_ROUTED) delete sources[pkg];
   const overrides: string[] = [];
@@ -297,6 +299,20 @@ export function planPyproject(
       id: `left-out-${gone.kind}-${gone.name}`,
       message: `${gone.kind} ${gone.name} is left out of pyproject.toml: ${gone.why}`,
       fix: 'install it in an environment of its own, or loosen the pins that clash',
+    });
+  }
+  // Extras and groups read from the project's other files that uv could not resolve (a build
+  // that fails upstream, a pin no torch here satisfies): left out with uv's reason. The
+  // project's own pyproject.toml extras stay (they are the user's; uv's words are in the report).
+  const ownX = ownExtras(project.pyprojectData ?? null);
+  for (const gone of options.solved?.leaveOut ?? []) {
+    const list = gone.kind === 'extra' ? extras : groups;
+    if (!(gone.name in list) || (gone.kind === 'extra' && gone.name in ownX)) continue;
+    delete list[gone.name];
+    warnings.push({
+      id: `left-out-${gone.kind}-${gone.name}`,
+      message: `${gone.kind} ${gone.name} is left out of pyproject.toml: ${gone.why}`,
+      fix: 'install it in an environment of its own, or loosen the pins uv names',
     });
   }
   for (const c of clash.conflicts)

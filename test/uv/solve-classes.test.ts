@@ -1,0 +1,165 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs module without types
+import { discoverPip, pythonDirs, readLock } from '../../scripts/lib/uv-harness.mjs';
+import { BIN, HOST_FILES } from '../support/cli.js';
+import { solveEnv, UV } from './lock-suite.js';
+
+/**
+ * The joint solve on the classes of projects whose own constraints contradict a plan made from
+ * the host alone (field test, section A), each a small invented project in the shape the field
+ * found and in a second shape of the same class: `danlu init` with the real uv must end with a
+ * uv.lock that holds the torch and Python the plan names, and say what bound them.
+ */
+interface Case {
+  name: string;
+  host: string;
+  files: Record<string, string>;
+  /** The torch minor and Python the lock must hold. */
+  torch: string;
+  python: string;
+  /** Words the plan's solve report must contain (what bound torch or Python, or what was left out). */
+  said?: RegExp;
+  /** A warning id init must give. */
+  warning?: string;
+}
+
+const SETUPTOOLS = '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n';
+
+const CASES: Case[] = [
+  {
+    name: 'an extra whose serving engine pins an older torch (V100: it runs there)',
+    host: 'v100-550',
+    files: {
+      'pyproject.toml': `${SETUPTOOLS}[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["torch>=2.1", "numpy"]\n\n[project.optional-dependencies]\nserve = ["vllm==0.8.5"]\n`,
+      'demo/__init__.py': '',
+    },
+    torch: '2.6',
+    python: '3.12',
+    said: /vllm==0\.8\.5 needs torch==2\.6\.0 \(pyproject\.toml/,
+  },
+  {
+    name: 'a dependency group that pins torch itself',
+    host: 'h100-580',
+    files: {
+      'pyproject.toml': `[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["torch>=2.1", "numpy"]\n\n[dependency-groups]\ndev = ["torch==2.6.0", "pytest"]\n`,
+    },
+    torch: '2.6',
+    python: '3.12',
+    said: /torch 2\.6\.0, not 2\.14\.1/,
+  },
+  {
+    name: 'a companion release that pins torch (vllm in requirements.txt, torch unpinned)',
+    host: 'h100-580',
+    files: { 'requirements.txt': 'torch\nvllm==0.8.5\n' },
+    torch: '2.6',
+    python: '3.12',
+    said: /vllm==0\.8\.5 needs torch==2\.6\.0 \(requirements\.txt:2\)/,
+  },
+  {
+    name: 'a companion danlu has no table for (torchtext)',
+    host: 'h100-580',
+    files: { 'requirements.txt': 'torch\ntorchtext==0.17.2\n' },
+    torch: '2.2',
+    python: '3.12',
+    said: /torchtext==0\.17\.2 needs torch==2\.2\.2/,
+  },
+  {
+    name: 'a torch range with a companion pinned exactly (torchaudio==2.8.0)',
+    host: 'h100-580',
+    files: { 'requirements.txt': 'torch>=2.0.0\ntorchaudio==2.8.0\n' },
+    torch: '2.8',
+    python: '3.12',
+    said: /torchaudio==2\.8\.0 needs torch==2\.8\.0/,
+  },
+  {
+    name: 'a dependency without wheels for the default Python (mediapipe 0.10.9)',
+    host: 'h100-580',
+    files: { 'requirements.txt': 'torch==2.4.1\nmediapipe==0.10.9\n' },
+    torch: '2.4',
+    python: '3.11',
+    said: /mediapipe has wheels for 3\.11, 3\.10, 3\.9, 3\.8 only/,
+  },
+  {
+    name: 'an old xformers: PyPI only, wheels up to Python 3.10',
+    host: 'h100-580',
+    files: { 'requirements.txt': 'torch==2.0.0\nxformers==0.0.18\n' },
+    torch: '2.0',
+    python: '3.10',
+    said: /xformers has wheels for 3\.10/,
+  },
+  {
+    name: "a README's +cu128 torch line on a driver that cannot run it: a preference, not a pin",
+    host: 'rtx3090-470',
+    files: {
+      'requirements.txt': 'torch>=2.0.0\nnumpy\n',
+      'README.md': '```bash\npip install torch==2.8.0+cu128 --extra-index-url https://download.pytorch.org/whl/cu128\npip install -r requirements.txt\n```\n',
+    },
+    torch: '2.7',
+    python: '3.12',
+  },
+  {
+    name: 'an extra whose package fails to build upstream is left out, with the build’s own words',
+    host: 'h100-580',
+    files: {
+      'requirements.txt': 'numpy\n',
+      'requirements-legacy.txt': './vendor/legacy_op\n',
+      'vendor/legacy_op/setup.py':
+        'from setuptools import setup\nraise SystemExit("legacy_op needs the CUDA 9 headers")\nsetup(name="legacy_op", version="0.1")\n',
+    },
+    torch: '2.14',
+    python: '3.12',
+    warning: 'left-out-extra-legacy',
+  },
+];
+
+describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch and Python the plan names', () => {
+  const pip = UV ? discoverPip() : null;
+  const pythons = pythonDirs();
+  for (const c of CASES) {
+    it(c.name, () => {
+      const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
+      const dir = join(root, 'demo');
+      try {
+        for (const [path, text] of Object.entries(c.files)) {
+          mkdirSync(dirname(join(dir, path)), { recursive: true });
+          writeFileSync(join(dir, path), text);
+        }
+        const r = spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--json', '--host', join(HOST_FILES, `${c.host}.json`)], {
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1', CI: 'true', ...solveEnv(pip, pythons) },
+          timeout: 900_000,
+        });
+        const doc = JSON.parse(r.stdout);
+        const solve = doc.plan.solve;
+        const said = JSON.stringify(solve, null, 1);
+        expect(solve.status, said).toBe('solved');
+        expect(existsSync(join(dir, 'uv.lock')), said).toBe(true);
+        const lock = readLock(readFileSync(join(dir, 'uv.lock'), 'utf8'));
+        expect(
+          lock.torch.map((v: string) => v.split('.').slice(0, 2).join('.')),
+          said,
+        ).toEqual([c.torch]);
+        expect(doc.plan.torch.version.split('.').slice(0, 2).join('.')).toBe(c.torch);
+        expect(doc.plan.python).toBe(c.python);
+        expect(readFileSync(join(dir, '.python-version'), 'utf8').trim()).toBe(c.python);
+        if (c.said) expect(`${solve.torchBound}\n${solve.pythonBound}`).toMatch(c.said);
+        if (c.warning) expect(doc.plan.warnings.map((w: { id: string }) => w.id)).toContain(c.warning);
+        // A second run plans the same and changes nothing.
+        const again = spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--json', '--host', join(HOST_FILES, `${c.host}.json`)], {
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1', CI: 'true', ...solveEnv(pip, pythons) },
+          timeout: 900_000,
+        });
+        const second = JSON.parse(again.stdout);
+        expect(second.plan.torch.version).toBe(doc.plan.torch.version);
+        expect(second.files.filter((f: { action: string }) => f.action !== 'unchanged').map((f: { path: string }) => f.path)).toEqual([]);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    }, 900_000);
+  }
+});
