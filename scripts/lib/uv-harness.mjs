@@ -233,6 +233,61 @@ const normalize = (name) =>
 const nameOf = (req) => normalize(/^\s*([A-Za-z0-9._-]+)/.exec(String(req))?.[1] ?? '');
 
 /**
+ * The other pyproject.toml files a lock of `dir` reads: its workspace members (`members` globs,
+ * one `*` per path segment) and the local packages its path sources name, and theirs in turn.
+ * Relative to `dir`.
+ */
+export function localPyprojects(dir) {
+  const out = [];
+  const seen = new Set(['.']);
+  const visit = (rel) => {
+    const file = join(dir, rel, 'pyproject.toml');
+    if (!existsSync(file)) return;
+    let py;
+    try {
+      py = parseToml(readFileSync(file, 'utf8'));
+    } catch {
+      return;
+    }
+    const next = [];
+    for (const pattern of py.tool?.uv?.workspace?.members ?? []) next.push(...expandMembers(join(dir, rel), String(pattern)).map((m) => join(rel, m)));
+    for (const value of Object.values(py.tool?.uv?.sources ?? {}))
+      for (const s of Array.isArray(value) ? value : [value]) if (typeof s?.path === 'string') next.push(join(rel, s.path));
+    for (const n of next) {
+      const norm = n.replace(/\/+$/, '') || '.';
+      if (seen.has(norm) || norm.startsWith('..')) continue;
+      seen.add(norm);
+      if (existsSync(join(dir, norm, 'pyproject.toml'))) out.push(norm);
+      visit(norm);
+    }
+  };
+  visit('.');
+  return out;
+}
+
+/** Folders under base matching a members pattern (`packages/*`, `apps/tool`). */
+function expandMembers(base, pattern) {
+  let paths = [''];
+  for (const part of pattern.split('/').filter(Boolean)) {
+    if (!part.includes('*')) {
+      paths = paths.map((p) => join(p, part));
+      continue;
+    }
+    const re = new RegExp(`^${part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+    paths = paths.flatMap((p) => {
+      try {
+        return readdirSync(join(base, p), { withFileTypes: true })
+          .filter((e) => e.isDirectory() && re.test(e.name))
+          .map((e) => join(p, e.name));
+      } catch {
+        return [];
+      }
+    });
+  }
+  return paths.filter((p) => p !== '');
+}
+
+/**
  * Copies a project into `dir` as a checkout has it: the fixtures keep README install lines in
  * INSTALL_COMMANDS.txt, and hold no source code, so `standins` (a folder, when it exists) adds
  * the few files a build backend reads for metadata (a version file, a submodule's setup.py).
@@ -277,6 +332,10 @@ export function lockProject({ dir, uv, pip, cacheDir, pythons, excludeNewer = EX
     if (verdict.outcome === 'locked') Object.assign(verdict, readLock(readFileSync(join(dir, 'uv.lock'), 'utf8')));
     return verdict;
   };
+  // The other pyproject.toml files the lock reads (workspace members, local path packages): an
+  // unreachable host is set aside in each of them too.
+  const members = localPyprojects(dir).map((rel) => ({ path: join(dir, rel, 'pyproject.toml') }));
+  for (const m of members) m.original = readFileSync(m.path, 'utf8');
   try {
     const first = run(original);
     if (first.outcome !== 'unreachable') return { ...first, ms: Date.now() - started };
@@ -286,11 +345,13 @@ export function lockProject({ dir, uv, pip, cacheDir, pythons, excludeNewer = EX
     for (let round = 0; round < maxAside && verdict.outcome === 'unreachable'; round++) {
       aside.push(...verdict.hosts.filter((h) => !aside.includes(h)));
       text = setAside(original, aside);
+      for (const m of members) writeFileSync(m.path, setAside(m.original, aside));
       verdict = run(text);
     }
     return { outcome: 'unreachable', hosts: aside, message: first.message, aside: { hosts: aside, ...verdict }, ms: Date.now() - started };
   } finally {
     writeFileSync(pyprojectPath, original);
+    for (const m of members) writeFileSync(m.path, m.original);
   }
 }
 

@@ -1,7 +1,23 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseToml } from 'smol-toml';
 // @ts-expect-error: a plain .mjs module without types
-import { causeLines, classifyLock, pipSettings, projectSources, pytorchIndexMap, readLock, setAside, uvEnv } from '../../scripts/lib/uv-harness.mjs';
+import {
+  causeLines,
+  classifyLock,
+  discoverPip,
+  localPyprojects,
+  lockProject,
+  pipSettings,
+  projectSources,
+  pythonDirs,
+  pytorchIndexMap,
+  readLock,
+  setAside,
+  uvEnv,
+} from '../../scripts/lib/uv-harness.mjs';
 
 // The index URLs below are placeholders: the harness reads the real one from pip at run time.
 const PYPI = 'https://index.invalid/simple';
@@ -128,4 +144,65 @@ describe('how uv lock ended', () => {
       'version = 1\n\n[[package]]\nname = "numpy"\nversion = "2.1.0"\nsource = { registry = "x" }\n\n[[package]]\nname = "torch"\nversion = "2.14.1"\nsource = { registry = "x" }\n';
     expect(readLock(lock)).toEqual({ packages: 2, torch: ['2.14.1'] });
   });
+});
+
+describe('the set-aside reaches every pyproject.toml the lock reads', () => {
+  const files = (tree: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'danlu-harness-'));
+    for (const [p, t] of Object.entries(tree)) {
+      mkdirSync(dirname(join(dir, p)), { recursive: true });
+      writeFileSync(join(dir, p), t);
+    }
+    return dir;
+  };
+
+  it('workspace members (globs) and local path packages, transitively', () => {
+    const dir = files({
+      'pyproject.toml':
+        '[project]\nname = "root"\nversion = "0"\ndependencies = ["tool", "kern"]\n[tool.uv.workspace]\nmembers = ["apps/*"]\n[tool.uv.sources]\ntool = { workspace = true }\nkern = { path = "vendor/kern" }\n',
+      'apps/tool/pyproject.toml': '[project]\nname = "tool"\nversion = "0"\ndependencies = ["somekernel @ git+https://github.com/example-org/somekernel"]\n',
+      'apps/readme.txt': 'not a member\n',
+      'vendor/kern/pyproject.toml': '[project]\nname = "kern"\nversion = "0"\ndependencies = ["inner"]\n[tool.uv.sources]\ninner = { path = "../inner" }\n',
+      'vendor/inner/pyproject.toml': '[project]\nname = "inner"\nversion = "0"\n',
+    });
+    try {
+      expect(localPyprojects(dir).sort()).toEqual(['apps/tool', 'vendor/inner', 'vendor/kern']);
+      const member = parseToml(setAside(readFileSync(join(dir, 'apps/tool/pyproject.toml'), 'utf8'), ['github.com'])) as any;
+      expect(member.project.dependencies).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const UV = process.env.DANLU_TEST_UV ?? '';
+  it.skipIf(!UV)(
+    'a git URL at an unreachable host inside a workspace member: set aside there, and the rest locks',
+    () => {
+      const dir = files({
+        'pyproject.toml':
+          '[project]\nname = "root"\nversion = "0"\nrequires-python = ">=3.10"\ndependencies = ["tool", "six"]\n[tool.uv.workspace]\nmembers = ["apps/tool"]\n[tool.uv.sources]\ntool = { workspace = true }\n',
+        'apps/tool/pyproject.toml':
+          '[project]\nname = "tool"\nversion = "0"\nrequires-python = ">=3.10"\ndependencies = ["somekernel @ git+https://github.com/example-org/somekernel"]\n[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n',
+        'apps/tool/tool/__init__.py': '',
+      });
+      try {
+        const before = readFileSync(join(dir, 'apps/tool/pyproject.toml'), 'utf8');
+        const r = lockProject({
+          dir,
+          uv: UV,
+          pip: discoverPip(),
+          cacheDir: process.env.DANLU_TEST_UV_CACHE ?? join(tmpdir(), 'danlu-uv-cache'),
+          pythons: pythonDirs(),
+        });
+        expect(r.outcome, JSON.stringify(r)).toBe('unreachable');
+        expect(r.hosts).toEqual(['github.com']);
+        expect(r.aside.outcome, JSON.stringify(r)).toBe('locked');
+        // The member's file is the project's again afterwards.
+        expect(readFileSync(join(dir, 'apps/tool/pyproject.toml'), 'utf8')).toBe(before);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    300_000,
+  );
 });
