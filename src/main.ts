@@ -1,5 +1,6 @@
 import type { CommandDef } from './cli/command.js';
 import { commandHelp, parseCommandArgs } from './cli/command.js';
+import { guardOutput } from './cli/output.js';
 import { DanluError, EXIT, describeError } from './lib/errors.js';
 import { VERSION } from './lib/product.js';
 import { closest } from './lib/suggest.js';
@@ -88,21 +89,8 @@ function reportError(e: unknown, json: boolean): number {
   return EXIT.failed;
 }
 
-/**
- * A reader that stops early (`danlu status | head -1`) closes stdout: the rest of the output has
- * nowhere to go, which is not an error of danlu's. Exit quietly, as `cat` and `git` do.
- */
-function quietOnClosedPipe(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw e;
-    });
-  }
-}
-
 export async function main(argv: string[]): Promise<number> {
-  quietOnClosedPipe();
+  guardOutput();
   const [first, ...rest] = argv;
   if (first === '--version' || first === '-v' || first === 'version') {
     process.stdout.write(`${VERSION}\n`);

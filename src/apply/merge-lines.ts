@@ -1,3 +1,4 @@
+import { lineEndingOf, withLineEnding } from './line-endings.js';
 import type { MergeResult } from './types.js';
 
 function canonical(line: string): string {
@@ -20,11 +21,13 @@ export function mergeLines(existing: string | null, spec: { text: string; lines:
     pendingComment = [];
   }
   if (add.length === 0) return { action: 'unchanged', text: null, conflicts: [], notes: [] };
-  const base = existing.length === 0 || existing.endsWith('\n') ? existing : `${existing}\n`;
-  const sep = base.trim().length === 0 ? '' : '\n';
+  // The lines are added with the file's own line ending; the user's lines stay byte for byte.
+  const eol = lineEndingOf(existing);
+  const base = existing.length === 0 || existing.endsWith('\n') ? existing : `${existing}${eol}`;
+  const sep = base.trim().length === 0 ? '' : eol;
   return {
     action: 'updated',
-    text: `${base}${sep}${add.join('\n')}\n`,
+    text: `${base}${sep}${withLineEnding(`${add.join('\n')}\n`, eol)}`,
     conflicts: [],
     notes: [`added ${add.filter((l) => !l.startsWith('#')).join(' ')}`],
   };
@@ -33,7 +36,7 @@ export function mergeLines(existing: string | null, spec: { text: string; lines:
 export function mergeValue(existing: string | null, spec: { text: string; same: (existing: string) => boolean; replace: boolean }): MergeResult {
   if (existing === null) return { action: 'created', text: spec.text, conflicts: [], notes: [] };
   if (existing === spec.text || spec.same(existing)) return { action: 'unchanged', text: null, conflicts: [], notes: [] };
-  if (spec.replace) return { action: 'updated', text: spec.text, conflicts: [], notes: [] };
+  if (spec.replace) return { action: 'updated', text: withLineEnding(spec.text, lineEndingOf(existing)), conflicts: [], notes: [] };
   return {
     action: 'conflict',
     text: null,

@@ -1,4 +1,7 @@
 import * as TomlPatch from '@decimalturn/toml-patch';
+import { parse as parseToml } from 'smol-toml';
+import { DanluError } from '../lib/errors.js';
+import { TomlLines } from '../project/import/toml-lines.js';
 import { parseTomlStrict, requirementName } from '../project/toml.js';
 import type { PyprojectPlan } from '../plan/pyproject/types.js';
 import {
@@ -13,7 +16,8 @@ import {
   uvBlock,
   uvLists,
 } from '../render/pyproject.js';
-import { keyValues, tableHeader, type TomlValue } from '../render/toml-text.js';
+import { keyValues, tableHeader, tomlString, type TomlValue } from '../render/toml-text.js';
+import { lineEndingOf, withLineEnding } from './line-endings.js';
 import { deepEqual, isPlainObject } from './structured-merge.js';
 import type { MergeResult } from './types.js';
 
@@ -27,6 +31,25 @@ interface Pending {
   conflicts: string[];
   forced: Array<(obj: Obj) => void>;
   notes: string[];
+  /** [tool.uv] is an inline table or dotted keys: what goes into it is written on one line. */
+  uvInline: boolean;
+  /** Placeholders of long runs of new list items, replaced by their text after the patch. */
+  bulk: Map<string, string[]>;
+}
+
+/** From this many new items in one list, they go in as text (toml-patch inserts items one at a time, quadratic in their number). */
+const BULK = 32;
+
+/** Appends `items` to a list (in a mutation): a long run of strings as one placeholder item. */
+function appender(p: Pending, items: readonly unknown[]): (list: unknown[]) => void {
+  if (items.length < BULK || !items.every((i) => typeof i === 'string')) {
+    return (list) => {
+      for (const d of items) list.push(d);
+    };
+  }
+  const token = `danlu-bulk-${p.bulk.size}-${Math.random().toString(36).slice(2)}`;
+  p.bulk.set(token, items as string[]);
+  return (list) => void list.push(token);
 }
 
 function table(obj: Obj, ...path: string[]): Obj | undefined {
@@ -59,7 +82,8 @@ function addNamedLists(p: Pending, have: Obj, want: Record<string, string[]>, at
     const names = new Set(current.map((d) => (typeof d === 'string' ? requirementName(d) : null)));
     const missing = list.filter((d) => !names.has(requirementName(d)));
     if (missing.length > 0) {
-      p.mutations.push((o) => void (ensureTable(o, ...at)[name] as unknown[]).push(...missing));
+      const append = appender(p, missing);
+      p.mutations.push((o) => append(ensureTable(o, ...at)[name] as unknown[]));
       p.notes.push(`added ${missing.join(', ')} to ${at.join('.')}.${name}`);
     }
   }
@@ -107,7 +131,7 @@ function applyPins(p: Pending, data: Obj, wants: PyprojectPlan): void {
 }
 
 function mergeSteps(data: Obj, existingText: string, wants: PyprojectPlan): Pending {
-  const p: Pending = { blocks: [], mutations: [], conflicts: [], forced: [], notes: [] };
+  const p: Pending = { blocks: [], mutations: [], conflicts: [], forced: [], notes: [], uvInline: false, bulk: new Map() };
   applyPins(p, data, wants);
   const project = table(data, 'project');
   if (!project) {
@@ -125,9 +149,8 @@ function mergeSteps(data: Obj, existingText: string, wants: PyprojectPlan): Pend
       });
       p.notes.push('added project.dependencies');
     } else if (missing.length > 0) {
-      p.mutations.push((o) => {
-        (ensureTable(o, 'project').dependencies as unknown[]).push(...missing);
-      });
+      const append = appender(p, missing);
+      p.mutations.push((o) => append(ensureTable(o, 'project').dependencies as unknown[]));
       p.notes.push(`added ${missing.join(', ')}`);
     }
     if (project['requires-python'] === undefined) {
@@ -150,21 +173,26 @@ function mergeSteps(data: Obj, existingText: string, wants: PyprojectPlan): Pend
   // [tool.uv] lists: a new table is appended as text (toml-patch would write it inline). A key
   // the project set itself (its own environments, say) is the project's.
   const uvWant = uvLists(wants);
-  // Only a [tool.uv] header of its own can take new keys in place; an implicit table
-  // (made by [tool.uv.sources] alone) gets a [tool.uv] block appended instead.
-  const uvNow = /^\s*\[\s*tool\s*\.\s*uv\s*\]/m.test(existingText) ? table(data, 'tool', 'uv') : undefined;
+  // A [tool.uv] the file wrote (a header, an inline table `uv = { ... }` or dotted keys) takes new
+  // keys in place; an implicit one (made by [tool.uv.sources] alone) gets a [tool.uv] block appended.
+  const uvHave = table(data, 'tool', 'uv');
+  const uvHeader = /^\s*\[\s*tool\s*\.\s*uv\s*\]/m.test(existingText);
+  p.uvInline = uvHave !== undefined && !uvHeader && !parses(`${existingText}\n[tool.uv]\n`);
+  const uvNow = uvHeader || p.uvInline ? uvHave : undefined;
   if (!uvNow) {
     if (Object.keys(uvWant).length > 0) p.blocks.push(uvBlock(uvWant));
   } else {
     for (const [key, value] of Object.entries(uvWant)) {
       const list = value as TomlValue[];
       if ((key === 'environments' || key === 'conflicts') && uvNow[key] !== undefined) continue;
-      const have = Array.isArray(uvNow[key]) ? (uvNow[key] as unknown[]) : [];
-      const missing = list.filter((o) => !have.some((h) => JSON.stringify(h) === JSON.stringify(o)));
+      const have = new Set((Array.isArray(uvNow[key]) ? (uvNow[key] as unknown[]) : []).map((h) => JSON.stringify(h)));
+      const missing = list.filter((o) => !have.has(JSON.stringify(o)));
       if (missing.length === 0) continue;
+      const append = appender(p, missing);
       p.mutations.push((o) => {
         const t = ensureTable(o, 'tool', 'uv');
-        t[key] = [...(Array.isArray(t[key]) ? (t[key] as unknown[]) : []), ...missing];
+        if (!Array.isArray(t[key])) t[key] = [];
+        append(t[key] as unknown[]);
       });
       p.notes.push(`added ${key} ${missing.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(', ')}`);
     }
@@ -200,8 +228,11 @@ function mergeSteps(data: Obj, existingText: string, wants: PyprojectPlan): Pend
   if (!sources) {
     p.blocks.push(sourcesBlock({ ...routing, ...wants.sources }));
   } else {
+    // The file's own key of each package (written `Pillow` or `pillow`), looked up once.
+    const keys = new Map<string | null, string>();
+    for (const k of Object.keys(sources)) if (!keys.has(requirementName(k))) keys.set(requirementName(k), k);
     for (const [pkg, value] of Object.entries(routing)) {
-      const key = Object.keys(sources).find((k) => requirementName(k) === pkg) ?? pkg;
+      const key = keys.get(pkg) ?? pkg;
       if (sources[key] === undefined) {
         p.mutations.push((o) => void (ensureTable(o, 'tool', 'uv', 'sources')[pkg] = value));
         p.notes.push(`added tool.uv.sources.${pkg}`);
@@ -211,7 +242,7 @@ function mergeSteps(data: Obj, existingText: string, wants: PyprojectPlan): Pend
       }
     }
     for (const [pkg, value] of Object.entries(wants.sources)) {
-      if (!Object.keys(sources).some((k) => requirementName(k) === pkg)) {
+      if (!keys.has(pkg)) {
         p.mutations.push((o) => void (ensureTable(o, 'tool', 'uv', 'sources')[pkg] = value));
         p.notes.push(`added tool.uv.sources.${pkg}`);
       }
@@ -291,29 +322,162 @@ export function restoreCommentSpacing(original: string, patched: string): string
     .join('\n');
 }
 
+/** Whether `text` is valid TOML. */
+function parses(text: string): boolean {
+  try {
+    parseToml(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Shape = 'table' | 'array';
+
+/** The values danlu adds to, and what each must be (PEP 621, PEP 735, uv's settings). */
+const SHAPES: ReadonlyArray<readonly [string[], Shape]> = [
+  [['project'], 'table'],
+  [['project', 'dependencies'], 'array'],
+  [['project', 'optional-dependencies'], 'table'],
+  [['dependency-groups'], 'table'],
+  [['build-system'], 'table'],
+  [['tool'], 'table'],
+  [['tool', 'uv'], 'table'],
+  [['tool', 'uv', 'environments'], 'array'],
+  [['tool', 'uv', 'conflicts'], 'array'],
+  [['tool', 'uv', 'override-dependencies'], 'array'],
+  [['tool', 'uv', 'constraint-dependencies'], 'array'],
+  [['tool', 'uv', 'sources'], 'table'],
+  [['tool', 'uv', 'index'], 'array'],
+  [['tool', 'uv', 'extra-build-dependencies'], 'table'],
+  [['tool', 'uv', 'dependency-metadata'], 'array'],
+  [['tool', 'danlu'], 'table'],
+];
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (isPlainObject(value)) return 'a table';
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)})`;
+  if (value instanceof Date) return 'a date';
+  return `a ${typeof value === 'bigint' || typeof value === 'number' ? 'number' : typeof value}`;
+}
+
+/**
+ * Every value danlu adds to has the type it must have: a wrong one (dependencies = "numpy") is
+ * an error at its line, never replaced by danlu's (the user's value would be lost).
+ */
+function checkShapes(data: Obj, text: string, file: string): void {
+  const paths: Array<readonly [string[], Shape]> = [...SHAPES];
+  for (const parent of [['project', 'optional-dependencies'], ['dependency-groups']]) {
+    for (const key of Object.keys(table(data, ...parent) ?? {})) paths.push([[...parent, key], 'array']);
+  }
+  let lines: TomlLines | null = null;
+  for (const [path, shape] of paths) {
+    let value: unknown = data;
+    for (const key of path) value = isPlainObject(value) ? value[key] : undefined;
+    if (value === undefined || (shape === 'array' ? Array.isArray(value) : isPlainObject(value))) continue;
+    lines ??= new TomlLines(text);
+    let line: number | undefined;
+    for (let n = path.length; n > 0 && line === undefined; n--) line = lines.keyLine(path.slice(0, n));
+    const name = path.join('.');
+    throw new DanluError(`${name} is ${kindOf(value)}; expected ${shape === 'array' ? 'an array' : 'a table'}`, {
+      location: { file, line: line ?? 1, column: 1 },
+      hint:
+        shape === 'array'
+          ? `write it as an array, e.g. ${path[path.length - 1]} = ["numpy"]: danlu adds its entries to yours and does not replace them`
+          : `write it as a table ([${name}]): danlu adds its keys to yours and does not replace them`,
+    });
+  }
+}
+
+/** Adds what `from` has and `into` lacks (arrays of danlu's own tables are joined). */
+function addMissing(into: Obj, from: Obj): void {
+  for (const [key, value] of Object.entries(from)) {
+    const have = into[key];
+    if (have === undefined) into[key] = value;
+    else if (isPlainObject(have) && isPlainObject(value)) addMissing(have, value);
+    else if (Array.isArray(have) && Array.isArray(value)) for (const v of value) have.push(v);
+  }
+}
+
+/**
+ * Each placeholder of a long run of items, replaced by the items' text, formatted as the
+ * placeholder was (its own line and indent, or inline); null when one is not found as written.
+ */
+function spliceBulk(text: string, bulk: ReadonlyMap<string, string[]>): string | null {
+  let out = text;
+  for (const [token, items] of bulk) {
+    const quoted = tomlString(token);
+    const at = out.indexOf(quoted);
+    if (at < 0 || out.indexOf(quoted, at + 1) >= 0) return null;
+    const lineStart = out.lastIndexOf('\n', at - 1) + 1;
+    const before = out.slice(lineStart, at);
+    const sep = /^[ \t]*$/.test(before) ? `,${out[lineStart - 2] === '\r' ? '\r\n' : '\n'}${before}` : ', ';
+    out = `${out.slice(0, at)}${items.map(tomlString).join(sep)}${out.slice(at + quoted.length)}`;
+  }
+  return out;
+}
+
+/** Replaces each placeholder in the lists of `obj` by its items (when the text splice cannot be used). */
+function expandBulk(value: unknown, bulk: ReadonlyMap<string, string[]>): void {
+  if (Array.isArray(value)) {
+    if (!value.some((v) => typeof v === 'string' && bulk.has(v))) {
+      for (const v of value) expandBulk(v, bulk);
+      return;
+    }
+    const all = value.splice(0);
+    for (const v of all) for (const item of (typeof v === 'string' && bulk.get(v)) || [v]) value.push(item);
+  } else if (isPlainObject(value)) for (const v of Object.values(value)) expandBulk(v, bulk);
+}
+
+function patched(
+  existing: string,
+  data: Obj,
+  mutations: ReadonlyArray<(obj: Obj) => void>,
+  inline: readonly string[],
+  oneLine: boolean,
+  bulk: ReadonlyMap<string, string[]>,
+): string {
+  if (mutations.length === 0 && inline.length === 0) return existing;
+  // The strict parse gave the data: patch diffs a copy of it (one parse, not two).
+  const obj = structuredClone(data) as Obj;
+  for (const m of mutations) m(obj);
+  for (const block of inline) addMissing(obj, parseToml(block) as Obj);
+  // New arrays one item per line, as uv writes them (the file's other habits are detected), but
+  // inside an inline table, which is one line. No trailing commas in what is new: in an inline
+  // table one is TOML 1.1 only, and Python's tomllib (every build backend) and TOML 1.0 parsers refuse it.
+  const format = { multilineArray: !oneLine, trailingComma: false };
+  const text = restoreCommentSpacing(existing, TomlPatch.patch(existing, obj, format));
+  const spliced = bulk.size === 0 ? text : spliceBulk(text, bulk);
+  if (spliced !== null) return spliced;
+  expandBulk(obj, bulk);
+  return restoreCommentSpacing(existing, TomlPatch.patch(existing, obj, format));
+}
+
+const withBlocks = (text: string, blocks: readonly string[]): string =>
+  blocks.length === 0 ? text : `${text.endsWith('\n') ? text : `${text}\n`}\n${blocks.join('\n\n')}\n`;
+
 export function mergePyproject(existing: string | null, spec: { path: string; text: string; pyproject: PyprojectPlan }, force: boolean): MergeResult {
   if (existing === null) return { action: 'created', text: spec.text, conflicts: [], notes: [] };
   const data = parseTomlStrict(existing, spec.path);
+  checkShapes(data, existing, spec.path);
   const p = mergeSteps(data, existing, spec.pyproject);
   if (p.conflicts.length > 0 && !force) {
     return { action: 'conflict', text: null, conflicts: p.conflicts, notes: ["kept as it is; `danlu init --force` takes danlu's values and keeps a backup"] };
   }
   const mutations = force ? [...p.mutations, ...p.forced] : p.mutations;
   if (mutations.length === 0 && p.blocks.length === 0) return { action: 'unchanged', text: null, conflicts: p.conflicts, notes: [] };
-  let text = existing;
-  if (mutations.length > 0) {
-    // The strict parse above already gave the data: patch diffs a copy of it (one parse, not two).
-    const obj = structuredClone(data) as Obj;
-    for (const m of mutations) m(obj);
-    // New arrays one item per line, as uv writes them (the file's other habits are detected).
-    // No trailing commas in what is new: in an inline table one is TOML 1.1 only, and Python's
-    // tomllib (every build backend) and TOML 1.0 parsers refuse it.
-    text = restoreCommentSpacing(existing, TomlPatch.patch(existing, obj, { multilineArray: true, trailingComma: false }));
+  let text = withBlocks(patched(existing, data, mutations, [], p.uvInline, p.bulk), p.blocks);
+  if (!parses(text)) {
+    // A table the file defines inline (`uv = { ... }` under [tool]) or with dotted keys cannot
+    // get a [tool.uv.sources] header later: what those blocks add goes into the value itself.
+    const inline = p.blocks.filter((b) => !parses(withBlocks(existing, [b])));
+    text = withBlocks(
+      patched(existing, data, mutations, inline, true, p.bulk),
+      p.blocks.filter((b) => !inline.includes(b)),
+    );
+    parseTomlStrict(text, spec.path);
   }
-  if (p.blocks.length > 0) {
-    const base = text.endsWith('\n') ? text : `${text}\n`;
-    text = `${base}\n${p.blocks.join('\n\n')}\n`;
-  }
-  parseTomlStrict(text, spec.path);
-  return { action: 'updated', text, conflicts: p.conflicts, notes: p.notes };
+  // The lines danlu adds take the file's line ending (TOML allows both; a CRLF file stays CRLF).
+  return { action: 'updated', text: withLineEnding(text, lineEndingOf(existing)), conflicts: p.conflicts, notes: p.notes };
 }

@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import { DanluError } from '../lib/errors.js';
+import { lineEndingOf, withLineEnding } from './line-endings.js';
 import { mergeDocument, type StructuredSpec } from './merge-document.js';
 import type { MergeResult } from './types.js';
 
@@ -29,7 +30,8 @@ export function mergeYaml(existing: string | null, spec: StructuredSpec, force: 
           if (edit.kind === 'set') doc.setIn(edit.path, doc.createNode(edit.value));
           else doc.addIn(edit.path.slice(0, -1), doc.createNode(edit.value));
         }
-        return doc.toString({ lineWidth: 0, flowCollectionPadding: flowPadding(text) });
+        // The library prints LF: a CRLF file is written back with CRLF.
+        return withLineEnding(doc.toString({ lineWidth: 0, flowCollectionPadding: flowPadding(text) }), lineEndingOf(text));
       },
     };
   });

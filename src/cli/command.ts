@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { closest } from '../lib/suggest.js';
-import { DanluError } from '../lib/errors.js';
+import { DanluError, quoted } from '../lib/errors.js';
 
 export interface OptionDef {
   type: 'string' | 'boolean';
@@ -18,13 +18,20 @@ export interface CommandDef<O extends Record<string, OptionDef> = Record<string,
   options: O;
   /** Extra help text after the options. */
   details?: string;
+  /**
+   * What follows a literal `--`: by default more operands (`danlu init --yes -- -proj` names the
+   * folder -proj, as in every POSIX tool); `command` for the commands that run one after it.
+   */
+  afterDashDash?: 'operands' | 'command';
+  /** The most operands (DIR, FILE...) the command takes; more is a usage error. */
+  maxOperands?: number;
   run: (args: ParsedArgs<O>) => Promise<number>;
 }
 
 export type ParsedArgs<O extends Record<string, OptionDef>> = {
   values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : O[K]['multiple'] extends true ? string[] : string };
   positionals: string[];
-  /** Everything after a literal `--`. */
+  /** Everything after a literal `--`, for a command with `afterDashDash: 'command'` (else empty). */
   rest: string[];
 };
 
@@ -63,15 +70,24 @@ export function parseCommandArgs<O extends Record<string, OptionDef>>(def: Comma
   for (const [name, o] of Object.entries(def.options)) {
     options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
   }
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    const parsed = parseArgs({ args: mine, options, allowPositionals: true, strict: true });
-    return { values: parsed.values as ParsedArgs<O>['values'], positionals: parsed.positionals, rest };
+    parsed = parseArgs({ args: mine, options, allowPositionals: true, strict: true });
   } catch (e) {
     const message = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
     const unknown = /Unknown option '--([^'=]+)'/.exec(message)?.[1];
     const guess = unknown ? closest(unknown, Object.keys(def.options)) : null;
     throw new DanluError(`${def.name}: ${message}`, { hint: `${guess ? `did you mean --${guess}? ` : ''}see \`danlu ${def.name} --help\`` });
   }
+  const command = def.afterDashDash === 'command';
+  const positionals = command ? parsed.positionals : [...parsed.positionals, ...rest];
+  if (def.maxOperands !== undefined && positionals.length > def.maxOperands) {
+    const extra = positionals.slice(def.maxOperands);
+    throw new DanluError(`${def.name}: unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map(quoted).join(' ')}`, {
+      hint: `usage: ${def.usage.split('\n')[0]}${dashdash >= 0 ? ' (after --, every word is an argument, not an option: put the options before --)' : ''}`,
+    });
+  }
+  return { values: parsed.values as ParsedArgs<O>['values'], positionals, rest: command ? rest : [] };
 }
 
 export function commandHelp(def: CommandDef): string {

@@ -24,6 +24,7 @@ export function containerCommand(spec: { name: string; summary: string; usage: s
     summary: spec.summary,
     usage: spec.usage,
     options: OPTIONS,
+    afterDashDash: 'command',
     async run({ values, rest, positionals }) {
       const command = rest.length > 0 ? rest : positionals;
       if (spec.needsCommand && command.length === 0) {

@@ -1,4 +1,8 @@
+import { writeSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { styleText } from 'node:util';
+import { EXIT } from '../lib/errors.js';
+import { fsErrorReason } from '../lib/fs-errors.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -35,3 +39,50 @@ export function printJson(value: unknown): void {
 }
 
 export { spinner } from '../lib/spinner.js';
+
+/**
+ * Node writes to a file (`> out.txt`, /dev/full) with one write(2) per chunk and ignores a short
+ * count: on a full disk the output would end early with no error. Here each chunk is written
+ * whole, or the write fails. Pipes and terminals (sockets to Node) already write every byte.
+ */
+function writeWhole(stream: NodeJS.WriteStream): void {
+  const fd = (stream as unknown as { fd: number }).fd;
+  if (stream instanceof Socket) return;
+  const whole = (chunk: Buffer | string, encoding: BufferEncoding, done: (e?: Error | null) => void) => {
+    try {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
+      for (let at = 0; at < bytes.length; ) {
+        const n = writeSync(fd, bytes, at, bytes.length - at);
+        if (n <= 0) throw Object.assign(new Error('nothing written'), { code: 'EIO' });
+        at += n;
+      }
+      done();
+    } catch (e) {
+      done(e as Error);
+    }
+  };
+  (stream as unknown as { _write: typeof whole })._write = whole;
+}
+
+/**
+ * What happens when the output cannot be written. A reader that stops early (`danlu status |
+ * head -1`) closes the pipe: the rest has nowhere to go, which is not danlu's error, so it exits
+ * quietly, as `cat` and `git` do. Any other failure (a full disk, an I/O error, a descriptor
+ * not open for writing) must not pass for success with the output cut short: one line on stderr
+ * and exit 1. When stderr itself cannot be written there is nothing to say it with.
+ */
+export function guardOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    writeWhole(stream);
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      if (stream !== process.stdout) return;
+      try {
+        writeSync(2, `danlu: error: cannot write the output: ${fsErrorReason(e)}\n`);
+      } catch {
+        /* stderr is gone too */
+      }
+      process.exit(EXIT.failed);
+    });
+  }
+}

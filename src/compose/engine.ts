@@ -1,13 +1,12 @@
 import { runCommand, type Exec, type ExecResult } from '../lib/exec.js';
 import { DanluError, EXIT } from '../lib/errors.js';
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import { findOnPath } from '../probe/deps.js';
+import { cacheDir } from '../lib/cache-dir.js';
 import { fileVersionCache, type VersionCache } from '../probe/version-cache.js';
 import type { ComposeFlavor } from './command-line.js';
 
-const defaultCache = (env: NodeJS.ProcessEnv): VersionCache | null =>
-  env.DANLU_VERSION_CACHE === '0' ? null : fileVersionCache(env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'danlu', 'tool-versions.json') : undefined);
+const defaultCache = (env: NodeJS.ProcessEnv): VersionCache | null => (env.DANLU_VERSION_CACHE === '0' ? null : fileVersionCache(cacheDir(env)));
 
 /**
  * `docker-compose version --short` (Compose v1 is Python: half a second to start), remembered per

@@ -184,6 +184,40 @@ describe('parseHostFile: errors', () => {
     expect(errorOf(text).message).toBe(message);
   });
 
+  it.each([
+    ['a line break', 'H100\nBASE_IMAGE=attacker/evil:latest'],
+    ['an escape sequence', 'H100\u001b[2J\u001b]0;pwn\u0007'],
+    ['a C1 control', 'H100\u009b2J'],
+    ['a tab', 'H100\tX'],
+  ])('refuses a text value with %s, at its line and column', (_what, name) => {
+    const text = `{\n  "nvidia": {"driverVersion": "580.65.06", "gpus": [\n    {"name": ${JSON.stringify(name)}}\n  ]}\n}`;
+    const err = errorOf(text);
+    expect(err.code).toBe(2);
+    expect(err.message).toMatch(/^nvidia\.gpus\[0\]\.name: expected a non-empty string without control characters/);
+    expect(err.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(err.location).toEqual({ file: 'server.json', line: 3, column: 14 });
+  });
+
+  it('refuses control characters in every text value, the time zone included', () => {
+    expect(describeError(errorOf('{"timezone": "Asia/Shanghai\\nX=1"}'))).toMatch(/^server\.json:1:14: timezone: expected .* without control characters/);
+    expect(errorOf('{"user": {"home": "/home/a\\u001b[2J"}}').message).toMatch(/^user\.home: /);
+    expect(errorOf('{"notes": [{"what": "x", "message": "a\\rb"}]}').message).toMatch(/^notes\[0\]\.message: /);
+  });
+
+  it('bounds what no machine reports: long text, thousands of GPUs, huge numbers', () => {
+    expect(errorOf(`{"nvidia": {"driverVersion": "580.65.06", "gpus": [{"name": "${'H'.repeat(10_000)}"}]}}`).message).toBe(
+      'nvidia.gpus[0].name: expected a non-empty string of at most 4096 characters, got 10000',
+    );
+    const gpus = Array.from({ length: 1000 }, () => '{"name": "H100"}').join(',');
+    expect(errorOf(`{"nvidia": {"driverVersion": "580.65.06", "gpus": [${gpus}]}}`).message).toBe(
+      'nvidia.gpus: expected at most 256 GPUs in one machine, got 1000',
+    );
+    expect(errorOf('{"nvidia": {"driverVersion": "99999999999999999999.1"}}').message).toMatch(/^nvidia\.driverVersion: expected a driver version/);
+    expect(errorOf('{"cpus": 1e400}').message).toBe('cpus: expected a positive integer, got a number out of range');
+    expect(errorOf('{"cpus": 100000000}').message).toBe('cpus: expected a positive integer of at most 65536, got 100000000');
+    expect(errorOf('{"user": {"uid": 4294967296}}').message).toMatch(/^user\.uid: expected a non-negative integer of at most 4294967294/);
+  });
+
   it('locates a missing required key at its object', () => {
     const err = errorOf('{\n  "nvidia": {"gpus": []}\n}');
     expect(err.message).toMatch(/^nvidia\.driverVersion: expected a driver version/);
@@ -201,6 +235,16 @@ describe('readHostFile', () => {
     expect((await readHostFile(path, DEFAULTS)).cpus).toBe(12);
     writeFileSync(path, '{"cpus": }');
     await expect(readHostFile(path, DEFAULTS)).rejects.toMatchObject({ location: { file: path, line: 1, column: 10 } });
+  });
+
+  it('reads at most 16 MiB: a larger file (or /dev/zero) is a located error, not read whole', async () => {
+    const path = join(dir, 'huge.json');
+    writeFileSync(path, Buffer.alloc(16 * 1024 * 1024 + 1, 0x20));
+    await expect(readHostFile(path, DEFAULTS)).rejects.toMatchObject({
+      message: 'a host file is at most 16 MiB, and this one is larger',
+      location: { file: path },
+    });
+    await expect(readHostFile('/dev/zero', DEFAULTS)).rejects.toMatchObject({ location: { file: '/dev/zero' } });
   });
 
   it('fails with "cannot read host file" when the file is missing', async () => {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { classifyGpu, lookupGpu } from '../catalog/gpus.js';
 import { DanluError } from '../lib/errors.js';
 import type { DockerFacts, GpuClass, GpuFacts, HostFacts, NvidiaFacts, OsFacts, OsKind, ProbeNote, UserFacts, WslFacts } from '../probe/types.js';
@@ -8,8 +8,15 @@ import { readDocker } from './host-file-docker.js';
 const OS_KINDS: readonly OsKind[] = ['linux', 'wsl2', 'macos', 'windows', 'other'];
 const GPU_CLASSES: readonly GpuClass[] = ['consumer', 'workstation', 'datacenter', 'embedded', 'unknown'];
 const NVIDIA_SOURCES = ['nvidia-smi', 'proc', 'sys', 'file'] as const;
-const DRIVER_VERSION = /^\d+(\.\d+)+$/;
-const MAJOR_MINOR = /^\d+\.\d+$/;
+// Sanity bounds: what a real machine reports, with room to grow.
+const DRIVER_VERSION = /^\d{1,4}(\.\d{1,5}){1,3}$/;
+const MAJOR_MINOR = /^\d{1,3}\.\d{1,3}$/;
+const MAX_GPUS = 256;
+const MAX_CPUS = 65536;
+/** Linux IDs are 32-bit; (uid_t)-1 means "no ID". */
+const MAX_ID = 4294967294;
+/** A host file is a few KB; more is not one (or is /dev/zero). */
+export const MAX_HOST_FILE_BYTES = 16 * 1024 * 1024;
 
 /** Present key -> read it; absent -> fallback. */
 function field<T>(o: JsonObject, key: string, read: (v: unknown) => T, fallback: T): T {
@@ -37,7 +44,7 @@ function readOs(d: JsonDoc, doc: JsonObject, defaults: OsFacts): OsFacts {
 function readUser(d: JsonDoc, doc: JsonObject, defaults: UserFacts): UserFacts {
   if (!has(doc, 'user')) return defaults;
   const o = d.object(doc.user, ['user']);
-  const id = (k: 'uid' | 'gid') => field(o, k, (v) => d.integer(v, ['user', k], 0, 'a non-negative integer'), defaults[k]);
+  const id = (k: 'uid' | 'gid') => field(o, k, (v) => d.integer(v, ['user', k], 0, 'a non-negative integer', MAX_ID), defaults[k]);
   return {
     name: field(o, 'name', (v) => d.string(v, ['user', 'name']), defaults.name),
     uid: id('uid'),
@@ -55,7 +62,7 @@ function readGpu(d: JsonDoc, v: unknown, i: number): GpuFacts {
   const readCc = (c: unknown) => (c === null ? null : d.matching(c, at('computeCapability'), MAJOR_MINOR, 'a string like "8.9"'));
   const cc = field(g, 'computeCapability', readCc, null);
   const gpu: GpuFacts = {
-    index: field(g, 'index', (x) => d.integer(x, at('index'), 0, 'a non-negative integer'), i),
+    index: field(g, 'index', (x) => d.integer(x, at('index'), 0, 'a non-negative integer', MAX_GPUS - 1), i),
     name,
     computeCapability: cc ?? lookupGpu(name)?.computeCapability ?? null,
     memoryMiB: field(g, 'memoryMiB', (m) => (m === null ? null : d.integer(m, at('memoryMiB'), 0, 'a whole number of MiB or null')), null),
@@ -73,6 +80,7 @@ function readNvidia(d: JsonDoc, doc: JsonObject, defaults: NvidiaFacts | null): 
   const at = (k: string): JsonPath => ['nvidia', k];
   if (!has(o, 'driverVersion')) d.fail(at('driverVersion'), 'a driver version like "535.104.05"; the key is missing');
   const gpus = field(o, 'gpus', (v) => d.array(v, at('gpus')), []);
+  if (gpus.length > MAX_GPUS) d.fail(at('gpus'), `at most ${MAX_GPUS} GPUs in one machine, got ${gpus.length}`);
   const readCuda = (v: unknown) => (v === null ? null : d.matching(v, at('cudaVersion'), MAJOR_MINOR, 'a CUDA version like "12.2" or null'));
   return {
     driverVersion: d.matching(o.driverVersion, at('driverVersion'), DRIVER_VERSION, 'a driver version like "535.104.05"'),
@@ -118,7 +126,7 @@ export function parseHostFile(text: string, file: string, defaults: HostFacts): 
   return {
     os,
     user: readUser(d, doc, defaults.user),
-    cpus: field(doc, 'cpus', (v) => d.integer(v, ['cpus'], 1, 'a positive integer'), defaults.cpus),
+    cpus: field(doc, 'cpus', (v) => d.integer(v, ['cpus'], 1, 'a positive integer', MAX_CPUS), defaults.cpus),
     memoryBytes: field(doc, 'memoryBytes', (v) => d.integer(v, ['memoryBytes'], 0, 'a whole number of bytes'), defaults.memoryBytes),
     nvidia: readNvidia(d, doc, defaults.nvidia),
     docker,
@@ -135,16 +143,41 @@ export function decodeHostFileBytes(bytes: Buffer): string {
   return bytes.toString('utf8');
 }
 
+/** The file's bytes, reading at most `limit` + 1 of them: a device or a huge file is never read whole. */
+async function readBounded(path: string, limit: number): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total <= limit) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, limit + 1 - total));
+      const { bytesRead } = await file.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await file.close();
+  }
+}
+
 export async function readHostFile(path: string, defaults: HostFacts): Promise<HostFacts> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    bytes = await readBounded(path, MAX_HOST_FILE_BYTES);
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code ?? String(err);
     throw new DanluError(`cannot read host file ${path} (${why})`, {
       location: { file: path },
       hint: 'write one on the target machine with `danlu host --json > server.json`',
       cause: err,
+    });
+  }
+  if (bytes.length > MAX_HOST_FILE_BYTES) {
+    throw new DanluError(`a host file is at most ${MAX_HOST_FILE_BYTES / 1024 / 1024} MiB, and this one is larger`, {
+      location: { file: path },
+      hint: 'write one on the target machine with `danlu host --json > server.json`',
     });
   }
   return parseHostFile(decodeHostFileBytes(bytes), path, defaults);

@@ -1,6 +1,7 @@
 // The ESM build of jsonc-parser: its default (UMD) entry breaks when esbuild bundles it.
 import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js';
-import { DanluError, lineColumnAt, type Location } from '../lib/errors.js';
+import { assertJsonDepth } from '../lib/json-depth.js';
+import { DanluError, lineColumnAt, quoted, type Location } from '../lib/errors.js';
 
 export type JsonPath = (string | number)[];
 export type JsonObject = Record<string, unknown>;
@@ -33,15 +34,26 @@ const PARSE_ERROR_WORDS: Record<string, string> = {
 
 const describeValue = (v: unknown): string => {
   if (v === null) return 'null';
+  // 1e400 parses to Infinity, which JSON.stringify would show as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return 'a number out of range';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
-  const s = JSON.stringify(v);
+  const s = typeof v === 'string' ? quoted(v) : JSON.stringify(v);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 };
 
 const NOTHING = Symbol('nothing');
 
 export const has = (o: JsonObject, key: string): boolean => Object.hasOwn(o, key);
+
+/** The longest text a host file may hold in one value (a GPU name, a path, a note). */
+export const MAX_TEXT = 4096;
+
+/**
+ * C0 and C1 control characters (line breaks, ESC, DEL...) and the Unicode line separators: a
+ * value with one would break the .env, script or terminal line it is written to.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
  * A parsed JSON document whose checks fail with a DanluError naming the JSON path and the
@@ -56,6 +68,8 @@ export class JsonDoc {
     private readonly file: string,
   ) {
     const errors: ParseError[] = [];
+    // A file nested deeper than any host file is: a located error, before the parser runs out of stack.
+    assertJsonDepth(text, file);
     const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
     const first = errors[0];
     if (first || !root) {
@@ -95,8 +109,11 @@ export class JsonDoc {
     return v;
   }
 
+  /** Every text value of the document goes through here: one line of printable text. */
   string(v: unknown, path: JsonPath, expected = 'a non-empty string'): string {
     if (typeof v !== 'string' || v.trim() === '') this.fail(path, expected, v);
+    if (CONTROL.test(v)) this.fail(path, `${expected} without control characters (line breaks, tabs, escape sequences)`, v);
+    if (v.length > MAX_TEXT) this.fail(path, `${expected} of at most ${MAX_TEXT} characters, got ${v.length}`);
     return v;
   }
 
@@ -105,12 +122,16 @@ export class JsonDoc {
   }
 
   matching(v: unknown, path: JsonPath, pattern: RegExp, expected: string): string {
-    if (typeof v !== 'string' || !pattern.test(v.trim())) this.fail(path, expected, v);
+    if (typeof v !== 'string' || v.length > MAX_TEXT || !pattern.test(v.trim())) this.fail(path, expected, v);
     return v.trim();
   }
 
-  integer(v: unknown, path: JsonPath, min: number, expected: string): number {
+  integer(v: unknown, path: JsonPath, min: number, expected: string, max = Number.MAX_SAFE_INTEGER): number {
+    if (typeof v === 'number' && (!Number.isFinite(v) || Math.abs(v) > Number.MAX_SAFE_INTEGER)) {
+      this.fail(path, `${expected}, got a number out of range`);
+    }
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) this.fail(path, expected, v);
+    if (v > max) this.fail(path, `${expected} of at most ${max}`, v);
     return v;
   }
 

@@ -52,6 +52,15 @@ export function describeError(err: DanluError): string {
   return err.location ? `${formatLocation(err.location)}: ${err.message}` : err.message;
 }
 
+/**
+ * Text quoted for a message: JSON's quoting, which escapes line breaks and C0 controls, plus the
+ * controls JSON leaves as they are (DEL, the C1 range with its 8-bit ESC and CSI, the Unicode line
+ * separators), so no input can move the cursor or start a new line on the user's terminal.
+ */
+export function quoted(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** 1-based line and column of a character offset in `text`. */
 export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
   let line = 1;

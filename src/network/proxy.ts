@@ -1,5 +1,5 @@
 import type { OsKind } from '../probe/types.js';
-import { DanluError } from '../lib/errors.js';
+import { DanluError, quoted } from '../lib/errors.js';
 
 /**
  * Proxy settings for every layer that has its own (pain points 12 and 20): the shell, apt,
@@ -83,12 +83,17 @@ export function formatProxyUrl(p: ProxyUrl, opts: { redact?: boolean } = {}): st
   return `${p.scheme}://${auth}${host}${p.port ? `:${p.port}` : ''}`;
 }
 
-/** The URL with its password (or a lone user token) replaced by ***; text that does not parse is masked after `//`. */
+/**
+ * The URL with its password (or a lone user token) replaced by ***. Works on text that is not a
+ * valid URL too (a space or a `$` in the password): everything up to the last `@` before the
+ * host is the user info, whatever it holds.
+ */
 export function redactProxyUrl(raw: string): string {
-  return raw.replace(/(\/\/|^)([^@/\s]*)@/, (_m, pre: string, auth: string) => {
-    const colon = auth.indexOf(':');
-    return `${pre}${colon >= 0 ? `${auth.slice(0, colon)}:***` : '***'}@`;
-  });
+  const m = /^(\s*(?:[a-z][a-z0-9+.-]*:)?\/\/|\s*)(.*)@/is.exec(raw);
+  if (!m) return raw;
+  const [whole, pre, auth] = m as unknown as [string, string, string];
+  const colon = auth.indexOf(':');
+  return `${pre}${colon >= 0 ? `${auth.slice(0, colon)}:***` : '***'}@${raw.slice(whole.length)}`;
 }
 
 export const hasCredentials = (p: ProxyUrl): boolean => p.username !== '' || p.password !== '';
@@ -105,11 +110,40 @@ export function parseResolvNameserver(text: string): string | null {
   return /^\s*nameserver\s+(\S+)/m.exec(text)?.[1] ?? null;
 }
 
+const NO_PROXY_ENTRY = [
+  // `*`: no proxy for anything.
+  /^\*$/,
+  // host.example, .example (the domain and every host in it), *.example; a :port.
+  /^(\*\.|\.)?[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?(:\d{1,5})?$/,
+  // 10.1.2.3, 10.0.0.0/8, 10.1.2.3:8080.
+  /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2}|:\d{1,5})?$/,
+  // ::1, fd00::/8, [::1]:8080.
+  /^(\[[0-9A-Fa-f:.]+\](:\d{1,5})?|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(\/\d{1,3})?)$/,
+];
+
+/**
+ * One entry of a NO_PROXY list as given (`--no-proxy`), trimmed. The list goes into shell
+ * files, systemd units and JSON as is, so anything but a host, a domain, an address or a range
+ * (quotes, `$`, backquotes, backslashes, spaces, line breaks) is refused.
+ */
+export function checkNoProxyEntry(entry: string): string {
+  const t = entry.trim();
+  if (!NO_PROXY_ENTRY.some((re) => re.test(t))) {
+    throw new DanluError(
+      `--no-proxy ${quoted(t)}: expected host names, .domain suffixes, IP addresses or CIDR ranges (10.0.0.0/8), or *, separated by commas`,
+      { hint: 'quotes, `$`, backquotes, backslashes, spaces and line breaks are not allowed: e.g. --no-proxy .corp.example,10.0.0.0/8' },
+    );
+  }
+  return t;
+}
+
+/** The default entries, then the given ones (comma-separated lists too), each checked, without repeats. */
 export function noProxyList(extra: readonly string[] = []): string[] {
-  const out: string[] = [];
-  for (const e of [...BASE_NO_PROXY, ...extra.flatMap((x) => x.split(','))]) {
-    const t = e.trim();
-    if (t && !out.includes(t)) out.push(t);
+  const out: string[] = [...BASE_NO_PROXY];
+  for (const e of extra.flatMap((x) => x.split(','))) {
+    if (e.trim() === '') continue;
+    const t = checkNoProxyEntry(e);
+    if (!out.includes(t)) out.push(t);
   }
   return out;
 }

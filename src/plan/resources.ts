@@ -1,5 +1,6 @@
 import type { DockerFacts, GpuFacts, HostFacts } from '../probe/types.js';
 import { DanluError } from '../lib/errors.js';
+import { validShm } from '../lib/size.js';
 import type { Decision, GpuRequest, PlanStep, Warning } from './types.js';
 
 const GiB = 1024 ** 3;
@@ -14,9 +15,8 @@ export function shmFor(memoryBytes: number): string {
   return `${Math.min(Math.max(half, 1), 64)}g`;
 }
 
-export function validShm(text: string): boolean {
-  return /^\d+(\.\d+)?[bkmg]?$/i.test(text.trim());
-}
+/** The size reader init and export share (lib/size.ts): a number and b, k, m or g, above zero, not absurd. */
+export { validShm };
 
 export interface GpuSelection {
   request: GpuRequest;

@@ -1,7 +1,7 @@
 import { access, readdir, readFile } from 'node:fs/promises';
 import * as nodeOs from 'node:os';
-import { join } from 'node:path';
 import { runCommand, type Exec } from '../lib/exec.js';
+import { cacheDir } from '../lib/cache-dir.js';
 import { fileVersionCache, type VersionCache } from './version-cache.js';
 
 export interface UserInfoLike {
@@ -75,8 +75,7 @@ export function realDeps(overrides: Partial<ProbeDeps> = {}): ProbeDeps {
         return null;
       }
     },
-    versionCache:
-      env.DANLU_VERSION_CACHE === '0' ? undefined : fileVersionCache(env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'danlu', 'tool-versions.json') : undefined),
+    versionCache: env.DANLU_VERSION_CACHE === '0' ? undefined : fileVersionCache(cacheDir(env)),
   };
   return { ...deps, ...overrides, env };
 }

@@ -1,6 +1,6 @@
-import { mkdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cacheDir, makeCacheDir, type CacheDir } from '../lib/cache-dir.js';
 
 /**
  * What a slow version command printed, kept per binary and arguments, with the binary's size and
@@ -29,7 +29,10 @@ async function identify(binary: string, args: readonly string[]): Promise<{ key:
   }
 }
 
-export function fileVersionCache(file = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'danlu', 'tool-versions.json')): VersionCache {
+/** The cache in `dir` (by default danlu's cache folder); with no folder (`HOME=`), a cache that keeps nothing. */
+export function fileVersionCache(dir: CacheDir | null = cacheDir(process.env)): VersionCache {
+  if (dir === null) return { read: async () => null, write: async () => {} };
+  const file = join(dir.path, 'tool-versions.json');
   const load = async (): Promise<Record<string, Entry>> => {
     try {
       const data = JSON.parse(await readFile(file, 'utf8')) as unknown;
@@ -51,7 +54,7 @@ export function fileVersionCache(file = join(process.env.XDG_CACHE_HOME || join(
       try {
         const others = Object.entries(await load()).filter(([k]) => k !== id.key);
         const next = Object.fromEntries([...others.slice(-(MAX_ENTRIES - 1)), [id.key, { stamp: id.stamp, output }]]);
-        await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+        if (!(await makeCacheDir(dir))) return;
         const staged = `${file}.${process.pid}.tmp`;
         await writeFile(staged, `${JSON.stringify(next, null, 1)}\n`, { mode: 0o600 });
         await rename(staged, file);

@@ -3,16 +3,37 @@ import { basename, join } from 'node:path';
 import { DanluError } from '../lib/errors.js';
 import { backendAtUrlEnd, backendOfLocal, packageNameFrom } from '../lib/py.js';
 import { readOwnProjectFile, readProjectFile } from '../lib/read-file.js';
-import { parseEnv } from './dotenv.js';
+import { envLocations, parseEnv } from './dotenv.js';
 import { parseTomlStrict, requirementName } from './toml.js';
 import { factsFromImport } from './from-import.js';
 import { importProject } from './import/import-project.js';
 import { normalizeName, slugify, type Origin, type ProjectFacts, type Requirement } from './types.js';
 
-function lineOf(text: string, needle: string): number | undefined {
-  const at = text.indexOf(needle);
-  if (at < 0) return undefined;
-  return text.slice(0, at).split('\n').length;
+/** Line numbers of offsets in one text: the line starts are found once, each lookup is a binary search. */
+class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(private readonly text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  /** 1-based line of an offset. */
+  lineAt(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  /** The line where `needle` first occurs. */
+  lineOf(needle: string): number | undefined {
+    const at = this.text.indexOf(needle);
+    return at < 0 ? undefined : this.lineAt(at);
+  }
 }
 
 function specifierOf(raw: string): string {
@@ -26,18 +47,27 @@ function specifierOf(raw: string): string {
 
 function requirementsOf(data: Record<string, unknown>, text: string, file: string): Requirement[] {
   const project = data.project as Record<string, unknown> | undefined;
-  const lists: unknown[] = [];
-  if (Array.isArray(project?.dependencies)) lists.push(...project.dependencies);
+  const lists: unknown[][] = [];
+  if (Array.isArray(project?.dependencies)) lists.push(project.dependencies);
   const optional = project?.['optional-dependencies'];
-  if (optional && typeof optional === 'object') for (const v of Object.values(optional)) if (Array.isArray(v)) lists.push(...v);
+  if (optional && typeof optional === 'object') for (const v of Object.values(optional)) if (Array.isArray(v)) lists.push(v);
   const groups = data['dependency-groups'];
-  if (groups && typeof groups === 'object') for (const v of Object.values(groups)) if (Array.isArray(v)) lists.push(...v);
+  if (groups && typeof groups === 'object') for (const v of Object.values(groups)) if (Array.isArray(v)) lists.push(v);
   const out: Requirement[] = [];
-  for (const raw of lists) {
-    if (typeof raw !== 'string') continue;
-    const name = requirementName(raw);
-    if (!name) continue;
-    out.push({ name, raw, specifier: specifierOf(raw), origin: { file, line: lineOf(text, raw) } });
+  // Linear in the file: each entry is looked for after the previous one (lists are written in
+  // order), and from the start only when it is not found there.
+  const index = new LineIndex(text);
+  let from = 0;
+  for (const list of lists) {
+    for (const raw of list) {
+      if (typeof raw !== 'string') continue;
+      const name = requirementName(raw);
+      if (!name) continue;
+      let at = raw === '' ? -1 : text.indexOf(raw, from);
+      if (at < 0) at = text.indexOf(raw);
+      else from = at + raw.length;
+      out.push({ name, raw, specifier: specifierOf(raw), origin: { file, line: at < 0 ? undefined : index.lineAt(at) } });
+    }
   }
   return out;
 }
@@ -61,7 +91,7 @@ function backendFromIndex(data: Record<string, unknown>, text: string, file: str
   const pick = candidates.find((i) => torchIndexNames.has(String(i.name))) ?? candidates.find((i) => i.name === 'pytorch') ?? candidates[0];
   if (!pick) return null;
   const backend = backendAtUrlEnd(pick.url as string)!;
-  return { backend, origin: { file, line: lineOf(text, pick.url as string) } };
+  return { backend, origin: { file, line: new LineIndex(text).lineOf(pick.url as string) } };
 }
 
 /** Requirements from pyproject first; the other files add what pyproject does not name. */
@@ -166,6 +196,7 @@ export async function readProject(
   const envPath = join(dir, '.env');
   const envText = readOwnProjectFile(dir, '.env');
   const env = envText === null ? {} : parseEnv(envText, envPath);
+  const envAt = envText === null ? {} : envLocations(envText, envPath);
   const danlu = ((data.tool as Record<string, unknown> | undefined)?.danlu ?? {}) as Record<string, unknown>;
   const allRequirements = fromImport ? mergeByName(requirements, fromImport.requirements) : requirements;
   const names = new Set(allRequirements.map((r) => normalizeName(r.name)));
@@ -190,6 +221,7 @@ export async function readProject(
     torchPin,
     backendPin,
     env,
+    envAt,
     compilesCuda: ownCompile.value ? ownCompile : (fromImport?.compiles ?? ownCompile),
     backendHint: fromImport?.backendHint ?? null,
     pythonHint: fromImport?.pythonHint ?? null,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Location } from '../lib/errors.js';
 
 /** What danlu knows about the project in DIR, read without running any of its code. */
 
@@ -41,6 +42,8 @@ export interface ProjectFacts {
   backendPin: { backend: string; origin: Origin } | null;
   /** The existing .env (per-machine choices), key -> value. */
   env: Record<string, string>;
+  /** Where each value of .env is, for errors about one. */
+  envAt?: Record<string, Location>;
   compilesCuda: { value: boolean; why: string };
   needs: { torchaudio: boolean; xformers: boolean };
   /** A CUDA variant the project's files suggest (conda pytorch-cuda, an index URL): softer than a pin. */

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/index.js';
 import { CANONICAL } from '../catalog/mirrors.js';
-import { ENV_MIRROR_KEYS, envValue } from '../project/dotenv.js';
+import { ENV_MIRROR_KEYS, envComment, envValue } from '../project/dotenv.js';
 import type { Plan } from '../plan/types.js';
 import { EXTEND_FILE } from './compose.js';
 
@@ -121,7 +121,7 @@ export function envText(entries: readonly EnvEntry[], example = false): string {
   const out: string[] = [];
   for (const e of entries) {
     const comment = example && e.exampleComment !== undefined ? e.exampleComment : e.comment;
-    if (comment) out.push('', `# ${comment}`);
+    if (comment) out.push('', envComment(comment));
     out.push(`${e.key}=${envValue(example && e.example !== undefined ? e.example : e.value, e.key)}`);
   }
   return `${out.join('\n').trimStart()}\n`;

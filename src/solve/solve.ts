@@ -126,12 +126,20 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
           hint: 'fix what uv names in your pyproject.toml (danlu keeps your entries as they are), then run again',
         });
       }
-      if (verdict.kind === 'unreachable') {
+      // Offline (UV_OFFLINE), uv judges only what its cache holds: a failure says nothing of the project.
+      const offline = /^(1|true|yes)$/i.test(opts.env.UV_OFFLINE ?? '');
+      if (verdict.kind === 'unreachable' || offline) {
+        const hosts = verdict.kind === 'unreachable' ? verdict.hosts : [];
         return {
-          plan: report(plan, 'not-solved', `not solved with the project's dependencies: uv could not reach ${verdict.hosts.join(', ') || 'the index'}`, {
-            unreachable: verdict.hosts,
-            uvSaid: verdict.lines,
-          }),
+          plan: report(
+            plan,
+            'not-solved',
+            `not solved with the project's dependencies: ${hosts.length > 0 ? `uv could not reach ${hosts.join(', ')}` : 'uv is offline (no network, or UV_OFFLINE)'}; \`danlu up\` locks in the container`,
+            {
+              unreachable: hosts,
+              uvSaid: 'lines' in verdict ? verdict.lines : [],
+            },
+          ),
           lock: null,
         };
       }

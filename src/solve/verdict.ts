@@ -46,7 +46,7 @@ const REFUSED = [
 ];
 
 const NETWORK =
-  /dns error|failed to lookup address|Could not resolve host|Name or service not known|Temporary failure in name resolution|Connection refused|error sending request|operation timed out|Network is unreachable|tcp connect error|No route to host|client error \(Connect\)|failed to clone|unable to access|Network connectivity is disabled/i;
+  /dns error|failed to lookup address|Could not resolve host|Name or service not known|Temporary failure in name resolution|Connection refused|error sending request|operation timed out|Network is unreachable|tcp connect error|No route to host|client error \(Connect\)|failed to clone|unable to access|Network connectivity is disabled|network was disabled|not found in the cache/i;
 
 /** uv's lines that say why: error, cause and hint lines (progress lines dropped). */
 export function causeLines(text: string, max = 12): string[] {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,7 @@ describe('danlu export', () => {
 
   it('--out writes the file atomically (the script executable), prints nothing on stdout, writes nothing else', () => {
     const dir = project();
+    mkdirSync(join(dir, 'jobs'));
     const before = snapshot(dir);
     const r = exportCli(['slurm', dir, '--image', IMAGE, '--out', join(dir, 'jobs', 'train.sbatch')]);
     expect(r.code).toBe(0);
@@ -51,7 +52,7 @@ describe('danlu export', () => {
     expect(statSync(join(dir, 'jobs', 'train.sbatch')).mode & 0o777).toBe(0o755);
     expect(read(dir, 'jobs/train.sbatch')).toMatch(/^#!\/bin\/bash\n/);
     const after = snapshot(dir);
-    expect(Object.keys(after).filter((k) => !(k in before))).toEqual(['jobs/', 'jobs/train.sbatch']);
+    expect(Object.keys(after).filter((k) => !(k in before))).toEqual(['jobs/train.sbatch']);
     const k = exportCli(['k8s', dir, '--image', IMAGE, '--out', join(dir, 'job.yaml')]);
     expect(k.code).toBe(0);
     expect(k.stderr).toContain('PersistentVolumeClaim, PersistentVolumeClaim, Job');

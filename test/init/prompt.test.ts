@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { BIN, cleanup, HOST_FILES, REPO, snapshot, tempProject } from '../support/cli.js';
 
 /** The question `danlu init` asks on a terminal, answered in a real pseudo-terminal. */
-function answer(dir: string, keys: string): { code: number; output: string } {
+function answer(dir: string, keys: string, ptyFlags: string[] = []): { code: number; output: string; raw: string } {
   const env = { ...process.env };
   delete env.CI;
   const r = spawnSync(
@@ -13,6 +13,7 @@ function answer(dir: string, keys: string): { code: number; output: string } {
       join(REPO, 'test', 'support', 'pty-run.py'),
       'Write the environment',
       keys,
+      ...ptyFlags,
       '--',
       process.execPath,
       BIN,
@@ -46,6 +47,27 @@ describe('init asks before writing', () => {
       expect(r.output).toMatch(/creates .*\.devcontainer\/Dockerfile/);
       expect(r.output).toMatch(/Cancelled/);
       expect(snapshot(dir)).toEqual(before);
+    }));
+
+  it('Ctrl-D (end of input) cancels like Ctrl-C: exit 130, the cursor shown again, nothing written', () =>
+    withProject({ 'requirements.txt': 'numpy\n' }, (dir) => {
+      const before = snapshot(dir);
+      const r = answer(dir, '\\x04');
+      expect(r.code).toBe(130);
+      expect(r.output).toMatch(/Cancelled\.[\s\S]*Nothing written\./);
+      // The question hides the cursor; the last word on the terminal shows it again.
+      const hide = r.raw.lastIndexOf('\x1b[?25l');
+      expect(hide).toBeGreaterThanOrEqual(0);
+      expect(r.raw.lastIndexOf('\x1b[?25h')).toBeGreaterThan(hide);
+      expect(snapshot(dir)).toEqual(before);
+    }));
+
+  it('a terminal that reports 0 columns gets whole lines, not one character per line', () =>
+    withProject({ 'requirements.txt': 'numpy\n' }, (dir) => {
+      const r = answer(dir, '\\x03', ['--cols', '0']);
+      expect(r.code).toBe(130);
+      expect(r.output).toContain(`Write the environment files into ${dir}?`);
+      expect(r.output.split('\n').length).toBeLessThan(80);
     }));
 
   it('exits 1 on "No", so `danlu init && danlu up` stops', () =>

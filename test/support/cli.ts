@@ -14,12 +14,21 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * uv's part in every init and plan the suite runs: with the test uv (DANLU_TEST_UV), offline and
+ * with an empty cache, so each run has uv read the files it would write (uv refusing one fails
+ * the run, exit 2) and never reaches a network; the lock tests solve online with their own env.
+ */
+const UV_PARSE_CHECK: Record<string, string> = process.env.DANLU_TEST_UV
+  ? { DANLU_UV: process.env.DANLU_TEST_UV, UV_OFFLINE: '1', UV_CACHE_DIR: mkdtempSync(join(tmpdir(), 'danlu-uv-empty-')), UV_PYTHON_DOWNLOADS: 'never' }
+  : { DANLU_UV: 'off' };
+
 /** Runs the built CLI as a user would (npm test builds it first). */
 export function danlu(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string>; input?: string; asUser?: number; timeoutMs?: number } = {},
 ): CliResult {
-  const env = { ...process.env, NO_COLOR: '1', CI: 'true', ...opts.env };
+  const env = { ...process.env, NO_COLOR: '1', CI: 'true', ...UV_PARSE_CHECK, ...opts.env };
   const [cmd, argv] =
     opts.asUser === undefined
       ? [process.execPath, [BIN, ...args]]

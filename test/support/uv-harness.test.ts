@@ -4,20 +4,9 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseToml } from 'smol-toml';
 // @ts-expect-error: a plain .mjs module without types
-import {
-  causeLines,
-  classifyLock,
-  discoverPip,
-  localPyprojects,
-  lockProject,
-  pipSettings,
-  projectSources,
-  pythonDirs,
-  pytorchIndexMap,
-  readLock,
-  setAside,
-  uvEnv,
-} from '../../scripts/lib/uv-harness.mjs';
+import { causeLines, classifyLock, discoverPip, localPyprojects, lockProject, pipSettings } from '../../scripts/lib/uv-harness.mjs';
+// @ts-expect-error: a plain .mjs module without types
+import { projectSources, pythonDirs, pytorchIndexMap, readLock, setAside, uvEnv } from '../../scripts/lib/uv-harness.mjs';
 
 // The index URLs below are placeholders: the harness reads the real one from pip at run time.
 const PYPI = 'https://index.invalid/simple';

@@ -10,6 +10,7 @@ export default defineCommand({
   name: 'build',
   summary: 'Build the dev image, or with --target runtime the image with the locked environment baked in (for clusters).',
   usage: 'danlu build [--target dev|runtime] [--push REF] [--no-cache] [--verbose] [-C DIR] [--json]',
+  maxOperands: 0,
   options: {
     target: { type: 'string', value: 'STAGE', description: 'dev (default) or runtime' },
     push: { type: 'string', value: 'REF', description: 'runtime: also tag the image as REF and push it' },

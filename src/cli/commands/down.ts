@@ -14,6 +14,7 @@ export default defineCommand({
   name: 'down',
   summary: 'Stop and remove the dev container (the image, caches and the venv volume stay).',
   usage: 'danlu down [--volumes] [-C DIR] [--json]',
+  maxOperands: 0,
   options: {
     volumes: { type: 'boolean', description: 'also remove the venv volume (the environment is reinstalled on next up)' },
     ...DIR_OPTION,

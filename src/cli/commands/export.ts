@@ -1,7 +1,6 @@
 import { access } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { writeAll } from '../../apply/write.js';
-import { DanluError, EXIT } from '../../lib/errors.js';
+import { join } from 'node:path';
+import { DanluError, EXIT, quoted, type Location } from '../../lib/errors.js';
 import type { Warning } from '../../plan/types.js';
 import type { JobOptions } from '../../export/job.js';
 import { renderK8s, type AccessMode } from '../../export/k8s.js';
@@ -9,6 +8,7 @@ import { DEFAULT_COMMAND } from '../../export/launch.js';
 import { defaultRuntimeImage, isLocalRuntimeImage } from '../../export/runtime-image.js';
 import { splitWords } from '../../export/shell-words.js';
 import { renderSlurm } from '../../export/slurm.js';
+import { writeJobFile, type WrittenJob } from '../../export/write-out.js';
 import { COMMON_OPTIONS, defineCommand } from '../command.js';
 import { err, out, painter, printJson } from '../output.js';
 import { PLAN_OPTIONS, planProject } from '../plan-project.js';
@@ -19,12 +19,14 @@ const SLURM_ONLY = ['partition', 'time', 'account', 'cache-root', 'code'] as con
 export default defineCommand({
   name: 'export',
   summary: 'Write a cluster job for the project: a Kubernetes Job (or Indexed Job, or PyTorchJob) or a Slurm sbatch script, running the runtime image.',
+  afterDashDash: 'command',
   usage: 'danlu export k8s|slurm [DIR] [--gpus N] [--nodes N] [--image REF] [--out FILE] [--operator kubeflow] [--json] [-- COMMAND...]',
   options: {
     gpus: { type: 'string', value: 'N', description: 'GPUs per node (default 1; 0 for a CPU job)' },
     nodes: { type: 'string', value: 'N', description: 'nodes (default 1); more than one runs torchrun across them' },
     image: { type: 'string', value: 'REF', description: 'the runtime image the cluster pulls (what `danlu build --target runtime --push REF` pushed)' },
-    out: { type: 'string', value: 'FILE', description: 'write to FILE (atomically) instead of printing' },
+    out: { type: 'string', value: 'FILE', description: 'write to FILE (atomically) instead of printing; a FILE you edited is kept unless --force' },
+    force: { type: 'boolean', description: 'with --out: replace a FILE you edited (or that danlu did not write), saving a backup first' },
     command: { type: 'string', value: 'CMD', description: "the job's command (default: uv run --frozen python train.py); or give it after --" },
     name: { type: 'string', value: 'NAME', description: 'job name (default: the project slug)' },
     cpus: { type: 'string', value: 'N', description: 'CPUs per node (default 8 per GPU, at least 4)' },
@@ -65,7 +67,10 @@ slurm: an sbatch script, one task per node through pyxis/enroot (--container-ima
 
 With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors come from .env
 (or --mirror); a proxy only from --proxy, never with its credentials.
---json prints {"target", "kind", "name", "image", "nodes", "gpusPerNode", "out", "objects", "warnings", "text"}.`,
+--out FILE follows init's rule: a FILE danlu wrote and nobody edited is replaced; one you edited
+(or that danlu did not write) is kept, exit 1, unless --force, which saves it under
+.danlu/backup/ beside it first. FILE's folder must exist.
+--json prints {"target", "kind", "name", "image", "nodes", "gpusPerNode", "out", "backup", "objects", "warnings", "text"}.`,
   async run({ values, positionals, rest }) {
     const target = positionals[0];
     if (target !== 'k8s' && target !== 'slurm') {
@@ -87,7 +92,8 @@ With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors c
     const planned = await planProject(positionals[1], { host: values.host, shm: values.shm, mirror: values.mirror });
     const { plan, dir } = planned;
     const dotenv = planned.project.env;
-    const warnings: Warning[] = [];
+    // .env's SHM_SIZE sizes /dev/shm here as in the dev container: a bad one is replaced, with init's warning.
+    const warnings: Warning[] = plan.warnings.filter((w) => w.id === 'env-shm-invalid');
 
     const command = rest.length > 0 ? rest : values.command !== undefined ? splitWords(values.command) : DEFAULT_COMMAND;
     if (command === DEFAULT_COMMAND && !(await exists(join(dir, 'train.py')))) {
@@ -114,8 +120,8 @@ With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors c
       image,
       command,
       user: {
-        uid: int(dotenv.USER_UID, 'USER_UID in .env') ?? plan.user.uid,
-        gid: int(dotenv.USER_GID, 'USER_GID in .env') ?? plan.user.gid,
+        uid: int(dotenv.USER_UID, 'USER_UID', planned.project.envAt?.USER_UID) ?? plan.user.uid,
+        gid: int(dotenv.USER_GID, 'USER_GID', planned.project.envAt?.USER_GID) ?? plan.user.gid,
       },
       lockWithMirror: plan.lockWithMirror,
       ...(values.name !== undefined ? { name: values.name } : {}),
@@ -162,30 +168,50 @@ With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors c
       warnings.push(...r.warnings);
     }
 
-    let outPath: string | null = null;
+    if (values.force && values.out === undefined) throw new DanluError('--force goes with --out FILE (it replaces a FILE you edited)');
+    let written: WrittenJob | null = null;
     if (values.out !== undefined) {
-      outPath = resolve(values.out);
-      await writeAll(dirname(outPath), [{ path: basename(outPath), text, backup: false, ...(target === 'slurm' ? { mode: 0o755 } : {}) }]);
+      written = await writeJobFile(values.out, text, {
+        force: values.force === true,
+        example: target === 'k8s' ? 'job.yaml' : 'train.sbatch',
+        ...(target === 'slurm' ? { mode: 0o755 } : {}),
+      });
     }
+    const outPath = written?.path ?? null;
 
     if (values.json) {
-      printJson({ target, kind, name, image: shownImage, nodes: job.nodes, gpusPerNode: job.gpus, out: outPath, objects, warnings, text });
+      printJson({
+        target,
+        kind,
+        name,
+        image: shownImage,
+        nodes: job.nodes,
+        gpusPerNode: job.gpus,
+        out: outPath,
+        backup: written?.backup ?? null,
+        objects,
+        warnings,
+        text,
+      });
       return EXIT.ok;
     }
     const p = painter(process.stderr);
     if (outPath === null) out(text);
     for (const w of warnings) err(`${p.yellow('warn')}  ${w.message}${w.fix ? p.dim(`\n      fix: ${w.fix}`) : ''}`);
-    if (outPath !== null) {
-      err(`${p.green('wrote')} ${outPath} (${kind}${target === 'k8s' ? `: ${objects.map((o) => o.kind).join(', ')}` : ''})`);
+    if (written !== null) {
+      const what = `(${kind}${target === 'k8s' ? `: ${objects.map((o) => o.kind).join(', ')}` : ''})`;
+      err(written.action === 'unchanged' ? `${p.dim('unchanged')} ${written.path} ${what}` : `${p.green('wrote')} ${written.path} ${what}`);
+      if (written.backup !== null) err(`      your previous file is saved as ${written.backup}`);
       err(target === 'k8s' ? `Next: kubectl apply -f ${values.out}` : `Next: sbatch ${values.out} (from the project folder on the cluster)`);
     }
     return EXIT.ok;
   },
 });
 
-function int(text: string | undefined, what: string): number | undefined {
+/** A whole number from an option, or from a value of .env (`at`: where it is written). */
+function int(text: string | undefined, what: string, at?: Location): number | undefined {
   if (text === undefined || text === '') return undefined;
-  if (!/^\d+$/.test(text.trim())) throw new DanluError(`${what} ${JSON.stringify(text)}: expected a whole number`);
+  if (!/^\d+$/.test(text.trim())) throw new DanluError(`${what} ${quoted(text)}: expected a whole number`, at ? { location: at } : {});
   return Number(text.trim());
 }
 

@@ -9,6 +9,7 @@ export default defineCommand({
   name: 'logs',
   summary: "Show the dev container's output.",
   usage: 'danlu logs [-f] [--tail N] [-C DIR]',
+  maxOperands: 0,
   options: {
     follow: { type: 'boolean', short: 'f', description: 'keep following' },
     tail: { type: 'string', value: 'N', description: 'only the last N lines' },

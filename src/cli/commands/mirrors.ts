@@ -73,6 +73,7 @@ export default defineCommand({
   name: 'mirrors',
   summary: 'List the mirror presets and candidates; --probe times every candidate now; --apply writes the fastest working set to .env.',
   usage: 'danlu mirrors [DIR] [--probe] [--apply] [--timeout MS] [--kind apt,pypi,...] [--json]',
+  maxOperands: 1,
   options: {
     probe: { type: 'boolean', description: 'ask every candidate for a small real file, at the same time, and rank them (uses the network)' },
     apply: { type: 'boolean', description: 'probe, then write the fastest working mirror of each kind into DIR/.env (other lines stay)' },

@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { proxyFromEnv } from '../../doctor/probes/proxy-parse.js';
 import { DanluError, EXIT } from '../../lib/errors.js';
-import { redactProxyUrl } from '../../network/proxy.js';
+import { checkNoProxyEntry, redactProxyUrl } from '../../network/proxy.js';
 import { findOnPath, realDeps } from '../../probe/deps.js';
 import { probeOs } from '../../probe/os.js';
 import { probeWsl } from '../../probe/wsl.js';
@@ -47,6 +47,7 @@ export default defineCommand({
   summary:
     'Prepare this Ubuntu or WSL2 host: proxy at every layer, apt mirror, Docker Engine, the docker group, NVIDIA Container Toolkit (an idempotent bash script).',
   usage: 'danlu setup-host [--proxy URL] [--mirror global|cn] [--print | --apply [--yes]] [--json]',
+  maxOperands: 0,
   options: {
     proxy: { type: 'string', value: 'URL', description: 'HTTP proxy for the shell, apt, the Docker daemon and containers, e.g. http://127.0.0.1:7890' },
     'no-proxy': { type: 'string', value: 'LIST', description: "more hosts that bypass the proxy, comma-separated (your cluster's domains)" },
@@ -115,7 +116,10 @@ ${SECRET_VAR}, and --apply passes it along; the files that hold it are mode 600.
       mirror: (values.mirror as 'global' | 'cn' | undefined) ?? 'global',
       proxy: values.proxy ?? null,
       facts: { hostname: hostname().split('.')[0] || null, wslNetworkingMode: wslFacts?.networkingMode ?? null },
-      noProxy: values['no-proxy'] ? values['no-proxy'].split(',') : [],
+      noProxy: (values['no-proxy'] ?? '')
+        .split(',')
+        .filter((e) => e.trim() !== '')
+        .map(checkNoProxyEntry),
       version: VERSION,
     };
     const script = buildSetupScript(options);

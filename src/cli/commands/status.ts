@@ -8,6 +8,7 @@ export default defineCommand({
   name: 'status',
   summary: 'Is the dev container running, and is its image up to date?',
   usage: 'danlu status [-C DIR] [--json]',
+  maxOperands: 0,
   options: { ...DIR_OPTION, ...COMMON_OPTIONS },
   async run({ values }) {
     const { ctx, engine } = await openProject(values.dir);

@@ -7,6 +7,7 @@ export default defineCommand({
   name: 'up',
   summary: 'Start the dev container (building the image first when it is missing or its inputs changed).',
   usage: 'danlu up [--build] [--verbose] [-C DIR] [--json]',
+  maxOperands: 0,
   options: {
     build: { type: 'boolean', description: 'rebuild the image even if it exists' },
     verbose: { type: 'boolean', short: 'v', description: 'stream the build and compose output' },

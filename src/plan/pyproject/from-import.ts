@@ -108,8 +108,14 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
     dependencyMetadata: [],
   };
   if (!imported) return out;
+  // One set beside each list: adding stays linear in the number of requirements.
+  const seen = new WeakMap<string[], Set<string>>();
   const add = (list: string[], raw: string) => {
-    if (!list.includes(raw)) list.push(raw);
+    let set = seen.get(list);
+    if (!set) seen.set(list, (set = new Set(list)));
+    if (set.has(raw)) return;
+    set.add(raw);
+    list.push(raw);
   };
   const special = new Map(plan.packages.map((p) => [p.name, p.resolution]));
   for (const req of imported.requirements) {

@@ -154,24 +154,39 @@ function planConflicts(imported: ImportResult | null, extras: Record<string, str
   const side = (g: string): ConflictSide | null => (g in extras ? { extra: g } : g in groups || g === 'dev' ? { group: g } : null);
   // Packages whose pins the plan replaces (triton: the one torch needs) get one specifier everywhere: no clash.
   const reqs = (imported?.requirements ?? []).filter((r) => r.specifier && !r.viaSelfReference && !TORCH_FAMILY.has(r.name) && !replanned.has(r.name));
-  for (let i = 0; i < reqs.length; i++) {
-    for (let j = i + 1; j < reqs.length; j++) {
-      const [a, b] = [reqs[i]!, reqs[j]!];
-      if (a.name !== b.name || a.group === b.group || (a.marker ?? '') !== (b.marker ?? '')) continue;
-      if (!intersectSpecifiers(a.specifier, b.specifier).conflict) continue;
-      const text = `${a.name}${a.specifier} (${a.origin.file}:${a.origin.line}) and ${a.name}${b.specifier} (${b.origin.file}:${b.origin.line}) exclude each other`;
-      if (a.group === 'main' || b.group === 'main') {
-        const other = a.group === 'main' ? b.group : a.group;
-        const kind = other in extras ? 'extra' : 'group';
-        if (!leaveOut.some((l) => l.name === other)) leaveOut.push({ kind, name: other, why: `${text}, and the main dependencies are in every environment` });
-        continue;
+  // Only requirements of one package under one marker can clash: compared within those groups
+  // (near-linear in the number of requirements, not every pair of them).
+  const byKey = new Map<string, typeof reqs>();
+  for (const r of reqs) {
+    const key = `${r.name}\0${r.marker ?? ''}`;
+    const list = byKey.get(key);
+    if (list) list.push(r);
+    else byKey.set(key, [r]);
+  }
+  const seenPairs = new Set<string>();
+  for (const same of byKey.values()) {
+    for (let i = 0; i < same.length; i++) {
+      for (let j = i + 1; j < same.length; j++) {
+        const [a, b] = [same[i]!, same[j]!];
+        if (a.group === b.group) continue;
+        if (!intersectSpecifiers(a.specifier, b.specifier).conflict) continue;
+        const text = `${a.name}${a.specifier} (${a.origin.file}:${a.origin.line}) and ${a.name}${b.specifier} (${b.origin.file}:${b.origin.line}) exclude each other`;
+        if (a.group === 'main' || b.group === 'main') {
+          const other = a.group === 'main' ? b.group : a.group;
+          const kind = other in extras ? 'extra' : 'group';
+          if (!leaveOut.some((l) => l.name === other)) leaveOut.push({ kind, name: other, why: `${text}, and the main dependencies are in every environment` });
+          continue;
+        }
+        const [x, y] = [side(a.group), side(b.group)];
+        if (!x || !y) continue;
+        const k1 = JSON.stringify([x, y]);
+        const k2 = JSON.stringify([y, x]);
+        if (seenPairs.has(k1) || seenPairs.has(k2)) continue;
+        seenPairs.add(k1);
+        const pair = [x, y];
+        conflicts.push(pair);
+        why.set(pair, text);
       }
-      const [x, y] = [side(a.group), side(b.group)];
-      if (!x || !y) continue;
-      if (conflicts.some((c) => JSON.stringify(c) === JSON.stringify([x, y]) || JSON.stringify(c) === JSON.stringify([y, x]))) continue;
-      const pair = [x, y];
-      conflicts.push(pair);
-      why.set(pair, text);
     }
   }
   const gone = new Set(leaveOut.map((l) => l.name));

@@ -129,7 +129,13 @@ function mergeInto(out: ImportResult, kept: { req: ImportedRequirement; rank: nu
 /** The same package pinned incompatibly in two groups: uv resolves all groups together unless told they conflict. */
 function warnGroupConflicts(out: ImportResult): void {
   const byName = new Map<string, ImportedRequirement[]>();
-  for (const r of out.requirements) if (r.specifier) byName.set(`${r.name}\0${r.marker ?? ''}`, [...(byName.get(`${r.name}\0${r.marker ?? ''}`) ?? []), r]);
+  for (const r of out.requirements) {
+    if (!r.specifier) continue;
+    const key = `${r.name}\0${r.marker ?? ''}`;
+    const list = byName.get(key);
+    if (list) list.push(r);
+    else byName.set(key, [r]);
+  }
   for (const list of byName.values()) {
     for (let i = 0; i < list.length; i++) {
       for (let j = i + 1; j < list.length; j++) {

@@ -149,8 +149,12 @@ export interface ImportResult {
   buildEnv: { name: string; value: string; origin: ImportOrigin }[];
   /** An existing [tool.uv] table, kept as it is. */
   existingUv: { origin: ImportOrigin; keys: string[] } | null;
-  /** The package's own name and version: setup.py's setup(name=, version=) when written as literals, or [tool.poetry] name/version (a [project] danlu adds says the same). */
-  packageMetadata?: { name: string; version?: string };
+  /**
+   * The package's own name and version: setup.py's setup(name=, version=) when written as literals
+   * (or read from a file setup.py names), or [tool.poetry] name/version (a [project] danlu adds says
+   * the same). `computed`: what setup.py computes and no literal was found for (`dynamic` then).
+   */
+  packageMetadata?: { name?: string; version?: string; computed?: string[] };
   /** `[project] dynamic` of the project's pyproject.toml: its metadata is not static then. */
   projectDynamic?: string[];
   files: ImportedFile[];
@@ -184,7 +188,8 @@ export function appendResult(into: ImportResult, from: ImportResult): ImportResu
   for (const key of Object.keys(into) as (keyof ImportResult)[]) {
     const a = into[key];
     const b = from[key];
-    if (Array.isArray(a) && Array.isArray(b)) (a as unknown[]).push(...b);
+    // One by one: push(...b) passes b as arguments, which overflows the stack for a long list.
+    if (Array.isArray(a) && Array.isArray(b)) for (const x of b as unknown[]) (a as unknown[]).push(x);
   }
   into.existingUv ??= from.existingUv;
   into.packageMetadata ??= from.packageMetadata;
