@@ -2,6 +2,7 @@ import * as TomlPatch from '@decimalturn/toml-patch';
 import { parse as parseToml } from 'smol-toml';
 import { DanluError } from '../lib/errors.js';
 import { TomlLines } from '../project/import/toml-lines.js';
+import { isManagedEntry, type Managed, managedOf } from '../project/managed.js';
 import { parseTomlStrict, requirementName } from '../project/toml.js';
 import type { PyprojectPlan } from '../plan/pyproject/types.js';
 import {
@@ -9,6 +10,7 @@ import {
   buildSystemBlock,
   danluBlock,
   dependencyMetadataBlock,
+  managedBlock,
   extrasBlock,
   groupsBlock,
   indexBlock,
@@ -267,7 +269,8 @@ function mergeSteps(data: Obj, existingText: string, wants: PyprojectPlan): Pend
       const setUrl = (o: Obj) => {
         ((ensureTable(o, 'tool', 'uv').index as Obj[])[at] as Obj).url = wants.index.url;
       };
-      if (wants.index.onOtherUrl === 'replace') {
+      // danlu's own index (the plan's variant when it wrote it) follows the plan; one the user set is theirs.
+      if (wants.index.onOtherUrl === 'replace' || have.url === managedOf(data).index) {
         p.mutations.push(setUrl);
         p.notes.push(`index ${wants.index.name}: ${String(have.url)} -> ${wants.index.url}`);
       } else {
@@ -288,10 +291,18 @@ function mergeSteps(data: Obj, existingText: string, wants: PyprojectPlan): Pend
       p.notes.push(`added index ${index.name}`);
     }
   }
+  const record = applyManaged(p, data, wants);
   const danlu = table(data, 'tool', 'danlu');
   if (!danlu) {
     p.blocks.push(danluBlock(wants.danlu.values));
+    if (Object.keys(record).length > 0) p.blocks.push(managedBlock(record));
   } else {
+    const before = table(data, 'tool', 'danlu', 'managed');
+    if (Object.keys(record).length > 0 && !deepEqual(before ?? {}, record)) {
+      if (before || !/^\s*\[\s*tool\s*\.\s*danlu\s*\]/m.test(existingText))
+        p.mutations.push((o) => void (ensureTable(o, 'tool', 'danlu').managed = { ...record }));
+      else p.blocks.push(managedBlock(record));
+    }
     for (const [key, value] of Object.entries(wants.danlu.values)) {
       if (danlu[key] === undefined || (wants.danlu.replace && !deepEqual(danlu[key], value))) {
         p.mutations.push((o) => {
@@ -302,6 +313,99 @@ function mergeSteps(data: Obj, existingText: string, wants: PyprojectPlan): Pend
   }
   return p;
 }
+
+/**
+ * The values danlu owns ([tool.danlu.managed]): one the file still holds as danlu wrote it
+ * follows the plan (a re-run with another Python or torch updates requires-python, the lock's
+ * environments, danlu's constraints and the torch entries it added); one the user changed is
+ * theirs and stays. A project's own environments are narrowed to the container's Python, said.
+ * Returns what is danlu's after the merge, for the record.
+ */
+function applyManaged(p: Pending, data: Obj, wants: PyprojectPlan): Managed {
+  const recorded = managedOf(data);
+  const want = wants.managed;
+  const record: Managed = {};
+  const project = table(data, 'project');
+  // requires-python
+  const rp = want['requires-python'];
+  if (rp !== undefined) {
+    const have = project?.['requires-python'];
+    if (have === undefined) record['requires-python'] = rp;
+    else if (have === recorded['requires-python'] || have === rp) {
+      record['requires-python'] = rp;
+      if (have !== rp) {
+        p.mutations.push((o) => void (ensureTable(o, 'project')['requires-python'] = rp));
+        p.notes.push(`requires-python ${String(have)} -> ${rp} (danlu's own value, for the planned Python)`);
+      }
+    } else p.notes.push(`requires-python ${String(have)} is yours: kept (the plan's Python is in it or uv says otherwise)`);
+  }
+  // The lock's environments.
+  const uvHave = table(data, 'tool', 'uv');
+  const envHave = uvHave?.environments;
+  if (want.environments) {
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const ours = envHave === undefined || (recorded.environments !== undefined && same(envHave, recorded.environments));
+    const narrow = wants.narrowsEnvironments !== null && same(envHave, wants.narrowsEnvironments);
+    if (ours || narrow || same(envHave, want.environments)) {
+      record.environments = want.environments;
+      if (envHave !== undefined && !same(envHave, want.environments)) {
+        const next = [...want.environments];
+        p.mutations.push((o) => void (ensureTable(o, 'tool', 'uv').environments = next));
+        p.notes.push(
+          narrow
+            ? `environments: yours, each narrowed to the container's Python (the lock covers what the container runs)`
+            : `environments -> ${next.join(' | ')} (danlu's own value, for the planned Python)`,
+        );
+      }
+    }
+  }
+  // danlu's constraints: the old ones the plan no longer makes go, the new ones are added (above).
+  const consHave = Array.isArray(uvHave?.['constraint-dependencies']) ? (uvHave!['constraint-dependencies'] as unknown[]) : [];
+  const consWant = new Set((want['constraint-dependencies'] ?? []).map(squash));
+  const stale = consHave.filter((c) => typeof c === 'string' && isManagedEntry(recorded, 'constraint-dependencies', c) && !consWant.has(squash(c)));
+  if (stale.length > 0) {
+    const gone = new Set(stale.map((c) => squash(String(c))));
+    p.mutations.push((o) => {
+      const t = ensureTable(o, 'tool', 'uv');
+      if (Array.isArray(t['constraint-dependencies']))
+        t['constraint-dependencies'] = (t['constraint-dependencies'] as unknown[]).filter((c) => typeof c !== 'string' || !gone.has(squash(c)));
+    });
+    p.notes.push(`removed danlu's earlier constraint ${stale.join(', ')}`);
+  }
+  if (want['constraint-dependencies']) record['constraint-dependencies'] = want['constraint-dependencies'];
+  // The torch entries danlu added to [project] dependencies: replaced by the planned ones.
+  const deps = Array.isArray(project?.dependencies) ? (project!.dependencies as unknown[]) : [];
+  const wantDeps = want.dependencies ?? [];
+  const edits = new Map<number, string | null>();
+  deps.forEach((d, i) => {
+    if (typeof d !== 'string' || !isManagedEntry(recorded, 'dependencies', d)) return;
+    const next = wantDeps.find((w) => requirementName(w) === requirementName(d)) ?? null;
+    if (next !== d) edits.set(i, next);
+  });
+  if (edits.size > 0) {
+    p.mutations.push((o) => {
+      const list = ensureTable(o, 'project').dependencies as unknown[];
+      const out: unknown[] = [];
+      list.forEach((d, i) => {
+        if (!edits.has(i)) out.push(d);
+        else if (edits.get(i) !== null) out.push(edits.get(i));
+      });
+      ensureTable(o, 'project').dependencies = out;
+    });
+    for (const [i, next] of edits) p.notes.push(`${String(deps[i])} -> ${next ?? '(removed)'} (danlu's own entry, for the planned torch)`);
+  }
+  if (wantDeps.length > 0) record.dependencies = wantDeps;
+  // The PyTorch index (its URL follows the plan while it is danlu's: replaced above).
+  if (want.index !== undefined) {
+    const idx = (Array.isArray(uvHave?.index) ? (uvHave!.index as unknown[]) : []).find((i) => isPlainObject(i) && i.name === wants.index.name) as
+      | Obj
+      | undefined;
+    if (!idx || idx.url === want.index || idx.url === recorded.index || wants.index.onOtherUrl === 'replace') record.index = want.index;
+  }
+  return record;
+}
+
+const squash = (s: string) => s.replace(/\s+/g, '');
 
 /**
  * toml-patch re-aligns the trailing comments of an array it appends to; the user's lines keep

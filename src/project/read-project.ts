@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { DanluError } from '../lib/errors.js';
 import { backendAtUrlEnd, backendOfLocal, packageNameFrom } from '../lib/py.js';
 import { readOwnProjectFile, readProjectFile } from '../lib/read-file.js';
+import { isManagedEntry, managedOf } from './managed.js';
 import { envLocations, parseEnv } from './dotenv.js';
 import { parseTomlStrict, requirementName } from './toml.js';
 import { factsFromImport } from './from-import.js';
@@ -48,7 +49,10 @@ function specifierOf(raw: string): string {
 function requirementsOf(data: Record<string, unknown>, text: string, file: string): Requirement[] {
   const project = data.project as Record<string, unknown> | undefined;
   const lists: unknown[][] = [];
-  if (Array.isArray(project?.dependencies)) lists.push(project.dependencies);
+  // The torch entries danlu itself added are its own output, not the project's input.
+  const managed = managedOf(data);
+  if (Array.isArray(project?.dependencies))
+    lists.push(project.dependencies.filter((d) => typeof d !== 'string' || !isManagedEntry(managed, 'dependencies', d)));
   const optional = project?.['optional-dependencies'];
   if (optional && typeof optional === 'object') for (const v of Object.values(optional)) if (Array.isArray(v)) lists.push(v);
   const groups = data['dependency-groups'];
@@ -90,6 +94,8 @@ function backendFromIndex(data: Record<string, unknown>, text: string, file: str
     .sort((a, b) => Number(/\/cpu\/?$/.test(a.url as string)) - Number(/\/cpu\/?$/.test(b.url as string)));
   const pick = candidates.find((i) => torchIndexNames.has(String(i.name))) ?? candidates.find((i) => i.name === 'pytorch') ?? candidates[0];
   if (!pick) return null;
+  // The index danlu itself routes torch to is its own output, not the project's choice of variant.
+  if (pick.url === managedOf(data).index) return null;
   const backend = backendAtUrlEnd(pick.url as string)!;
   return { backend, origin: { file, line: new LineIndex(text).lineOf(pick.url as string) } };
 }
@@ -215,7 +221,11 @@ export async function readProject(
     slug: slugify(packageName),
     pyprojectText,
     pyprojectData: pyprojectText === null ? null : data,
-    requiresPython: typeof project['requires-python'] === 'string' ? (project['requires-python'] as string) : null,
+    // requires-python danlu wrote for its planned Python is its own, not the project's.
+    requiresPython:
+      typeof project['requires-python'] === 'string' && project['requires-python'] !== managedOf(data)['requires-python']
+        ? (project['requires-python'] as string)
+        : null,
     pythonVersion,
     requirements: allRequirements,
     torchPin,

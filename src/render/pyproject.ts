@@ -1,3 +1,4 @@
+import { MANAGED_KEYS, type Managed } from '../project/managed.js';
 import type { DependencyMetadata, IndexEntry, PyprojectPlan } from '../plan/pyproject/types.js';
 import { keyValues, multilineArray, tableHeader, tomlKey, type TomlValue } from './toml-text.js';
 
@@ -22,8 +23,15 @@ export function renderNewPyproject(wants: PyprojectPlan): string {
   if (wants.torchRouting === 'danlu') blocks.push(indexBlock(wants.index));
   for (const index of wants.extraIndexes) blocks.push(indexBlock(index));
   blocks.push(danluBlock(wants.danlu.values));
+  if (Object.keys(wants.managed).length > 0) blocks.push(managedBlock(wants.managed));
   if (wants.buildSystem) blocks.push(buildSystemBlock(wants.buildSystem));
   return `${blocks.join('\n\n')}\n`;
+}
+
+/** [tool.danlu.managed]: the values above that are danlu's own; it updates them while the file still holds them. */
+export function managedBlock(managed: Managed): string {
+  const values = Object.fromEntries(MANAGED_KEYS.filter((k) => managed[k] !== undefined).map((k) => [k, managed[k] as TomlValue]));
+  return `# What danlu wrote above for this plan: \`danlu init\` updates these values while the file holds them as written (a value you change is yours).\n${tableHeader(['tool', 'danlu', 'managed'])}\n${keyValues(values, ['environments', 'constraint-dependencies', 'dependencies'])}`;
 }
 
 /** [build-system]: setup.py is then built by uv (its torch extensions included). */

@@ -67,13 +67,14 @@ describe('.env: a double-quoted value over several lines (a PEM certificate)', (
 describe('pyproject.toml: valid but unusual, or of the wrong type', () => {
   const head = '[project]\nname = "mnist"\nversion = "0.1.0"\ndependencies = ["numpy"]\n';
 
-  it('[tool] then `uv = { environments = [...] }` (an inline table): valid TOML out, the environments kept', () => {
+  it('[tool] then `uv = { environments = [...] }` (an inline table): valid TOML out, the environments kept, narrowed to the container Python', () => {
     const h = make({ 'pyproject.toml': `${head}[tool]\nuv = { environments = ["sys_platform == 'linux'"] }\n` });
     const r = init(h);
     expect(r.stderr).not.toContain('error');
     expect(r.code).toBe(0);
     const out = parseToml(read(h, 'pyproject.toml')) as any;
-    expect(out.tool.uv.environments).toEqual(["sys_platform == 'linux'"]);
+    // The project's own environments, narrowed to the container's Python (the lock covers what it runs).
+    expect(out.tool.uv.environments).toEqual(["sys_platform == 'linux' and python_version == '3.12'"]);
     expect(out.tool.uv.sources.torch).toBeDefined();
     expect(out.project.dependencies).toContain('numpy');
     expect(init(h).code).toBe(0);

@@ -3,6 +3,7 @@ import type { ImportResult } from '../../project/import/types.js';
 import { intersectSpecifiers } from '../../project/import/merge.js';
 import type { Decision, PlanOptions, TorchPlan, Warning } from '../types.js';
 import type { PackagePlan } from '../packages.js';
+import { isManagedEntry, type Managed, managedOf } from '../../project/managed.js';
 import { buildNeedOf, IMPORT_CAPS } from '../../catalog/data/build-needs.js';
 import { fromImport } from './from-import.js';
 import { satisfiesOr } from '../../lib/py.js';
@@ -56,7 +57,11 @@ export function ownEntries(data: Obj | null): Map<string, string[]> {
     }
   };
   const project = isObj(data.project) ? data.project : {};
-  add(project.dependencies);
+  // The torch entries danlu added in an earlier run are its own, not the project's.
+  const managed = managedOf(data);
+  add(
+    Array.isArray(project.dependencies) ? project.dependencies.filter((d) => typeof d !== 'string' || !isManagedEntry(managed, 'dependencies', d)) : undefined,
+  );
   for (const v of Object.values(isObj(project['optional-dependencies']) ? project['optional-dependencies'] : {})) add(v);
   for (const v of Object.values(isObj(data['dependency-groups']) ? data['dependency-groups'] : {})) add(v);
   return out;
@@ -205,6 +210,22 @@ function dynamicFields(data: Obj | null): string[] {
   return Array.isArray(project?.dynamic) ? (project!.dynamic as unknown[]).filter((x): x is string => typeof x === 'string') : [];
 }
 
+/** The project's own [tool.uv] environments (not the ones danlu wrote), or null. */
+function ownUvEnvironments(data: Obj | null, managed: Managed): string[] | null {
+  const uv = isObj(data?.tool) && isObj((data!.tool as Obj).uv) ? ((data!.tool as Obj).uv as Obj) : null;
+  const env = uv?.environments;
+  if (!Array.isArray(env) || env.length === 0 || !env.every((e) => typeof e === 'string')) return null;
+  if (managed.environments && managed.environments.join('\0') === (env as string[]).join('\0')) return null;
+  return env as string[];
+}
+
+/** An environment marker held to one Python: `(marker) and python_version == '3.12'` (unchanged when it already names that Python). */
+export function narrowed(marker: string, python: string): string {
+  const pin = `python_version == '${python}'`;
+  if (marker.includes(pin)) return marker;
+  return /\bor\b/.test(marker) ? `(${marker}) and ${pin}` : `${marker} and ${pin}`;
+}
+
 /** The project routes torch to an index of its own ([tool.uv.sources] torch other than danlu's). */
 function ownTorchRouting(data: Obj | null, danlu: TomlValue): boolean {
   const uv = isObj(data?.tool) && isObj((data!.tool as Obj).uv) ? ((data!.tool as Obj).uv as Obj) : null;
@@ -227,11 +248,16 @@ export function planPyproject(
   // a project that does keeps its own choice of where torch goes.
   const namesTorch = (imported?.requirements.some((r) => r.name === 'torch') ?? false) || own.has('torch');
   const dependencies = [...files.dependencies];
+  const addedTorch: string[] = [];
   if (!namesTorch) {
     const added = [`torch${input.torch.specifier}`, `torchvision==${minor(input.torch.torchvision)}.*`];
+    addedTorch.push(...added);
     for (const d of added) if (!dependencies.includes(d)) dependencies.push(d);
+    // Already there from an earlier run (danlu's own entries): the same decision, not news.
+    const earlier = managedOf(project.pyprojectData ?? null).dependencies ?? [];
+    const again = added.every((d) => earlier.includes(d));
     decisions.push({
-      what: 'torch in dependencies',
+      what: again ? 'torch in dependencies (kept)' : 'torch in dependencies',
       choice: added.join(', '),
       why: 'the project names torch nowhere; danlu adds the planned build so the environment has one',
       source: 'rule: a GPU environment gets torch',
@@ -288,9 +314,12 @@ export function planPyproject(
   // The lock is held to the planned torch: whatever ranges the project's files give (and however
   // they merged), uv takes the planned minor, not the newest its range admits.
   const held = `==${minor(input.torch.version)}.*`;
+  // As the entries will be written: an entry the plan rewrites or writes pinned counts as planned.
+  const asWritten = (raw: string) =>
+    pins.find((e) => e.name === 'torch' && (e.action === 'write' || e.action === 'rewrite') && e.from.trim() === raw.trim())?.to ?? raw;
   const torchSpecs = [
-    ...(imported?.requirements ?? []).filter((r) => r.name === 'torch').map((r) => r.specifier),
-    ...(own.get('torch') ?? []).map(specifierOf),
+    ...(imported?.requirements ?? []).filter((r) => r.name === 'torch').map((r) => specifierOf(asWritten(r.raw))),
+    ...(own.get('torch') ?? []).map((raw) => specifierOf(asWritten(raw))),
   ];
   if (torchSpecs.some((spec) => spec.replace(/\s+/g, '') !== held) && !constraints.includes(`torch${held}`)) constraints.push(`torch${held}`);
 
@@ -369,11 +398,18 @@ export function planPyproject(
   // Python. A wider lock makes uv resolve (and build, to read metadata) every package for
   // platforms and Pythons nobody installs, where prebuilt wheels do not exist.
   const environment = `sys_platform == 'linux' and platform_machine == '${input.machine}' and python_version == '${input.python}'`;
+  // A project's own environments (not danlu's) are kept, each narrowed to the container's Python:
+  // a lock over Pythons the container does not run fails on the planned torch for nothing.
+  const managedNow = managedOf(project.pyprojectData ?? null);
+  const ownEnvironments = ownUvEnvironments(project.pyprojectData ?? null, managedNow);
+  const environments = ownEnvironments ? ownEnvironments.map((e) => narrowed(e, input.python)) : [environment];
   decisions.push({
     what: 'lock environments',
-    choice: environment,
-    why: `the dev container is Linux ${input.machine} with Python ${input.python}; uv lock resolves for that only, so prebuilt wheels for it are enough (a project's own [tool.uv] environments are kept)`,
-    source: 'rule: the lock covers the container',
+    choice: environments.join(' | '),
+    why: ownEnvironments
+      ? `the project's own [tool.uv] environments, each narrowed to the container's Python ${input.python}: uv locks what the container runs`
+      : `the dev container is Linux ${input.machine} with Python ${input.python}; uv lock resolves for that only, so prebuilt wheels for it are enough`,
+    source: ownEnvironments ? 'pyproject.toml [tool.uv] environments' : 'rule: the lock covers the container',
   });
 
   // Packages whose sdist needs more to build than it says (catalog): what the build gets, and
@@ -409,6 +445,9 @@ export function planPyproject(
       source: 'setup.py',
     });
   }
+  // The constraints the plan itself makes (the planned torch, import caps, pins it holds), not the project's own.
+  const projectConstraints = new Set(files.constraints.map((c) => c.replace(/\s+/g, '')));
+  const managedConstraints = constraints.filter((c) => !projectConstraints.has(c.replace(/\s+/g, '')));
   const danlu: Record<string, TomlValue> = { 'lock-with-mirror': input.lockWithMirror };
   if (input.aptPackages.length > 0) danlu['apt-packages'] = [...input.aptPackages];
 
@@ -418,7 +457,17 @@ export function planPyproject(
     devDependencies: ['ipykernel', ...dev.filter((d) => !/^ipykernel\b/.test(d))],
     groups,
     extras,
-    environments: [environment],
+    environments,
+    narrowsEnvironments: ownEnvironments && ownEnvironments.join('\0') !== environments.join('\0') ? ownEnvironments : null,
+    // What danlu writes that is its own, updated by its next run ([tool.danlu.managed]).
+    managed: {
+      ...(project.requiresPython === null ? { 'requires-python': input.requiresPython } : {}),
+      environments,
+      ...(managedConstraints.length > 0 ? { 'constraint-dependencies': managedConstraints } : {}),
+      ...(addedTorch.length > 0 ? { dependencies: addedTorch } : {}),
+      // One index only (a team's torch variants have one each, named by the variant, none of them this one).
+      ...(projectRoutes || input.torch.variants.length > 1 ? {} : { index: input.torch.index }),
+    },
     conflicts: clash.conflicts,
     torchSources,
     torchRouting: projectRoutes ? 'project' : 'danlu',

@@ -1,4 +1,5 @@
 import type { TomlValue } from '../../lib/toml-value.js';
+import type { Managed } from '../../project/managed.js';
 
 export type { TomlValue };
 
@@ -57,6 +58,10 @@ export interface PyprojectPlan {
   extras: Record<string, string[]>;
   /** [tool.uv] environments: the platforms and Pythons the lock covers. */
   environments: string[];
+  /** The project's own environments that `environments` narrows to the container's Python (replaced in the file, said). */
+  narrowsEnvironments: string[] | null;
+  /** What danlu writes that is its own and updates on its next run ([tool.danlu.managed]). */
+  managed: Managed;
   /** [tool.uv] conflicts: extras that cannot be installed together. */
   conflicts: ({ extra: string } | { group: string })[][];
   /** torch and its companions routed to the plan's PyTorch index... */

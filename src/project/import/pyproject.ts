@@ -1,3 +1,4 @@
+import { isManagedEntry, type Managed, managedOf } from '../managed.js';
 import { parseTomlStrict } from '../toml.js';
 import { addSpec, ignored, leftOut, record, warn } from './emit.js';
 import { normalize } from './pep508.js';
@@ -18,6 +19,8 @@ interface Ctx {
   self: string | null;
   /** `name[extra]` entries: the group includes those extras. */
   selfRefs: { group: Group; groupKind?: 'extra' | 'dependency-group'; extras: string[]; origin: ImportOrigin; text: string }[];
+  /** What danlu wrote in an earlier run ([tool.danlu.managed]). */
+  managed: Managed;
 }
 
 /** `all = ["proj[gradio]", "proj[torch]"]`: the group gets copies of those extras' requirements. */
@@ -71,6 +74,10 @@ function importList(ctx: Ctx, list: unknown, path: string[], group: Group, group
       leftOut(ctx.out, origin, item, 'local path whose package name cannot be known without building it');
       continue;
     }
+    if (path.length === 2 && path[1] === 'dependencies' && isManagedEntry(ctx.managed, 'dependencies', item)) {
+      ignored(ctx.out, origin, item, "written by danlu for the planned torch ([tool.danlu.managed]): danlu's own entry, updated by init");
+      continue;
+    }
     if (ctx.self && spec.name === ctx.self) {
       ctx.selfRefs.push({ group, groupKind, extras: spec.extras, origin, text: item });
       continue;
@@ -116,9 +123,11 @@ export function parsePyprojectDeps(text: string, file: string): ImportResult {
   const tool = isTable(data.tool) ? data.tool : {};
   const poetry = isTable(tool.poetry) ? tool.poetry : null;
   const rawName = typeof project.name === 'string' ? project.name : typeof poetry?.name === 'string' ? poetry.name : null;
-  const ctx: Ctx = { out, lines, file, self: rawName ? normalize(rawName) : null, selfRefs: [] };
+  // What danlu itself wrote ([tool.danlu.managed]) is not the project's own input.
+  const managed = managedOf(data);
+  const ctx: Ctx = { out, lines, file, self: rawName ? normalize(rawName) : null, selfRefs: [], managed };
 
-  if (typeof project['requires-python'] === 'string') {
+  if (typeof project['requires-python'] === 'string' && project['requires-python'] !== managed['requires-python']) {
     const line = lines.keyLine(['project', 'requires-python']) ?? 1;
     out.pythonHints.push({ specifier: project['requires-python'].replace(/\s+/g, ''), origin: { file, line }, text: lines.text(line) });
     record(out, { file, line }, lines.text(line), 'hint', `Python hint ${project['requires-python']}`, 'kept as requires-python');
@@ -149,6 +158,6 @@ export function parsePyprojectDeps(text: string, file: string): ImportResult {
   expandSelfRefs(ctx);
   if (isTable(data['build-system'])) importBuildSystem(ctx, data['build-system']);
   if (poetry) importPoetry({ out, lines, file }, poetry);
-  if (isTable(tool.uv)) importUvTable({ out, lines, file }, tool.uv);
+  if (isTable(tool.uv)) importUvTable({ out, lines, file, managed }, tool.uv);
   return out;
 }

@@ -1,3 +1,4 @@
+import { isManagedEntry, type Managed } from '../managed.js';
 import { addSpec, describeSource, ignored, leftOut, record, reportOf, warn } from './emit.js';
 import { addIndex } from './indexes.js';
 import { normalize } from './pep508.js';
@@ -12,6 +13,8 @@ export interface UvContext {
   out: ImportResult;
   lines: TomlLines;
   file: string;
+  /** What danlu wrote in an earlier run ([tool.danlu.managed]): not read back as the project's. */
+  managed?: Managed;
 }
 
 function sourceOf(t: Table): RequirementSource | null {
@@ -98,6 +101,10 @@ export function importUvTable(ctx: UvContext, uv: Table): void {
     if (typeof idx.url !== 'string') continue;
     const line = lines.stringLine(idx.url) ?? headerLine;
     const name = typeof idx.name === 'string' ? idx.name : undefined;
+    if (ctx.managed?.index !== undefined && idx.url === ctx.managed.index) {
+      ignored(out, { file, line }, lines.text(line), "danlu's own PyTorch index ([tool.danlu.managed]), updated by init");
+      continue;
+    }
     addIndex(out, {
       url: idx.url,
       kind: idx.default === true ? 'index-url' : 'extra-index-url',
@@ -137,6 +144,10 @@ export function importUvTable(ctx: UvContext, uv: Table): void {
     } else if ((key === 'constraint-dependencies' || key === 'dev-dependencies') && Array.isArray(value)) {
       for (const item of strings(value)) {
         const l = lines.stringLine(item, line) ?? line;
+        if (key === 'constraint-dependencies' && ctx.managed && isManagedEntry(ctx.managed, 'constraint-dependencies', item)) {
+          ignored(out, { file, line: l }, item, "danlu's own constraint for the planned build ([tool.danlu.managed]), updated by init");
+          continue;
+        }
         const spec = parseSpec(item);
         if (!spec.ok || spec.name === null) leftOut(out, { file, line: l }, item, spec.ok ? 'no package name' : spec.reason);
         else
