@@ -373,26 +373,33 @@ function applyManaged(p: Pending, data: Obj, wants: PyprojectPlan): Managed {
     p.notes.push(`removed danlu's earlier constraint ${stale.join(', ')}`);
   }
   if (want['constraint-dependencies']) record['constraint-dependencies'] = want['constraint-dependencies'];
-  // The torch entries danlu added to [project] dependencies: replaced by the planned ones.
-  const deps = Array.isArray(project?.dependencies) ? (project!.dependencies as unknown[]) : [];
+  // The entries danlu wrote pinned (in any list): replaced by the planned ones, or gone when the plan has none.
   const wantDeps = want.dependencies ?? [];
-  const edits = new Map<number, string | null>();
-  deps.forEach((d, i) => {
-    if (typeof d !== 'string' || !isManagedEntry(recorded, 'dependencies', d)) return;
-    const next = wantDeps.find((w) => requirementName(w) === requirementName(d)) ?? null;
-    if (next !== d) edits.set(i, next);
-  });
-  if (edits.size > 0) {
+  const lists: { at: string[]; list: unknown[]; want: readonly string[] }[] = [];
+  if (Array.isArray(project?.dependencies)) lists.push({ at: ['project', 'dependencies'], list: project!.dependencies as unknown[], want: wants.dependencies });
+  for (const [k, v] of Object.entries(table(data, 'project', 'optional-dependencies') ?? {}))
+    if (Array.isArray(v)) lists.push({ at: ['project', 'optional-dependencies', k], list: v, want: wants.extras[k] ?? [] });
+  for (const [k, v] of Object.entries(table(data, 'dependency-groups') ?? {}))
+    if (Array.isArray(v)) lists.push({ at: ['dependency-groups', k], list: v, want: k === 'dev' ? wants.devDependencies : (wants.groups[k] ?? []) });
+  for (const { at, list, want: wanted } of lists) {
+    const edits = new Map<number, string | null>();
+    list.forEach((d, i) => {
+      if (typeof d !== 'string' || !isManagedEntry(recorded, 'dependencies', d)) return;
+      const next = wanted.find((w) => requirementName(w) === requirementName(d)) ?? null;
+      if (next !== d) edits.set(i, next);
+    });
+    if (edits.size === 0) continue;
     p.mutations.push((o) => {
-      const list = ensureTable(o, 'project').dependencies as unknown[];
+      const current = listAt(o, at);
       const out: unknown[] = [];
-      list.forEach((d, i) => {
+      current.forEach((d, i) => {
         if (!edits.has(i)) out.push(d);
         else if (edits.get(i) !== null) out.push(edits.get(i));
       });
-      ensureTable(o, 'project').dependencies = out;
+      current.length = 0;
+      for (const d of out) current.push(d);
     });
-    for (const [i, next] of edits) p.notes.push(`${String(deps[i])} -> ${next ?? '(removed)'} (danlu's own entry, for the planned torch)`);
+    for (const [i, next] of edits) p.notes.push(`${String(list[i])} -> ${next ?? '(removed)'} (danlu's own entry, for the plan)`);
   }
   if (wantDeps.length > 0) record.dependencies = wantDeps;
   // The PyTorch index (its URL follows the plan while it is danlu's: replaced above).

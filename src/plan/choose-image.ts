@@ -126,7 +126,7 @@ export function chooseImage(catalog: Catalog, req: ImageRequest): ImageChoice {
           what: 'image vs wheel CUDA',
           choice: `${row.version} vs ${wheelRow.version}`,
           why: "only compiled extensions need nvcc to match torch's CUDA; this project compiles none",
-          source: 'rule: seed appendix (compiling needs equal CUDA)',
+          source: "torch.utils.cpp_extension (_check_cuda_version: an nvcc of another CUDA major than torch's stops the build; another minor only warns)",
         });
       }
     } else {

@@ -21,6 +21,7 @@ import { derivedTorchPin } from './derived-pin.js';
 import { NCCL_CU118, planPyproject } from './pyproject/plan-pyproject.js';
 import { isTeamMember, notMemberWarning, teamView } from './team.js';
 import { IMPORT_CAPS } from '../catalog/data/build-needs.js';
+import { sourceBuildEnv } from '../wheels/index.js';
 
 export interface PlanInput {
   host: HostFacts;
@@ -138,22 +139,6 @@ function releaseMatches(version: string, specifier: string): boolean {
     if (satisfiesOr(`${major}.${minor}.${p}`, specifier, false)) return true;
   }
   return false;
-}
-
-/**
- * One environment for every source build of the project: MAX_JOBS the smallest any package
- * asks for (each was sized for this machine's memory), the other variables as the packages say.
- */
-function machineBuildEnv(packages: readonly { resolution: import('../wheels/types.js').Resolution }[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const { resolution: r } of packages) {
-    const vars = r.kind === 'build' ? r.buildVariables : r.kind === 'git' || r.kind === 'pypi' ? r.build?.buildVariables : undefined;
-    for (const [k, v] of Object.entries(vars ?? {})) {
-      if (k === 'MAX_JOBS' && env[k] !== undefined) env[k] = String(Math.min(Number(env[k]), Number(v)));
-      else env[k] ??= v;
-    }
-  }
-  return env;
 }
 
 /** The requirements with the catalog's import-time caps applied to their specifiers. */
@@ -429,7 +414,13 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
       });
     }
   }
-  const buildEnv = machineBuildEnv(special.packages);
+  const buildEnv = sourceBuildEnv(special.packages, project, {
+    ...wheelBase,
+    python: py.python,
+    torch: torch.version,
+    backend: torch.backend.name,
+    abi: torch.backend.abi,
+  });
   if (Object.keys(buildEnv).length > 0) {
     decisions.push({
       what: 'source builds',

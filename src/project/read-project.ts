@@ -51,12 +51,12 @@ function requirementsOf(data: Record<string, unknown>, text: string, file: strin
   const lists: unknown[][] = [];
   // The torch entries danlu itself added are its own output, not the project's input.
   const managed = managedOf(data);
-  if (Array.isArray(project?.dependencies))
-    lists.push(project.dependencies.filter((d) => typeof d !== 'string' || !isManagedEntry(managed, 'dependencies', d)));
+  const theirs = (list: unknown[]) => list.filter((d) => typeof d !== 'string' || !isManagedEntry(managed, 'dependencies', d));
+  if (Array.isArray(project?.dependencies)) lists.push(theirs(project.dependencies));
   const optional = project?.['optional-dependencies'];
-  if (optional && typeof optional === 'object') for (const v of Object.values(optional)) if (Array.isArray(v)) lists.push(v);
+  if (optional && typeof optional === 'object') for (const v of Object.values(optional)) if (Array.isArray(v)) lists.push(theirs(v));
   const groups = data['dependency-groups'];
-  if (groups && typeof groups === 'object') for (const v of Object.values(groups)) if (Array.isArray(v)) lists.push(v);
+  if (groups && typeof groups === 'object') for (const v of Object.values(groups)) if (Array.isArray(v)) lists.push(theirs(v));
   const out: Requirement[] = [];
   // Linear in the file: each entry is looked for after the previous one (lists are written in
   // order), and from the start only when it is not found there.

@@ -1,6 +1,7 @@
 import { BASE_APT_PACKAGES } from '../catalog/tools.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Plan } from '../plan/types.js';
+import { syncArgs } from './sync-args.js';
 
 /** Where the project's virtual environment lives in the container (a named volume). */
 export const CONTAINER_VENV = '/opt/danlu/venv';
@@ -154,10 +155,10 @@ export const RUNTIME_UV_CACHE = '/opt/danlu/uv-cache';
  */
 export function renderRuntimeStage(plan: Plan): string {
   const ws = plan.project.workspace;
-  // What the runtime installs: the lock without dev groups, with the extras the README installs.
-  const extras =
-    plan.pyproject.sync.extras.map((e) => ` --extra ${e}`).join('') +
-    (plan.pyproject.sync.variantExtra ? ` --extra \${${plan.pyproject.sync.variantExtra.variable}}` : '');
+  // What the runtime installs: the dev container's selection without the dev group (syncArgs,
+  // the same function uv-sync.sh is rendered with): every other group (the README's packages)
+  // and the extras the README installs.
+  const sel = syncArgs(plan.pyproject.sync, false);
   // uv's cache while the image is built: a BuildKit cache mount, not a layer. Docker 20.10's
   // built-in frontend expands no build args in --mount options (uid=\${USER_UID} does not
   // parse; mode= is ignored), so a root step gives the user a folder in it; should the cache
@@ -194,19 +195,19 @@ RUN ${cache} \\
     ${useCache}
     if [ -n "\${PYPI_MIRROR}" ] && [ "\${PYPI_MIRROR}" != "\${UV_DEFAULT_INDEX}" ]; then \\
       req="$(mktemp)" && \\
-      uv export --frozen --no-dev${extras} --no-emit-workspace --format requirements-txt --output-file "$req" >/dev/null && \\
+      uv export --frozen ${sel} --no-emit-workspace --format requirements-txt --output-file "$req" >/dev/null && \\
       uv venv --allow-existing "\${UV_PROJECT_ENVIRONMENT}" && \\
       uv pip sync --python "\${UV_PROJECT_ENVIRONMENT}/bin/python" --index-url "\${PYPI_MIRROR}" \\
         --extra-index-url "\${PYTORCH_INDEX}" --index-strategy unsafe-best-match "$req" && \\
       rm -f "$req"; \\
     fi && \\
-    UV_DEFAULT_INDEX="\${PYPI_MIRROR:-\${UV_DEFAULT_INDEX}}" uv sync --frozen --no-dev${extras} --no-install-workspace
+    UV_DEFAULT_INDEX="\${PYPI_MIRROR:-\${UV_DEFAULT_INDEX}}" uv sync --frozen ${sel} --no-install-workspace
 
 # Then the project (what .dockerignore leaves in), installed into the same environment.
 COPY --chown=\${USER_UID}:\${USER_GID} . .
 RUN ${cache} \\
     ${useCache}
-    UV_DEFAULT_INDEX="\${PYPI_MIRROR:-\${UV_DEFAULT_INDEX}}" uv sync --frozen --no-dev${extras}
+    UV_DEFAULT_INDEX="\${PYPI_MIRROR:-\${UV_DEFAULT_INDEX}}" uv sync --frozen ${sel}
 
 # A job runs the baked environment as it is: \`uv run\` does not sync (UV_NO_SYNC), and the
 # environment's bin/ comes first on PATH. The default command checks torch and the GPUs.

@@ -1,12 +1,8 @@
 import type { Plan } from '../plan/types.js';
 import { CONTAINER_VENV } from './dockerfile.js';
+import { syncArgs } from './sync-args.js';
 
-/** The uv sync / uv export selection the plan made: its groups and the README's extras. */
-export function syncArgs(sync: Plan['pyproject']['sync'], dev = true): string {
-  const groups = sync.groups === 'all' ? (dev ? ['--all-groups'] : []) : sync.groups.filter((g) => dev || g !== 'dev').flatMap((g) => ['--group', g]);
-  const variant = sync.variantExtra ? ['--extra', `"\${${sync.variantExtra.variable}:-${sync.variantExtra.fallback}}"`] : [];
-  return [...groups, ...sync.extras.flatMap((e) => ['--extra', e]), ...variant].join(' ');
-}
+export { syncArgs };
 
 /**
  * .devcontainer/uv-sync.sh: installs the locked environment inside the container.
@@ -34,7 +30,7 @@ if [ -n "$mirror" ] && [ "$mirror" != "\${UV_DEFAULT_INDEX:-}" ]; then
   # The lock names PyPI; install the very same files (same hashes) through the mirror.
   req="$(mktemp)"
   trap 'rm -f "$req"' EXIT
-  uv export --frozen --format requirements-txt --no-emit-project ${sel} --output-file "$req" >/dev/null
+  uv export --frozen ${sel} --no-emit-project --format requirements-txt --output-file "$req" >/dev/null
   uv venv --allow-existing "\${UV_PROJECT_ENVIRONMENT:-${CONTAINER_VENV}}"
   uv pip sync --python "\${UV_PROJECT_ENVIRONMENT:-${CONTAINER_VENV}}/bin/python" \\
     --index-url "$mirror" --extra-index-url "\${PYTORCH_INDEX:-https://download.pytorch.org/whl/cpu}" \\

@@ -3,7 +3,7 @@ import { ASTRAL_INDEXES } from '../catalog/data/astral-wheels.js';
 import { EMBEDDED_CATALOG } from '../catalog/index.js';
 import { makePlan } from '../plan/make-plan.js';
 import { hostProfile, projectFacts } from '../plan/testing/fixtures.js';
-import { astralCandidates, astralIndexResolution } from './astral.js';
+import { astralCandidates, astralIndexResolution, withoutAstralLabel } from './astral.js';
 import { resolveSpecial } from './registry.js';
 import { target } from './test-helpers.js';
 
@@ -66,5 +66,38 @@ describe("Astral's GPU indexes", () => {
       ['mamba-ssm', 'index', 'astral-cu128 ==2.3.2.post1+cu.12.8.torch.2.11'],
       ['causal-conv1d', 'index', 'astral-cu128 ==1.6.2.post1+cu.12.8.torch.2.11'],
     ]);
+  });
+});
+
+describe("danlu's own routed pin, read back, is the same Astral build (field test C5)", () => {
+  it('the field-test shape: flash-attn==2.8.3.post1+cu.13.0.torch.2.11 on the same torch 2.11 + cu130 plan: the same index and pin, no build', () => {
+    const t = target({ torch: '2.11.0', backend: 'cu130' });
+    const first = resolveSpecial({ name: 'flash-attn', specifier: '' }, t);
+    expect(first).toMatchObject({ kind: 'index', specifier: '==2.8.3.post1+cu.13.0.torch.2.11' });
+    const again = resolveSpecial({ name: 'flash-attn', specifier: (first as { specifier: string }).specifier }, t);
+    expect(again).toEqual(first);
+    expect(again && 'warning' in again ? again.warning : undefined).toBeUndefined();
+  });
+
+  it('a second shape: mamba-ssm and causal-conv1d pinned for cu128 by an init on another machine: the build for this plan is chosen again', () => {
+    const cu128 = target({ torch: '2.11.0', backend: 'cu128', gpus: [{ computeCapability: '12.0' }] });
+    for (const name of ['mamba-ssm', 'causal-conv1d']) {
+      const first = resolveSpecial({ name, specifier: '' }, cu128);
+      expect(first?.kind, name).toBe('index');
+      const pin = (first as { specifier: string }).specifier;
+      expect(pin, name).toMatch(/\+cu\.12\.8\.torch\.2\.11$/);
+      expect(resolveSpecial({ name, specifier: pin }, cu128), name).toEqual(first);
+    }
+    // flash-attn pinned for cu128 by another machine, planned here for cu130: the cu130 build of that version.
+    const moved = resolveSpecial({ name: 'flash-attn', specifier: '==2.8.3.post1+cu.12.8.torch.2.11' }, target({ torch: '2.11.0', backend: 'cu130' }));
+    expect(moved).toMatchObject({ kind: 'index', indexName: 'astral-cu130', specifier: '==2.8.3.post1+cu.13.0.torch.2.11' });
+  });
+
+  it('other local labels and ranges are left as written', () => {
+    expect(withoutAstralLabel('==2.8.3.post1+cu.13.0.torch.2.11')).toBe('==2.8.3.post1');
+    expect(withoutAstralLabel('== 2.8.3+cu.12.8.torch.2.10')).toBe('==2.8.3');
+    expect(withoutAstralLabel('==2.1.2+cu118')).toBe('==2.1.2+cu118');
+    expect(withoutAstralLabel('>=2.7,<3')).toBe('>=2.7,<3');
+    expect(withoutAstralLabel('')).toBe('');
   });
 });

@@ -15,6 +15,19 @@ export function astralChannel(backend: string, indexes: AstralIndexes = ASTRAL_I
 /** The local label of a build: +cu.12.8.torch.2.11 */
 export const astralLabel = (row: Pick<AstralRow, 'cuda' | 'torch'>): string => `cu.${row.cuda}.torch.${row.torch}`;
 
+const LABELLED_PIN = /^(==\s*[0-9][^\s,;+]*)\+cu\.\d+(?:\.\d+)*\.torch\.\d+(?:\.\d+)*$/;
+
+/**
+ * An `==2.8.3.post1+cu.13.0.torch.2.11` pin names one Astral build: the pin danlu itself writes
+ * for a package it routes to Astral's index. Read back (a second `init`, or a file made on
+ * another machine), it means that version, whose build for the planned torch and CUDA is then
+ * chosen again (the same build on the same machine); other specifiers are returned unchanged.
+ */
+export function withoutAstralLabel(spec: string): string {
+  const m = LABELLED_PIN.exec(spec.trim());
+  return m ? m[1]!.replace(/\s+/g, '') : spec;
+}
+
 /** Astral builds of `pkg` for the target (same CUDA as torch's variant, same torch minor, the Python when recorded), newest first. */
 export function astralCandidates(pkg: string, spec: string, target: WheelTarget, indexes: AstralIndexes = ASTRAL_INDEXES): AstralRow[] {
   const channel = astralChannel(target.backend, indexes);

@@ -3,9 +3,38 @@ import type { BuildDependency, BuildSpec, WheelTarget } from './types.js';
 
 const GIB = 1024 ** 3;
 
-/** torch at the runtime's version, plus what setuptools/torch extensions import while building. */
-export function extensionBuildDeps(extra: readonly string[] = []): BuildDependency[] {
-  return [{ requirement: 'torch', matchRuntime: true }, ...['ninja', 'packaging', 'setuptools', 'wheel', ...extra].map((requirement) => ({ requirement }))];
+/**
+ * The setuptools a build that imports `pkg_resources` needs: setuptools 81 warns "pin to
+ * Setuptools<81" when pkg_resources is imported and 82 removed it, so an isolated build of a
+ * legacy setup.py gets the newest setuptools and stops at `No module named 'pkg_resources'`.
+ * Written in that package's own `[tool.uv.extra-build-dependencies]` entry (not as a global
+ * `build-constraint-dependencies`): it binds only the builds known to need it, so a package
+ * whose own build requires a newer setuptools still locks.
+ */
+export const PKG_RESOURCES_SETUPTOOLS = 'setuptools<81';
+export const PKG_RESOURCES_SOURCE =
+  'setuptools 81 pkg_resources/__init__.py (deprecation warning: "pin to Setuptools<81"; 82 removed the package); torch <= 2.1 torch/utils/cpp_extension.py (from pkg_resources import packaging; replaced in 2.2 by pytorch/pytorch#113023)';
+
+/** torch.utils.cpp_extension of torch 2.1 and older imports pkg_resources, so every extension build against it does. */
+export function torchImportsPkgResources(torch: string): boolean {
+  return compareDotted(torch, '2.2') < 0;
+}
+
+/**
+ * torch at the runtime's version, plus what setuptools/torch extensions import while building;
+ * `pkgResources`: the build imports pkg_resources (a legacy setup.py, or torch < 2.2), so
+ * setuptools stays below the release that removed it.
+ */
+export function extensionBuildDeps(extra: readonly string[] = [], pkgResources = false): BuildDependency[] {
+  const setuptools = pkgResources ? PKG_RESOURCES_SETUPTOOLS : 'setuptools';
+  return [{ requirement: 'torch', matchRuntime: true }, ...['ninja', 'packaging', setuptools, 'wheel', ...extra].map((requirement) => ({ requirement }))];
+}
+
+/** Words for `why` when a build's setuptools is held below 81 ('' otherwise). */
+export function pkgResourcesNote(spec: Pick<BuildSpec, 'buildDependencies'>, target: Pick<WheelTarget, 'torch'>): string {
+  if (!spec.buildDependencies.some((d) => d.requirement === PKG_RESOURCES_SETUPTOOLS)) return '';
+  const who = torchImportsPkgResources(target.torch) ? `torch ${target.torch}'s cpp_extension` : 'its setup.py';
+  return ` Its build gets ${PKG_RESOURCES_SETUPTOOLS}: ${who} imports pkg_resources, which setuptools 82 removed.`;
 }
 
 /**
@@ -26,7 +55,8 @@ export function flashAttnParallelism(memoryBytes: number, cpus: number): { maxJo
 
 /**
  * MAX_JOBS for an ordinary torch CUDA extension (ninja runs one nvcc per job):
- * at most one job per thread and per `gbPerJob` of memory (? a few GB per nvcc is typical).
+ * at most one job per thread and per `gbPerJob` of memory (a few GB per nvcc is typical; not
+ * measured per package).
  */
 export function extensionMaxJobs(memoryBytes: number, cpus: number, gbPerJob = 4): number {
   return Math.max(1, Math.min(Math.max(1, cpus), Math.floor(memoryBytes / GIB / gbPerJob)));
@@ -70,14 +100,14 @@ export function flashAttnArchs(target: WheelTarget): { archs: string | null; uns
 /** A source-build spec for a torch CUDA extension on this target. */
 export function extensionBuild(
   target: WheelTarget,
-  opts: { variables?: Record<string, string>; extraDeps?: readonly string[]; gbPerJob?: number } = {},
+  opts: { variables?: Record<string, string>; extraDeps?: readonly string[]; gbPerJob?: number; pkgResources?: boolean } = {},
 ): BuildSpec {
   const vars: Record<string, string> = { MAX_JOBS: String(extensionMaxJobs(target.memoryBytes, target.cpus, opts.gbPerJob)) };
   const archs = torchArchList(target);
   if (archs && target.backend !== 'cpu') vars.TORCH_CUDA_ARCH_LIST = archs;
   Object.assign(vars, opts.variables ?? {});
   return {
-    buildDependencies: extensionBuildDeps(opts.extraDeps),
+    buildDependencies: extensionBuildDeps(opts.extraDeps, opts.pkgResources === true || torchImportsPkgResources(target.torch)),
     buildVariables: vars,
     needsDevel: target.backend !== 'cpu',
   };

@@ -190,7 +190,7 @@ describe('flash-attn: conflicts', () => {
   it('Turing only: FlashAttention-2 needs sm_80+', () => {
     const r = fa('', { gpus: [{ computeCapability: '7.5' }] });
     expect(r.kind === 'conflict' && r.message.includes('sm_75')).toBe(true);
-    expect(r.kind === 'conflict' && r.fix).toMatch(/flash-attn 1\.x, which supports Turing/);
+    expect(r.kind === 'conflict' && r.fix).toMatch(/flash-attn<2 \(1\.x supports Turing\)/);
   });
 
   it('Volta: SDPA only (flash-attn 1.x does not run there either)', () => {
@@ -198,6 +198,32 @@ describe('flash-attn: conflicts', () => {
     expect(r.kind).toBe('conflict');
     expect(r.kind === 'conflict' && r.fix).not.toMatch(/1\.x/);
     expect(r.kind === 'conflict' && r.fix).toMatch(/no flash-attn release runs on these GPUs/);
+  });
+});
+
+describe('flash-attn on GPUs it cannot run on is left out of the environment, as xformers is (field test C4)', () => {
+  it('the field-test shape: 4x V100 (sm_70), flash-attn unpinned: left out, never a build', () => {
+    const r = fa('', { torch: '2.14.1', backend: 'cu126', gpus: Array(4).fill({ computeCapability: '7.0' }) });
+    expect(r).toMatchObject({ kind: 'conflict', leaveOut: true });
+    expect(r.kind === 'conflict' && r.message).toMatch(/sm_70: left out of the environment for these GPUs/);
+  });
+
+  it('a second shape: a pinned 2.x on a Turing + Volta box (nothing there runs it): left out', () => {
+    const r = fa('==2.5.8', { torch: '2.3.1', backend: 'cu121', gpus: [{ computeCapability: '7.5' }, { computeCapability: '7.0' }] });
+    expect(r).toMatchObject({ kind: 'conflict', leaveOut: true });
+  });
+
+  it('Turing with a 1.x pin: FlashAttention 1 supports Turing, so it is kept as written', () => {
+    const r = fa('<2', { torch: '2.0.1', backend: 'cu118', abi: 'pre-cxx11', python: '3.10', gpus: [{ computeCapability: '7.5' }] });
+    expect(r.kind).toBe('conflict');
+    expect(r.kind === 'conflict' && r.leaveOut).toBeUndefined();
+    expect(r.kind === 'conflict' && r.message).toMatch(/FlashAttention 1\.x, which supports Turing: kept as written/);
+  });
+
+  it('a mixed box with an Ampere GPU keeps it (with the warning about the older GPUs)', () => {
+    const r = fa('', { gpus: [{ computeCapability: '7.0' }, { computeCapability: '8.0' }] });
+    expect(r.kind).not.toBe('conflict');
+    expect(r.kind !== 'conflict' && r.warning).toMatch(/sm_70 GPUs cannot run FlashAttention-2 kernels/);
   });
 });
 
@@ -211,9 +237,9 @@ describe('flash-attn-3', () => {
     expect(r.marker).toBe("sys_platform == 'linux' and platform_machine == 'x86_64'");
   });
 
-  it('Ampere only -> conflict', () => {
+  it('Ampere only -> conflict, left out of the environment (its kernels need Hopper)', () => {
     const r = fa('', { torch: '2.9.1', backend: 'cu130', gpus: [{ computeCapability: '8.6' }] }, 'flash-attn-3');
-    expect(r.kind).toBe('conflict');
+    expect(r).toMatchObject({ kind: 'conflict', leaveOut: true });
   });
 
   it('no wheel -> git source of the hopper/ directory with build settings', () => {

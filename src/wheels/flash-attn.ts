@@ -5,7 +5,15 @@ import { minorOf } from '../catalog/torch.js';
 import { runsOn, smName } from '../catalog/gpu-arch.js';
 import { astralIndexResolution } from './astral.js';
 import { backendCuda, compareDotted, majorOf } from '../lib/version.js';
-import { describeParallelism, extensionBuildDeps, flashAttnArchs, flashAttnParallelism, gpuCapabilities } from './build.js';
+import {
+  describeParallelism,
+  extensionBuildDeps,
+  flashAttnArchs,
+  flashAttnParallelism,
+  gpuCapabilities,
+  pkgResourcesNote,
+  torchImportsPkgResources,
+} from './build.js';
 import {
   catalogCandidates,
   communityCandidates,
@@ -97,16 +105,17 @@ function faBuild(name: string, spec: string, target: WheelTarget, lookedFor: str
     FLASH_ATTENTION_FORCE_BUILD: 'TRUE',
   };
   if (archs) vars.FLASH_ATTN_CUDA_ARCHS = archs;
+  const buildDependencies = extensionBuildDeps(['psutil'], torchImportsPkgResources(target.torch));
   return {
     kind: 'build',
     name,
     specifier: spec,
     why:
       `No prebuilt ${name} wheel for ${lookedFor}${extra}, so it builds from source against the runtime torch ` +
-      `in the devel image (${describeParallelism(target, vars)}); expect tens of minutes.`,
+      `in the devel image (${describeParallelism(target, vars)}); expect tens of minutes.${pkgResourcesNote({ buildDependencies }, target)}`,
     source: `${BUILD_SOURCE}; wheels: ${OFFICIAL_SOURCE}; ${COMMUNITY_SOURCE}`,
     confidence: 'S',
-    buildDependencies: extensionBuildDeps(['psutil']),
+    buildDependencies,
     buildVariables: vars,
     needsDevel: true,
   };
@@ -119,16 +128,25 @@ export function resolveFlashAttn(req: SpecialRequirement, target: WheelTarget, c
   const { ccs } = gpuCapabilities(target);
   const old = ccs.filter((cc) => majorOf(cc) < 8);
   if (ccs.length > 0 && old.length === ccs.length) {
+    // flash-attn 1.x ran on Turing (sm_75) too; nothing of it runs on Volta or older. What cannot
+    // run here is left out of the environment, as xformers without kernels for these GPUs is: a
+    // source build (or an sdist uv builds at sync) of kernels these GPUs cannot execute only fails.
+    const turing = old.every((cc) => cc === '7.5');
+    const onlyV1 = turing && req.specifier !== '' && !safeSatisfies('2.0.0', req.specifier) && safeSatisfies('1.0.9', req.specifier);
     return {
       kind: 'conflict',
       name: req.name,
-      message: `FlashAttention-2 runs on Ampere (sm_80) and newer; this machine's GPUs are ${old.map(smName).join(', ')}.`,
-      // flash-attn 1.x ran on Turing (sm_75) too; nothing of it runs on Volta or older.
-      fix: old.every((cc) => cc === '7.5')
-        ? 'Drop flash-attn and use PyTorch SDPA (attn_implementation="sdpa"), or flash-attn 1.x, which supports Turing.'
-        : 'Drop flash-attn and use PyTorch SDPA (attn_implementation="sdpa"): no flash-attn release runs on these GPUs.',
+      message:
+        `FlashAttention-2 runs on Ampere (sm_80) and newer; this machine's GPUs are ${old.map(smName).join(', ')}` +
+        (onlyV1
+          ? ` (${req.name}${req.specifier} is FlashAttention 1.x, which supports Turing: kept as written).`
+          : ': left out of the environment for these GPUs.'),
+      fix: turing
+        ? 'Use PyTorch SDPA (attn_implementation="sdpa"), or pin flash-attn<2 (1.x supports Turing).'
+        : 'Use PyTorch SDPA (attn_implementation="sdpa"): no flash-attn release runs on these GPUs.',
       source: 'flash-attn README and setup.py (FLASH_ATTN_CUDA_ARCHS accepts 80, 90, 100, 110, 120)',
       confidence: 'V',
+      ...(onlyV1 ? {} : { leaveOut: true as const }),
     };
   }
   const mixed = old.length > 0 ? `The ${old.map(smName).join(', ')} GPUs cannot run FlashAttention-2 kernels.` : undefined;
@@ -177,10 +195,11 @@ export function resolveFlashAttn3(req: SpecialRequirement, target: WheelTarget, 
     return {
       kind: 'conflict',
       name: req.name,
-      message: `FlashAttention-3 kernels are written for Hopper (sm_90); this machine's GPUs are ${ccs.map(smName).join(', ')}.`,
+      message: `FlashAttention-3 kernels are written for Hopper (sm_90); this machine's GPUs are ${ccs.map(smName).join(', ')}: left out of the environment for these GPUs.`,
       fix: 'Use flash-attn (FlashAttention-2) or PyTorch SDPA on these GPUs.',
       source,
       confidence: 'S',
+      leaveOut: true,
     };
   }
   const warning = notHopper.length > 0 ? `FA3 targets sm_90; ${notHopper.map(smName).join(', ')} may not run its kernels.` : undefined;

@@ -2,7 +2,7 @@ import { satisfiesOr } from '../lib/py.js';
 import { MMCV_PAGES, PYG_PAGES } from '../catalog/data/special-packages.js';
 import { minorOf } from '../catalog/torch.js';
 import { backendCuda, compareDotted, majorOf } from '../lib/version.js';
-import { extensionBuild } from './build.js';
+import { extensionBuild, PKG_RESOURCES_SOURCE, pkgResourcesNote } from './build.js';
 import type { Resolution, SpecialRequirement, WheelTarget } from './types.js';
 
 /** PyG extension name -> the key of PYG_PAGES.packageMaxTorch. */
@@ -82,16 +82,17 @@ export function mmcvPage(target: WheelTarget, spec: string): { url: string; vari
 const safeSatisfies = (version: string, spec: string): boolean => satisfiesOr(version, spec, false);
 
 export function resolveMmcv(req: SpecialRequirement, target: WheelTarget): Resolution {
+  // mmcv's setup.py (1.x and 2.x) imports pkg_resources: every source build of it needs a setuptools that has it.
   if (req.name === 'mmcv-full') {
-    const spec = extensionBuild(target, { variables: { MMCV_WITH_OPS: '1' } });
+    const spec = extensionBuild(target, { variables: { MMCV_WITH_OPS: '1' }, pkgResources: true });
     return {
       kind: 'build',
       name: req.name,
       specifier: req.specifier,
       ...spec,
-      why: 'mmcv-full is the mmcv 1.x name; its prebuilt pages stop before torch 2.x, so it compiles with MMCV_WITH_OPS=1 against the runtime torch.',
+      why: `mmcv-full is the mmcv 1.x name; its prebuilt pages stop before torch 2.x, so it compiles with MMCV_WITH_OPS=1 against the runtime torch.${pkgResourcesNote(spec, target)}`,
       warning: 'mmcv-full (1.x) is unmaintained; OpenMMLab 2.x projects use mmcv>=2.0 instead.',
-      source: MMCV_PAGES.source,
+      source: `${MMCV_PAGES.source}; mmcv setup.py (from pkg_resources import ...); ${PKG_RESOURCES_SOURCE}`,
       confidence: '?',
     };
   }
@@ -110,7 +111,7 @@ export function resolveMmcv(req: SpecialRequirement, target: WheelTarget): Resol
       confidence: page.variant === target.backend ? 'V' : '?',
     };
   }
-  const spec = extensionBuild(target, { variables: { MMCV_WITH_OPS: '1' } });
+  const spec = extensionBuild(target, { variables: { MMCV_WITH_OPS: '1' }, pkgResources: true });
   return {
     kind: 'build',
     name: req.name,
@@ -118,9 +119,9 @@ export function resolveMmcv(req: SpecialRequirement, target: WheelTarget): Resol
     ...spec,
     why:
       `OpenMMLab's prebuilt mmcv wheels stop at mmcv 2.2.0 for torch 2.4 (cu118/cu121); none fits torch ${target.torch}+${target.backend}` +
-      `${req.specifier ? ` and mmcv${req.specifier}` : ''}, so it compiles its ops (MMCV_WITH_OPS=1) against the runtime torch.`,
+      `${req.specifier ? ` and mmcv${req.specifier}` : ''}, so it compiles its ops (MMCV_WITH_OPS=1) against the runtime torch.${pkgResourcesNote(spec, target)}`,
     warning: `mmcv compiles from source for torch ${target.torch} (long build; mmcv 2.2.0 predates this torch, so the build may need patches). Community wheels: https://miropsota.github.io/torch_packages_builder.`,
-    source: MMCV_PAGES.source,
+    source: `${MMCV_PAGES.source}; mmcv setup.py (from pkg_resources import ...); ${PKG_RESOURCES_SOURCE}`,
     confidence: 'S',
   };
 }

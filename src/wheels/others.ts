@@ -1,5 +1,5 @@
 import { backendCuda } from '../lib/version.js';
-import { describeParallelism, extensionBuild, extensionBuildDeps, torchArchList } from './build.js';
+import { describeParallelism, extensionBuild, extensionBuildDeps, pkgResourcesNote, torchArchList, torchImportsPkgResources } from './build.js';
 import type { Resolution, ResolveContext, SpecialRequirement, WheelTarget } from './types.js';
 import { astralIndexResolution } from './astral.js';
 
@@ -13,6 +13,21 @@ export function parseGitUrl(url: string): { git: string; rev?: string; subdirect
 
 export function resolveClip(req: SpecialRequirement): Resolution {
   const given = req.url ? parseGitUrl(req.url) : null;
+  // openai-clip is a faithful re-upload of OpenAI's CLIP (it installs the same `clip` module):
+  // the project's choice is kept, and no second distribution of `clip` is added from git.
+  if (req.name === 'openai-clip' && !given) {
+    return {
+      kind: 'pypi',
+      name: req.name,
+      specifier: req.specifier,
+      notes: [
+        'For the newest code instead, replace it with clip from git: clip = { git = "https://github.com/openai/CLIP" } (never both: each installs the clip module).',
+      ],
+      why: 'openai-clip on PyPI is a re-upload of OpenAI CLIP (the same clip module): the project chose it, so it stays; git HEAD is not added next to it.',
+      source: 'PyPI: openai-clip 1.0.1 (2022; module clip, from github.com/openai/CLIP); github.com/openai/CLIP setup.py (name "clip")',
+      confidence: 'S',
+    };
+  }
   return {
     kind: 'git',
     name: req.name,
@@ -21,7 +36,7 @@ export function resolveClip(req: SpecialRequirement): Resolution {
     why:
       req.name === 'clip'
         ? 'The "clip" project on PyPI is a clipboard tool; OpenAI CLIP is only published as its GitHub repository.'
-        : 'openai-clip on PyPI is a 2022 re-upload by a third party; the GitHub repository is the source, and installs as "clip".',
+        : 'openai-clip points at a git source: the GitHub repository is the source, and installs as "clip".',
     ...(req.name === 'clip' ? {} : { rename: 'clip' }),
     source: 'PyPI: clip 0.2.0 "A CLI clipboard manager", openai-clip 1.0.1 (2022); github.com/openai/CLIP setup.py (name "clip")',
     confidence: 'S',
@@ -60,7 +75,8 @@ export function resolveBitsandbytes(req: SpecialRequirement, target: WheelTarget
       `Set BNB_CUDA_VERSION (e.g. ${cuda ? cuda.replace('.', '') : '128'}) only to force another build; it must not exceed what the driver supports.`,
     ],
     why: `bitsandbytes needs no special index: its PyPI wheel picks the CUDA library matching torch ${target.torch}+${target.backend} at import.`,
-    source: 'bitsandbytes docs (huggingface.co/docs/bitsandbytes); exact CUDA list per release: ?',
+    source:
+      'bitsandbytes installation guide (huggingface.co/docs/bitsandbytes/main/en/installation); which CUDA builds each release carries is not recorded by danlu',
     confidence: 'S',
   };
 }
@@ -70,6 +86,7 @@ export function resolveDeepspeed(req: SpecialRequirement, target: WheelTarget, c
   const astral = astralIndexResolution('deepspeed', req.specifier, target, ctx);
   if (astral) return astral;
   const archs = torchArchList(target);
+  const buildDependencies = extensionBuildDeps([], torchImportsPkgResources(target.torch));
   return {
     kind: 'pypi',
     name: req.name,
@@ -78,9 +95,10 @@ export function resolveDeepspeed(req: SpecialRequirement, target: WheelTarget, c
       'DeepSpeed compiles its CUDA ops just in time on first use: keep the devel image (nvcc) and ninja in the environment.',
       `To compile them while installing instead, set DS_BUILD_OPS=1${archs ? ` and TORCH_CUDA_ARCH_LIST="${archs}"` : ''} (long build).`,
     ],
-    build: { buildDependencies: extensionBuildDeps(), buildVariables: {}, needsDevel: backendCuda(target.backend) !== null },
-    why: "DeepSpeed's PyPI file is an sdist whose setup.py imports torch, so the build sees the runtime torch (match-runtime) and the ops are left to JIT.",
-    source: 'uv docs/concepts/projects/config.md (extra-build-dependencies for deepspeed); DS flags: ?',
+    build: { buildDependencies, buildVariables: {}, needsDevel: backendCuda(target.backend) !== null },
+    why: `DeepSpeed's PyPI file is an sdist whose setup.py imports torch, so the build sees the runtime torch (match-runtime) and the ops are left to JIT.${pkgResourcesNote({ buildDependencies }, target)}`,
+    source:
+      'uv docs/concepts/projects/config.md (extra-build-dependencies for deepspeed); DeepSpeed installation guide, deepspeed.ai/tutorials/advanced-install (DS_BUILD_OPS, TORCH_CUDA_ARCH_LIST)',
     confidence: 'S',
   };
 }
@@ -115,7 +133,7 @@ export function resolveKtransformers(req: SpecialRequirement, target: WheelTarge
       ' ',
     ),
     warning: 'ktransformers: check that a prebuilt wheel exists for this torch/CUDA/CPU, or expect a long source build.',
-    source: 'ktransformers release naming, S',
+    source: 'kvcache-ai/ktransformers GitHub release asset names',
     confidence: '?',
   };
 }

@@ -140,14 +140,32 @@ describe('name clashes -> git sources', () => {
     expect(r.why).toContain('Pyramid');
   });
 
-  it('clip -> openai/CLIP; openai-clip is renamed to clip; a given git URL keeps its rev', () => {
+  it('clip -> openai/CLIP; a given git URL keeps its rev', () => {
     const clip = resolve('clip');
     expect(clip.kind === 'git' && clip.git === 'https://github.com/openai/CLIP' && clip.rename === undefined).toBe(true);
-    expect(resolve('openai-clip').kind === 'git' && (resolve('openai-clip') as { rename?: string }).rename === 'clip').toBe(true);
     const pinned = resolve('clip', '', {}, { url: 'git+https://github.com/openai/CLIP.git@dcba3cb2e2827b402d2701e7e1c7d9fed8a20ef1' });
     expect(pinned.kind === 'git' && pinned.rev === 'dcba3cb2e2827b402d2701e7e1c7d9fed8a20ef1' && pinned.warning === undefined).toBe(true);
     expect(parseGitUrl('git+https://github.com/a/b@v1#subdirectory=pkg')).toEqual({ git: 'https://github.com/a/b', rev: 'v1', subdirectory: 'pkg' });
     expect(parseGitUrl('https://example.com/x.whl')).toBeNull();
+  });
+});
+
+describe('openai-clip (a re-upload of CLIP) already satisfies CLIP: one distribution per import name (field test B8)', () => {
+  it('the field-test shape: openai-clip unpinned stays the PyPI package; no rename, no git source', () => {
+    const r = resolve('openai-clip');
+    expect(r.kind).toBe('pypi');
+    expect(r.kind !== 'conflict' && r.rename).toBeUndefined();
+    expect(r.kind === 'pypi' && r.notes.join(' ')).toMatch(/never both/);
+  });
+
+  it('a second shape: openai_clip==1.0.1 (another spelling, pinned) keeps its pin', () => {
+    const r = resolveSpecial({ name: 'openai_clip', specifier: '==1.0.1' }, target());
+    expect(r).toMatchObject({ kind: 'pypi', name: 'openai-clip', specifier: '==1.0.1' });
+  });
+
+  it('openai-clip from a git URL the project gave: that source is kept, under the name it installs as', () => {
+    const r = resolve('openai-clip', '', {}, { url: 'git+https://github.com/openai/CLIP.git@a1b2c3d' });
+    expect(r).toMatchObject({ kind: 'git', git: 'https://github.com/openai/CLIP.git', rev: 'a1b2c3d', rename: 'clip' });
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Provenance } from '../catalog/types.js';
+import { withoutAstralLabel } from './astral.js';
 import { resolveFlashAttn, resolveFlashAttn3 } from './flash-attn.js';
 import { resolveMmcv, resolvePyg } from './indexes.js';
 import { resolveApex, resolveBitsandbytes, resolveClip, resolveDaoExtension, resolveDeepspeed, resolveFlashinfer, resolveKtransformers } from './others.js';
@@ -54,7 +55,9 @@ export const SPECIAL_PACKAGES: readonly RegistryEntry[] = [
   entry('torch-sparse', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
   entry('torch-cluster', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
   entry('torch-spline-conv', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
-  entry('mmcv', ['index', 'build'], 'V', 'open-mmlab/mmcv docs/en/_static/version.json', (r, t) => resolveMmcv(r, t), ['mmcv-full']),
+  entry('mmcv', ['index', 'build'], 'V', 'open-mmlab/mmcv docs/en/_static/version.json; setup.py (imports pkg_resources)', (r, t) => resolveMmcv(r, t), [
+    'mmcv-full',
+  ]),
   entry(
     'causal-conv1d',
     ['index', 'wheel', 'build', 'conflict'],
@@ -70,7 +73,7 @@ export const SPECIAL_PACKAGES: readonly RegistryEntry[] = [
     (r, t, ctx) => resolveDaoExtension(r, t, ctx),
   ),
   entry('apex', ['git'], 'S', 'NVIDIA/apex; PyPI name clash', (r, t) => resolveApex(r, t)),
-  entry('clip', ['git'], 'S', 'github.com/openai/CLIP; PyPI name clash', (r) => resolveClip(r), ['openai-clip']),
+  entry('clip', ['git', 'pypi'], 'S', 'github.com/openai/CLIP; PyPI name clash (openai-clip: a re-upload, kept)', (r) => resolveClip(r), ['openai-clip']),
   entry('vllm', ['pypi', 'conflict'], 'S', 'vLLM pins one torch per release', (r, t) => resolveVllm(r, t)),
   entry('bitsandbytes', ['pypi'], 'S', 'bitsandbytes docs', (r, t) => resolveBitsandbytes(r, t)),
   entry('deepspeed', ['index', 'pypi'], 'S', "Astral's GPU indexes; uv docs; DeepSpeed JIT ops", (r, t, ctx) => resolveDeepspeed(r, t, ctx)),
@@ -101,7 +104,8 @@ export function isSpecial(name: string): boolean {
 export function resolveSpecial(requirement: SpecialRequirement, target: WheelTarget, ctx: ResolveContext = {}): Resolution | null {
   const e = findSpecial(requirement.name);
   if (!e) return null;
-  return e.resolve({ ...requirement, name: normalizeName(requirement.name), specifier: requirement.specifier.trim() }, target, ctx);
+  // danlu's own routed pin (`==V+cu.X.Y.torch.A.B`) means version V: its build is chosen again for this target.
+  return e.resolve({ ...requirement, name: normalizeName(requirement.name), specifier: withoutAstralLabel(requirement.specifier.trim()) }, target, ctx);
 }
 
 /** The resolution installs without compiling anything long (wheel, index, PyPI, or a git source without extensions). */

@@ -121,7 +121,7 @@ describe.skipIf(!base)('the runtime image, built by Docker from the generated Do
   });
 
   it('builds', () => {
-    expect(built.log).toMatch(/\[runtime \d\/\d\] RUN .*uv sync --frozen --no-dev --no-install-workspace/);
+    expect(built.log).toMatch(/\[runtime \d\/\d\] RUN .*uv sync --frozen --no-dev --all-groups --no-install-workspace/);
     expect(built.code, built.log.slice(-3000)).toBe(0);
   });
 
@@ -146,8 +146,8 @@ describe.skipIf(!base)('the runtime image, built by Docker from the generated Do
     expect(r.code).toBe(0);
     const calls = r.stdout.split('\n').filter((l) => l.startsWith('uv '));
     expect(calls).toEqual([
-      'uv sync --frozen --no-dev --no-install-workspace | cwd=/workspace/vision-demo | train.py=no | cache=/opt/danlu/uv-cache/uid-1000 | no-cache= | index=https://pypi.org/simple | python-dir=/opt/danlu/python | bytecode=1 | proxy=http://bob:s3cret@127.0.0.1:9',
-      'uv sync --frozen --no-dev | cwd=/workspace/vision-demo | train.py=yes | cache=/opt/danlu/uv-cache/uid-1000 | no-cache= | index=https://pypi.org/simple | python-dir=/opt/danlu/python | bytecode=1 | proxy=http://bob:s3cret@127.0.0.1:9',
+      'uv sync --frozen --no-dev --all-groups --no-install-workspace | cwd=/workspace/vision-demo | train.py=no | cache=/opt/danlu/uv-cache/uid-1000 | no-cache= | index=https://pypi.org/simple | python-dir=/opt/danlu/python | bytecode=1 | proxy=http://bob:s3cret@127.0.0.1:9',
+      'uv sync --frozen --no-dev --all-groups | cwd=/workspace/vision-demo | train.py=yes | cache=/opt/danlu/uv-cache/uid-1000 | no-cache= | index=https://pypi.org/simple | python-dir=/opt/danlu/python | bytecode=1 | proxy=http://bob:s3cret@127.0.0.1:9',
     ]);
     // The cache was a mount: nothing of it is in the image; the environment is.
     expect(r.stdout).toContain('alice alice\nalice alice');
@@ -204,13 +204,13 @@ describe.skipIf(!base)('the runtime image, built by Docker from the generated Do
       .filter(Boolean)
       .map((l) => l.split(' | ')[0]);
     expect(calls).toEqual([
-      expect.stringMatching(/^uv export --frozen --no-dev --no-emit-workspace --format requirements-txt --output-file \/tmp\/tmp\.\w+$/),
+      expect.stringMatching(/^uv export --frozen --no-dev --all-groups --no-emit-workspace --format requirements-txt --output-file \/tmp\/tmp\.\w+$/),
       'uv venv --allow-existing /opt/danlu/venv',
       expect.stringMatching(
         /^uv pip sync --python \/opt\/danlu\/venv\/bin\/python --index-url https:\/\/mirror\.example\/pypi\/simple\/ --extra-index-url https:\/\/download\.pytorch\.org\/whl\/cu130 --index-strategy unsafe-best-match \/tmp\/tmp\.\w+$/,
       ),
-      'uv sync --frozen --no-dev --no-install-workspace',
-      'uv sync --frozen --no-dev',
+      'uv sync --frozen --no-dev --all-groups --no-install-workspace',
+      'uv sync --frozen --no-dev --all-groups',
     ]);
     expect(sh(images.mirror, 'cat /tmp/uv-calls-1000.log').stdout).toContain(`index=${mirror}`);
   }, 300_000);

@@ -62,9 +62,9 @@ describe('the runtime stage of the Dockerfile', () => {
   it('copies the lock first, syncs without the project, then copies the project and syncs it', () => {
     const steps = runtime.filter((i) => ['COPY', 'RUN'].includes(i.getKeyword())).map((i) => `${i.getKeyword()} ${args(i).replace(/\s+/g, ' ')}`);
     expect(steps[1]).toBe('COPY pyproject.toml uv.lock .python-version ./');
-    expect(steps[2]).toMatch(/uv sync --frozen --no-dev --no-install-workspace$/);
+    expect(steps[2]).toMatch(/uv sync --frozen --no-dev --all-groups --no-install-workspace$/);
     expect(steps[3]).toBe('COPY . .');
-    expect(steps[4]).toMatch(/uv sync --frozen --no-dev$/);
+    expect(steps[4]).toMatch(/uv sync --frozen --no-dev --all-groups$/);
     for (const i of runtime.filter((x) => x.getKeyword() === 'COPY')) {
       expect((i as any).getFlags().map((f: any) => `${f.getName()}=${f.getValue()}`)).toEqual(['chown=${USER_UID}:${USER_GID}']);
     }
@@ -100,7 +100,7 @@ describe('the runtime stage of the Dockerfile', () => {
   it('the PyPI-mirror branch installs the locked files through the mirror, as uv-sync.sh does', () => {
     const deps = args(runtime.filter((i) => i.getKeyword() === 'RUN')[1]!);
     expect(deps).toContain('if [ -n "${PYPI_MIRROR}" ] && [ "${PYPI_MIRROR}" != "${UV_DEFAULT_INDEX}" ]; then');
-    expect(deps).toContain('uv export --frozen --no-dev --no-emit-workspace --format requirements-txt');
+    expect(deps).toContain('uv export --frozen --no-dev --all-groups --no-emit-workspace --format requirements-txt');
     expect(deps).toContain('--index-url "${PYPI_MIRROR}"');
     expect(deps).toContain('--extra-index-url "${PYTORCH_INDEX}"');
     expect(runtime.find((i) => args(i).startsWith('PYTORCH_INDEX='))).toBeDefined();

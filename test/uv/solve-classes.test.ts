@@ -92,6 +92,25 @@ const CASES: Case[] = [
     said: /xformers has wheels for 3\.10/,
   },
   {
+    name: "the project's own [tool.uv] environments span Pythons the planned torch lacks: narrowed to the container's",
+    host: 'h100-580',
+    files: {
+      'pyproject.toml': `${SETUPTOOLS}[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.8"\ndependencies = ["torch>=1.13", "numpy"]\n\n[tool.uv]\nenvironments = ["sys_platform == 'linux'"]\n`,
+      'demo/__init__.py': '',
+    },
+    torch: '2.14',
+    python: '3.12',
+  },
+  {
+    name: 'the same with two platforms in one environment marker',
+    host: 'v100-550',
+    files: {
+      'pyproject.toml': `[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.9"\ndependencies = ["torch>=2.0", "numpy"]\n\n[tool.uv]\nenvironments = ["sys_platform == 'linux' or sys_platform == 'darwin'"]\n`,
+    },
+    torch: '2.14',
+    python: '3.12',
+  },
+  {
     name: "a README's +cu128 torch line on a driver that cannot run it: a preference, not a pin",
     host: 'rtx3090-470',
     files: {
@@ -162,4 +181,32 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
       }
     }, 900_000);
   }
+
+  it('a companion removed from the project later: the next init plans the newest torch again (no constraint of its own left behind)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
+    const dir = join(root, 'demo');
+    const run = () =>
+      JSON.parse(
+        spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--json', '--host', join(HOST_FILES, 'h100-580.json')], {
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1', CI: 'true', ...solveEnv(pip, pythons) },
+          timeout: 900_000,
+        }).stdout,
+      );
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'requirements.txt'), 'torch\nvllm==0.8.5\n');
+      expect(run().plan.torch.version).toBe('2.6.0');
+      writeFileSync(join(dir, 'requirements.txt'), 'torch\n');
+      // The vllm line danlu wrote into pyproject.toml is the project's now: taken out by hand, as a user would.
+      const py = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
+      writeFileSync(join(dir, 'pyproject.toml'), py.replace(/^\s*"vllm==0\.8\.5",\n/m, ''));
+      const again = run();
+      expect(again.plan.solve.status, JSON.stringify(again.plan.solve, null, 1)).toBe('solved');
+      expect(again.plan.torch.version).toBe('2.14.1');
+      expect(readLock(readFileSync(join(dir, 'uv.lock'), 'utf8')).torch).toEqual(['2.14.1']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 900_000);
 });

@@ -4,6 +4,7 @@ import type { ImportResult, ImportedRequirement, RequirementSource } from '../..
 import { normalize as normalizeName } from '../../project/import/pep508.js';
 import type { PyprojectInput } from './plan-pyproject.js';
 import type { DependencyMetadata, IndexEntry, PinEdit, TomlValue } from './types.js';
+import { PKG_RESOURCES_SETUPTOOLS, torchImportsPkgResources } from '../../wheels/index.js';
 
 type Plan = Pick<PyprojectInput, 'torch' | 'packages' | 'projectName'>;
 
@@ -171,7 +172,17 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
   applyResolutions(out, plan);
   const needsTorch = new Set(imported.buildTimeTorch.map((b) => b.name).filter((n): n is string => Boolean(n) && n !== '*'));
   for (const b of imported.noBuildIsolation) if (b.name && b.name !== '*') needsTorch.add(b.name);
-  const declared = new Set(imported.requirements.map((r) => r.name));
+  // A package the plan leaves out (flash-attn on GPUs it cannot run on) gets no build settings either.
+  const declared = new Set(
+    imported.requirements
+      .map((r) => r.name)
+      .filter((n) => {
+        const r = special.get(n);
+        return !(r?.kind === 'conflict' && r.leaveOut);
+      }),
+  );
+  // torch older than 2.2 imports pkg_resources while building an extension: setuptools without it cannot build them.
+  const oldTorch = torchImportsPkgResources(plan.torch.version) ? [PKG_RESOURCES_SETUPTOOLS] : [];
   for (const name of needsTorch) {
     if (declared.has(name) && !out.buildDependencies[name] && !isPrebuiltSource(out.sources[name])) {
       // A git or path checkout (a setup.py package, often a submodule) has no static metadata
@@ -181,11 +192,11 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
       const meta = imported.requirements.find((r) => r.name === name && r.staticMetadata)?.staticMetadata;
       if (meta && !out.dependencyMetadata.some((m) => m.name === name)) {
         out.dependencyMetadata.push({ name, version: meta.version, 'requires-dist': meta.requiresDist });
-        out.buildDependencies[name] = [{ requirement: 'torch', 'match-runtime': true }];
+        out.buildDependencies[name] = [{ requirement: 'torch', 'match-runtime': true }, ...oldTorch];
       } else
         out.buildDependencies[name] = isCheckoutSource(out.sources[name])
-          ? [`torch==${plan.torch.version}`]
-          : [{ requirement: 'torch', 'match-runtime': true }];
+          ? [`torch==${plan.torch.version}`, ...oldTorch]
+          : [{ requirement: 'torch', 'match-runtime': true }, ...oldTorch];
     }
   }
   // The project itself imports torch to build (setup.py with CUDAExtension, torch in
@@ -195,7 +206,9 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
   // `dynamic` fields gets the planned torch version itself instead.
   if (imported.buildTimeTorch.some((b) => b.name === undefined)) {
     const exact = (imported.projectDynamic?.length ?? 0) > 0;
-    out.buildDependencies[normalizeName(projectName)] ??= exact ? [`torch==${plan.torch.version}`] : [{ requirement: 'torch', 'match-runtime': true }];
+    out.buildDependencies[normalizeName(projectName)] ??= exact
+      ? [`torch==${plan.torch.version}`, ...oldTorch]
+      : [{ requirement: 'torch', 'match-runtime': true }, ...oldTorch];
   }
   return out;
 }

@@ -59,11 +59,11 @@ export function ownEntries(data: Obj | null): Map<string, string[]> {
   const project = isObj(data.project) ? data.project : {};
   // The torch entries danlu added in an earlier run are its own, not the project's.
   const managed = managedOf(data);
-  add(
-    Array.isArray(project.dependencies) ? project.dependencies.filter((d) => typeof d !== 'string' || !isManagedEntry(managed, 'dependencies', d)) : undefined,
-  );
-  for (const v of Object.values(isObj(project['optional-dependencies']) ? project['optional-dependencies'] : {})) add(v);
-  for (const v of Object.values(isObj(data['dependency-groups']) ? data['dependency-groups'] : {})) add(v);
+  const theirs = (list: unknown) =>
+    Array.isArray(list) ? list.filter((d) => typeof d !== 'string' || !isManagedEntry(managed, 'dependencies', d)) : undefined;
+  add(theirs(project.dependencies));
+  for (const v of Object.values(isObj(project['optional-dependencies']) ? project['optional-dependencies'] : {})) add(theirs(v));
+  for (const v of Object.values(isObj(data['dependency-groups']) ? data['dependency-groups'] : {})) add(theirs(v));
   return out;
 }
 
@@ -215,8 +215,20 @@ function ownUvEnvironments(data: Obj | null, managed: Managed): string[] | null 
   const uv = isObj(data?.tool) && isObj((data!.tool as Obj).uv) ? ((data!.tool as Obj).uv as Obj) : null;
   const env = uv?.environments;
   if (!Array.isArray(env) || env.length === 0 || !env.every((e) => typeof e === 'string')) return null;
-  if (managed.environments && managed.environments.join('\0') === (env as string[]).join('\0')) return null;
+  if (managed.environments && managed.environments.join('\0') === (env as string[]).join('\0')) {
+    // danlu's own: its default for the container, or the project's own narrowed by an earlier run.
+    if ((env as string[]).every((e) => /^sys_platform == 'linux' and platform_machine == '[^']+' and python_version == '3\.\d+'$/.test(e))) return null;
+    return (env as string[]).map(unnarrowed);
+  }
   return env as string[];
+}
+
+/** The project's environment marker that `narrowed` held to one Python. */
+function unnarrowed(marker: string): string {
+  const m = /^(.*) and python_version == '3\.\d+'$/.exec(marker);
+  if (!m) return marker;
+  const base = m[1]!;
+  return /^\(.*\)$/.test(base) && /\bor\b/.test(base) ? base.slice(1, -1) : base;
 }
 
 /** An environment marker held to one Python: `(marker) and python_version == '3.12'` (unchanged when it already names that Python). */
@@ -370,7 +382,9 @@ export function planPyproject(
   // What uv sync installs: the extras the README installs (that exist), every group, unless
   // groups conflict (then the first of each pair).
   const extraNames = new Set([...Object.keys(extras), ...Object.keys(ownExtras(project.pyprojectData ?? null))]);
-  const selected = [...new Set((imported?.selectedExtras ?? []).map((e) => e.name))].filter((e) => extraNames.has(e));
+  // `uv sync --all-extras` / `pip install -e .[*]` in the README: every extra, by name (conflicting ones follow the rule below).
+  const wanted = (imported?.selectedExtras ?? []).map((e) => e.name);
+  const selected = [...new Set(wanted.flatMap((e) => (e === '*' ? [...extraNames] : [e])))].filter((e) => extraNames.has(e));
   const syncExtras: string[] = [];
   for (const e of selected) {
     const clashes = clash.conflicts.some((c) => c.some((x) => 'extra' in x && x.extra === e) && c.some((x) => 'extra' in x && syncExtras.includes(x.extra)));
@@ -445,6 +459,9 @@ export function planPyproject(
       source: 'setup.py',
     });
   }
+  // The entries danlu writes pinned for the plan (torch it adds, the planned build of a package the
+  // project's other files name unpinned): its own, replaced on the next run, never read back as pins.
+  const ownWrites = [...new Set([...addedTorch, ...pins.filter((e) => e.action === 'write').map((e) => e.to)])];
   // The constraints the plan itself makes (the planned torch, import caps, pins it holds), not the project's own.
   const projectConstraints = new Set(files.constraints.map((c) => c.replace(/\s+/g, '')));
   const managedConstraints = constraints.filter((c) => !projectConstraints.has(c.replace(/\s+/g, '')));
@@ -464,7 +481,7 @@ export function planPyproject(
       ...(project.requiresPython === null ? { 'requires-python': input.requiresPython } : {}),
       environments,
       ...(managedConstraints.length > 0 ? { 'constraint-dependencies': managedConstraints } : {}),
-      ...(addedTorch.length > 0 ? { dependencies: addedTorch } : {}),
+      ...(ownWrites.length > 0 ? { dependencies: ownWrites } : {}),
       // One index only (a team's torch variants have one each, named by the variant, none of them this one).
       ...(projectRoutes || input.torch.variants.length > 1 ? {} : { index: input.torch.index }),
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DanluError } from '../../lib/errors.js';
-import { parseCondaEnv, parseCondaSpec } from './conda.js';
+import { isWindowsExport, parseCondaEnv, parseCondaSpec } from './conda.js';
 import { memoryFs } from './test-helpers.js';
 
 describe('parseCondaSpec', () => {
@@ -61,6 +61,7 @@ describe('parseCondaEnv', () => {
       'torchvision==0.13.1',
       'opencv-python',
       'tensorflow',
+      // A hand-written name no list knows: assumed to be the same on PyPI (the report says so).
       'some-conda-package==2.0.*',
       'gradio==3.16.2',
       'einops==0.3.0',
@@ -88,7 +89,8 @@ describe('parseCondaEnv', () => {
     expect(byLine(14)).toMatchObject({ kind: 'left-out', reason: expect.stringMatching(/bundle MKL/) });
     expect(byLine(8)).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/uv manages/) });
     expect(byLine(15)).toMatchObject({ kind: 'ignored' });
-    expect(byLine(17).reason).toMatch(/assumed to have the same name on PyPI/);
+    // A hand-written name no list knows: a dependency, and the report says it was assumed.
+    expect(byLine(17)).toMatchObject({ kind: 'dependency', reason: expect.stringMatching(/assumed to have the same name on PyPI/) });
     expect(byLine(22)).toMatchObject({ kind: 'left-out', reason: expect.stringMatching(/conda syntax/) });
   });
 
@@ -158,5 +160,99 @@ prefix: /opt/conda/envs/base-export
 
   it('reports conda-only packages with a PyPI equivalent when there is one', () => {
     expect(r.condaOnly).toEqual([expect.objectContaining({ name: 'faiss-gpu', equivalent: { pypi: 'faiss-gpu-cu12' } })]);
+  });
+});
+
+describe('conda names become PyPI dependencies only through a mapping (B1, D01, D14)', () => {
+  it('B1 shape: an exported environment keeps its Python packages and leaves every native library out', () => {
+    const r = parseCondaEnv(
+      `name: demo
+channels:
+  - pytorch
+  - nvidia
+  - conda-forge
+dependencies:
+  - _libgcc_mutex=0.1=conda_forge
+  - aws-c-common=0.9.0=hd590300_0
+  - aws-crt-cpp=0.21.0=hb942446_5
+  - libgcc-ng=13.1.0=he5830b7_0
+  - openssl=3.1.1=hd590300_1
+  - python=3.10.12=hd12c33a_0_cpython
+  - pytorch=2.1.0=py3.10_cuda12.1_cudnn8.9.2_0
+  - pytorch-cuda=12.1=ha16c6d3_5
+  - s2n=1.3.49=h06160fa_0
+  - zstd=1.5.5=hfc55251_0
+  - pip=23.2.1=pyhd8ed1ab_0
+  - pip:
+      - numpy==1.26.4
+      - tqdm==4.66.1
+`,
+      'environment.yml',
+    );
+    expect(r.requirements.map((q) => q.raw)).toEqual(['torch==2.1.0', 'numpy==1.26.4', 'tqdm==4.66.1']);
+    const line = (n: number) => r.report.find((e) => e.origin.line === n)!;
+    for (const n of [8, 9, 15]) expect(line(n)).toMatchObject({ kind: 'left-out', reason: expect.stringMatching(/native library/) });
+    expect(line(7)).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/internal variant selector/) });
+  });
+
+  it('B1 second shape: a hand-written file with a native name and no build string is left out with a warning, renamed packages mapped', () => {
+    const r = parseCondaEnv(
+      `name: other
+dependencies:
+  - python=3.11
+  - s2n
+  - gmp=6.2.1
+  - pytorch-nightly
+  - py-opencv=4.8
+  - matplotlib-base>=3.7
+  - scikit-learn
+  - pip
+  - pip:
+      - numpy
+`,
+      'env.yml',
+    );
+    expect(r.requirements.map((q) => q.raw)).toEqual(['opencv-python==4.8.*', 'matplotlib>=3.7', 'scikit-learn', 'numpy']);
+    expect(r.condaOnly.map((c) => c.name)).toEqual(['s2n', 'gmp', 'pytorch-nightly']);
+    expect(r.warnings.filter((w) => w.id === 'conda-unknown').map((w) => w.package)).toEqual(['s2n', 'gmp', 'pytorch-nightly']);
+    expect(r.report.find((e) => e.text === 's2n')!.reason).toMatch(/native library or program conda installs/);
+  });
+
+  it('an environment exported on Windows: Windows-only packages left out, the export is recognized', () => {
+    const text = `name: winenv
+channels:
+  - defaults
+dependencies:
+  - ca-certificates=2023.01.10=haa95532_0
+  - vc=14.2=h21ff451_1
+  - vs2015_runtime=14.27.29016=h5e58377_2
+  - ucrt=10.0.22621.0=h57928b3_0
+  - m2w64-gcc-libs=5.3.0=7
+  - pywin32=305=py39h2bbff1b_0
+  - win_inet_pton=1.1.0=py39haa95532_0
+  - requests=2.28.1=py39haa95532_0
+prefix: C:\\Users\\someone\\miniconda3\\envs\\winenv
+`;
+    expect(isWindowsExport(text)).toBe(true);
+    const r = parseCondaEnv(text, 'environment.yaml');
+    expect(r.requirements.map((q) => q.raw)).toEqual(['requests==2.28.1']);
+    expect(r.warnings.map((w) => w.id)).toContain('windows-export');
+    expect(r.report.find((e) => e.text.startsWith('pywin32'))!.reason).toMatch(/Windows only/);
+    expect(isWindowsExport('dependencies:\n  - numpy\n')).toBe(false);
+  });
+
+  it.each([
+    ['python >= 3.8', 'python', '>=3.8'],
+    ['numpy >= 1.20', 'numpy', '>=1.20'],
+    ['scipy >=1.4, <2', 'scipy', '>=1.4,<2'],
+    ['pillow >= 9 py_0', 'pillow', '>=9'],
+  ])('D14: MatchSpec with spaces around the operator: %s', (text, name, specifier) => {
+    expect(parseCondaSpec(text)).toMatchObject({ ok: true, name, specifier });
+  });
+
+  it('D14 in a file: `python >= 3.8` is a Python hint, `numpy >= 1.20` a requirement', () => {
+    const r = parseCondaEnv('name: demo\ndependencies:\n  - python >= 3.8\n  - numpy >= 1.20\n  - pip\n', 'environment.yml');
+    expect(r.pythonHints).toEqual([expect.objectContaining({ specifier: '>=3.8' })]);
+    expect(r.requirements.map((q) => q.raw)).toEqual(['numpy>=1.20']);
   });
 });

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { DanluError } from '../../lib/errors.js';
-import { mapCondaName } from './conda-map.js';
+import { condaKey, mapCondaName, WINDOWS_ONLY } from './conda-map.js';
 import { addSpec, ignored, leftOut, record, warn } from './emit.js';
 import { normalize, normalizeSpecifier, type Outcome } from './pep508.js';
 import { parseRequirementLine } from './requirements.js';
@@ -31,7 +31,8 @@ export function parseCondaSpec(input: string): Outcome<CondaSpec> {
   const m = /^(?:([^\s:]+)::)?([A-Za-z0-9_][A-Za-z0-9_.-]*)(.*)$/.exec(text);
   if (!m) return { ok: false, reason: 'not a conda package spec' };
   const notes: string[] = [];
-  const rest = m[3]!;
+  // MatchSpec allows spaces around operators (`python >= 3.8`, `numpy >=1.20, <2`).
+  const rest = m[3]!.replace(/([<>=!~]=?|==)\s+(?=[\d*])/g, '$1').replace(/\s*,\s*/g, ',');
   let version = '';
   let build: string | undefined;
   let fuzzy = false;
@@ -41,7 +42,7 @@ export function parseCondaSpec(input: string): Outcome<CondaSpec> {
   else if (rest.startsWith('=')) {
     [version = '', build] = rest.slice(1).split('=');
     fuzzy = true;
-  } else if (/^[<>!~]/.test(rest)) version = rest;
+  } else if (/^[<>!~]/.test(rest)) [version = '', build] = rest.split(/\s+/);
   else return { ok: false, reason: `"${rest}" is not a conda version` };
   if (version.includes('|')) return { ok: false, reason: `"${version}": conda "or" versions have no PEP 440 form` };
   const pep =
@@ -70,14 +71,13 @@ function versionOf(specifier: string): string | undefined {
 export function importCondaPackage(out: ImportResult, specText: string, origin: ImportOrigin, text: string, group: Group): void {
   const spec = parseCondaSpec(specText);
   if (!spec.ok) return leftOut(out, origin, text, spec.reason);
-  const { action, known } = mapCondaName(spec.name);
+  const { action, known } = mapCondaName(spec.name, spec.build);
   const version = versionOf(spec.specifier);
   switch (action.kind) {
     case 'pypi': {
       const name = normalize(action.pypi);
       const notes = [...spec.notes];
       if (name !== normalize(spec.name)) notes.push(`conda ${spec.name} is ${name} on PyPI`);
-      else if (!known) notes.push('assumed to have the same name on PyPI');
       if (action.note) notes.push(action.note);
       addSpec(out, { name, nameGuessed: false, extras: [], specifier: spec.specifier, marker: null, notes: [] }, { origin, text, group, notes });
       return;
@@ -119,6 +119,7 @@ export function importCondaPackage(out: ImportResult, specText: string, origin: 
       const equivalent = { ...(action.apt ? { apt: action.apt } : {}), ...(action.pypi ? { pypi: action.pypi } : {}) };
       out.condaOnly.push({ name: spec.name, origin: { ...origin }, ...(action.apt || action.pypi ? { equivalent } : {}), note: action.reason });
       const instead = [action.apt ? `apt ${action.apt}` : '', action.pypi ? `PyPI ${action.pypi}` : ''].filter(Boolean).join(', ');
+      if (!known) warn(out, 'conda-unknown', `conda package ${spec.name} is left out: ${action.reason}`, origin, condaKey(spec.name));
       return leftOut(out, origin, text, `conda-only: ${action.reason}${instead ? ` (instead: ${instead})` : ''}`);
     }
   }
@@ -133,6 +134,16 @@ export function importCondaChannel(out: ImportResult, channel: string, origin: I
   }
   if (/nightly/.test(channel)) warn(out, 'nightly-channel', `conda channel ${channel} serves nightly builds`, origin);
   ignored(out, origin, text, 'conda channel; a uv project installs from PyPI and the PyTorch wheel index');
+}
+
+/**
+ * An environment `conda env export` wrote on Windows: it names Windows-only packages (vc, ucrt,
+ * m2w64-*, pywin32...) or a Windows prefix. Its pins are Windows builds.
+ */
+export function isWindowsExport(text: string): boolean {
+  if (/^prefix:\s*['"]?[A-Za-z]:[\\/]/m.test(text)) return true;
+  for (const m of text.matchAll(/^\s*-\s*(?:[^\s:]+::)?([A-Za-z0-9_][A-Za-z0-9_.-]*)/gm)) if (WINDOWS_ONLY.test(condaKey(m[1]!))) return true;
+  return false;
 }
 
 /**
@@ -206,5 +217,10 @@ export function parseCondaEnv(text: string, file: string, readInclude: ReadInclu
       leftOut(out, origin, textAt(keyNode), `"${key}" is not a conda environment key danlu reads`);
     }
   }
+  if (isWindowsExport(text))
+    warn(out, 'windows-export', `${file} was exported on Windows: its Windows-only packages are left out, and its pins are those of Windows builds`, {
+      file,
+      line: 1,
+    });
   return out;
 }

@@ -12,7 +12,9 @@ export function formatOf(path: string): Format | null {
   if (name === '.python-version') return 'python-version';
   if (name.endsWith('.toml')) return 'pyproject';
   if (name === 'setup.py' || name === 'setup.cfg') return 'setup';
+  if (name === 'cog.yaml' || name === 'cog.yml') return 'cog';
   if (/\.ya?ml$/.test(name)) return 'conda';
+  if (/\.(sh|bash)$/.test(name)) return 'install-commands';
   if (/\.(md|markdown|mdx|rst)$/.test(name)) return 'install-commands';
   if (/\.(txt|in|pip)$/.test(name)) return /requirement|constraint/.test(name) || !/install|readme|command/.test(name) ? 'requirements' : 'install-commands';
   return null;
@@ -22,7 +24,7 @@ export function formatOrThrow(path: string): Format {
   const f = formatOf(path);
   if (!f)
     throw new DanluError(`cannot tell what ${path} is`, {
-      hint: 'danlu import reads requirements*.txt, environment.yml, pyproject.toml, setup.py, setup.cfg, .gitmodules, README/INSTALL .md/.rst/.txt',
+      hint: 'danlu import reads requirements*.txt, environment.yml, pyproject.toml, setup.py, setup.cfg, cog.yaml, .gitmodules, README/INSTALL .md/.rst/.txt, install scripts (.sh)',
     });
   return f;
 }
@@ -48,7 +50,13 @@ export function classifyRequirementsFile(rel: string): { group: Group; groupKind
     .replace(/^[-_.]+|[-_.]+$/g, '')
     .replace(/[-_.]+/g, '-');
   if (constraint) return { group: 'main', constraint, reason: 'constraints file: limits versions' };
-  if (MAIN.test(stem)) return { group: 'main', constraint, reason: `${rel}: main dependencies` };
+  // vim/vim_requirements.txt: the requirements of the folder they are named after.
+  const folder = rel
+    .split(/[\\/]/)
+    .slice(-2, -1)[0]
+    ?.toLowerCase()
+    .replace(/[-_.]+/g, '-');
+  if (MAIN.test(stem) || stem === folder) return { group: 'main', constraint, reason: `${rel}: main dependencies` };
   if (DEV.test(stem) || /^(test|dev)/.test(stem))
     return { group: 'dev', groupKind: 'dependency-group', constraint, reason: `${rel}: development / test dependencies (group dev, from the file name)` };
   if (DOCS.test(stem))
@@ -83,9 +91,12 @@ export interface Found {
   format: Format;
   /** At the root (or in the root's requirements/ folder): imported. Deeper: a sub-project, skipped. */
   root: boolean;
-  /** An install guide (README, INSTALL, docs/install*). */
+  /** An install guide (README, INSTALL, docs/install*, an install script). */
   guide: boolean;
 }
+
+/** Install scripts by their conventional names: install.sh, setup.sh, scripts/install*.sh, scripts/setup*.sh. */
+const INSTALL_SCRIPT = /^((scripts?|tools)\/)?(install|setup|setup[-_]env|install[-_][\w-]+|[\w-]+[-_]install)\.sh$/i;
 
 const REQ_NAME = /(^|[-_.])(requirements?|constraints?)([-_.].*)?\.(txt|in)$/i;
 const GUIDE_ROOT = /^(readme|install|installation|getting[-_]started)(\.(md|markdown|rst|txt))?$/i;
@@ -118,6 +129,8 @@ export function findProjectFiles(dir: string, depth = 4): Found[] {
       else if (/^environment([-_.][\w.-]*)?\.ya?ml$/i.test(e.name)) out.push({ rel: path, format: 'conda', root: top, guide: false });
       else if (lower === 'pyproject.toml' || lower === 'setup.py' || lower === 'setup.cfg')
         out.push({ rel: path, format: lower === 'pyproject.toml' ? 'pyproject' : 'setup', root: top, guide: false });
+      else if (top && (lower === 'cog.yaml' || lower === 'cog.yml')) out.push({ rel: path, format: 'cog', root: true, guide: false });
+      else if (level <= 1 && INSTALL_SCRIPT.test(path)) out.push({ rel: path, format: 'install-commands', root: true, guide: true });
       else if (top && (lower === '.gitmodules' || lower === '.python-version'))
         out.push({ rel: path, format: lower === '.gitmodules' ? 'gitmodules' : 'python-version', root: true, guide: false });
       else if ((top && GUIDE_ROOT.test(e.name)) || (inDocs && /install/i.test(e.name) && /\.(md|rst)$/i.test(e.name)))

@@ -158,7 +158,8 @@ describe('fixture repositories (2/2)', () => {
     const r = await importFixture('mit-han-lab__nunchaku');
     expect(r.buildTimeTorch).toEqual([expect.objectContaining({ why: '[build-system] requires torch>=2.5' })]);
     expect(req(r, 'diffusers').specifier).toBe('>=0.33.1');
-    expect(names(r, 'readme')).toEqual(['ninja', 'wheel', 'peft', 'gradio', 'spaces']);
+    // wheel is a packaging tool (D09): never a dependency.
+    expect(names(r, 'readme')).toEqual(['ninja', 'peft', 'gradio', 'spaces']);
     expect(r.report.find((e) => e.origin.line === 2 && e.origin.file === 'INSTALL_COMMANDS.txt')!.reason).toMatch(/prebuilt wheel/);
     expect(r.condaOnly.map((c) => c.name)).toEqual(['gxx', 'gcc']);
     expect(r.submodules.filter((s) => s.path).map((s) => s.branch ?? null)).toEqual([null, null, null, null, 'nunchaku']);

@@ -2,19 +2,22 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { alternativeAccelerator } from '../../catalog/data/accelerators.js';
 import { DanluError } from '../../lib/errors.js';
-import { parseTomlStrict } from '../toml.js';
+import { parseCog } from './cog.js';
 import { parseCondaEnv } from './conda.js';
 import { classifyRequirementsFile, findProjectFiles, formatOrThrow, type Format } from './discover.js';
 import { record, reportOf, warn } from './emit.js';
+import { routeFeeds } from './indexes.js';
+import { normalize } from './pep508.js';
 import { parseGitmodules } from './gitmodules.js';
 import { parseInstallCommands, type InstallCommandsResult } from './install-commands.js';
 import { mergeResults, RANK, type MergePart } from './merge.js';
 import { parsePyprojectDeps } from './pyproject.js';
 import { parseRequirements } from './requirements.js';
-import { scanSetupFiles, stringArgument } from './setup-scan.js';
-import { emptyResult, type ImportResult, type ImportedFile } from './types.js';
+import { scanSetupFiles } from './setup-scan.js';
+import { emptyResult, type Group, type ImportResult, type ImportedFile } from './types.js';
 import { ProjectReader } from './reader.js';
 import { checkPathSources } from './path-sources.js';
+import { dropSelf, envExtra, linkedGuides, otherCondaFiles, projectNamesOf, subProject } from './project-layout.js';
 
 export interface ImportOptions {
   /** Install guides to read (relative to the folder) instead of README / INSTALL / docs/install*. */
@@ -32,13 +35,22 @@ interface Session {
   visited: Set<string>;
 }
 
+interface Ctx {
+  projectNames: string[];
+  guideGroup: string;
+  /** The project states its own name (a clone of another name is another repository then). */
+  ownName?: boolean;
+  /** cog.yaml's packages: main when no manifest declares any, else a group of their own. */
+  cogGroup?: string;
+}
+
 function addPart(s: Session, result: ImportResult, rank: number): ImportResult {
   s.parts.push({ result, rank });
   return result;
 }
 
 /** Imports one file of a known format; returns false when it cannot be read. */
-function importOne(s: Session, rel: string, format: Format, opts: { projectNames: string[]; guideGroup: string }): InstallCommandsResult | null {
+function importOne(s: Session, rel: string, format: Format, opts: Ctx, group?: Group): InstallCommandsResult | null {
   if (format === 'requirements' && s.visited.has(rel)) return null;
   const text = s.reader.read(rel);
   if (text === null) {
@@ -47,7 +59,11 @@ function importOne(s: Session, rel: string, format: Format, opts: { projectNames
   }
   switch (format) {
     case 'requirements': {
-      const c = classifyRequirementsFile(rel);
+      const named = classifyRequirementsFile(rel);
+      const c =
+        group && group !== named.group && named.group === 'main'
+          ? { ...named, group, groupKind: 'extra' as const, reason: `${rel}: optional "${group}" (extra, from its folder)` }
+          : named;
       const before = new Set(s.visited);
       const groupOf = (file: string, inherited: string) => {
         const own = classifyRequirementsFile(file);
@@ -72,6 +88,7 @@ function importOne(s: Session, rel: string, format: Format, opts: { projectNames
       }
       for (const q of r.requirements) if (q.group !== 'main' && q.group !== c.group) q.groupKind = 'dependency-group';
       if (c.groupKind) for (const q of r.requirements) if (q.group === c.group) q.groupKind = c.groupKind;
+      routeFeeds(r.indexes, r.requirements);
       s.files.push({ file: rel, format, role: 'imported', group: c.group, reason: c.reason });
       for (const inc of s.visited) {
         if (!before.has(inc) && inc !== rel)
@@ -80,14 +97,35 @@ function importOne(s: Session, rel: string, format: Format, opts: { projectNames
       addPart(s, r, RANK.requirements);
       return null;
     }
-    case 'conda':
-      addPart(s, parseCondaEnv(text, rel, s.reader.include), RANK.conda);
-      break;
+    case 'conda': {
+      const r = parseCondaEnv(text, rel, s.reader.include, group ? { group } : {});
+      routeFeeds(r.indexes, r.requirements);
+      if (group) {
+        // A second environment: its packages are an extra; its hints are not the project's.
+        for (const q of r.requirements) if (q.group === group) q.groupKind = 'extra';
+        for (const e of r.report) if (e.kind === 'hint') e.became += ' (of a second environment: not used for the plan)';
+        r.pythonHints = [];
+        r.cudaHints = [];
+      }
+      addPart(s, r, RANK.conda);
+      if (!group) s.files.push({ file: rel, format, role: 'imported', reason: 'project file' });
+      return null;
+    }
+    case 'cog': {
+      const r = parseCog(text, rel, s.reader.include, { group: opts.cogGroup ?? 'main', projectNames: opts.projectNames });
+      s.files.push({ file: rel, format, role: 'imported', reason: "Replicate's cog.yaml: Python and CUDA hints, apt and Python packages" });
+      addPart(s, r, RANK.guide);
+      return r;
+    }
     case 'pyproject':
       addPart(s, parsePyprojectDeps(text, rel), RANK.pyproject);
       break;
     case 'setup':
-      addPart(s, rel.endsWith('.cfg') ? scanSetupFiles(null, { file: rel, text }) : scanSetupFiles({ file: rel, text }), RANK.setup);
+      addPart(
+        s,
+        rel.endsWith('.cfg') ? scanSetupFiles(null, { file: rel, text }) : scanSetupFiles({ file: rel, text }, null, { read: (p) => s.reader.read(p) }),
+        RANK.setup,
+      );
       break;
     case 'gitmodules':
       addPart(s, parseGitmodules(text, rel), RANK.setup);
@@ -101,8 +139,19 @@ function importOne(s: Session, rel: string, format: Format, opts: { projectNames
       break;
     }
     case 'install-commands': {
-      const r = parseInstallCommands(text, rel, { projectNames: opts.projectNames, group: opts.guideGroup });
-      s.files.push({ file: rel, format, role: 'imported', reason: 'install guide: command lines' });
+      const r = parseInstallCommands(text, rel, {
+        projectNames: opts.projectNames,
+        group: opts.guideGroup,
+        exists: (p) => s.reader.exists(p),
+        read: (p) => s.reader.read(p),
+        ...(opts.ownName ? { ownName: true } : {}),
+      });
+      s.files.push({
+        file: rel,
+        format,
+        role: 'imported',
+        reason: /\.(sh|bash)$/i.test(rel) ? 'install script: command lines' : 'install guide: command lines',
+      });
       addPart(s, r, RANK.guide);
       return r;
     }
@@ -111,12 +160,17 @@ function importOne(s: Session, rel: string, format: Format, opts: { projectNames
   return null;
 }
 
+/** Folders whose requirements are an optional part (`pip install -r examples/requirements.txt`): an extra of that name. */
+const OPTIONAL_FOLDER = /^(examples?|demos?|benchmarks?|tutorials?|notebooks?|apps?|webui|gradio)$/i;
+
 /**
- * Files an install guide installs from. importProject: relative to the project root, read when
- * they are root-level files, else reported as a sub-project's; importFiles: relative to the
- * guide's folder, always read (the user named the guide).
+ * Files an install guide installs from. importProject: relative to the project root; a file in a
+ * folder is read when the guide names it from the root and the folder is no sub-project (one with
+ * its own project file), else reported as the sub-project's; importFiles: relative to the guide's
+ * folder, always read (the user named the guide). Install scripts the guide runs are read like
+ * the guide, and their own includes followed; a second conda environment becomes an extra.
  */
-function followIncludes(s: Session, guide: InstallCommandsResult, opts: { projectNames: string[]; guideGroup: string }, explicit: string | null): void {
+function followIncludes(s: Session, guide: InstallCommandsResult, opts: Ctx, explicit: string | null): void {
   for (const inc of guide.includes) {
     let rel = inc.file.replace(/^\.\//, '');
     if (explicit !== null) {
@@ -124,28 +178,49 @@ function followIncludes(s: Session, guide: InstallCommandsResult, opts: { projec
       if (r === null) continue;
       rel = r;
     }
-    const rootLevel = explicit !== null || !rel.includes('/') || /^requirements\/[^/]+$/i.test(rel);
-    if (s.visited.has(rel) || s.files.some((f) => f.file === rel)) continue;
+    const format: Format = inc.kind === 'conda-env' ? 'conda' : inc.kind === 'script' ? 'install-commands' : 'requirements';
+    const sub = explicit === null && inc.kind !== 'script' && rel.includes('/') && !/^requirements\/[^/]+$/i.test(rel) ? subProject(s.reader, rel) : null;
+    const rootLevel =
+      explicit !== null || inc.kind === 'script' || !rel.includes('/') || /^requirements\/[^/]+$/i.test(rel) || (inc.fromRoot === true && sub === null);
+    if (s.visited.has(rel) || s.files.some((f) => f.file === rel && f.role === 'imported')) continue;
     if (!s.reader.exists(rel)) {
+      if (s.files.some((f) => f.file === rel)) continue;
       warn(guide, 'include-missing', `${rel} (installed by ${inc.origin.file}:${inc.origin.line}) is not in the project`, inc.origin);
-      s.files.push({
-        file: rel,
-        format: inc.kind === 'conda-env' ? 'conda' : 'requirements',
-        role: 'skipped',
-        reason: `named by ${inc.origin.file}:${inc.origin.line} but not in the project`,
-      });
+      s.files.push({ file: rel, format, role: 'skipped', reason: `named by ${inc.origin.file}:${inc.origin.line} but not in the project` });
       continue;
     }
     if (!rootLevel) {
+      if (!s.files.some((f) => f.file === rel))
+        s.files.push({
+          file: rel,
+          format,
+          role: 'skipped',
+          reason: `the install guide (${inc.origin.file}:${inc.origin.line}) installs it from a sub-project folder${sub ? ` (${sub} has its own project file)` : ''}; pass it to danlu import to merge it`,
+        });
+      continue;
+    }
+    // Named from the root now, after a `cd` into its folder before: read, not a sub-project's.
+    s.files = s.files.filter((f) => f.file !== rel);
+    if (inc.kind === 'script') {
+      const r = importOne(s, rel, 'install-commands', opts);
+      if (r) followIncludes(s, r, opts, null);
+      continue;
+    }
+    if (inc.separateEnv !== undefined) {
+      const extra = envExtra(rel, inc.separateEnv);
+      importOne(s, rel, 'conda', opts, extra);
       s.files.push({
         file: rel,
-        format: inc.kind === 'conda-env' ? 'conda' : 'requirements',
-        role: 'skipped',
-        reason: `the install guide (${inc.origin.file}:${inc.origin.line}) installs it from a sub-project folder; pass it to danlu import to merge it`,
+        format,
+        role: 'imported',
+        group: extra,
+        reason: `a second conda environment (${inc.separateEnv}) the install guide creates at ${inc.origin.file}:${inc.origin.line}: extra "${extra}", not the main environment`,
       });
       continue;
     }
-    importOne(s, rel, inc.kind === 'conda-env' ? 'conda' : 'requirements', opts);
+    const folder = rel.includes('/') ? rel.split('/')[0]! : '';
+    const group = inc.kind === 'requirements' && explicit === null && OPTIONAL_FOLDER.test(folder) ? normalize(folder) : undefined;
+    importOne(s, rel, format, opts, group);
     // An optional-feature file the guide installs: its extra is installed too.
     const c = inc.kind === 'conda-env' ? null : classifyRequirementsFile(rel);
     if (c?.groupKind === 'extra' && s.files.some((f) => f.file === rel && f.role === 'imported')) {
@@ -155,51 +230,23 @@ function followIncludes(s: Session, guide: InstallCommandsResult, opts: { projec
   }
 }
 
-/** Guide packages the manifests already declare go to the manifests' group (so they merge there). */
-function regroupGuide(s: Session, guideGroup: string): void {
+/** Guide (and cog.yaml) packages the manifests already declare go to the manifests' group (so they merge there). */
+function regroupGuide(s: Session, groups: string[]): void {
   const declared = new Set(
     s.parts.filter((p) => p.rank < RANK.guide).flatMap((p) => p.result.requirements.filter((q) => q.group === 'main').map((q) => q.name)),
   );
   for (const p of s.parts) {
     if (p.rank !== RANK.guide) continue;
     for (const q of p.result.requirements) {
-      if (q.group !== guideGroup) continue;
+      if (!groups.includes(q.group) || q.group === 'main') continue;
       if (declared.has(q.name)) {
+        const entry = reportOf.get(q);
+        if (entry) entry.became = entry.became.replace(` in group ${q.group}`, '');
         q.group = 'main';
         delete q.groupKind;
-        const entry = reportOf.get(q);
-        if (entry) entry.became = entry.became.replace(` in group ${guideGroup}`, '');
       } else q.groupKind = 'dependency-group';
     }
   }
-}
-
-function projectNamesOf(dir: string, reader: ProjectReader): string[] {
-  const folder = basename(resolve(dir));
-  const names = [folder, folder.includes('__') ? folder.split('__').pop()! : folder];
-  const py = reader.read('pyproject.toml');
-  if (py) {
-    const data = parseTomlStrict(py, 'pyproject.toml');
-    const project = data.project as Record<string, unknown> | undefined;
-    const poetry = (data.tool as Record<string, Record<string, unknown>> | undefined)?.poetry;
-    for (const n of [project?.name, poetry?.name]) if (typeof n === 'string') names.push(n);
-  }
-  // A clone in a folder of another name is still the project: setup.py's own name, and the
-  // repository its git remote points at, name it too.
-  const setup = reader.read('setup.py');
-  const setupName = setup ? stringArgument(setup.replace(/^\s*#.*$/gm, ''), 'name') : null;
-  if (setupName) names.push(setupName);
-  const git = reader.read('.git/config');
-  const remote = git ? /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(git)?.[1] : undefined;
-  if (remote)
-    names.push(
-      remote
-        .replace(/\.git$/, '')
-        .replace(/\/+$/, '')
-        .split(/[/:]/)
-        .pop()!,
-    );
-  return [...new Set(names)];
 }
 
 function finish(s: Session): ImportResult {
@@ -211,35 +258,73 @@ function finish(s: Session): ImportResult {
 /**
  * Imports an existing repository without running any of its code: root requirements files
  * (and the requirements/ folder), environment.yml, pyproject.toml, setup.py / setup.cfg,
- * .gitmodules, .python-version and the install guide (README / INSTALL / docs/install*).
- * Files of sub-projects (examples/..., a second pyproject.toml...) are listed as skipped.
+ * cog.yaml, .gitmodules, .python-version, the install guide (README / INSTALL / docs/install*,
+ * the guides it links for installing) and install scripts (those it runs, install.sh, setup.sh,
+ * scripts/install*.sh). Files of sub-projects (examples/..., a second pyproject.toml...) are
+ * listed as skipped.
  */
 export async function importProject(dir: string, opts: ImportOptions = {}): Promise<ImportResult> {
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new DanluError(`not a folder: ${dir}`);
   const reader = new ProjectReader(root);
   const s: Session = { reader, parts: [], files: [], visited: new Set() };
-  const projectNames = opts.projectNames ?? projectNamesOf(dir, reader);
+  const named = projectNamesOf(dir, reader);
+  const projectNames = opts.projectNames ?? named.names;
   const found = findProjectFiles(root, opts.depth ?? 4);
   const order: Format[] = ['pyproject', 'requirements', 'conda', 'setup', 'gitmodules', 'python-version'];
   const isMainReq = (rel: string) => classifyRequirementsFile(rel).group === 'main';
   const depth = (rel: string) => rel.split('/').length;
   const manifests = found
-    .filter((f) => f.root && !f.guide)
+    .filter((f) => f.root && !f.guide && f.format !== 'cog')
     .sort((a, b) => order.indexOf(a.format) - order.indexOf(b.format) || Number(isMainReq(b.rel)) - Number(isMainReq(a.rel)) || depth(a.rel) - depth(b.rel));
-  const ctx = { projectNames, guideGroup: 'main' };
+  const ctx: Ctx = { projectNames, guideGroup: 'main', ...(opts.projectNames === undefined && named.own.length ? { ownName: true } : {}) };
+  const documents = opts.installGuides ?? found.filter((f) => f.guide && f.format === 'install-commands' && !/\.(sh|bash)$/i.test(f.rel)).map((f) => f.rel);
+  const links = opts.installGuides ? [] : linkedGuides(reader, documents);
+  const guides = [...documents, ...links.map((l) => l.rel)];
+  const scripts = opts.installGuides ? [] : found.filter((f) => f.guide && /\.(sh|bash)$/i.test(f.rel)).map((f) => f.rel);
+  // What the guides create, read ahead: a second conda environment is not the main one.
+  const ahead = guides.flatMap((g) => {
+    const text = reader.read(g);
+    if (text === null) return [];
+    const opt = { projectNames, exists: (p: string) => reader.exists(p), read: (p: string) => reader.read(p), ...(ctx.ownName ? { ownName: true } : {}) };
+    return parseInstallCommands(text, g, opt).includes;
+  });
+  const others = otherCondaFiles(
+    reader,
+    manifests.filter((f) => f.format === 'conda').map((f) => f.rel),
+    ahead,
+    guides.length > 0,
+  );
   // Optional-feature files (requirements/vllm.txt...) are extras only when the install guide
   // installs them: each one more extra is one more set of pins the lock must solve together.
   const feature = (f: { rel: string; format: Format }) => f.format === 'requirements' && classifyRequirementsFile(f.rel).groupKind === 'extra';
-  const guideless = (opts.installGuides ?? found.filter((f) => f.guide).map((f) => f.rel)).length === 0;
-  for (const f of manifests) if (guideless || !feature(f)) importOne(s, f.rel, f.format, ctx);
-  ctx.guideGroup = s.parts.some((p) => p.result.requirements.some((q) => q.group === 'main')) ? 'readme' : 'main';
-  const guides = opts.installGuides ?? found.filter((f) => f.guide).map((f) => f.rel);
-  for (const g of guides) {
-    const r = importOne(s, g, 'install-commands', ctx);
+  const guideless = guides.length === 0;
+  for (const f of manifests) {
+    const other = others.get(f.rel);
+    if (other === 'second') continue;
+    if (other) s.files.push({ file: f.rel, format: f.format, role: 'skipped', reason: other });
+    else if (guideless || !feature(f)) importOne(s, f.rel, f.format, ctx);
+  }
+  const declares = s.parts.some((p) => p.result.requirements.some((q) => q.group === 'main'));
+  ctx.guideGroup = declares ? 'readme' : 'main';
+  ctx.cogGroup = declares ? 'cog' : 'main';
+  for (const f of found.filter((x) => x.format === 'cog' && x.root)) {
+    const r = importOne(s, f.rel, 'cog', ctx);
     if (r) followIncludes(s, r, ctx, null);
   }
-  regroupGuide(s, ctx.guideGroup);
+  for (const g of guides) {
+    const r = importOne(s, g, 'install-commands', ctx);
+    const link = links.find((l) => l.rel === g);
+    const entry = s.files[s.files.length - 1];
+    if (link && entry?.file === g && entry.role === 'imported') entry.reason = `install guide linked from ${link.from}: command lines`;
+    if (r) followIncludes(s, r, ctx, null);
+  }
+  for (const f of scripts) {
+    if (s.files.some((x) => x.file === f && x.role === 'imported')) continue;
+    const r = importOne(s, f, 'install-commands', ctx);
+    if (r) followIncludes(s, r, ctx, null);
+  }
+  regroupGuide(s, [ctx.guideGroup, ctx.cogGroup]);
   for (const f of manifests) {
     if (guideless || !feature(f) || s.files.some((x) => x.file === f.rel)) continue;
     s.files.push({
@@ -249,11 +334,14 @@ export async function importProject(dir: string, opts: ImportOptions = {}): Prom
       reason: `optional feature "${classifyRequirementsFile(f.rel).group}" the install guide does not install; \`danlu import ${f.rel}\` shows what it holds`,
     });
   }
+  for (const f of manifests.filter((m) => others.get(m.rel) === 'second' && !s.files.some((x) => x.file === m.rel)))
+    s.files.push({ file: f.rel, format: f.format, role: 'skipped', reason: 'a second conda environment; not the main one' });
   for (const f of found.filter((x) => !x.root)) {
     if (s.files.some((x) => x.file === f.rel)) continue;
     s.files.push({ file: f.rel, format: f.format, role: 'skipped', reason: 'belongs to a sub-project or example; pass it to danlu import to merge it' });
   }
   const merged = finish(s);
+  if (opts.projectNames === undefined) dropSelf(merged, named.own);
   checkPathSources(merged, reader);
   if (ctx.guideGroup === 'readme' && merged.requirements.some((q) => q.group === 'readme')) {
     warn(
@@ -276,7 +364,7 @@ export async function importFiles(files: string[], opts: { cwd?: string; project
   const root = resolve(opts.cwd ?? process.cwd());
   const reader = new ProjectReader(root);
   const s: Session = { reader, parts: [], files: [], visited: new Set() };
-  const ctx = { projectNames: opts.projectNames ?? [basename(root)], guideGroup: 'main' };
+  const ctx: Ctx = { projectNames: opts.projectNames ?? [basename(root)], guideGroup: 'main' };
   for (const file of files) {
     const rel = reader.rel(resolve(root, file));
     if (rel === null) throw new DanluError(`${file} is outside ${root}`, { hint: 'run danlu import from a folder that holds the files' });

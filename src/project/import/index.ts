@@ -2,7 +2,8 @@
 export * from './types.js';
 export { parseRequirements, type RequirementsOptions } from './requirements.js';
 export { parseCondaEnv, parseCondaSpec } from './conda.js';
-export { CONDA_MAP, mapCondaName, type CondaAction, type CondaMapping } from './conda-map.js';
+export { CONDA_MAP, CONDA_PYPI, mapCondaName, pypiNameOf, type CondaAction, type CondaMapping } from './conda-map.js';
+export { parseCog } from './cog.js';
 export { parsePyprojectDeps } from './pyproject.js';
 export { poetryConstraint } from './poetry.js';
 export { scanSetupFiles, type SetupFile } from './setup-scan.js';

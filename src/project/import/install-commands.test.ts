@@ -76,7 +76,7 @@ describe('parseInstallCommands', () => {
       ].join('\n'),
     );
     expect(r.includes).toEqual([
-      { file: 'examples/demo/requirements.txt', kind: 'requirements', origin: { file: 'INSTALL.txt', line: 3 } },
+      { file: 'examples/demo/requirements.txt', kind: 'requirements', origin: { file: 'INSTALL.txt', line: 3 }, fromRoot: false },
       { file: 'environment.yml', kind: 'conda-env', origin: { file: 'INSTALL.txt', line: 11 } },
     ]);
     expect(r.submodules).toHaveLength(1);
@@ -113,7 +113,9 @@ describe('parseInstallCommands', () => {
     expect(r.submodules).toHaveLength(1);
     expect(r.aptPackages.map((a) => a.name)).toEqual(['build-essential', 'libgl1']);
     expect(r.pythonHints.map((h) => h.version)).toEqual(['3.10']);
-    expect(r.report.map((e) => e.kind)).toEqual(['hint', 'hint', 'hint', 'left-out', 'left-out', 'source', 'ignored']);
+    // bash install.sh: the script is read next (an include), like the README's own lines.
+    expect(r.report.map((e) => e.kind)).toEqual(['hint', 'hint', 'hint', 'include', 'left-out', 'source', 'ignored']);
+    expect(r.includes).toEqual([{ file: 'install.sh', kind: 'script', origin: { file: 'INSTALL.txt', line: 4 } }]);
     expect(r.buildEnv.map((e) => e.name)).toEqual(['DS_BUILD_OPS']);
   });
 
@@ -148,6 +150,8 @@ describe('parseInstallCommands', () => {
       ['tqdm', 4],
       ['rst-pkg', 13],
     ]);
-    expect(r.report).toHaveLength(4);
+    // Every line of a block that is read is accounted for: the output line too (F1).
+    expect(r.report).toHaveLength(5);
+    expect(r.report.find((e) => e.origin.line === 6)).toMatchObject({ kind: 'ignored', reason: 'not an install command' });
   });
 });

@@ -1,7 +1,7 @@
-import { importCondaChannel, importCondaPackage } from './conda.js';
-import { ignored, leftOut, record } from './emit.js';
+import { CONDA_VALUE, condaCommand } from './conda-command.js';
+import { addSpec, ignored, leftOut, record } from './emit.js';
 import { Places } from './place.js';
-import { buildSwitch, pipInstall, TORCH_FAMILY, type CommandContext, type IncludeRef } from './pip-command.js';
+import { buildSwitch, pipInstall, type CommandContext, type IncludeRef } from './pip-command.js';
 import { extractCommandLines, logicalLines, splitCommands, stripPrompt, type Word } from './shell.js';
 import { emptyResult, type Group, type ImportResult } from './types.js';
 
@@ -14,60 +14,91 @@ export interface InstallCommandOptions {
   group?: Group;
   /** Read the text as Markdown / reStructuredText (code blocks only); default: by the file's extension. */
   markdown?: boolean;
+  /** Whether a path (relative to the project root) exists in the checkout: a clone of another name whose files are here is the project. */
+  exists?: (rel: string) => boolean;
+  /** The project states its own name (pyproject.toml, setup.py). */
+  ownName?: boolean;
+  /** A file of the checkout (the `name:` of an environment file `conda env create` reads); null when absent. */
+  read?: (rel: string) => string | null;
 }
 
 export interface InstallCommandsResult extends ImportResult {
-  /** Files the guide installs from (`-r`, `-c`, `conda env create -f`), relative to the project root. */
+  /** Files the guide installs from (`-r`, `-c`, `conda env create -f`, `bash install.sh`), relative to the project root. */
   includes: IncludeRef[];
 }
 
 const ENV_ASSIGN = /^[A-Za-z_][A-Za-z0-9_]*=/;
 const PYTHON = /^(python|python3|python3\.\d+|py)$/;
+/** Commands that install something into the environment (left out when they run in another conda environment). */
+const INSTALLS = /^(pip3?(\.\d+)?|uv|mim|poetry|conda|mamba|micromamba)$/;
 
-function condaCommand(ctx: CommandContext, args: Word[]): boolean {
-  const [sub, ...rest] = args.map((a) => a.text);
-  if (sub === 'env' && (rest[0] === 'create' || rest[0] === 'update')) {
-    const at = rest.findIndex((a) => a === '-f' || a === '--file');
-    const file = at >= 0 ? rest[at + 1] : (rest.find((a) => a.startsWith('--file='))?.slice(7) ?? 'environment.yml');
-    const r = ctx.places.resolve(file ?? 'environment.yml');
-    if (r.kind !== 'self') return (leftOut(ctx.out, ctx.origin, ctx.text, `${file} is not in the project`), true);
-    ctx.includes.push({ file: r.path, kind: 'conda-env', origin: { ...ctx.origin } });
-    record(ctx.out, ctx.origin, ctx.text, 'include', `conda environment from ${r.path}`);
-    return true;
+/** `python setup.py install|develop|build_ext` in a folder: the package there, like `pip install ./folder`. */
+function setupPy(ctx: CommandContext, w: string[], env: { name: string; value: string }[]): void {
+  const { out, origin, text } = ctx;
+  const r = ctx.places.resolve('.');
+  const action = w.slice(2).find((a) => !a.startsWith('-')) ?? '';
+  if (r.kind === 'self' && r.path === '') {
+    const compiles = buildSwitch(env);
+    if (compiles)
+      out.buildTimeTorch.push({ origin: { ...origin }, why: `the install guide builds the project with ${compiles}: compiled against the installed torch` });
+    record(out, origin, text, 'source', 'the project itself, built from source', 'uv sync builds and installs the project');
+    return;
   }
-  if (sub !== 'install' && sub !== 'create') {
-    if (sub === 'activate' || sub === 'deactivate' || sub === 'init' || sub === 'env' || sub === 'config' || sub === 'clean') {
-      ignored(ctx.out, ctx.origin, ctx.text, 'conda environment management; uv run uses the project environment');
-      return true;
-    }
-    return false;
+  if (!/^(install|develop|build_ext|bdist_wheel|build)$/.test(action)) return ignored(out, origin, text, `python setup.py ${action}: installs nothing`);
+  // In a folder of this checkout with its own setup.py: that package, like `pip install ./folder`
+  // (its name comes from its setup.py). Elsewhere (another repository, a folder not checked out)
+  // the package name is unknown without running setup.py.
+  if (r.kind !== 'self' || !ctx.places.exists(`${r.path}/setup.py`)) {
+    const where = r.kind === 'clone' ? `${r.clone.url}${r.sub ? ` (${r.sub})` : ''}` : r.kind === 'self' ? r.path : 'a folder the guide leaves unclear';
+    return leftOut(
+      out,
+      origin,
+      text,
+      `builds ${where} with python setup.py (in the current environment, so against its torch): add it as a git or path source under its real package name, which danlu cannot read here`,
+    );
   }
-  let did = false;
-  const many = rest.filter((a) => !a.startsWith('-')).length > 1;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a === '-c' || a === '--channel') {
-      importCondaChannel(ctx.out, rest[++i] ?? '', ctx.origin, ctx.text);
-      did = true;
-    } else if (a === '-n' || a === '--name' || a === '-p' || a === '--prefix' || a === '--file') i++;
-    else if (a.startsWith('-')) continue;
-    else {
-      did = true;
-      const name = a
-        .replace(/^.*::/, '')
-        .replace(/[=<>! ].*$/, '')
-        .toLowerCase();
-      const text = many ? `${ctx.text} [${a}]` : ctx.text;
-      if (ctx.places.isProject(name)) ignored(ctx.out, ctx.origin, text, 'installs the project itself from conda; the import uses this checkout');
-      else importCondaPackage(ctx.out, a, ctx.origin, text, TORCH_FAMILY.has(name) || name === 'pytorch' ? 'main' : ctx.group);
-    }
-  }
-  if (!did) ignored(ctx.out, ctx.origin, ctx.text, sub === 'create' ? 'creates a conda environment; uv creates .venv' : 'installs nothing');
-  return true;
+  const editable = action === 'develop' || w.includes('--inplace');
+  const name = r.path
+    .split('/')
+    .pop()!
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
+  addSpec(
+    out,
+    {
+      name,
+      nameGuessed: true,
+      extras: [],
+      specifier: '',
+      marker: null,
+      source: { kind: 'path', path: r.path, editable },
+      notes: [`python setup.py ${action} in ${r.path}: the local package there, like pip install ./${r.path}`],
+    },
+    { origin, text, group: ctx.group },
+  );
 }
 
-/** One simple command; returns false when it is not a command danlu knows. */
-function command(ctx: CommandContext, input: Word[], markdown: boolean): boolean {
+/** Commands of other package managers and tools, and what each is to a uv project. */
+const OTHER_COMMANDS: { re: RegExp; kind: 'ignored' | 'left-out'; why: string }[] = [
+  {
+    re: /^(yum|dnf|zypper|pacman|apk|brew|port|choco|winget)$/,
+    kind: 'left-out',
+    why: "installs system packages with another OS's package manager; the image is Ubuntu (apt)",
+  },
+  { re: /^dpkg$/, kind: 'left-out', why: 'installs a .deb file; not imported (add it to the image yourself)' },
+  { re: /^(wget|curl|aria2c|gdown|huggingface-cli|hf)$/, kind: 'ignored', why: 'downloads files; not an install step' },
+  {
+    re: /^(unzip|tar|7z|gunzip|mkdir|cp|mv|rm|ln|ls|echo|cat|chmod|export|touch|update-alternatives|ldconfig|nvidia-smi|nvcc|which)$/,
+    kind: 'ignored',
+    why: 'a shell command; not an install step',
+  },
+  { re: /^(pipx)$/, kind: 'ignored', why: 'installs a command-line tool outside the project' },
+  { re: /^(docker|podman|singularity|apptainer)$/, kind: 'ignored', why: 'a container command; danlu builds its own image' },
+  { re: /^(cmake|make|ninja)$/, kind: 'left-out', why: 'builds native code outside pip; the image has the toolchain, the build itself is not imported' },
+];
+
+/** One simple command; every command gets a report line. */
+function command(ctx: CommandContext, input: Word[]): void {
   const words = [...input];
   const env: { name: string; value: string }[] = [];
   while (words[0] && ENV_ASSIGN.test(words[0].text)) {
@@ -78,10 +109,55 @@ function command(ctx: CommandContext, input: Word[], markdown: boolean): boolean
   const w = words.map((x) => x.text);
   const { out, origin, text } = ctx;
   ctx.env = env;
-  if (w.length === 0) return env.length > 0 && (ignored(out, origin, text, 'sets shell variables'), true);
+  if (w.length === 0) return ignored(out, origin, text, 'sets shell variables');
   const recordEnv = () => {
-    for (const e of env) out.buildEnv.push({ ...e, origin: { ...origin } });
+    for (const e of env) if (!/^(UV|PIP)_/.test(e.name)) out.buildEnv.push({ ...e, origin: { ...origin } });
   };
+  // A command that installs into another conda environment (`conda run -n other pip install`, after `conda activate other`).
+  const runIn = w[0] === 'conda' && w[1] === 'run' ? (w[w.indexOf('-n') + 1] ?? w[w.indexOf('--name') + 1]) : undefined;
+  const installs =
+    INSTALLS.test(w[0]!) || (PYTHON.test(w[0]!) && /^(-m|setup\.py)$/.test(w[1] ?? '')) || (/^(bash|sh|source|\.)$/.test(w[0]!) && /\.sh$/.test(w[1] ?? ''));
+  const other = installs ? ctx.places.otherEnv(runIn) : null;
+  if (other && !(w[0] === 'conda' && (w[1] === 'activate' || w[1] === 'create' || w[1] === 'env'))) {
+    const made = ctx.places.otherEnvs.get(other);
+    return leftOut(
+      out,
+      origin,
+      text,
+      `runs in the separate conda environment ${other}${made ? ` (made at ${made})` : ''}, not the project's: not part of its environment`,
+    );
+  }
+  if (w[0] === 'conda' && w[1] === 'run') {
+    const at = w.findIndex((a, i) => i > 1 && !a.startsWith('-') && !CONDA_VALUE.has(w[i - 1]!));
+    return at > 0 ? command(ctx, words.slice(at)) : ignored(out, origin, text, 'conda run without a command');
+  }
+  if (w[0] === 'poetry') {
+    if (w[1] === 'run') return words.length > 2 ? command(ctx, words.slice(2)) : ignored(out, origin, text, 'poetry run without a command');
+    if (w[1] === 'install' || w[1] === 'sync') {
+      const extras = w
+        .slice(2)
+        .flatMap((a, i, all) => (a === '-E' || a === '--extras' ? (all[i + 1] ?? '').split(/[ ,]+/) : a === '--all-extras' ? ['*'] : []));
+      for (const name of extras.filter(Boolean))
+        out.selectedExtras.push({ name: name === '*' ? '*' : name.toLowerCase().replace(/[-_.]+/g, '-'), origin: { ...origin } });
+      return void record(
+        out,
+        origin,
+        text,
+        'hint',
+        `installs the project${extras.length ? ` with ${extras.join(', ')}` : ''} (Poetry)`,
+        'the project file is read; uv sync installs it',
+      );
+    }
+    if (w[1] === 'add') {
+      recordEnv();
+      const group = w.includes('--group') || w.includes('-G') ? (w[w.findIndex((a) => a === '--group' || a === '-G') + 1] ?? 'dev') : undefined;
+      const args = words
+        .slice(2)
+        .filter((a, i, all) => !/^(--group|-G)$/.test(a.text) && !/^(--group|-G)$/.test(all[i - 1]?.text ?? '') && a.text !== '--dev' && a.text !== '-D');
+      return pipInstall({ ...ctx, group: w.includes('--dev') || w.includes('-D') ? 'dev' : (group ?? ctx.group) }, args, 'pip');
+    }
+    return ignored(out, origin, text, 'Poetry command that installs nothing');
+  }
   let pipArgs: Word[] | null = null;
   let tool: 'pip' | 'uv-add' | 'mim' = 'pip';
   if (/^pip(3(\.\d+)?)?$/.test(w[0]!)) pipArgs = w[1] === 'install' ? words.slice(2) : null;
@@ -91,128 +167,139 @@ function command(ctx: CommandContext, input: Word[], markdown: boolean): boolean
   else if (w[0] === 'mim' && w[1] === 'install') [pipArgs, tool] = [words.slice(2), 'mim'];
   if (pipArgs) {
     recordEnv();
-    pipInstall(ctx, pipArgs, tool);
-    return true;
+    return pipInstall(ctx, pipArgs, tool);
   }
-  if (/^pip3?$/.test(w[0]!) || (PYTHON.test(w[0]!) && w[2] === 'pip') || (w[0] === 'uv' && w[1] === 'pip')) {
-    ignored(out, origin, text, w.includes('uninstall') ? 'uninstalls packages' : 'pip command that installs nothing');
-    return true;
-  }
+  if (/^pip3?$/.test(w[0]!) || (PYTHON.test(w[0]!) && w[2] === 'pip') || (w[0] === 'uv' && w[1] === 'pip'))
+    return ignored(out, origin, text, w.includes('uninstall') ? 'uninstalls packages' : 'pip command that installs nothing');
   if (w[0] === 'uv') {
     if (w[1] === 'sync') {
       const picks: string[] = [];
-      for (let i = 2; i < w.length; i++) if ((w[i] === '--extra' || w[i] === '--group') && w[i + 1]) picks.push(w[++i]!);
+      for (let i = 2; i < w.length; i++) if ((w[i] === '--extra' || w[i] === '--group') && w[i + 1]) picks.push(w[++i]!.toLowerCase().replace(/[-_.]+/g, '-'));
       if (w.includes('--all-extras')) picks.push('*');
       for (const name of picks) out.selectedExtras.push({ name, origin: { ...origin } });
       if (w.includes('--no-build-isolation')) out.noBuildIsolation.push({ origin: { ...origin } });
-      record(out, origin, text, 'hint', picks.length ? `installs the project with ${picks.join(', ')}` : 'installs the project', 'uv sync');
-    } else ignored(out, origin, text, w[1] === 'venv' ? 'uv venv: the environment danlu sets up' : 'uv command that installs nothing');
-    return true;
+      return void record(out, origin, text, 'hint', picks.length ? `installs the project with ${picks.join(', ')}` : 'installs the project', 'uv sync');
+    }
+    return ignored(out, origin, text, w[1] === 'venv' ? 'uv venv: the environment danlu sets up' : 'uv command that installs nothing');
   }
-  if (w[0] === 'conda' || w[0] === 'mamba' || w[0] === 'micromamba') return condaCommand(ctx, words.slice(1));
+  if (w[0] === 'conda' || w[0] === 'mamba' || w[0] === 'micromamba') {
+    if (!condaCommand(ctx, words.slice(1))) ignored(out, origin, text, 'conda command that installs nothing');
+    return;
+  }
   if (w[0] === 'git' && w[1] === 'clone') {
     const args = w.slice(2);
     const url = args.find((a) => /^(https?:|git@|ssh:|git:)/.test(a));
-    if (!url) return (ignored(out, origin, text, 'git clone without a URL'), true);
+    if (!url) return ignored(out, origin, text, 'git clone without a URL');
     const after = args.slice(args.indexOf(url) + 1).filter((a) => !a.startsWith('-'));
     const b = args.findIndex((a) => a === '-b' || a === '--branch');
     const clone = ctx.places.clone(url, after[0], b >= 0 ? args[b + 1] : undefined);
     const recursive = args.some((a) => a === '--recursive' || a.startsWith('--recurse-submodules'));
     if (recursive && clone.self) out.submodules.push({ origin: { ...origin } });
     if (clone.self)
-      record(out, origin, text, recursive ? 'hint' : 'ignored', recursive ? 'the project with its git submodules' : 'nothing', 'clones the project itself');
-    else ignored(out, origin, text, `clones ${url}; what later commands install from it is imported from them`);
-    return true;
+      return void record(
+        out,
+        origin,
+        text,
+        recursive ? 'hint' : 'ignored',
+        recursive ? 'the project with its git submodules' : 'nothing',
+        'clones the project itself',
+      );
+    return ignored(out, origin, text, `clones ${url}; what later commands install from it is imported from them`);
   }
   if (w[0] === 'git' && w[1] === 'submodule') {
-    if (ctx.places.place.kind === 'clone') return (ignored(out, origin, text, `submodules of ${ctx.places.place.clone.url}`), true);
+    if (ctx.places.place.kind === 'clone') return ignored(out, origin, text, `submodules of ${ctx.places.place.clone.url}`);
     if (w[2] === 'update' || w[2] === 'init') {
       out.submodules.push({ origin: { ...origin } });
-      return (record(out, origin, text, 'hint', 'the project needs its git submodules'), true);
+      return void record(out, origin, text, 'hint', 'the project needs its git submodules');
     }
-    return (ignored(out, origin, text, 'git submodule bookkeeping'), true);
+    return ignored(out, origin, text, 'git submodule bookkeeping');
   }
-  if (w[0] === 'cd') {
-    ctx.places.cd(w[1]);
-    return (ignored(out, origin, text, 'changes folder (followed to resolve later paths)'), true);
+  if (w[0] === 'git') return ignored(out, origin, text, 'git command; not an install step');
+  if (w[0] === 'cd' || w[0] === 'pushd' || w[0] === 'popd') {
+    ctx.places.cd(w[0] === 'popd' ? '..' : w[1]);
+    return ignored(out, origin, text, 'changes folder (followed to resolve later paths)');
   }
   if (/^apt(-get)?$/.test(w[0]!)) {
-    if (w[1] !== 'install') return (ignored(out, origin, text, 'apt bookkeeping'), true);
+    if (w[1] !== 'install') return ignored(out, origin, text, 'apt bookkeeping');
     const pkgs = w.slice(2).filter((a) => !a.startsWith('-'));
     for (const name of pkgs) out.aptPackages.push({ name, origin: { ...origin } });
-    return (record(out, origin, text, 'hint', `apt packages for the image: ${pkgs.join(' ')}`), true);
+    return void record(out, origin, text, 'hint', `apt packages for the image: ${pkgs.join(' ')}`);
   }
   if (PYTHON.test(w[0]!) || /^python3?\.\d+$/.test(w[0]!)) {
     const version = /^python(3\.\d+)$/.exec(w[0]!)?.[1];
     if (w[1] === 'setup.py') {
       recordEnv();
-      const r = ctx.places.resolve('.');
-      const where = r.kind === 'clone' ? `${r.clone.url}${r.sub ? ` (${r.sub})` : ''}` : r.kind === 'self' && r.path ? r.path : 'the project';
-      if (r.kind === 'self' && r.path === '') {
-        const compiles = buildSwitch(env);
-        if (compiles)
-          out.buildTimeTorch.push({
-            origin: { ...origin },
-            why: `the install guide builds the project with ${compiles}: compiled against the installed torch`,
-          });
-        return (record(out, origin, text, 'source', 'the project itself, built from source', 'uv sync builds and installs the project'), true);
-      }
-      return (
-        leftOut(
-          out,
-          origin,
-          text,
-          `builds ${where} with python setup.py (in the current environment, so against its torch): add it as a git or path source under its real package name, which danlu cannot know without running setup.py`,
-        ),
-        true
-      );
+      return setupPy(ctx, w, env);
     }
     if (w[1] === '-m' && w[2] === 'build') {
       recordEnv();
       if (w.includes('--no-isolation') || w.includes('-n')) out.noBuildIsolation.push({ origin: { ...origin } });
-      return (record(out, origin, text, 'hint', 'builds a wheel of the project', 'uv build'), true);
+      return void record(out, origin, text, 'hint', 'builds a wheel of the project', 'uv build');
     }
-    if (w[1] === '-m' && w[2] === 'venv' && version) {
-      out.pythonHints.push({ version, origin: { ...origin }, text });
-      return (record(out, origin, text, 'hint', `Python hint ${version}`, 'uv creates the environment'), true);
+    if (w[1] === '-m' && w[2] === 'venv') {
+      if (version) out.pythonHints.push({ version, origin: { ...origin }, text });
+      return void record(out, origin, text, version ? 'hint' : 'ignored', version ? `Python hint ${version}` : 'nothing', 'uv creates the environment');
     }
-    return markdown ? false : (ignored(out, origin, text, 'runs Python; not an install step'), true);
+    if (w.slice(1).some((a) => /^install(er)?$|^setup$/.test(a)))
+      return leftOut(out, origin, text, "runs the project's own installer, which danlu does not run: check what it installs and add it to the project");
+    return ignored(out, origin, text, 'runs Python; not an install step');
   }
-  if (w[0] === 'export') {
-    for (const a of w.slice(1))
-      if (ENV_ASSIGN.test(a)) out.buildEnv.push({ name: a.split('=')[0]!, value: a.split('=').slice(1).join('='), origin: { ...origin } });
-    return (record(out, origin, text, 'hint', 'environment variables for later builds'), true);
-  }
-  if (/^(bash|sh|source|\.)$/.test(w[0]!) || /\.sh$/.test(w[0]!)) {
-    if (/activate$/.test(w[1] ?? '')) return (ignored(out, origin, text, 'activates a virtual environment; uv run does this'), true);
+  if (/^(bash|sh|zsh|source|\.)$/.test(w[0]!) || /\.sh$/.test(w[0]!)) {
+    const script = /\.sh$/.test(w[0]!) ? w[0]! : w.slice(1).find((a) => !a.startsWith('-'));
+    if (!script || /activate(\.\w+)?$/.test(script)) {
+      if (w[0] === 'source' || w[0] === '.') ctx.places.activate(w[2] && /activate$/.test(script ?? '') ? w[2] : undefined);
+      return ignored(out, origin, text, 'activates a virtual environment; uv run does this');
+    }
+    if (!/\.sh$/.test(script)) return ignored(out, origin, text, 'runs a shell command; not an install step');
     recordEnv();
-    return (leftOut(out, origin, text, 'runs a shell script danlu does not read or run; check what it installs'), true);
+    const r = ctx.places.resolve(script);
+    if (r.kind !== 'self')
+      return leftOut(out, origin, text, `runs ${script} from ${r.kind === 'clone' ? r.clone.url : 'a folder the guide leaves unclear'}; not read`);
+    if (!ctx.places.exists(r.path)) return leftOut(out, origin, text, `runs ${r.path}, which is not in this checkout: check what it installs`);
+    ctx.includes.push({ file: r.path, kind: 'script', origin: { ...origin } });
+    return void record(out, origin, text, 'include', `install script ${r.path}: its lines are read like these`);
   }
-  if (/^(cmake|make|ninja)$/.test(w[0]!))
-    return (leftOut(out, origin, text, 'builds native code outside pip; the image has the toolchain, the build itself is not imported'), true);
-  if (/^(SET|set)$/.test(w[0]!)) return (ignored(out, origin, text, 'Windows command prompt setting'), true);
-  if (markdown) return false;
+  if (/activate(\.bat|\.ps1)?$/i.test(w[0]!)) return ignored(out, origin, text, 'activates a virtual environment; uv run does this');
+  if (w[0] === 'set' && /^[-+]/.test(w[1] ?? '')) return ignored(out, origin, text, 'shell option');
+  if (/^(SET|set)$/.test(w[0]!)) return ignored(out, origin, text, 'Windows command prompt setting');
+  for (const o of OTHER_COMMANDS) {
+    if (!o.re.test(w[0]!)) continue;
+    if (w[0] === 'export') {
+      for (const a of w.slice(1))
+        if (ENV_ASSIGN.test(a)) out.buildEnv.push({ name: a.split('=')[0]!, value: a.split('=').slice(1).join('='), origin: { ...origin } });
+      return void record(out, origin, text, 'hint', 'environment variables for later builds');
+    }
+    return o.kind === 'left-out' ? leftOut(out, origin, text, o.why) : ignored(out, origin, text, o.why);
+  }
   ignored(out, origin, text, 'not an install command');
-  return true;
 }
 
 /**
- * Reads install instructions (README / INSTALL lines): pip / pip3 / python -m pip / uv pip /
- * uv add / mim install, conda / mamba install / create / env create, git clone (--recursive)
- * and git submodule, apt-get install, cd (followed, to resolve `-r` and `.`), environment
- * prefixes, `\` continuations, `&&` chains, quotes and comments. Markdown / RST files are read
- * from their code blocks and inline code only. Never throws.
+ * Reads install instructions (README / INSTALL lines, install scripts): pip / pip3 / python -m
+ * pip / uv pip / uv add / mim install / poetry, conda / mamba install / create / env create /
+ * activate (a second environment is kept apart), git clone (--recursive) and git submodule,
+ * apt-get install, python setup.py, scripts it runs (bash X.sh), cd (followed, to resolve `-r`
+ * and `.`; each code block of a document starts at the root), environment prefixes, `\`
+ * continuations, `&&` chains, quotes and comments. Markdown / RST files are read from their code
+ * blocks and inline code only; every line read gets a report line. Never throws.
  */
 export function parseInstallCommands(text: string, file: string, opts: InstallCommandOptions = {}): InstallCommandsResult {
   const out: InstallCommandsResult = { ...emptyResult(), includes: [] };
   const markdown = opts.markdown ?? /\.(md|markdown|rst|mdx)$/i.test(file);
-  const places = new Places(opts.projectNames ?? []);
+  const places = new Places(opts.projectNames ?? [], {
+    ...(opts.exists ? { exists: opts.exists } : {}),
+    ...(opts.read ? { read: opts.read } : {}),
+    ...(opts.ownName ? { ownName: true } : {}),
+  });
   const lines = markdown ? joinContinuations(extractCommandLines(text)) : logicalLines(text).map((l) => ({ ...l, text: stripPrompt(l.text) }));
+  let block: number | undefined;
   for (const l of lines) {
+    if (l.block !== block) places.reset();
+    block = l.block;
     for (const cmd of splitCommands(l.text)) {
       const ctx: CommandContext = { out, includes: out.includes, places, origin: { file, line: l.line }, text: cmd.raw, group: opts.group ?? 'main' };
       try {
-        command(ctx, cmd.words, markdown);
+        command(ctx, cmd.words);
       } catch (err) {
         leftOut(out, ctx.origin, cmd.raw, `could not be read (${(err as Error).message})`);
       }
@@ -222,14 +309,17 @@ export function parseInstallCommands(text: string, file: string, opts: InstallCo
 }
 
 /** `\` continuations inside extracted code blocks. */
-function joinContinuations(lines: { line: number; text: string }[]): { line: number; text: string }[] {
-  const out: { line: number; text: string }[] = [];
-  let open: { line: number; text: string } | null = null;
+function joinContinuations(lines: { line: number; text: string; block?: number }[]): { line: number; text: string; block?: number }[] {
+  const out: { line: number; text: string; block?: number }[] = [];
+  let open: { line: number; text: string; block?: number } | null = null;
   for (const l of lines) {
     const cont = /\\\s*$/.test(l.text);
     const body = cont ? l.text.replace(/\\\s*$/, ' ') : l.text;
-    if (open && open.line !== undefined) open.text += body;
-    else open = { line: l.line, text: body };
+    if (open && open.block === l.block) open.text += body;
+    else {
+      if (open) out.push(open);
+      open = { line: l.line, text: body, ...(l.block !== undefined ? { block: l.block } : {}) };
+    }
     if (!cont) {
       out.push(open);
       open = null;

@@ -3,16 +3,21 @@ import { addSpec, ignored, leftOut, record, warn } from './emit.js';
 import { addIndex } from './indexes.js';
 import type { Places } from './place.js';
 import type { Word } from './shell.js';
+import { PACKAGING_TOOLS, parseArgs, placeholderIn, wheelAccelerator } from './pip-args.js';
 import { parseSpec } from './spec.js';
-import type { Group, ImportOrigin, ImportResult, IndexKind } from './types.js';
-import { isArchive, repoBasename } from './url.js';
+import type { Group, ImportOrigin, ImportResult } from './types.js';
+import { cudaOfBackend, isArchive, repoBasename } from './url.js';
 import { normalizeName } from '../../lib/py.js';
 
 export interface IncludeRef {
   /** Relative to the project root. */
   file: string;
-  kind: 'requirements' | 'constraints' | 'conda-env';
+  kind: 'requirements' | 'constraints' | 'conda-env' | 'script';
   origin: ImportOrigin;
+  /** The command named the file from the project's root (`-r sub/x.txt`), not after a `cd` into its folder. */
+  fromRoot?: boolean;
+  /** A conda environment other than the project's (a second `conda env create`): its name. */
+  separateEnv?: string;
 }
 
 export interface CommandContext {
@@ -30,111 +35,33 @@ export interface CommandContext {
 
 /** A build switch in front of an install (`DS_BUILD_OPS=1`, `MAX_JOBS=4`, `TORCH_CUDA_ARCH_LIST=...`): it compiles against the installed torch. */
 export function buildSwitch(env: { name: string; value: string }[] | undefined): string | null {
-  const hit = (env ?? []).find((e) => /BUILD|CUDA|TORCH|^MAX_JOBS$|NVCC/.test(e.name) && !/^(0|false|off|no)$/i.test(e.value));
+  const hit = (env ?? []).find(
+    (e) =>
+      /BUILD|CUDA|TORCH|^MAX_JOBS$|NVCC/.test(e.name) &&
+      // uv's and pip's own settings (UV_TORCH_BACKEND picks a variant) and run-time choices are not build switches.
+      !/^(UV|PIP|HF|CONDA)_|^CUDA_VISIBLE_DEVICES$|^PYTORCH_CUDA_ALLOC_CONF$/.test(e.name) &&
+      !/^(0|false|off|no)$/i.test(e.value),
+  );
   return hit ? `${hit.name}=${hit.value}` : null;
 }
 
 export const TORCH_FAMILY = new Set(['torch', 'torchvision', 'torchaudio']);
 
-/** Options of pip / uv pip / uv add / mim that take a value. */
-const VALUE_OPTIONS = new Set([
-  '-r',
-  '--requirement',
-  '-c',
-  '--constraint',
-  '-e',
-  '--editable',
-  '-i',
-  '--index-url',
-  '--extra-index-url',
-  '-f',
-  '--find-links',
-  '--index',
-  '--default-index',
-  '--global-option',
-  '--config-settings',
-  '-C',
-  '--install-option',
-  '-t',
-  '--target',
-  '--prefix',
-  '--root',
-  '--trusted-host',
-  '--no-binary',
-  '--only-binary',
-  '--platform',
-  '--python-version',
-  '--implementation',
-  '--abi',
-  '--src',
-  '--upgrade-strategy',
-  '--progress-bar',
-  '--cache-dir',
-  '--log',
-  '--proxy',
-  '--retries',
-  '--timeout',
-  '--exists-action',
-  '--cert',
-  '--client-cert',
-  '--python',
-  '-p',
-  '--group',
-  '--optional',
-  '--extra',
-  '--package',
-  '--index-strategy',
-  '--resolution',
-  '--prerelease',
-]);
-
-const IGNORED_FLAGS =
-  /^(-U|--upgrade|-v+|--verbose|-q+|--quiet|--user|--no-cache-dir|--disable-pip-version-check|-y|--yes|--force-reinstall|--ignore-installed|-I|--isolated|--system|--break-system-packages|--no-warn-script-location|--compile|--no-compile|--prefer-binary|--upgrade-strategy)$/;
-
-interface Parsed {
-  requirements: { word: Word; editable: boolean }[];
-  includes: { path: string; constraint: boolean }[];
-  indexes: { url: string; kind: IndexKind }[];
-  flags: Set<string>;
-  values: Map<string, string[]>;
-  unknown: string[];
-}
-
-function parseArgs(words: Word[]): Parsed {
-  const p: Parsed = { requirements: [], includes: [], indexes: [], flags: new Set(), values: new Map(), unknown: [] };
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    if (!w.text.startsWith('-') || w.text === '-') {
-      p.requirements.push({ word: w, editable: false });
-      continue;
-    }
-    const eq = w.text.indexOf('=');
-    let opt = w.text;
-    let value: string | undefined;
-    if (w.text.startsWith('--') && eq > 0) [opt, value] = [w.text.slice(0, eq), w.text.slice(eq + 1)];
-    else if (/^-[rceif]./.test(w.text)) [opt, value] = [w.text.slice(0, 2), w.text.slice(2)];
-    else if (VALUE_OPTIONS.has(opt)) value = words[++i]?.text;
-    if (value === undefined) {
-      if (IGNORED_FLAGS.test(opt) || /^--(pre|no-build-isolation|no-deps|no-index|dev|all-extras|all-groups|no-isolation)$/.test(opt) || opt === '-n')
-        p.flags.add(opt);
-      else p.unknown.push(opt);
-      continue;
-    }
-    p.values.set(opt, [...(p.values.get(opt) ?? []), value]);
-    if (opt === '-e' || opt === '--editable') p.requirements.push({ word: { text: value, quoted: true }, editable: true });
-    else if (opt === '-r' || opt === '--requirement') p.includes.push({ path: value, constraint: false });
-    else if (opt === '-c' || opt === '--constraint') p.includes.push({ path: value, constraint: true });
-    else if (opt === '-i' || opt === '--index-url' || opt === '--default-index') p.indexes.push({ url: value, kind: 'index-url' });
-    else if (opt === '--extra-index-url' || opt === '--index') p.indexes.push({ url: value, kind: 'extra-index-url' });
-    else if (opt === '-f' || opt === '--find-links') p.indexes.push({ url: value, kind: 'find-links' });
-  }
-  return p;
-}
-
 /** `pip install ...` (also pip3, python -m pip, uv pip, uv add, mim): requirements, includes, indexes, flags. */
 export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-add' | 'mim'): void {
   const { out, origin, text } = ctx;
+  const placeholder = placeholderIn(text);
+  if (placeholder) {
+    leftOut(out, origin, text, `"${placeholder}" is a placeholder for the reader to fill in, not a package or a path`);
+    return;
+  }
   const p = parseArgs(args);
+  if (p.unknown.length) {
+    // The word after an unknown option may be its value: reading the line would make it a package.
+    leftOut(out, origin, text, `${p.unknown.join(' ')}: not an option of pip or uv danlu knows, so the line is left out rather than misread`);
+    warn(out, 'unknown-option', `${text}: options not understood: ${p.unknown.join(' ')}; the line is left out`, origin);
+    return;
+  }
   // An install for another accelerator (ROCm, Intel XPU, Ascend, DirectML...) is an alternative
   // to the CUDA environment, not part of it: left out, with the reason.
   const alternative =
@@ -142,7 +69,7 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
     p.requirements
       .map((r) => {
         const name = /^[A-Za-z0-9._-]+/.exec(r.word.text)?.[0];
-        return alternativeAccelerator({ package: name ? normalizeName(name) : undefined });
+        return alternativeAccelerator({ package: name ? normalizeName(name) : undefined }) ?? wheelAccelerator(r.word.text);
       })
       .find(Boolean);
   if (alternative) {
@@ -166,7 +93,16 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
         why: `the install guide builds ${name ?? 'the project'} with ${compiles}: compiled against the installed torch`,
       });
   };
-  const uvGroup = tool === 'uv-add' ? (p.flags.has('--dev') ? 'dev' : (p.values.get('--group')?.[0] ?? p.values.get('--optional')?.[0])) : undefined;
+  const picked = tool === 'uv-add' ? (p.values.get('--group')?.[0] ?? p.values.get('--optional')?.[0]) : undefined;
+  const uvGroup = tool === 'uv-add' ? (p.flags.has('--dev') ? 'dev' : picked ? normalizeName(picked) : undefined) : undefined;
+  const python = p.values.get('--python')?.[0] ?? p.values.get('-p')?.[0];
+  if (python && /^3\.\d+(\.\d+)?$/.test(python)) out.pythonHints.push({ version: python, origin: { ...origin }, text });
+  // uv's torch backend (`--torch-backend cu126`, `UV_TORCH_BACKEND=cu126`): the CUDA variant to plan for, not a build switch.
+  const backend = p.values.get('--torch-backend')?.[0] ?? ctx.env?.find((e) => e.name === 'UV_TORCH_BACKEND')?.value;
+  if (backend && /^(cu\d+|cpu)$/.test(backend)) {
+    out.cudaHints.push({ backend, ...(cudaOfBackend(backend) ? { cuda: cudaOfBackend(backend)! } : {}), origin: { ...origin }, text });
+    record(out, origin, text, 'hint', `CUDA hint ${backend} (uv's torch backend)`);
+  }
   const names: string[] = [];
   let did = false;
   for (const opt of ['--global-option', '--config-settings', '-C', '--install-option']) {
@@ -176,15 +112,32 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
   if (p.flags.has('--no-deps')) warn(out, 'no-deps', `${text}: --no-deps is not carried over; uv installs dependencies`, origin);
   if (p.flags.has('--pre')) warn(out, 'prerelease', `${text}: --pre (pre-releases) needs [tool.uv] prerelease = "allow" or a pre-release pin`, origin);
   if (p.values.has('-t') || p.values.has('--target')) warn(out, 'pip-target', `${text}: --target installs outside the environment; not carried over`, origin);
-  for (const { word, editable } of p.requirements) {
+  let localSelf = false;
+  for (const { word, editable: asEditable } of p.requirements) {
     did = true;
     let body = word.text;
+    let editable = asEditable;
     if (!word.quoted && /[<>]/.test(body))
       warn(out, 'shell-redirect', `${text}: unquoted "${body}": the shell reads < / > as a redirect; read as the requirement it means`, origin);
+    if (/[*?]/.test(body) && /[\\/]|\.whl$|\.tar\.gz$|\.zip$/i.test(body)) {
+      leftOut(out, origin, tag(word), `${body} is a file pattern: the files exist only after a build (the checkout is the project's source)`);
+      continue;
+    }
+    const notes: string[] = [];
+    // `-e name>=1.1`: a requirement written after -e (pip itself would refuse it), not a folder.
+    if (editable && !/^[a-z][a-z0-9+.-]*:/i.test(body) && !/^[./~]/.test(body) && /^[A-Za-z0-9][\w.-]*\s*(\[[^\]]*\])?\s*(==|>=|<=|~=|!=|>|<)/.test(body)) {
+      editable = false;
+      notes.push('-e before a version specifier: read as the requirement it names, not as a folder');
+    }
     if (editable && !/^[a-z][a-z0-9+.-]*:/i.test(body) && !/^[./~]/.test(body)) body = `./${body}`;
     const spec = parseSpec(body, editable);
     if (!spec.ok) {
       leftOut(out, origin, tag(word), spec.reason);
+      continue;
+    }
+    spec.notes.push(...notes);
+    if (spec.name && PACKAGING_TOOLS.has(spec.name) && !spec.source) {
+      ignored(out, origin, tag(word), `${spec.name} is a packaging tool: uv provides what installs and builds the project; not a dependency of it`);
       continue;
     }
     if (spec.source?.kind === 'path') {
@@ -194,6 +147,8 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
         continue;
       }
       if (r.kind === 'self' && r.path === '') {
+        // The checkout itself: an index on the line serves its dependencies (`pip install -e ".[trt]" --extra-index-url ...`).
+        localSelf = true;
         for (const e of spec.extras) out.selectedExtras.push({ name: e, origin: { ...origin } });
         if (noIsolation) out.noBuildIsolation.push({ origin: { ...origin } });
         buildsWith();
@@ -238,7 +193,12 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
             : ' from its repository';
       if (noIsolation) out.noBuildIsolation.push({ origin: { ...origin } });
       buildsWith();
-      ignored(out, origin, tag(word), `installs the project itself${from}; the import uses this checkout`);
+      ignored(
+        out,
+        origin,
+        tag(word),
+        `installs the project itself${from}; the import uses this checkout${p.indexes.length ? ' (the index URL of the line goes with it)' : ''}`,
+      );
       continue;
     }
     const group = uvGroup ?? (TORCH_FAMILY.has(spec.name) ? 'main' : ctx.group);
@@ -258,7 +218,9 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
     did = true;
     const r = ctx.places.resolve(inc.path);
     if (r.kind === 'self') {
-      ctx.includes.push({ file: r.path, kind: inc.constraint ? 'constraints' : 'requirements', origin: { ...origin } });
+      const here = ctx.places.resolve('.');
+      const fromRoot = here.kind === 'self' && here.path === '';
+      ctx.includes.push({ file: r.path, kind: inc.constraint ? 'constraints' : 'requirements', origin: { ...origin }, fromRoot });
       record(out, origin, text, 'include', `${inc.constraint ? 'constraints' : 'requirements'} from ${r.path}`);
     } else
       leftOut(
@@ -268,10 +230,11 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
         r.kind === 'clone' ? `${inc.path} belongs to another repository (${r.clone.url})` : `${inc.path} from a folder the guide leaves unclear`,
       );
   }
+  // The index of a line none of whose packages is imported (the project itself from prebuilt wheels) goes with the line.
+  const indexFor = names.length > 0 || localSelf || p.includes.length > 0 || p.requirements.length === 0;
   for (const idx of p.indexes) {
     did = true;
-    addIndex(out, { url: idx.url, kind: idx.kind, origin, text, packages: names.map((name) => ({ name })) });
+    if (indexFor) addIndex(out, { url: idx.url, kind: idx.kind, origin, text, packages: names.map((name) => ({ name })) });
   }
-  if (p.unknown.length) warn(out, 'unknown-option', `${text}: options not understood: ${p.unknown.join(' ')}`, origin);
   if (!did) ignored(out, origin, text, 'installs nothing danlu can import');
 }

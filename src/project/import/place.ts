@@ -16,14 +16,72 @@ export type Place = { kind: 'root'; rel: string[] } | { kind: 'clone'; clone: Cl
 /** What a path written in a command is, seen from the project. */
 export type Resolved = { kind: 'self'; path: string } | { kind: 'clone'; clone: Clone; sub: string } | { kind: 'unknown' };
 
+export interface PlacesOptions {
+  /** Whether a path (relative to the project root) exists in this checkout. */
+  exists?: (rel: string) => boolean;
+  /** The project states its own name (pyproject.toml, setup.py): a clone of another name is another repository. */
+  ownName?: boolean;
+  /** A file of the checkout; null when absent. */
+  read?: (rel: string) => string | null;
+}
+
 /** Tracks `git clone` and `cd` through an install guide, starting at the project root. */
 export class Places {
   place: Place = { kind: 'root', rel: [] };
   readonly clones = new Map<string, Clone>();
   private readonly names: Set<string>;
 
-  constructor(projectNames: string[]) {
+  constructor(
+    projectNames: string[],
+    private readonly opts: PlacesOptions = {},
+  ) {
     this.names = new Set(projectNames.map(looseName).filter((n) => n !== ''));
+  }
+
+  /** A file of the checkout (relative to the project root); null when absent or unknown. */
+  read(rel: string): string | null {
+    return this.opts.read?.(rel) ?? null;
+  }
+
+  /** Whether a path (relative to the project root) is in this checkout (unknown: assumed so). */
+  exists(rel: string): boolean {
+    return this.opts.exists ? this.opts.exists(rel) : true;
+  }
+
+  /** A code block of a document starts in the project's root (a `cd` in one block does not carry into the next). */
+  reset(): void {
+    this.place = { kind: 'root', rel: [] };
+  }
+
+  /** conda environments: the project's is the first one the guide creates or activates. */
+  private mainEnv: string | null = null;
+  private activeEnv: string | null = null;
+  /** Where each other environment was made (for the report). */
+  readonly otherEnvs = new Map<string, string>();
+
+  /** `conda create -n NAME` / `conda env create`: 'main' for the project's environment, else 'other'. */
+  createEnv(name: string, where: string, cloneOf?: string): 'main' | 'other' {
+    if (cloneOf !== undefined) this.mainEnv ??= cloneOf;
+    if (this.mainEnv === null) {
+      this.mainEnv = name;
+      return 'main';
+    }
+    if (name === this.mainEnv) return 'main';
+    this.otherEnvs.set(name, where);
+    return 'other';
+  }
+
+  /** `conda activate NAME` (or `source activate NAME`). */
+  activate(name: string | undefined): void {
+    if (!name || name === 'base') return;
+    this.mainEnv ??= name;
+    this.activeEnv = name;
+  }
+
+  /** The environment later installs go to, when it is not the project's: its name. */
+  otherEnv(name?: string): string | null {
+    const env = name ?? this.activeEnv;
+    return env !== null && env !== this.mainEnv && (this.mainEnv !== null || this.otherEnvs.has(env)) ? env : null;
   }
 
   isProject(name: string): boolean {
@@ -104,7 +162,24 @@ export class Places {
       for (const part of parts) p = this.step(p, part);
     }
     if (p.kind === 'root') return { kind: 'self', path: p.rel.join('/') };
-    if (p.kind === 'clone') return { kind: 'clone', clone: p.clone, sub: p.rel.join('/') };
+    if (p.kind === 'clone') {
+      const sub = p.rel.join('/');
+      if (p.clone.self || this.isCheckout(p.clone, sub)) return { kind: 'self', path: sub };
+      return { kind: 'clone', clone: p.clone, sub };
+    }
     return { kind: 'unknown' };
+  }
+
+  /**
+   * A clone of another name is this checkout when the project states no name of its own, it is the
+   * guide's first clone, and what the guide uses from it is here: a file or folder of this checkout
+   * (`requirements/full.txt`), or `.` of a checkout with a setup.py / pyproject.toml. The clone is
+   * the project from then on (a renamed repository, a fork, a folder of another name).
+   */
+  private isCheckout(clone: Clone, sub: string): boolean {
+    if (this.opts.ownName || !this.opts.exists || this.clones.values().next().value !== clone) return false;
+    const here = sub === '' ? this.opts.exists('setup.py') || this.opts.exists('pyproject.toml') : this.opts.exists(sub);
+    if (here) clone.self = true;
+    return here;
   }
 }

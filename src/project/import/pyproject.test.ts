@@ -147,3 +147,25 @@ describe('parsePyprojectDeps: existing [tool.uv]', () => {
     expect(r.constraints.map((c) => [c.raw, c.group])).toEqual([['numpy<2', 'main']]);
   });
 });
+
+describe('C1: extra and group names are PEP 685 names once read', () => {
+  it('field-test shape: an existing `my_extra` is the extra `my-extra`', () => {
+    const r = parsePyprojectDeps(
+      '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["torch==2.8.*"]\n\n[project.optional-dependencies]\nmy_extra = ["rich"]\n',
+      'pyproject.toml',
+    );
+    expect(r.requirements.map((q) => [q.name, q.group, q.groupKind])).toEqual([
+      ['torch', 'main', undefined],
+      ['rich', 'my-extra', 'extra'],
+    ]);
+  });
+
+  it('second shape: a dependency group `Dev.Tools` and a [tool.uv.sources] route for extra `GPU_Build`', () => {
+    const r = parsePyprojectDeps(
+      '[project]\nname = "demo"\nversion = "0.1.0"\n[project.optional-dependencies]\nGPU_Build = ["torch"]\n[dependency-groups]\n"Dev.Tools" = ["pytest"]\n[tool.uv.sources]\ntorch = [{ index = "cu128", extra = "GPU_Build" }]\n[[tool.uv.index]]\nname = "cu128"\nurl = "https://download.pytorch.org/whl/cu128"\nexplicit = true\n',
+      'pyproject.toml',
+    );
+    expect(r.requirements.map((q) => q.group)).toEqual(['gpu-build', 'dev-tools']);
+    expect(r.indexes[0]!.packages).toEqual([{ name: 'torch', extra: 'gpu-build' }]);
+  });
+});

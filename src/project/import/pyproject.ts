@@ -74,8 +74,8 @@ function importList(ctx: Ctx, list: unknown, path: string[], group: Group, group
       leftOut(ctx.out, origin, item, 'local path whose package name cannot be known without building it');
       continue;
     }
-    if (path.length === 2 && path[1] === 'dependencies' && isManagedEntry(ctx.managed, 'dependencies', item)) {
-      ignored(ctx.out, origin, item, "written by danlu for the planned torch ([tool.danlu.managed]): danlu's own entry, updated by init");
+    if (isManagedEntry(ctx.managed, 'dependencies', item)) {
+      ignored(ctx.out, origin, item, "written by danlu for the plan ([tool.danlu.managed]): danlu's own entry, updated by init");
       continue;
     }
     if (ctx.self && spec.name === ctx.self) {

@@ -75,7 +75,7 @@ describe('scanSetupFiles', () => {
     const r = scanSetupFiles({ file: 'setup.py', text });
     expect(r.requirements).toEqual([]);
     expect(r.warnings.map((w) => w.id)).toEqual(['setup-py-computed']);
-    expect(r.packageMetadata).toEqual({ name: 'proj' });
+    expect(r.packageMetadata).toEqual({ name: 'proj', computed: ['version'] });
   });
 
   it('does not read computed lists, and says so', () => {
@@ -120,5 +120,103 @@ describe('parseGitmodules', () => {
       { origin: { file: '.gitmodules', line: 4 }, path: 'csrc/ck', url: 'https://github.com/ROCm/composable_kernel.git', branch: 'amd-master' },
     ]);
     expect(r.report.map((e) => e.kind)).toEqual(['hint', 'hint']);
+  });
+
+  it('B4: extras_require built from module-level lists and a dict bound to a name', () => {
+    const text = [
+      'from setuptools import find_packages, setup',
+      '',
+      'INSTALL_REQUIRES = ["numpy", "torch>=2.4"]',
+      'SERVE_REQUIRES = ["fastapi", "uvicorn"]',
+      'GPU_REQUIRES = ["flash-attn"]',
+      '',
+      'extras_require = {',
+      '    "serve": SERVE_REQUIRES,',
+      '    "gpu": GPU_REQUIRES,',
+      '}',
+      '',
+      'setup(',
+      '    name="demo",',
+      '    version="0.1.0",',
+      '    packages=find_packages(),',
+      '    install_requires=INSTALL_REQUIRES,',
+      '    extras_require=extras_require,',
+      ')',
+      '',
+    ].join('\n');
+    const r = scanSetupFiles({ file: 'setup.py', text });
+    expect(r.requirements.map((q) => [q.raw, q.group, q.origin.line])).toEqual([
+      ['numpy', 'main', 3],
+      ['torch>=2.4', 'main', 3],
+      ['fastapi', 'serve', 4],
+      ['uvicorn', 'serve', 4],
+      ['flash-attn', 'gpu', 5],
+    ]);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('B4 second shape: + concatenation, *unpacking, **dict merge, dict(key=...) and a Dev_Tools extra name normalized', () => {
+    const text = [
+      'import setuptools',
+      'BASE = [',
+      '    "requests",  # comment',
+      ']',
+      'VISION = BASE + ["pillow>=9"]',
+      'EXTRA = dict(Dev_Tools=["pytest"], docs=["sphinx"])',
+      'setuptools.setup(',
+      '    install_requires=[*BASE, "tqdm"],',
+      '    extras_require={**EXTRA, "vision": VISION, "all": VISION + EXTRA_ALL},',
+      ')',
+      'EXTRA_ALL = ["rich"]',
+    ].join('\n');
+    const r = scanSetupFiles({ file: 'setup.py', text });
+    expect(r.requirements.map((q) => [q.raw, q.group])).toEqual([
+      ['requests', 'main'],
+      ['tqdm', 'main'],
+      ['pytest', 'dev-tools'],
+      ['sphinx', 'docs'],
+      ['requests', 'vision'],
+      ['pillow>=9', 'vision'],
+      ['requests', 'all'],
+      ['pillow>=9', 'all'],
+      ['rich', 'all'],
+    ]);
+  });
+
+  it("D13: origins stay on the file's lines after blank lines followed by a comment", () => {
+    const text =
+      'from setuptools import setup\n\n\n# comment after blank lines\n\nsetup(\n    name="demo",\n    install_requires=[\n        "numpy",\n    ],\n)\n';
+    const r = scanSetupFiles({ file: 'setup.py', text });
+    expect(r.requirements.map((q) => q.origin.line)).toEqual([9]);
+  });
+
+  it('D13 second shape: a # inside a string is not a comment; a long comment block keeps later lines', () => {
+    const text = 'from setuptools import setup\nURL = "https://example.invalid/#anchor"\n#\n#  long\n#  comment\n\nsetup(install_requires=["six"])\n';
+    const r = scanSetupFiles({ file: 'setup.py', text });
+    expect(r.requirements.map((q) => [q.raw, q.origin.line])).toEqual([['six', 7]]);
+  });
+
+  it('B12 / D18: a computed version whose literal is in a file setup.py opens; a literal version with a computed name', () => {
+    const files: Record<string, string> = { VERSION: '8.3.0\n', NAME: 'mypkg\n' };
+    const read = (p: string) => files[p] ?? null;
+    const computed =
+      'from setuptools import setup\n\ndef get_version():\n    with open("VERSION") as f:\n        return f.read().strip()\n\nsetup(name="demo", version=get_version())\n';
+    const a = scanSetupFiles({ file: 'setup.py', text: computed }, null, { read });
+    expect(a.packageMetadata).toEqual({ name: 'demo', version: '8.3.0' });
+    expect(a.report.find((e) => e.origin.line === 7)).toMatchObject({ kind: 'hint', became: 'version 8.3.0, from VERSION' });
+    const named = '_PKG = open("NAME").read().strip()\nsetup(name=_PKG, version="0.3.0")\n';
+    expect(scanSetupFiles({ file: 'setup.py', text: named }, null, { read }).packageMetadata).toEqual({ name: 'mypkg', version: '0.3.0' });
+    const lost = 'setup(name=compute(), version="0.3.0")\n';
+    expect(scanSetupFiles({ file: 'setup.py', text: lost }, null, { read }).packageMetadata).toEqual({ version: '0.3.0' });
+  });
+
+  it('B12 / D18 second shape: __version__ in the package module setup.py imports; none found is reported computed', () => {
+    const files: Record<string, string> = { 'tools/setup.py': '', 'tools/acme/version.py': '# generated\n__version__ = "1.3.8"\n' };
+    const read = (p: string) => files[p] ?? null;
+    const text = 'from setuptools import setup\nfrom acme.version import __version__\nsetup(name="acme", version=__version__)\n';
+    expect(scanSetupFiles({ file: 'tools/setup.py', text }, null, { read }).packageMetadata).toEqual({ name: 'acme', version: '1.3.8' });
+    const none = scanSetupFiles({ file: 'setup.py', text: 'setup(name="acme", version=git_describe())\n' }, null, { read });
+    expect(none.packageMetadata).toEqual({ name: 'acme', computed: ['version'] });
+    expect(none.report.find((e) => e.kind === 'hint')!.became).toBe('version computed by setup.py: not read');
   });
 });

@@ -1,54 +1,13 @@
 import { lineColumnAt } from '../../lib/errors.js';
 import { addSpec, ignored, leftOut, record, warn } from './emit.js';
 import { normalize } from './pep508.js';
+import { blankComments, PyReader, type PyValue } from './py-literals.js';
 import { parseSpec } from './spec.js';
 import { emptyResult, type Group, type ImportOrigin, type ImportResult } from './types.js';
 
 export interface SetupFile {
   file: string;
   text: string;
-}
-
-/** A Python list literal of plain strings starting at `at` (the `[`); null when anything else is in it. */
-function stringList(text: string, at: number): { items: { value: string; offset: number }[]; end: number } | null {
-  const items: { value: string; offset: number }[] = [];
-  let i = at + 1;
-  while (i < text.length) {
-    const rest = text.slice(i);
-    const skip = /^(\s+|#[^\n]*|,)/.exec(rest);
-    if (skip) {
-      i += skip[0].length;
-      continue;
-    }
-    if (rest.startsWith(']')) return { items, end: i + 1 };
-    const str = /^[rRuU]?("([^"\\\n]|\\.)*"|'([^'\\\n]|\\.)*')/.exec(rest);
-    if (!str) return null;
-    items.push({ value: str[1]!.slice(1, -1), offset: i });
-    i += str[0].length;
-  }
-  return null;
-}
-
-/** `{"key": [...], ...}` of string lists; null when anything else is in it. */
-function stringListDict(text: string, at: number): { key: string; items: { value: string; offset: number }[] }[] | null {
-  const out: { key: string; items: { value: string; offset: number }[] }[] = [];
-  let i = at + 1;
-  while (i < text.length) {
-    const rest = text.slice(i);
-    const skip = /^(\s+|#[^\n]*|,)/.exec(rest);
-    if (skip) {
-      i += skip[0].length;
-      continue;
-    }
-    if (rest.startsWith('}')) return out;
-    const key = /^("([^"\\\n]|\\.)*"|'([^'\\\n]|\\.)*')\s*:\s*/.exec(rest);
-    if (!key || !rest.slice(key[0].length).startsWith('[')) return null;
-    const list = stringList(text, i + key[0].length);
-    if (!list) return null;
-    out.push({ key: key[1]!.slice(1, -1), items: list.items });
-    i = list.end;
-  }
-  return null;
 }
 
 function addStrings(out: ImportResult, file: string, items: { value: string; line: number }[], group: Group): void {
@@ -70,37 +29,80 @@ const TORCH_BUILD: { re: RegExp; why: string }[] = [
   { re: /\b(CUDAExtension|CppExtension|BuildExtension|torch\.utils\.cpp_extension)\b/, why: 'builds torch C++/CUDA extensions' },
 ];
 
+/** A string keyword argument of setup() (`name="SAM-2"`, `name=NAME` with `NAME = "SAM-2"`, `name=open("NAME").read().strip()`). */
+export function stringArgument(code: string, keyword: string, py: PyReader = new PyReader(code)): string | null {
+  for (const m of code.matchAll(new RegExp(`\\b${keyword}\\s*=(?!=)\\s*`, 'g'))) {
+    const v = py.parse(m.index + m[0].length);
+    if (v?.value.kind === 'str' && v.value.value.trim() && !/\n/.test(v.value.value)) return v.value.value.trim();
+  }
+  return null;
+}
+
+const VERSION = /^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$/i;
+const VERSION_FILE = /(^|\/)(version(\.txt)?|_?_?version_?_?\.py|__about__\.py|__init__\.py)$/i;
+
 /**
- * The value of a keyword argument (`install_requires=`) as the text after `=`: a literal, or a
- * module-level name assigned once (`REQUIRED = [...]` at column 0) whose literal is used instead.
- * Returns where the literal starts, or null when it is computed.
+ * A computed version (`version=get_version()`) whose literal is in a file setup.py names
+ * (`open("VERSION")`, `version_file = "pkg/version.py"`), imports (`from pkg.version import
+ * __version__`) or the package folder holds: the first one found, with where it is.
  */
-function literalAt(code: string, at: number, open: '[' | '{'): number | null {
-  if (code[at] === open) return at;
-  const name = /^([A-Za-z_]\w*)\s*[,)\n]/.exec(code.slice(at))?.[1];
-  if (!name) return null;
-  const assignments = [...code.matchAll(new RegExp(`^${name}\\s*=\\s*`, 'gm'))];
-  if (assignments.length !== 1) return null;
-  const start = assignments[0]!.index + assignments[0]![0].length;
-  return code[start] === open ? start : null;
+function reachableVersion(code: string, name: string | null, read: (path: string) => string | null): { version: string; file: string } | null {
+  const candidates: string[] = [];
+  for (const m of code.matchAll(/["']([\w./-]+)["']/g)) if (VERSION_FILE.test(m[1]!)) candidates.push(m[1]!);
+  for (const m of code.matchAll(/os\.path\.join\(([^)]*)\)/g)) {
+    const parts = [...m[1]!.matchAll(/["']([\w.-]+)["']/g)].map((p) => p[1]!);
+    if (parts.length > 1 && VERSION_FILE.test(parts.join('/'))) candidates.push(parts.join('/'));
+  }
+  for (const m of code.matchAll(/^\s*from\s+([\w.]+)\s+import\s+[^\n]*__version__/gm)) {
+    const path = m[1]!.replace(/\./g, '/');
+    candidates.push(`${path}.py`, `${path}/__init__.py`, `src/${path}.py`, `src/${path}/__init__.py`);
+  }
+  if (name) {
+    const pkg = name.replace(/-/g, '_');
+    for (const dir of [pkg, `src/${pkg}`])
+      for (const f of ['version.py', '_version.py', '__version__.py', '__about__.py', '__init__.py']) candidates.push(`${dir}/${f}`);
+  }
+  for (const file of [...new Set(candidates.map((c) => c.replace(/^\.\//, '')))]) {
+    const text = read(file);
+    if (text === null) continue;
+    const whole = text.trim();
+    if (VERSION.test(whole)) return { version: whole, file };
+    const assigned = /^(?:__version__|version|VERSION|__VERSION__)\s*(?::\s*str\s*)?=\s*["']([^"'\n]+)["']/m.exec(text)?.[1];
+    if (assigned && VERSION.test(assigned)) return { version: assigned, file };
+  }
+  return null;
 }
 
-/** A string keyword argument of setup() (`name="SAM-2"` or `name=NAME` with `NAME = "SAM-2"`). */
-export function stringArgument(code: string, keyword: string): string | null {
-  const m = new RegExp(`\\b${keyword}\\s*=\\s*(?:(["'])([^"'\\n]+)\\1|([A-Za-z_]\\w*)\\s*[,)\\n])`).exec(code);
-  if (!m) return null;
-  if (m[2] !== undefined) return m[2];
-  const assignments = [...code.matchAll(new RegExp(`^${m[3]}\\s*=\\s*(["'])([^"'\\n]+)\\1\\s*$`, 'gm'))];
-  return assignments.length === 1 ? assignments[0]![2]! : null;
+/** install_requires= / extras_require=: the first occurrence whose value can be read as text. */
+function keywordValue(py: PyReader, keyword: string): { at: number; value: PyValue | null; name: string | null } | null {
+  let first: { at: number; value: PyValue | null; name: string | null } | null = null;
+  for (const m of py.code.matchAll(new RegExp(`\\b${keyword}\\s*=(?!=)\\s*`, 'g'))) {
+    const name = /^([A-Za-z_]\w*)\s*[,)\n]/.exec(py.code.slice(m.index + m[0].length))?.[1] ?? null;
+    const v = py.parse(m.index + m[0].length);
+    const hit = { at: m.index, value: v?.value ?? null, name };
+    if (v) return hit;
+    first ??= hit;
+  }
+  return first;
 }
 
-function scanSetupPy(out: ImportResult, { file, text }: SetupFile): void {
-  const code = text.replace(/^\s*#.*$/gm, (m) => ' '.repeat(m.length));
+export interface SetupScanOptions {
+  /** Reads a file next to setup.py (a VERSION file it opens); null when absent. */
+  read?: (path: string) => string | null;
+}
+
+function scanSetupPy(out: ImportResult, { file, text }: SetupFile, opts: SetupScanOptions): void {
+  // Comments blanked in place: every offset, so every line, stays the file's own.
+  const code = blankComments(text);
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+  const read = (path: string) => opts.read?.(`${dir}${path}`) ?? null;
+  const py = new PyReader(code, read);
+  const line = (offset: number) => lineColumnAt(code, offset).line;
   const whys: string[] = [];
   for (const { re, why } of TORCH_BUILD) {
     const m = re.exec(code);
     if (!m) continue;
-    const origin = { file, line: lineColumnAt(code, m.index + (m[0].length - m[0].trimStart().length)).line };
+    const origin = { file, line: line(m.index + (m[0].length - m[0].trimStart().length)) };
     whys.push(why);
     record(out, origin, m[0], 'hint', `torch needed to build the project: setup.py ${why}`, 'danlu reads setup.py as text and never runs it');
   }
@@ -109,45 +111,68 @@ function scanSetupPy(out: ImportResult, { file, text }: SetupFile): void {
     out.buildTimeTorch.push({ origin: first.origin, why: `setup.py ${whys.join(' and ')}` });
   }
   const setupReq = /\bsetup_requires\s*=\s*\[[^\]]*['"]torch\b/.exec(code);
-  if (setupReq && !whys.length)
-    out.buildTimeTorch.push({ origin: { file, line: lineColumnAt(code, setupReq.index).line }, why: 'setup.py setup_requires torch' });
+  if (setupReq && !whys.length) out.buildTimeTorch.push({ origin: { file, line: line(setupReq.index) }, why: 'setup.py setup_requires torch' });
   for (const m of code.matchAll(/['"]([\w./-]*requirements[\w.-]*\.txt)['"]/g)) {
-    const origin = { file, line: lineColumnAt(code, m.index).line };
-    record(out, origin, m[0], 'hint', `setup.py reads ${m[1]}`, 'that file is imported directly');
+    record(out, { file, line: line(m.index) }, m[0], 'hint', `setup.py reads ${m[1]}`, 'that file is imported directly');
   }
-  // setup(name=..., version=...) when written as literals: what [project] then says.
-  const name = stringArgument(code, 'name');
-  const version = stringArgument(code, 'version');
-  if (name) out.packageMetadata = { name, ...(version && /^\d+(\.\d+)*([a-z]+\d*)?(\.post\d+|\.dev\d+)?$/i.test(version) ? { version } : {}) };
-  const inst = /\binstall_requires\s*=\s*/.exec(code);
+  readMetadata(out, file, code, py, read);
+  const inst = keywordValue(py, 'install_requires');
   if (inst) {
-    const at = literalAt(code, inst.index + inst[0].length, '[');
-    const list = at !== null ? stringList(code, at) : null;
-    const origin = { file, line: lineColumnAt(code, inst.index).line };
-    if (list) addStrings(out, file, withLines(code, list.items), 'main');
+    const origin = { file, line: line(inst.at) };
+    if (inst.value?.kind === 'list') addStrings(out, file, withLines(code, inst.value.items), 'main');
     else {
       warn(out, 'setup-py-computed', `${file}: install_requires is computed; danlu does not run setup.py, so its dependencies are not read`, origin);
       record(
         out,
         origin,
-        code.slice(inst.index, code.indexOf('\n', inst.index)),
+        code.slice(inst.at, code.indexOf('\n', inst.at)),
         'hint',
         'install_requires computed by code: not read',
         "danlu never runs the project's code",
       );
     }
+    if (inst.name && py.mutated(inst.name))
+      warn(out, 'setup-py-computed', `${file}: ${inst.name} is changed by code after it is written; only its literal part is read`, origin);
   }
-  const extras = /\bextras_require\s*=\s*/.exec(code);
+  const extras = keywordValue(py, 'extras_require');
   if (extras) {
-    const at = literalAt(code, extras.index + extras[0].length, '{');
-    const dict = at !== null ? stringListDict(code, at) : null;
-    const origin = { file, line: lineColumnAt(code, extras.index).line };
-    if (dict) for (const d of dict) addStrings(out, file, withLines(code, d.items), normalize(d.key));
+    const origin = { file, line: line(extras.at) };
+    if (extras.value?.kind === 'dict') for (const d of extras.value.entries) addStrings(out, file, withLines(code, d.items), normalize(d.key));
     else {
       warn(out, 'setup-py-computed', `${file}: extras_require is computed; not read`, origin);
-      record(out, origin, code.slice(extras.index, code.indexOf('\n', extras.index)), 'hint', 'extras_require computed by code: not read');
+      record(out, origin, code.slice(extras.at, code.indexOf('\n', extras.at)), 'hint', 'extras_require computed by code: not read');
+    }
+    if (extras.name && py.mutated(extras.name))
+      warn(out, 'setup-py-computed', `${file}: ${extras.name} is changed by code after it is written; only its literal part is read`, origin);
+  }
+}
+
+/** setup(name=..., version=...): literals, names bound to literals, or a version literal in a file setup.py reaches. */
+function readMetadata(out: ImportResult, file: string, code: string, py: PyReader, read: (path: string) => string | null): void {
+  const name = stringArgument(code, 'name', py);
+  let version = stringArgument(code, 'version', py);
+  const versionAt = /\bversion\s*=(?!=)/.exec(code);
+  const origin = { file, line: versionAt ? lineColumnAt(code, versionAt.index).line : 1 };
+  if (version && !VERSION.test(version)) version = null;
+  if (!version && versionAt) {
+    const found = reachableVersion(code, name, read);
+    const text = code.slice(versionAt.index, code.indexOf('\n', versionAt.index)).trim();
+    if (found) {
+      version = found.version;
+      record(
+        out,
+        origin,
+        text,
+        'hint',
+        `version ${found.version}, from ${file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : ''}${found.file}`,
+        'setup.py computes it; the literal it reads is used',
+      );
+    } else {
+      record(out, origin, text, 'hint', 'version computed by setup.py: not read', 'no literal version in a file setup.py names; the build computes it');
     }
   }
+  if (!name && !version && !versionAt) return;
+  out.packageMetadata = { ...(name ? { name } : {}), ...(version ? { version } : {}), ...(versionAt && !version ? { computed: ['version'] } : {}) };
 }
 
 /** setup.cfg: [options] install_requires / setup_requires / python_requires and [options.extras_require]. */
@@ -197,9 +222,9 @@ function scanSetupCfg(out: ImportResult, { file, text }: SetupFile): void {
  * (`import torch`, torch.utils.cpp_extension, CUDAExtension, setup_requires torch), literal
  * install_requires / extras_require lists, and files they read. Never throws.
  */
-export function scanSetupFiles(setupPy?: SetupFile | null, setupCfg?: SetupFile | null): ImportResult {
+export function scanSetupFiles(setupPy?: SetupFile | null, setupCfg?: SetupFile | null, opts: SetupScanOptions = {}): ImportResult {
   const out = emptyResult();
-  if (setupPy) scanSetupPy(out, setupPy);
+  if (setupPy) scanSetupPy(out, setupPy, opts);
   if (setupCfg) scanSetupCfg(out, setupCfg);
   return out;
 }

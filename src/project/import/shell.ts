@@ -4,6 +4,8 @@ export interface LogicalLine {
   /** 1-based line of the first physical line. */
   line: number;
   text: string;
+  /** The code block (of a Markdown / reStructuredText document) the line is in. */
+  block?: number;
 }
 
 /** Physical lines with `\` continuations joined; works with or without a final newline. */
@@ -101,41 +103,75 @@ export function shellWords(text: string): string[] {
 
 const SHELL_FENCES = /^(|bash|sh|shell|console|zsh|shell-session|shellsession|sh-session|cmd|bat|powershell|ps1|text|txt|none)$/i;
 
+/** A line that installs or sets up something: a block with one is an install block, and every line of it is read. */
+const SETUP_LINE =
+  /^(\$\s+)?(\(\S+\)\s*)?((sudo|env)\s+)?([A-Za-z_]\w*=\S*\s+)*(pip3?(\.\d+)?\s|python3?(\.\d+)?\s+(-m\s+(pip|venv)|setup\.py)\b|uv\s|conda\s|mamba\s|micromamba\s|mim\s|poetry\s|pipx\s|apt(-get)?\s|yum\s|dnf\s|git\s+(clone|submodule)\b|(bash|sh|source|\.)\s+\S+\.sh\b|\.\/\S+\.sh\b|c?make\s)/;
+
 /**
- * The lines of a Markdown / reStructuredText document that can be shell commands: fenced
- * code blocks (shell-like or untagged), `.. code-block:: bash` and `::` blocks, and inline
- * code spans that start with an installer. Prompts (`$ `, `(env) $ `) are removed.
+ * The lines of a Markdown / reStructuredText document that can be shell commands: fenced code
+ * blocks (shell-like or untagged), indented code blocks, `.. code-block:: bash` and `::` blocks
+ * that hold at least one install line (every line of such a block is returned, so that each one
+ * is accounted for), and inline code spans that start with an installer. Prompts (`$ `,
+ * `(env) $ `) are removed. `block` numbers the blocks: each one starts in the project's root.
  */
 export function extractCommandLines(doc: string): LogicalLine[] {
   const lines = doc.split(/\r\n|\n|\r/);
   const out: LogicalLine[] = [];
+  let block = 0;
+  let pending: LogicalLine[] = [];
+  const flush = () => {
+    if (pending.some((l) => SETUP_LINE.test(stripPrompt(l.text).trim()))) {
+      block++;
+      for (const l of pending) out.push({ ...l, block });
+    }
+    pending = [];
+  };
   let fence: { marker: string; shell: boolean } | null = null;
   let rstIndent: number | null = null;
   let rstArmed = false;
+  let indented = false;
+  let blankBefore = true;
   lines.forEach((raw, i) => {
+    const blank = raw.trim() === '';
     const fenceMatch = /^\s*(```+|~~~+)\s*([^\s`{]*)/.exec(raw);
     if (fence) {
-      if (fenceMatch && fenceMatch[1]!.startsWith(fence.marker)) fence = null;
-      else if (fence.shell) out.push({ line: i + 1, text: raw });
+      if (fenceMatch && fenceMatch[1]!.startsWith(fence.marker)) {
+        fence = null;
+        flush();
+      } else if (fence.shell && !blank) pending.push({ line: i + 1, text: raw });
       return;
     }
     if (fenceMatch) {
+      flush();
       fence = { marker: fenceMatch[1]!, shell: SHELL_FENCES.test(fenceMatch[2] ?? '') };
       return;
     }
     if (rstIndent !== null || rstArmed) {
       const indent = /^(\s*)/.exec(raw)![1]!.length;
-      if (raw.trim() === '' || /^\s*:\w[\w-]*:/.test(raw)) return;
+      if (blank || /^\s*:\w[\w-]*:/.test(raw)) return;
       if (rstArmed) {
         rstArmed = false;
         if (indent > 0) rstIndent = indent;
       }
       if (rstIndent !== null && indent >= rstIndent) {
-        out.push({ line: i + 1, text: raw.slice(rstIndent) });
+        pending.push({ line: i + 1, text: raw.slice(rstIndent) });
         return;
       }
       rstIndent = null;
+      flush();
     }
+    // A Markdown indented code block: four spaces (or a tab) after a blank line, up to the next unindented line.
+    if (indented || (blankBefore && /^( {4}|\t)/.test(raw) && !blank)) {
+      if (blank || /^( {4}|\t)/.test(raw)) {
+        indented = true;
+        if (!blank) pending.push({ line: i + 1, text: raw.replace(/^( {4}|\t)/, '') });
+        blankBefore = blank;
+        return;
+      }
+      indented = false;
+      flush();
+    }
+    blankBefore = blank;
     const directive = /^\s*\.\.\s+(code-block|code|sourcecode)::\s*(\S*)/.exec(raw);
     if (directive) {
       rstArmed = SHELL_FENCES.test(directive[2] ?? '');
@@ -146,13 +182,15 @@ export function extractCommandLines(doc: string): LogicalLine[] {
       return;
     }
     for (const span of raw.matchAll(/`([^`]+)`/g)) {
-      if (INSTALLER_START.test(span[1]!.trim())) out.push({ line: i + 1, text: span[1]! });
+      if (INSTALLER_START.test(span[1]!.trim())) out.push({ line: i + 1, text: span[1]!, block: ++block });
     }
   });
-  return out.map((l) => ({ line: l.line, text: stripPrompt(l.text) }));
+  flush();
+  return out.map((l) => ({ ...l, text: stripPrompt(l.text) }));
 }
 
-const INSTALLER_START = /^(\$\s+)?((sudo\s+)?(pip3?|python3?(\.\d+)?\s+-m\s+pip|uv|conda|mamba|micromamba|mim|apt(-get)?|git\s+(clone|submodule))\s)/;
+const INSTALLER_START =
+  /^(\$\s+)?((sudo\s+)?([A-Za-z_]\w*=\S*\s+)*(pip3?|python3?(\.\d+)?\s+-m\s+pip|uv|conda|mamba|micromamba|mim|poetry|apt(-get)?|git\s+(clone|submodule))\s)/;
 
 /** `$ pip install x` -> `pip install x`; `(venv) $ ...`, `user@host:~$ ...`, `> ...` too. */
 export function stripPrompt(text: string): string {

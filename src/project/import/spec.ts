@@ -55,9 +55,14 @@ function fromUrl(url: string, givenName: string | null, editable: boolean): Outc
     if (git.subdirectory) source.subdirectory = git.subdirectory;
     if (editable) notes.push('editable git install: uv installs it as a regular git dependency');
     if (name) return { ok: true, name, nameGuessed: false, specifier: '', source, notes };
-    const guess = normalize(git.subdirectory ? git.subdirectory.split('/').pop()! : repoBasename(git.url));
+    // A subdirectory's folder (`bindings/torch`, `python`) names a place in the repository, not the package.
+    const guess = normalize(repoBasename(git.url));
     if (!isValidName(guess)) return { ok: false, reason: 'git URL without a package name (add #egg=NAME or write NAME @ git+...)' };
-    notes.push(`name "${guess}" taken from the repository URL (not written in the input)`);
+    notes.push(
+      git.subdirectory
+        ? `name "${guess}" taken from the repository URL, not from its subdirectory ${git.subdirectory} (write NAME @ git+... if the package is named otherwise)`
+        : `name "${guess}" taken from the repository URL (not written in the input)`,
+    );
     return { ok: true, name: guess, nameGuessed: true, specifier: '', source, notes };
   }
   if (/^file:/i.test(url)) {

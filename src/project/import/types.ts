@@ -121,7 +121,7 @@ export interface ReportEntry {
 /** A file found in the repository and what the importer did with it. */
 export interface ImportedFile {
   file: string;
-  format: 'requirements' | 'conda' | 'pyproject' | 'setup' | 'install-commands' | 'gitmodules' | 'python-version';
+  format: 'requirements' | 'conda' | 'pyproject' | 'setup' | 'install-commands' | 'gitmodules' | 'python-version' | 'cog';
   /** 'skipped': found but not merged (sub-project, example): pass it explicitly to import it. */
   role: 'imported' | 'skipped';
   group?: Group;
@@ -147,6 +147,8 @@ export interface ImportResult {
   selectedExtras: { name: string; origin: ImportOrigin }[];
   /** Environment variables install commands set (`MAX_JOBS=4`, `DS_BUILD_OPS=1`). */
   buildEnv: { name: string; value: string; origin: ImportOrigin }[];
+  /** PyPI mirrors the inputs name (`--index-url https://mirror.example/simple`): this machine's choice (.env PYPI_MIRROR), never a project index. */
+  mirrors: { url: string; origin: ImportOrigin }[];
   /** An existing [tool.uv] table, kept as it is. */
   existingUv: { origin: ImportOrigin; keys: string[] } | null;
   /**
@@ -176,6 +178,7 @@ export function emptyResult(): ImportResult {
     aptPackages: [],
     selectedExtras: [],
     buildEnv: [],
+    mirrors: [],
     existingUv: null,
     files: [],
     warnings: [],

@@ -46,7 +46,11 @@ function importSources(ctx: UvContext, sources: Table, routes: Map<string, { nam
     }
     const direct: RequirementSource[] = [];
     for (const e of entries) {
-      const route = { name, ...(typeof e.marker === 'string' ? { marker: e.marker } : {}), ...(typeof e.extra === 'string' ? { extra: e.extra } : {}) };
+      const route = {
+        name,
+        ...(typeof e.marker === 'string' ? { marker: e.marker } : {}),
+        ...(typeof e.extra === 'string' ? { extra: normalize(e.extra) } : {}),
+      };
       if (typeof e.index === 'string') routes.set(e.index, [...(routes.get(e.index) ?? []), route]);
       else if (e.workspace === true) record(ctx.out, origin, text, 'source', `${name} from the uv workspace`, 'kept as is');
       else {

@@ -1,0 +1,262 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { importProject } from './import-project.js';
+import { checkInvariants, names, req } from './test-helpers.js';
+
+/** Whole invented projects for the field test's defect classes (B2, B5, B6, B9, B12, D03, D11, D12, D15, D16, D18): each in its shape and one more. */
+const roots: string[] = [];
+async function project(files: Record<string, string>, name = 'demo') {
+  const root = join(mkdtempSync(join(tmpdir(), 'danlu-classes-')), name);
+  roots.push(dirname(root));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  const r = await importProject(root);
+  checkInvariants(r, root);
+  return r;
+}
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+const file = (r: Awaited<ReturnType<typeof project>>, f: string) => r.files.find((x) => x.file === f);
+
+const ENV = (name: string, extra = '') =>
+  `name: ${name}\nchannels: [pytorch, nvidia, conda-forge]\ndependencies:\n  - python=3.10\n  - pytorch::pytorch=2.1.2\n  - pytorch::pytorch-cuda=12.1\n  - pip\n  - pip:\n      - numpy\n${extra}`;
+
+describe('B2: a second conda environment is never merged into the main one', () => {
+  it('field-test shape: the README creates environment-extra.yml as its own environment: extra "extra"', async () => {
+    const r = await project({
+      'environment.yml': ENV('demo'),
+      'environment-extra.yml': ENV('demo-extra', '      - scikit-image==0.22.0\n      - seaborn==0.13.2\n'),
+      'README.md':
+        '```bash\nconda env create -f environment.yml\nconda activate demo\n```\n\nOptional:\n\n```bash\nconda env create -f environment-extra.yml\nconda activate demo-extra\n```\n',
+    });
+    expect(names(r)).toEqual(['torch', 'numpy']);
+    expect(names(r, 'extra')).toEqual(['torch', 'numpy', 'scikit-image', 'seaborn']);
+    expect(req(r, 'seaborn', 'extra').groupKind).toBe('extra');
+    expect(file(r, 'environment-extra.yml')).toMatchObject({
+      role: 'imported',
+      group: 'extra',
+      reason: expect.stringMatching(/second conda environment \(demo-extra\)/),
+    });
+    expect(r.pythonHints.map((h) => h.origin.file)).toEqual(['environment.yml']);
+  });
+
+  it('second shape: two conda files the README does not name; a Windows export next to them', async () => {
+    const r = await project({
+      'conda.yaml': 'name: x\ndependencies:\n  - numpy\n',
+      'environment.yml': 'name: main\ndependencies:\n  - scipy\n',
+      'environment-gpu.yml': 'name: gpu\ndependencies:\n  - cupy\n',
+      'environment-win.yml': 'name: w\ndependencies:\n  - vc=14.2=h21ff451_1\n  - requests\n',
+      'README.md': 'Use the environment file.\n',
+    });
+    expect(r.requirements.map((q) => q.name)).toEqual(['scipy']);
+    expect(file(r, 'environment-gpu.yml')).toMatchObject({ role: 'skipped', reason: expect.stringMatching(/another conda environment than environment.yml/) });
+    expect(file(r, 'environment-win.yml')).toMatchObject({ role: 'skipped', reason: expect.stringMatching(/exported on Windows/) });
+  });
+});
+
+describe('B5: install scripts are read like the README, with their own lines', () => {
+  const script =
+    '#!/bin/bash\nset -e\npip install torch==2.5.1 torchvision==0.20.1 --index-url https://download.pytorch.org/whl/cu121\npip install einops timm\npip install flash-attn --no-build-isolation\npip install git+https://github.com/example-org/example-ext.git\n';
+
+  it.each([['bash install.sh'], ['. ./install.sh'], ['source install.sh']])('field-test shape: the README runs `%s`', async (run) => {
+    const r = await project({ 'install.sh': script, 'README.md': `\`\`\`bash\n${run}\n\`\`\`\n` });
+    expect(names(r)).toEqual(['torch', 'torchvision', 'einops', 'timm', 'flash-attn', 'example-ext']);
+    expect(req(r, 'timm').origin).toEqual({ file: 'install.sh', line: 4 });
+    expect(r.noBuildIsolation.map((n) => n.name)).toEqual(['flash-attn']);
+  });
+
+  it('second shape: a conventional scripts/install_deps.sh nobody names, with a cd and a -r inside it', async () => {
+    const r = await project({
+      'requirements.txt': 'numpy\n',
+      'scripts/install_deps.sh': 'cd third_party\npip install -r extra-requirements.txt\ncd ..\npip install rich\n',
+      'third_party/extra-requirements.txt': 'einops\n',
+    });
+    expect(file(r, 'scripts/install_deps.sh')).toMatchObject({ role: 'imported', reason: 'install script: command lines' });
+    expect(names(r)).toEqual(['numpy']);
+    expect(names(r, 'readme')).toEqual(['rich']);
+    expect(file(r, 'third_party/extra-requirements.txt')).toMatchObject({ role: 'skipped' });
+  });
+});
+
+describe('B6 / D15: local packages and requirement files in folders', () => {
+  const fused = {
+    'requirements.txt': 'numpy\n',
+    'ops/fused/setup.py': 'from setuptools import setup\n\nsetup(name="fused_ops_ext", version="0.1.0", py_modules=[])\n',
+  };
+
+  it("field-test shapes: `cd ops/fused && python setup.py install` and `pip install ./ops/fused` take setup.py's name", async () => {
+    for (const lines of ['cd ops/fused\npython setup.py install', 'pip install ./ops/fused']) {
+      const r = await project({ ...fused, 'README.md': `\`\`\`bash\npip install -r requirements.txt\n${lines}\n\`\`\`\n` });
+      expect(req(r, 'fused-ops-ext', 'readme')).toMatchObject({ source: { kind: 'path', path: 'ops/fused' } });
+      expect(req(r, 'fused-ops-ext', 'readme').nameGuessed).toBeUndefined();
+    }
+  });
+
+  it('second shape: `pip install -e sub/` named by its pyproject; `python setup.py develop` is editable; a missing folder is left out', async () => {
+    const r = await project({
+      'requirements.txt': 'numpy\n',
+      'sub/pyproject.toml': '[project]\nname = "Sub_Kernels"\nversion = "1.0"\n',
+      'ext/setup.py': 'from setuptools import setup\nNAME = "ext-ops"\nsetup(name=NAME)\n',
+      'README.md': '```bash\npip install -e sub/\ncd ext && python setup.py develop\ncd ../gone && python setup.py install\n```\n',
+    });
+    expect(req(r, 'sub-kernels', 'readme').source).toEqual({ kind: 'path', path: 'sub', editable: true });
+    expect(req(r, 'ext-ops', 'readme').source).toEqual({ kind: 'path', path: 'ext', editable: true });
+    expect(r.report.find((e) => e.origin.line === 4 && e.text === 'python setup.py install')).toMatchObject({ kind: 'left-out' });
+  });
+
+  it('D15 shape: the requirements file the README installs from the root, one folder down, is imported', async () => {
+    const r = await project({
+      'README.md': '```sh\npip install torch==2.1.1\npip install -r sub/sub_requirements.txt\n```\n',
+      'sub/main.py': 'import timm\n',
+      'sub/sub_requirements.txt': 'numpy\ntimm==0.9.12\n',
+    });
+    expect(names(r)).toEqual(['numpy', 'timm', 'torch']);
+  });
+
+  it('D15 second shape: a folder with its own project file is a sub-project; examples/ from the root is an extra', async () => {
+    const r = await project({
+      'requirements.txt': 'numpy\n',
+      'plugin/setup.py': 'from setuptools import setup\nsetup(name="plugin")\n',
+      'plugin/requirements.txt': 'flask\n',
+      'examples/requirements.txt': 'matplotlib\n',
+      'README.md': '```sh\npip install -r plugin/requirements.txt\npip install -r examples/requirements.txt\n```\n',
+    });
+    expect(file(r, 'plugin/requirements.txt')).toMatchObject({ role: 'skipped', reason: expect.stringMatching(/plugin has its own project file/) });
+    expect(req(r, 'matplotlib', 'examples').groupKind).toBe('extra');
+  });
+});
+
+describe('B9: mirrors and vendor feeds of a requirements file', () => {
+  it('field-test shape: a mirror by shape goes to mirrors; the vendor feed is explicit, for the package its URL names', async () => {
+    const r = await project({
+      'requirements.txt':
+        '--extra-index-url https://mirrors.cloud.tencent.com/pypi/simple\n--extra-index-url https://aiinfra.pkgs.visualstudio.com/PublicPackages/_packaging/onnxruntime-cuda-12/pypi/simple/\nonnxruntime-gpu==1.18.0\nnumpy\n',
+    });
+    expect(r.mirrors.map((m) => m.url)).toEqual(['https://mirrors.cloud.tencent.com/pypi/simple']);
+    expect(r.indexes).toEqual([expect.objectContaining({ explicit: true, packages: [{ name: 'onnxruntime-gpu' }] })]);
+  });
+
+  it('second shape: a mirror host danlu knows (any path), a regional /pypi/web/simple mirror, and an index serving its namesake package', async () => {
+    const r = await project({
+      'requirements.txt':
+        '-i https://mirrors.aliyun.com/pypi/simple/\n--extra-index-url https://mirror.example.edu/pypi/web/simple\n--extra-index-url https://flashinfer.ai/whl/cu121/torch2.4/\nflashinfer-python\nrequests\n',
+    });
+    expect(r.mirrors).toHaveLength(2);
+    expect(r.indexes.map((i) => [i.url, i.packages])).toEqual([['https://flashinfer.ai/whl/cu121/torch2.4/', [{ name: 'flashinfer-python' }]]]);
+  });
+});
+
+describe('B12 / D16 / D18: the checkout is the project, whatever its folder is called', () => {
+  it('field-test shape: computed name (read from NAME), literal version; `git clone .../mypkg && cd mypkg && pip install -e .[serve]` is the project', async () => {
+    const r = await project(
+      {
+        'setup.py':
+          'from setuptools import find_packages, setup\n\n_PKG = open("NAME").read().strip()\n\nsetup(\n    name=_PKG,\n    version="0.3.0",\n    packages=find_packages(),\n    install_requires=["numpy", "torch>=2.4"],\n    extras_require={"serve": ["rich"]},\n)\n',
+        NAME: 'mypkg\n',
+        'mypkg/__init__.py': '',
+        'README.md': '```bash\ngit clone https://github.com/example-org/mypkg\ncd mypkg\npip install -e .[serve]\n```\n',
+      },
+      'checkout-x',
+    );
+    expect(r.packageMetadata).toEqual({ name: 'mypkg', version: '0.3.0' });
+    expect(r.requirements.map((q) => q.name)).toEqual(['numpy', 'torch', 'rich']);
+    expect(r.selectedExtras.map((e) => e.name)).toEqual(['serve']);
+  });
+
+  it("D16 shape: a renamed repository: the files the README installs after `cd newname` are this checkout's", async () => {
+    const r = await project({
+      'requirements/full/requirements.txt': 'numpy\ntqdm\n',
+      'README.md': '```sh\ngit clone https://example.invalid/someone/newname\ncd newname\npip install -r requirements/full/requirements.txt\n```\n',
+    });
+    expect(names(r)).toEqual(['numpy', 'tqdm']);
+  });
+
+  it('second shape: a project that names itself keeps another clone apart; a requirements file naming the project is no dependency', async () => {
+    const r = await project({
+      'pyproject.toml': '[project]\nname = "acme"\nversion = "1.0"\ndependencies = ["numpy"]\n',
+      'requirements.txt': 'acme\nrich\n',
+      'README.md': '```sh\ngit clone https://github.com/other/kernels\ncd kernels\npip install .\n```\n',
+    });
+    expect(r.requirements.map((q) => [q.name, q.source?.kind])).toEqual([
+      ['numpy', undefined],
+      ['rich', undefined],
+      ['kernels', 'git'],
+    ]);
+    expect(r.report.find((e) => e.text === 'acme')).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/project itself/) });
+  });
+
+  it('D18 shape: version computed from a VERSION file setup.py reads', async () => {
+    const r = await project({
+      'setup.py':
+        'from setuptools import setup\n\n\ndef get_version():\n    with open("VERSION") as f:\n        return f.read().strip()\n\n\nsetup(name="pkgx", version=get_version(), packages=["pkgx"], install_requires=["iniconfig"])\n',
+      VERSION: '8.3.0\n',
+      'pkgx/__init__.py': '',
+    });
+    expect(r.packageMetadata).toEqual({ name: 'pkgx', version: '8.3.0' });
+  });
+});
+
+describe('D03: a git URL with #subdirectory=', () => {
+  it('the name comes from #egg= or the repository, never from the subdirectory', async () => {
+    const r = await project({
+      'requirements.txt': 'torch>=2.1\n',
+      'README.md':
+        '```sh\npip install ninja git+https://example.invalid/org/fastgrid.git#subdirectory=bindings/torch\npip install "git+https://example.invalid/org/kit.git#egg=kit-py&subdirectory=python"\n```\n',
+    });
+    expect(req(r, 'torch').source).toBeUndefined();
+    expect(req(r, 'fastgrid', 'readme')).toMatchObject({ source: { kind: 'git', subdirectory: 'bindings/torch' }, nameGuessed: true });
+    expect(req(r, 'kit-py', 'readme').source).toMatchObject({ subdirectory: 'python' });
+  });
+});
+
+describe('D11: the install guide the README links', () => {
+  it('field-test shape: `See [get_started.md](get_started.md) for installation`', async () => {
+    const r = await project({
+      'README.md': '# demo\n\nSee [get_started.md](get_started.md) for installation.\n',
+      'get_started.md':
+        '# Getting started\n\n```bash\nconda create -n demo python=3.9 -y\nconda install pytorch==1.13.1 torchvision==0.14.1 -c pytorch\npip install timm==0.4.12 yacs==0.1.8\n```\n',
+    });
+    expect(names(r)).toEqual(['torch', 'torchvision', 'timm', 'yacs']);
+    expect(file(r, 'get_started.md')!.reason).toMatch(/linked from README.md:3/);
+  });
+
+  it('second shape: a link text that says Installation, to docs/setup-guide.md; a link to another document is not followed', async () => {
+    const r = await project({
+      'README.md': '# demo\n\n- [Installation](docs/setup-guide.md)\n- [Model zoo](docs/MODEL_ZOO.md)\n',
+      'docs/setup-guide.md': '```\npip install einops\n```\n',
+      'docs/MODEL_ZOO.md': '```\npip install not-this\n```\n',
+    });
+    expect(names(r)).toEqual(['einops']);
+  });
+});
+
+describe('D12: cog.yaml', () => {
+  it('field-test shape: python_version, cuda, system_packages, python_packages', async () => {
+    const r = await project({
+      'cog.yaml':
+        'build:\n  gpu: true\n  cuda: "11.8"\n  python_version: "3.10"\n  system_packages:\n    - "libgl1-mesa-glx"\n  python_packages:\n    - "torch==2.0.1"\n    - "numpy==1.26.0"\n    - "tqdm==4.66.1"\npredict: "predict.py:Predictor"\n',
+      'predict.py': 'import torch\n',
+    });
+    expect(r.requirements.map((q) => q.raw)).toEqual(['torch==2.0.1', 'numpy==1.26.0', 'tqdm==4.66.1']);
+    expect(r.pythonHints).toEqual([expect.objectContaining({ version: '3.10', origin: { file: 'cog.yaml', line: 4 } })]);
+    expect(r.cudaHints).toEqual([expect.objectContaining({ cuda: '11.8' })]);
+    expect(r.aptPackages.map((a) => a.name)).toEqual(['libgl1-mesa-glx']);
+  });
+
+  it('second shape: next to requirements.txt: its own packages go to group cog, torch to main; python_requirements and run lines are read', async () => {
+    const r = await project({
+      'requirements.txt': 'numpy\n',
+      'cog.yaml':
+        'build:\n  python_requirements: cog-requirements.txt\n  python_packages:\n    - torch==2.1.0\n    - numpy==1.26.4\n  run:\n    - pip install gdown\n',
+      'cog-requirements.txt': 'rich\n',
+    });
+    expect(names(r)).toEqual(['numpy', 'torch']);
+    expect(names(r, 'cog')).toEqual(['rich', 'gdown']);
+    expect(req(r, 'gdown', 'cog').origin).toEqual({ file: 'cog.yaml', line: 7 });
+  });
+});
