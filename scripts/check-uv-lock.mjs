@@ -12,6 +12,8 @@
 //   --exclude-newer  uv's --exclude-newer date (default: the harness's fixed date)
 //   --keep DIR       leave each project's copy (with pyproject.toml and uv.lock) under DIR
 //   --json           one JSON document on stdout
+//   --no-solve       init plans from the catalog alone (by default init solves the plan with the
+//                    same uv and index, as a user with uv on PATH)
 //   --offline        no network (a GPU server, say): `uv lock --offline` with an empty cache must
 //                    get past reading pyproject.toml (judged `parsed`); it cannot lock there
 // Exit code: 0 when every result is `locked`, or `unreachable` with a lock that succeeds once
@@ -21,7 +23,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { homedir, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { discoverPip, EXCLUDE_NEWER, lockProject, pythonDirs, stageProject } from './lib/uv-harness.mjs';
+import { discoverPip, EXCLUDE_NEWER, lockProject, pythonDirs, stageProject, uvEnv } from './lib/uv-harness.mjs';
 import { uvLockOutcome } from './lib/uv-outcome.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -36,6 +38,7 @@ const opts = {
   excludeNewer: EXCLUDE_NEWER,
   keep: null,
   fixtures: false,
+  solve: true,
 };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -51,6 +54,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--json') opts.json = true;
   else if (a === '--fixtures') opts.fixtures = true;
   else if (a === '--offline') opts.offline = true;
+  else if (a === '--no-solve') opts.solve = false;
   else if (a === '-h' || a === '--help') usage(null, 0);
   else if (a.startsWith('-')) usage(`unknown option ${a}`);
   else dirs.push(resolve(a));
@@ -66,7 +70,7 @@ for (const h of hosts) if (!existsSync(h)) usage(`no such host file: ${h}`);
 
 function usage(problem, code = 2) {
   const text =
-    'usage: node scripts/check-uv-lock.mjs DIR [DIR...] [--host FILE]... [--uv PATH] [--fixtures] [--json] [--cache DIR] [--exclude-newer DATE] [--keep DIR] [--offline]\n';
+    'usage: node scripts/check-uv-lock.mjs DIR [DIR...] [--host FILE]... [--uv PATH] [--fixtures] [--json] [--cache DIR] [--exclude-newer DATE] [--keep DIR] [--no-solve] [--offline]\n';
   process.stderr.write(problem ? `check-uv-lock: ${problem}\n${text}` : text);
   process.exit(code);
 }
@@ -93,9 +97,16 @@ for (const hostFile of hosts.length ? hosts : [null]) {
     // The fixture repositories hold no source code: their stand-ins add what a build backend reads.
     const standins = from.startsWith(join(root, 'test', 'fixtures', 'repos')) ? join(root, 'test', 'fixtures', 'uv-standins', name) : undefined;
     stageProject(from, dir, { standins });
+    // init solves the plan with the same uv and index as the lock below (PyPI standing in for the
+    // PyTorch indexes), as a user with uv on PATH would; --no-solve plans from the catalog alone.
+    const solveEnv =
+      opts.solve && !opts.offline && pip.indexUrl
+        ? { ...uvEnv({ pip, cacheDir: opts.cache, pythons, excludeNewer: opts.excludeNewer }), DANLU_UV: opts.uv, DANLU_TEST_PYTORCH_INDEX: pip.indexUrl }
+        : { DANLU_UV: 'off' };
     const init = spawnSync(process.execPath, [bin, 'init', dir, '--yes', '--json', ...(hostFile ? ['--host', hostFile] : [])], {
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...solveEnv },
+      timeout: 1_800_000,
     });
     if (init.status !== 0 && init.status !== 1) {
       results.push({ project: name, host: hostName, outcome: 'init-failed', message: init.stderr.trim().split('\n').slice(-3) });
@@ -124,7 +135,7 @@ for (const hostFile of hosts.length ? hosts : [null]) {
     results.push({
       project: name,
       host: hostName,
-      planned: plan ? { torch: plan.torch?.version, backend: plan.torch?.backend, python: plan.python } : null,
+      planned: plan ? { torch: plan.torch?.version, backend: plan.torch?.backend, python: plan.python, solve: plan.solve?.status ?? null } : null,
       ...verdict,
     });
   }
