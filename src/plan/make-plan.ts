@@ -4,6 +4,7 @@ import type { HostFacts } from '../probe/types.js';
 import type { ProjectFacts } from '../project/types.js';
 import { ENV_MIRROR_KEYS, mirrorOfEnvValue } from '../project/dotenv.js';
 import { backendCuda, compareDotted } from '../lib/version.js';
+import { planAlternatives } from './alternatives.js';
 import { chooseImage } from './choose-image.js';
 import { choosePython, DEFAULT_PYTHON } from './choose-python.js';
 import { planPythonSource } from './python-source.js';
@@ -168,7 +169,7 @@ function projectPythonWish(project: ProjectFacts): { minor: string; where: strin
   return { minor: closest, where: "the project's Python classifiers" };
 }
 
-export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
+export function makePlan({ host, project: given, options, catalog }: PlanInput): Plan {
   const decisions: Decision[] = [];
   const warnings: Warning[] = [];
 
@@ -176,6 +177,12 @@ export function makePlan({ host, project, options, catalog }: PlanInput): Plan {
   decisions.push(...gpuStep.decisions);
   warnings.push(...gpuStep.warnings);
   const { allGpus, gpuSel, driverCuda: dCuda } = gpuStep.value;
+
+  // One requirements file per accelerator: the one for this machine is the project's.
+  const altStep = planAlternatives(given, { gpus: gpuSel.selected.length, driverCuda: dCuda });
+  decisions.push(...altStep.decisions);
+  warnings.push(...altStep.warnings);
+  const project = altStep.value;
 
   // A team's hosts (.devcontainer/hosts): the torch build is chosen for all of them, so every
   // machine of the set writes the same committed files; the rest of the plan stays this machine's.

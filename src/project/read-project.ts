@@ -8,6 +8,7 @@ import { envLocations, parseEnv } from './dotenv.js';
 import { parseTomlStrict, requirementName } from './toml.js';
 import { factsFromImport } from './from-import.js';
 import { importProject } from './import/import-project.js';
+import type { ImportResult } from './import/types.js';
 import { normalizeName, slugify, type Origin, type ProjectFacts, type Requirement } from './types.js';
 
 /** Line numbers of offsets in one text: the line starts are found once, each lookup is a binary search. */
@@ -163,6 +164,39 @@ async function pythonClassifiers(dir: string, project: Record<string, unknown>):
   return minors(texts);
 }
 
+/** What the project's own pyproject.toml says, before the other files are added to it. */
+export interface OwnFacts {
+  requirements: Requirement[];
+  torchPin: ProjectFacts['torchPin'];
+  backendPin: ProjectFacts['backendPin'];
+  compile: { value: boolean; why: string };
+  apt: string[];
+}
+
+/** The facts that come from pyproject.toml and the other files together. */
+function combined(own: OwnFacts, imported: ImportResult | null) {
+  const fromImport = imported ? factsFromImport(imported) : null;
+  const requirements = fromImport ? mergeByName(own.requirements, fromImport.requirements) : own.requirements;
+  const names = new Set(requirements.map((r) => normalizeName(r.name)));
+  return {
+    requirements,
+    torchPin: own.torchPin ?? fromImport?.torchPin ?? null,
+    backendPin: own.backendPin ?? fromImport?.backendPin ?? null,
+    compilesCuda: own.compile.value ? own.compile : (fromImport?.compiles ?? own.compile),
+    backendHint: fromImport?.backendHint ?? null,
+    pythonHint: fromImport?.pythonHint ?? null,
+    aptPackages: [...new Set([...(fromImport?.aptPackages ?? []), ...own.apt])].sort(),
+    imported,
+    needs: { torchaudio: names.has('torchaudio'), xformers: names.has('xformers') },
+  };
+}
+
+/** The same project with another reading of its other files (one of its alternative requirement files chosen). */
+export function withImported<T extends ProjectFacts>(facts: T, imported: ImportResult): T {
+  if (!facts.ownFacts) return facts;
+  return { ...facts, ...combined(facts.ownFacts, imported) };
+}
+
 /** Reads what the project already says, without running any of its code. Bad files stop with file:line. */
 export async function readProject(
   dir: string,
@@ -180,23 +214,18 @@ export async function readProject(
   const own = typeof project.name === 'string' && project.name.trim() ? project.name.trim() : null;
   const requirements = pyprojectText ? requirementsOf(data, pyprojectText, pyPath) : [];
 
-  const torch = requirements.find((r) => r.name === 'torch' && r.specifier !== '');
-  let torchPin: ProjectFacts['torchPin'] = null;
   let backendPin: ProjectFacts['backendPin'] = pyprojectText ? backendFromIndex(data, pyprojectText, pyPath) : null;
+  const ownFacts: OwnFacts = { requirements, torchPin: null, backendPin, compile: await detectCompile(dir, pyprojectText), apt: [] };
+  const torch = requirements.find((r) => r.name === 'torch' && r.specifier !== '');
   if (torch) {
     const local = backendOfLocal(torch.specifier);
-    torchPin = { specifier: torch.specifier.replace(/\+[A-Za-z0-9.]+/g, ''), origin: torch.origin };
-    if (local && !backendPin) backendPin = { backend: local, origin: torch.origin };
+    ownFacts.torchPin = { specifier: torch.specifier.replace(/\+[A-Za-z0-9.]+/g, ''), origin: torch.origin };
+    if (local && !backendPin) backendPin = ownFacts.backendPin = { backend: local, origin: torch.origin };
   }
 
   // The other files of the repository: requirements, conda, setup files, README install lines.
   const imported = options.importRepo === false ? null : await importProject(dir);
   const packageName = own ?? packageNameFrom(imported?.packageMetadata?.name ?? folder);
-  const fromImport = imported ? factsFromImport(imported) : null;
-  if (fromImport) {
-    torchPin ??= fromImport.torchPin;
-    backendPin ??= fromImport.backendPin;
-  }
 
   const pythonVersion = readOwnProjectFile(dir, '.python-version')?.trim() || null;
   const envPath = join(dir, '.env');
@@ -204,9 +233,7 @@ export async function readProject(
   const env = envText === null ? {} : parseEnv(envText, envPath);
   const envAt = envText === null ? {} : envLocations(envText, envPath);
   const danlu = ((data.tool as Record<string, unknown> | undefined)?.danlu ?? {}) as Record<string, unknown>;
-  const allRequirements = fromImport ? mergeByName(requirements, fromImport.requirements) : requirements;
-  const names = new Set(allRequirements.map((r) => normalizeName(r.name)));
-  const ownCompile = await detectCompile(dir, pyprojectText);
+  ownFacts.apt = danluApt(danlu);
   const readme = await readFile(join(dir, 'README.md'), 'utf8').then(
     () => true,
     () => false,
@@ -227,18 +254,11 @@ export async function readProject(
         ? (project['requires-python'] as string)
         : null,
     pythonVersion,
-    requirements: allRequirements,
-    torchPin,
-    backendPin,
     env,
     envAt,
-    compilesCuda: ownCompile.value ? ownCompile : (fromImport?.compiles ?? ownCompile),
-    backendHint: fromImport?.backendHint ?? null,
-    pythonHint: fromImport?.pythonHint ?? null,
     pythonClassifiers: await pythonClassifiers(dir, project),
-    aptPackages: [...new Set([...(fromImport?.aptPackages ?? []), ...danluApt(danlu)])].sort(),
-    imported,
-    needs: { torchaudio: names.has('torchaudio'), xformers: names.has('xformers') },
+    ...combined(ownFacts, imported),
+    ownFacts,
     lockWithMirror: typeof danlu['lock-with-mirror'] === 'boolean' ? (danlu['lock-with-mirror'] as boolean) : null,
     hasReadme: readme || (await exists(join(dir, 'README.md'))),
   };

@@ -20,6 +20,8 @@ export interface Requirement {
 
 export interface ProjectFacts {
   dir: string;
+  /** What pyproject.toml itself says (to combine again with another reading of the other files). */
+  ownFacts?: import('./read-project.js').OwnFacts;
   /** Project name: pyproject's [project].name, else the folder name. */
   name: string;
   /** Lower-case name safe for Docker, compose and paths. */

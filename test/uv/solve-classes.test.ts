@@ -92,6 +92,31 @@ const CASES: Case[] = [
     said: /xformers has wheels for 3\.10/,
   },
   {
+    name: 'one requirements file per accelerator: the one for this machine is the main dependencies, the others left out',
+    host: 'h100-580',
+    files: {
+      'requirements-cpu.txt': '--extra-index-url https://download.pytorch.org/whl/cpu\ntorch==2.7.1\nnumpy==2.2.6\n',
+      'requirements-cuda11.txt': '--extra-index-url https://download.pytorch.org/whl/cu118\ntorch==2.7.1+cu118\nnvidia-cudnn-cu11==8.9.4.19\nnumpy==1.26.4\n',
+      'requirements-cuda12.txt': '--extra-index-url https://download.pytorch.org/whl/cu128\ntorch==2.7.1+cu128\nnumpy==2.2.6\n',
+      'README.md':
+        'Pick the file for your machine:\n\n```bash\npip install -r requirements-cpu.txt      # CPU only\npip install -r requirements-cuda11.txt   # CUDA 11.8\npip install -r requirements-cuda12.txt   # CUDA 12.8\n```\n',
+    },
+    torch: '2.7',
+    python: '3.12',
+    warning: 'alternatives-left-out',
+  },
+  {
+    name: 'the same with a cpu and a gpu file in requirements/ on a V100',
+    host: 'v100-550',
+    files: {
+      'requirements/cpu.txt': 'torch==2.5.1\nnumpy<2\n',
+      'requirements/gpu.txt': 'torch==2.5.1\nnumpy<2\neinops\n',
+    },
+    torch: '2.5',
+    python: '3.12',
+    warning: 'alternatives-left-out',
+  },
+  {
     name: "the project's own [tool.uv] environments span Pythons the planned torch lacks: narrowed to the container's",
     host: 'h100-580',
     files: {

@@ -133,8 +133,15 @@ project uv could not lock (files written), 2 bad input (nothing written).`,
       const replanned = new Set(pins.filter((e) => e.action === 'rewrite' || e.action === 'write').map((e) => e.name));
       // Several CUDA variants are what a team's plan with one extra per variant writes: no news.
       const teamVariants = plan.torch.variants.length > 1;
+      // Alternative requirement files (one per accelerator): their clashes and variants are not news once one is chosen.
+      const alternatives = plan.warnings.some((w) => w.id === 'alternatives-left-out');
       const notes = imported.warnings.filter(
-        (w) => !(w.id === 'conflicting-groups' && w.package && replanned.has(w.package)) && !(teamVariants && w.id === 'several-variants'),
+        (w) =>
+          !(w.id === 'conflicting-groups' && w.package && replanned.has(w.package)) &&
+          !((teamVariants || alternatives) && w.id === 'several-variants') &&
+          !(alternatives && w.id === 'conflicting-groups') &&
+          // The plan's warning says it, with each index's name.
+          w.id !== 'credentials-left-out',
       );
       for (const w of notes.slice(0, 5)) err(`  ${p.yellow('note')}  ${w.message}`);
       if (notes.length > 5) err(p.dim(`        and ${notes.length - 5} more: \`danlu import\` shows every line and what it became`));

@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { alternativeAccelerator } from '../../catalog/data/accelerators.js';
 import { DanluError } from '../../lib/errors.js';
 import { parseCog } from './cog.js';
+import { leaveOutCredentials, warnCredentials } from './credentials.js';
 import { parseCondaEnv } from './conda.js';
 import { classifyRequirementsFile, findProjectFiles, formatOrThrow, type Format } from './discover.js';
 import { record, reportOf, warn } from './emit.js';
@@ -14,7 +15,7 @@ import { mergeResults, RANK, type MergePart } from './merge.js';
 import { parsePyprojectDeps } from './pyproject.js';
 import { parseRequirements } from './requirements.js';
 import { scanSetupFiles } from './setup-scan.js';
-import { emptyResult, type Group, type ImportResult, type ImportedFile } from './types.js';
+import { type Alternative, emptyResult, type Group, type ImportResult, type ImportedFile } from './types.js';
 import { ProjectReader } from './reader.js';
 import { checkPathSources } from './path-sources.js';
 import { dropSelf, envExtra, linkedGuides, otherCondaFiles, projectNamesOf, subProject } from './project-layout.js';
@@ -250,9 +251,42 @@ function regroupGuide(s: Session, groups: string[]): void {
 }
 
 function finish(s: Session): ImportResult {
+  // Each file's part without credentials before the merge: one URL with and one without are the same source.
+  for (const p of s.parts) leaveOutCredentials(p.result);
   const merged = mergeResults(s.parts);
+  warnCredentials(merged);
   merged.files = s.files;
+  const alternatives = alternativesOf(s.files);
+  if (alternatives.length > 0) merged.alternatives = alternatives;
   return merged;
+}
+
+/** The accelerator a file's extra name says: `cpu`, `cuda12`, `cu118`, `gpu`, `rocm6`... */
+export function acceleratorOf(group: string): Omit<Alternative, 'file' | 'group'> | null {
+  for (const token of group.toLowerCase().split(/[-_.]+/)) {
+    if (token === 'cpu') return { accelerator: 'cpu', cudaMajor: null };
+    if (token === 'cuda' || token === 'gpu') return { accelerator: 'cuda', cudaMajor: null };
+    const cuda = /^cuda(\d{2})\d*$/.exec(token) ?? /^cuda(\d{1,2})$/.exec(token);
+    if (cuda) return { accelerator: 'cuda', cudaMajor: Number(cuda[1]) };
+    const cu = /^cu(\d{2,3})$/.exec(token);
+    if (cu) return { accelerator: 'cuda', cudaMajor: Number(cu[1]!.slice(0, 2)) };
+    if (/^(rocm[\d.]*|xpu|mps|npu|tpu)$/.test(token)) return { accelerator: 'other', cudaMajor: null };
+  }
+  return null;
+}
+
+/**
+ * Requirement files read as extras whose names say an accelerator, two or more of them: one
+ * install per machine (the README's "pick the file for your machine"), not extras of one environment.
+ */
+function alternativesOf(files: readonly ImportedFile[]): Alternative[] {
+  const out: Alternative[] = [];
+  for (const f of files) {
+    if (f.role !== 'imported' || f.format !== 'requirements' || !f.group || f.group === 'main') continue;
+    const accel = acceleratorOf(f.group);
+    if (accel && !out.some((a) => a.group === f.group)) out.push({ file: f.file, group: f.group, ...accel });
+  }
+  return out.length >= 2 ? out : [];
 }
 
 /**

@@ -149,6 +149,17 @@ export interface ImportResult {
   buildEnv: { name: string; value: string; origin: ImportOrigin }[];
   /** PyPI mirrors the inputs name (`--index-url https://mirror.example/simple`): this machine's choice (.env PYPI_MIRROR), never a project index. */
   mirrors: { url: string; origin: ImportOrigin }[];
+  /**
+   * URLs the inputs gave with a user name, a password or a token (`https://user:token@host`): the
+   * model keeps them without it (pyproject.toml is committed); uv takes credentials from the machine.
+   */
+  credentials: { kind: 'index' | 'source'; url: string; origin: ImportOrigin; package?: string }[];
+  /**
+   * Requirement files that are alternatives, one per accelerator (requirements-cpu.txt,
+   * requirements-cuda11.txt, requirements-cuda12.txt): each read as an extra named `group`; the
+   * plan takes the one for the machine as the main dependencies and leaves the others out.
+   */
+  alternatives?: Alternative[];
   /** An existing [tool.uv] table, kept as it is. */
   existingUv: { origin: ImportOrigin; keys: string[] } | null;
   /**
@@ -179,6 +190,7 @@ export function emptyResult(): ImportResult {
     selectedExtras: [],
     buildEnv: [],
     mirrors: [],
+    credentials: [],
     existingUv: null,
     files: [],
     warnings: [],
@@ -203,3 +215,13 @@ export function appendResult(into: ImportResult, from: ImportResult): ImportResu
 /** A requirement file is read through this: the text of `path` resolved against `from`, or null when absent. */
 /** An included file's text; `why` when it exists but is not read (outside the project, too big); null when it is not there. */
 export type ReadInclude = (path: string, from: string) => { file: string; text: string } | { why: string } | null;
+
+/** One requirements file of a set of alternatives (see ImportResult.alternatives). */
+export interface Alternative {
+  file: string;
+  /** The extra its requirements were read into. */
+  group: string;
+  accelerator: 'cpu' | 'cuda' | 'other';
+  /** The CUDA major its name says (cuda11, cu118 -> 11); null when it says only "cuda"/"gpu". */
+  cudaMajor: number | null;
+}
