@@ -387,6 +387,7 @@ export function makePlan({ host, project: given, options, catalog }: PlanInput):
   const pyproject = planPyproject(
     {
       projectName: project.name,
+      backendExtras: project.multiBackend?.extras ?? [],
       projectVersion: project.imported?.packageMetadata?.version ?? '0.1.0',
       hasReadme: project.hasReadme ?? false,
       python: py.python,

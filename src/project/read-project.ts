@@ -101,6 +101,45 @@ function backendFromIndex(data: Record<string, unknown>, text: string, file: str
   return { backend, origin: { file, line: new LineIndex(text).lineOf(pick.url as string) } };
 }
 
+/**
+ * A project already in uv's multi-backend shape: torch routed per extra to one index each
+ * (`{ index = "torch-cuda", extra = "cuda" }`). The extras are the project's backends; the one
+ * the README syncs (else the CUDA one) is its torch: its pin and its index's variant.
+ */
+export function multiBackendOf(data: Record<string, unknown>, text: string, file: string, selected: readonly string[]): ProjectFacts['multiBackend'] {
+  const uv = (data.tool as Record<string, unknown> | undefined)?.uv as Record<string, unknown> | undefined;
+  const route = (uv?.sources as Record<string, unknown> | undefined)?.torch;
+  if (!Array.isArray(route)) return null;
+  const byExtra = new Map<string, string>();
+  for (const r of route) {
+    const e = r as Record<string, unknown>;
+    if (typeof e?.extra === 'string' && typeof e.index === 'string') byExtra.set(e.extra, e.index);
+  }
+  if (byExtra.size < 2) return null;
+  const indexes = Array.isArray(uv?.index) ? (uv!.index as Record<string, unknown>[]) : [];
+  const backendOf = (extra: string) => {
+    const url = indexes.find((i) => i.name === byExtra.get(extra))?.url;
+    return typeof url === 'string' ? backendAtUrlEnd(url) : null;
+  };
+  const extras = [...byExtra.keys()];
+  const chosen = extras.find((e) => selected.includes(e)) ?? extras.find((e) => /^cu\d/.test(backendOf(e) ?? '')) ?? null;
+  let torch: { specifier: string; backend: string | null; origin: Origin } | null = null;
+  if (chosen) {
+    const optional = (data.project as Record<string, unknown> | undefined)?.['optional-dependencies'] as Record<string, unknown> | undefined;
+    const list = Array.isArray(optional?.[chosen]) ? (optional![chosen] as unknown[]) : [];
+    const raw = list.find((d): d is string => typeof d === 'string' && requirementName(d) === 'torch');
+    if (raw) {
+      const spec = specifierOf(raw);
+      torch = {
+        specifier: spec.replace(/\+[A-Za-z0-9.]+/g, ''),
+        backend: backendOfLocal(spec) ?? backendOf(chosen),
+        origin: { file, line: new LineIndex(text).lineOf(raw) },
+      };
+    }
+  }
+  return { extras, selected: chosen, torch };
+}
+
 /** Requirements from pyproject first; the other files add what pyproject does not name. */
 function mergeByName(own: Requirement[], more: Requirement[]): Requirement[] {
   const seen = new Set(own.map((r) => r.name));
@@ -226,6 +265,19 @@ export async function readProject(
   // The other files of the repository: requirements, conda, setup files, README install lines.
   const imported = options.importRepo === false ? null : await importProject(dir);
   const packageName = own ?? packageNameFrom(imported?.packageMetadata?.name ?? folder);
+  // uv's multi-backend shape: the backend extra the README syncs is the project's torch.
+  const multiBackend = pyprojectText
+    ? multiBackendOf(
+        data,
+        pyprojectText,
+        pyPath,
+        (imported?.selectedExtras ?? []).map((e) => e.name),
+      )
+    : null;
+  if (multiBackend?.torch) {
+    ownFacts.torchPin = { specifier: multiBackend.torch.specifier, origin: multiBackend.torch.origin };
+    if (multiBackend.torch.backend) ownFacts.backendPin = { backend: multiBackend.torch.backend, origin: multiBackend.torch.origin };
+  }
 
   const pythonVersion = readOwnProjectFile(dir, '.python-version')?.trim() || null;
   const envPath = join(dir, '.env');
@@ -259,6 +311,7 @@ export async function readProject(
     pythonClassifiers: await pythonClassifiers(dir, project),
     ...combined(ownFacts, imported),
     ownFacts,
+    multiBackend,
     lockWithMirror: typeof danlu['lock-with-mirror'] === 'boolean' ? (danlu['lock-with-mirror'] as boolean) : null,
     hasReadme: readme || (await exists(join(dir, 'README.md'))),
   };

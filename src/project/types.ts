@@ -20,6 +20,8 @@ export interface Requirement {
 
 export interface ProjectFacts {
   dir: string;
+  /** A project already in uv's multi-backend shape: its backend extras, the one it syncs, and that one's torch. */
+  multiBackend?: { extras: string[]; selected: string | null; torch: { specifier: string; backend: string | null; origin: Origin } | null } | null;
   /** What pyproject.toml itself says (to combine again with another reading of the other files). */
   ownFacts?: import('./read-project.js').OwnFacts;
   /** Project name: pyproject's [project].name, else the folder name. */

@@ -6,7 +6,7 @@ import type { PyprojectInput } from './plan-pyproject.js';
 import type { DependencyMetadata, IndexEntry, PinEdit, TomlValue } from './types.js';
 import { PKG_RESOURCES_SETUPTOOLS, torchImportsPkgResources } from '../../wheels/index.js';
 
-type Plan = Pick<PyprojectInput, 'torch' | 'packages' | 'projectName'>;
+type Plan = Pick<PyprojectInput, 'torch' | 'packages' | 'projectName' | 'backendExtras'>;
 
 /** What the imported files add to pyproject.toml. */
 export interface ImportedWants {
@@ -126,7 +126,11 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
     const resolved = special.get(req.name);
     if (resolved?.kind === 'conflict' && resolved.leaveOut) continue;
     let raw = req.raw;
-    if (req.name === 'torch' || req.name === 'torchvision' || req.name === 'torchaudio') {
+    // The project's own backend extras (uv's multi-backend shape) keep their torch family as written.
+    const ownBackend = plan.backendExtras.includes(req.group);
+    if (ownBackend && (req.name === 'torch' || req.name === 'torchvision' || req.name === 'torchaudio')) {
+      // kept
+    } else if (req.name === 'torch' || req.name === 'torchvision' || req.name === 'torchaudio') {
       const t = torchFamily(req, plan);
       raw = t.raw;
       if (t.replaced) out.replaced.push(t.replaced);

@@ -5,6 +5,7 @@ import type { Decision, PlanOptions, TorchPlan, Warning } from '../types.js';
 import type { PackagePlan } from '../packages.js';
 import { isManagedEntry, type Managed, managedOf } from '../../project/managed.js';
 import { buildNeedOf, IMPORT_CAPS } from '../../catalog/data/build-needs.js';
+import { uvIndexEnvPrefix } from '../../project/import/credentials.js';
 import { fromImport } from './from-import.js';
 import { satisfiesOr } from '../../lib/py.js';
 import { requirementName } from '../../project/toml.js';
@@ -26,6 +27,8 @@ export const NCCL_CU118 = {
 /** The parts of the plan the pyproject step needs (decided before it). */
 export interface PyprojectInput {
   projectName: string;
+  /** The project's own backend extras (uv's multi-backend shape): their torch family is the project's, never edited. */
+  backendExtras: readonly string[];
   projectVersion: string;
   hasReadme: boolean;
   python: string;
@@ -44,7 +47,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const minor = (v: string) => v.split('.').slice(0, 2).join('.');
 
 /** What the project's own pyproject.toml lists, by normalized name: the entries as written. */
-export function ownEntries(data: Obj | null): Map<string, string[]> {
+export function ownEntries(data: Obj | null, skipExtras: readonly string[] = []): Map<string, string[]> {
   const out = new Map<string, string[]>();
   if (!data) return out;
   const add = (list: unknown) => {
@@ -62,7 +65,9 @@ export function ownEntries(data: Obj | null): Map<string, string[]> {
   const theirs = (list: unknown) =>
     Array.isArray(list) ? list.filter((d) => typeof d !== 'string' || !isManagedEntry(managed, 'dependencies', d)) : undefined;
   add(theirs(project.dependencies));
-  for (const v of Object.values(isObj(project['optional-dependencies']) ? project['optional-dependencies'] : {})) add(theirs(v));
+  // A backend extra of uv's multi-backend shape keeps its own torch family: not an entry the plan edits.
+  for (const [k, v] of Object.entries(isObj(project['optional-dependencies']) ? project['optional-dependencies'] : {}))
+    if (!skipExtras.includes(k)) add(theirs(v));
   for (const v of Object.values(isObj(data['dependency-groups']) ? data['dependency-groups'] : {})) add(theirs(v));
   return out;
 }
@@ -245,6 +250,43 @@ function ownTorchRouting(data: Obj | null, danlu: TomlValue): boolean {
   return sources !== null && sources.torch !== undefined && JSON.stringify(sources.torch) !== JSON.stringify(danlu);
 }
 
+/**
+ * The project's files gave an index or a source with credentials: pyproject.toml gets the URL
+ * without them (it is committed); the warning names how uv gets them, per index by its name.
+ * Entries the project's own pyproject.toml holds that way are the user's, and stay as written.
+ */
+function credentialsWarnings(imported: ImportResult | null, files: ReturnType<typeof fromImport>): Warning[] {
+  const left = imported?.credentials ?? [];
+  const named = (own: boolean) => {
+    const mine = left.filter((c) => (c.origin.file === 'pyproject.toml') === own);
+    const indexes = [...new Set(mine.filter((c) => c.kind === 'index').flatMap((c) => files.indexes.find((i) => i.url === c.url)?.name ?? []))];
+    const sources = [...new Set(mine.flatMap((c) => (c.kind === 'source' && c.package && files.sources[c.package] ? [c.package] : [])))];
+    const ways = [
+      ...indexes.map((n) => `${uvIndexEnvPrefix(n)}_USERNAME and ${uvIndexEnvPrefix(n)}_PASSWORD for index ${n}`),
+      ...(sources.length > 0 ? [`a netrc file (~/.netrc) or git's credential helper for ${sources.join(', ')}`] : []),
+    ];
+    return { what: [...indexes.map((n) => `index ${n}`), ...sources].join(', '), ways: ways.join('; ') };
+  };
+  const out: Warning[] = [];
+  const read = named(false);
+  if (read.what) {
+    out.push({
+      id: 'credentials-left-out',
+      message: `user names, passwords and tokens in the project's URLs are left out of pyproject.toml, which is committed (${read.what})`,
+      fix: `give them to uv on each machine: ${read.ways}`,
+    });
+  }
+  const own = named(true);
+  if (own.what) {
+    out.push({
+      id: 'credentials-in-pyproject',
+      message: `pyproject.toml, which is committed, holds user names, passwords or tokens in URLs (${own.what}); danlu leaves your entries as written`,
+      fix: `take them out of the URLs and give them to uv on each machine: ${own.ways}`,
+    });
+  }
+  return out;
+}
+
 export function planPyproject(
   input: PyprojectInput,
   project: ProjectFacts,
@@ -254,7 +296,8 @@ export function planPyproject(
   const warnings: Warning[] = [];
   const imported = project.imported ?? null;
   const files = fromImport(imported, input);
-  const own = ownEntries(project.pyprojectData ?? null);
+  const own = ownEntries(project.pyprojectData ?? null, input.backendExtras);
+  warnings.push(...credentialsWarnings(imported, files));
 
   // torch and torchvision join a project that names torch nowhere (main, extras or groups);
   // a project that does keeps its own choice of where torch goes.
