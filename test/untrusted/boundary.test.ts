@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLog } from '../../src/compose/run.js';
-import { danlu, HOST_FILES, jsonOut } from '../support/cli.js';
+import { BIN, danlu, HOST_FILES, jsonOut } from '../support/cli.js';
 import { drop, type Hostile, hostile, state } from './support.js';
 
 const HOST = ['--host', join(HOST_FILES, 'h100-580.json')];
@@ -182,5 +183,23 @@ describe('a link that leaves the project is never written through', () => {
     expect(path.startsWith(h.outside)).toBe(false);
     expect(notes.join('\n')).toContain('a link out of the project');
     expect(state(h.outside)).toEqual(before);
+  });
+});
+
+describe('a write that fails halfway leaves nothing staged behind', () => {
+  it('a file-size limit that stops the second file: exit non-zero with the reason, the folder as it was, no *.danlu-*.tmp', () => {
+    const h = make();
+    const before = state(h.project);
+    const r = spawnSync(
+      'bash',
+      ['-c', `ulimit -f 4; exec "${process.execPath}" "${BIN}" init "${h.project}" --yes --host "${join(HOST_FILES, 'h100-580.json')}"`],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', CI: 'true', DANLU_UV: 'off' },
+      },
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/cannot write .*nothing was changed/);
+    expect(state(h.project)).toEqual(before);
   });
 });
