@@ -129,9 +129,11 @@ RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\
 
 # Python: the image's python3 when it is the version .python-version asks for (no download),
 # else uv downloads that version once from UV_PYTHON_INSTALL_MIRROR (.env) into ~/.local/share/uv.
+# The project's environment is the shell's: \`python train.py\` in danlu shell, exec, VS Code's terminal.
 USER \${USER_UID}:\${USER_GID}
 ENV HOME=\${USER_HOME} \\
-    PATH=\${USER_HOME}/.local/bin:\${PATH} \\
+    VIRTUAL_ENV=${CONTAINER_VENV} \\
+    PATH=${CONTAINER_VENV}/bin:\${USER_HOME}/.local/bin:\${PATH} \\
     UV_LINK_MODE=copy \\
     UV_PYTHON_PREFERENCE=system \\
     UV_PROJECT_ENVIRONMENT=${CONTAINER_VENV}

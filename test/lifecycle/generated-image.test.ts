@@ -141,6 +141,10 @@ describe.skipIf(!ready)('danlu up on the generated Dockerfile, with the real uv 
     expect(tools.stdout).toMatch(/^cmake version \d/m);
     expect(tools.stdout.trim().split('\n').at(-1)).toBe(String(UID));
     expect(readdirSync(join(home, '.local', 'share', 'uv'))).not.toContain('python');
+    // `python` in the container is the project's environment, without uv run (danlu exec runs the command as is).
+    const plain = cli(['exec', '--', 'python', '-c', 'import six, sys; print(six.__version__, sys.prefix)']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout.trim()).toBe(`${six} /opt/danlu/venv`);
   }, 300_000);
 
   it('a second up changes nothing and installs nothing', () => {
