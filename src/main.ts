@@ -1,6 +1,6 @@
 import type { CommandDef } from './cli/command.js';
 import { commandHelp, parseCommandArgs } from './cli/command.js';
-import { guardOutput } from './cli/output.js';
+import { err, guardOutput, printJson } from './cli/output.js';
 import { DanluError, EXIT, describeError } from './lib/errors.js';
 import { VERSION } from './lib/product.js';
 import { closest } from './lib/suggest.js';
@@ -76,16 +76,14 @@ function mainHelp(): string {
 
 function reportError(e: unknown, json: boolean): number {
   if (e instanceof DanluError) {
-    if (json) {
-      process.stdout.write(`${JSON.stringify({ error: { message: e.message, location: e.location ?? null, hint: e.hint ?? null, code: e.code } }, null, 2)}\n`);
-    }
-    process.stderr.write(`danlu: error: ${describeError(e)}\n`);
-    if (e.hint) process.stderr.write(`  hint: ${e.hint}\n`);
+    if (json) printJson({ error: { message: e.message, location: e.location ?? null, hint: e.hint ?? null, code: e.code } });
+    err(`danlu: error: ${describeError(e)}`);
+    if (e.hint) err(`  hint: ${e.hint}`);
     return e.code;
   }
-  process.stderr.write(`danlu: internal error: ${(e as Error)?.message ?? String(e)}\n`);
-  if (process.env.DANLU_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
-  else process.stderr.write('  set DANLU_DEBUG=1 for the stack trace\n');
+  err(`danlu: internal error: ${(e as Error)?.message ?? String(e)}`);
+  if (process.env.DANLU_DEBUG) err(`${(e as Error)?.stack ?? ''}`);
+  else err('  set DANLU_DEBUG=1 for the stack trace');
   return EXIT.failed;
 }
 

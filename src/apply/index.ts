@@ -1,3 +1,4 @@
+import { hasUserInfo } from '../lib/secrets.js';
 import { unifiedDiff } from './diff.js';
 import { mergeEnv } from './merge-env.js';
 import { mergeGenerated } from './merge-generated.js';
@@ -7,7 +8,7 @@ import { mergePyproject } from './merge-pyproject.js';
 import { mergeYaml } from './merge-yaml.js';
 import type { FileResult, FileSpec, MergeResult } from './types.js';
 import { withProjectLock } from '../lib/project-lock.js';
-import { readTarget, recoverInterruptedWrite, writeAll, type Write } from './write.js';
+import { makePrivate, readTarget, recoverInterruptedWrite, writeAll, type Write } from './write.js';
 
 export interface ApplyOptions {
   force: boolean;
@@ -73,7 +74,8 @@ async function applyLocked(root: string, specs: readonly FileSpec[], options: Ap
     if (m.conflicts.length > 0) result.conflicts = m.conflicts;
     if (m.notes.length > 0) result.notes = m.notes;
     if (m.text !== null && (m.action === 'created' || m.action === 'updated')) {
-      const mode = spec.format === 'generated' ? spec.mode : undefined;
+      // .env: the renderer's mode, and 0600 too for credentials in lines of the user's own that the merge kept.
+      const mode = spec.format === 'generated' ? spec.mode : spec.format === 'env' ? (spec.mode ?? (hasUserInfo(m.text) ? 0o600 : undefined)) : undefined;
       writes.push({ path: spec.path, text: m.text, mode, backup: m.conflicts.length > 0, replaceLink: options.force });
       diffs.push(unifiedDiff(spec.path, existing[i]!, m.text));
     }
@@ -83,5 +85,10 @@ async function applyLocked(root: string, specs: readonly FileSpec[], options: Ap
   if (options.dryRun) return { ...base, backupDir: null, written: false };
   const backupDir = await writeAll(root, writes);
   if (backupDir) for (const f of files) if (f.conflicts && f.action === 'updated') f.backup = `${backupDir}/${f.path}`;
+  // A .env left as it is that holds credentials (a mirror's token the user put there) is made private too.
+  for (const [i, spec] of specs.entries()) {
+    if (spec.format !== 'env' || files[i]!.action !== 'unchanged' || !hasUserInfo(existing[i] ?? '')) continue;
+    if (await makePrivate(root, spec.path)) files[i]!.notes = [...(files[i]!.notes ?? []), 'made readable by its owner only (mode 600): it holds credentials'];
+  }
   return { ...base, backupDir, written: writes.length > 0 };
 }

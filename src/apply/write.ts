@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chown, lstat, mkdir, open, readdir, readlink, realpath, rename, rm, rmdir, stat, symlink } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, open, readdir, readlink, realpath, rename, rm, rmdir, stat, symlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { DanluError } from '../lib/errors.js';
 import { fsErrorReason } from '../lib/fs-errors.js';
@@ -19,6 +19,19 @@ export interface Write {
 }
 
 export { readIfExists };
+
+/**
+ * Takes the group's and others' permissions off a file of the project (never through a link out
+ * of it); true when there were any.
+ */
+export async function makePrivate(root: string, rel: string): Promise<boolean> {
+  const where = await resolveInProject(root, rel);
+  if (where.leaves) return false;
+  const st = await lstat(where.real).catch(() => null);
+  if (!st?.isFile() || (st.mode & 0o077) === 0) return false;
+  await chmod(where.real, st.mode & 0o700);
+  return true;
+}
 
 async function writeDurably(path: string, text: string, mode: number | undefined): Promise<void> {
   const handle = await open(path, 'wx', mode ?? 0o644);
@@ -236,7 +249,15 @@ async function writeLocked(root: string, writes: readonly Write[], now: Date): P
           if (current !== null) {
             await ensureDir(dirname(copy), createdDirs);
             backupDir ??= dir;
-            await writeDurably(copy, current, undefined);
+            // The copy is as private as the file (a .env with a mirror's token stays 0600).
+            await writeDurably(
+              copy,
+              current,
+              await stat(target).then(
+                (st) => st.mode & 0o777,
+                () => undefined,
+              ),
+            );
             await own(copy, target);
           }
         }

@@ -3,6 +3,7 @@ import { Socket } from 'node:net';
 import { styleText } from 'node:util';
 import { EXIT } from '../lib/errors.js';
 import { fsErrorReason } from '../lib/fs-errors.js';
+import { maskSecrets } from '../lib/secrets.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -30,12 +31,17 @@ export function painter(stream: NodeJS.WriteStream) {
 
 export type Painter = ReturnType<typeof painter>;
 
-/** Results on stdout; logs, prompts and progress on stderr. */
-export const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-export const err = (text: string) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+/**
+ * Results on stdout; logs, prompts and progress on stderr. Every text and JSON a command prints
+ * goes through here, and here the user info of every URL in it is masked (src/lib/secrets.ts):
+ * the last line of defence, whatever a command forgot.
+ */
+const line = (text: string) => maskSecrets(text.endsWith('\n') ? text : `${text}\n`);
+export const out = (text: string) => process.stdout.write(line(text));
+export const err = (text: string) => process.stderr.write(line(text));
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(maskSecrets(`${JSON.stringify(value, null, 2)}\n`));
 }
 
 export { spinner } from '../lib/spinner.js';

@@ -1,8 +1,12 @@
+import { maskSecretsDeep } from '../lib/secrets.js';
 import type { Plan } from '../plan/types.js';
 
-/** The documented, stable JSON shape of a plan (README: "JSON output"). */
+/**
+ * The documented, stable JSON shape of a plan (README: "JSON output"). Mirrors come from .env,
+ * which may give them a user and a token: every URL's user info is masked.
+ */
 export function planJson(plan: Plan) {
-  return {
+  return maskSecretsDeep({
     project: plan.project,
     python: plan.python,
     pythonSource: plan.pythonSource,
@@ -40,7 +44,7 @@ export function planJson(plan: Plan) {
     warnings: plan.warnings,
     decisions: plan.decisions,
     catalog: plan.catalog,
-  };
+  });
 }
 
 /** The joint solve in one line for people: how the plan was checked against the project's whole graph. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { runCommand } from '../lib/exec.js';
 import { DanluError, EXIT } from '../lib/errors.js';
+import { maskSecrets } from '../lib/secrets.js';
 import { spinner } from '../lib/spinner.js';
 import { buildLine, psLine, upLine, type CommandLine } from './command-line.js';
 import type { ProjectContext } from './context.js';
@@ -60,7 +61,7 @@ export async function buildImage(ctx: ProjectContext, engine: Engine, ui: UiOpti
   });
   if (result.code !== 0) {
     spin.stop();
-    process.stderr.write(`${result.tail.slice(-25).join('\n')}\n`);
+    process.stderr.write(`${maskSecrets(result.tail.slice(-25).join('\n'))}\n`);
     throw buildError(result.tail.join('\n'), result.code, result.logFile);
   }
   spin.stop(ui.json ? undefined : `built ${ctx.image}`);
@@ -72,10 +73,10 @@ export async function composeUp(ctx: ProjectContext, engine: Engine, ui: UiOptio
   const result = await runLogged(line, ctx.dir, logFile, () => undefined);
   if (result.code !== 0) {
     const text = result.tail.join('\n');
-    process.stderr.write(`${result.tail.slice(-15).join('\n')}\n`);
+    process.stderr.write(`${maskSecrets(result.tail.slice(-15).join('\n'))}\n`);
     throw upError(text, result.code);
   }
-  if (ui.verbose && !ui.json) process.stderr.write(`${result.tail.join('\n')}\n`);
+  if (ui.verbose && !ui.json) process.stderr.write(`${maskSecrets(result.tail.join('\n'))}\n`);
 }
 
 /** The usual failures of the image build, each with its fix (the generic hint last). */

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { DanluError, EXIT } from '../lib/errors.js';
 import { resolveInProject } from '../lib/project-path.js';
 import { readIfExists } from '../lib/read-file.js';
+import { maskSecrets } from '../lib/secrets.js';
 import { spinner } from '../lib/spinner.js';
 import { execLine } from './command-line.js';
 import type { ProjectContext } from './context.js';
@@ -97,11 +98,11 @@ export async function syncEnvironment(ctx: ProjectContext, engine: Engine, conta
   });
   if (result.code !== 0) {
     spin.stop();
-    if (!ui.json) process.stderr.write(`${result.tail.slice(-15).join('\n')}\n`);
+    if (!ui.json) process.stderr.write(`${maskSecrets(result.tail.slice(-15).join('\n'))}\n`);
     throw syncError(result.tail.join('\n'), result.code, result.logFile);
   }
   spin.stop(ui.json ? undefined : 'environment installed');
-  if (ui.verbose && !ui.json) process.stderr.write(`${result.tail.join('\n')}\n`);
+  if (ui.verbose && !ui.json) process.stderr.write(`${maskSecrets(result.tail.join('\n'))}\n`);
   // uv lock may have just written uv.lock: the key is taken after.
   const after = await syncKey(ctx.dir, ctx.image, containerId);
   if (after) await saveKey(ctx.dir, after);

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { loadCatalog } from '../catalog/load.js';
 import { DanluError, describeError } from '../lib/errors.js';
+import { maskSecrets } from '../lib/secrets.js';
 import { makePlan } from '../plan/make-plan.js';
 import type { Plan } from '../plan/types.js';
 import { probeHost } from '../probe/index.js';
@@ -18,7 +19,7 @@ import { pickProbeImage, probeGpuContainer, GPU_RUN_TIMEOUT_MS } from './probes/
 import { probeDriverPackages } from './probes/packages.js';
 import { probeProjectFiles } from './probes/project-files.js';
 import { NO_PROXY } from './probes/proxy-parse.js';
-import { probeProxy, withDaemonView } from './probes/proxy.js';
+import { maskedProxies, probeProxy, withDaemonView } from './probes/proxy.js';
 import { RULES } from './rules/index.js';
 import type { DoctorFacts, DoctorReport, Finding, ProjectFileFacts, ProxyFacts, Severity } from './types.js';
 import { SEVERITIES } from './types.js';
@@ -158,7 +159,8 @@ export async function gatherFacts(deps: DoctorDeps, opts: DoctorOptions): Promis
     deep: Boolean(opts.deep),
     driverPackages,
     daemon,
-    proxy: withDaemonView(proxy, daemon),
+    // Facts the rules print from: proxy passwords are masked before any rule sees them.
+    proxy: maskedProxies(withDaemonView(proxy, daemon)),
     files,
     project: read.project,
     projectError: read.error,
@@ -182,7 +184,18 @@ export function runRules(facts: DoctorFacts): Finding[] {
       out.push({ id: `rule-failed:${name}`, layer: 'host', severity: 'warn', title: `doctor rule ${name} failed`, detail: message(e) });
     }
   }
-  return out;
+  return out.map(masked);
+}
+
+/**
+ * A finding as it is printed: the user info of every URL in its text and fix command masked (a
+ * mirror's token in .env's BASE_IMAGE, a proxy password). A fix's action (values --fix writes
+ * into .env) is not printed and stays as it is.
+ */
+function masked(f: Finding): Finding {
+  const m = { ...f, title: maskSecrets(f.title), detail: maskSecrets(f.detail) };
+  if (f.fix) m.fix = { ...f.fix, description: maskSecrets(f.fix.description), ...(f.fix.command !== undefined ? { command: maskSecrets(f.fix.command) } : {}) };
+  return m;
 }
 
 export function summarize(findings: readonly Finding[]): Record<Severity, number> {

@@ -57,6 +57,8 @@ export interface ProxyLayer {
   /** The files or variables the values came from. */
   source: string;
   values: ProxyValues;
+  /** The shell layer: the variable each value came from (a fix command reads it rather than print a password). */
+  vars?: { http?: string | undefined; https?: string | undefined };
 }
 
 export interface ProxyFacts {

@@ -1,5 +1,6 @@
 import { CANONICAL } from '../catalog/mirrors.js';
 import { DanluError } from '../lib/errors.js';
+import { hasUserInfo, stripUserInfo } from '../lib/secrets.js';
 import type { Plan, Warning } from '../plan/types.js';
 import { proxyEnv, proxySettings } from './proxy.js';
 import { GIB, parseSize } from './size.js';
@@ -62,6 +63,26 @@ function count(value: number, what: string, min: number, max: number): number {
   return value;
 }
 
+/**
+ * A mirror in .env may carry a user and a token (https://user:token@mirror/simple): .env stays on
+ * the machine, a manifest or a job script is shared and committed. The URLs keep their host, the
+ * credentials are dropped with a warning, as for --proxy.
+ */
+function leaveOutMirrorCredentials(env: [string, string][], warnings: Warning[]): void {
+  const dropped: string[] = [];
+  for (const entry of env) {
+    if (!hasUserInfo(entry[1])) continue;
+    entry[1] = stripUserInfo(entry[1]);
+    dropped.push(`${entry[0]} ${entry[1]}`);
+  }
+  if (dropped.length === 0) return;
+  warnings.push({
+    id: 'mirror-credentials-dropped',
+    message: `the mirrors' user names and passwords were left out (${dropped.join(', ')}): credentials never go into a manifest or job script`,
+    fix: 'pass the credentials at run time: on Kubernetes from a Secret (env valueFrom.secretKeyRef), on Slurm from the environment you submit in',
+  });
+}
+
 /** The job, from the plan (project, shm, mirrors, torch) and the options; pure. */
 export function jobSpec(plan: Plan, o: JobOptions, warnings: Warning[]): JobSpec {
   const name = o.name ?? plan.project.slug;
@@ -107,6 +128,7 @@ export function jobSpec(plan: Plan, o: JobOptions, warnings: Warning[]): JobSpec
     ['UV_DEFAULT_INDEX', o.lockWithMirror && m.pypi ? m.pypi : CANONICAL.pypi],
   ];
   if (m.pypi) env.push(['PYPI_MIRROR', m.pypi]);
+  leaveOutMirrorCredentials(env, warnings);
   if (o.proxy) env.push(...proxyEnv(proxySettings(o.proxy, o.noProxy ?? 'localhost,127.0.0.1', warnings)));
   else if (o.noProxy) throw new DanluError('--no-proxy needs --proxy');
 

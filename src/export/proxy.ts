@@ -1,4 +1,5 @@
 import { DanluError } from '../lib/errors.js';
+import { maskUrl } from '../lib/secrets.js';
 import type { Warning } from '../plan/types.js';
 
 export interface ProxySettings {
@@ -18,10 +19,10 @@ export function proxySettings(proxy: string, noProxy: string, warnings: Warning[
   try {
     parsed = new URL(hasScheme ? proxy : `http://${proxy}`);
   } catch {
-    throw new DanluError(`--proxy ${JSON.stringify(proxy)}: expected a URL such as http://proxy.example:3128`);
+    throw new DanluError(`--proxy ${JSON.stringify(maskUrl(proxy))}: expected a URL such as http://proxy.example:3128`);
   }
   if (!/^(https?|socks5h?):$/.test(parsed.protocol) || !parsed.hostname) {
-    throw new DanluError(`--proxy ${JSON.stringify(redact(proxy))}: expected an http://, https:// or socks5:// URL with a host`);
+    throw new DanluError(`--proxy ${JSON.stringify(maskUrl(proxy))}: expected an http://, https:// or socks5:// URL with a host`);
   }
   let url = proxy;
   if (parsed.username || parsed.password) {
@@ -41,10 +42,6 @@ export function proxySettings(proxy: string, noProxy: string, warnings: Warning[
   }
   if (/[\s,]/.test(url)) throw new DanluError(`--proxy ${JSON.stringify(url)}: a URL has no spaces or commas`);
   return { url, noProxy };
-}
-
-function redact(text: string): string {
-  return text.replace(/\/\/[^@/]*@/, '//***@');
 }
 
 /** The variables a job gets: both spellings, since tools read one or the other. */

@@ -1,5 +1,6 @@
 import type { OsKind } from '../probe/types.js';
 import { DanluError, quoted } from '../lib/errors.js';
+import { maskUrl } from '../lib/secrets.js';
 
 /**
  * Proxy settings for every layer that has its own (pain points 12 and 20): the shell, apt,
@@ -83,18 +84,8 @@ export function formatProxyUrl(p: ProxyUrl, opts: { redact?: boolean } = {}): st
   return `${p.scheme}://${auth}${host}${p.port ? `:${p.port}` : ''}`;
 }
 
-/**
- * The URL with its password (or a lone user token) replaced by ***. Works on text that is not a
- * valid URL too (a space or a `$` in the password): everything up to the last `@` before the
- * host is the user info, whatever it holds.
- */
-export function redactProxyUrl(raw: string): string {
-  const m = /^(\s*(?:[a-z][a-z0-9+.-]*:)?\/\/|\s*)(.*)@/is.exec(raw);
-  if (!m) return raw;
-  const [whole, pre, auth] = m as unknown as [string, string, string];
-  const colon = auth.indexOf(':');
-  return `${pre}${colon >= 0 ? `${auth.slice(0, colon)}:***` : '***'}@${raw.slice(whole.length)}`;
-}
+/** The URL with its password (or a lone user token) replaced by ***: the one masking of src/lib/secrets.ts. */
+export const redactProxyUrl = maskUrl;
 
 export const hasCredentials = (p: ProxyUrl): boolean => p.username !== '' || p.password !== '';
 

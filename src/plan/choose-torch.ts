@@ -73,6 +73,15 @@ function patchVersions(release: TorchRelease): string[] {
 
 const safeSatisfies = (version: string, specifier: string): boolean => satisfiesOr(version, specifier, false);
 
+/** "pinned by torch==2.1.2 (...)" for a pin, "within torch>=2.0 (...)" for a range: a range is not a pin. */
+const held = (pinText: string | null): string => {
+  if (!pinText) return 'pinned';
+  // uv's own finding reads as it is; a flag or an exact specifier is a pin; a range is a range.
+  if (pinText.startsWith('solved with uv')) return pinText;
+  if (!pinText.startsWith('torch') || /^torch(===?|~=)[^,<>!]*( \(|$)/.test(pinText)) return `pinned by ${pinText}`;
+  return `within ${pinText}`;
+};
+
 function candidates(catalog: Catalog, req: TorchRequest): { list: Candidate[]; pinned: boolean; pinText: string | null } {
   const releases = catalog.torch.releases;
   if (req.torch) {
@@ -212,7 +221,7 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
           what: 'torch',
           choice: `${c.version} (${backend.name})`,
           why: pinned
-            ? `pinned by ${pinText}${prefer ? `; within it the newest release ${req.prefer!.why}` : ''}`
+            ? `${held(pinText)}${prefer ? `; within it the newest release ${req.prefer!.why}` : ''}`
             : `newest release in the catalog${req.needsTorchaudio ? ' with a torchaudio build' : ''}${prefer ? `, ${req.prefer!.why}` : ''}`,
           source: MATRIX,
         });
@@ -274,7 +283,7 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
           what: 'torch',
           choice: c.version,
           why: pinned
-            ? `pinned by ${pinText}${prefer ? `; within it the newest release ${req.prefer!.why}` : ''}`
+            ? `${held(pinText)}${prefer ? `; within it the newest release ${req.prefer!.why}` : ''}`
             : `newest release whose wheels fit this host${req.needsTorchaudio ? ' and that has a torchaudio build' : ''}${
                 req.preferNative && allowed.length === 1 ? ', with a CUDA the driver runs natively (the project compiles CUDA code)' : ''
               }${prefer ? `, ${req.prefer!.why}` : ''}${describeSkipped(skipped, c.version)}`,
@@ -315,7 +324,7 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
   decisions.push({
     what: 'torch',
     choice: `${c.version} (${backend.name})`,
-    why: pinned ? `pinned by ${pinText}, although it does not fit this host` : 'no release fits this host; closest one',
+    why: pinned ? `${held(pinText)}, although it does not fit this host` : 'no release fits this host; closest one',
     source: MATRIX,
   });
   return { release: c.release, version: c.version, backend, pinned, verdict: f.verdict, decisions, warnings, problems };
@@ -333,7 +342,7 @@ function cpuOnGpuHost(catalog: Catalog, host: HostGpuView, req: TorchRequest, po
     {
       what: 'torch',
       choice: `${c.version} (cpu)`,
-      why: pinned ? `pinned by ${pinText}` : `newest release in the catalog${req.needsTorchaudio ? ' with a torchaudio build' : ''}`,
+      why: pinned ? held(pinText) : `newest release in the catalog${req.needsTorchaudio ? ' with a torchaudio build' : ''}`,
       source: MATRIX,
     },
     {

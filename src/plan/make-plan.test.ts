@@ -591,7 +591,7 @@ describe('makePlan details', () => {
       requirements: [{ name: 'mamba-ssm', raw: 'mamba-ssm>=2.2.4', specifier: '>=2.2.4', origin: { file: 'pyproject.toml', line: 9 } }],
     });
     const d = p.decisions.find((x) => x.what === 'torch')!;
-    expect(d.why).toBe("pinned by torch>=2.5.1 (pyproject.toml:8); within it the newest release for which the project's special packages have prebuilt wheels");
+    expect(d.why).toBe("within torch>=2.5.1 (pyproject.toml:8); within it the newest release for which the project's special packages have prebuilt wheels");
     expect(['wheel', 'index']).toContain(p.packages.find((x) => x.name === 'mamba-ssm')!.resolution.kind);
   });
 

@@ -251,9 +251,9 @@ export async function readProject(
   const project = (data.project ?? {}) as Record<string, unknown>;
   const folder = basename(dir);
   const own = typeof project.name === 'string' && project.name.trim() ? project.name.trim() : null;
-  const requirements = pyprojectText ? requirementsOf(data, pyprojectText, pyPath) : [];
+  const requirements = pyprojectText ? requirementsOf(data, pyprojectText, 'pyproject.toml') : [];
 
-  let backendPin: ProjectFacts['backendPin'] = pyprojectText ? backendFromIndex(data, pyprojectText, pyPath) : null;
+  let backendPin: ProjectFacts['backendPin'] = pyprojectText ? backendFromIndex(data, pyprojectText, 'pyproject.toml') : null;
   const ownFacts: OwnFacts = { requirements, torchPin: null, backendPin, compile: await detectCompile(dir, pyprojectText), apt: [] };
   const torch = requirements.find((r) => r.name === 'torch' && r.specifier !== '');
   if (torch) {
@@ -270,7 +270,7 @@ export async function readProject(
     ? multiBackendOf(
         data,
         pyprojectText,
-        pyPath,
+        'pyproject.toml',
         (imported?.selectedExtras ?? []).map((e) => e.name),
       )
     : null;

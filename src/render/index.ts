@@ -11,6 +11,7 @@ import { buildInputsHash, devImageTag } from './image-name.js';
 import { renderNewPyproject } from './pyproject.js';
 import { renderSyncScript } from './sync-script.js';
 import { pythonMinor } from '../plan/choose-python.js';
+import { hasUserInfo } from '../lib/secrets.js';
 
 /** The dev image name: one per machine and inputs, shared by every project that has the same. */
 export function devImageName(plan: Plan, body: string, entries: readonly EnvEntry[]): string {
@@ -65,7 +66,15 @@ export function renderFiles(plan: Plan, catalog: Catalog): FileSpec[] {
       ]),
     },
     { path: '.devcontainer/devcontainer.json', format: 'jsonc', data: devcontainer, text: jsonc('VS Code dev container on the compose service', devcontainer) },
-    { path: '.env', format: 'env', entries, keep: [], text: `${envHeader}\n\n${envText(entries)}` },
+    // A mirror's user and token (https://user:token@mirror) make .env readable by its owner only.
+    {
+      path: '.env',
+      format: 'env',
+      entries,
+      keep: [],
+      text: `${envHeader}\n\n${envText(entries)}`,
+      ...(entries.some((e) => hasUserInfo(e.value)) ? { mode: 0o600 } : {}),
+    },
     {
       path: '.env.example',
       format: 'generated',

@@ -21,7 +21,9 @@ if [ ! -f pyproject.toml ]; then
   exit 0
 fi
 if [ ! -f uv.lock ]; then
-  echo "uv-sync: no uv.lock yet; locking against \${UV_DEFAULT_INDEX:-https://pypi.org/simple}" >&2
+  # The index without its user and token (a mirror's, from .env): the log is no place for them.
+  index="$(printf '%s' "\${UV_DEFAULT_INDEX:-https://pypi.org/simple}" | sed -E 's#//([^/:@]*):[^/]*@#//\\1:***@#; s#//[^/:]*@#//***@#')"
+  echo "uv-sync: no uv.lock yet; locking against $index" >&2
   uv lock
 fi
 

@@ -15,8 +15,8 @@ export type FileSpec =
   | { path: string; format: 'yaml' | 'jsonc'; text: string; data: unknown; policy?: (path: Path) => Policy }
   /** pyproject.toml: always the user's file; danlu adds what the plan says is missing. */
   | { path: string; format: 'pyproject'; text: string; pyproject: PyprojectPlan }
-  /** .env: per machine; danlu's keys are updated, the user's edits to `keep` keys win. */
-  | { path: string; format: 'env'; text: string; entries: EnvEntry[]; keep: readonly string[] }
+  /** .env: per machine; danlu's keys are updated, the user's edits to `keep` keys win; mode 0600 when it holds credentials. */
+  | { path: string; format: 'env'; text: string; entries: EnvEntry[]; keep: readonly string[]; mode?: number }
   /** Line lists (.gitignore): only missing lines are appended. */
   | { path: string; format: 'lines'; text: string; lines: readonly string[] }
   /** A one-value file (.python-version): created when missing, replaced only when `replace`. */

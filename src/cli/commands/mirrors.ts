@@ -4,6 +4,7 @@ import type { FileSpec } from '../../apply/types.js';
 import { readIfExists } from '../../apply/write.js';
 import { MIRRORS, type MirrorKind } from '../../catalog/mirrors.js';
 import { DanluError, EXIT } from '../../lib/errors.js';
+import { maskSecretsDeep, maskUrl } from '../../lib/secrets.js';
 import { chooseMirrors, withMirrorChoice, type MirrorChoice } from '../../network/choose.js';
 import { envFetcher, probeProxyLabel } from '../../network/fetcher.js';
 import { DEFAULT_CONCURRENCY, probeAll, type ProbeReport } from '../../network/probe.js';
@@ -111,7 +112,8 @@ and "applied" with --apply.`,
           presets: MIRRORS.presets,
           candidates: set.candidates,
           canonical: set.canonical,
-          active,
+          // .env may hold a mirror's user and token: shown masked.
+          active: maskSecretsDeep(active),
           from: set.from,
           asOf: MIRRORS.asOf,
           source: MIRRORS.source,
@@ -129,7 +131,7 @@ and "applied" with --apply.`,
           );
         }
         if (active?.urls[kind] && !set.candidates.some((c) => c.kind === kind && c.url === active.urls[kind])) {
-          out(`  ${p.green('*')} ${'(.env)'.padEnd(12)} ${active.urls[kind]}`);
+          out(`  ${p.green('*')} ${'(.env)'.padEnd(12)} ${maskUrl(active.urls[kind])}`);
         }
       }
       out('');

@@ -1,3 +1,4 @@
+import { maskUrl } from '../../lib/secrets.js';
 import type { DaemonExtra, ProxyFacts, ProxyLayer, ProxyValues } from '../types.js';
 import type { DoctorDeps } from './deps.js';
 import {
@@ -81,8 +82,12 @@ export async function probeProxy(deps: DoctorDeps, home: string, dotenv: Record<
   const buildSources = hasProxy(shell) ? ['shell'] : hasProxy(fromDotenv) ? ['.env'] : [];
 
   const daemonFiles = layer('docker daemon', daemonSources, firstOf(units.values, dj, rj));
+  const set = (names: string[]) => names.find((k) => (deps.env[k] ?? '').trim() !== '');
   return {
-    shell: layer('shell', shellSources, shell),
+    shell: {
+      ...layer('shell', shellSources, shell),
+      vars: { http: set(['http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY']), https: set(['https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY']) },
+    },
     apt: layer('apt', apt.sources, apt.values),
     daemon: daemonFiles,
     daemonFiles,
@@ -95,4 +100,23 @@ export async function probeProxy(deps: DoctorDeps, home: string, dotenv: Record<
 export function withDaemonView(proxy: ProxyFacts, daemon: DaemonExtra | null): ProxyFacts {
   if (!daemon) return proxy;
   return { ...proxy, daemon: { layer: 'docker daemon', source: '`docker info`', values: daemon.proxy } };
+}
+
+/**
+ * Every layer's proxy URLs with their passwords masked (http://user:***@host): doctor's findings
+ * and fix commands are printed, and never hold a password; whether there is one still shows.
+ */
+export function maskedProxies(proxy: ProxyFacts): ProxyFacts {
+  const mask = (l: ProxyLayer): ProxyLayer => ({
+    ...l,
+    values: { ...l.values, http: l.values.http === null ? null : maskUrl(l.values.http), https: l.values.https === null ? null : maskUrl(l.values.https) },
+  });
+  return {
+    shell: mask(proxy.shell),
+    apt: mask(proxy.apt),
+    daemon: mask(proxy.daemon),
+    daemonFiles: mask(proxy.daemonFiles),
+    client: mask(proxy.client),
+    build: mask(proxy.build),
+  };
 }

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HostFacts } from '../../probe/types.js';
 import { NO_PROXY } from '../probes/proxy-parse.js';
+import { maskedProxies } from '../probes/proxy.js';
+import { runRules } from '../run.js';
 import { factsFor, h100Host, noProxies } from '../testing/facts.js';
 import type { DoctorFacts, ProxyFacts, ProxyValues } from '../types.js';
 import { localhostProxy } from './localhost-proxy.js';
@@ -45,6 +47,21 @@ describe('proxyLayers', () => {
     expect(f!.fix?.command).toContain('Environment="HTTP_PROXY=http://proxy.corp:3128"');
     expect(f!.fix?.command).toContain('/etc/systemd/system/docker.service.d/http-proxy.conf');
     expect(f!.fix?.command).toContain('sudo systemctl restart docker');
+  });
+
+  it('never prints a proxy password: the drop-in command reads it from the shell variable, and only root reads the file', () => {
+    const withPassword = { http: 'http://u:secretPX2@127.0.0.1:9', https: 'http://u:secretPX@127.0.0.1:9', noProxy: 'localhost' };
+    const facts = withProxies({ shell: withPassword, build: withPassword });
+    facts.proxy.shell.vars = { http: 'HTTP_PROXY', https: 'https_proxy' };
+    facts.proxy = maskedProxies(facts.proxy);
+    const findings = runRules(facts).filter((x) => x.layer === 'network');
+    expect(JSON.stringify(findings)).not.toContain('secretPX');
+    const f = findings.find((x) => x.id === 'proxy-daemon')!;
+    expect(f.detail).toContain('Shell: http://u:***@127.0.0.1:9.');
+    expect(f.fix?.command).toContain(`'[Service]\\nEnvironment="HTTP_PROXY=%s" "HTTPS_PROXY=%s"`);
+    expect(f.fix?.command).toContain('"$HTTP_PROXY" "$https_proxy" | sudo tee /etc/systemd/system/docker.service.d/http-proxy.conf >/dev/null');
+    expect(f.fix?.command).toContain('sudo chmod 600 /etc/systemd/system/docker.service.d/http-proxy.conf');
+    expect(f.fix?.command).not.toContain('***');
   });
 
   it('asks for a restart when the drop-in exists but docker info shows no proxy', () => {

@@ -12,10 +12,31 @@ export function activeLayers(facts: DoctorFacts): ProxyLayer[] {
 
 const describe = (l: ProxyLayer): string => `${l.layer}: ${l.values.https ?? l.values.http} (${l.source})`;
 
-export function daemonDropinCommand(http: string, https: string): string {
+const DROPIN = '/etc/systemd/system/docker.service.d/http-proxy.conf';
+
+/**
+ * The drop-in that gives the daemon the shell's proxy. A proxy with a password is never written
+ * into the command: printf reads it from the shell variable it came from (`$HTTPS_PROXY`), tee
+ * prints nothing, and the file is readable by root only.
+ */
+export function daemonDropinCommand(http: string, https: string, vars: { http?: string | undefined; https?: string | undefined } = {}): string {
+  // An `@` in a proxy URL is user info, with a scheme or without (user:password@proxy:3128).
+  const secret = http.includes('@') || https.includes('@');
+  if (!secret) {
+    return [
+      'sudo mkdir -p /etc/systemd/system/docker.service.d',
+      `printf '[Service]\\nEnvironment="HTTP_PROXY=${http}" "HTTPS_PROXY=${https}" "NO_PROXY=localhost,127.0.0.1,::1"\\n' | sudo tee ${DROPIN}`,
+      'sudo systemctl daemon-reload',
+      'sudo systemctl restart docker',
+    ].join(' && ');
+  }
+  const ref = (name: string | undefined, fallback: string) => `"$${name ?? fallback}"`;
+  const httpsRef = ref(vars.https ?? vars.http, 'HTTPS_PROXY');
+  const httpRef = vars.http ? ref(vars.http, 'HTTP_PROXY') : httpsRef;
   return [
     'sudo mkdir -p /etc/systemd/system/docker.service.d',
-    `printf '[Service]\\nEnvironment="HTTP_PROXY=${http}" "HTTPS_PROXY=${https}" "NO_PROXY=localhost,127.0.0.1,::1"\\n' | sudo tee /etc/systemd/system/docker.service.d/http-proxy.conf`,
+    `printf '[Service]\\nEnvironment="HTTP_PROXY=%s" "HTTPS_PROXY=%s" "NO_PROXY=localhost,127.0.0.1,::1"\\n' ${httpRef} ${httpsRef} | sudo tee ${DROPIN} >/dev/null`,
+    `sudo chmod 600 ${DROPIN}`,
     'sudo systemctl daemon-reload',
     'sudo systemctl restart docker',
   ].join(' && ');
@@ -44,7 +65,7 @@ export const proxyLayers: Rule = (facts): Finding[] => {
             'proxy-daemon',
             'your shell uses a proxy, the Docker daemon does not',
             `\`docker pull\` ignores shell variables and fails with \`Get "https://registry-1.docker.io/v2/": … Client.Timeout exceeded\`. Shell: ${shellProxy}.`,
-            manual('give the daemon the proxy with a systemd drop-in', daemonDropinCommand(p.shell.values.http ?? shellProxy, shellProxy)),
+            manual('give the daemon the proxy with a systemd drop-in', daemonDropinCommand(p.shell.values.http ?? shellProxy, shellProxy, p.shell.vars)),
           ),
     );
   }
