@@ -83,11 +83,24 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
       ...extra,
     },
   });
+  let firstLock = true;
   const lock = async (plan: Plan, what: string): Promise<{ verdict: LockVerdict; text: string | null }> => {
     const files = candidateFiles(plan, catalog, existing);
     await scratch.put({ 'pyproject.toml': files.pyproject, '.python-version': files.pythonVersion, 'uv.lock': startLock });
     opts.progress?.(`uv lock: ${what}`);
-    const run = await uvLock(opts.uv, scratch.dir, envFor(opts.env, files.pyproject), opts.timeoutMs, (line) => opts.progress?.(`uv lock: ${what}: ${line}`));
+    const env = envFor(opts.env, files.pyproject);
+    // The first lock tries uv's cache alone (no index round-trips): a project whose packages uv
+    // has seen locks in a fraction of a second; anything it lacks sends the lock to the network.
+    if (firstLock && !/^(1|true|yes)$/i.test(opts.env.UV_OFFLINE ?? '')) {
+      firstLock = false;
+      const cached = await uvLock(opts.uv, scratch.dir, env, opts.timeoutMs, () => undefined, ['--offline']);
+      if (cached.code === 0 && !cached.timedOut) {
+        attempts.push({ torch: plan.torch.version, python: plan.python, outcome: 'locked (from uv cache)', ms: cached.ms });
+        return { verdict: { kind: 'locked' }, text: await readFile(join(scratch.dir, 'uv.lock'), 'utf8').catch(() => null) };
+      }
+      await scratch.put({ 'uv.lock': startLock });
+    }
+    const run = await uvLock(opts.uv, scratch.dir, env, opts.timeoutMs, (line) => opts.progress?.(`uv lock: ${what}: ${line}`));
     // uv names the scratch copy: the user knows their project's folder.
     const stderr = run.stderr.split(scratch.dir).join(dir);
     const verdict: LockVerdict = run.timedOut

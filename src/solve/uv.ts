@@ -43,13 +43,20 @@ export interface LockRun {
  * `uv lock` in dir, with uv's progress lines passed to `onLine` (for the spinner). uv's own
  * configuration is the user's (indexes, mirrors, cache); progress bars and colour are off.
  */
-export function uvLock(uv: UvTool, dir: string, env: NodeJS.ProcessEnv, timeoutMs: number, onLine: (line: string) => void = () => undefined): Promise<LockRun> {
+export function uvLock(
+  uv: UvTool,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  onLine: (line: string) => void = () => undefined,
+  args: readonly string[] = [],
+): Promise<LockRun> {
   const started = Date.now();
   return new Promise((resolve) => {
     let stderr = '';
     let pending = '';
     let timedOut = false;
-    const child = spawn(uv.path, ['lock'], {
+    const child = spawn(uv.path, ['lock', ...args], {
       cwd: dir,
       env: { ...env, NO_COLOR: '1', UV_NO_PROGRESS: '1' },
       // In danlu's process group: Ctrl-C stops uv too.
