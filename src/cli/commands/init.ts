@@ -143,7 +143,13 @@ project uv could not lock (files written), 2 bad input (nothing written).`,
           // The plan's warning says it, with each index's name.
           w.id !== 'credentials-left-out',
       );
-      for (const w of notes.slice(0, 5)) err(`  ${p.yellow('note')}  ${w.message}`);
+      // Which of the variants the files name this machine takes (a third one, when none fits).
+      const said = (w: (typeof notes)[number]) =>
+        w.id === 'several-variants' ? `${w.message.replace(/; the plan picks one$/, '')}; this machine takes ${plan.torch.backend}` : w.message;
+      for (const w of notes.slice(0, 5)) err(`  ${p.yellow('note')}  ${said(w)}`);
+      // A variant the project's files name that the plan did not follow is said, not only in --explain.
+      for (const d of plan.decisions.filter((x) => x.what === 'CUDA variant hint' && x.choice.startsWith('not followed')))
+        err(`  ${p.yellow('note')}  ${d.choice.replace(/^not followed \((.*)\)$/, '$1')} not followed: ${d.why}`);
       if (notes.length > 5) err(p.dim(`        and ${notes.length - 5} more: \`danlu import\` shows every line and what it became`));
     }
     for (const w of plan.warnings) err(`  ${p.yellow('warn')}  ${w.message}${w.fix ? p.dim(`\n        fix: ${w.fix}`) : ''}`);
