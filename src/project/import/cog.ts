@@ -1,5 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { DanluError } from '../../lib/errors.js';
+import { readYamlDoc } from './yaml-doc.js';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { ignored, leftOut, record, reportOf } from './emit.js';
 import { parseInstallCommands, type InstallCommandsResult } from './install-commands.js';
 import { TORCH_FAMILY } from './pip-command.js';
@@ -21,14 +21,7 @@ export interface CogOptions {
 export function parseCog(text: string, file: string, readInclude: ReadInclude = () => null, opts: CogOptions = {}): InstallCommandsResult {
   const out: InstallCommandsResult = { ...emptyResult(), includes: [] };
   const group = opts.group ?? 'main';
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const err = doc.errors[0];
-  if (err) {
-    const pos = lineCounter.linePos(err.pos[0]);
-    throw new DanluError(`invalid YAML: ${err.message.split('\n')[0]}`, { location: { file, line: pos.line, column: pos.col } });
-  }
-  const lineOf = (node: Node | null | undefined): number => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
+  const { doc, lineOf } = readYamlDoc(text, file);
   const lines = text.split(/\r\n|\n|\r/);
   const textAt = (node: Node | null | undefined) => (lines[lineOf(node) - 1] ?? '').trim();
   const contents = doc.contents;

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { readYamlDoc } from './yaml-doc.js';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { DanluError } from '../../lib/errors.js';
 import { condaKey, mapCondaName, WINDOWS_ONLY } from './conda-map.js';
 import { addSpec, ignored, leftOut, record, warn } from './emit.js';
@@ -155,14 +156,7 @@ export function isWindowsExport(text: string): boolean {
 export function parseCondaEnv(text: string, file: string, readInclude: ReadInclude = () => null, opts: { group?: Group } = {}): ImportResult {
   const out = emptyResult();
   const group = opts.group ?? 'main';
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const err = doc.errors[0];
-  if (err) {
-    const pos = lineCounter.linePos(err.pos[0]);
-    throw new DanluError(`invalid YAML: ${err.message.split('\n')[0]}`, { location: { file, line: pos.line, column: pos.col } });
-  }
-  const lineOf = (node: Node | null | undefined): number => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
+  const { doc, lineOf } = readYamlDoc(text, file);
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) {
     warn(out, 'empty-file', `${file} is empty`, { file, line: 1 });
