@@ -69,6 +69,8 @@ export function stageAndInit(from: string, dir: string, hostFile: string, env: R
 export interface LockExpectation {
   /** Hosts allowed to be unreachable for this project on this host (on top of UNREACHABLE). */
   unreachable?: readonly string[];
+  /** The project cannot lock on this host whatever is planned (its own pins): init must say so, in these words. */
+  fails?: RegExp;
 }
 
 export function lockSuite(hostFile: string, extra: Record<string, LockExpectation> = {}): void {
@@ -98,6 +100,12 @@ export function lockSuite(hostFile: string, extra: Record<string, LockExpectatio
           ]);
           const minor = String(plan.torch.version).split('.').slice(0, 2).join('.');
           const said = JSON.stringify(plan.solve, null, 1);
+          const fails = extra[project.name]?.fails;
+          if (fails) {
+            expect(plan.solve.status, said).toBe('failed');
+            expect(plan.solve.summary, said).toMatch(fails);
+            return;
+          }
           // init solved the plan with uv itself: it ends with the lock, holding the planned torch.
           if (plan.solve.status === 'solved') {
             expect(doc.files.find((f: { path: string }) => f.path === 'uv.lock')?.action, said).toBe('created');
