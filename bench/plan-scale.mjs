@@ -34,7 +34,12 @@ try {
       ['init', dir, '--host', HOST, '--yes', '--dry-run', '--json'],
     ]) {
       const t = process.hrtime.bigint();
-      const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 30, env: { ...process.env, CI: 'true' } });
+      const r = spawnSync(process.execPath, [BIN, ...args], {
+        encoding: 'utf8',
+        timeout: timeoutMs,
+        maxBuffer: 1 << 30,
+        env: { ...process.env, CI: 'true', DANLU_UV: 'off' },
+      });
       const ms = Number(process.hrtime.bigint() - t) / 1e6;
       const status = r.error ? `timed out after ${timeoutMs / 1000} s` : r.status === 0 ? 'ok' : `exit ${r.status}: ${r.stderr.split('\n')[0]}`;
       rows.push({ command: args[0], n, ms, status });

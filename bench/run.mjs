@@ -25,7 +25,7 @@ function time(cmd, argv, env = {}) {
   const started = process.hrtime.bigint();
   // danlu's compile cache goes to a folder of this run: the warm-up run of each case fills it.
   const r = spawnSync(cmd, argv, {
-    env: { ...process.env, NO_COLOR: '1', CI: 'true', XDG_CACHE_HOME: join(work, 'cache'), ...env },
+    env: { ...process.env, NO_COLOR: '1', CI: 'true', DANLU_UV: 'off', XDG_CACHE_HOME: join(work, 'cache'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 60_000,
   });
