@@ -295,7 +295,8 @@ function expandMembers(base, pattern) {
 export function stageProject(from, dir, { standins } = {}) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  cpSync(from, dir, { recursive: true, filter: (src) => !/(^|\/)(\.git|\.venv|node_modules)$/.test(src) });
+  // Links as the checkout has them (a relative link inside it stays inside the copy).
+  cpSync(from, dir, { recursive: true, verbatimSymlinks: true, filter: (src) => !/(^|\/)(\.git|\.venv|node_modules)$/.test(src) });
   if (standins && existsSync(standins)) cpSync(standins, dir, { recursive: true });
   // The install lines go where the repository has them: its README (which build backends also
   // read: a [project] readme that is missing fails the build).
