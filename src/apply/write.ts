@@ -175,6 +175,8 @@ export async function recoverInterruptedWrite(root: string, allowed: readonly st
 
 /** Test hook: DANLU_TEST_WRITE_DELAY_MS slows each staged file, so a test can kill a write midway. */
 const testDelay = () => Number(process.env.DANLU_TEST_WRITE_DELAY_MS ?? 0);
+/** Test hook: DANLU_TEST_RENAME_DELAY_MS slows each rename, so a test can signal among the renames. */
+const renameDelay = () => Number(process.env.DANLU_TEST_RENAME_DELAY_MS ?? 0);
 
 /**
  * Writes every file or none: each new content is first written and synced to a temporary
@@ -296,7 +298,10 @@ async function writeLocked(root: string, writes: readonly Write[], now: Date): P
     throw describeFsError(err, root, join(root, current));
   }
   try {
-    for (const s of staged) await rename(s.temp, s.target);
+    for (const s of staged) {
+      if (renameDelay() > 0) await new Promise((r) => setTimeout(r, renameDelay()));
+      await rename(s.temp, s.target);
+    }
     await rm(join(realRoot, JOURNAL), { force: true });
   } finally {
     stop();

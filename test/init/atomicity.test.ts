@@ -77,6 +77,38 @@ describe('a write is all or nothing', () => {
     }
   });
 
+  it('SIGINT among the renames: the write finishes and the user is told so', async () => {
+    const dir = tempProject({ 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\n' });
+    try {
+      const child = spawn(process.execPath, [BIN, 'init', dir, '--yes', ...CPU], {
+        env: { ...process.env, CI: 'true', NO_COLOR: '1', DANLU_TEST_RENAME_DELAY_MS: '150' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (b) => {
+        stderr += String(b);
+      });
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('exit', (code, signal) => resolve({ code, signal })),
+      );
+      // The journal exists from the first rename to the last: the signal lands among them.
+      const started = Date.now();
+      while (!readdirSync(dir).includes('.danlu') || !readdirSync(join(dir, '.danlu')).includes('journal.json')) {
+        if (Date.now() - started > 20_000) throw new Error('the rename phase never started');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      child.kill('SIGINT');
+      const exit = await exited;
+      expect(exit.code === 0).toBe(false);
+      expect(stderr).toContain('after every file was written; the write is complete');
+      expect(temps(dir)).toEqual([]);
+      expect(read(dir, 'pyproject.toml')).toContain('[[tool.uv.index]]');
+      expect(read(dir, '.devcontainer/devcontainer.json')).toContain('"name"');
+    } finally {
+      cleanup(dir);
+    }
+  });
+
   it('a run killed among its renames is finished by the next run (journal)', () => {
     const dir = tempProject();
     try {
