@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { DanluError } from '../lib/errors.js';
 import { backendAtUrlEnd, backendOfLocal, packageNameFrom } from '../lib/py.js';
@@ -8,6 +8,7 @@ import { envLocations, parseEnv } from './dotenv.js';
 import { parseTomlStrict, requirementName } from './toml.js';
 import { factsFromImport } from './from-import.js';
 import { importProject } from './import/import-project.js';
+import { publishesPackage } from './import/project-layout.js';
 import type { ImportResult } from './import/types.js';
 import { normalizeName, slugify, type Origin, type ProjectFacts, type Requirement } from './types.js';
 
@@ -191,6 +192,59 @@ async function findCuda(dir: string, depth: number, rel = ''): Promise<string | 
   return null;
 }
 
+/** An import of torch or of a framework built on it, at the start of a line (a notebook's JSON string too). */
+const TORCH_IMPORT = /(?:^[ \t]*"?|\\n|\[")[ \t]*(?:import|from)[ \t]+(?:torch|torchvision|torchaudio|lightning|pytorch_lightning)\b/m;
+const SKIP_DIRS = new Set(['node_modules', 'venv', '__pycache__', 'build', 'dist', 'site-packages']);
+
+/**
+ * The first Python file or notebook of the project that imports torch: a bounded walk (depth 5,
+ * 2,000 entries, the first 64 KiB of each file) that follows no link, so it stays in the project.
+ */
+async function findTorchImport(dir: string): Promise<{ file: string | null; code: boolean }> {
+  let budget = 2000;
+  let code = false;
+  const walk = async (rel: string, depth: number): Promise<string | null> => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(join(dir, rel), { withFileTypes: true });
+    } catch {
+      return null;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (--budget < 0) return null;
+      if (!e.isFile() || !/\.(py|ipynb)$/.test(e.name)) continue;
+      const file = join(rel, e.name);
+      code = true;
+      const head = await readHead(join(dir, file), 65536);
+      if (head !== null && TORCH_IMPORT.test(head)) return file;
+    }
+    if (depth === 0) return null;
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name.startsWith('.') || SKIP_DIRS.has(e.name)) continue;
+      const found = await walk(join(rel, e.name), depth - 1);
+      if (found) return found;
+    }
+    return null;
+  };
+  const file = await walk('', 5);
+  return { file, code };
+}
+
+async function readHead(path: string, bytes: number): Promise<string | null> {
+  const handle = await open(path, 'r').catch(() => null);
+  if (!handle) return null;
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } catch {
+    return null;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** "Programming Language :: Python :: 3.X" classifiers of pyproject.toml, else of setup.py / setup.cfg (as text). */
 async function pythonClassifiers(dir: string, project: Record<string, unknown>): Promise<string[]> {
   const minors = (texts: string[]) => [...new Set(texts.flatMap((t) => [...t.matchAll(/Programming Language :: Python :: (3\.\d+)\b/g)].map((m) => m[1]!)))];
@@ -314,5 +368,7 @@ export async function readProject(
     multiBackend,
     lockWithMirror: typeof danlu['lock-with-mirror'] === 'boolean' ? (danlu['lock-with-mirror'] as boolean) : null,
     hasReadme: readme || (await exists(join(dir, 'README.md'))),
+    ...(await findTorchImport(dir).then((t) => ({ torchImport: t.file, hasCode: t.code }))),
+    publishesPackage: publishesPackage(data, (await exists(join(dir, 'setup.py'))) || (await exists(join(dir, 'setup.cfg')))),
   };
 }

@@ -58,6 +58,15 @@ export interface ProjectFacts {
   pythonHint?: { version: string; origin: Origin } | null;
   /** System packages the project needs in the image (README apt lines, conda-only packages). */
   aptPackages?: string[];
+  /**
+   * The first of the project's own Python files (or notebooks) that imports torch or a torch
+   * framework, relative to the project; null when none does. Undefined: not looked at.
+   */
+  torchImport?: string | null;
+  /** The project has Python files or notebooks of its own (an empty folder is a new project). */
+  hasCode?: boolean;
+  /** The project publishes its own package metadata (a [project] with a build system, setup.py or setup.cfg). */
+  publishesPackage?: boolean;
   /** What the importers read from the repository (requirements, conda, README...). */
   imported?: import('./import/types.js').ImportResult | null;
 }

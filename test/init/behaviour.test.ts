@@ -79,13 +79,63 @@ describe('idempotence', () => {
       expect(read(dir, '.env')).toMatch(/^SHM_SIZE=\d+g$/m);
     }));
 
-  it('says so when it adds torch to a project that names it nowhere', () =>
-    withProject({ 'requirements.txt': 'numpy\n' }, (dir) => {
+  it('says so when it adds torch to a project that names it nowhere but imports it', () =>
+    withProject({ 'requirements.txt': 'numpy\n', 'models/net.py': 'import os\nfrom torch import nn\n' }, (dir) => {
       const r = danlu(['init', dir, '--yes', ...CPU]);
-      expect(r.stderr).toMatch(/note {2}torch==\d+\.\d+\.\*, torchvision==0\.\d+\.\* added to \[project\] dependencies: the project names torch nowhere/);
+      expect(r.stderr).toMatch(
+        /note {2}torch==\d+\.\d+\.\*, torchvision==0\.\d+\.\* added to \[project\] dependencies: the project names torch nowhere, but models\/net\.py imports torch/,
+      );
       const again = danlu(['init', dir, '--yes', ...CPU]);
       expect(again.stderr).not.toMatch(/added to \[project\] dependencies/);
     }));
+
+  it('a project that neither names nor imports torch gets none; the PyTorch index stays routed', () =>
+    withProject({ 'requirements.txt': 'numpy\ntqdm\n', 'train.py': 'import numpy as np\n# import torch  (a comment is not an import)\n' }, (dir) => {
+      const r = danlu(['init', dir, '--yes', ...GPU]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/note {2}no torch added: the project names torch nowhere and none of its Python files imports it/);
+      const py = parseToml(read(dir, 'pyproject.toml')) as any;
+      expect(py.project.dependencies).toEqual(['numpy', 'tqdm']);
+      expect(JSON.stringify(py['dependency-groups'])).not.toMatch(/torch/);
+      // `uv add torch` lands on the planned build.
+      expect(py.tool.uv.sources.torch[0].index).toBe('pytorch');
+      expect(py.tool.uv.index[0].url).toBe('https://download.pytorch.org/whl/cu130');
+      expect(jsonOut(danlu(['init', dir, '--yes', '--json', ...GPU])).files.filter((f: { action: string }) => f.action !== 'unchanged')).toEqual([]);
+    }));
+
+  it('a published package keeps its metadata: the torch only its notebooks or a guide use goes to a group (F5)', () =>
+    withProject(
+      {
+        'pyproject.toml':
+          '[project]\nname = "mypkg"\nversion = "0.3.0"\ndependencies = ["numpy"]\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+        'notebooks/demo.ipynb': JSON.stringify({ cells: [{ cell_type: 'code', source: ['import numpy as np\n', 'import torch\n'] }] }, null, 1),
+      },
+      (dir) => {
+        const r = danlu(['init', dir, '--yes', ...GPU]);
+        expect(r.code).toBe(0);
+        expect(r.stderr).toMatch(/added to dependency group "environment": the project names torch nowhere, but notebooks\/demo\.ipynb imports torch/);
+        const py = parseToml(read(dir, 'pyproject.toml')) as any;
+        expect(py.project.dependencies).toEqual(['numpy']);
+        expect(py['dependency-groups'].environment).toEqual([expect.stringMatching(/^torch==2\.\d+\.\*$/), expect.stringMatching(/^torchvision==0\.\d+\.\*$/)]);
+        expect(jsonOut(danlu(['init', dir, '--yes', '--json', ...GPU])).files.filter((f: { action: string }) => f.action !== 'unchanged')).toEqual([]);
+      },
+    ));
+
+  it('a published package whose README installs torch: the README group has it, [project] stays as published (F5, second shape)', () =>
+    withProject(
+      {
+        'setup.py': 'from setuptools import setup\nsetup(name="legacy-pkg", version="1.0", install_requires=["numpy"])\n',
+        'README.md': '# legacy\n\n```bash\npip install torch torchvision\npip install -e .\n```\n',
+      },
+      (dir) => {
+        const r = danlu(['init', dir, '--yes', '--json', ...GPU]);
+        expect(r.code).toBe(0);
+        const py = parseToml(read(dir, 'pyproject.toml')) as any;
+        expect(JSON.stringify(py.project?.dependencies ?? [])).not.toMatch(/torch/);
+        expect(py['dependency-groups'].readme).toEqual([expect.stringMatching(/^torch==2\.\d+\.\*$/), expect.stringMatching(/^torchvision==0\.\d+\.\*$/)]);
+        expect(jsonOut(danlu(['init', dir, '--yes', '--json', ...GPU])).files.filter((f: { action: string }) => f.action !== 'unchanged')).toEqual([]);
+      },
+    ));
 
   it('--json has the plan and one entry per file', () =>
     withProject({}, (dir) => {
@@ -141,6 +191,7 @@ describe('user edits survive', () => {
     withProject(
       {
         'pyproject.toml': `# my project\n[project]\nname = "my-model"  # keep me\nversion = "1.2.3"\ndependencies = [\n  "numpy>=1.24", # math\n  "einops",\n]\n\n[tool.ruff]\nline-length = 120\n`,
+        'train.py': 'import torch\n',
       },
       (dir) => {
         expect(danlu(['init', dir, '--yes', ...GPU]).code).toBe(0);

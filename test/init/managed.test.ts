@@ -44,7 +44,7 @@ describe("danlu's own values in pyproject.toml", () => {
   });
 
   it('the torch entries danlu added are not read back as the project pinning torch (plan --explain)', () => {
-    const dir = tempProject({ 'requirements.txt': 'numpy\n' });
+    const dir = tempProject({ 'requirements.txt': 'numpy\n', 'train.py': 'import torch\n' });
     try {
       expect(danlu(['init', dir, '--yes', ...H100]).code).toBe(0);
       expect(toml(dir).project.dependencies).toContain('torch==2.14.*');

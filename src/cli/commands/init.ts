@@ -154,7 +154,16 @@ project uv could not lock (files written), 2 bad input (nothing written).`,
     }
     for (const w of plan.warnings) err(`  ${p.yellow('warn')}  ${w.message}${w.fix ? p.dim(`\n        fix: ${w.fix}`) : ''}`);
     const added = plan.decisions.find((d) => d.what === 'torch in dependencies');
-    if (added) err(`  ${p.yellow('note')}  ${added.choice} added to [project] dependencies: ${added.why.replace(/^the project/, 'the project')}`);
+    if (added)
+      err(
+        `  ${p.yellow('note')}  ${
+          added.choice === 'none added'
+            ? `no torch added: ${added.why}`
+            : / in dependency group /.test(added.choice)
+              ? `${added.choice.replace(/ in dependency group /, ' added to dependency group ')}: ${added.why}`
+              : `${added.choice} added to [project] dependencies: ${added.why}`
+        }`,
+      );
     // Files left as they were are one line (all of them on a re-run); --json lists each.
     const same = outcome.files.filter((f) => f.action === 'unchanged');
     if (same.length > 3) err(`  ${p.dim(`${'unchanged'.padEnd(9)} ${same.length} files`)}`);

@@ -299,24 +299,58 @@ export function planPyproject(
   const own = ownEntries(project.pyprojectData ?? null, input.backendExtras);
   warnings.push(...credentialsWarnings(imported, files));
 
-  // torch and torchvision join a project that names torch nowhere (main, extras or groups);
-  // a project that does keeps its own choice of where torch goes.
+  // A project that names torch nowhere (main, extras or groups) gets the planned torch and
+  // torchvision when it uses torch all the same (its code imports it, or a package it names is built
+  // on it); a package that publishes its own metadata gets them in a dependency group, so that its
+  // published dependencies stay its own. A project without torch gets none: the PyTorch index stays
+  // routed, so `uv add torch` takes the planned build.
   const namesTorch = (imported?.requirements.some((r) => r.name === 'torch') ?? false) || own.has('torch');
   const dependencies = [...files.dependencies];
   const addedTorch: string[] = [];
+  const environmentGroup: string[] = [];
+  // The torch danlu added on an earlier run and the file still holds: kept (a re-run changes
+  // nothing); one the user removed stays removed.
+  const earlier = managedOf(project.pyprojectData ?? null).dependencies ?? [];
+  const data = project.pyprojectData ?? {};
+  const stillThere = JSON.stringify([isObj(data.project) ? (data.project.dependencies ?? []) : [], data['dependency-groups'] ?? {}]);
+  const keptFromEarlier = earlier.some((d) => /^torch\b/.test(d) && stillThere.includes(JSON.stringify(d)));
   if (!namesTorch) {
+    const uses =
+      project.torchImport === undefined
+        ? 'the environment is for PyTorch'
+        : project.torchImport !== null
+          ? `${project.torchImport} imports torch`
+          : input.packages.length > 0
+            ? `${input.packages[0]!.name} is built on torch`
+            : !project.hasCode && files.dependencies.length === 0
+              ? 'the project is new (no code or dependencies yet): a GPU environment starts with torch'
+              : keptFromEarlier
+                ? 'danlu added it on an earlier run (delete it and it stays deleted)'
+                : null;
     const added = [`torch${input.torch.specifier}`, `torchvision==${minor(input.torch.torchvision)}.*`];
-    addedTorch.push(...added);
-    for (const d of added) if (!dependencies.includes(d)) dependencies.push(d);
-    // Already there from an earlier run (danlu's own entries): the same decision, not news.
-    const earlier = managedOf(project.pyprojectData ?? null).dependencies ?? [];
-    const again = added.every((d) => earlier.includes(d));
-    decisions.push({
-      what: again ? 'torch in dependencies (kept)' : 'torch in dependencies',
-      choice: added.join(', '),
-      why: 'the project names torch nowhere; danlu adds the planned build so the environment has one',
-      source: 'rule: a GPU environment gets torch',
-    });
+    if (uses === null) {
+      decisions.push({
+        what: 'torch in dependencies',
+        choice: 'none added',
+        why: 'the project names torch nowhere and none of its Python files imports it; the PyTorch index stays routed, so `uv add torch` takes the planned build',
+        source: 'project files',
+      });
+    } else {
+      addedTorch.push(...added);
+      const published = project.publishesPackage === true;
+      const into = published ? environmentGroup : dependencies;
+      for (const d of added) if (!into.includes(d)) into.push(d);
+      // Already there from an earlier run (danlu's own entries): the same decision, not news.
+      const again = added.every((d) => earlier.includes(d));
+      decisions.push({
+        what: again ? 'torch in dependencies (kept)' : 'torch in dependencies',
+        choice: published ? `${added.join(', ')} in dependency group "environment"` : added.join(', '),
+        why: published
+          ? `the project names torch nowhere, but ${uses}; its package metadata stays as published, the environment's torch goes to a dependency group`
+          : `the project names torch nowhere, but ${uses}; danlu adds the planned build so the environment has one`,
+        source: project.torchImport ? project.torchImport : 'rule: a GPU environment gets torch',
+      });
+    }
   }
   const torchSources: Record<string, TomlValue> = {};
   // A companion the plan takes from PyPI (xformers before 0.0.22 was published there only) is not routed.
@@ -331,6 +365,8 @@ export function planPyproject(
     sources['nvidia-nccl-cu11'] = { url: NCCL_CU118.url };
   }
   const { dev = [], ...groups } = files.groups;
+  if (environmentGroup.length > 0)
+    groups.environment = [...(groups.environment ?? []), ...environmentGroup.filter((d) => !(groups.environment ?? []).includes(d))];
   let extras = files.extras;
   let mainDependencies = dependencies;
   // Metadata the project's build backend computes ([project] dynamic) cannot be given in

@@ -83,7 +83,7 @@ export function condaCommand(ctx: CommandContext, args: Word[]): boolean {
         .toLowerCase();
       const text = many ? `${ctx.text} [${a}]` : ctx.text;
       if (ctx.places.isProject(pkg)) ignored(ctx.out, ctx.origin, text, 'installs the project itself from conda; the import uses this checkout');
-      else importCondaPackage(ctx.out, a, ctx.origin, text, TORCH_FAMILY.has(pkg) || pkg === 'pytorch' ? 'main' : ctx.group);
+      else importCondaPackage(ctx.out, a, ctx.origin, text, (TORCH_FAMILY.has(pkg) || pkg === 'pytorch') && !ctx.places.publishes ? 'main' : ctx.group);
     }
   }
   if (!did) ignored(ctx.out, ctx.origin, ctx.text, sub === 'create' ? 'creates a conda environment; uv creates .venv' : 'installs nothing');

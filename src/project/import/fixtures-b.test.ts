@@ -159,7 +159,9 @@ describe('fixture repositories (2/2)', () => {
     expect(r.buildTimeTorch).toEqual([expect.objectContaining({ why: '[build-system] requires torch>=2.5' })]);
     expect(req(r, 'diffusers').specifier).toBe('>=0.33.1');
     // wheel is a packaging tool (D09): never a dependency.
-    expect(names(r, 'readme')).toEqual(['ninja', 'peft', 'gradio', 'spaces']);
+    // A package that publishes its own dependencies: the guide's torch joins the guide's group, its metadata stays as published.
+    expect(names(r, 'readme')).toEqual(['torch', 'torchvision', 'torchaudio', 'ninja', 'peft', 'gradio', 'spaces']);
+    expect(names(r)).not.toContain('torch');
     expect(r.report.find((e) => e.origin.line === 2 && e.origin.file === 'INSTALL_COMMANDS.txt')!.reason).toMatch(/prebuilt wheel/);
     expect(r.condaOnly.map((c) => c.name)).toEqual(['gxx', 'gcc']);
     expect(r.submodules.filter((s) => s.path).map((s) => s.branch ?? null)).toEqual([null, null, null, null, 'nunchaku']);

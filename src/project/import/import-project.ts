@@ -41,6 +41,7 @@ interface Ctx {
   guideGroup: string;
   /** The project states its own name (a clone of another name is another repository then). */
   ownName?: boolean;
+  publishes?: boolean;
   /** cog.yaml's packages: main when no manifest declares any, else a group of their own. */
   cogGroup?: string;
 }
@@ -146,6 +147,7 @@ function importOne(s: Session, rel: string, format: Format, opts: Ctx, group?: G
         exists: (p) => s.reader.exists(p),
         read: (p) => s.reader.read(p),
         ...(opts.ownName ? { ownName: true } : {}),
+        ...(opts.publishes ? { publishes: true } : {}),
       });
       s.files.push({
         file: rel,
@@ -311,7 +313,12 @@ export async function importProject(dir: string, opts: ImportOptions = {}): Prom
   const manifests = found
     .filter((f) => f.root && !f.guide && f.format !== 'cog')
     .sort((a, b) => order.indexOf(a.format) - order.indexOf(b.format) || Number(isMainReq(b.rel)) - Number(isMainReq(a.rel)) || depth(a.rel) - depth(b.rel));
-  const ctx: Ctx = { projectNames, guideGroup: 'main', ...(opts.projectNames === undefined && named.own.length ? { ownName: true } : {}) };
+  const ctx: Ctx = {
+    projectNames,
+    guideGroup: 'main',
+    ...(opts.projectNames === undefined && named.own.length ? { ownName: true } : {}),
+    ...(opts.projectNames === undefined && named.publishes ? { publishes: true } : {}),
+  };
   const documents = opts.installGuides ?? found.filter((f) => f.guide && f.format === 'install-commands' && !/\.(sh|bash)$/i.test(f.rel)).map((f) => f.rel);
   const links = opts.installGuides ? [] : linkedGuides(reader, documents);
   const guides = [...documents, ...links.map((l) => l.rel)];
@@ -320,7 +327,13 @@ export async function importProject(dir: string, opts: ImportOptions = {}): Prom
   const ahead = guides.flatMap((g) => {
     const text = reader.read(g);
     if (text === null) return [];
-    const opt = { projectNames, exists: (p: string) => reader.exists(p), read: (p: string) => reader.read(p), ...(ctx.ownName ? { ownName: true } : {}) };
+    const opt = {
+      projectNames,
+      exists: (p: string) => reader.exists(p),
+      read: (p: string) => reader.read(p),
+      ...(ctx.ownName ? { ownName: true } : {}),
+      ...(ctx.publishes ? { publishes: true } : {}),
+    };
     return parseInstallCommands(text, g, opt).includes;
   });
   const others = otherCondaFiles(

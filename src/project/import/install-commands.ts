@@ -18,6 +18,7 @@ export interface InstallCommandOptions {
   exists?: (rel: string) => boolean;
   /** The project states its own name (pyproject.toml, setup.py). */
   ownName?: boolean;
+  publishes?: boolean;
   /** A file of the checkout (the `name:` of an environment file `conda env create` reads); null when absent. */
   read?: (rel: string) => string | null;
 }
@@ -290,6 +291,7 @@ export function parseInstallCommands(text: string, file: string, opts: InstallCo
     ...(opts.exists ? { exists: opts.exists } : {}),
     ...(opts.read ? { read: opts.read } : {}),
     ...(opts.ownName ? { ownName: true } : {}),
+    ...(opts.publishes ? { publishes: true } : {}),
   });
   const lines = markdown ? joinContinuations(extractCommandLines(text)) : logicalLines(text).map((l) => ({ ...l, text: stripPrompt(l.text) }));
   let block: number | undefined;

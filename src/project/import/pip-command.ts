@@ -201,7 +201,9 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
       );
       continue;
     }
-    const group = uvGroup ?? (TORCH_FAMILY.has(spec.name) ? 'main' : ctx.group);
+    // torch a guide installs is the environment's main torch, except in a package that publishes
+    // its own dependencies: those stay as published, and the guide's torch joins the guide's group.
+    const group = uvGroup ?? (TORCH_FAMILY.has(spec.name) && !ctx.places.publishes ? 'main' : ctx.group);
     addSpec(out, { ...spec, name: spec.name }, { origin, text: tag(word), group });
     names.push(spec.name);
     if (noIsolation) out.noBuildIsolation.push({ name: spec.name, origin: { ...origin } });

@@ -21,6 +21,8 @@ export interface PlacesOptions {
   exists?: (rel: string) => boolean;
   /** The project states its own name (pyproject.toml, setup.py): a clone of another name is another repository. */
   ownName?: boolean;
+  /** The project publishes its own package (setup.py, setup.cfg, or a pyproject.toml with a build system). */
+  publishes?: boolean;
   /** A file of the checkout; null when absent. */
   read?: (rel: string) => string | null;
 }
@@ -82,6 +84,11 @@ export class Places {
   otherEnv(name?: string): string | null {
     const env = name ?? this.activeEnv;
     return env !== null && env !== this.mainEnv && (this.mainEnv !== null || this.otherEnvs.has(env)) ? env : null;
+  }
+
+  /** The project publishes its own package metadata (a name in pyproject.toml or setup.py). */
+  get publishes(): boolean {
+    return this.opts.publishes === true;
   }
 
   isProject(name: string): boolean {

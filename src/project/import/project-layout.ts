@@ -1,4 +1,5 @@
 import { basename, resolve } from 'node:path';
+import { isManagedEntry, managedOf } from '../managed.js';
 import { parseTomlStrict } from '../toml.js';
 import { isWindowsExport } from './conda.js';
 import { reportOf } from './emit.js';
@@ -34,13 +35,28 @@ export function envExtra(file: string, env: string): string {
 }
 
 /** The names the project goes by, and whether it states one of its own (pyproject.toml, setup.py). */
-export function projectNamesOf(dir: string, reader: ProjectReader): { names: string[]; own: string[] } {
+/**
+ * The project publishes a package of its own (setup.py, setup.cfg, or a pyproject.toml with a
+ * build system): what its metadata declares is its own, and the environment's torch that only a
+ * guide or its code asks for goes to a dependency group. Where danlu already put torch into
+ * [project] dependencies on an earlier run, it stays there (a re-run changes nothing).
+ */
+export function publishesPackage(data: Record<string, unknown> | null, hasSetup: boolean): boolean {
+  if (!hasSetup && data?.['build-system'] === undefined) return false;
+  const deps = (data?.project as Record<string, unknown> | undefined)?.dependencies;
+  const managed = managedOf(data);
+  return !(Array.isArray(deps) && deps.some((d) => typeof d === 'string' && /^torch\b/.test(d) && isManagedEntry(managed, 'dependencies', d)));
+}
+
+export function projectNamesOf(dir: string, reader: ProjectReader): { names: string[]; own: string[]; publishes: boolean } {
   const folder = basename(resolve(dir));
   const names = [folder, folder.includes('__') ? folder.split('__').pop()! : folder];
   const own: string[] = [];
   const py = reader.read('pyproject.toml');
+  let publishes = publishesPackage(null, reader.exists('setup.py') || reader.exists('setup.cfg'));
   if (py) {
     const data = parseTomlStrict(py, 'pyproject.toml');
+    publishes = publishesPackage(data, reader.exists('setup.py') || reader.exists('setup.cfg'));
     const project = data.project as Record<string, unknown> | undefined;
     const poetry = (data.tool as Record<string, Record<string, unknown>> | undefined)?.poetry;
     for (const n of [project?.name, poetry?.name]) if (typeof n === 'string') own.push(n);
@@ -61,7 +77,7 @@ export function projectNamesOf(dir: string, reader: ProjectReader): { names: str
         .split(/[/:]/)
         .pop()!,
     );
-  return { names: [...new Set([...names, ...own])], own };
+  return { names: [...new Set([...names, ...own])], own, publishes };
 }
 
 /**
