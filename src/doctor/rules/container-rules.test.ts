@@ -96,6 +96,16 @@ describe('container rules', () => {
     ).toMatchObject({ severity: 'warn' });
     expect(containerTorch(up({ torch: { version: null, cuda: null, available: null, error: 'timed out after 8 s' } }))[0]).toMatchObject({ severity: 'info' });
   });
+
+  it('raise no alarm about torch for a project that does not use it', () => {
+    const facts = up({ torch: { version: null, cuda: null, available: null, error: "ModuleNotFoundError: No module named 'torch'" } });
+    const plan = facts.plan!;
+    const none = {
+      ...facts,
+      plan: { ...plan, decisions: [...plan.decisions, { what: 'torch in dependencies', choice: 'none added', why: 'x', source: 'project files' }] },
+    };
+    expect(containerTorch(none)[0]).toMatchObject({ severity: 'info', title: expect.stringMatching(/does not use torch/) });
+  });
 });
 
 describe('compiled extensions in the container (pain point 7)', () => {

@@ -1,6 +1,7 @@
 import type { Finding, Rule } from '../types.js';
 import { findings, manual } from './finding.js';
 import { backendOfLocal } from '../../lib/py.js';
+import { plansNoTorch } from '../../plan/pyproject/plan-pyproject.js';
 
 const f = findings('container');
 
@@ -10,6 +11,8 @@ export const containerTorch: Rule = ({ container, host, plan }): Finding[] => {
   if (!t) return [];
   if (t.error) {
     if (/ModuleNotFoundError/.test(t.error)) {
+      // A project that does not use torch has none to check.
+      if (plan && plansNoTorch(plan.decisions)) return [f.info('container-torch', 'the project does not use torch: none installed, nothing to check')];
       return [
         f.warn(
           'container-torch',

@@ -287,6 +287,12 @@ function credentialsWarnings(imported: ImportResult | null, files: ReturnType<ty
   return out;
 }
 
+/** The choice of the 'torch in dependencies' decision for a project that does not use torch. */
+export const NO_TORCH = 'none added';
+
+/** The plan adds no torch: the project names it nowhere and does not use it. */
+export const plansNoTorch = (decisions: readonly Decision[]): boolean => decisions.some((d) => d.what === 'torch in dependencies' && d.choice === NO_TORCH);
+
 export function planPyproject(
   input: PyprojectInput,
   project: ProjectFacts,
@@ -331,7 +337,7 @@ export function planPyproject(
     if (uses === null) {
       decisions.push({
         what: 'torch in dependencies',
-        choice: 'none added',
+        choice: NO_TORCH,
         why: 'the project names torch nowhere and none of its Python files imports it; the PyTorch index stays routed, so `uv add torch` takes the planned build',
         source: 'project files',
       });
