@@ -21,6 +21,33 @@ dependencies = [
 `;
 
 describe("the project's torch pins", () => {
+  it("--upgrade-torch moves each entry with its own marker and leaves another platform's entry as written (A5)", () => {
+    const cases = [
+      // A darwin entry next to a marked Linux one: the Linux marker stays, never inverted.
+      {
+        deps: `["torch>=2.7.0,<3.0; sys_platform != 'darwin'", "torch>=2.7.0,<2.8.0; sys_platform == 'darwin'", "torchvision", "numpy"]`,
+        want: ['torch==2.14.*; sys_platform != "darwin"', "torch>=2.7.0,<2.8.0; sys_platform == 'darwin'", 'torchvision==0.29.*', 'numpy'],
+      },
+      // An unmarked entry and one for macOS and Windows only (platform_system, `in`): the second is not lost.
+      {
+        deps: `["torch>=2.7.0,<3.0", "torch==2.2.2; platform_system == 'Darwin' or platform_system == 'Windows'", "torchvision[extra-a]>=0.20", "numpy"]`,
+        want: ['torch==2.14.*', "torch==2.2.2; platform_system == 'Darwin' or platform_system == 'Windows'", 'torchvision[extra-a]==0.29.*', 'numpy'],
+      },
+    ];
+    for (const c of cases) {
+      const dir = tempProject({ 'pyproject.toml': `[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ${c.deps}\n` });
+      try {
+        const r = danlu(['init', dir, '--yes', '--upgrade-torch', '--host', H100]);
+        expect(r.code, r.stderr).toBe(0);
+        const text = read(dir, 'pyproject.toml');
+        expect((parseToml(text) as any).project.dependencies).toEqual(c.want);
+        expect(uvParseProblems(text)).toEqual([]);
+      } finally {
+        cleanup(dir);
+      }
+    }
+  });
+
   it('are rewritten in place when the user asks for another torch (--torch/--backend), comments kept', () => {
     const dir = tempProject({ 'pyproject.toml': pinned });
     try {

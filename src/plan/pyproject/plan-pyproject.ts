@@ -1,6 +1,8 @@
 import type { ProjectFacts } from '../../project/types.js';
 import type { ImportResult } from '../../project/import/types.js';
 import { intersectSpecifiers } from '../../project/import/merge.js';
+import { holdsOnLinux } from '../../project/import/marker.js';
+import { formatRequirement, parsePep508 } from '../../project/import/pep508.js';
 import type { Decision, PlanOptions, TorchPlan, Warning } from '../types.js';
 import type { PackagePlan } from '../packages.js';
 import { isManagedEntry, type Managed, managedOf } from '../../project/managed.js';
@@ -115,9 +117,15 @@ export function pinEdits(replaced: readonly Omit<PinEdit, 'action'>[], own: Map<
       continue;
     }
     for (const from of written) {
+      const parsed = parsePep508(from);
+      // An entry for another platform (`; sys_platform == 'darwin'`) is not the container's: as written.
+      if (parsed.ok && parsed.marker && holdsOnLinux(parsed.marker) === false) continue;
       const action: PinEdit['action'] =
         options.pins === 'follow' ? 'rewrite' : UNPINNED.test(from) || admitsPlanned(specifierOf(from), r.specifier) ? 'constrain' : 'conflict';
-      push({ ...r, from, action });
+      // Each entry keeps its own extras and marker: only the version moves.
+      const to =
+        parsed.ok && !parsed.url ? formatRequirement({ name: parsed.name, extras: parsed.extras, specifier: r.specifier, marker: parsed.marker }) : r.to;
+      push({ ...r, from, to, action });
     }
   }
   return out;

@@ -148,3 +148,73 @@ export function andMarkers(...markers: (string | null | undefined)[]): string | 
   if (parts.length === 1) return parts[0]!;
   return parts.map((m) => (/\bor\b/.test(m) ? `(${m})` : m)).join(' and ');
 }
+
+/** The container's platform, as PEP 508 markers see it (other variables are unknown here). */
+const LINUX: Record<string, string> = { sys_platform: 'linux', 'sys.platform': 'linux', platform_system: 'Linux', os_name: 'posix', 'os.name': 'posix' };
+
+/**
+ * Whether a marker can hold on Linux, from its platform variables alone: false when it cannot
+ * (`sys_platform == "darwin"`), true when it must, null when it depends on something else
+ * (the Python version, an extra). Three-valued: `false and x` is false, `true or x` is true.
+ */
+export function holdsOnLinux(text: string): boolean | null {
+  const tokens = tokenize(text);
+  if (!tokens || tokens.length === 0) return null;
+  let pos = 0;
+  let bad = false;
+  const peek = () => tokens[pos];
+  const atom = (): boolean | null => {
+    if (peek()?.t === '(') {
+      pos++;
+      const inner = expr();
+      if (peek()?.t !== ')') bad = true;
+      pos++;
+      return inner;
+    }
+    const [a, op, b] = [tokens[pos], tokens[pos + 1], tokens[pos + 2]];
+    pos += 3;
+    if (!a || !op || !b || op.t !== 'op') {
+      bad = true;
+      return null;
+    }
+    const variable = a.t === 'var' ? a.v : b.t === 'var' ? b.v : null;
+    const literal = a.t === 'str' ? a.v : b.t === 'str' ? b.v : null;
+    const actual = variable !== null ? LINUX[variable] : undefined;
+    if (actual === undefined || literal === null) return null;
+    const left = a.t === 'var' ? actual : literal;
+    const right = b.t === 'var' ? actual : literal;
+    switch (op.v) {
+      case '==':
+      case '===':
+        return left === right;
+      case '!=':
+        return left !== right;
+      case 'in':
+        return right.includes(left);
+      case 'not in':
+        return !right.includes(left);
+      default:
+        return null;
+    }
+  };
+  const and = (): boolean | null => {
+    let v = atom();
+    while (peek()?.t === 'and') {
+      pos++;
+      const w = atom();
+      v = v === false || w === false ? false : v === true && w === true ? true : null;
+    }
+    return v;
+  };
+  const expr = (): boolean | null => {
+    let v = and();
+    while (peek()?.t === 'or') {
+      pos++;
+      const w = and();
+      v = v === true || w === true ? true : v === false && w === false ? false : null;
+    }
+    return v;
+  };
+  const out = expr();
+  return bad || pos !== tokens.length ? null : out;
+}
