@@ -60,6 +60,31 @@ function planMirrors(options: PlanOptions, env: Record<string, string>): { mirro
   return { mirrors: { preset: custom ? 'custom' : preset.name, urls }, decisions };
 }
 
+/** The shapes of the images danlu writes into .env (any registry or mirror in front). */
+const DANLU_BASE_IMAGE = /^(?:[^/\s]+\/)*(?:nvidia\/cuda:\d+\.\d+(?:\.\d+)?-devel-ubuntu\d+\.\d+|(?:library\/)?ubuntu:\d+\.\d+)$/;
+const DANLU_UV_IMAGE = /^(?:[^/\s]+\/)*astral-sh\/uv:[A-Za-z0-9._-]+$/;
+
+/** BASE_IMAGE / UV_IMAGE values of the user's own in .env: kept, and said. */
+function userImagesOf(env: Record<string, string>, decisions: Decision[]): { base?: string; uv?: string } | null {
+  const out: { base?: string; uv?: string } = {};
+  const base = env.BASE_IMAGE?.trim();
+  const uv = env.UV_IMAGE?.trim();
+  if (base && !DANLU_BASE_IMAGE.test(base)) out.base = base;
+  if (uv && !DANLU_UV_IMAGE.test(uv)) out.uv = uv;
+  for (const [key, value] of [
+    ['BASE_IMAGE', out.base],
+    ['UV_IMAGE', out.uv],
+  ] as const)
+    if (value)
+      decisions.push({
+        what: key === 'BASE_IMAGE' ? 'base image' : 'uv image',
+        choice: `${value} (kept)`,
+        why: `.env's ${key} is not an image danlu writes: your own image stays; the Dockerfile's default is the planned one`,
+        source: `.env ${key}`,
+      });
+  return out.base || out.uv ? out : null;
+}
+
 /**
  * The project's torch pin and CUDA variant, as far as the catalog can honour them. A pin older
  * than every release danlu knows cannot be checked: it is reported and the plan moves on
@@ -358,6 +383,7 @@ export function makePlan({ host, project: given, options, catalog }: PlanInput):
   }
 
   const starship = options.starship ?? project.env.INSTALL_STARSHIP !== 'false';
+  const userImages = userImagesOf(project.env, decisions);
   const lockWithMirror = options.lockWithMirror ?? project.lockWithMirror ?? false;
   const requiresPython = project.requiresPython ?? ownPythonRange(project, py.python, torch.release.python) ?? `>=${py.python}`;
   // The host's side of the joint solve: every torch version with a build that runs on the planned
@@ -455,6 +481,7 @@ export function makePlan({ host, project: given, options, catalog }: PlanInput):
     shmSize,
     mirrors,
     starship,
+    ...(userImages ? { userImages } : {}),
     compilesCuda: compiles,
     aptPackages,
     packages: special.packages,

@@ -183,6 +183,12 @@ export interface Plan {
   mirrors: MirrorPlan;
   /** The image installs the starship prompt. */
   starship: boolean;
+  /**
+   * Images of the user's own in .env (a company base image, a local uv image): kept on a re-run.
+   * A value in the shape danlu writes (an `nvidia/cuda:<v>-devel-ubuntu<r>` or uv image tag, with or
+   * without a mirror's registry) is danlu's and follows the plan.
+   */
+  userImages?: { base?: string; uv?: string };
   /** The project compiles CUDA code (extensions, source builds). */
   compilesCuda: boolean;
   /** System packages the project needs in its image (from its README, conda-only packages). */

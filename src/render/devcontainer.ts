@@ -22,6 +22,9 @@ export function devcontainerObject(plan: Plan): Record<string, unknown> {
     service: SERVICE,
     workspaceFolder: plan.project.workspace,
     shutdownAction: 'none',
+    // The image's user already has this machine's UID/GID (build args from .env): the CLI's own
+    // UID-update build would only add an image per rebuild.
+    updateRemoteUserUID: false,
     // Runs on the host before compose: cache folders must exist, or Docker creates them as root.
     initializeCommand: ['mkdir', '-p', ...CACHE_DIRS.map((d) => `\${localEnv:HOME}/${d}`)],
     updateContentCommand: 'bash .devcontainer/uv-sync.sh',

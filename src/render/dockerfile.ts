@@ -57,7 +57,7 @@ ${pkgLines}
 
 # The starship prompt: a pinned release, checked against its published SHA-256.
 # Optional (INSTALL_STARSHIP=false); a failed download does not fail the build.
-ARG INSTALL_STARSHIP=${plan.starship ? 'true' : 'false'}
+ARG INSTALL_STARSHIP=true
 ARG STARSHIP_VERSION=${catalog.tools.starship.version}
 RUN if [ "\${INSTALL_STARSHIP}" = "true" ]; then \\
       url="https://github.com/starship/starship/releases/download/v\${STARSHIP_VERSION}/starship-$(uname -m)-unknown-linux-musl.tar.gz"; \\

@@ -42,8 +42,8 @@ export function envEntries(plan: Plan, catalog: Catalog, devImage: string): EnvE
       comment: 'Image: shared by every project of this machine with the same inputs; the tag changes with them',
       example: 'danlu-dev:<cuda>-<user>-<hash>',
     },
-    { key: 'BASE_IMAGE', value: mirroredImage(plan.cuda.image, m.dockerhub), example: plan.committed.image },
-    { key: 'UV_IMAGE', value: mirroredGhcr(catalog.tools.uv.image, m.ghcr), example: catalog.tools.uv.image },
+    { key: 'BASE_IMAGE', value: plan.userImages?.base ?? mirroredImage(plan.cuda.image, m.dockerhub), example: plan.committed.image },
+    { key: 'UV_IMAGE', value: plan.userImages?.uv ?? mirroredGhcr(catalog.tools.uv.image, m.ghcr), example: catalog.tools.uv.image },
     { key: 'CUDA_VERSION', value: plan.cuda.version ?? 'none', example: plan.committed.cudaVersion ?? 'none' },
     {
       key: 'USER_NAME',
@@ -69,7 +69,8 @@ export function envEntries(plan: Plan, catalog: Catalog, devImage: string): EnvE
       example: '<half the RAM, at most 64g>',
     },
     { key: 'NVIDIA_VISIBLE_DEVICES', value: plan.gpu.devices === 'all' ? 'all' : plan.gpu.devices.join(','), example: 'all' },
-    { key: 'INSTALL_STARSHIP', value: plan.starship ? 'true' : 'false' },
+    // This machine's choice (--no-starship, or the .env value); the committed default is the same everywhere.
+    { key: 'INSTALL_STARSHIP', value: plan.starship ? 'true' : 'false', example: 'true' },
     {
       key: 'EXTRA_APT_PACKAGES',
       value: plan.extraAptPackages,

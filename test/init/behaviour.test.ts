@@ -187,6 +187,34 @@ describe('--dry-run', () => {
 });
 
 describe('user edits survive', () => {
+  it(".env's own BASE_IMAGE / UV_IMAGE (a company image) are kept on a re-run and said; danlu's own follow the plan (L3)", () =>
+    withProject({ 'requirements.txt': 'numpy\n' }, (dir) => {
+      expect(danlu(['init', dir, '--yes', ...GPU]).code).toBe(0);
+      const env = read(dir, '.env');
+      const dev = /^DEV_IMAGE=(.*)$/m.exec(env)![1];
+      write(
+        dir,
+        '.env',
+        env.replace(/^BASE_IMAGE=.*$/m, 'BASE_IMAGE=registry.corp.example/ml/cuda:13.0-devel-corp').replace(/^UV_IMAGE=.*$/m, 'UV_IMAGE=local/uv-tools:0.13'),
+      );
+      const r = danlu(['init', dir, '--yes', '--json', ...GPU]);
+      expect(r.code, r.stderr).toBe(0);
+      const after = read(dir, '.env');
+      expect(after).toMatch(/^BASE_IMAGE=registry\.corp\.example\/ml\/cuda:13\.0-devel-corp$/m);
+      expect(after).toMatch(/^UV_IMAGE=local\/uv-tools:0\.13$/m);
+      // Another base image is another dev image.
+      expect(/^DEV_IMAGE=(.*)$/m.exec(after)![1]).not.toBe(dev);
+      expect(jsonOut(r).plan.decisions).toContainEqual(
+        expect.objectContaining({ what: 'base image', choice: 'registry.corp.example/ml/cuda:13.0-devel-corp (kept)' }),
+      );
+      // The committed default is still the planned image.
+      expect(read(dir, '.devcontainer/Dockerfile')).toMatch(/^ARG BASE_IMAGE=nvidia\/cuda:13\.0\.\d+-devel-ubuntu24\.04$/m);
+      // A value in danlu's own shape (an older plan's tag) is danlu's: it follows the plan.
+      write(dir, '.env', after.replace(/^BASE_IMAGE=.*$/m, 'BASE_IMAGE=nvidia/cuda:12.1.1-devel-ubuntu22.04'));
+      expect(danlu(['init', dir, '--yes', ...GPU]).code).toBe(0);
+      expect(read(dir, '.env')).toMatch(/^BASE_IMAGE=nvidia\/cuda:13\.0\.\d+-devel-ubuntu24\.04$/m);
+    }));
+
   it('pyproject.toml: comments, order, own dependencies and tables are kept', () =>
     withProject(
       {

@@ -1,4 +1,4 @@
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanup, danlu, HOST_FILES, jsonOut, REPO, tempProject } from '../support/cli.js';
@@ -47,6 +47,23 @@ describe('committed files do not depend on the machine', () => {
       }
     });
   }
+
+  it('a per-machine .env value (INSTALL_STARSHIP=false, --no-starship) stays in .env: committed files unchanged (L4)', () => {
+    const dir = tempProject({ 'requirements.txt': 'numpy\n' });
+    try {
+      const host = ['--host', join(HOST_FILES, 'h100-580.json')];
+      expect(danlu(['init', dir, '--yes', ...host]).code).toBe(0);
+      const before = Object.fromEntries(COMMITTED.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+      const env = readFileSync(join(dir, '.env'), 'utf8');
+      writeFileSync(join(dir, '.env'), env.replace(/^INSTALL_STARSHIP=.*$/m, 'INSTALL_STARSHIP=false'));
+      expect(danlu(['init', dir, '--yes', ...host]).code).toBe(0);
+      expect(danlu(['init', dir, '--yes', '--no-starship', ...host]).code).toBe(0);
+      for (const f of COMMITTED) expect(readFileSync(join(dir, f), 'utf8'), f).toBe(before[f]);
+      expect(readFileSync(join(dir, '.env'), 'utf8')).toMatch(/^INSTALL_STARSHIP=false$/m);
+    } finally {
+      cleanup(dir);
+    }
+  });
 
   it("a source build gets this machine's MAX_JOBS in the uncommitted compose file", () => {
     const a = initFor('hiyouga__LLaMA-Factory', 'h100-580');

@@ -74,6 +74,8 @@ describe.each(profiles)('generated files ($name)', ({ args }) => {
     expect(Object.keys(compose.services)).toContain(dc.service);
     expect(dc.dockerComposeFile).toEqual(['../docker-compose.yml', './docker-compose.extend.yml']);
     expect(dc.workspaceFolder).toBe(compose.services[dc.service].working_dir);
+    // The image already has this machine's UID (L11): no UID-update build by the Dev Containers CLI.
+    expect(dc.updateRemoteUserUID).toBe(false);
   });
 
   it('.vscode files are valid JSONC', () => {
