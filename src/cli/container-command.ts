@@ -5,6 +5,7 @@ import { runAttached } from '../compose/run.js';
 import { DanluError } from '../lib/errors.js';
 import { defineCommand, type OptionDef } from './command.js';
 import { DIR_OPTION, ensureUp, openProject } from './lifecycle.js';
+import { err } from './output.js';
 
 type Builder = (flavor: ComposeFlavor, command: readonly string[], opts: ExecOptions) => CommandLine;
 
@@ -32,7 +33,13 @@ export function containerCommand(spec: { name: string; summary: string; usage: s
       }
       const { ctx, engine } = await openProject(values.dir);
       const state = await containerState(ctx, engine);
-      if (state?.state !== 'running') await ensureUp(ctx, engine, { verbose: false, json: true });
+      if (state?.state !== 'running') {
+        // Said before the wait: the container is started for this command and stays up afterwards.
+        err(
+          `${state ? `starting the stopped dev container ${state.name}` : `starting the dev container of ${ctx.project}`} (it stays up; \`danlu down\` stops it)`,
+        );
+        await ensureUp(ctx, engine, { verbose: false, json: true });
+      }
       const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
       const line = spec.build(engine.flavor, command, { tty, workdir: values.workdir });
       return runAttached(line, ctx.dir);

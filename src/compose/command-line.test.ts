@@ -41,6 +41,7 @@ group('compose command lines', () => {
     ],
     ['shell', shellLine(v2, { tty: true }), 'docker compose exec devcontainer bash -l'],
     ['logs -f', logsLine(v2, { follow: true, tail: '100' }), 'docker compose logs --follow --tail 100 devcontainer'],
+    ['logs into a pipe, v1: no colour codes', logsLine(v1, { color: false }), 'docker-compose logs --no-color devcontainer'],
     ['down', downLine(v2), 'docker compose down'],
     ['down --volumes, v1', downLine(v1, { volumes: true, timeout: 1 }), 'docker-compose down --volumes --timeout 1'],
     ['only the dev container, v2', removeServiceLine(v2), 'docker compose rm --stop --force devcontainer'],

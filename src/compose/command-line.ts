@@ -63,8 +63,10 @@ export function shellLine(flavor: ComposeFlavor, opts: ExecOptions): CommandLine
   return execLine(flavor, ['bash', '-l'], opts);
 }
 
-export function logsLine(flavor: ComposeFlavor, opts: { follow?: boolean; tail?: string } = {}): CommandLine {
+export function logsLine(flavor: ComposeFlavor, opts: { follow?: boolean; tail?: string; color?: boolean } = {}): CommandLine {
   const args = ['logs'];
+  // Both compose versions colour the service prefix; a pipe or a file gets plain text.
+  if (opts.color === false) args.push('--no-color');
   if (opts.follow) args.push('--follow');
   if (opts.tail) args.push('--tail', opts.tail);
   args.push(SERVICE);

@@ -136,6 +136,22 @@ describe.skipIf(!ready)('danlu up / exec / run / status / down with a real engin
     expect(jsonOut(cli(['status', '--json'])).container).toBeNull();
   });
 
+  it('run on a stopped project says it starts the container; down --volumes says what it removed (L10)', () => {
+    const r = cli(['run', '--', 'true']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/starting the dev container of loop \(it stays up; `danlu down` stops it\)/);
+    // logs into a pipe: plain text, no colour codes.
+    const logs = cli(['logs', '--tail', '5']);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout + logs.stderr).not.toMatch(/\x1b\[/);
+    const first = cli(['down', '--volumes']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/removed \S*devcontainer\S*; removed the venv volume loop_venv/);
+    const second = cli(['down', '--volumes', '--json']);
+    expect(jsonOut(second)).toMatchObject({ removed: null, removedVolume: null });
+    expect(cli(['down', '--volumes']).stderr).toMatch(/^no dev container was running$/m);
+  });
+
   it('up with the daemon stopped fails fast with the reason and the fix', () => {
     const started = Date.now();
     const r = cli(['up'], { DOCKER_HOST: `unix://${join(dir, '..', 'no-daemon.sock')}` });

@@ -9,6 +9,8 @@ import { COMMON_OPTIONS, defineCommand } from '../command.js';
 import { DIR_OPTION, openProject } from '../lifecycle.js';
 import { containerState } from '../../compose/lifecycle.js';
 import { err, printJson } from '../output.js';
+import { spinner } from '../../lib/spinner.js';
+import { runCommand } from '../../lib/exec.js';
 
 export default defineCommand({
   name: 'down',
@@ -30,21 +32,45 @@ export default defineCommand({
       others.length === 0
         ? [downLine(engine.flavor, { volumes: values.volumes, timeout: 5 })]
         : [removeServiceLine(engine.flavor), ...(values.volumes ? [volumeRemoveLine(engine.docker, ctx.project, VENV_VOLUME)] : [])];
+    const volume = `${ctx.project}_${VENV_VOLUME}`;
+    const hadVolume = values.volumes ? await volumeExists(engine.docker, volume) : false;
+    // Removing a container can take many seconds (the engine deletes its layer): say what runs.
+    const what = [before ? `removing ${before.name}` : null, hadVolume ? `the venv volume ${volume}` : null].filter(Boolean).join(' and ');
+    const spin = spinner(what || 'checking', !values.json && Boolean(process.stderr.isTTY));
+    if (what && !values.json && !process.stderr.isTTY) err(`${what}...`);
     for (const line of lines) {
-      const r = await runLogged(line, ctx.dir, join(ctx.dir, '.danlu', 'logs', 'down.log'), () => undefined);
+      const r = await runLogged(line, ctx.dir, join(ctx.dir, '.danlu', 'logs', 'down.log'), (l) =>
+        spin.update(`${what || 'checking'}: ${l.trim().slice(0, 60)}`),
+      );
       if (r.code !== 0) {
+        spin.stop();
         err(r.tail.slice(-10).join('\n'));
         throw new DanluError(`${[line.cmd, ...line.args.slice(0, 2)].join(' ')} failed (exit ${r.code})`, { code: EXIT.failed });
       }
     }
-    if (values.json) printJson({ project: ctx.project, removed: before ? before.name : null, volumes: Boolean(values.volumes), kept: others });
-    else
-      err(
-        `${before ? `removed ${before.name}` : 'nothing was running'}${others.length > 0 ? ` (left the project's own services alone: ${others.join(', ')})` : ''}`,
-      );
+    const removedVolume = hadVolume && !(await volumeExists(engine.docker, volume));
+    spin.stop();
+    if (values.json)
+      printJson({
+        project: ctx.project,
+        removed: before ? before.name : null,
+        volumes: Boolean(values.volumes),
+        removedVolume: removedVolume ? volume : null,
+        kept: others,
+      });
+    else {
+      // What was removed, truthfully: the container, the volume, both or neither.
+      const parts = [before ? `removed ${before.name}` : 'no dev container was running', removedVolume ? `removed the venv volume ${volume}` : null];
+      err(`${parts.filter(Boolean).join('; ')}${others.length > 0 ? ` (left the project's own services alone: ${others.join(', ')})` : ''}`);
+    }
     return EXIT.ok;
   },
 });
+
+async function volumeExists(docker: string, name: string): Promise<boolean> {
+  const r = await runCommand(docker, ['volume', 'inspect', '--format', '{{.Name}}', name], { timeoutMs: 5000 });
+  return r.code === 0 && r.stdout.trim() === name;
+}
 
 /** Services in the compose file besides danlu's (an unreadable file counts as none). */
 async function otherServices(file: string): Promise<string[]> {

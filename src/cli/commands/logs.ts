@@ -22,6 +22,7 @@ export default defineCommand({
     if (!(await containerState(ctx, engine))) {
       throw new DanluError(`no dev container for ${ctx.project}`, { code: EXIT.failed, hint: '`danlu up` starts it' });
     }
-    return runAttached(logsLine(engine.flavor, { follow: values.follow, tail: values.tail }), ctx.dir);
+    const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    return runAttached(logsLine(engine.flavor, { follow: values.follow, tail: values.tail, color }), ctx.dir);
   },
 });
