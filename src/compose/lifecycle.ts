@@ -7,6 +7,8 @@ import { buildLine, psLine, upLine, type CommandLine } from './command-line.js';
 import type { ProjectContext } from './context.js';
 import type { Engine } from './engine.js';
 import { runAttached, runLogged } from './run.js';
+import { buildCheck } from '../doctor/up-check.js';
+import { realDoctorDeps } from '../doctor/probes/deps.js';
 
 export interface ContainerState {
   id: string;
@@ -46,6 +48,14 @@ export interface UiOptions {
 
 /** Builds the dev image: the log streams with --verbose, else a spinner, the current step and a summary. */
 export async function buildImage(ctx: ProjectContext, engine: Engine, ui: UiOptions, opts: { noCache?: boolean } = {}): Promise<void> {
+  // doctor's docker-buildx rule, before a build that would stop on it.
+  const compose = engine.flavor.kind === 'v2' ? { v2: engine.flavor.version, v1: null } : { v2: null, v1: engine.flavor.version };
+  const stop = await buildCheck(realDoctorDeps(), compose);
+  if (stop)
+    throw new DanluError(stop.title, {
+      code: EXIT.failed,
+      hint: stop.fix ? `${stop.fix.description}${stop.fix.command ? `: ${stop.fix.command}` : ''}` : undefined,
+    });
   const line = withImage(buildLine(engine.flavor, { noCache: opts.noCache, progressPlain: !ui.verbose }), ctx);
   if (ui.verbose && !ui.json) {
     const code = await runAttached(line, ctx.dir);

@@ -4,6 +4,7 @@ import { cacheHome, probeCaches } from './probes/caches.js';
 import type { DoctorDeps } from './probes/deps.js';
 import { cacheDirs } from './rules/cache-dirs.js';
 import { envUser } from './rules/env-user.js';
+import { dockerBuildx } from './rules/docker-buildx.js';
 import { gpuRequest, type GpuRequestFacts } from './rules/gpu-request.js';
 import type { DoctorFacts, Finding } from './types.js';
 
@@ -13,7 +14,7 @@ import type { DoctorFacts, Finding } from './types.js';
  * for only where Docker can give them. Missing cache folders are made with doctor's own safe fix
  * (Docker would create them as root); everything else is the caller's to refuse or report.
  */
-export const UP_RULES = ['env-user', 'cache-dirs', 'gpu-request'] as const;
+export const UP_RULES = ['env-user', 'cache-dirs', 'gpu-request', 'docker-buildx'] as const;
 
 /** Findings that stop `up` (the container would start wrong or not at all). */
 const REFUSE = new Set(['env-file', 'env-uid', 'env-gid', 'env-host-home', 'cache-dir-file', 'gpu-request']);
@@ -33,6 +34,23 @@ export interface UpCheck {
   notes: Finding[];
   /** The cache folders made. */
   created: FixResult[];
+}
+
+/**
+ * Before `up`/`build` build the image: doctor's docker-buildx rule over the docker CLI Compose v1
+ * builds with (the first `docker` on PATH). Compose v2 builds by itself: nothing to ask.
+ */
+export async function buildCheck(deps: DoctorDeps, compose: { v2: string | null; v1: string | null }): Promise<Finding | null> {
+  if (compose.v2 || !compose.v1) return null;
+  const [version, buildx] = await Promise.all([
+    deps.exec('docker', ['version', '--format', '{{.Client.Version}}'], { timeoutMs: 5000 }),
+    deps.exec('docker', ['buildx', 'version'], { timeoutMs: 5000 }),
+  ]);
+  const client = /^\d+\.\d+/.test(version.stdout.trim()) ? version.stdout.trim() : null;
+  const found = dockerBuildx({
+    host: { docker: { client, compose, buildx: buildx.code === 0 ? (/\bv?(\d+\.\d+\.\d+)/.exec(buildx.stdout)?.[1] ?? 'present') : null } },
+  });
+  return found.find((f) => f.severity === 'error') ?? null;
 }
 
 export async function upCheck(deps: DoctorDeps, input: UpCheckInput): Promise<UpCheck> {

@@ -40,6 +40,7 @@ describe('probeDocker', () => {
       snap: false,
       inDockerGroup: true,
       nvidiaCtk: '1.16.2',
+      buildx: null,
     });
     // The slow Python docker-compose v1 is only consulted when the plugin is missing.
     expect(deps.calls).not.toContain('docker-compose --version');

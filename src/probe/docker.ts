@@ -83,13 +83,14 @@ export async function probeDocker(deps: ProbeDeps, mode: 'full' | 'runtime' = 'f
   const notes: ProbeNote[] = [];
   const t = { timeoutMs: DOCKER_TIMEOUT_MS };
   const full = mode === 'full';
-  const [version, info, compose, ctk, dockerPath, group] = await Promise.all([
+  const [version, info, compose, ctk, dockerPath, group, buildx] = await Promise.all([
     deps.exec('docker', ['version', ...json], t),
     deps.exec('docker', ['info', ...json], t),
     full ? composeVersions(deps) : Promise.resolve({ plugin: NOT_PROBED, standalone: null }),
     full ? deps.exec('nvidia-ctk', ['--version'], t) : Promise.resolve(NOT_PROBED),
     full ? findOnPath('docker', deps) : Promise.resolve(null),
     full ? dockerGroupMember(deps) : Promise.resolve(null),
+    full ? deps.exec('docker', ['buildx', 'version'], t) : Promise.resolve(NOT_PROBED),
   ]);
   const ctkVersion = ctk.code === 0 ? parseNvidiaCtkVersion(ctk.stdout + ctk.stderr) : null;
   const standalone = compose.standalone?.code === 0 ? parseComposeVersion(compose.standalone.stdout) : null;
@@ -119,6 +120,7 @@ export async function probeDocker(deps: ProbeDeps, mode: 'full' | 'runtime' = 'f
       snap: dockerPath?.startsWith('/snap/') === true,
       inDockerGroup: group,
       nvidiaCtk: ctkVersion,
+      ...(full ? { buildx: buildx.code === 0 ? (/\bv?(\d+\.\d+\.\d+)/.exec(buildx.stdout)?.[1] ?? 'present') : null } : {}),
     },
     notes,
   };

@@ -77,6 +77,8 @@ export interface DockerFacts {
   inDockerGroup: boolean | null;
   /** `nvidia-ctk --version`, null when absent. */
   nvidiaCtk: string | null;
+  /** `docker buildx version` of the docker on PATH; null when it has none; undefined when not asked. */
+  buildx?: string | null;
 }
 
 export interface WslFacts {

@@ -20,7 +20,7 @@ export const containerGpu: Rule = ({ container, host }): Finding[] => {
         'Happens after `systemctl daemon-reload` or a package upgrade with the systemd cgroup driver.',
         manual(
           'create the /dev/char links (or switch to CDI), then recreate the container',
-          'sudo nvidia-ctk system create-dev-char-symlinks --create-all && docker compose up -d --force-recreate',
+          'sudo nvidia-ctk system create-dev-char-symlinks --create-all && danlu down && danlu up',
         ),
       ),
     ];
@@ -33,7 +33,7 @@ export const containerGpu: Rule = ({ container, host }): Finding[] => {
       output.split('\n').slice(0, 3).join(' '),
       manual(
         'check the GPU request in .devcontainer/docker-compose.extend.yml and the NVIDIA runtime (gpu layer above), then recreate',
-        'danlu init && docker compose up -d --force-recreate',
+        'danlu init && danlu up',
       ),
     ),
   ];

@@ -37,7 +37,7 @@ describe('container rules', () => {
         id: 'container',
         severity: 'info',
         title: 'dev container not running: checks inside it skipped',
-        fix: expect.objectContaining({ command: 'docker compose up -d' }),
+        fix: expect.objectContaining({ command: 'danlu up' }),
       }),
     ]);
   });

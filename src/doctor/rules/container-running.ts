@@ -8,7 +8,7 @@ export const containerRunning: Rule = ({ container, host }): Finding[] => {
   if (!container || !host.docker?.daemon.ok) return [];
   if (container.error) return [f.info('container', 'could not look for the dev container', container.error)];
   if (!container.running) {
-    return [f.info('container', 'dev container not running: checks inside it skipped', '', manual('start it, then run doctor again', 'docker compose up -d'))];
+    return [f.info('container', 'dev container not running: checks inside it skipped', '', manual('start it, then run doctor again', 'danlu up'))];
   }
   return [f.ok('container', `dev container ${container.id!.slice(0, 12)} is running`)];
 };

@@ -13,7 +13,7 @@ export const containerShm: Rule = ({ container }): Finding[] => {
       'container-shm',
       `/dev/shm in the container is only ${size}`,
       'DataLoader workers then die: "RuntimeError: DataLoader worker (pid N) is killed by signal: Bus error. It is possible that dataloader\'s workers are out of shared memory."',
-      manual('set SHM_SIZE in .env (danlu init uses half the RAM) and recreate the container', 'docker compose up -d --force-recreate'),
+      manual('set SHM_SIZE in .env (danlu init uses half the RAM) and recreate the container', 'danlu up'),
     ),
   ];
 };

@@ -18,7 +18,7 @@ export const containerTorch: Rule = ({ container, host, plan }): Finding[] => {
           'container-torch',
           "torch is not installed in the container's environment",
           t.error,
-          manual('install the locked environment', 'docker compose exec devcontainer .devcontainer/uv-sync.sh'),
+          manual('install the locked environment (up syncs it)', 'danlu up'),
         ),
       ];
     }
@@ -32,7 +32,7 @@ export const containerTorch: Rule = ({ container, host, plan }): Finding[] => {
         'container-torch',
         `${what} is a CPU build (torch.version.cuda is None)`,
         'CUDA calls fail with "AssertionError: Torch not compiled with CUDA enabled".',
-        manual('route torch to the PyTorch CUDA index and sync again', 'danlu init && docker compose exec devcontainer .devcontainer/uv-sync.sh'),
+        manual('route torch to the PyTorch CUDA index and sync again', 'danlu init && danlu up'),
       ),
     ];
   }
@@ -42,7 +42,7 @@ export const containerTorch: Rule = ({ container, host, plan }): Finding[] => {
         'container-torch',
         `${what}: torch.cuda.is_available() is False`,
         'The container has no GPU or the driver is too old for this build; see the gpu layer and nvidia-smi above.',
-        manual('check `docker compose exec devcontainer nvidia-smi`, then recreate the container'),
+        manual('check `danlu exec -- nvidia-smi`, then recreate the container (`danlu down && danlu up`)'),
       ),
     ];
   }

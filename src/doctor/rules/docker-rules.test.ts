@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixture, type FakeCommand } from '../../probe/fake-deps.js';
+import { fakeDeps, fixture, type FakeCommand } from '../../probe/fake-deps.js';
 import type { HostFacts } from '../../probe/types.js';
 import { runRules } from '../run.js';
 import { DOCKER_INFO, DOCKER_VERSION, factsFor, h100Host } from '../testing/facts.js';
 import type { DoctorFacts, Finding } from '../types.js';
+import { dockerBuildx } from './docker-buildx.js';
 import { dockerClient } from './docker-client.js';
+import { buildCheck } from '../up-check.js';
 import { dockerCompose } from './docker-compose.js';
 import { dockerDaemon } from './docker-daemon.js';
 import { dockerFlavour } from './docker-flavour.js';
@@ -159,6 +161,38 @@ describe('dockerVersion and dockerCompose', () => {
       title: 'docker-compose 1.25.0 is too old for GPU reservations',
     });
     expect(dockerCompose(withDocker({ compose: { v2: null, v1: null } }))[0]).toMatchObject({ severity: 'error', title: 'Docker Compose is missing' });
+  });
+});
+
+describe('dockerBuildx: what Compose v1 builds with (L5)', () => {
+  const v1Only = { 'docker compose version --short': NO_PLUGIN, 'docker-compose --version': { stdout: docker('compose-v1-dash-version.txt') } };
+
+  it('fails a docker 23+ CLI without buildx under Compose v1, as `up` would, with the fix', async () => {
+    const h = await host(v1Only);
+    expect(h.docker?.buildx).toBe(null);
+    const [f] = dockerBuildx(factsFor(h));
+    expect(f).toMatchObject({ id: 'docker-buildx', severity: 'error', fix: { command: 'sudo apt-get install -y docker-buildx-plugin' } });
+    expect(f!.title).toBe("the docker CLI on PATH (27.3.1) has no buildx plugin, which Compose v1's BuildKit builds need");
+    expect(layer(factsFor(h), 'docker').map((x) => x.id)).toContain('docker-buildx');
+  });
+
+  it('passes buildx present, a docker before 23 (BuildKit built in), and Compose v2 (its own builder)', async () => {
+    const withBuildx = await host({ ...v1Only, 'docker buildx version': { stdout: 'github.com/docker/buildx v0.17.1 257815a\n' } });
+    expect(dockerBuildx(factsFor(withBuildx))[0]).toMatchObject({ severity: 'ok', title: 'buildx 0.17.1 (Compose v1 builds with BuildKit)' });
+    const old = factsFor({ ...healthy, docker: { ...healthy.docker!, client: '20.10.24', compose: { v2: null, v1: '1.29.2' }, buildx: null } });
+    expect(dockerBuildx(old)[0]).toMatchObject({ severity: 'ok', title: 'docker 20.10.24 builds with its own BuildKit (no buildx needed)' });
+    expect(dockerBuildx(factsFor(healthy))).toEqual([]);
+  });
+
+  it('up runs the same rule before it builds (the first docker on PATH)', async () => {
+    const deps = fakeDeps({
+      commands: {
+        'docker version --format {{.Client.Version}}': { stdout: '28.2.2\n' },
+        'docker buildx version': { code: 1, stderr: "docker: 'buildx' is not a docker command." },
+      },
+    });
+    expect(await buildCheck(deps as never, { v2: null, v1: '1.29.2' })).toMatchObject({ id: 'docker-buildx', severity: 'error' });
+    expect(await buildCheck(deps as never, { v2: '2.29.7', v1: null })).toBe(null);
   });
 });
 

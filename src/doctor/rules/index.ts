@@ -7,6 +7,7 @@ import { containerRunning } from './container-running.js';
 import { containerShm } from './container-shm.js';
 import { containerTorch } from './container-torch.js';
 import { diskFree } from './disk-free.js';
+import { dockerBuildx } from './docker-buildx.js';
 import { dockerClient } from './docker-client.js';
 import { dockerCompose } from './docker-compose.js';
 import { dockerDaemon } from './docker-daemon.js';
@@ -47,6 +48,7 @@ export const RULES: readonly { name: string; rule: Rule }[] = [
   { name: 'docker-flavour', rule: dockerFlavour },
   { name: 'docker-group', rule: dockerGroup },
   { name: 'docker-compose', rule: dockerCompose },
+  { name: 'docker-buildx', rule: dockerBuildx },
   { name: 'nvidia-runtime', rule: nvidiaRuntime },
   { name: 'gpu-request', rule: gpuRequest },
   { name: 'gpu-container-run', rule: gpuContainerRun },
