@@ -36,8 +36,14 @@ export interface UpOutcome {
 export async function ensureUp(ctx: ProjectContext, engine: Engine, ui: UiOptions, opts: { build?: boolean; sync?: boolean } = {}): Promise<UpOutcome> {
   // doctor's rules for .env's user, the cache folders and the GPU request (compose/preflight.ts).
   const { createdDirs, notes } = await preflight(ctx, engine);
+  const previous = ctx.envImage;
   const retagged = await syncImageTag(ctx);
-  if (retagged) notes.push(`the Dockerfile or its build args changed: new image ${ctx.image}`);
+  if (retagged) {
+    notes.push(`the Dockerfile or its build args changed: new image ${ctx.image}`);
+    // The superseded tag stays for other projects of this machine that may share it: listed, not removed.
+    if (previous && previous !== ctx.image && (await imageExists(engine, previous)))
+      notes.push(`${previous} is no longer this project's image; \`${engine.docker} image rm ${previous}\` frees it once no other project uses it`);
+  }
   const built = Boolean(opts.build) || !(await imageExists(engine, ctx.image));
   if (built) await buildImage(ctx, engine, ui);
   const before = await containerState(ctx, engine);

@@ -23,8 +23,19 @@ export function dockerfileBody(text: string): string {
   return m ? text.slice(m.index + m[0].length) : text;
 }
 
-/** Hash of everything the image is built from: the Dockerfile and the build args. */
+/**
+ * What the dev image is built from: the Dockerfile up to its later stages (`FROM dev AS ...`:
+ * the runtime image names the project; the dev image does not), so projects of one machine with
+ * the same image inputs share one dev image.
+ */
+export function devStageText(body: string): string {
+  const m = /^FROM\s+dev\s+AS\s+/im.exec(body);
+  return m ? body.slice(0, m.index) : body;
+}
+
+/** Hash of everything the dev image is built from: the Dockerfile's dev stage and the build args. */
 export function buildInputsHash(body: string, values: Record<string, string | undefined>): string {
+  body = devStageText(body);
   const args = BUILD_INPUT_KEYS.map((k) => `${k}=${values[k] ?? ''}`).join('\n');
   return shortHash(`${body}\n${args}`, 10);
 }

@@ -65,6 +65,28 @@ describe('committed files do not depend on the machine', () => {
     }
   });
 
+  it('two projects of one machine with the same image inputs share one dev image; other inputs, another (L8)', () => {
+    const host = ['--host', join(HOST_FILES, 'h100-580.json')];
+    const dirs = [
+      tempProject({ 'requirements.txt': 'numpy\n', 'train.py': 'import torch\n' }, 'alpha'),
+      tempProject({ 'requirements.txt': 'scipy\npandas\n', 'main.py': 'import torch\n' }, 'beta-project'),
+      tempProject({ 'requirements.txt': 'numpy\n', 'README.md': '# x\n\n```\nsudo apt-get install -y ffmpeg\n```\n' }, 'gamma'),
+    ];
+    try {
+      const tags = dirs.map((dir) => {
+        expect(danlu(['init', dir, '--yes', ...host]).code).toBe(0);
+        return /^DEV_IMAGE=(.*)$/m.exec(readFileSync(join(dir, '.env'), 'utf8'))![1];
+      });
+      // The runtime stage names the project; the dev image does not depend on it.
+      expect(readFileSync(join(dirs[0]!, '.devcontainer', 'Dockerfile'), 'utf8')).not.toBe(readFileSync(join(dirs[1]!, '.devcontainer', 'Dockerfile'), 'utf8'));
+      expect(tags[1]).toBe(tags[0]);
+      // An apt package of the project's is an input of the dev image.
+      expect(tags[2]).not.toBe(tags[0]);
+    } finally {
+      for (const d of dirs) cleanup(d);
+    }
+  });
+
   it("a source build gets this machine's MAX_JOBS in the uncommitted compose file", () => {
     const a = initFor('hiyouga__LLaMA-Factory', 'h100-580');
     const b = initFor('hiyouga__LLaMA-Factory', 'h100x2-ubuntu2404');

@@ -104,6 +104,8 @@ describe.skipIf(!ready)('danlu up / exec / run / status / down with a real engin
     const r = jsonOut(cli(['up', '--json']));
     images.push(r.image);
     expect(r).toMatchObject({ action: 'recreated', built: true, retagged: true });
+    // The superseded tag is listed for removal (another project may share it), not removed.
+    expect(r.notes).toContainEqual(expect.stringContaining(`${before.image.tag} is no longer this project's image`));
     expect(r.image).not.toBe(before.image.tag);
     expect(cli(['exec', '--', 'cat', '/version']).stdout.trim()).toBe('v2');
   });
