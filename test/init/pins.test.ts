@@ -26,7 +26,7 @@ describe("the project's torch pins", () => {
       // A darwin entry next to a marked Linux one: the Linux marker stays, never inverted.
       {
         deps: `["torch>=2.7.0,<3.0; sys_platform != 'darwin'", "torch>=2.7.0,<2.8.0; sys_platform == 'darwin'", "torchvision", "numpy"]`,
-        want: ['torch==2.14.*; sys_platform != "darwin"', "torch>=2.7.0,<2.8.0; sys_platform == 'darwin'", 'torchvision==0.29.*', 'numpy'],
+        want: ['torch==2.14.* ; sys_platform != "darwin"', "torch>=2.7.0,<2.8.0; sys_platform == 'darwin'", 'torchvision==0.29.*', 'numpy'],
       },
       // An unmarked entry and one for macOS and Windows only (platform_system, `in`): the second is not lost.
       {

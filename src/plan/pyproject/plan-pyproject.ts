@@ -2,7 +2,7 @@ import type { ProjectFacts } from '../../project/types.js';
 import type { ImportResult } from '../../project/import/types.js';
 import { intersectSpecifiers } from '../../project/import/merge.js';
 import { holdsOnLinux } from '../../project/import/marker.js';
-import { formatRequirement, parsePep508 } from '../../project/import/pep508.js';
+import { parsePep508 } from '../../project/import/pep508.js';
 import type { Decision, PlanOptions, TorchPlan, Warning } from '../types.js';
 import type { PackagePlan } from '../packages.js';
 import { isManagedEntry, type Managed, managedOf } from '../../project/managed.js';
@@ -124,7 +124,9 @@ export function pinEdits(replaced: readonly Omit<PinEdit, 'action'>[], own: Map<
         options.pins === 'follow' ? 'rewrite' : UNPINNED.test(from) || admitsPlanned(specifierOf(from), r.specifier) ? 'constrain' : 'conflict';
       // Each entry keeps its own extras and marker: only the version moves.
       const to =
-        parsed.ok && !parsed.url ? formatRequirement({ name: parsed.name, extras: parsed.extras, specifier: r.specifier, marker: parsed.marker }) : r.to;
+        parsed.ok && !parsed.url
+          ? `${parsed.name}${parsed.extras.length ? `[${parsed.extras.join(',')}]` : ''}${r.specifier}${parsed.marker ? ` ; ${parsed.marker}` : ''}`
+          : r.to;
       push({ ...r, from, to, action });
     }
   }
