@@ -1,4 +1,5 @@
 import { CANONICAL } from '../catalog/mirrors.js';
+import { plansNoTorch } from '../plan/pyproject/plan-pyproject.js';
 import { DanluError } from '../lib/errors.js';
 import { hasUserInfo, stripUserInfo } from '../lib/secrets.js';
 import type { Plan, Warning } from '../plan/types.js';
@@ -51,6 +52,8 @@ export interface JobSpec {
   env: [string, string][];
   command: readonly string[];
   torchVersion: string;
+  /** The environment has torch (a project that does not use it has no torchrun). */
+  torch: boolean;
   project: string;
 }
 
@@ -103,7 +106,7 @@ export function jobSpec(plan: Plan, o: JobOptions, warnings: Warning[]): JobSpec
       fix: 'raise --memory or lower --shm',
     });
   }
-  if (gpus > 0 && plan.torch.backend === 'cpu') {
+  if (gpus > 0 && plan.torch.backend === 'cpu' && !plansNoTorch(plan.decisions)) {
     warnings.push({
       id: 'cpu-torch-on-gpus',
       message: 'the plan installs the CPU build of torch: the job gets GPUs it cannot use',
@@ -146,6 +149,7 @@ export function jobSpec(plan: Plan, o: JobOptions, warnings: Warning[]): JobSpec
     env,
     command: o.command,
     torchVersion: plan.torch.version,
+    torch: !plansNoTorch(plan.decisions),
     project: plan.project.name,
   };
 }

@@ -133,7 +133,7 @@ export function renderK8s(plan: Plan, o: K8sOptions): K8sExport {
       `${flag('master-port')}=$(MASTER_PORT)`,
     ];
   }
-  const launched = launch(spec.command, procs, torchrun, warnings);
+  const launched = launch(spec.command, procs, torchrun, warnings, spec.torch);
 
   const gpuLimit: Record<string, number> = spec.gpusPerNode > 0 ? { 'nvidia.com/gpu': spec.gpusPerNode } : {};
   const memory = k8sQuantity(spec.memoryBytes);

@@ -28,8 +28,17 @@ export interface Launched {
  * `python -m MOD` becomes `torchrun FLAGS -m MOD`, and a bare `torchrun SCRIPT` gets the flags.
  * Anything else runs as it is, once per node, with the rendezvous in its environment.
  */
-export function launch(argv: readonly string[], procs: number, torchrun: readonly Word[], warnings: Warning[]): Launched {
+export function launch(argv: readonly string[], procs: number, torchrun: readonly Word[], warnings: Warning[], torch = true): Launched {
   if (procs <= 1) return { argv: [...argv], launcher: 'direct' };
+  if (!torch) {
+    // No torch in the environment, so no torchrun: each node runs the command once.
+    warnings.push({
+      id: 'command-not-launched',
+      message: `the project does not use torch, so there is no torchrun to start ${procs} processes: the command runs once per node as it is; MASTER_ADDR and MASTER_PORT are in its environment`,
+      fix: 'add torch to the project (`uv add torch`) for torchrun, or start the processes yourself',
+    });
+    return { argv: [...argv], launcher: 'direct' };
+  }
   const i = argv.findIndex((w) => PYTHON.test(w) || TORCHRUN.test(w));
   const prefixOk = i === 0 || (i >= 2 && argv[0] === 'uv' && argv[1] === 'run');
   const asIs = (why: string): Launched => {

@@ -69,7 +69,7 @@ export function renderSlurm(plan: Plan, o: SlurmOptions): SlurmExport {
         { sh: `${flag('rdzv-endpoint')}="$MASTER_ADDR:$MASTER_PORT"` },
       ]
     : [flag('standalone'), `${flag('nproc-per-node')}=${spec.procsPerNode}`];
-  const launched = launch(spec.command, spec.nodes * spec.procsPerNode, torchrun, warnings);
+  const launched = launch(spec.command, spec.nodes * spec.procsPerNode, torchrun, warnings, spec.torch);
   const command = launched.argv.map((w) => (typeof w === 'string' ? shQuote(w) : w.sh)).join(' ');
 
   const sbatch: [string, string][] = [

@@ -1,6 +1,7 @@
 import { BASE_APT_PACKAGES } from '../catalog/tools.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Plan } from '../plan/types.js';
+import { plansNoTorch } from '../plan/pyproject/plan-pyproject.js';
 import { syncArgs } from './sync-args.js';
 
 /** Where the project's virtual environment lives in the container (a named volume). */
@@ -212,11 +213,16 @@ RUN ${cache} \\
     UV_DEFAULT_INDEX="\${PYPI_MIRROR:-\${UV_DEFAULT_INDEX}}" uv sync --frozen ${sel}
 
 # A job runs the baked environment as it is: \`uv run\` does not sync (UV_NO_SYNC), and the
-# environment's bin/ comes first on PATH. The default command checks torch and the GPUs.
+# environment's bin/ comes first on PATH. The default command checks torch and the GPUs
+# (a project without torch: the environment's Python).
 ENV UV_NO_SYNC=1 \\
     VIRTUAL_ENV=${CONTAINER_VENV} \\
     PATH=${CONTAINER_VENV}/bin:\${PATH}
-CMD ["python", "-c", "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), 'gpus', torch.cuda.device_count())"]
+${
+  plansNoTorch(plan.decisions)
+    ? `CMD ["python", "-c", "import sys; print('python', sys.version.split()[0], sys.prefix)"]`
+    : `CMD ["python", "-c", "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), 'gpus', torch.cuda.device_count())"]`
+}
 
 # The last stage is what a build without --target makes: the dev image, as before.
 FROM dev AS devcontainer

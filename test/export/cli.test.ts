@@ -116,6 +116,23 @@ describe('danlu export', () => {
     expect(k8s).toContain('value: localhost,127.0.0.1,.svc,.cluster.local');
   });
 
+  it('a project without torch: no torchrun in its jobs, and the runtime image checks its Python (L13)', () => {
+    const dir = tempProject({ 'requirements.txt': 'numpy\n', 'train.py': 'import numpy\n' }, 'no-torch');
+    dirs.push(dir);
+    const slurm = exportCli(['slurm', dir, '--image', IMAGE, '--gpus', '2', '--', 'python', 'train.py']);
+    expect(slurm.code, slurm.stderr).toBe(0);
+    expect(slurm.stdout).not.toContain('torchrun');
+    expect(slurm.stdout.trimEnd().split('\n').at(-1)).toBe('  python train.py');
+    expect(slurm.stderr).toContain('the project does not use torch, so there is no torchrun');
+    const k8s = exportCli(['k8s', dir, '--image', IMAGE, '--gpus', '2', '--nodes', '2', '--', 'python', 'train.py']);
+    expect(k8s.code, k8s.stderr).toBe(0);
+    expect(k8s.stdout).not.toContain('torchrun');
+    expect(danlu(['init', dir, '--yes', '--host', HOST]).code).toBe(0);
+    const dockerfile = read(dir, '.devcontainer/Dockerfile');
+    expect(dockerfile).toContain(`CMD ["python", "-c", "import sys; print('python', sys.version.split()[0], sys.prefix)"]`);
+    expect(dockerfile).not.toMatch(/^CMD .*import torch/m);
+  });
+
   it('the command: --command, or the words after --', () => {
     const a = exportCli(['k8s', PROJECT, '--image', IMAGE, '--gpus', '8', '--command', "uv run --frozen python -m vision_demo.train --name 'a b'"]);
     expect(a.code).toBe(0);
