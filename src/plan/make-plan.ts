@@ -414,6 +414,7 @@ export function makePlan({ host, project: given, options, catalog }: PlanInput):
     {
       projectName: project.name,
       backendExtras: project.multiBackend?.extras ?? [],
+      ...(options.solved?.relax?.length ? { relax: options.solved.relax } : {}),
       projectVersion: project.imported?.packageMetadata?.version ?? '0.1.0',
       hasReadme: project.hasReadme ?? false,
       python: py.python,

@@ -68,6 +68,11 @@ export interface Solved {
   python?: { version: string; why: string };
   /** Extras and groups read from the project's files that uv could not resolve: left out, with uv's reason. */
   leaveOut?: { kind: 'extra' | 'group'; name: string; why: string }[];
+  /**
+   * Exact pins of the project's other files that no Python this host's torch runs on has a wheel
+   * for: written as a lower bound (`==4.3.0.36` becomes `>=4.3.0.36`), with uv's reason.
+   */
+  relax?: { name: string; why: string }[];
 }
 
 /** How the plan was checked against the project's whole dependency graph (the joint solve with uv). */
@@ -83,6 +88,8 @@ export interface SolveReport {
   /** What bound torch below the newest that runs here, and what bound Python ("capped at 2.6.0 by vllm==0.8.5 (requirements.txt:2)"). */
   torchBound: string | null;
   pythonBound: string | null;
+  /** Exact pins of the project's other files written as lower bounds, each with why (no Python here has wheels for them). */
+  relaxed?: string[];
   /** uv's own lines when it could not lock. */
   uvSaid: string[];
   /** Each lock tried: what changed and how it ended. */

@@ -77,6 +77,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
       summary,
       torchBound,
       pythonBound,
+      ...(solved.relax?.length ? { relaxed: solved.relax.map((r) => r.why) } : {}),
       uvSaid: [],
       attempts,
       unreachable: [],
@@ -156,12 +157,38 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
           lock: null,
         };
       }
-      if (verdict.kind === 'python' && !opts.pythonFixed) {
-        const next = verdict.pythons.find((py) => Number(py.split('.')[1]) < Number(plan.python.split('.')[1]) && !tried.has(`py:${py}`));
-        if (next) {
+      if (verdict.kind === 'python') {
+        // The newest Python the package has wheels for that the planner can take on this host.
+        const minorOf = (py: string) => Number(py.split('.')[1]);
+        const lower = verdict.pythons.filter((py) => minorOf(py) < minorOf(plan.python) && !tried.has(`py:${py}`)).sort((a, b) => minorOf(b) - minorOf(a));
+        let moved: Plan | null = null;
+        for (const next of opts.pythonFixed ? [] : lower) {
           tried.add(`py:${next}`);
-          pythonBound = `Python ${next}: ${verdict.package} has wheels for ${verdict.pythons.join(', ')} only (${originOf(input, verdict.package)})`;
-          solved.python = { version: next, why: pythonBound };
+          const why = `Python ${next}: ${verdict.package} has wheels for ${verdict.pythons.join(', ')} only (${originOf(input, verdict.package)})`;
+          const candidate = makePlan({ ...input, options: { ...input.options, solved: { ...solved, python: { version: next, why } } } });
+          // The planner took that Python with a torch that runs on this host (not one it warns about).
+          if (candidate.python !== next || candidate.warnings.some((w) => w.id === 'torch-does-not-fit-host' && !plan.warnings.some((x) => x.id === w.id)))
+            continue;
+          pythonBound = why;
+          solved.python = { version: next, why };
+          moved = candidate;
+          break;
+        }
+        if (moved) {
+          plan = moved;
+          continue;
+        }
+        // No Python here has both: an exact pin of the project's other files becomes a lower bound.
+        const pin = exactPinOf(input, verdict.package);
+        if (pin && !(solved.relax ?? []).some((r) => r.name === pin.name)) {
+          solved.relax = [
+            ...(solved.relax ?? []),
+            {
+              name: pin.name,
+              why: `${pin.name}${pin.specifier} (${pin.origin}) has wheels for Python ${verdict.pythons.join(', ')} only, and no Python among them runs the torch this host needs (Python ${plan.python}): its version becomes a lower bound`,
+            },
+          ];
+          tried.clear();
           plan = replan();
           continue;
         }
@@ -297,6 +324,15 @@ function failed(
 }
 
 /** Where the project asks for a package: "requirements.txt:3", or "a dependency of its dependencies". */
+/** An exact `==` pin of a package (not torch's family) read from the project's other files: what the solve may relax. */
+function exactPinOf(input: PlanInput, name: string | null): { name: string; specifier: string; origin: string } | null {
+  if (!name || TORCH_NAMES.has(name)) return null;
+  const req = input.project.imported?.requirements.find((r) => r.name === name && /^===?\s*[^,;*\s]+$/.test(r.specifier.trim()));
+  return req ? { name, specifier: req.specifier.trim(), origin: originOf(input, name) } : null;
+}
+
+const TORCH_NAMES = new Set(['torch', 'torchvision', 'torchaudio']);
+
 function originOf(input: PlanInput, name: string): string {
   const r = input.project.requirements.find((q) => requirementName(q.name) === requirementName(name));
   if (!r) return 'a dependency of its dependencies';

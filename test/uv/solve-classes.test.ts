@@ -25,6 +25,8 @@ interface Case {
   said?: RegExp;
   /** A warning id init must give. */
   warning?: string;
+  /** Words the solve's relaxed pins must contain. */
+  relaxed?: RegExp;
 }
 
 const SETUPTOOLS = '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n';
@@ -82,6 +84,25 @@ const CASES: Case[] = [
     torch: '2.4',
     python: '3.11',
     said: /mediapipe has wheels for 3\.11, 3\.10, 3\.9, 3\.8 only/,
+  },
+  {
+    name: "an exact pin whose wheels stop at Python 3.8, on a GPU whose torch needs 3.9+: the pin becomes a lower bound (conda's pip section)",
+    host: 'rtx5090-570',
+    files: {
+      'environment.yaml':
+        'name: demo\nchannels:\n  - pytorch\n  - defaults\ndependencies:\n  - python=3.8.5\n  - pip=20.3\n  - pytorch=1.12.1\n  - torchvision=0.13.1\n  - pip:\n      - opencv-contrib-python==4.3.0.36\n      - einops==0.3.0\n',
+    },
+    torch: '2.11',
+    python: '3.12',
+    relaxed: /opencv-contrib-python==4\.3\.0\.36 \(environment\.yaml:11\) has wheels for Python 3\.8 only.*lower bound/,
+  },
+  {
+    name: 'the same class from requirements.txt (an old opencv-python pinned next to an unpinned torch), on the RTX 5090',
+    host: 'rtx5090-570',
+    files: { 'requirements.txt': 'torch\nopencv-python==4.1.2.30\nnumpy\n' },
+    torch: '2.11',
+    python: '3.12',
+    relaxed: /opencv-python==4\.1\.2\.30 \(requirements\.txt:2\) has wheels for Python [0-9., ]+ only.*lower bound/,
   },
   {
     name: 'an old xformers: PyPI only, wheels up to Python 3.10',
@@ -150,6 +171,7 @@ const CASES: Case[] = [
     host: 'h100-580',
     files: {
       'requirements.txt': 'numpy\n',
+      'train.py': 'import torch\n',
       'requirements-legacy.txt': './vendor/legacy_op\n',
       'vendor/legacy_op/setup.py':
         'from setuptools import setup\nraise SystemExit("legacy_op needs the CUDA 9 headers")\nsetup(name="legacy_op", version="0.1")\n',
@@ -192,6 +214,7 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
         expect(readFileSync(join(dir, '.python-version'), 'utf8').trim()).toBe(c.python);
         if (c.said) expect(`${solve.torchBound}\n${solve.pythonBound}`).toMatch(c.said);
         if (c.warning) expect(doc.plan.warnings.map((w: { id: string }) => w.id)).toContain(c.warning);
+        if (c.relaxed) expect((solve.relaxed ?? []).join('\n'), said).toMatch(c.relaxed);
         // A second run plans the same and changes nothing.
         const again = spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--json', '--host', join(HOST_FILES, `${c.host}.json`)], {
           encoding: 'utf8',

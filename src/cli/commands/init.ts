@@ -118,6 +118,7 @@ project uv could not lock (files written), 2 bad input (nothing written).`,
       err(`  ${color('solve')} ${plan.solve.summary}`);
       if (plan.solve.torchBound) err(p.dim(`        ${plan.solve.torchBound}`));
       if (plan.solve.pythonBound) err(p.dim(`        ${plan.solve.pythonBound}`));
+      for (const r of plan.solve.relaxed ?? []) err(`  ${p.yellow('note')}  ${r}`);
       if (plan.solve.status === 'failed') for (const l of plan.solve.uvSaid.slice(0, 8)) err(p.dim(`        uv: ${l}`));
     }
     // Planned for a team's machines (.devcontainer/hosts): say for which, since it is not this one alone.

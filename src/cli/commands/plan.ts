@@ -45,6 +45,7 @@ export default defineCommand({
           `  torch:  ${plan.solve.torchBound ?? `the plan's torch ${plan.torch.version}: nothing in the project holds it back (the builds that run here: torch${plan.torch.hostFit ?? ' none'})`}`,
         );
         out(`  python: ${plan.solve.pythonBound ?? `Python ${plan.python}: every dependency installs on it`}`);
+        for (const r of plan.solve.relaxed ?? []) out(`  pin:    ${r}`);
         for (const a of plan.solve.attempts) out(p.dim(`    uv lock  torch ${a.torch}, Python ${a.python}: ${a.outcome} (${(a.ms / 1000).toFixed(1)} s)`));
         for (const l of plan.solve.uvSaid) out(p.dim(`    uv: ${l}`));
       }

@@ -6,7 +6,7 @@ import type { PyprojectInput } from './plan-pyproject.js';
 import type { DependencyMetadata, IndexEntry, PinEdit, TomlValue } from './types.js';
 import { PKG_RESOURCES_SETUPTOOLS, torchImportsPkgResources } from '../../wheels/index.js';
 
-type Plan = Pick<PyprojectInput, 'torch' | 'packages' | 'projectName' | 'backendExtras'>;
+type Plan = Pick<PyprojectInput, 'torch' | 'packages' | 'projectName' | 'backendExtras' | 'relax'>;
 
 /** What the imported files add to pyproject.toml. */
 export interface ImportedWants {
@@ -136,6 +136,14 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
       if (t.replaced) out.replaced.push(t.replaced);
     } else {
       const r = special.get(req.name);
+      // An exact pin no Python of this host's torch has a wheel for: its version as a lower bound.
+      const relax = plan.relax?.find((x) => x.name === req.name);
+      const exact = /^===?\s*([^,;*\s]+)$/.exec(req.specifier.trim());
+      if (relax && exact) {
+        const next = `${req.name}${req.extras.length ? `[${req.extras.join(',')}]` : ''}>=${exact[1]}${req.marker ? ` ; ${req.marker}` : ''}`;
+        out.replaced.push({ name: req.name, from: raw, to: next, specifier: `>=${exact[1]}`, why: relax.why });
+        raw = next;
+      }
       if (r && r.kind !== 'conflict' && r.rename) raw = raw.replace(new RegExp(`^${req.name.replace(/[-_.]/g, '[-_.]')}`, 'i'), r.rename);
       // A specifier the plan writes: the torch index's (triton) or the build an index serves for this torch (Astral).
       const planned = r?.kind === 'torch-index' ? r.specifier : r?.kind === 'index' && r.pinLocal ? r.specifier : null;

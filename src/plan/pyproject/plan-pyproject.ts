@@ -42,6 +42,8 @@ export interface PyprojectInput {
   lockWithMirror: boolean;
   /** The container's CPU as Python's platform_machine names it ("x86_64", "aarch64"). */
   machine: string;
+  /** Exact pins of the project's other files written as lower bounds (the solve found no Python for them here). */
+  relax?: readonly { name: string; why: string }[];
 }
 
 type Obj = Record<string, unknown>;
