@@ -73,8 +73,23 @@ function ensureTable(obj: Obj, ...path: string[]): Obj {
 }
 
 /** Adds missing lists, and missing entries (by package name) of lists that exist. */
+/** PEP 685: extra and group names compare lowercased, runs of `-_.` as one `-`. */
+const normalName = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
+
+/** The key a table already has for a name (its own spelling, `model_worker` for `model-worker`), else the name. */
+function keyIn(have: Obj | undefined, name: string): string {
+  if (!have || name in have) return name;
+  return Object.keys(have).find((k) => normalName(k) === normalName(name)) ?? name;
+}
+
+/** What `want` lists under a key of the file, whichever spelling either uses. */
+function wantedAt(want: Record<string, string[]>, key: string): string[] | undefined {
+  return want[key] ?? Object.entries(want).find(([k]) => normalName(k) === normalName(key))?.[1];
+}
+
 function addNamedLists(p: Pending, have: Obj, want: Record<string, string[]>, at: string[]): void {
-  for (const [name, list] of Object.entries(want)) {
+  for (const [wanted, list] of Object.entries(want)) {
+    const name = keyIn(have, wanted);
     const current = Array.isArray(have[name]) ? (have[name] as unknown[]) : null;
     if (!current) {
       p.mutations.push((o) => void (ensureTable(o, ...at)[name] = [...list]));
@@ -378,9 +393,9 @@ function applyManaged(p: Pending, data: Obj, wants: PyprojectPlan): Managed {
   const lists: { at: string[]; list: unknown[]; want: readonly string[] }[] = [];
   if (Array.isArray(project?.dependencies)) lists.push({ at: ['project', 'dependencies'], list: project!.dependencies as unknown[], want: wants.dependencies });
   for (const [k, v] of Object.entries(table(data, 'project', 'optional-dependencies') ?? {}))
-    if (Array.isArray(v)) lists.push({ at: ['project', 'optional-dependencies', k], list: v, want: wants.extras[k] ?? [] });
+    if (Array.isArray(v)) lists.push({ at: ['project', 'optional-dependencies', k], list: v, want: wantedAt(wants.extras, k) ?? [] });
   for (const [k, v] of Object.entries(table(data, 'dependency-groups') ?? {}))
-    if (Array.isArray(v)) lists.push({ at: ['dependency-groups', k], list: v, want: k === 'dev' ? wants.devDependencies : (wants.groups[k] ?? []) });
+    if (Array.isArray(v)) lists.push({ at: ['dependency-groups', k], list: v, want: k === 'dev' ? wants.devDependencies : (wantedAt(wants.groups, k) ?? []) });
   for (const { at, list, want: wanted } of lists) {
     const edits = new Map<number, string | null>();
     list.forEach((d, i) => {

@@ -4,6 +4,7 @@ import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { cleanup, danlu, HOST_FILES, jsonOut, read, REPO, tempProject } from '../support/cli.js';
 import { isValidName } from '../support/pep508.js';
+import { uvParseProblems } from '../support/uv-pyproject.js';
 
 const HOST = ['--host', join(HOST_FILES, 'h100-580.json')];
 
@@ -108,3 +109,26 @@ describe('bad input stops before anything is written', () => {
     }
   });
 });
+
+describe('extra and group names in the spelling of the file (PEP 685)', () => {
+  it.each([
+    ['an extra spelled with _ (model_worker)', '[project.optional-dependencies]\nmodel_worker = ["torch", "transformers>=4.31.0"]\n', 'model-worker'],
+    ['a dependency group spelled with . and capitals (Eval.Tools)', '[dependency-groups]\n"Eval.Tools" = ["torch", "numpy"]\n', 'eval-tools'],
+  ])('%s: edited under its own key, never a second key uv refuses', (_what, table, normal) => {
+    const dir = tempProject({ 'pyproject.toml': `[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["numpy"]\n\n${table}` });
+    try {
+      const r = danlu(['init', dir, '--yes', '--json', '--host', join(HOST_FILES, 'h100-580.json')]);
+      expect(r.code, r.stderr).toBe(0);
+      const text = read(dir, 'pyproject.toml');
+      expect(uvParseProblems(text)).toEqual([]);
+      const py = parseToml(text) as any;
+      const keys = [...Object.keys(py.project['optional-dependencies'] ?? {}), ...Object.keys(py['dependency-groups'] ?? {})];
+      expect(keys.filter((k) => k.toLowerCase().replace(/[-_.]+/g, '-') === normal)).toHaveLength(1);
+      const again = jsonOut(danlu(['init', dir, '--yes', '--json', '--host', join(HOST_FILES, 'h100-580.json')]));
+      expect(again.files.filter((f: { action: string }) => f.action !== 'unchanged')).toEqual([]);
+    } finally {
+      cleanup(dir);
+    }
+  });
+});
+

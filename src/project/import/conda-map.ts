@@ -46,6 +46,12 @@ export const CONDA_MAP: { source: string; entries: CondaMapping[] } = {
       action: { kind: 'ignore', reason: "conda's own tools; a uv project does not need them" },
     },
     {
+      // The pytorch channel's Triton build: torch's wheels pull Triton themselves (`triton` /
+      // `pytorch-triton`); `torchtriton` on PyPI is the name of the 2022 dependency-confusion package.
+      names: ['torchtriton', 'pytorch-triton', 'triton-nightly'],
+      action: { kind: 'ignore', reason: "the pytorch channel's Triton: torch's wheels bring Triton themselves (never the PyPI name torchtriton)" },
+    },
+    {
       names: ['pytorch-mutex', '-pytorch-select', 'blas', 'libblas', 'libcblas', 'liblapack', 'liblapacke'],
       action: { kind: 'ignore', reason: 'conda variant selector / BLAS binding; PyTorch and NumPy wheels bundle their BLAS' },
     },

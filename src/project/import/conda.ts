@@ -31,6 +31,9 @@ export function parseCondaSpec(input: string): Outcome<CondaSpec> {
   const text = input.trim();
   const m = /^(?:([^\s:]+)::)?([A-Za-z0-9_][A-Za-z0-9_.-]*)(.*)$/.exec(text);
   if (!m) return { ok: false, reason: 'not a conda package spec' };
+  // `pytorch...` or `pytorch…` in prose: an elided example, not a package name.
+  if (/(\.\.\.|…)$/.test(m[2]!) || m[3]!.startsWith('…')) return { ok: false, reason: `"${text}" is an elided example ("..."), not a package` };
+  if (/[._-]$/.test(m[2]!)) return { ok: false, reason: `"${m[2]}" is not a valid package name (it must end with a letter or digit)` };
   const notes: string[] = [];
   // MatchSpec allows spaces around operators (`python >= 3.8`, `numpy >=1.20, <2`).
   const rest = m[3]!.replace(/([<>=!~]=?|==)\s+(?=[\d*])/g, '$1').replace(/\s*,\s*/g, ',');

@@ -260,3 +260,29 @@ describe('D12: cog.yaml', () => {
     expect(req(r, 'gdown', 'cog').origin).toEqual({ file: 'cog.yaml', line: 7 });
   });
 });
+
+describe('conda names that are not PyPI packages, and prose that is not a package (unseen corpus)', () => {
+  it("the pytorch channel's Triton (torchtriton) is torch's own, never the PyPI name; also from a README conda line", async () => {
+    const r = await project({
+      'environment.yml':
+        'name: demo\nchannels: [pytorch, nvidia]\ndependencies:\n  - python=3.10\n  - pytorch=2.0.1=py3.10_cuda11.8_cudnn8.7.0_0\n  - torchtriton=2.0.0=py310\n  - pip:\n      - numpy\n',
+      'README.md': '# demo\n\n```bash\nconda install -c pytorch pytorch-triton\n```\n',
+    });
+    expect(names(r)).toEqual(['torch', 'numpy']);
+    expect(r.requirements.map((q) => q.name)).not.toContain('torchtriton');
+    expect(r.report.find((e) => e.text.startsWith('torchtriton'))).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/torch's wheels bring Triton/) });
+    expect(r.report.find((e) => /pytorch-triton/.test(e.text))?.kind).toBe('ignored');
+  });
+
+  it('an elided example in prose (`conda install pytorch...`, `pytorch…`) or a name ending in "-" is left out with the reason', async () => {
+    const r = await project({
+      'requirements.txt': 'inflect\n',
+      'README.md': '# demo\n\nRun the `conda install pytorch...` line first, or `conda install torchaudio…`.\n\n```bash\nconda install foo-\n```\n',
+    });
+    expect(names(r)).toEqual(['inflect']);
+    expect(r.requirements.map((q) => q.name).filter((n) => !/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/.test(n))).toEqual([]);
+    const reasons = r.report.filter((e) => e.kind === 'left-out').map((e) => e.reason);
+    expect(reasons).toContainEqual(expect.stringMatching(/"pytorch\.\.\." is an elided example/));
+    expect(reasons).toContainEqual(expect.stringMatching(/"foo-" is not a valid package name/));
+  });
+});
