@@ -7,6 +7,7 @@ import { makePlan, type PlanInput } from '../plan/make-plan.js';
 import { where } from '../plan/project-torch.js';
 import type { Plan, PlanOptions, SolveReport, Solved } from '../plan/types.js';
 import { parseTomlStrict, requirementName } from '../project/toml.js';
+import { setAsideText } from './set-aside.js';
 import { candidateFiles, freeTorch } from './candidate.js';
 import { makeScratch } from './scratch.js';
 import { type UvTool, uvLock } from './uv.js';
@@ -68,6 +69,8 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
   let triedRange = false;
   const tried = new Set<string>();
   const scratch = await makeScratch(dir);
+  // Hosts this machine cannot reach: their sources are set aside, so uv can judge the rest.
+  const aside: string[] = [];
   const report = (plan: Plan, status: SolveReport['status'], summary: string, extra: Partial<SolveReport> = {}): Plan => ({
     ...plan,
     solve: {
@@ -80,13 +83,14 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
       ...(solved.relax?.length ? { relaxed: solved.relax.map((r) => r.why) } : {}),
       uvSaid: [],
       attempts,
-      unreachable: [],
+      unreachable: [...aside],
       ...extra,
     },
   });
   let firstLock = true;
   const lock = async (plan: Plan, what: string): Promise<{ verdict: LockVerdict; text: string | null }> => {
     const files = candidateFiles(plan, catalog, existing);
+    if (aside.length > 0) files.pyproject = setAsideText(files.pyproject, aside);
     await scratch.put({ 'pyproject.toml': files.pyproject, '.python-version': files.pythonVersion, 'uv.lock': startLock });
     opts.progress?.(`uv lock: ${what}`);
     const env = envFor(opts.env, files.pyproject);
@@ -127,6 +131,22 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
       if (tried.has(key)) break;
       tried.add(key);
       const { verdict, text } = await lock(plan, `torch ${plan.torch.version} (${plan.torch.backend}), Python ${plan.python}`);
+      if (verdict.kind === 'locked' && aside.length > 0) {
+        // The rest of the project locks: torch and Python are checked; the whole lock is made
+        // where the hosts answer (`danlu up` in the container), so no partial uv.lock is written.
+        const torch = text ? lockedVersions(text, 'torch') : [];
+        return {
+          plan: report(
+            plan,
+            'not-solved',
+            `uv could not reach ${aside.join(', ')}; without what comes from there the project solves with uv ${opts.uv.version}: ${
+              torch.length ? `torch ${torch.join(', ')}` : 'no torch in the lock'
+            }, Python ${plan.python}; \`danlu up\` locks the whole project in the container`,
+            { unreachable: [...aside] },
+          ),
+          lock: null,
+        };
+      }
       if (verdict.kind === 'locked') {
         const torch = text ? lockedVersions(text, 'torch') : [];
         const summary = `solved with uv ${opts.uv.version}${opts.index ? ` against ${opts.index}` : ''}: ${
@@ -142,8 +162,14 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
       }
       // Offline (UV_OFFLINE), uv judges only what its cache holds: a failure says nothing of the project.
       const offline = /^(1|true|yes)$/i.test(opts.env.UV_OFFLINE ?? '');
+      // Unreachable hosts: set aside, and the rest of the project solved all the same.
+      if (verdict.kind === 'unreachable' && !offline && verdict.hosts.some((h) => !aside.includes(h)) && aside.length < 8) {
+        for (const h of verdict.hosts) if (!aside.includes(h)) aside.push(h);
+        tried.clear();
+        continue;
+      }
       if (verdict.kind === 'unreachable' || offline) {
-        const hosts = verdict.kind === 'unreachable' ? verdict.hosts : [];
+        const hosts = verdict.kind === 'unreachable' ? [...new Set([...aside, ...verdict.hosts])] : [];
         return {
           plan: report(
             plan,

@@ -115,7 +115,9 @@ describe('extra and group names in the spelling of the file (PEP 685)', () => {
     ['an extra spelled with _ (model_worker)', '[project.optional-dependencies]\nmodel_worker = ["torch", "transformers>=4.31.0"]\n', 'model-worker'],
     ['a dependency group spelled with . and capitals (Eval.Tools)', '[dependency-groups]\n"Eval.Tools" = ["torch", "numpy"]\n', 'eval-tools'],
   ])('%s: edited under its own key, never a second key uv refuses', (_what, table, normal) => {
-    const dir = tempProject({ 'pyproject.toml': `[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["numpy"]\n\n${table}` });
+    const dir = tempProject({
+      'pyproject.toml': `[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["numpy"]\n\n${table}`,
+    });
     try {
       const r = danlu(['init', dir, '--yes', '--json', '--host', join(HOST_FILES, 'h100-580.json')]);
       expect(r.code, r.stderr).toBe(0);
@@ -131,4 +133,3 @@ describe('extra and group names in the spelling of the file (PEP 685)', () => {
     }
   });
 });
-

@@ -230,6 +230,57 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
     }, 900_000);
   }
 
+  it.each([
+    {
+      shape: 'a git source on a host this machine cannot reach, next to a companion that pins torch',
+      files: { 'requirements.txt': 'torch>=2.0.1\ntorchdata==0.6.1\nsdata @ git+https://git.example.invalid/org/datapipes.git@main\n' },
+      torch: '2.0',
+      bound: /torchdata==0\.6\.1 needs torch==2\.0\.1 \(requirements\.txt:2\)/,
+    },
+    {
+      shape: 'a wheel URL on an unreachable host in pyproject.toml, next to torchaudio pinned exactly',
+      files: {
+        'pyproject.toml':
+          '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.9"\ndependencies = ["torch", "torchaudio==2.8.0", "fastkern @ https://files.example.invalid/fastkern-1.0-py3-none-any.whl"]\n',
+      },
+      // The companion's pin is in danlu's own table: the plan starts at 2.8 and uv confirms it.
+      torch: '2.8',
+      bound: null,
+    },
+  ])(
+    'an unreachable source is set aside and the rest still solved: $shape',
+    (c) => {
+      const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
+      const dir = join(root, 'demo');
+      try {
+        for (const [path, text] of Object.entries(c.files)) {
+          mkdirSync(dirname(join(dir, path)), { recursive: true });
+          writeFileSync(join(dir, path), text);
+        }
+        const r = spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--json', '--host', join(HOST_FILES, 'h100-580.json')], {
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1', CI: 'true', ...solveEnv(pip, pythons) },
+          timeout: 900_000,
+        });
+        const doc = JSON.parse(r.stdout);
+        const solve = doc.plan.solve;
+        const said = JSON.stringify(solve, null, 1);
+        // Not the whole project (part of it is out of reach), but torch and Python are uv's.
+        expect(solve.status, said).toBe('not-solved');
+        expect(solve.unreachable, said).toEqual(expect.arrayContaining([expect.stringMatching(/example\.invalid$/)]));
+        expect(solve.summary, said).toMatch(/without what comes from there the project solves with uv/);
+        if (c.bound) expect(solve.torchBound, said).toMatch(c.bound);
+        expect(solve.attempts.at(-1).outcome, said).toMatch(/^locked/);
+        expect(doc.plan.torch.version.split('.').slice(0, 2).join('.')).toBe(c.torch);
+        // No partial lock is written: `danlu up` locks the whole project where the host answers.
+        expect(existsSync(join(dir, 'uv.lock'))).toBe(false);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+    900_000,
+  );
+
   it('a companion removed from the project later: the next init plans the newest torch again (no constraint of its own left behind)', () => {
     const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
     const dir = join(root, 'demo');

@@ -270,7 +270,10 @@ describe('conda names that are not PyPI packages, and prose that is not a packag
     });
     expect(names(r)).toEqual(['torch', 'numpy']);
     expect(r.requirements.map((q) => q.name)).not.toContain('torchtriton');
-    expect(r.report.find((e) => e.text.startsWith('torchtriton'))).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/torch's wheels bring Triton/) });
+    expect(r.report.find((e) => e.text.startsWith('torchtriton'))).toMatchObject({
+      kind: 'ignored',
+      reason: expect.stringMatching(/torch's wheels bring Triton/),
+    });
     expect(r.report.find((e) => /pytorch-triton/.test(e.text))?.kind).toBe('ignored');
   });
 
