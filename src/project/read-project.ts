@@ -123,7 +123,10 @@ export function multiBackendOf(data: Record<string, unknown>, text: string, file
     return typeof url === 'string' ? backendAtUrlEnd(url) : null;
   };
   const extras = [...byExtra.keys()];
-  const chosen = extras.find((e) => selected.includes(e)) ?? extras.find((e) => /^cu\d/.test(backendOf(e) ?? '')) ?? null;
+  // Several the README installs (one line per machine kind): a CUDA one first, the newest CUDA.
+  const cudaOf = (e: string) => Number(/^cu(\d+)/.exec(backendOf(e) ?? '')?.[1] ?? -1);
+  const named = extras.filter((e) => selected.includes(e)).sort((a, b) => cudaOf(b) - cudaOf(a));
+  const chosen = named[0] ?? [...extras].sort((a, b) => cudaOf(b) - cudaOf(a)).find((e) => cudaOf(e) >= 0) ?? null;
   let torch: { specifier: string; backend: string | null; origin: Origin } | null = null;
   if (chosen) {
     const optional = (data.project as Record<string, unknown> | undefined)?.['optional-dependencies'] as Record<string, unknown> | undefined;

@@ -40,6 +40,10 @@ explicit = true
     expect(out.tool.uv['constraint-dependencies']).toEqual(['numpy<3']);
     expect(Object.keys(out.tool.uv.sources)).toEqual(['torch']);
     expect(out.tool.uv.index.map((i: { name: string }) => i.name)).toEqual(['pytorch']);
+    // danlu's own PyTorch index is never set aside (a direct wheel URL on its host is).
+    const torchHost = parse(setAsideText(text, ['download.pytorch.org'])) as any;
+    expect(torchHost.tool.uv.index.map((i: { name: string }) => i.name)).toEqual(['astral', 'pytorch']);
+    expect(torchHost.project.dependencies).toContain('torch==2.8.*');
     // Nothing on the hosts: the text comes back equivalent.
     expect(parse(setAsideText(text, ['elsewhere.invalid']))).toEqual(parse(text));
   });

@@ -26,7 +26,9 @@ export function setAsideText(text: string, hosts: readonly string[]): string {
   const uv = tool && isObj(tool.uv) ? (tool.uv as Obj) : null;
   if (uv) {
     const indexes = Array.isArray(uv.index) ? (uv.index as Obj[]) : [];
-    const droppedIndexes = new Set(indexes.filter((i) => gone.has(hostOf(String(i.url ?? '')))).map((i) => String(i.name)));
+    // danlu's own PyTorch index stays: without it there is no torch to judge (its host unreachable
+    // is the solve's end, not something to set aside).
+    const droppedIndexes = new Set(indexes.filter((i) => i.name !== 'pytorch' && gone.has(hostOf(String(i.url ?? '')))).map((i) => String(i.name)));
     if (indexes.length) uv.index = indexes.filter((i) => !droppedIndexes.has(String(i.name)));
     const sources = isObj(uv.sources) ? (uv.sources as Obj) : {};
     for (const [pkg, value] of Object.entries(sources)) {

@@ -88,3 +88,42 @@ describe("a project in uv's multi-backend shape", () => {
     }
   });
 });
+
+describe('backend extras the README names one per machine kind, and extras for another accelerator (unseen corpus)', () => {
+  const H100 = ['--host', join(HOST_FILES, 'h100-580.json')];
+
+  it('a README listing `.[cu128]` (GPU) and `.[cpu]` (CPU only): this machine installs the CUDA one, and plans its backend', () => {
+    const dir = tempProject({
+      'pyproject.toml': `[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["numpy", "torch==2.8.0"]\n\n[project.optional-dependencies]\ncpu = ["torch==2.8.0"]\ncu128 = ["torch==2.8.0"]\n\n[tool.uv]\nconflicts = [[{ extra = "cpu" }, { extra = "cu128" }]]\n\n[tool.uv.sources]\ntorch = [\n  { index = "pytorch-cpu", extra = "cpu" },\n  { index = "pytorch-cu128", extra = "cu128" },\n]\n\n[[tool.uv.index]]\nname = "pytorch-cpu"\nurl = "https://download.pytorch.org/whl/cpu"\nexplicit = true\n\n[[tool.uv.index]]\nname = "pytorch-cu128"\nurl = "https://download.pytorch.org/whl/cu128"\nexplicit = true\n`,
+      'README.md': '# demo\n\nCPU only:\n\n```bash\npip install -e .[cpu]\n```\n\nNVIDIA GPU:\n\n```bash\npip install -e .[cu128]\n```\n',
+    });
+    try {
+      const r = jsonOut(danlu(['init', dir, '--yes', '--json', ...H100]));
+      expect(r.plan.torch).toMatchObject({ version: '2.8.0', backend: 'cu128' });
+      expect(r.plan.warnings.map((w: { id: string }) => w.id)).toContain('extra-not-installed-cpu');
+      const sync = read(dir, '.devcontainer/uv-sync.sh');
+      expect(sync).toMatch(/uv sync --frozen --all-groups --extra cu128\n/);
+      expect(sync).not.toMatch(/--extra cpu/);
+    } finally {
+      cleanup(dir);
+    }
+  });
+
+  it('an extra with torch wheels by URL for Intel XPU: left as written (no pin edit, no conflict), and no Python hint from its cp310 wheel', () => {
+    const xpu = `"torch @ https://download.pytorch.org/whl/xpu/torch-2.6.0%2Bxpu-cp310-cp310-linux_x86_64.whl ; python_version == '3.10'"`;
+    const dir = tempProject({
+      'pyproject.toml': `[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["numpy"]\n\n[project.optional-dependencies]\ncu124 = ["torch==2.6.0", "torchvision==0.21.0"]\nintel-gpu = [\n  ${xpu},\n]\n`,
+    });
+    try {
+      const r = danlu(['init', dir, '--yes', '--json', ...H100]);
+      expect(r.code, r.stderr).toBe(0);
+      const out = jsonOut(r);
+      expect(out.files.filter((f: { action: string }) => f.action === 'conflict')).toEqual([]);
+      expect(out.plan.python).toBe('3.12');
+      const py = parseToml(read(dir, 'pyproject.toml')) as any;
+      expect(py.project['optional-dependencies']['intel-gpu']).toEqual([JSON.parse(xpu)]);
+    } finally {
+      cleanup(dir);
+    }
+  });
+});

@@ -122,6 +122,9 @@ export function pinEdits(replaced: readonly Omit<PinEdit, 'action'>[], own: Map<
       const parsed = parsePep508(from);
       // An entry for another platform (`; sys_platform == 'darwin'`) is not the container's: as written.
       if (parsed.ok && parsed.marker && holdsOnLinux(parsed.marker) === false) continue;
+      // A direct reference (`torch @ https://.../xpu/torch-2.6.0+xpu-...whl`) is one build the
+      // project chose, often for another accelerator: never re-pinned.
+      if (parsed.ok && parsed.url) continue;
       const action: PinEdit['action'] =
         options.pins === 'follow' ? 'rewrite' : UNPINNED.test(from) || admitsPlanned(specifierOf(from), r.specifier) ? 'constrain' : 'conflict';
       // Each entry keeps its own extras and marker: only the version moves.
@@ -483,7 +486,17 @@ export function planPyproject(
   const wanted = (imported?.selectedExtras ?? []).map((e) => e.name);
   const selected = [...new Set(wanted.flatMap((e) => (e === '*' ? [...extraNames] : [e])))].filter((e) => extraNames.has(e));
   const syncExtras: string[] = [];
+  // A project in uv's multi-backend shape: its backend extras are alternatives, and this machine
+  // installs the one the plan takes (a README listing `.[cu128]` and `.[cpu]` names both).
+  const backendChoice = project.multiBackend?.selected ?? null;
   for (const e of selected) {
+    if (backendChoice && project.multiBackend!.extras.includes(e) && e !== backendChoice) {
+      warnings.push({
+        id: `extra-not-installed-${e}`,
+        message: `the README also installs extra ${e}, another of the project's torch variants: this machine installs ${backendChoice}`,
+      });
+      continue;
+    }
     const clashes = clash.conflicts.some((c) => c.some((x) => 'extra' in x && x.extra === e) && c.some((x) => 'extra' in x && syncExtras.includes(x.extra)));
     if (clashes)
       warnings.push({

@@ -93,7 +93,13 @@ export function addSpec(out: ImportResult, spec: Spec & { name: string }, opts: 
     became += ` (CUDA hint ${major}: built for CUDA ${major})`;
   }
   const py = /^cp(\d)(\d+)$/.exec(spec.wheel?.python ?? '');
-  if (py) {
+  // A wheel of an optional set, or one built for another accelerator (`+xpu`, `+rocm6.2`), says
+  // nothing about the Python of the main environment.
+  const url = spec.source?.kind === 'url' ? decodeURIComponent(spec.source.url) : '';
+  const otherAccelerator = /\+(xpu|rocm[\d.]*)[-.]/i.test(url);
+  if (py && (opts.group !== 'main' || otherAccelerator)) {
+    became += ` (wheel for Python ${py[1]}.${py[2]})`;
+  } else if (py) {
     out.pythonHints.push({ version: `${py[1]}.${py[2]}`, origin: { ...opts.origin }, text: opts.text.trim() });
     became += ` (wheel for Python ${py[1]}.${py[2]})`;
   }
