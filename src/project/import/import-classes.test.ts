@@ -289,3 +289,17 @@ describe('conda names that are not PyPI packages, and prose that is not a packag
     expect(reasons).toContainEqual(expect.stringMatching(/"foo-" is not a valid package name/));
   });
 });
+
+describe('a clone or git URL of a repository whose distribution has another name (unseen corpus)', () => {
+  it('`git clone .../flash-attention; cd flash-attention && pip install .` is flash-attn, and a git+ URL of sam2 is sam-2', async () => {
+    const r = await project({
+      'requirements.txt': 'torch\n',
+      'README.md':
+        '# demo\n\n```bash\ngit clone https://github.com/Dao-AILab/flash-attention\ncd flash-attention && pip install .\ncd ..\npip install git+https://github.com/facebookresearch/sam2.git\n```\n',
+    });
+    expect(req(r, 'flash-attn', 'readme')).toMatchObject({ source: { kind: 'git', url: 'https://github.com/Dao-AILab/flash-attention' } });
+    expect(req(r, 'flash-attn', 'readme').nameGuessed).toBeUndefined();
+    expect(req(r, 'sam-2', 'readme').source).toMatchObject({ kind: 'git' });
+    expect(r.requirements.map((q) => q.name)).not.toContain('flash-attention');
+  });
+});

@@ -1,4 +1,5 @@
 import { alternativeAccelerator } from '../../catalog/data/accelerators.js';
+import { distributionOfRepository } from '../../catalog/data/repositories.js';
 import { addSpec, ignored, leftOut, record, warn } from './emit.js';
 import { addIndex } from './indexes.js';
 import type { Places } from './place.js';
@@ -171,7 +172,13 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
         }
       } else {
         spec.source = { kind: 'git', url: r.clone.url, ...(r.clone.branch ? { rev: r.clone.branch } : {}), ...(r.sub ? { subdirectory: r.sub } : {}) };
-        if (spec.name === null || spec.nameGuessed) {
+        const known = distributionOfRepository(r.clone.url, r.sub ?? '');
+        if (known) {
+          // A repository whose distribution has another name (Dao-AILab/flash-attention is flash-attn).
+          spec.name = known;
+          spec.nameGuessed = false;
+          spec.notes.push(`a clone of ${repoBasename(r.clone.url)} installs the distribution ${known} (its own metadata names it)`);
+        } else if (spec.name === null || spec.nameGuessed) {
           spec.name = normalizeName(r.sub ? r.sub.split('/').pop()! : repoBasename(r.clone.url));
           spec.nameGuessed = true;
           spec.notes.push(`name "${spec.name}" taken from the folder name (the package's own metadata may differ)`);

@@ -1,3 +1,4 @@
+import { distributionOfRepository } from '../../catalog/data/repositories.js';
 import { checkMarker } from './marker.js';
 import { isValidName, normalize, parsePep508, type Outcome } from './pep508.js';
 import type { RequirementSource } from './types.js';
@@ -55,6 +56,12 @@ function fromUrl(url: string, givenName: string | null, editable: boolean): Outc
     if (git.subdirectory) source.subdirectory = git.subdirectory;
     if (editable) notes.push('editable git install: uv installs it as a regular git dependency');
     if (name) return { ok: true, name, nameGuessed: false, specifier: '', source, notes };
+    // A repository whose distribution has another name (Dao-AILab/flash-attention is flash-attn).
+    const known = distributionOfRepository(git.url, git.subdirectory ?? '');
+    if (known) {
+      notes.push(`${repoBasename(git.url)} installs the distribution ${known} (its own metadata names it)`);
+      return { ok: true, name: known, nameGuessed: false, specifier: '', source, notes };
+    }
     // A subdirectory's folder (`bindings/torch`, `python`) names a place in the repository, not the package.
     const guess = normalize(repoBasename(git.url));
     if (!isValidName(guess)) return { ok: false, reason: 'git URL without a package name (add #egg=NAME or write NAME @ git+...)' };
