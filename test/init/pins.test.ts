@@ -106,3 +106,31 @@ describe("the project's torch pins", () => {
     }
   });
 });
+
+describe('pins of the CUDA libraries torch pins itself (unseen corpus)', () => {
+  it.each([
+    [
+      "a README's troubleshooting line over torch==2.4.0",
+      { 'requirements.txt': 'torch==2.4.0\n', 'README.md': '# demo\n\nIf you see a cuBLAS error:\n\n```bash\npip install nvidia-cublas-cu12==12.4.5.8\n```\n' },
+      /nvidia-cublas-cu12==12\.4\.5\.8 \(README\.md:6\)/,
+    ],
+    [
+      "a pip freeze of another machine's torch (cuDNN for CUDA 11)",
+      { 'requirements.txt': 'torch==2.0.1\nnumpy==1.24.4\nnvidia-cudnn-cu11==8.9.5.29\nnvidia-nccl-cu11==2.14.3\n' },
+      /nvidia-cudnn-cu11==8\.9\.5\.29 \(requirements\.txt:3\), nvidia-nccl-cu11==2\.14\.3 \(requirements\.txt:4\)/,
+    ],
+  ])('%s: left out, said, the rest kept', (_what, files, said) => {
+    const dir = tempProject(files);
+    try {
+      const r = danlu(['init', dir, '--yes', '--json', '--host', H100]);
+      expect([0, 1]).toContain(r.code);
+      const out = jsonOut(r);
+      expect(out.plan.warnings.find((w: { id: string }) => w.id === 'torch-cuda-libraries-left-out')?.message).toMatch(said);
+      const text = read(dir, 'pyproject.toml');
+      expect(text).not.toMatch(/"nvidia-(cublas|cudnn|nccl)-cu1\d==/);
+      expect(text).toMatch(/"torch==2\.\d+\.\d+"|"torch==2\.\d+\.\*"/);
+    } finally {
+      cleanup(dir);
+    }
+  });
+});

@@ -25,7 +25,12 @@ export interface ImportedWants {
   replaced: Omit<PinEdit, 'action'>[];
   /** Local checkouts that build against torch, with their setup.py's static metadata. */
   dependencyMetadata: DependencyMetadata[];
+  /** Pins of the CUDA libraries torch's wheels pin themselves, left out (where they were read). */
+  torchCudaLibs: { raw: string; where: string }[];
 }
+
+/** The CUDA libraries PyTorch's wheels depend on with exact pins (nvidia-cublas-cu12, nvidia-cudnn-cu11...). */
+const TORCH_CUDA_LIB = /^nvidia-(cublas|cuda-runtime|cuda-nvrtc|cuda-cupti|cudnn|cufft|curand|cusolver|cusparse|cusparselt|nccl|nvtx|nvjitlink|cufile)-cu\d+$/;
 
 const PYTORCH_INDEX = /download\.pytorch\.org\/whl/;
 const PYPI = /^https?:\/\/(pypi\.org|pypi\.python\.org)\/simple\/?$/;
@@ -107,8 +112,10 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
     buildDependencies: {},
     replaced: [],
     dependencyMetadata: [],
+    torchCudaLibs: [],
   };
   if (!imported) return out;
+  const hasTorch = imported.requirements.some((r) => r.name === 'torch');
   // One set beside each list: adding stays linear in the number of requirements.
   const seen = new WeakMap<string[], Set<string>>();
   const add = (list: string[], raw: string) => {
@@ -125,6 +132,12 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
     // A package the plan found cannot work here (xformers without kernels for these GPUs) is not written.
     const resolved = special.get(req.name);
     if (resolved?.kind === 'conflict' && resolved.leaveOut) continue;
+    // torch's wheels pin their CUDA libraries exactly: a pin of the project's own (a README's
+    // troubleshooting line, a `pip freeze` of another torch) contradicts the planned torch's.
+    if (hasTorch && TORCH_CUDA_LIB.test(req.name) && req.specifier !== '' && !req.source) {
+      out.torchCudaLibs.push({ raw: req.raw, where: `${req.origin.file}${req.origin.line ? `:${req.origin.line}` : ''}` });
+      continue;
+    }
     let raw = req.raw;
     // The project's own backend extras (uv's multi-backend shape) keep their torch family as written.
     const ownBackend = plan.backendExtras.includes(req.group);

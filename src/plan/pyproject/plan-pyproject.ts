@@ -317,6 +317,12 @@ export function planPyproject(
   const warnings: Warning[] = [];
   const imported = project.imported ?? null;
   const files = fromImport(imported, input);
+  if (files.torchCudaLibs.length > 0)
+    warnings.push({
+      id: 'torch-cuda-libraries-left-out',
+      message: `${files.torchCudaLibs.map((l) => `${l.raw} (${l.where})`).join(', ')}: CUDA libraries torch's wheels pin themselves; left out, torch ${input.torch.version} brings the ones it was built with`,
+      fix: "to force a version over torch's pin anyway, add it to [tool.uv] override-dependencies",
+    });
   const own = ownEntries(project.pyprojectData ?? null, input.backendExtras);
   warnings.push(...credentialsWarnings(imported, files));
 
