@@ -3,6 +3,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { DanluError } from '../lib/errors.js';
 import { readProjectFile } from '../lib/read-file.js';
+import { satisfiesOr } from '../lib/py.js';
 import { makePlan, type PlanInput } from '../plan/make-plan.js';
 import { where } from '../plan/project-torch.js';
 import type { Plan, PlanOptions, SolveReport, Solved } from '../plan/types.js';
@@ -225,6 +226,21 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
         const free = await lock(freeTorch(plan), `torch free within ${plan.torch.hostFit}, Python ${plan.python}`);
         if (free.verdict.kind === 'locked' && free.text) {
           const version = lockedVersions(free.text, 'torch')[0];
+          // The project pins torch itself and another of its requirements needs a different one:
+          // its requirements contradict each other; the host is not the cause, and nothing moves.
+          const own = input.project.torchPin;
+          if (version && own && !input.options.upgradeTorch && !input.options.torch && !satisfiesOr(version, own.specifier, true)) {
+            const needs = boundOf(input, verdict.bindings, first, version);
+            return {
+              plan: report(
+                plan,
+                'failed',
+                `the project's requirements contradict each other: torch${own.specifier} (${where(own.origin)}), but ${needs.replace(/^torch \S+, not \S+: /, '')} (uv ${opts.uv.version})`,
+                { uvSaid: 'lines' in verdict ? verdict.lines : [] },
+              ),
+              lock: null,
+            };
+          }
           if (version) {
             torchBound = boundOf(input, verdict.bindings, first, version);
             startLock = free.text;

@@ -281,6 +281,44 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
     900_000,
   );
 
+  it.each([
+    [
+      'torch==2.4.0 next to torchvision==0.20.0 (which needs 2.5.0)',
+      'torch==2.4.0\ntorchvision==0.20.0\n',
+      /torch==2\.4\.0 \(requirements\.txt:1\), but torchvision==0\.20\.0 needs torch==2\.5\.0 \(requirements\.txt:2\)/,
+    ],
+    [
+      'torch==2.1.2 next to torchaudio==2.3.0 (which needs 2.3.0)',
+      'torch==2.1.2\ntorchaudio==2.3.0\nnumpy\n',
+      /torch==2\.1\.2 \(requirements\.txt:1\), but torchaudio==2\.3\.0 needs torch==2\.3\.0 \(requirements\.txt:2\)/,
+    ],
+  ])(
+    'a project whose own pins contradict each other is told so, with both lines; the host is not blamed and nothing moves: %s',
+    (_what, requirements, said) => {
+      const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
+      const dir = join(root, 'demo');
+      try {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'requirements.txt'), requirements);
+        const r = spawnSync(process.execPath, [BIN, 'plan', dir, '--json', '--host', join(HOST_FILES, 'h100-580.json')], {
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1', CI: 'true', ...solveEnv(pip, pythons) },
+          timeout: 900_000,
+        });
+        const plan = JSON.parse(r.stdout);
+        expect(plan.solve.status, JSON.stringify(plan.solve, null, 1)).toBe('failed');
+        expect(plan.solve.summary).toMatch(/^the project's requirements contradict each other: /);
+        expect(plan.solve.summary).toMatch(said);
+        expect(plan.solve.summary).not.toMatch(/host/);
+        // The project's own torch stays the plan's: no constraint that contradicts its pin.
+        expect(plan.torch.version).toBe(/torch==(\S+)/.exec(requirements)![1]);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+    900_000,
+  );
+
   it('a companion removed from the project later: the next init plans the newest torch again (no constraint of its own left behind)', () => {
     const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
     const dir = join(root, 'demo');
