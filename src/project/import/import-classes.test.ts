@@ -303,3 +303,44 @@ describe('a clone or git URL of a repository whose distribution has another name
     expect(r.requirements.map((q) => q.name)).not.toContain('flash-attention');
   });
 });
+
+describe('README shapes of the unseen corpus: the install lines are read, prose is not', () => {
+  it('an install line in a block tagged python (`pip install -r ...`, `!pip install x`) is read; the Python code is not', async () => {
+    const r = await project({
+      'README.md': '# demo\n\n```python\npip install -r app/requirements.txt\npython app/download.py\n```\n\n```py\n!pip install einops\nimport einops\n```\n',
+      'app/requirements.txt': 'gradio\n',
+    });
+    expect(r.requirements.map((q) => q.name).sort()).toEqual(['einops', 'gradio']);
+    expect(r.report.find((e) => e.origin.file === 'README.md' && e.origin.line === 4)?.kind).toBe('include');
+  });
+
+  it('a one-line ```code``` span at the start of a line does not open a fence: later blocks are read as they are', async () => {
+    for (const first of ['```pip install imageio[ffmpeg]```, then:', '``pip install imageio`` first']) {
+      const r = await project({
+        'README.md': `# demo\n\n${first}\n\`\`\`python\nimport torch\n\`\`\`\n\n\`\`\`bash\npip install matplotlib tqdm\n\`\`\`\n`,
+      });
+      expect(r.requirements.map((q) => q.name).sort()).toEqual(['imageio', 'matplotlib', 'tqdm']);
+    }
+  });
+
+  it('prose in parentheses after a command is never packages (dlib stays, "for"/"face"/"or" do not appear)', async () => {
+    const r = await project({
+      'requirements.txt': 'numpy\n',
+      'README.md':
+        '# demo\n\n```\nconda install -c conda-forge dlib (only for face detection or cropping with dlib)\npip install gradio  (optional, for the web demo)\n```\n',
+    });
+    expect(names(r, 'readme').sort()).toEqual(['dlib', 'gradio']);
+    for (const word of ['for', 'face', 'detection', 'or', 'with', 'optional', 'the', 'web']) expect(r.requirements.map((q) => q.name)).not.toContain(word);
+  });
+
+  it('`python sub/setup.py develop` installs the local package in sub/ (editable), like `cd sub && python setup.py develop`', async () => {
+    const r = await project({
+      'requirements.txt': 'torch\n',
+      'README.md': '# demo\n\n```\npython basicsr/setup.py develop\npython ./ops/setup.py install\n```\n',
+      'basicsr/setup.py': 'from setuptools import setup\nsetup(name="basicsr", version="1.3.2")\n',
+      'ops/setup.py': 'from setuptools import setup\nsetup(name="fused-ops", version="0.1")\n',
+    });
+    expect(req(r, 'basicsr', 'readme').source).toEqual({ kind: 'path', path: 'basicsr', editable: true });
+    expect(req(r, 'fused-ops', 'readme').source).toMatchObject({ kind: 'path', path: 'ops' });
+  });
+});

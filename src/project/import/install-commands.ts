@@ -34,9 +34,9 @@ const PYTHON = /^(python|python3|python3\.\d+|py)$/;
 const INSTALLS = /^(pip3?(\.\d+)?|uv|mim|poetry|conda|mamba|micromamba)$/;
 
 /** `python setup.py install|develop|build_ext` in a folder: the package there, like `pip install ./folder`. */
-function setupPy(ctx: CommandContext, w: string[], env: { name: string; value: string }[]): void {
+function setupPy(ctx: CommandContext, w: string[], env: { name: string; value: string }[], dir = '.'): void {
   const { out, origin, text } = ctx;
-  const r = ctx.places.resolve('.');
+  const r = ctx.places.resolve(dir);
   const action = w.slice(2).find((a) => !a.startsWith('-')) ?? '';
   if (r.kind === 'self' && r.path === '') {
     const compiles = buildSwitch(env);
@@ -231,6 +231,12 @@ function command(ctx: CommandContext, input: Word[]): void {
     if (w[1] === 'setup.py') {
       recordEnv();
       return setupPy(ctx, w, env);
+    }
+    // `python sub/setup.py develop`: the package in sub/, as if the guide had gone there first.
+    const setupIn = /^(?:\.\/)?((?:[^/\s]+\/)*[^/\s]+)\/setup\.py$/.exec(w[1] ?? '');
+    if (setupIn && !setupIn[1]!.split('/').includes('..')) {
+      recordEnv();
+      return setupPy(ctx, w, env, setupIn[1]!);
     }
     if (w[1] === '-m' && w[2] === 'build') {
       recordEnv();

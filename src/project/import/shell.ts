@@ -82,6 +82,13 @@ export function splitCommands(line: string): Command[] {
       start = line.length;
       break;
     }
+    // `conda install dlib (only for face detection)`: an unquoted ( after the command's words is
+    // prose (a shell would refuse it), never more arguments; a leading `(cd x && ...)` is a subshell.
+    if (c === '(' && !word && words.length > 0) {
+      endCommand(i);
+      start = line.length;
+      break;
+    }
     const op = /^(&&|\|\||;|\||&)/.exec(line.slice(i));
     if (op) {
       endCommand(i);
@@ -105,7 +112,7 @@ const SHELL_FENCES = /^(|bash|sh|shell|console|zsh|shell-session|shellsession|sh
 
 /** A line that installs or sets up something: a block with one is an install block, and every line of it is read. */
 const SETUP_LINE =
-  /^(\$\s+)?(\(\S+\)\s*)?((sudo|env)\s+)?([A-Za-z_]\w*=\S*\s+)*(pip3?(\.\d+)?\s|python3?(\.\d+)?\s+(-m\s+(pip|venv)|setup\.py)\b|uv\s|conda\s|mamba\s|micromamba\s|mim\s|poetry\s|pipx\s|apt(-get)?\s|yum\s|dnf\s|git\s+(clone|submodule)\b|(bash|sh|source|\.)\s+\S+\.sh\b|\.\/\S+\.sh\b|c?make\s)/;
+  /^(\$\s+)?(\(\S+\)\s*)?((sudo|env)\s+)?([A-Za-z_]\w*=\S*\s+)*(pip3?(\.\d+)?\s|python3?(\.\d+)?\s+(-m\s+(pip|venv)|(\.?\/)?([\w.-]+\/)*setup\.py)\b|uv\s|conda\s|mamba\s|micromamba\s|mim\s|poetry\s|pipx\s|apt(-get)?\s|yum\s|dnf\s|git\s+(clone|submodule)\b|(bash|sh|source|\.)\s+\S+\.sh\b|\.\/\S+\.sh\b|c?make\s)/;
 
 /**
  * The lines of a Markdown / reStructuredText document that can be shell commands: fenced code
@@ -133,12 +140,19 @@ export function extractCommandLines(doc: string): LogicalLine[] {
   let blankBefore = true;
   lines.forEach((raw, i) => {
     const blank = raw.trim() === '';
-    const fenceMatch = /^\s*(```+|~~~+)\s*([^\s`{]*)/.exec(raw);
+    // CommonMark: a backtick fence's info string has no backtick, so "```pip install x```, then:"
+    // is an inline code span, not a fence.
+    const opener = /^\s*(```+|~~~+)\s*([^\s`{]*)/.exec(raw);
+    const fenceMatch =
+      opener && (fence || !(opener[1]!.startsWith('`') && raw.slice(raw.indexOf(opener[1]!) + opener[1]!.length).includes('`'))) ? opener : null;
     if (fence) {
       if (fenceMatch && fenceMatch[1]!.startsWith(fence.marker)) {
         fence = null;
         flush();
       } else if (fence.shell && !blank) pending.push({ line: i + 1, text: raw });
+      // A block tagged as another language (```python) with a line that can only be a shell
+      // install (`pip install -r x.txt` is not Python): that line, not the block's code.
+      else if (!blank && INSTALLER_START.test(stripPrompt(raw).trim())) pending.push({ line: i + 1, text: raw });
       return;
     }
     if (fenceMatch) {
@@ -181,8 +195,8 @@ export function extractCommandLines(doc: string): LogicalLine[] {
       rstArmed = true;
       return;
     }
-    for (const span of raw.matchAll(/`([^`]+)`/g)) {
-      if (INSTALLER_START.test(span[1]!.trim())) out.push({ line: i + 1, text: span[1]!, block: ++block });
+    for (const span of raw.matchAll(/(`+)([^`]+?)\1(?!`)/g)) {
+      if (INSTALLER_START.test(span[2]!.trim())) out.push({ line: i + 1, text: span[2]!, block: ++block });
     }
   });
   flush();
