@@ -344,3 +344,22 @@ describe('README shapes of the unseen corpus: the install lines are read, prose 
     expect(req(r, 'fused-ops', 'readme').source).toMatchObject({ kind: 'path', path: 'ops' });
   });
 });
+
+describe("`cd <project-name>/sub` inside a repository that has a folder of the project's name (unseen corpus)", () => {
+  it.each([
+    ['python setup.py install', 'cd mypkg/kernels\npython setup.py install'],
+    ['pip install .', 'cd mypkg/kernels && pip install .'],
+  ])('%s: the package in mypkg/kernels, named by its own setup.py', async (_what, lines) => {
+    const r = await project(
+      {
+        'pyproject.toml': '[project]\nname = "mypkg"\nversion = "0.1.0"\ndependencies = ["torch"]\n',
+        'mypkg/__init__.py': '',
+        'mypkg/kernels/setup.py': 'from setuptools import setup\nsetup(name="mypkg_kernels", version="0.1")\n',
+        'README.md': `# mypkg\n\n\`\`\`bash\npip install -e .\n${lines}\n\`\`\`\n`,
+      },
+      'mypkg',
+    );
+    expect(req(r, 'mypkg-kernels', 'readme').source).toMatchObject({ kind: 'path', path: 'mypkg/kernels' });
+    expect(r.requirements.map((q) => q.name)).not.toContain('kernels');
+  });
+});

@@ -120,6 +120,9 @@ export class Places {
       if (from.kind === 'root' || from.kind === 'clone') return from.rel.length ? { ...from, rel: from.rel.slice(0, -1) } : { kind: 'parent' };
       return { kind: 'unknown' };
     }
+    // Inside the project, a folder of that name (the package's own `mypkg/` in the repository
+    // mypkg) is that folder, not the project again.
+    if (from.kind === 'root' && !this.clones.has(part) && this.opts.exists?.([...from.rel, part].join('/'))) return { kind: 'root', rel: [...from.rel, part] };
     // Install guides `cd` into the project by its name from wherever they are.
     if (this.clones.get(part)?.self || (this.isProject(part) && !this.clones.has(part))) return { kind: 'root', rel: [] };
     switch (from.kind) {
