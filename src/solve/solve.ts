@@ -89,7 +89,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
     },
   });
   let firstLock = true;
-  const lock = async (plan: Plan, what: string): Promise<{ verdict: LockVerdict; text: string | null }> => {
+  const lock = async (plan: Plan, what: string, extraArgs: string[] = []): Promise<{ verdict: LockVerdict; text: string | null }> => {
     const files = candidateFiles(plan, catalog, existing);
     if (aside.length > 0) files.pyproject = setAsideText(files.pyproject, aside);
     await scratch.put({ 'pyproject.toml': files.pyproject, '.python-version': files.pythonVersion, 'uv.lock': startLock });
@@ -97,7 +97,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
     const env = envFor(opts.env, files.pyproject);
     // The first lock tries uv's cache alone (no index round-trips): a project whose packages uv
     // has seen locks in a fraction of a second; anything it lacks sends the lock to the network.
-    if (firstLock && !/^(1|true|yes)$/i.test(opts.env.UV_OFFLINE ?? '')) {
+    if (firstLock && extraArgs.length === 0 && !/^(1|true|yes)$/i.test(opts.env.UV_OFFLINE ?? '')) {
       firstLock = false;
       const cached = await uvLock(opts.uv, scratch.dir, env, opts.timeoutMs, () => undefined, ['--offline']);
       if (cached.code === 0 && !cached.timedOut) {
@@ -106,7 +106,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
       }
       await scratch.put({ 'uv.lock': startLock });
     }
-    const run = await uvLock(opts.uv, scratch.dir, env, opts.timeoutMs, (line) => opts.progress?.(`uv lock: ${what}: ${line}`));
+    const run = await uvLock(opts.uv, scratch.dir, env, opts.timeoutMs, (line) => opts.progress?.(`uv lock: ${what}: ${line}`), extraArgs);
     // uv names the scratch copy: the user knows their project's folder.
     const stderr = run.stderr.split(scratch.dir).join(dir);
     const verdict: LockVerdict = run.timedOut
@@ -120,6 +120,23 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
     });
     const text = verdict.kind === 'locked' ? await readFile(join(scratch.dir, 'uv.lock'), 'utf8').catch(() => null) : null;
     return { verdict, text };
+  };
+  let checkedSources = false;
+  /** The newest Python the package has wheels for that the planner can take on this host (with a torch that runs here). */
+  const movePython = (plan: Plan, verdict: Extract<LockVerdict, { kind: 'python' }>): Plan | null => {
+    const minorOf = (py: string) => Number(py.split('.')[1]);
+    const lower = verdict.pythons.filter((py) => minorOf(py) < minorOf(plan.python) && !tried.has(`py:${py}`)).sort((a, b) => minorOf(b) - minorOf(a));
+    for (const next of lower) {
+      tried.add(`py:${next}`);
+      const why = `Python ${next}: ${verdict.package} has wheels for ${verdict.pythons.join(', ')} only (${originOf(input, verdict.package)})`;
+      const candidate = makePlan({ ...input, options: { ...input.options, solved: { ...solved, python: { version: next, why } } } });
+      if (candidate.python !== next || candidate.warnings.some((w) => w.id === 'torch-does-not-fit-host' && !plan.warnings.some((x) => x.id === w.id)))
+        continue;
+      pythonBound = why;
+      solved.python = { version: next, why };
+      return candidate;
+    }
+    return null;
   };
   const replan = (): Plan => {
     const options: PlanOptions = { ...input.options, solved: { ...solved } };
@@ -147,6 +164,57 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
           ),
           lock: null,
         };
+      }
+      // Locked, but a version the project pins has only a source archive for this Python (uv does not
+      // hold Python to a package's upper bound): when the package has wheels for other Pythons, the
+      // lock is asked again without building it, and uv's answer moves Python like a missing wheel.
+      if (verdict.kind === 'locked' && text && !checkedSources) {
+        checkedSources = true;
+        const sourceOnly = sourceOnlyPins(text, input, plan.python);
+        if (sourceOnly.length > 0) {
+          const probe = await lock(
+            plan,
+            `without building ${sourceOnly.join(', ')}`,
+            sourceOnly.flatMap((n) => ['--no-build-package', n]),
+          );
+          if (probe.verdict.kind === 'python' && !opts.pythonFixed) {
+            const moved = movePython(plan, probe.verdict);
+            if (moved) {
+              plan = moved;
+              continue;
+            }
+          }
+          // uv names no Python tags here ("has no usable wheels"): the next older Pythons the
+          // planner can take on this host are tried, without building, until one locks.
+          const said = 'lines' in probe.verdict ? probe.verdict.lines.join('\n') : '';
+          const noWheel = /Because (\S+?)==(\S+) has no (?:usable|`[^`]*`-compatible) wheels/.exec(said);
+          if (probe.verdict.kind !== 'locked' && noWheel && !opts.pythonFixed) {
+            const minorOf = (py: string) => Number(py.split('.')[1]);
+            let adopted: Plan | null = null;
+            for (let m = minorOf(plan.python) - 1, tries = 0; m >= 8 && tries < 4 && !adopted; m--) {
+              const next = `3.${m}`;
+              const why = `Python ${next}: ${noWheel[1]}==${noWheel[2]} has wheels for Python ${next}, not ${plan.python}, where uv sync would have to build it (${originOf(input, noWheel[1]!)})`;
+              const candidate = makePlan({ ...input, options: { ...input.options, solved: { ...solved, python: { version: next, why } } } });
+              if (candidate.python !== next || candidate.warnings.some((w) => w.id === 'torch-does-not-fit-host' && !plan.warnings.some((x) => x.id === w.id)))
+                continue;
+              tries++;
+              const attempt = await lock(
+                candidate,
+                `Python ${next} without building ${sourceOnly.join(', ')}`,
+                sourceOnly.flatMap((n) => ['--no-build-package', n]),
+              );
+              if (attempt.verdict.kind === 'locked') {
+                pythonBound = why;
+                solved.python = { version: next, why };
+                adopted = candidate;
+              }
+            }
+            if (adopted) {
+              plan = adopted;
+              continue;
+            }
+          }
+        }
       }
       if (verdict.kind === 'locked') {
         const torch = text ? lockedVersions(text, 'torch') : [];
@@ -185,22 +253,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
         };
       }
       if (verdict.kind === 'python') {
-        // The newest Python the package has wheels for that the planner can take on this host.
-        const minorOf = (py: string) => Number(py.split('.')[1]);
-        const lower = verdict.pythons.filter((py) => minorOf(py) < minorOf(plan.python) && !tried.has(`py:${py}`)).sort((a, b) => minorOf(b) - minorOf(a));
-        let moved: Plan | null = null;
-        for (const next of opts.pythonFixed ? [] : lower) {
-          tried.add(`py:${next}`);
-          const why = `Python ${next}: ${verdict.package} has wheels for ${verdict.pythons.join(', ')} only (${originOf(input, verdict.package)})`;
-          const candidate = makePlan({ ...input, options: { ...input.options, solved: { ...solved, python: { version: next, why } } } });
-          // The planner took that Python with a torch that runs on this host (not one it warns about).
-          if (candidate.python !== next || candidate.warnings.some((w) => w.id === 'torch-does-not-fit-host' && !plan.warnings.some((x) => x.id === w.id)))
-            continue;
-          pythonBound = why;
-          solved.python = { version: next, why };
-          moved = candidate;
-          break;
-        }
+        const moved = opts.pythonFixed ? null : movePython(plan, verdict);
         if (moved) {
           plan = moved;
           continue;
@@ -366,6 +419,37 @@ function failed(
 }
 
 /** Where the project asks for a package: "requirements.txt:3", or "a dependency of its dependencies". */
+/**
+ * Packages of the lock with a source archive and no wheel, among those the project's files name
+ * with a version (a pin or a bound): the ones `uv sync` would have to build.
+ */
+function sourceOnlyPins(lock: string, input: PlanInput, python: string): string[] {
+  const named = new Set((input.project.imported?.requirements ?? []).filter((r) => r.specifier !== '' && !r.source).map((r) => r.name));
+  for (const r of input.project.requirements) if (r.specifier) named.add(r.name);
+  const out: string[] = [];
+  for (const block of lock.split(/\n(?=\[\[package\]\]\n)/)) {
+    const name = /^name = "([^"]+)"/m.exec(block)?.[1];
+    if (!name || !named.has(name) || TORCH_NAMES.has(name)) continue;
+    if (/^sdist = /m.test(block) && !hasWheelFor(block, python)) out.push(name);
+  }
+  return out;
+}
+
+/** A wheel of the lock entry installs on this Python: its tag is py3, cpXY of this Python, or abi3 from an older cpXY. */
+function hasWheelFor(block: string, python: string): boolean {
+  const minor = Number(python.split('.')[1]);
+  for (const m of block.matchAll(/-([a-z0-9_.]+)-([a-z0-9_.]+)-[a-z0-9_.]+\.whl"/gi)) {
+    const [py, abi] = [m[1]!.split('.'), m[2]!];
+    if (py.some((t) => t === 'py3' || t === 'py2.py3')) return true;
+    for (const t of py) {
+      const cp = /^cp3(\d+)$/.exec(t);
+      if (!cp) continue;
+      if (Number(cp[1]) === minor || (abi === 'abi3' && Number(cp[1]) <= minor)) return true;
+    }
+  }
+  return false;
+}
+
 /** An exact `==` pin of a package (not torch's family) read from the project's other files: what the solve may relax. */
 function exactPinOf(input: PlanInput, name: string | null): { name: string; specifier: string; origin: string } | null {
   if (!name || TORCH_NAMES.has(name)) return null;

@@ -105,6 +105,24 @@ const CASES: Case[] = [
     relaxed: /opencv-python==4\.1\.2\.30 \(requirements\.txt:2\) has wheels for Python [0-9., ]+ only.*lower bound/,
   },
   {
+    name: 'a pin whose wheels stop at Python 3.9 and whose source uv would build on 3.12 (scipy 1.7.1): Python moves to where its wheels are',
+    host: 'h100-580',
+    files: { 'requirements.txt': 'torch\nscipy==1.7.1\n' },
+    torch: '2.8',
+    python: '3.9',
+    said: /Python 3\.9: scipy==1\.7\.1 has wheels for Python 3\.9, not 3\.12, where uv sync would have to build it \(requirements\.txt:2\)/,
+  },
+  {
+    name: "the same class in the project's own pyproject.toml (tokenizers 0.13.3, a Rust build; wheels up to 3.11)",
+    host: 'h100-580',
+    files: {
+      'pyproject.toml': '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.8"\ndependencies = ["torch", "tokenizers==0.13.3"]\n',
+    },
+    torch: '2.14',
+    python: '3.11',
+    said: /Python 3\.11: tokenizers==0\.13\.3 has wheels for Python 3\.11, not 3\.12/,
+  },
+  {
     name: 'an old xformers: PyPI only, wheels up to Python 3.10',
     host: 'h100-580',
     files: { 'requirements.txt': 'torch==2.0.0\nxformers==0.0.18\n' },
