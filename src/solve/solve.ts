@@ -315,7 +315,16 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
         if ('lines' in free.verdict) said = free.verdict.lines;
       }
       // An extra or group read from the project's files that cannot be resolved: left out, with uv's reason.
-      const part = verdict.kind === 'unsatisfiable' ? verdict.part : verdict.kind === 'build' ? (verdict.part ?? partHolding(plan, verdict.package)) : null;
+      // uv may not name the extra or group: the package its cause starts from tells which one holds it.
+      const cause = verdict.kind === 'unsatisfiable' ? (/Because ([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(said.join('\n'))?.[1] ?? null) : null;
+      // (uv's `sglang[all]` names sglang's extra, not one of the project's: such a part is not the project's.)
+      const named = verdict.kind === 'unsatisfiable' && verdict.part && leaveable(input, plan, verdict.part) ? verdict.part : null;
+      const part =
+        verdict.kind === 'unsatisfiable'
+          ? (named ?? partHolding(plan, cause))
+          : verdict.kind === 'build'
+            ? (verdict.part ?? partHolding(plan, verdict.package))
+            : null;
       if (part && leaveable(input, plan, part) && !(solved.leaveOut ?? []).some((x) => x.kind === part.kind && x.name === part.name)) {
         const why =
           verdict.kind === 'build' ? `uv could not build ${verdict.package ?? 'a package'} it needs (${buildReason(said)})` : `uv: ${firstCause(said)}`;

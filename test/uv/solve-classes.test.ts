@@ -123,6 +123,17 @@ const CASES: Case[] = [
     said: /Python 3\.11: tokenizers==0\.13\.3 has wheels for Python 3\.11, not 3\.12/,
   },
   {
+    name: "a tool only the README installs clashes with the main pins (sentence-transformers 3.0.0 needs transformers>=4.34, cog.yaml pins 4.31.0): the README's group is left out, torch stays the project's",
+    host: 'h100-580',
+    files: {
+      'cog.yaml': 'build:\n  gpu: true\n  python_version: "3.11"\n  python_packages:\n    - "torch==2.0.1"\n    - "transformers==4.31.0"\n',
+      'README.md': '# demo\n\n## Serve\n\n```Shell\npip install "sentence-transformers==3.0.0"\n```\n',
+    },
+    torch: '2.0',
+    python: '3.11',
+    warning: 'left-out-group-readme',
+  },
+  {
     name: 'an old xformers: PyPI only, wheels up to Python 3.10',
     host: 'h100-580',
     files: { 'requirements.txt': 'torch==2.0.0\nxformers==0.0.18\n' },

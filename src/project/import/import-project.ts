@@ -359,6 +359,8 @@ export async function importProject(dir: string, opts: ImportOptions = {}): Prom
     const r = importOne(s, f.rel, 'cog', ctx);
     if (r) followIncludes(s, r, ctx, null);
   }
+  // cog.yaml as the project's only file of dependencies: what the guide alone names is still optional.
+  if (!declares && s.parts.some((p) => p.result.requirements.some((q) => q.group === 'main'))) ctx.guideGroup = 'readme';
   for (const g of guides) {
     const r = importOne(s, g, 'install-commands', ctx);
     const link = links.find((l) => l.rel === g);
