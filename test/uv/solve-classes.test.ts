@@ -214,21 +214,30 @@ const CASES: Case[] = [
 describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch and Python the plan names', () => {
   const pip = UV ? discoverPip() : null;
   const pythons = pythonDirs();
+  /** Writes the files of a case into dir. */
+  const stage = (dir: string, files: Record<string, string | undefined>) => {
+    for (const [path, text] of Object.entries(files)) {
+      if (text === undefined) continue;
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+  };
+  /** danlu (init or plan) on dir for a host, with the real uv solving: its --json output. */
+  const solved = (command: 'init' | 'plan', dir: string, host: string) =>
+    JSON.parse(
+      spawnSync(process.execPath, [BIN, command, dir, ...(command === 'init' ? ['--yes'] : []), '--json', '--host', join(HOST_FILES, `${host}.json`)], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1', CI: 'true', ...solveEnv(pip, pythons) },
+        timeout: 900_000,
+      }).stdout,
+    );
   for (const c of CASES) {
     it(c.name, () => {
       const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
       const dir = join(root, 'demo');
       try {
-        for (const [path, text] of Object.entries(c.files)) {
-          mkdirSync(dirname(join(dir, path)), { recursive: true });
-          writeFileSync(join(dir, path), text);
-        }
-        const r = spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--json', '--host', join(HOST_FILES, `${c.host}.json`)], {
-          encoding: 'utf8',
-          env: { ...process.env, NO_COLOR: '1', CI: 'true', ...solveEnv(pip, pythons) },
-          timeout: 900_000,
-        });
-        const doc = JSON.parse(r.stdout);
+        stage(dir, c.files);
+        const doc = solved('init', dir, c.host);
         const solve = doc.plan.solve;
         const said = JSON.stringify(solve, null, 1);
         expect(solve.status, said).toBe('solved');
@@ -245,12 +254,7 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
         if (c.warning) expect(doc.plan.warnings.map((w: { id: string }) => w.id)).toContain(c.warning);
         if (c.relaxed) expect((solve.relaxed ?? []).join('\n'), said).toMatch(c.relaxed);
         // A second run plans the same and changes nothing.
-        const again = spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--json', '--host', join(HOST_FILES, `${c.host}.json`)], {
-          encoding: 'utf8',
-          env: { ...process.env, NO_COLOR: '1', CI: 'true', ...solveEnv(pip, pythons) },
-          timeout: 900_000,
-        });
-        const second = JSON.parse(again.stdout);
+        const second = solved('init', dir, c.host);
         expect(second.plan.torch.version).toBe(doc.plan.torch.version);
         expect(second.files.filter((f: { action: string }) => f.action !== 'unchanged').map((f: { path: string }) => f.path)).toEqual([]);
       } finally {
@@ -282,16 +286,8 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
       const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
       const dir = join(root, 'demo');
       try {
-        for (const [path, text] of Object.entries(c.files)) {
-          mkdirSync(dirname(join(dir, path)), { recursive: true });
-          writeFileSync(join(dir, path), text);
-        }
-        const r = spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--json', '--host', join(HOST_FILES, 'h100-580.json')], {
-          encoding: 'utf8',
-          env: { ...process.env, NO_COLOR: '1', CI: 'true', ...solveEnv(pip, pythons) },
-          timeout: 900_000,
-        });
-        const doc = JSON.parse(r.stdout);
+        stage(dir, c.files);
+        const doc = solved('init', dir, 'h100-580');
         const solve = doc.plan.solve;
         const said = JSON.stringify(solve, null, 1);
         // Not the whole project (part of it is out of reach), but torch and Python are uv's.
@@ -327,14 +323,8 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
       const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
       const dir = join(root, 'demo');
       try {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, 'requirements.txt'), requirements);
-        const r = spawnSync(process.execPath, [BIN, 'plan', dir, '--json', '--host', join(HOST_FILES, 'h100-580.json')], {
-          encoding: 'utf8',
-          env: { ...process.env, NO_COLOR: '1', CI: 'true', ...solveEnv(pip, pythons) },
-          timeout: 900_000,
-        });
-        const plan = JSON.parse(r.stdout);
+        stage(dir, { 'requirements.txt': requirements });
+        const plan = solved('plan', dir, 'h100-580');
         expect(plan.solve.status, JSON.stringify(plan.solve, null, 1)).toBe('failed');
         expect(plan.solve.summary).toMatch(/^the project's requirements contradict each other: /);
         expect(plan.solve.summary).toMatch(said);
@@ -351,14 +341,7 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
   it('a companion removed from the project later: the next init plans the newest torch again (no constraint of its own left behind)', () => {
     const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
     const dir = join(root, 'demo');
-    const run = () =>
-      JSON.parse(
-        spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--json', '--host', join(HOST_FILES, 'h100-580.json')], {
-          encoding: 'utf8',
-          env: { ...process.env, NO_COLOR: '1', CI: 'true', ...solveEnv(pip, pythons) },
-          timeout: 900_000,
-        }).stdout,
-      );
+    const run = () => solved('init', dir, 'h100-580');
     try {
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'requirements.txt'), 'torch\nvllm==0.8.5\n');
