@@ -1,3 +1,4 @@
+import { plansNoTorch } from '../plan/pyproject/plan-pyproject.js';
 import { maskSecretsDeep } from '../lib/secrets.js';
 import type { Plan } from '../plan/types.js';
 
@@ -56,7 +57,11 @@ export function solveLine(plan: Plan): string | null {
 
 export function planSummary(plan: Plan): string {
   const gpus = plan.gpus.length === 0 ? 'no GPU' : summarizeGpus(plan);
-  return `torch ${plan.torch.version} (${plan.torch.backend}) · ${plan.cuda.image} · Python ${plan.python} · ${gpus}`;
+  // A project without torch: the build `uv add torch` would take, not one it installs.
+  const torch = plansNoTorch(plan.decisions)
+    ? `no torch (\`uv add torch\` takes ${plan.torch.version}, ${plan.torch.backend})`
+    : `torch ${plan.torch.version} (${plan.torch.backend})`;
+  return `${torch} · ${plan.cuda.image} · Python ${plan.python} · ${gpus}`;
 }
 
 function summarizeGpus(plan: Plan): string {

@@ -94,6 +94,7 @@ describe('idempotence', () => {
       const r = danlu(['init', dir, '--yes', ...GPU]);
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(/note {2}no torch added: the project names torch nowhere and none of its Python files imports it/);
+      expect(r.stderr).toMatch(/plan {2}no torch \(`uv add torch` takes 2\.\d+\.\d+, cu130\) · /);
       const py = parseToml(read(dir, 'pyproject.toml')) as any;
       expect(py.project.dependencies).toEqual(['numpy', 'tqdm']);
       expect(JSON.stringify(py['dependency-groups'])).not.toMatch(/torch/);
