@@ -138,6 +138,23 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
     }
     return null;
   };
+  /** The oldest Python from a requirement's minimum up that the planner takes on this host. */
+  const raisePython = (plan: Plan, verdict: Extract<LockVerdict, { kind: 'python-below' }>): Plan | null => {
+    const from = Number(verdict.minimum.split('.')[1]);
+    for (let m = Math.max(from, Number(plan.python.split('.')[1]) + 1); m <= 14; m++) {
+      const next = `3.${m}`;
+      if (tried.has(`py:${next}`)) continue;
+      tried.add(`py:${next}`);
+      const why = `Python ${next}: ${verdict.package} needs Python ${verdict.minimum} or newer (${originOf(input, verdict.package)})`;
+      const candidate = makePlan({ ...input, options: { ...input.options, solved: { ...solved, python: { version: next, why } } } });
+      if (candidate.python !== next || candidate.warnings.some((w) => w.id === 'torch-does-not-fit-host' && !plan.warnings.some((x) => x.id === w.id)))
+        continue;
+      pythonBound = why;
+      solved.python = { version: next, why };
+      return candidate;
+    }
+    return null;
+  };
   const replan = (): Plan => {
     const options: PlanOptions = { ...input.options, solved: { ...solved } };
     return makePlan({ ...input, options });
@@ -252,6 +269,18 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
           lock: null,
         };
       }
+      // A requirement needs a newer Python than planned (a README's `python=3.8` next to an extra's
+      // torch==2.7.1): the oldest Python from its minimum up that the planner takes on this host.
+      // A Python the project only suggests (conda's python=3.8, a README) moves up; --python or
+      // .python-version do not.
+      const pythonHard = Boolean(input.options.python || input.project.pythonVersion);
+      if (verdict.kind === 'python-below' && !pythonHard) {
+        const raised = raisePython(plan, verdict);
+        if (raised) {
+          plan = raised;
+          continue;
+        }
+      }
       if (verdict.kind === 'python') {
         const moved = opts.pythonFixed ? null : movePython(plan, verdict);
         if (moved) {
@@ -299,6 +328,14 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
             startLock = free.text;
             solved.torch = { version, why: `solved with uv: ${torchBound}` };
             plan = replan();
+            continue;
+          }
+        }
+        if (free.verdict.kind === 'python-below' && !input.options.python && !input.project.pythonVersion) {
+          const raised = raisePython(plan, free.verdict);
+          if (raised) {
+            triedRange = false;
+            plan = raised;
             continue;
           }
         }

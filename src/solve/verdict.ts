@@ -11,6 +11,8 @@ export type LockVerdict =
   | { kind: 'unreachable'; hosts: string[]; lines: string[] }
   /** A package has no wheel for the planned Python: the Pythons it has wheels for (minors, newest first). */
   | { kind: 'python'; package: string; pythons: string[]; lines: string[] }
+  /** A requirement needs a newer Python than the planned one ("torch==2.7.1 depends on Python>=3.9.0"). */
+  | { kind: 'python-below'; package: string; minimum: string; lines: string[] }
   /** The requirements cannot be satisfied together; `torch` when torch is part of the contradiction. */
   | { kind: 'unsatisfiable'; torch: boolean; part: Part | null; bindings: Binding[]; lines: string[] }
   /** A package's build (for its metadata) failed. */
@@ -86,6 +88,10 @@ export function readVerdict(code: number | null, stderr: string): LockVerdict {
     pythons.sort((a, b) => Number(b.split('.')[1]) - Number(a.split('.')[1]));
     return { kind: 'python', package: tags[1]!, pythons, lines };
   }
+  const below = /the requested Python version \([^)]*\) does not satisfy Python>=(3\.\d+)(?:\.\d+)? and (\S+?)(?:==\S+)? depends on Python/.exec(
+    text.replace(/\s+/g, ' '),
+  );
+  if (below) return { kind: 'python-below', package: below[2]!, minimum: below[1]!, lines };
   if (/No solution found when resolving/.test(text) || /unsatisfiable/.test(text)) {
     return { kind: 'unsatisfiable', torch: /\btorch\b/.test(text), part: failingPart(text), bindings: torchBindings(text), lines };
   }

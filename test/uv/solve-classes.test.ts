@@ -134,6 +134,27 @@ const CASES: Case[] = [
     warning: 'left-out-group-readme',
   },
   {
+    name: "a README's conda python=3.8 next to an extra the README installs whose torch==2.7.1 needs 3.9: Python moves up to 3.9",
+    host: 'h100-580',
+    files: {
+      'pyproject.toml':
+        '[project]\nname = "ns"\nversion = "0.1.0"\nrequires-python = ">=3.8.0"\ndependencies = ["torch>=1.13.1", "numpy"]\n\n[project.optional-dependencies]\ndev = ["torch==2.7.1", "pytest"]\n\n[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
+      'ns/__init__.py': '',
+      'README.md': '# ns\n\n```bash\nconda create --name ns -y python=3.8\nconda activate ns\npip install -e .[dev]\n```\n',
+    },
+    torch: '2.7',
+    python: '3.9',
+    said: /Python 3\.9: torch needs Python 3\.9 or newer/,
+  },
+  {
+    name: 'the same class from environment.yml (python=3.8) with a pin that needs 3.9 (numpy==2.0.0)',
+    host: 'h100-580',
+    files: { 'environment.yml': 'name: demo\ndependencies:\n  - python=3.8\n  - pip\n  - pip:\n      - torch\n      - numpy==2.0.0\n' },
+    torch: '2.8',
+    python: '3.9',
+    said: /Python 3\.9: numpy needs Python 3\.9 or newer \(environment\.yml:7\)/,
+  },
+  {
     name: 'an old xformers: PyPI only, wheels up to Python 3.10',
     host: 'h100-580',
     files: { 'requirements.txt': 'torch==2.0.0\nxformers==0.0.18\n' },
