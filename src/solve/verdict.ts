@@ -88,10 +88,14 @@ export function readVerdict(code: number | null, stderr: string): LockVerdict {
     pythons.sort((a, b) => Number(b.split('.')[1]) - Number(a.split('.')[1]));
     return { kind: 'python', package: tags[1]!, pythons, lines };
   }
-  const below = /the requested Python version \([^)]*\) does not satisfy Python>=(3\.\d+)(?:\.\d+)? and (\S+?)(?:==\S+)? depends on Python/.exec(
-    text.replace(/\s+/g, ' '),
+  // Only where the lock covers the one Python asked for (danlu's environment: the split is that
+  // Python); a project's own environments reaching other Pythons are another matter.
+  const flat = text.replace(/\s+/g, ' ');
+  const below = /the requested Python version \(>=?(3\.\d+)[^)]*\) does not satisfy Python>=(3\.\d+)(?:\.\d+)? and (\S+?)(?:==\S+)? depends on Python/.exec(
+    flat,
   );
-  if (below) return { kind: 'python-below', package: below[2]!, minimum: below[1]!, lines };
+  const split = /resolving dependencies for split \(markers: python_full_version == '(3\.\d+)\.\*'/.exec(text)?.[1];
+  if (below && split === below[1]) return { kind: 'python-below', package: below[3]!, minimum: below[2]!, lines };
   if (/No solution found when resolving/.test(text) || /unsatisfiable/.test(text)) {
     return { kind: 'unsatisfiable', torch: /\btorch\b/.test(text), part: failingPart(text), bindings: torchBindings(text), lines };
   }
