@@ -201,10 +201,10 @@ const SKIP_DIRS = new Set(['node_modules', 'venv', '__pycache__', 'build', 'dist
 
 /**
  * The first Python file or notebook of the project that imports torch: a bounded walk (depth 5,
- * 2,000 entries, the first 64 KiB of each file) that follows no link, so it stays in the project.
+ * 1,000 entries, the first 16 KiB of each file: imports come first) that follows no link, so it stays in the project.
  */
 async function findTorchImport(dir: string): Promise<{ file: string | null; code: boolean }> {
-  let budget = 2000;
+  let budget = 1000;
   let code = false;
   const walk = async (rel: string, depth: number): Promise<string | null> => {
     let entries: import('node:fs').Dirent[];
@@ -219,7 +219,7 @@ async function findTorchImport(dir: string): Promise<{ file: string | null; code
       if (!e.isFile() || !/\.(py|ipynb)$/.test(e.name)) continue;
       const file = join(rel, e.name);
       code = true;
-      const head = await readHead(join(dir, file), 65536);
+      const head = await readHead(join(dir, file), 16384);
       if (head !== null && TORCH_IMPORT.test(head)) return file;
     }
     if (depth === 0) return null;
