@@ -123,35 +123,40 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
   };
   let checkedSources = false;
   /** The newest Python the package has wheels for that the planner can take on this host (with a torch that runs here). */
+  /** The plan with Python `next` (said `why`), when the planner takes it here with a torch that runs on this host; else null. */
+  const withPython = (plan: Plan, next: string, why: string): Plan | null => {
+    if (tried.has(`py:${next}`)) return null;
+    tried.add(`py:${next}`);
+    const candidate = makePlan({ ...input, options: { ...input.options, solved: { ...solved, python: { version: next, why } } } });
+    if (candidate.python !== next || candidate.warnings.some((w) => w.id === 'torch-does-not-fit-host' && !plan.warnings.some((x) => x.id === w.id)))
+      return null;
+    pythonBound = why;
+    solved.python = { version: next, why };
+    return candidate;
+  };
+  /** The newest Python the package has wheels for that the planner can take on this host. */
   const movePython = (plan: Plan, verdict: Extract<LockVerdict, { kind: 'python' }>): Plan | null => {
     const minorOf = (py: string) => Number(py.split('.')[1]);
-    const lower = verdict.pythons.filter((py) => minorOf(py) < minorOf(plan.python) && !tried.has(`py:${py}`)).sort((a, b) => minorOf(b) - minorOf(a));
-    for (const next of lower) {
-      tried.add(`py:${next}`);
-      const why = `Python ${next}: ${verdict.package} has wheels for ${verdict.pythons.join(', ')} only (${originOf(input, verdict.package)})`;
-      const candidate = makePlan({ ...input, options: { ...input.options, solved: { ...solved, python: { version: next, why } } } });
-      if (candidate.python !== next || candidate.warnings.some((w) => w.id === 'torch-does-not-fit-host' && !plan.warnings.some((x) => x.id === w.id)))
-        continue;
-      pythonBound = why;
-      solved.python = { version: next, why };
-      return candidate;
+    for (const next of verdict.pythons.filter((py) => minorOf(py) < minorOf(plan.python)).sort((a, b) => minorOf(b) - minorOf(a))) {
+      const moved = withPython(
+        plan,
+        next,
+        `Python ${next}: ${verdict.package} has wheels for ${verdict.pythons.join(', ')} only (${originOf(input, verdict.package)})`,
+      );
+      if (moved) return moved;
     }
     return null;
   };
   /** The oldest Python from a requirement's minimum up that the planner takes on this host. */
   const raisePython = (plan: Plan, verdict: Extract<LockVerdict, { kind: 'python-below' }>): Plan | null => {
-    const from = Number(verdict.minimum.split('.')[1]);
-    for (let m = Math.max(from, Number(plan.python.split('.')[1]) + 1); m <= 14; m++) {
+    for (let m = Math.max(Number(verdict.minimum.split('.')[1]), Number(plan.python.split('.')[1]) + 1); m <= 14; m++) {
       const next = `3.${m}`;
-      if (tried.has(`py:${next}`)) continue;
-      tried.add(`py:${next}`);
-      const why = `Python ${next}: ${verdict.package} needs Python ${verdict.minimum} or newer (${originOf(input, verdict.package)})`;
-      const candidate = makePlan({ ...input, options: { ...input.options, solved: { ...solved, python: { version: next, why } } } });
-      if (candidate.python !== next || candidate.warnings.some((w) => w.id === 'torch-does-not-fit-host' && !plan.warnings.some((x) => x.id === w.id)))
-        continue;
-      pythonBound = why;
-      solved.python = { version: next, why };
-      return candidate;
+      const raised = withPython(
+        plan,
+        next,
+        `Python ${next}: ${verdict.package} needs Python ${verdict.minimum} or newer (${originOf(input, verdict.package)})`,
+      );
+      if (raised) return raised;
     }
     return null;
   };
