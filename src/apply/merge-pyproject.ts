@@ -1,3 +1,4 @@
+import { normalizeName } from '../lib/py.js';
 import * as TomlPatch from '@decimalturn/toml-patch';
 import { parse as parseToml } from 'smol-toml';
 import { DanluError } from '../lib/errors.js';
@@ -73,18 +74,16 @@ function ensureTable(obj: Obj, ...path: string[]): Obj {
 }
 
 /** Adds missing lists, and missing entries (by package name) of lists that exist. */
-/** PEP 685: extra and group names compare lowercased, runs of `-_.` as one `-`. */
-const normalName = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
 
 /** The key a table already has for a name (its own spelling, `model_worker` for `model-worker`), else the name. */
 function keyIn(have: Obj | undefined, name: string): string {
   if (!have || name in have) return name;
-  return Object.keys(have).find((k) => normalName(k) === normalName(name)) ?? name;
+  return Object.keys(have).find((k) => normalizeName(k) === normalizeName(name)) ?? name;
 }
 
 /** What `want` lists under a key of the file, whichever spelling either uses. */
 function wantedAt(want: Record<string, string[]>, key: string): string[] | undefined {
-  return want[key] ?? Object.entries(want).find(([k]) => normalName(k) === normalName(key))?.[1];
+  return want[key] ?? Object.entries(want).find(([k]) => normalizeName(k) === normalizeName(key))?.[1];
 }
 
 function addNamedLists(p: Pending, have: Obj, want: Record<string, string[]>, at: string[]): void {

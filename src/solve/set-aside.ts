@@ -1,9 +1,9 @@
+import { normalizeName } from '../lib/py.js';
 import { parse, stringify } from 'smol-toml';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const normalize = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
-const nameOf = (req: string) => normalize(/^\s*([A-Za-z0-9._-]+)/.exec(req)?.[1] ?? '');
+const nameOf = (req: string) => normalizeName(/^\s*([A-Za-z0-9._-]+)/.exec(req)?.[1] ?? '');
 
 function hostOf(url: string): string {
   const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([^/:?#]+)/i.exec(url.replace(/^git\+/, ''));
@@ -35,16 +35,16 @@ export function setAsideText(text: string, hosts: readonly string[]): string {
       const all = (Array.isArray(value) ? value : [value]) as Obj[];
       const away = all.some((s) => (typeof s.index === 'string' && droppedIndexes.has(s.index)) || gone.has(hostOf(String(s.url ?? s.git ?? ''))));
       if (!away) continue;
-      drop.add(normalize(pkg));
+      drop.add(normalizeName(pkg));
       delete sources[pkg];
     }
     if (uv['find-links'] !== undefined) uv['find-links'] = [uv['find-links']].flat().filter((l) => !gone.has(hostOf(String(l))));
     for (const key of ['constraint-dependencies', 'override-dependencies'])
       if (Array.isArray(uv[key])) uv[key] = (uv[key] as unknown[]).filter((r) => typeof r !== 'string' || !drop.has(nameOf(r)));
     if (Array.isArray(uv['dependency-metadata']))
-      uv['dependency-metadata'] = (uv['dependency-metadata'] as Obj[]).filter((m) => !drop.has(normalize(String(m.name ?? ''))));
+      uv['dependency-metadata'] = (uv['dependency-metadata'] as Obj[]).filter((m) => !drop.has(normalizeName(String(m.name ?? ''))));
     if (isObj(uv['extra-build-dependencies']))
-      for (const k of Object.keys(uv['extra-build-dependencies'])) if (drop.has(normalize(k))) delete uv['extra-build-dependencies'][k];
+      for (const k of Object.keys(uv['extra-build-dependencies'])) if (drop.has(normalizeName(k))) delete uv['extra-build-dependencies'][k];
   }
   const keep = (req: unknown) => {
     if (typeof req !== 'string') return true;

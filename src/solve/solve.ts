@@ -3,7 +3,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { DanluError } from '../lib/errors.js';
 import { readProjectFile } from '../lib/read-file.js';
-import { satisfiesOr } from '../lib/py.js';
+import { satisfiesOr, TORCH_FAMILY } from '../lib/py.js';
 import { makePlan, type PlanInput } from '../plan/make-plan.js';
 import { where } from '../plan/project-torch.js';
 import type { Plan, PlanOptions, SolveReport, Solved } from '../plan/types.js';
@@ -480,7 +480,7 @@ function sourceOnlyPins(lock: string, input: PlanInput, python: string): string[
   const out: string[] = [];
   for (const block of lock.split(/\n(?=\[\[package\]\]\n)/)) {
     const name = /^name = "([^"]+)"/m.exec(block)?.[1];
-    if (!name || !named.has(name) || TORCH_NAMES.has(name)) continue;
+    if (!name || !named.has(name) || TORCH_FAMILY.has(name)) continue;
     if (/^sdist = /m.test(block) && !hasWheelFor(block, python)) out.push(name);
   }
   return out;
@@ -503,12 +503,10 @@ function hasWheelFor(block: string, python: string): boolean {
 
 /** An exact `==` pin of a package (not torch's family) read from the project's other files: what the solve may relax. */
 function exactPinOf(input: PlanInput, name: string | null): { name: string; specifier: string; origin: string } | null {
-  if (!name || TORCH_NAMES.has(name)) return null;
+  if (!name || TORCH_FAMILY.has(name)) return null;
   const req = input.project.imported?.requirements.find((r) => r.name === name && /^===?\s*[^,;*\s]+$/.test(r.specifier.trim()));
   return req ? { name, specifier: req.specifier.trim(), origin: originOf(input, name) } : null;
 }
-
-const TORCH_NAMES = new Set(['torch', 'torchvision', 'torchaudio']);
 
 function originOf(input: PlanInput, name: string): string {
   const r = input.project.requirements.find((q) => requirementName(q.name) === requirementName(name));
