@@ -2,12 +2,27 @@ import { DanluError } from '../lib/errors.js';
 import type { Plan, Warning } from '../plan/types.js';
 import { VERSION } from '../lib/product.js';
 import { withHeader } from '../render/header.js';
+import { syncArgs } from '../render/sync-args.js';
+import { wrapWords } from '../lib/wrap.js';
 import { describeShape, jobSpec, CACHE_MOUNTS, type JobOptions, type JobSpec } from './job.js';
 import { launch, torchrunFlag, type Word } from './launch.js';
 import { dqEscape, shQuote } from './shell-words.js';
 import { slurmMemory } from './size.js';
 
+/**
+ * How the job's processes get the project's environment: `pyxis` runs them in the runtime image
+ * (srun --container-image, from the pyxis/enroot plugins); `none` runs them on the node itself,
+ * in the locked environment uv syncs there first (clusters without a container runtime).
+ */
+export type SlurmRuntime = 'pyxis' | 'none';
+export const SLURM_RUNTIMES: readonly SlurmRuntime[] = ['pyxis', 'none'];
+
 export interface SlurmOptions extends JobOptions {
+  runtime: SlurmRuntime;
+  /** runtime none: where the environment lives on the cluster (default $HOME/.cache/danlu/envs/SLUG). */
+  venv?: string;
+  /** One sentence on where the job's size comes from (a cluster profile, sinfo, the defaults). */
+  sizing?: string;
   partition?: string;
   /** Wall-clock limit as sbatch takes it (`24:00:00`, `2-00:00:00`). */
   time?: string;
@@ -20,8 +35,8 @@ export interface SlurmOptions extends JobOptions {
 
 export interface SlurmExport {
   spec: JobSpec;
-  /** The image as pyxis takes it. */
-  image: string;
+  /** The image as pyxis takes it; null without a container. */
+  image: string | null;
   text: string;
   warnings: Warning[];
 }
@@ -48,15 +63,37 @@ function sbatchValue(value: string, what: string): string {
   return value;
 }
 
-/** An sbatch script: one task per node in the runtime image through pyxis, torchrun across the nodes; pure. */
+const PATHISH = /^[^\n"`$\\]+$/;
+
+/** A folder for the job as the user wrote it; `$HOME`/`${HOME}` at its start expands on the cluster. */
+function clusterPath(value: string, what: string): string {
+  const home = /^(\$HOME|\$\{HOME\})(\/|$)/.exec(value);
+  const rest = home ? value.slice(home[1]!.length) : value;
+  if (!PATHISH.test(rest) || (!home && !rest.startsWith('/'))) {
+    throw new DanluError(`${what} ${JSON.stringify(value)}: expected an absolute path on the cluster (it may start with $HOME)`);
+  }
+  return `${home ? '$HOME' : ''}${dqEscape(rest)}`;
+}
+
+/**
+ * An sbatch script, one task per node: in the runtime image through pyxis, or (runtime none) on
+ * the node in the environment uv syncs from the lock; torchrun across the nodes. Each runtime
+ * checks first that the cluster has what it needs and stops with one line if not; pure.
+ */
 export function renderSlurm(plan: Plan, o: SlurmOptions): SlurmExport {
   const warnings: Warning[] = [];
+  const container = o.runtime === 'pyxis';
   const spec = jobSpec(plan, o, warnings);
-  const image = pyxisImage(spec.image);
-  if (!/^[A-Za-z0-9_.:@#/+-]+$/.test(image)) throw new DanluError(`--image ${JSON.stringify(spec.image)}: not an image reference or a file path`);
-  if (o.cacheRoot !== undefined && /[,:\n]/.test(o.cacheRoot)) {
+  // Without a container the job runs as the submitting user: the image user does not matter.
+  if (!container) warnings.splice(0, warnings.length, ...warnings.filter((w) => w.id !== 'job-runs-as-root'));
+  const image = container ? pyxisImage(spec.image) : null;
+  if (image !== null && !/^[A-Za-z0-9_.:@#/+-]+$/.test(image))
+    throw new DanluError(`--image ${JSON.stringify(spec.image)}: not an image reference or a file path`);
+  if (o.cacheRoot !== undefined && container && /[,:\n]/.test(o.cacheRoot)) {
     throw new DanluError(`--cache-root ${JSON.stringify(o.cacheRoot)}: pyxis mount lists cannot hold commas or colons`);
   }
+  if (!container && o.code === 'image') throw new DanluError('--code image runs the copy in the runtime image: it needs --runtime pyxis');
+  if (container && o.venv !== undefined) throw new DanluError('--venv is where uv syncs the environment on the node: it goes with --runtime none');
 
   const flag = (n: string) => torchrunFlag(n, spec.torchVersion);
   const multi = spec.nodes > 1;
@@ -84,42 +121,68 @@ export function renderSlurm(plan: Plan, o: SlurmOptions): SlurmExport {
     ...(o.time ? [['time', sbatchValue(o.time, '--time')] as [string, string]] : []),
     ['output', '%x-%j.out'],
   ];
+  const cacheRoot =
+    o.cacheRoot === undefined ? 'CACHE_ROOT="${DANLU_CACHE_ROOT:-$HOME/.cache}"' : `CACHE_ROOT="\${DANLU_CACHE_ROOT:-${dqEscape(o.cacheRoot)}}"`;
+  const rendezvous = multi
+    ? [
+        '',
+        '# Rendezvous on the first node of the allocation (awk reads the whole list: head would',
+        "# close the pipe early, and scontrol's SIGPIPE fails the script under pipefail).",
+        'MASTER_ADDR="$(scontrol show hostnames "$SLURM_JOB_NODELIST" | awk \'NR == 1\')"',
+        'MASTER_PORT="$((20000 + SLURM_JOB_ID % 20000))"',
+        'export MASTER_ADDR MASTER_PORT',
+      ]
+    : [];
+  const what = container ? 'in the runtime image, through pyxis/enroot' : 'on the nodes, in the environment uv syncs from uv.lock (no container)';
+  const head = [
+    ...wrapWords(
+      `Generated by danlu ${VERSION}: a Slurm job for ${spec.project} (${describeShape(spec)}) ${what}. Submit it from the project folder: sbatch FILE`.split(
+        ' ',
+      ),
+      96,
+    ),
+    ...wrapWords((o.sizing ?? 'Sized by the options given.').split(' '), 96),
+  ];
+  const body = container ? pyxisBody(spec, image!, o, cacheRoot, rendezvous, multi, command) : nodeBody(plan, spec, o, cacheRoot, rendezvous, multi, command);
+  const lines = ['#!/bin/bash', ...sbatch.map(([k, v]) => `#SBATCH --${k}=${v}`), 'set -euo pipefail', '', ...body];
+  // The hash line tells a later `export --out` that the file is danlu's and unedited (replaced) or not (kept).
+  return { spec, image, text: withHeader(`${lines.join('\n')}\n`, '#', head), warnings };
+}
+
+/** The job's environment as export lines; the caches as the runtime sees them. */
+function envLines(spec: JobSpec, caches: { huggingface: string; uv: string }): string[] {
+  return spec.env.map(([k, v]) =>
+    k === 'HF_HOME' ? `export HF_HOME=${caches.huggingface}` : k === 'UV_CACHE_DIR' ? `export UV_CACHE_DIR=${caches.uv}` : `export ${k}=${shQuote(v)}`,
+  );
+}
+
+function pyxisBody(spec: JobSpec, image: string, o: SlurmOptions, cacheRoot: string, rendezvous: string[], multi: boolean, command: string): string[] {
   const mounts = [
     `$CACHE_ROOT/huggingface:${CACHE_MOUNTS.huggingface}`,
     `$CACHE_ROOT/uv:${CACHE_MOUNTS.uv}`,
     ...(o.code === 'mount' ? [`$CODE_DIR:${spec.workdir}`] : []),
   ];
-  const head = [
-    `Generated by danlu ${VERSION}: a Slurm job for ${spec.project} (${describeShape(spec)}) in the runtime image,`,
-    'through pyxis/enroot. Submit it from the project folder: sbatch FILE',
-  ];
-  const lines = [
-    '#!/bin/bash',
-    ...sbatch.map(([k, v]) => `#SBATCH --${k}=${v}`),
-    'set -euo pipefail',
+  return [
+    "# pyxis gives srun --container-image; a cluster without it would stop the job with srun's",
+    '# "unrecognized option" (grep reads all of the help: -q would close the pipe early).',
+    "if ! srun --help 2>&1 | grep -e '--container-image' >/dev/null; then",
+    '  echo "danlu: this cluster\'s srun has no --container-image: pyxis is not installed; export the job with --runtime none (uv on the nodes, no container), or ask the admins for pyxis/enroot" >&2',
+    '  exit 2',
+    'fi',
     '',
     '# The runtime image (danlu build --target runtime --push REF) as pyxis names it,',
     '# [USER@][REGISTRY#]IMAGE[:TAG], or a squashfs file (enroot import); DANLU_IMAGE overrides it.',
     `IMAGE="\${DANLU_IMAGE:-${dqEscape(image)}}"`,
     '# Host folders: the caches (on a file system every node sees) and the code.',
-    o.cacheRoot === undefined ? 'CACHE_ROOT="${DANLU_CACHE_ROOT:-$HOME/.cache}"' : `CACHE_ROOT="\${DANLU_CACHE_ROOT:-${dqEscape(o.cacheRoot)}}"`,
+    cacheRoot,
     ...(o.code === 'mount' ? ['CODE_DIR="${DANLU_CODE_DIR:-$SLURM_SUBMIT_DIR}"'] : []),
     'mkdir -p "$CACHE_ROOT/huggingface" "$CACHE_ROOT/uv"',
     '',
     "# The container gets the job's environment (the image's own variables win);",
     "# a host Python's settings must not leak in.",
     'unset PYTHONPATH PYTHONHOME',
-    ...spec.env.map(([k, v]) => `export ${k}=${shQuote(v)}`),
-    ...(multi
-      ? [
-          '',
-          '# Rendezvous on the first node of the allocation (awk reads the whole list: head would',
-          "# close the pipe early, and scontrol's SIGPIPE fails the script under pipefail).",
-          'MASTER_ADDR="$(scontrol show hostnames "$SLURM_JOB_NODELIST" | awk \'NR == 1\')"',
-          'MASTER_PORT="$((20000 + SLURM_JOB_ID % 20000))"',
-          'export MASTER_ADDR MASTER_PORT',
-        ]
-      : []),
+    ...envLines(spec, { huggingface: CACHE_MOUNTS.huggingface, uv: CACHE_MOUNTS.uv }),
+    ...rendezvous,
     '',
     'srun --container-image="$IMAGE" \\',
     `  --container-mounts="${mounts.join(',')}" \\`,
@@ -127,6 +190,43 @@ export function renderSlurm(plan: Plan, o: SlurmOptions): SlurmExport {
     ...(multi ? ['  --kill-on-bad-exit=1 \\'] : []),
     `  ${command}`,
   ];
-  // The hash line tells a later `export --out` that the file is danlu's and unedited (replaced) or not (kept).
-  return { spec, image, text: withHeader(`${lines.join('\n')}\n`, '#', head), warnings };
+}
+
+function nodeBody(plan: Plan, spec: JobSpec, o: SlurmOptions, cacheRoot: string, rendezvous: string[], multi: boolean, command: string): string[] {
+  const venv = o.venv === undefined ? `$HOME/.cache/danlu/envs/${spec.name}` : clusterPath(o.venv, '--venv');
+  const python = plan.mirrors.urls.python;
+  return [
+    '# The project (pyproject.toml, uv.lock) and its environment, in folders every node sees;',
+    '# DANLU_CODE_DIR, DANLU_VENV, DANLU_CACHE_ROOT and DANLU_UV override them at submit time.',
+    'CODE_DIR="${DANLU_CODE_DIR:-$SLURM_SUBMIT_DIR}"',
+    `VENV="\${DANLU_VENV:-${venv}}"`,
+    cacheRoot,
+    'UV="$(command -v "${DANLU_UV:-uv}" || true)"',
+    '',
+    '# What the job needs, checked before it starts: uv on the node and the locked project.',
+    'if [ -z "$UV" ]; then',
+    '  echo "danlu: uv is not on this node\'s PATH: install it for your user (python3 -m pip install --user uv) or set DANLU_UV=/path/to/uv" >&2',
+    '  exit 2',
+    'fi',
+    'if [ ! -f "$CODE_DIR/uv.lock" ]; then',
+    '  echo "danlu: $CODE_DIR has no uv.lock: submit from the project folder (or set DANLU_CODE_DIR), after danlu init" >&2',
+    '  exit 2',
+    'fi',
+    'cd "$CODE_DIR"',
+    'mkdir -p "$CACHE_ROOT/huggingface" "$CACHE_ROOT/uv"',
+    '',
+    "# The job's environment; a Python or conda environment of the login shell must not leak in.",
+    'unset PYTHONPATH PYTHONHOME CONDA_PREFIX',
+    ...envLines(spec, { huggingface: '"$CACHE_ROOT/huggingface"', uv: '"$CACHE_ROOT/uv"' }),
+    ...(python ? [`export UV_PYTHON_INSTALL_MIRROR=${shQuote(python)}`] : []),
+    'export UV_PROJECT_ENVIRONMENT="$VENV"',
+    '',
+    "# The locked environment, synced once, here on the job's first node (uv fetches the Python",
+    '# of .python-version if the node has none); every node then runs it as it is.',
+    `"$UV" sync --frozen ${syncArgs(plan.pyproject.sync, false)}`.trimEnd(),
+    'export UV_NO_SYNC=1 VIRTUAL_ENV="$VENV" PATH="$VENV/bin:${UV%/*}:$PATH"',
+    ...rendezvous,
+    '',
+    ...(multi ? ['srun --kill-on-bad-exit=1 \\', `  ${command}`] : [`srun ${command}`]),
+  ];
 }

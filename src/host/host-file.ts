@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { classifyGpu, lookupGpu } from '../catalog/gpus.js';
 import { DanluError } from '../lib/errors.js';
-import type { DockerFacts, GpuClass, GpuFacts, HostFacts, NvidiaFacts, OsFacts, OsKind, ProbeNote, UserFacts, WslFacts } from '../probe/types.js';
+import type { DockerFacts, GpuClass, GpuFacts, HostFacts, NvidiaFacts, OsFacts, OsKind, ProbeNote, SlurmFacts, UserFacts, WslFacts } from '../probe/types.js';
 import { has, JsonDoc, type JsonObject, type JsonPath } from './json-fields.js';
 import { readDocker } from './host-file-docker.js';
 
@@ -106,6 +106,36 @@ function readWsl(d: JsonDoc, doc: JsonObject, kind: OsKind, defaults: HostFacts)
   };
 }
 
+const PARTITION_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const MAX_PARTITIONS = 1024;
+
+/** A login node's cluster (`slurm`, as `danlu host add` writes it on one). */
+function readSlurm(d: JsonDoc, doc: JsonObject): SlurmFacts | null {
+  if (doc.slurm === null) return null;
+  const o = d.object(doc.slurm, ['slurm']);
+  const list = d.array(o.partitions, ['slurm', 'partitions']);
+  if (list.length > MAX_PARTITIONS) d.fail(['slurm', 'partitions'], `at most ${MAX_PARTITIONS} partitions, got ${list.length}`);
+  return {
+    version: field(o, 'version', (v) => d.stringOrNull(v, ['slurm', 'version']), null),
+    partitions: list.map((v, i) => {
+      const path: JsonPath = ['slurm', 'partitions', i];
+      const p = d.object(v, path);
+      const at = (k: string): JsonPath => [...path, k];
+      const count = (k: string, min: number, max: number) => d.integer(p[k], at(k), min, `a whole number from ${min} to ${max}`, max);
+      return {
+        name: d.matching(p.name, at('name'), PARTITION_NAME, 'a partition name (letters, digits, ".", "_", "-")'),
+        default: field(p, 'default', (x) => d.boolean(x, at('default')), false),
+        nodes: count('nodes', 1, 1_000_000),
+        cpus: count('cpus', 1, MAX_CPUS),
+        memoryMiB: count('memoryMiB', 1, 2 ** 40),
+        gpus: field(p, 'gpus', () => count('gpus', 0, MAX_GPUS), 0),
+        gpuTypes: field(p, 'gpuTypes', (x) => d.array(x, at('gpuTypes')).map((t, j) => d.string(t, [...at('gpuTypes'), j])), []),
+        timeLimit: field(p, 'timeLimit', (x) => d.stringOrNull(x, at('timeLimit')), null),
+      };
+    }),
+  };
+}
+
 function readNotes(d: JsonDoc, doc: JsonObject): ProbeNote[] {
   if (!has(doc, 'notes')) return [];
   return d.array(doc.notes, ['notes']).map((n, i) => {
@@ -131,6 +161,7 @@ export function parseHostFile(text: string, file: string, defaults: HostFacts): 
     nvidia: readNvidia(d, doc, defaults.nvidia),
     docker,
     wsl: readWsl(d, doc, os.kind, defaults),
+    ...(has(doc, 'slurm') ? { slurm: readSlurm(d, doc) } : {}),
     timezone: field(doc, 'timezone', (v) => d.stringOrNull(v, ['timezone']), defaults.timezone),
     source: 'file',
     notes: readNotes(d, doc),

@@ -97,6 +97,31 @@ export interface ProbeNote {
   message: string;
 }
 
+/**
+ * One partition of a Slurm cluster as `sinfo` sees its nodes: the fewest CPUs, MiB and GPUs any
+ * of them has, so a job that fits these fits every node the scheduler may pick.
+ */
+export interface SlurmPartition {
+  name: string;
+  /** The partition a job without --partition goes to (`*` in sinfo). */
+  default: boolean;
+  nodes: number;
+  cpus: number;
+  memoryMiB: number;
+  gpus: number;
+  /** GPU type names in the nodes' generic resources (gpu:a100:4 -> a100), when they name one. */
+  gpuTypes: string[];
+  /** As sinfo prints it: 1-00:00:00, infinite; null when not given. */
+  timeLimit: string | null;
+}
+
+/** What a login node of a Slurm cluster says about it (`sinfo`). */
+export interface SlurmFacts {
+  /** `sinfo --version`: 22.05.8. */
+  version: string | null;
+  partitions: SlurmPartition[];
+}
+
 export interface HostFacts {
   os: OsFacts;
   user: UserFacts;
@@ -106,6 +131,8 @@ export interface HostFacts {
   /** null when not probed (a host file that does not describe Docker). */
   docker: DockerFacts | null;
   wsl: WslFacts | null;
+  /** A Slurm cluster's partitions when this machine is a login node (`danlu host`); absent when not asked. */
+  slurm?: SlurmFacts | null;
   /** Local timezone name (e.g. "Asia/Shanghai"); null when unknown. */
   timezone: string | null;
   /** Where these facts came from. */

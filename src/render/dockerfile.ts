@@ -1,4 +1,5 @@
 import { BASE_APT_PACKAGES } from '../catalog/tools.js';
+import { wrapWords } from '../lib/wrap.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Plan } from '../plan/types.js';
 import { plansNoTorch } from '../plan/pyproject/plan-pyproject.js';
@@ -227,19 +228,6 @@ ${
 # The last stage is what a build without --target makes: the dev image, as before.
 FROM dev AS devcontainer
 `;
-}
-
-function wrapWords(words: readonly string[], width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (line && line.length + 1 + w.length > width) {
-      lines.push(line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  if (line) lines.push(line);
-  return lines;
 }
 
 /**

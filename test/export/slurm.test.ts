@@ -21,6 +21,7 @@ function options(over: Partial<SlurmOptions> = {}): SlurmOptions {
     user: { uid: 1000, gid: 1000 },
     lockWithMirror: false,
     code: 'mount',
+    runtime: 'pyxis',
     ...over,
   };
 }
@@ -37,7 +38,8 @@ function runScript(text: string, nodes: number, env: Record<string, string> = {}
   mkdirSync(home);
   writeFileSync(
     join(bin, 'srun'),
-    '#!/bin/sh\nfor a in "$@"; do printf \'arg:%s\\n\' "$a"; done\n' +
+    '#!/bin/sh\n[ "$1" = --help ] && { printf \'Options provided by plugins:\\n      --container-image=[USER@][REGISTRY#]IMAGE[:TAG]|PATH\\n\'; exit 0; }\n' +
+      'for a in "$@"; do printf \'arg:%s\\n\' "$a"; done\n' +
       'for v in MASTER_ADDR MASTER_PORT HF_HOME UV_CACHE_DIR PYTHONUNBUFFERED PYTHONPATH https_proxy; do eval "printf \'env:%s=%s\\n\' $v \\"\\${$v-<unset>}\\""; done\n',
   );
   writeFileSync(join(bin, 'scontrol'), '#!/bin/sh\n[ "$1 $2" = "show hostnames" ] || exit 2\n[ "$3" = "gpu[07-08]" ] || exit 3\nprintf \'gpu07\\ngpu08\\n\'\n');

@@ -2,35 +2,46 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DanluError, EXIT, quoted, type Location } from '../../lib/errors.js';
 import type { Warning } from '../../plan/types.js';
+import type { HostFacts } from '../../probe/types.js';
 import type { JobOptions } from '../../export/job.js';
 import { renderK8s, type AccessMode } from '../../export/k8s.js';
 import { DEFAULT_COMMAND } from '../../export/launch.js';
 import { defaultRuntimeImage, isLocalRuntimeImage } from '../../export/runtime-image.js';
 import { splitWords } from '../../export/shell-words.js';
-import { renderSlurm } from '../../export/slurm.js';
+import { renderSlurm, SLURM_RUNTIMES, type SlurmRuntime } from '../../export/slurm.js';
+import { sizeJob, type ClusterShape } from '../../export/sizing.js';
+import { parseSize } from '../../export/size.js';
+import { readClusters, TEAM_HOSTS_DIR } from '../../host/team-hosts.js';
+import { probeSlurm } from '../../probe/slurm.js';
+import { realDeps } from '../../probe/index.js';
 import { writeJobFile, type WrittenJob } from '../../export/write-out.js';
 import { COMMON_OPTIONS, defineCommand } from '../command.js';
 import { err, out, painter, printJson } from '../output.js';
 import { PLAN_OPTIONS, planProject } from '../plan-project.js';
 
 const K8S_ONLY = ['namespace', 'operator', 'storage-class', 'hf-cache', 'hf-cache-size', 'uv-cache', 'uv-cache-size', 'access-mode', 'no-pvcs'] as const;
-const SLURM_ONLY = ['partition', 'time', 'account', 'cache-root', 'code'] as const;
+const SLURM_ONLY = ['partition', 'time', 'account', 'cache-root', 'code', 'runtime', 'venv', 'cluster'] as const;
 
 export default defineCommand({
   name: 'export',
   summary: 'Write a cluster job for the project: a Kubernetes Job (or Indexed Job, or PyTorchJob) or a Slurm sbatch script, running the runtime image.',
   afterDashDash: 'command',
-  usage: 'danlu export k8s|slurm [DIR] [--gpus N] [--nodes N] [--image REF] [--out FILE] [--operator kubeflow] [--json] [-- COMMAND...]',
+  usage:
+    'danlu export k8s|slurm [DIR] [--gpus N] [--nodes N] [--image REF] [--out FILE] [--operator kubeflow] [--runtime pyxis|none] [--cluster NAME] [--json] [-- COMMAND...]',
   options: {
-    gpus: { type: 'string', value: 'N', description: 'GPUs per node (default 1; 0 for a CPU job)' },
+    gpus: { type: 'string', value: 'N', description: 'GPUs per node (default 1, or none on a slurm partition without GPUs; 0 for a CPU job)' },
     nodes: { type: 'string', value: 'N', description: 'nodes (default 1); more than one runs torchrun across them' },
     image: { type: 'string', value: 'REF', description: 'the runtime image the cluster pulls (what `danlu build --target runtime --push REF` pushed)' },
     out: { type: 'string', value: 'FILE', description: 'write to FILE (atomically) instead of printing; a FILE you edited is kept unless --force' },
     force: { type: 'boolean', description: 'with --out: replace a FILE you edited (or that danlu did not write), saving a backup first' },
     command: { type: 'string', value: 'CMD', description: "the job's command (default: uv run --frozen python train.py); or give it after --" },
     name: { type: 'string', value: 'NAME', description: 'job name (default: the project slug)' },
-    cpus: { type: 'string', value: 'N', description: 'CPUs per node (default 8 per GPU, at least 4)' },
-    memory: { type: 'string', value: 'SIZE', description: 'memory per node (default /dev/shm + 32g per GPU)' },
+    cpus: { type: 'string', value: 'N', description: "CPUs per node (default: slurm, the job's share of a node of the cluster; else 8 per GPU, at least 4)" },
+    memory: {
+      type: 'string',
+      value: 'SIZE',
+      description: "memory per node (default: slurm, the job's share of a node of the cluster; else /dev/shm + 32g per GPU)",
+    },
     proxy: { type: 'string', value: 'URL', description: 'HTTP(S) proxy for the job (never taken from your shell; a user:password is left out)' },
     'no-proxy': { type: 'string', value: 'LIST', description: 'hosts the job reaches without the proxy (with --proxy)' },
     host: PLAN_OPTIONS.host,
@@ -50,6 +61,17 @@ export default defineCommand({
     account: { type: 'string', value: 'NAME', description: 'slurm: #SBATCH --account' },
     'cache-root': { type: 'string', value: 'DIR', description: 'slurm: host folder of the caches (default $HOME/.cache on the cluster)' },
     code: { type: 'string', value: 'FROM', description: 'slurm: `mount` the submit folder over the project (default) or run the `image` copy' },
+    runtime: {
+      type: 'string',
+      value: 'NAME',
+      description: 'slurm: `pyxis` runs the runtime image (default); `none` syncs the locked environment with uv on the nodes',
+    },
+    venv: {
+      type: 'string',
+      value: 'DIR',
+      description: 'slurm, --runtime none: where the environment lives on the cluster (default $HOME/.cache/danlu/envs/NAME)',
+    },
+    cluster: { type: 'string', value: 'NAME', description: 'slurm: size the job for the cluster profile NAME (`danlu host add NAME` on its login node)' },
     ...COMMON_OPTIONS,
   },
   details: `
@@ -62,15 +84,23 @@ k8s: one Job; with --nodes > 1 an Indexed Job and a headless Service (torchrun w
 rank from the completion index); with --operator kubeflow a PyTorchJob (Master + Workers).
 nvidia.com/gpu limits, /dev/shm as a memory-backed emptyDir sized like shm_size, claims for
 the Hugging Face and uv caches, the image user as runAsUser/fsGroup.
-slurm: an sbatch script, one task per node through pyxis/enroot (--container-image,
---container-mounts, --container-workdir), torchrun with the rendezvous on the first node.
+slurm: an sbatch script, one task per node, torchrun with the rendezvous on the first node.
+--runtime pyxis (default) runs the runtime image through pyxis/enroot (--container-image,
+--container-mounts, --container-workdir); --runtime none runs on the nodes themselves: uv syncs
+the locked environment (uv.lock) into --venv, then the command runs in it. Either script checks
+first that the cluster has what it needs (pyxis; uv and uv.lock) and stops with one line if not.
+The job's GPUs, CPUs and memory: the options given, else its share of a node of the partition
+(--partition, or the default one) as the cluster describes it: the profile --cluster NAME, else
+\`sinfo\` when run on a login node, else the only cluster profile in .devcontainer/hosts; else
+danlu's defaults. The script's header says which.
 
 With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors come from .env
 (or --mirror); a proxy only from --proxy, never with its credentials.
 --out FILE follows init's rule: a FILE danlu wrote and nobody edited is replaced; one you edited
 (or that danlu did not write) is kept, exit 1, unless --force, which saves it under
 .danlu/backup/ beside it first. FILE's folder must exist.
---json prints {"target", "kind", "name", "image", "nodes", "gpusPerNode", "out", "backup", "objects", "warnings", "text"}.`,
+--json prints {"target", "kind", "name", "image", "nodes", "gpusPerNode", "runtime", "sizing", "out", "backup", "objects", "warnings", "text"}
+(runtime and sizing: null for k8s; image: null for --runtime none).`,
   async run({ values, positionals, rest }) {
     const target = positionals[0];
     if (target !== 'k8s' && target !== 'slurm') {
@@ -88,6 +118,9 @@ With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors c
       throw new DanluError(`--access-mode ${accessMode}: expected ReadWriteMany or ReadWriteOnce`);
     }
     if (values.command !== undefined && rest.length > 0) throw new DanluError('give the command with --command or after --, not both');
+    const runtime = (values.runtime ?? 'pyxis') as SlurmRuntime;
+    if (!SLURM_RUNTIMES.includes(runtime)) throw new DanluError(`--runtime ${values.runtime}: expected ${SLURM_RUNTIMES.join(' or ')}`);
+    if (runtime === 'none' && values.image !== undefined) throw new DanluError('--image goes with --runtime pyxis: --runtime none runs no image');
 
     const planned = await planProject(positionals[1], { host: values.host, shm: values.shm, mirror: values.mirror });
     const { plan, dir } = planned;
@@ -103,8 +136,9 @@ With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors c
         fix: "name the job's command: --command 'uv run --frozen python -m mypkg.train' (or after --)",
       });
     }
-    const image = values.image ?? (await defaultRuntimeImage(dir, plan, planned.catalog, dotenv));
-    if (isLocalRuntimeImage(image)) {
+    const container = target === 'k8s' || runtime === 'pyxis';
+    const image = values.image ?? (container ? await defaultRuntimeImage(dir, plan, planned.catalog, dotenv) : '');
+    if (container && isLocalRuntimeImage(image)) {
       warnings.push({
         id: 'image-not-pushed',
         message: `${image} exists only where it was built; the cluster cannot pull it`,
@@ -114,8 +148,23 @@ With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors c
             : 'push it (danlu build --target runtime --push REGISTRY/NAME:TAG) and pass --image, or `enroot import -o IMAGE.sqsh dockerd://IMAGE` and pass --image /path/IMAGE.sqsh',
       });
     }
+    const gpus = int(values.gpus, '--gpus');
+    const cpus = int(values.cpus, '--cpus');
+    const sizing =
+      target === 'slurm'
+        ? sizeJob(
+            await clusterFor(dir, values.cluster, planned.host),
+            {
+              ...(values.partition !== undefined ? { partition: values.partition } : {}),
+              ...(gpus !== undefined ? { gpus } : {}),
+              ...(cpus !== undefined ? { cpus } : {}),
+              ...(values.memory !== undefined ? { memory: values.memory } : {}),
+            },
+            { bytes: parseSize(plan.shmSize, 'shm size'), text: plan.shmSize },
+          )
+        : null;
     const job: JobOptions = {
-      gpus: int(values.gpus, '--gpus') ?? 1,
+      gpus: sizing?.gpus ?? gpus ?? 1,
       nodes: int(values.nodes, '--nodes') ?? 1,
       image,
       command,
@@ -125,8 +174,8 @@ With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors c
       },
       lockWithMirror: plan.lockWithMirror,
       ...(values.name !== undefined ? { name: values.name } : {}),
-      ...(values.cpus !== undefined ? { cpus: int(values.cpus, '--cpus')! } : {}),
-      ...(values.memory !== undefined ? { memory: values.memory } : {}),
+      ...((sizing?.cpus ?? cpus) !== undefined ? { cpus: (sizing?.cpus ?? cpus)! } : {}),
+      ...((sizing?.memory ?? values.memory) !== undefined ? { memory: (sizing?.memory ?? values.memory)! } : {}),
       ...(values.proxy !== undefined ? { proxy: values.proxy } : {}),
       ...(values['no-proxy'] !== undefined ? { noProxy: values['no-proxy'] } : {}),
     };
@@ -135,7 +184,7 @@ With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors c
     let kind: string;
     let name: string;
     let objects: { kind: string; name: string }[] = [];
-    let shownImage = image;
+    let shownImage: string | null = image;
     if (target === 'k8s') {
       const r = renderK8s(plan, {
         ...job,
@@ -155,7 +204,10 @@ With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors c
     } else {
       const r = renderSlurm(plan, {
         ...job,
-        ...(values.partition !== undefined ? { partition: values.partition } : {}),
+        runtime,
+        ...(values.venv !== undefined ? { venv: values.venv } : {}),
+        sizing: sizing!.says,
+        ...(sizing!.partition !== undefined ? { partition: sizing!.partition } : {}),
         ...(values.time !== undefined ? { time: values.time } : {}),
         ...(values.account !== undefined ? { account: values.account } : {}),
         ...(values['cache-root'] !== undefined ? { cacheRoot: values['cache-root'] } : {}),
@@ -187,6 +239,8 @@ With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors c
         image: shownImage,
         nodes: job.nodes,
         gpusPerNode: job.gpus,
+        runtime: target === 'slurm' ? runtime : null,
+        sizing: sizing?.says ?? null,
         out: outPath,
         backup: written?.backup ?? null,
         objects,
@@ -207,6 +261,31 @@ With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors c
     return EXIT.ok;
   },
 });
+
+/**
+ * The cluster a Slurm job is sized for: the profile --cluster NAME; else this machine's own
+ * cluster when sinfo answers (a login node); else the only cluster profile of the project.
+ */
+async function clusterFor(dir: string, name: string | undefined, host: HostFacts): Promise<ClusterShape | null> {
+  const profiles = await readClusters(dir, host);
+  const file = (n: string) => join(TEAM_HOSTS_DIR, `${n}.json`);
+  if (name !== undefined) {
+    const found = profiles.find((c) => c.name === name);
+    if (!found) {
+      throw new DanluError(
+        `--cluster ${name}: ${file(name)} is not a cluster profile${profiles.length ? ` (there: ${profiles.map((c) => c.name).join(', ')})` : ''}`,
+        {
+          hint: `run \`danlu host add ${name}\` on the cluster's login node (where sinfo works) and copy ${file(name)} here`,
+        },
+      );
+    }
+    return { source: `the cluster profile ${name}`, slurm: found.slurm };
+  }
+  const here = await probeSlurm(realDeps());
+  if (here.facts) return { source: 'sinfo on this machine', slurm: here.facts };
+  if (profiles.length === 1) return { source: `the cluster profile ${profiles[0]!.name}`, slurm: profiles[0]!.slurm };
+  return null;
+}
 
 /** A whole number from an option, or from a value of .env (`at`: where it is written). */
 function int(text: string | undefined, what: string, at?: Location): number | undefined {

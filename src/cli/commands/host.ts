@@ -10,13 +10,15 @@ import { out, painter, printJson } from '../output.js';
 export default defineCommand({
   name: 'host',
   summary: 'Describe this machine: OS, user, CPUs, memory, NVIDIA driver and GPUs, Docker and the NVIDIA runtime.',
-  usage: "danlu host [--json]\n       danlu host add NAME [-C DIR]   (this machine as one of the team's hosts: .devcontainer/hosts/NAME.json)",
+  usage:
+    "danlu host [--json]\n       danlu host add NAME [-C DIR]   (this machine as one of the team's hosts, or a cluster's login node: .devcontainer/hosts/NAME.json)",
   options: { ...COMMON_OPTIONS, dir: { type: 'string', short: 'C', value: 'DIR', description: 'add: the repository (default: this folder)' } },
   details:
     '`danlu host --json > server.json` on a GPU server, then `danlu init --host server.json` on your laptop.\n' +
-    '`danlu host add NAME` on each machine of a team writes its profile (GPUs, driver, OS; no user name,\nproxy or path) to .devcontainer/hosts/NAME.json: commit it. `danlu init` on any of them then plans\none torch build that runs on all, and the committed files are the same on each.',
+    '`danlu host add NAME` on each machine of a team writes its profile (GPUs, driver, OS; no user name,\nproxy or path) to .devcontainer/hosts/NAME.json: commit it. `danlu init` on any of them then plans\none torch build that runs on all, and the committed files are the same on each.\n' +
+    'On a Slurm login node (`sinfo` answers) the profile holds the partitions instead (CPUs, memory, GPUs\nper node): `danlu export slurm --cluster NAME` sizes jobs by it; it plays no part in planning torch.',
   async run({ values, positionals }) {
-    const host = await probeHost();
+    const host = await probeHost(undefined, { slurm: true });
     if (host.nvidia) host.nvidia = { ...host.nvidia, gpus: enrichGpus(host.nvidia.gpus) };
     if (positionals[0] === 'add') return addTeamHost(host, positionals[1], values.dir, Boolean(values.json));
     if (positionals.length > 0)
@@ -48,6 +50,12 @@ export default defineCommand({
         `        nvidia runtime ${yes(d.nvidiaRuntime)} · CDI ${yes(d.cdi)} · nvidia-ctk ${d.nvidiaCtk ?? p.dim('no')}${d.desktop ? ' · Docker Desktop' : ''}${d.rootless ? ' · rootless' : ''}`,
       );
     }
+    for (const part of host.slurm?.partitions ?? []) {
+      const gpus = part.gpus === 0 ? 'no GPU' : `${part.gpus} GPU${part.gpus > 1 ? 's' : ''}${part.gpuTypes.length ? ` (${part.gpuTypes.join(', ')})` : ''}`;
+      out(
+        `${p.bold('slurm')}   ${part.name}${part.default ? ' (default)' : ''} · ${part.nodes} node${part.nodes > 1 ? 's' : ''} · ${part.cpus} CPUs · ${(part.memoryMiB / 1024).toFixed(1)} GiB · ${gpus} per node${part.timeLimit ? ` · limit ${part.timeLimit}` : ''}`,
+      );
+    }
     for (const n of host.notes) out(p.dim(`note: ${n.what}: ${n.message}`));
     return EXIT.ok;
   },
@@ -61,6 +69,8 @@ export function teamProfile(host: HostFacts): Record<string, unknown> {
     memoryBytes: host.memoryBytes,
     nvidia: host.nvidia,
     wsl: host.wsl,
+    // A login node: the cluster's partitions, for `danlu export slurm` to size its jobs by.
+    ...(host.slurm ? { slurm: host.slurm } : {}),
   };
 }
 
@@ -81,7 +91,17 @@ async function addTeamHost(host: HostFacts, name: string | undefined, dirArg: st
   } catch (e) {
     throw new DanluError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (json) printJson({ name, file, nvidia: host.nvidia ? { driverVersion: host.nvidia.driverVersion, gpus: host.nvidia.gpus.map((g) => g.name) } : null });
-  else out(`wrote ${file}: commit it; \`danlu init\` then plans for every host in .devcontainer/hosts`);
+  if (json)
+    printJson({
+      name,
+      file,
+      cluster: host.slurm ? host.slurm.partitions.map((p) => p.name) : null,
+      nvidia: host.nvidia ? { driverVersion: host.nvidia.driverVersion, gpus: host.nvidia.gpus.map((g) => g.name) } : null,
+    });
+  else if (host.slurm) {
+    out(
+      `wrote ${file}: the Slurm cluster's partitions (${host.slurm.partitions.map((p) => p.name).join(', ')}); \`danlu export slurm --cluster ${name}\` sizes jobs by it`,
+    );
+  } else out(`wrote ${file}: commit it; \`danlu init\` then plans for every host in .devcontainer/hosts`);
   return EXIT.ok;
 }
