@@ -16,7 +16,7 @@ stop() {
   local f pid
   for f in slurmd slurmctld munged; do
     pid=$(cat "$DIR/$f.pid" 2>/dev/null || true)
-    [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null || true
+    if [[ -n "$pid" ]]; then kill -TERM "$pid" 2>/dev/null || true; fi
   done
   for _ in $(seq 1 40); do
     local alive=0

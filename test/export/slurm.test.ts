@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_COMMAND } from '../../src/export/launch.js';
 import { renderSlurm, type SlurmOptions } from '../../src/export/slurm.js';
+import { sizeJob } from '../../src/export/sizing.js';
 import { DanluError } from '../../src/lib/errors.js';
 import { findShellcheck, run, shellcheck } from '../support/tools.js';
 import { fixturePlan, GOLDEN, IMAGE, SHAPES } from './support.js';
@@ -12,8 +13,11 @@ const plan = await fixturePlan();
 const work = mkdtempSync(join(tmpdir(), 'danlu-slurm-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** Options as `danlu export slurm` passes them where it knows no cluster: danlu's defaults, said. */
 function options(over: Partial<SlurmOptions> = {}): SlurmOptions {
+  const gpus = over.gpus ?? 1;
   return {
+    sizing: sizeJob(null, { gpus }, { bytes: 0, text: plan.shmSize }).says,
     gpus: 1,
     nodes: 1,
     image: IMAGE,
@@ -28,29 +32,38 @@ function options(over: Partial<SlurmOptions> = {}): SlurmOptions {
 
 /**
  * Runs an sbatch script as Slurm would on the first node, with stand-ins for `srun` (prints the
- * words it gets, one per line, then the variables the container would see) and `scontrol`.
+ * words it gets, one per line, then the variables the container would see; `--help` lists
+ * pyxis's option unless `pyxis` is false), `scontrol`, and `uv` (prints the words it gets).
  */
-function runScript(text: string, nodes: number, env: Record<string, string> = {}) {
+function runScript(text: string, nodes: number, env: Record<string, string> = {}, o: { pyxis?: boolean; uv?: boolean } = {}) {
   const dir = mkdtempSync(join(work, 'run-'));
   const bin = join(dir, 'bin');
   mkdirSync(bin);
   const home = join(dir, 'home');
   mkdirSync(home);
+  const help =
+    o.pyxis === false
+      ? 'Usage: srun [OPTIONS(0)...]\\n      --container             Path to OCI container bundle\\n'
+      : 'Options provided by plugins:\\n      --container-image=[USER@][REGISTRY#]IMAGE[:TAG]|PATH\\n';
   writeFileSync(
     join(bin, 'srun'),
-    '#!/bin/sh\n[ "$1" = --help ] && { printf \'Options provided by plugins:\\n      --container-image=[USER@][REGISTRY#]IMAGE[:TAG]|PATH\\n\'; exit 0; }\n' +
+    `#!/bin/sh\n[ "$1" = --help ] && { printf '${help}'; exit 0; }\n` +
       'for a in "$@"; do printf \'arg:%s\\n\' "$a"; done\n' +
-      'for v in MASTER_ADDR MASTER_PORT HF_HOME UV_CACHE_DIR PYTHONUNBUFFERED PYTHONPATH https_proxy; do eval "printf \'env:%s=%s\\n\' $v \\"\\${$v-<unset>}\\""; done\n',
+      'for v in MASTER_ADDR MASTER_PORT HF_HOME UV_CACHE_DIR PYTHONUNBUFFERED PYTHONPATH https_proxy UV_PROJECT_ENVIRONMENT VIRTUAL_ENV UV_NO_SYNC; do eval "printf \'env:%s=%s\\n\' $v \\"\\${$v-<unset>}\\""; done\n',
   );
   writeFileSync(join(bin, 'scontrol'), '#!/bin/sh\n[ "$1 $2" = "show hostnames" ] || exit 2\n[ "$3" = "gpu[07-08]" ] || exit 3\nprintf \'gpu07\\ngpu08\\n\'\n');
   chmodSync(join(bin, 'srun'), 0o755);
   chmodSync(join(bin, 'scontrol'), 0o755);
+  if (o.uv !== false) {
+    writeFileSync(join(bin, 'uv'), '#!/bin/sh\nprintf \'uv:%s\\n\' "$*"\n');
+    chmodSync(join(bin, 'uv'), 0o755);
+  }
   const script = join(dir, 'job.sbatch');
   writeFileSync(script, text);
   const r = run('bash', [script], {
     cwd: dir,
     env: {
-      PATH: `${bin}:${process.env.PATH}`,
+      PATH: `${bin}:/usr/bin:/bin`,
       HOME: home,
       SLURM_JOB_ID: '4242',
       SLURM_NNODES: String(nodes),
@@ -63,10 +76,13 @@ function runScript(text: string, nodes: number, env: Record<string, string> = {}
   const lines = r.stdout.trim().split('\n');
   return {
     code: r.code,
+    stdout: r.stdout,
     stderr: r.stderr,
     args: lines.filter((l) => l.startsWith('arg:')).map((l) => l.slice(4)),
+    uv: lines.filter((l) => l.startsWith('uv:')).map((l) => l.slice(3)),
     env: Object.fromEntries(lines.filter((l) => l.startsWith('env:')).map((l) => l.slice(4).split(/=(.*)/s).slice(0, 2))),
     home,
+    bin,
   };
 }
 
@@ -190,5 +206,98 @@ describe('slurm options', () => {
     expect(() => renderSlurm(plan, options({ partition: 'gpu;rm -rf /' }))).toThrow(DanluError);
     expect(() => renderSlurm(plan, options({ cacheRoot: '/a,b' }))).toThrow(DanluError);
     expect(() => renderSlurm(plan, options({ image: 'bad image' }))).toThrow(DanluError);
+  });
+});
+
+describe('slurm --runtime pyxis on a cluster without pyxis', () => {
+  it("stops before srun with one line that names --runtime none, not srun's unrecognized option", () => {
+    const out = runScript(renderSlurm(plan, options()).text, 1, {}, { pyxis: false });
+    expect(out.code).toBe(2);
+    expect(out.args).toEqual([]);
+    expect(out.stderr.trim()).toBe(
+      "danlu: this cluster's srun has no --container-image: pyxis is not installed; export the job with --runtime none (uv on the nodes, no container), or ask the admins for pyxis/enroot",
+    );
+  });
+});
+
+describe('slurm --runtime none: uv syncs the lock on the node, no container', () => {
+  const project = mkdtempSync(join(work, 'proj-'));
+  writeFileSync(join(project, 'uv.lock'), 'version = 1\n');
+  const one = renderSlurm(
+    plan,
+    options({
+      runtime: 'none',
+      sizing: 'Sized for partition debug (nodes of 2 CPUs, 22.5 GiB, 1 GPU; from sinfo on this machine): GPUs, CPUs and memory as a whole node.',
+    }),
+  );
+  const multi = renderSlurm(plan, options({ runtime: 'none', gpus: 8, nodes: 2 }));
+
+  it('matches its golden files and passes shellcheck', async () => {
+    await expect(one.text).toMatchFileSnapshot(join(GOLDEN, 'slurm-none-1gpu.sbatch'));
+    await expect(multi.text).toMatchFileSnapshot(join(GOLDEN, 'slurm-none-2x8gpu.sbatch'));
+    expect(one.image).toBeNull();
+    expect(one.text).toContain(
+      '# Sized for partition debug (nodes of 2 CPUs, 22.5 GiB, 1 GPU; from sinfo on this machine): GPUs,\n# CPUs and memory as a whole node.\n',
+    );
+    for (const [i, r] of [one, multi].entries()) {
+      if (!findShellcheck()) continue;
+      const path = join(work, `none-${i}.sbatch`);
+      writeFileSync(path, r.text);
+      expect(shellcheck(path).output).toBe('');
+    }
+  });
+
+  it("syncs the runtime's selection into the venv once, then srun runs the command in it", () => {
+    const out = runScript(one.text, 1, { SLURM_SUBMIT_DIR: project });
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(out.uv).toEqual(['sync --frozen --no-dev --all-groups']);
+    expect(out.args).toEqual(['uv', 'run', '--frozen', 'python', 'train.py']);
+    const venv = `${out.home}/.cache/danlu/envs/vision-demo`;
+    expect(out.env).toMatchObject({
+      UV_PROJECT_ENVIRONMENT: venv,
+      VIRTUAL_ENV: venv,
+      UV_NO_SYNC: '1',
+      HF_HOME: `${out.home}/.cache/huggingface`,
+      UV_CACHE_DIR: `${out.home}/.cache/uv`,
+      PYTHONPATH: '<unset>',
+    });
+  });
+
+  it('across nodes: torchrun on each node, the rendezvous on the first; --venv and DANLU_* choose the folders', () => {
+    const r = renderSlurm(plan, options({ runtime: 'none', gpus: 8, nodes: 2, venv: '$HOME/envs/demo it', cacheRoot: '/scratch/c' }));
+    const out = runScript(r.text, 2, { SLURM_SUBMIT_DIR: project });
+    expect(out.code).toBe(0);
+    expect(out.args.slice(0, 5)).toEqual(['--kill-on-bad-exit=1', 'uv', 'run', '--frozen', 'torchrun']);
+    expect(out.args).toContain(`--rdzv-endpoint=gpu07:${20000 + (4242 % 20000)}`);
+    expect(out.env.UV_PROJECT_ENVIRONMENT).toBe(`${out.home}/envs/demo it`);
+    expect(out.env.UV_CACHE_DIR).toBe('/scratch/c/uv');
+    const over = runScript(r.text, 2, { SLURM_SUBMIT_DIR: project, DANLU_VENV: join(work, 'v'), DANLU_CACHE_ROOT: join(work, 'c2') });
+    expect(over.env.UV_PROJECT_ENVIRONMENT).toBe(join(work, 'v'));
+    expect(over.env.HF_HOME).toBe(join(work, 'c2', 'huggingface'));
+  });
+
+  it('stops with one line when the node has no uv, or the folder no uv.lock', () => {
+    const noUv = runScript(one.text, 1, { SLURM_SUBMIT_DIR: project }, { uv: false });
+    expect(noUv.code).toBe(2);
+    expect(noUv.args).toEqual([]);
+    expect(noUv.stderr.trim()).toBe(
+      "danlu: uv is not on this node's PATH: install it for your user (python3 -m pip install --user uv) or set DANLU_UV=/path/to/uv",
+    );
+    const withUv = runScript(one.text, 1, { SLURM_SUBMIT_DIR: project, DANLU_UV: 'no-such-uv' });
+    expect(withUv.code).toBe(2);
+    const noLock = runScript(one.text, 1, { SLURM_SUBMIT_DIR: work });
+    expect(noLock.code).toBe(2);
+    expect(noLock.uv).toEqual([]);
+    expect(noLock.stderr.trim()).toBe(`danlu: ${work} has no uv.lock: submit from the project folder (or set DANLU_CODE_DIR), after danlu init`);
+  });
+
+  it('no image, no image user: --image, --code image and a root image user do not apply; --venv must be a path', () => {
+    expect(renderSlurm(plan, options({ runtime: 'none', user: { uid: 0, gid: 0 } })).warnings.map((w) => w.id)).not.toContain('job-runs-as-root');
+    expect(renderSlurm(plan, options({ user: { uid: 0, gid: 0 } })).warnings.map((w) => w.id)).toContain('job-runs-as-root');
+    expect(() => renderSlurm(plan, options({ runtime: 'none', code: 'image' }))).toThrow(/needs --runtime pyxis/);
+    expect(() => renderSlurm(plan, options({ venv: '/x' }))).toThrow(/goes with --runtime none/);
+    expect(() => renderSlurm(plan, options({ runtime: 'none', venv: 'relative/env' }))).toThrow(/absolute path/);
+    expect(() => renderSlurm(plan, options({ runtime: 'none', venv: '/a/$(reboot)' }))).toThrow(/absolute path/);
   });
 });

@@ -24,11 +24,15 @@ const UV_PARSE_CHECK: Record<string, string> = process.env.DANLU_TEST_UV
   : { DANLU_UV: 'off' };
 
 /** Runs the built CLI as a user would (npm test builds it first). */
+/** An empty Slurm configuration: sinfo stops at once and finds no cluster (a missing file, it retries for a minute). */
+export const NO_SLURM = '/dev/null';
+
 export function danlu(
   args: string[],
   opts: { cwd?: string; env?: Record<string, string>; input?: string; asUser?: number; timeoutMs?: number } = {},
 ): CliResult {
-  const env = { ...process.env, NO_COLOR: '1', CI: 'true', ...UV_PARSE_CHECK, ...opts.env };
+  // No test sees a Slurm cluster (the one .ci/run starts, a login node's own) unless it names one.
+  const env = { ...process.env, NO_COLOR: '1', CI: 'true', SLURM_CONF: NO_SLURM, ...UV_PARSE_CHECK, ...opts.env };
   const [cmd, argv] =
     opts.asUser === undefined
       ? [process.execPath, [BIN, ...args]]
