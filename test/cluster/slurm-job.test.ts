@@ -125,7 +125,7 @@ describe.skipIf(missing !== null)('a Slurm job exported by danlu, run by Slurm',
   });
 });
 
-describe.runIf(missing !== null)('a Slurm job exported by danlu, run by Slurm', () => {
+describe.runIf(missing !== null)('a Slurm job exported by danlu, without a cluster', () => {
   it.skipIf(process.env.CI !== 'true')('has a cluster in CI', () => {
     throw new Error(`no Slurm cluster for the job test: ${missing}`);
   });
