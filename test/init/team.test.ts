@@ -162,6 +162,34 @@ describe("a team's hosts", () => {
       expect(danlu(['host', 'add', '../escape', '-C', dir]).code).toBe(2);
     }));
 
+  it("a cluster's login node profile (Slurm partitions, no GPU) plays no part in choosing torch", () =>
+    withRoot((root) => {
+      const login = {
+        os: { kind: 'linux', distro: 'rocky', release: '9.4', arch: 'x64', kernel: '5.14.0' },
+        cpus: 8,
+        memoryBytes: 16 * 1024 ** 3,
+        nvidia: null,
+        wsl: null,
+        slurm: { version: '23.02.7', partitions: [{ name: 'gpu', default: true, nodes: 12, cpus: 64, memoryMiB: 515000, gpus: 8, gpuTypes: ['a100'], timeLimit: '2-00:00:00' }] },
+      };
+      // Alone: the project is no team; planned for this machine (an H100), not "as CPU".
+      const solo = teamCheckout(join(root, 'solo'), {});
+      writeFileSync(join(solo, '.devcontainer', 'hosts', 'hpc.json'), JSON.stringify(login));
+      const alone = jsonOut(danlu(['plan', solo, '--json', '--no-solve', '--host', join(HOST_FILES, 'h100-580.json')]));
+      expect(alone.decisions.find((d: { what: string }) => d.what === 'team hosts')).toBeUndefined();
+      expect(alone.torch.backend).not.toBe('cpu');
+      // Beside a team: the team's machines only.
+      const team = teamCheckout(join(root, 'team'), TEAM);
+      writeFileSync(join(team, '.devcontainer', 'hosts', 'hpc.json'), JSON.stringify(login));
+      const both = jsonOut(danlu(['plan', team, '--json', '--no-solve', '--host', join(HOST_FILES, 'h100-580.json')]));
+      expect(both.decisions.find((d: { what: string }) => d.what === 'team hosts').choice).toBe('lab-h100, rtx5090');
+      // A broken partition list is an error at its place, like any host file.
+      writeFileSync(join(solo, '.devcontainer', 'hosts', 'hpc.json'), JSON.stringify({ ...login, slurm: { partitions: [{ name: 'gpu', nodes: 1, cpus: 'many', memoryMiB: 1 }] } }));
+      const bad = danlu(['plan', solo, '--json', '--no-solve', '--host', join(HOST_FILES, 'h100-580.json')]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/hpc\.json:\d+:\d+.*slurm\.partitions\[0\]\.cpus/s);
+    }));
+
   it('doctor on a machine outside the set says so, with the command that adds it', () =>
     withRoot((root) => {
       const dir = teamCheckout(root, TEAM);
