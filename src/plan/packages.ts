@@ -1,3 +1,4 @@
+import { PREFERS_PREBUILT } from '../catalog/data/special-package-facts.js';
 import type { TorchBackend, TorchRelease } from '../catalog/torch.js';
 import type { Requirement } from '../project/types.js';
 import { isSpecial, prebuiltAvailable, resolveSpecial, type Resolution, type ResolveContext, type WheelTarget } from '../wheels/index.js';
@@ -5,22 +6,6 @@ import type { Decision, Warning } from './types.js';
 
 /** torch itself is planned by choose-torch; these are the rest of the special packages. */
 const PLANNED_ELSEWHERE = new Set(['torch']);
-
-/** Special packages for which a prebuilt wheel (or page) can exist for one torch build and not another. */
-const WHEEL_SENSITIVE = new Set([
-  'flash-attn',
-  'flash-attn-3',
-  'torch-scatter',
-  'torch-sparse',
-  'torch-cluster',
-  'torch-spline-conv',
-  'pyg-lib',
-  'mmcv',
-  'mmcv-full',
-  'nunchaku',
-  'mamba-ssm',
-  'causal-conv1d',
-]);
 
 export function specialRequirements(requirements: readonly Requirement[]): Requirement[] {
   const seen = new Set<string>();
@@ -40,7 +25,7 @@ export function preferPrebuilt(
   base: Omit<WheelTarget, 'torch' | 'backend' | 'abi'>,
   ctx: ResolveContext = {},
 ): ((release: TorchRelease, backend: TorchBackend) => boolean) | undefined {
-  const sensitive = specialRequirements(requirements).filter((r) => WHEEL_SENSITIVE.has(r.name));
+  const sensitive = specialRequirements(requirements).filter((r) => PREFERS_PREBUILT.has(r.name));
   if (sensitive.length === 0) return undefined;
   return (release, backend) =>
     sensitive.every((r) =>

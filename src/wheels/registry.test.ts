@@ -3,42 +3,12 @@ import { findSpecial, isSpecial, normalizeName, prebuiltAvailable, resolveSpecia
 import { target } from './test-helpers.js';
 import type { Resolution, WheelTarget } from './types.js';
 
-const ALIASES = [
-  'flash_attn',
-  'flash-attn',
-  'Flash.Attn',
-  'flash_attn_3',
-  'flash-attn-3',
-  'torch-scatter',
-  'torch_sparse',
-  'pyg-lib',
-  'pyg_lib',
-  'torch-cluster',
-  'torch-spline-conv',
-  'mmcv',
-  'mmcv-full',
-  'mmcv_full',
-  'causal-conv1d',
-  'causal_conv1d',
-  'mamba-ssm',
-  'mamba_ssm',
-  'apex',
-  'clip',
-  'openai-clip',
-  'vllm',
-  'bitsandbytes',
-  'deepspeed',
-  'DeepSpeed',
-  'nunchaku',
-  'xformers',
-  'torchvision',
-  'torchaudio',
-  'triton',
-  'flashinfer-python',
-  'flashinfer_python',
-  'ktransformers',
-  'torch',
-];
+/**
+ * Every name and alias of the table, as written and in other spellings PEP 503 folds together
+ * (underscores, dots, capitals): each must find its entry. Derived from the table, so a new
+ * package is covered without touching this list.
+ */
+const ALIASES = SPECIAL_PACKAGES.flatMap((e) => [e.name, ...e.aliases].flatMap((n) => [n, n.replace(/-/g, '_'), n.replace(/-/g, '.').toUpperCase()]));
 
 /** Targets the sweep runs every registered package on. */
 const TARGETS: Record<string, Partial<WheelTarget>> = {

@@ -1,3 +1,4 @@
+import { SPECIAL_PACKAGE_FACTS, type SpecialPackageFacts, type SpecialPackageName } from '../catalog/data/special-package-facts.js';
 import type { Provenance } from '../catalog/types.js';
 import { withoutAstralLabel } from './astral.js';
 import { resolveFlashAttn, resolveFlashAttn3 } from './flash-attn.js';
@@ -9,11 +10,8 @@ import type { Resolution, ResolutionKind, ResolveContext, SpecialRequirement, Wh
 
 export type Resolver = (req: SpecialRequirement, target: WheelTarget, ctx: ResolveContext) => Resolution;
 
-/** One package danlu does not leave to a plain PyPI requirement. */
-export interface RegistryEntry extends Provenance {
-  /** PEP 503 normalised name. */
-  name: string;
-  /** Other names (normalised) that mean the same package. */
+/** One package danlu does not leave to a plain PyPI requirement: its facts (the catalog's table) and its resolver. */
+export interface RegistryEntry extends Provenance, Omit<SpecialPackageFacts, 'aliases'> {
   aliases: readonly string[];
   /** The kinds of resolution it produces, the usual one first. */
   kinds: readonly ResolutionKind[];
@@ -22,65 +20,43 @@ export interface RegistryEntry extends Provenance {
 
 const AS_OF = '2026-11-22';
 
-function entry(
-  name: string,
-  kinds: readonly ResolutionKind[],
-  confidence: Provenance['confidence'],
-  source: string,
-  resolve: Resolver,
-  aliases: readonly string[] = [],
-): RegistryEntry {
-  return { name, aliases, kinds, confidence, source, asOf: AS_OF, resolve };
-}
-
-const PYG_SOURCE = 'data.pyg.org find-links pages (pyg-team/pyg-lib build matrix)';
+/**
+ * How each package of the catalog's table resolves. Keyed by its name: a row without a resolver
+ * (or a resolver without a row) does not compile.
+ */
+const RESOLVERS: Record<SpecialPackageName, { kinds: readonly ResolutionKind[]; resolve: Resolver }> = {
+  torch: { kinds: ['torch-index', 'conflict'], resolve: (r, t) => resolveTorch(r, t) },
+  torchvision: { kinds: ['torch-index', 'conflict'], resolve: resolveTorchvision },
+  torchaudio: { kinds: ['torch-index', 'conflict'], resolve: resolveTorchaudio },
+  xformers: { kinds: ['torch-index', 'conflict'], resolve: (r, t) => resolveXformers(r, t) },
+  triton: { kinds: ['torch-index'], resolve: (r, t) => resolveTorchPinned(r, t) },
+  'flash-attn': { kinds: ['index', 'wheel', 'build', 'conflict'], resolve: resolveFlashAttn },
+  'flash-attn-3': { kinds: ['wheel', 'git', 'conflict'], resolve: resolveFlashAttn3 },
+  'pyg-lib': { kinds: ['index', 'build'], resolve: (r, t) => resolvePyg(r, t) },
+  'torch-scatter': { kinds: ['index', 'build'], resolve: (r, t) => resolvePyg(r, t) },
+  'torch-sparse': { kinds: ['index', 'build'], resolve: (r, t) => resolvePyg(r, t) },
+  'torch-cluster': { kinds: ['index', 'build'], resolve: (r, t) => resolvePyg(r, t) },
+  'torch-spline-conv': { kinds: ['index', 'build'], resolve: (r, t) => resolvePyg(r, t) },
+  mmcv: { kinds: ['index', 'build'], resolve: (r, t) => resolveMmcv(r, t) },
+  'causal-conv1d': { kinds: ['index', 'wheel', 'build', 'conflict'], resolve: (r, t, ctx) => resolveDaoExtension(r, t, ctx) },
+  'mamba-ssm': { kinds: ['index', 'wheel', 'build', 'conflict'], resolve: (r, t, ctx) => resolveDaoExtension(r, t, ctx) },
+  apex: { kinds: ['git'], resolve: (r, t) => resolveApex(r, t) },
+  clip: { kinds: ['git', 'pypi'], resolve: (r) => resolveClip(r) },
+  vllm: { kinds: ['pypi', 'conflict'], resolve: (r, t) => resolveVllm(r, t) },
+  bitsandbytes: { kinds: ['pypi'], resolve: (r, t) => resolveBitsandbytes(r, t) },
+  deepspeed: { kinds: ['index', 'pypi'], resolve: (r, t, ctx) => resolveDeepspeed(r, t, ctx) },
+  nunchaku: { kinds: ['wheel', 'conflict'], resolve: (r, t) => resolveNunchaku(r, t) },
+  'flashinfer-python': { kinds: ['pypi'], resolve: (r, t) => resolveFlashinfer(r, t) },
+  ktransformers: { kinds: ['pypi'], resolve: (r, t) => resolveKtransformers(r, t) },
+};
 
 /** The registry: every special package, with where its facts come from. */
-export const SPECIAL_PACKAGES: readonly RegistryEntry[] = [
-  entry('torch', ['torch-index', 'conflict'], 'V', 'PyTorch release matrix; uv PyTorch guide', (r, t) => resolveTorch(r, t)),
-  entry('torchvision', ['torch-index', 'conflict'], 'V', 'PyTorch release matrix (torchvision 0.(minor+15))', resolveTorchvision),
-  entry('torchaudio', ['torch-index', 'conflict'], 'V', 'last torchaudio: 2.11.0', resolveTorchaudio),
-  entry('xformers', ['torch-index', 'conflict'], 'V', 'facebookresearch/xformers tags and workflows', (r, t) => resolveXformers(r, t)),
-  entry('triton', ['torch-index'], 'V', 'served from the torch index, no CUDA pin', (r, t) => resolveTorchPinned(r, t)),
-  entry(
-    'flash-attn',
-    ['index', 'wheel', 'build', 'conflict'],
-    'V',
-    "Astral's GPU indexes; official publish.yml per tag; community wheel list",
-    resolveFlashAttn,
-  ),
-  entry('flash-attn-3', ['wheel', 'git', 'conflict'], 'S', 'community FA3 abi3 wheels; Hopper only', resolveFlashAttn3),
-  entry('pyg-lib', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
-  entry('torch-scatter', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
-  entry('torch-sparse', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
-  entry('torch-cluster', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
-  entry('torch-spline-conv', ['index', 'build'], 'S', PYG_SOURCE, (r, t) => resolvePyg(r, t)),
-  entry('mmcv', ['index', 'build'], 'V', 'open-mmlab/mmcv docs/en/_static/version.json; setup.py (imports pkg_resources)', (r, t) => resolveMmcv(r, t), [
-    'mmcv-full',
-  ]),
-  entry(
-    'causal-conv1d',
-    ['index', 'wheel', 'build', 'conflict'],
-    'S',
-    'Dao-AILab/causal-conv1d publish workflow per tag (release wheels); setup.py (release wheel lookup)',
-    (r, t, ctx) => resolveDaoExtension(r, t, ctx),
-  ),
-  entry(
-    'mamba-ssm',
-    ['index', 'wheel', 'build', 'conflict'],
-    'S',
-    'state-spaces/mamba publish workflow per tag (release wheels); setup.py (release wheel lookup)',
-    (r, t, ctx) => resolveDaoExtension(r, t, ctx),
-  ),
-  entry('apex', ['git'], 'S', 'NVIDIA/apex; PyPI name clash', (r, t) => resolveApex(r, t)),
-  entry('clip', ['git', 'pypi'], 'S', 'github.com/openai/CLIP; PyPI name clash (openai-clip: a re-upload, kept)', (r) => resolveClip(r), ['openai-clip']),
-  entry('vllm', ['pypi', 'conflict'], 'S', 'vLLM pins one torch per release', (r, t) => resolveVllm(r, t)),
-  entry('bitsandbytes', ['pypi'], 'S', 'bitsandbytes docs', (r, t) => resolveBitsandbytes(r, t)),
-  entry('deepspeed', ['index', 'pypi'], 'S', "Astral's GPU indexes; uv docs; DeepSpeed JIT ops", (r, t, ctx) => resolveDeepspeed(r, t, ctx)),
-  entry('nunchaku', ['wheel', 'conflict'], 'S', 'nunchaku-ai/nunchaku releases; PyPI name clash', (r, t) => resolveNunchaku(r, t)),
-  entry('flashinfer-python', ['pypi'], 'S', 'flashinfer', (r, t) => resolveFlashinfer(r, t)),
-  entry('ktransformers', ['pypi'], '?', 'kvcache-ai/ktransformers releases', (r, t) => resolveKtransformers(r, t)),
-];
+export const SPECIAL_PACKAGES: readonly RegistryEntry[] = SPECIAL_PACKAGE_FACTS.map((f: SpecialPackageFacts & { name: SpecialPackageName }) => ({
+  ...f,
+  aliases: f.aliases ?? [],
+  asOf: AS_OF,
+  ...RESOLVERS[f.name],
+}));
 
 import { normalizeName } from '../lib/py.js';
 

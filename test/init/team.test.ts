@@ -170,7 +170,10 @@ describe("a team's hosts", () => {
         memoryBytes: 16 * 1024 ** 3,
         nvidia: null,
         wsl: null,
-        slurm: { version: '23.02.7', partitions: [{ name: 'gpu', default: true, nodes: 12, cpus: 64, memoryMiB: 515000, gpus: 8, gpuTypes: ['a100'], timeLimit: '2-00:00:00' }] },
+        slurm: {
+          version: '23.02.7',
+          partitions: [{ name: 'gpu', default: true, nodes: 12, cpus: 64, memoryMiB: 515000, gpus: 8, gpuTypes: ['a100'], timeLimit: '2-00:00:00' }],
+        },
       };
       // Alone: the project is no team; planned for this machine (an H100), not "as CPU".
       const solo = teamCheckout(join(root, 'solo'), {});
@@ -184,7 +187,10 @@ describe("a team's hosts", () => {
       const both = jsonOut(danlu(['plan', team, '--json', '--no-solve', '--host', join(HOST_FILES, 'h100-580.json')]));
       expect(both.decisions.find((d: { what: string }) => d.what === 'team hosts').choice).toBe('lab-h100, rtx5090');
       // A broken partition list is an error at its place, like any host file.
-      writeFileSync(join(solo, '.devcontainer', 'hosts', 'hpc.json'), JSON.stringify({ ...login, slurm: { partitions: [{ name: 'gpu', nodes: 1, cpus: 'many', memoryMiB: 1 }] } }));
+      writeFileSync(
+        join(solo, '.devcontainer', 'hosts', 'hpc.json'),
+        JSON.stringify({ ...login, slurm: { partitions: [{ name: 'gpu', nodes: 1, cpus: 'many', memoryMiB: 1 }] } }),
+      );
       const bad = danlu(['plan', solo, '--json', '--no-solve', '--host', join(HOST_FILES, 'h100-580.json')]);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/hpc\.json:\d+:\d+.*slurm\.partitions\[0\]\.cpus/s);

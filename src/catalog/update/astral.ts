@@ -1,11 +1,12 @@
 import type { AstralIndexes, AstralRow } from '../data/astral-wheels.js';
+import { ASTRAL_PACKAGES } from '../data/special-package-facts.js';
 import { FetchError } from './http.js';
 import { pageIsMissing } from './pytorch.js';
 import { parseSimplePage, parseWheelFilename, SIMPLE_ACCEPT, type WheelName } from './simple-index.js';
 import { mapLimit, SourceError, trimSlash, type SourceContext, type SourceOutcome } from './source.js';
 
-/** The packages danlu resolves from Astral's indexes (src/wheels/astral.ts). */
-export const ASTRAL_PACKAGES = ['flash-attn', 'mamba-ssm', 'causal-conv1d', 'deepspeed'] as const;
+// The packages danlu resolves from Astral's indexes: those the special-package table marks `astral`.
+export { ASTRAL_PACKAGES };
 const CONCURRENCY = 8;
 
 /** The index base: DANLU_ASTRAL_INDEX_URL (a mirror, a test server), else the catalog's. */

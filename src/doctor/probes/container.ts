@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { EXTENSION_MODULES } from '../../catalog/data/special-package-facts.js';
 import { firstLine } from '../../probe/deps.js';
 import { SERVICE } from '../../render/compose.js';
 import type { ContainerFacts } from '../types.js';
@@ -13,8 +14,9 @@ export const TORCH_TIMEOUT_MS = 8000;
 /**
  * Packages whose import loads a compiled extension built against one torch (pain point 7):
  * importing the package is what fails with "undefined symbol" when the wheel does not match.
+ * The special-package table names them (`importName`).
  */
-export const EXTENSION_PACKAGES = ['flash_attn', 'mamba_ssm', 'causal_conv1d', 'torch_scatter', 'torch_sparse', 'torch_cluster'] as const;
+export const EXTENSION_PACKAGES = EXTENSION_MODULES;
 
 export const TORCH_PY = [
   'import json, importlib, importlib.util',
