@@ -5,6 +5,7 @@ import { resolveFlashAttn, resolveFlashAttn3 } from './flash-attn.js';
 import { resolveMmcv, resolvePyg } from './indexes.js';
 import { resolveApex, resolveBitsandbytes, resolveClip, resolveDaoExtension, resolveDeepspeed, resolveFlashinfer, resolveKtransformers } from './others.js';
 import { resolveNunchaku, resolveVllm } from './pinned.js';
+import { resolveSageattention } from './sageattention.js';
 import { resolveTorch, resolveTorchaudio, resolveTorchPinned, resolveTorchvision, resolveXformers } from './torch-family.js';
 import type { Resolution, ResolutionKind, ResolveContext, SpecialRequirement, WheelTarget } from './types.js';
 
@@ -48,6 +49,7 @@ const RESOLVERS: Record<SpecialPackageName, { kinds: readonly ResolutionKind[]; 
   nunchaku: { kinds: ['wheel', 'conflict'], resolve: (r, t) => resolveNunchaku(r, t) },
   'flashinfer-python': { kinds: ['pypi'], resolve: (r, t) => resolveFlashinfer(r, t) },
   ktransformers: { kinds: ['pypi'], resolve: (r, t) => resolveKtransformers(r, t) },
+  sageattention: { kinds: ['index', 'git', 'pypi', 'conflict'], resolve: resolveSageattention },
 };
 
 /** The registry: every special package, with where its facts come from. */

@@ -81,6 +81,14 @@ export const SPECIAL_PACKAGE_FACTS = [
   { name: 'nunchaku', prefersPrebuilt: true, confidence: 'S', source: 'nunchaku-ai/nunchaku releases; PyPI name clash' },
   { name: 'flashinfer-python', confidence: 'S', source: 'flashinfer' },
   { name: 'ktransformers', confidence: '?', source: 'kvcache-ai/ktransformers releases' },
+  {
+    name: 'sageattention',
+    prefersPrebuilt: true,
+    importName: 'sageattention',
+    astral: true,
+    confidence: 'S',
+    source: "Astral's GPU indexes; thu-ml/SageAttention setup.py (2.2.0); PyPI: sageattention 1.0.6 (SageAttention 1)",
+  },
 ] as const satisfies readonly SpecialPackageFacts[];
 
 /** The name of a special package: the resolvers' table must have one for each. */

@@ -35,6 +35,10 @@ describe.skipIf(!python)('the in-container torch check (real python3)', () => {
     );
     pkg('mamba_ssm', 'x = 1');
     pkg('causal_conv1d', 'raise RuntimeError()');
+    pkg(
+      'sageattention',
+      'raise ImportError("/venv/lib/python3.12/site-packages/sageattention/_qattn_sm80.cpython-312-x86_64-linux-gnu.so: undefined symbol: _ZN3c104cuda9SetDeviceEi")',
+    );
     expect(run()).toEqual({
       version: '2.8.0+cu128',
       cuda: '12.8',
@@ -45,6 +49,8 @@ describe.skipIf(!python)('the in-container torch check (real python3)', () => {
           'ImportError: /venv/lib/python3.12/site-packages/flash_attn_2_cuda.cpython-312-x86_64-linux-gnu.so: undefined symbol: _ZN3c105ErrorC2ENS_14SourceLocationENSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEE',
         mamba_ssm: null,
         causal_conv1d: 'RuntimeError: ',
+        sageattention:
+          'ImportError: /venv/lib/python3.12/site-packages/sageattention/_qattn_sm80.cpython-312-x86_64-linux-gnu.so: undefined symbol: _ZN3c104cuda9SetDeviceEi',
       },
     });
   });
