@@ -31,6 +31,8 @@ export const WHEEL_IMAGE: Table<WheelImageRow> = SNAPSHOT.parts.wheelImage;
 
 /** Ubuntu releases danlu generates for, newest first. */
 export const UBUNTU_RELEASES = ['24.04', '22.04'] as const;
+/** An Ubuntu release danlu writes images for and sets hosts up on. */
+export type UbuntuRelease = (typeof UBUNTU_RELEASES)[number];
 
 /** The `python3` that Ubuntu's own archive installs in each release (what the image's apt step gets). */
 export interface UbuntuPythonRow {

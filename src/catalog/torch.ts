@@ -1,5 +1,6 @@
 import { SNAPSHOT } from './snapshot.js';
 import type { Confidence, Provenance } from './types.js';
+import { minorOf } from '../lib/py.js';
 
 /** C++ ABI of a wheel: `cxx11` = `_GLIBCXX_USE_CXX11_ABI=1`. */
 export type CxxAbi = 'cxx11' | 'pre-cxx11';
@@ -52,11 +53,8 @@ export interface TorchMatrix extends Provenance {
  */
 export const TORCH: TorchMatrix = SNAPSHOT.parts.torch;
 
-/** "2.9.1" -> "2.9". */
-export function minorOf(version: string): string {
-  const [major = '0', minor = '0'] = version.split('.');
-  return `${major}.${minor}`;
-}
+/** "2.9.1" -> "2.9": the one in lib/py.ts. */
+export { minorOf };
 
 export function findRelease(matrix: TorchMatrix, version: string): TorchRelease | undefined {
   const minor = minorOf(version);

@@ -14,6 +14,7 @@ import { isCudaBackend } from '../lib/py.js';
 import { maskSecrets } from '../lib/secrets.js';
 import { spinner } from '../lib/spinner.js';
 import { CANONICAL } from '../catalog/mirrors.js';
+import { UBUNTU_RELEASES } from '../catalog/cuda-images.js';
 
 /** Flags shared by init and plan: every choice danlu makes can be given instead. */
 export const PLAN_OPTIONS = {
@@ -63,8 +64,8 @@ export function planOptionsFrom(values: PlanFlagValues): PlanOptions {
     // auto: planned as global, then planProject puts the probed choice in (src/network/auto.ts).
     o.mirror = values.mirror === 'auto' ? 'global' : values.mirror;
   }
-  if (values.ubuntu !== undefined && !['22.04', '24.04'].includes(values.ubuntu)) {
-    throw new DanluError(`--ubuntu ${values.ubuntu}: expected 22.04 or 24.04`);
+  if (values.ubuntu !== undefined && !(UBUNTU_RELEASES as readonly string[]).includes(values.ubuntu)) {
+    throw new DanluError(`--ubuntu ${values.ubuntu}: expected ${[...UBUNTU_RELEASES].sort().join(' or ')}`);
   }
   if (values.backend !== undefined && values.backend !== 'cpu' && !isCudaBackend(values.backend)) {
     throw new DanluError(`--backend ${values.backend}: expected cpu or a CUDA variant such as cu128`);

@@ -1,6 +1,7 @@
 import { Document, isMap, isSeq, type Node } from 'yaml';
 import type { Plan } from '../plan/types.js';
 import { CONTAINER_VENV } from './dockerfile.js';
+import { CANONICAL } from '../catalog/mirrors.js';
 
 /** The named volume that holds the container's venv (compose names it `<project>_venv`). */
 export const VENV_VOLUME = 'venv';
@@ -53,7 +54,7 @@ export function composeObject(plan: Plan): Record<string, unknown> {
         volumes,
         environment: {
           NVIDIA_VISIBLE_DEVICES: '${NVIDIA_VISIBLE_DEVICES:-all}',
-          UV_DEFAULT_INDEX: '${UV_DEFAULT_INDEX:-https://pypi.org/simple}',
+          UV_DEFAULT_INDEX: `\${UV_DEFAULT_INDEX:-${CANONICAL.pypi}}`,
           PYPI_MIRROR: '${PYPI_MIRROR:-}',
           PYTORCH_INDEX: `\${PYTORCH_INDEX:-${plan.committed.pytorchIndex}}`,
           ...(plan.pyproject.sync.variantExtra

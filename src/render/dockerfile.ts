@@ -4,6 +4,7 @@ import type { Catalog } from '../catalog/index.js';
 import type { Plan } from '../plan/types.js';
 import { plansNoTorch } from '../plan/pyproject/plan-pyproject.js';
 import { syncArgs } from './sync-args.js';
+import { CANONICAL } from '../catalog/mirrors.js';
 
 /** Where the project's virtual environment lives in the container (a named volume). */
 export const CONTAINER_VENV = '/opt/danlu/venv';
@@ -79,7 +80,7 @@ RUN if [ "\${INSTALL_STARSHIP}" = "true" ]; then \\
 COPY --from=uv /uv /uvx /usr/local/bin/
 ARG PYPI_MIRROR=""
 RUN --mount=type=cache,target=/root/.cache/uv \\
-    UV_DEFAULT_INDEX="\${PYPI_MIRROR:-https://pypi.org/simple}" \\
+    UV_DEFAULT_INDEX="\${PYPI_MIRROR:-${CANONICAL.pypi}}" \\
     UV_TOOL_DIR=/opt/uv-tools UV_TOOL_BIN_DIR=/usr/local/bin \\
     UV_PYTHON_PREFERENCE=only-system UV_PYTHON=/usr/bin/python3 UV_LINK_MODE=copy \\
     bash -c 'uv tool install cmake && uv tool install ninja'
@@ -191,7 +192,7 @@ WORKDIR ${ws}
 # names canonical URLs; with PYPI_MIRROR the very same pinned, hash-checked files come through
 # the mirror (uv export + uv pip sync), as .devcontainer/uv-sync.sh does in the dev container.
 ARG PYPI_MIRROR=""
-ARG UV_DEFAULT_INDEX=https://pypi.org/simple
+ARG UV_DEFAULT_INDEX=${CANONICAL.pypi}
 ARG PYTORCH_INDEX=${plan.committed.pytorchIndex}${plan.committed.torchExtra ? `\nARG TORCH_EXTRA=${plan.committed.torchExtra}` : ''}
 ARG UV_PYTHON_INSTALL_MIRROR=https://github.com/astral-sh/python-build-standalone/releases/download
 COPY --chown=\${USER_UID}:\${USER_GID} pyproject.toml uv.lock .python-version ./

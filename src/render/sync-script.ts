@@ -1,6 +1,7 @@
 import type { Plan } from '../plan/types.js';
 import { CONTAINER_VENV } from './dockerfile.js';
 import { syncArgs } from './sync-args.js';
+import { CANONICAL } from '../catalog/mirrors.js';
 
 export { syncArgs };
 
@@ -22,7 +23,7 @@ if [ ! -f pyproject.toml ]; then
 fi
 if [ ! -f uv.lock ]; then
   # The index without its user and token (a mirror's, from .env): the log is no place for them.
-  index="$(printf '%s' "\${UV_DEFAULT_INDEX:-https://pypi.org/simple}" | sed -E 's#//([^/:@]*):[^/]*@#//\\1:***@#; s#//[^/:]*@#//***@#')"
+  index="$(printf '%s' "\${UV_DEFAULT_INDEX:-${CANONICAL.pypi}}" | sed -E 's#//([^/:@]*):[^/]*@#//\\1:***@#; s#//[^/:]*@#//***@#')"
   echo "uv-sync: no uv.lock yet; locking against $index" >&2
   uv lock
 fi

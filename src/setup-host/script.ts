@@ -1,6 +1,7 @@
 import { hostOf } from '../network/targets.js';
 import { parseProxyUrl, proxyLayers, resolveProxy, formatProxyUrl, type ProxyHostFacts } from '../network/proxy.js';
 import { checkImages, DOCKER_CONFLICTS, DOCKER_PACKAGES, hostSources, HOST_SOURCES_PROVENANCE, WSL_DRIVER_PATTERNS } from './sources.js';
+import type { UbuntuRelease } from '../catalog/cuda-images.js';
 
 /**
  * `danlu setup-host`: seed 001 as one idempotent bash script for Ubuntu 22.04/24.04 and
@@ -11,7 +12,7 @@ import { checkImages, DOCKER_CONFLICTS, DOCKER_PACKAGES, hostSources, HOST_SOURC
 
 export interface SetupHostOptions {
   target: 'ubuntu' | 'wsl2';
-  release: '22.04' | '24.04';
+  release: UbuntuRelease;
   mirror: 'global' | 'cn';
   /** The proxy URL as given; credentials never end up in the script (see DANLU_PROXY_SECRET). */
   proxy: string | null;

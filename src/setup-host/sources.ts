@@ -1,4 +1,5 @@
 import { presetNamed } from '../catalog/mirrors.js';
+import type { UbuntuRelease } from '../catalog/cuda-images.js';
 
 /**
  * Where the host's packages come from, per mirror preset (seed 001, steps 4, 6 and 7).
@@ -50,7 +51,7 @@ export const DOCKER_CONFLICTS = ['docker.io', 'docker-doc', 'docker-compose', 'd
 export const WSL_DRIVER_PATTERNS = ['nvidia-driver-*', 'libnvidia-compute-*', 'nvidia-utils-*', 'cuda-drivers*', 'nvidia-dkms-*'] as const;
 
 /** The checks' images: hello-world, and a small CUDA image for `nvidia-smi` in a container. */
-export function checkImages(release: '22.04' | '24.04', registry: string | null): { hello: string; cuda: string } {
+export function checkImages(release: UbuntuRelease, registry: string | null): { hello: string; cuda: string } {
   const prefix = registry ? `${registry.replace(/\/+$/, '')}/` : '';
   return {
     hello: `${prefix}${registry ? 'library/' : ''}hello-world`,

@@ -3,7 +3,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { DanluError } from '../lib/errors.js';
 import { readProjectFile } from '../lib/read-file.js';
-import { satisfiesOr, TORCH_FAMILY } from '../lib/py.js';
+import { minorOf, satisfiesOr, TORCH_FAMILY } from '../lib/py.js';
 import { makePlan, type PlanInput } from '../plan/make-plan.js';
 import { where } from '../plan/project-torch.js';
 import type { Plan, PlanOptions, SolveReport, Solved } from '../plan/types.js';
@@ -42,7 +42,8 @@ export function lockedVersions(lock: string, name: string): string[] {
   return [...lock.matchAll(/^\[\[package\]\]\nname = "([^"]+)"\nversion = "([^"]+)"/gm)].filter((m) => m[1] === name).map((m) => m[2]!);
 }
 
-const minorOf = (v: string) => v.split('.').slice(0, 2).join('.');
+/** The minor of a Python version as a number: "3.12" -> 12. */
+const minorNumber = (py: string) => Number(py.split('.')[1]);
 
 /**
  * The joint solve: the catalog's plan is checked by the real `uv lock` against the project's
@@ -136,8 +137,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
   };
   /** The newest Python the package has wheels for that the planner can take on this host. */
   const movePython = (plan: Plan, verdict: Extract<LockVerdict, { kind: 'python' }>): Plan | null => {
-    const minorOf = (py: string) => Number(py.split('.')[1]);
-    for (const next of verdict.pythons.filter((py) => minorOf(py) < minorOf(plan.python)).sort((a, b) => minorOf(b) - minorOf(a))) {
+    for (const next of verdict.pythons.filter((py) => minorNumber(py) < minorNumber(plan.python)).sort((a, b) => minorNumber(b) - minorNumber(a))) {
       const moved = withPython(
         plan,
         next,
@@ -211,9 +211,8 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
           const said = 'lines' in probe.verdict ? probe.verdict.lines.join('\n') : '';
           const noWheel = /Because (\S+?)==(\S+) has no (?:usable|`[^`]*`-compatible) wheels/.exec(said);
           if (probe.verdict.kind !== 'locked' && noWheel && !opts.pythonFixed) {
-            const minorOf = (py: string) => Number(py.split('.')[1]);
             let adopted: Plan | null = null;
-            for (let m = minorOf(plan.python) - 1, tries = 0; m >= 8 && tries < 4 && !adopted; m--) {
+            for (let m = minorNumber(plan.python) - 1, tries = 0; m >= 8 && tries < 4 && !adopted; m--) {
               const next = `3.${m}`;
               const why = `Python ${next}: ${noWheel[1]}==${noWheel[2]} has wheels for Python ${next}, not ${plan.python}, where uv sync would have to build it (${originOf(input, noWheel[1]!)})`;
               const candidate = makePlan({ ...input, options: { ...input.options, solved: { ...solved, python: { version: next, why } } } });

@@ -14,6 +14,7 @@ import { buildSetupScript, proxySecret, SECRET_VAR, type SetupHostOptions, type 
 import { COMMON_OPTIONS, defineCommand } from '../command.js';
 import { canPrompt } from '../prompts.js';
 import { err, out, painter, printJson } from '../output.js';
+import { UBUNTU_RELEASES, type UbuntuRelease } from '../../catalog/cuda-images.js';
 
 interface StepOutcome {
   id: string;
@@ -83,15 +84,16 @@ ${SECRET_VAR}, and --apply passes it along; the files that hold it are mode 600.
     if (values.target !== undefined && values.target !== 'ubuntu' && values.target !== 'wsl2') {
       throw new DanluError(`--target ${values.target}: expected ubuntu or wsl2`);
     }
-    if (values.ubuntu !== undefined && values.ubuntu !== '22.04' && values.ubuntu !== '24.04') {
-      throw new DanluError(`--ubuntu ${values.ubuntu}: expected 22.04 or 24.04`);
+    const isRelease = (v: string | null | undefined): v is UbuntuRelease => (UBUNTU_RELEASES as readonly (string | null | undefined)[]).includes(v);
+    if (values.ubuntu !== undefined && !isRelease(values.ubuntu)) {
+      throw new DanluError(`--ubuntu ${values.ubuntu}: expected ${[...UBUNTU_RELEASES].sort().join(' or ')}`);
     }
 
     const deps = realDeps();
     const [os, wslFacts] = await Promise.all([probeOs(deps), probeWsl(deps)]);
     const target = (values.target as 'ubuntu' | 'wsl2' | undefined) ?? (os.facts.kind === 'wsl2' ? 'wsl2' : 'ubuntu');
-    const here = os.facts.distro === 'ubuntu' && (os.facts.release === '22.04' || os.facts.release === '24.04') ? os.facts.release : null;
-    const release = (values.ubuntu as '22.04' | '24.04' | undefined) ?? here ?? '24.04';
+    const here = os.facts.distro === 'ubuntu' && isRelease(os.facts.release) ? os.facts.release : null;
+    const release: UbuntuRelease = (values.ubuntu as UbuntuRelease | undefined) ?? here ?? UBUNTU_RELEASES[0];
     const warnings: string[] = [];
     if (!values.ubuntu && !here)
       warnings.push(

@@ -1,5 +1,6 @@
 import type { Finding, Rule } from '../types.js';
 import { findings, manual } from './finding.js';
+import { CANONICAL } from '../../catalog/mirrors.js';
 
 const f = findings('project');
 
@@ -21,7 +22,7 @@ export const mirrorLeak: Rule = ({ files, project }): Finding[] => {
         `${where}. Teammates and CI elsewhere then download through your mirror${lock ? '; `uv sync --frozen` installs from the URLs recorded in uv.lock, not from the mirror set now' : ''}.`,
         manual(
           `keep mirrors in .env (PYPI_MIRROR, APT_MIRROR, HF_ENDPOINT…) only${lock ? ', and relock against PyPI' : ''}`,
-          lock ? 'UV_DEFAULT_INDEX=https://pypi.org/simple uv lock' : undefined,
+          lock ? `UV_DEFAULT_INDEX=${CANONICAL.pypi} uv lock` : undefined,
         ),
       ),
     );

@@ -1,5 +1,6 @@
 import type { Finding, Rule } from '../types.js';
 import { findings, manual } from './finding.js';
+import { DEFAULT_PYTHON } from '../../plan/choose-python.js';
 
 const f = findings('project');
 
@@ -18,7 +19,7 @@ export const pythonVersion: Rule = ({ files, plan }): Finding[] => {
         'python-version',
         'no .python-version: uv picks any Python that requires-python allows',
         'Machines then build different environments.',
-        manual(`pin the planned Python`, `uv python pin ${plan?.python ?? '3.12'}`),
+        manual(`pin the planned Python`, `uv python pin ${plan?.python ?? DEFAULT_PYTHON}`),
       ),
     );
   } else if (out.length === 0) {

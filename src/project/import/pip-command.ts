@@ -9,6 +9,7 @@ import { parseSpec } from './spec.js';
 import type { Group, ImportOrigin, ImportResult } from './types.js';
 import { cudaOfBackend, isArchive, repoBasename } from './url.js';
 import { normalizeName } from '../../lib/py.js';
+import { TORCH_FAMILY } from '../../lib/py.js';
 
 export interface IncludeRef {
   /** Relative to the project root. */
@@ -46,7 +47,7 @@ export function buildSwitch(env: { name: string; value: string }[] | undefined):
   return hit ? `${hit.name}=${hit.value}` : null;
 }
 
-export const TORCH_FAMILY = new Set(['torch', 'torchvision', 'torchaudio']);
+export { TORCH_FAMILY };
 
 /** `pip install ...` (also pip3, python -m pip, uv pip, uv add, mim): requirements, includes, indexes, flags. */
 export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-add' | 'mim'): void {
