@@ -1,7 +1,10 @@
 import { runCommand, type Exec, type ExecResult } from '../lib/exec.js';
 import { DanluError, EXIT } from '../lib/errors.js';
 import { access } from 'node:fs/promises';
-import { findOnPath } from '../probe/deps.js';
+import { findOnPath, realDeps } from '../probe/deps.js';
+import { dockerCommand, probeDocker } from '../probe/docker.js';
+import { engineGpus, type EngineGpus } from '../probe/gpu-access.js';
+import type { DockerFacts } from '../probe/types.js';
 import { cacheDir } from '../lib/cache-dir.js';
 import { fileVersionCache, type VersionCache } from '../probe/version-cache.js';
 import type { ComposeFlavor } from './command-line.js';
@@ -27,42 +30,43 @@ async function composeV1Version(exec: Exec, env: NodeJS.ProcessEnv, cache: Versi
   return r;
 }
 
-/** The docker client danlu runs; DANLU_DOCKER picks another one. */
-export function dockerCommand(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DANLU_DOCKER || 'docker';
-}
+export { dockerCommand };
 
 export interface Engine {
   docker: string;
   flavor: ComposeFlavor;
   serverVersion: string;
-  nvidiaRuntime: boolean;
+  /** What the daemon said of itself (runtimes, CDI, Docker Desktop, rootless): doctor's facts. */
+  facts: DockerFacts;
+  /** How it hands containers GPUs: the answer the plan and doctor give too. */
+  gpus: EngineGpus;
 }
 
 const DAEMON_TIMEOUT_MS = 2500;
 
-function daemonError(stderr: string, timedOut: boolean, docker: string): DanluError {
-  if (timedOut) {
+/** The daemon did not answer: one line, with the fix for the reason `docker version` gave. */
+function daemonError(reason: string, docker: string): DanluError {
+  if (/^timed out/.test(reason)) {
     return new DanluError(`the Docker daemon did not answer within ${DAEMON_TIMEOUT_MS / 1000} s`, {
       code: EXIT.failed,
       hint: 'check it with `sudo systemctl status docker`; restart it with `sudo systemctl restart docker`',
     });
   }
-  if (/permission denied/i.test(stderr)) {
+  if (/permission denied/i.test(reason)) {
     return new DanluError('permission denied on the Docker socket', {
       code: EXIT.failed,
       hint: 'add yourself to the docker group: `sudo usermod -aG docker "$USER"`, then log out and in (or run `newgrp docker`)',
     });
   }
-  return new DanluError(`Docker daemon not reachable: ${stderr.trim().split('\n')[0] || `${docker} version failed`}`, {
+  return new DanluError(`Docker daemon not reachable: ${reason.replace(/^[a-z ]+: /, '') || `${docker} version failed`}`, {
     code: EXIT.failed,
     hint: 'start it: `sudo systemctl start docker` (Docker Engine) or start Docker Desktop; on WSL2 without systemd: `sudo service docker start`',
   });
 }
 
 /**
- * Checks the daemon and finds compose, in parallel and with time-outs, so a stopped or hung
- * daemon is reported within a few seconds.
+ * Checks the daemon (doctor's own probe of it: one engine, probed once) and finds compose, in
+ * parallel and with time-outs, so a stopped or hung daemon is reported within a few seconds.
  */
 export async function connectEngine(
   exec: Exec = runCommand,
@@ -70,19 +74,19 @@ export async function connectEngine(
   cache: VersionCache | null = defaultCache(env),
 ): Promise<Engine> {
   const docker = dockerCommand(env);
-  const [version, v2, v1, runtimes] = await Promise.all([
-    exec(docker, ['version', '--format', '{{.Server.Version}}'], { timeoutMs: DAEMON_TIMEOUT_MS }),
+  const [probed, v2, v1] = await Promise.all([
+    probeDocker(realDeps({ env, exec }), 'runtime', DAEMON_TIMEOUT_MS),
     exec(docker, ['compose', 'version', '--short'], { timeoutMs: 3000 }),
     composeV1Version(exec, env, cache),
-    exec(docker, ['info', '--format', '{{json .Runtimes}}'], { timeoutMs: DAEMON_TIMEOUT_MS }),
   ]);
-  if (version.missing) {
+  const facts = probed.facts;
+  if (!facts) {
     throw new DanluError('docker is not installed (no `docker` command)', {
       code: EXIT.failed,
       hint: '`danlu setup-host --print` shows how to install Docker Engine',
     });
   }
-  if (version.code !== 0 || !version.stdout.trim()) throw daemonError(version.stderr, version.timedOut, docker);
+  if (!facts.daemon.ok || !facts.daemon.version) throw daemonError(facts.daemon.reason ?? '', docker);
   let flavor: ComposeFlavor;
   if (v2.code === 0 && v2.stdout.trim()) flavor = { kind: 'v2', docker, version: v2.stdout.trim().replace(/^v/, '') };
   else if (v1.code === 0 && v1.stdout.trim()) flavor = { kind: 'v1', bin: 'docker-compose', version: v1.stdout.trim() };
@@ -92,5 +96,5 @@ export async function connectEngine(
       hint: "install the plugin: `sudo apt-get install docker-compose-plugin` (Docker's apt repository)",
     });
   }
-  return { docker, flavor, serverVersion: version.stdout.trim(), nvidiaRuntime: /"nvidia"/.test(runtimes.stdout) };
+  return { docker, flavor, serverVersion: facts.daemon.version, facts, gpus: engineGpus(facts) };
 }

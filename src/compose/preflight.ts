@@ -21,7 +21,8 @@ export async function preflight(ctx: ProjectContext, engine: Engine | null): Pro
   const { facts: user } = await probeUser(deps);
   const envText = await readIfExists(ctx.envPath);
   const extend = await readIfExists(join(ctx.dir, EXTEND_FILE));
-  const docker = engine ? { daemon: { ok: true }, nvidiaRuntime: engine.nvidiaRuntime, cdi: false, desktop: false, rootless: false, nvidiaCtk: null } : null;
+  // The engine's own facts (as doctor probes them): the GPU request rule sees what doctor sees.
+  const docker = engine ? engine.facts : null;
   const check = await upCheck(deps, {
     user,
     processUid: deps.processUid(),

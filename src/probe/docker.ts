@@ -25,9 +25,9 @@ export interface DockerProbeResult {
 const json = ['--format', '{{json .}}'];
 
 /** Daemon state from `docker version`: it prints the client part even when the daemon is down. */
-export function daemonFacts(r: ExecResult, serverVersion: string | null): DockerDaemonFacts {
+export function daemonFacts(r: ExecResult, serverVersion: string | null, timeoutMs = DOCKER_TIMEOUT_MS): DockerDaemonFacts {
   if (r.code === 0 && serverVersion) return { ok: true, version: serverVersion, reason: null };
-  if (r.timedOut) return { ok: false, version: null, reason: `timed out: docker did not answer within ${DOCKER_TIMEOUT_MS / 1000} s` };
+  if (r.timedOut) return { ok: false, version: null, reason: `timed out: docker did not answer within ${timeoutMs / 1000} s` };
   const message = firstLine(r.stderr) || firstLine(r.stdout.replace(/^\s*\{.*$/gm, ''));
   const problem = classifyDaemonError(`${r.stderr}\n${r.stdout}`);
   return { ok: false, version: null, reason: message ? `${problem}: ${message}` : problem };
@@ -63,7 +63,7 @@ async function cdiSpecPresent(deps: ProbeDeps, extraDirs: readonly string[]): Pr
  * takes about half a second to start, and is not needed when v2 is there.
  */
 async function composeVersions(deps: ProbeDeps): Promise<{ plugin: ExecResult; standalone: ExecResult | null }> {
-  const plugin = await deps.exec('docker', ['compose', 'version', '--short'], { timeoutMs: DOCKER_TIMEOUT_MS });
+  const plugin = await deps.exec(dockerCommand(deps.env), ['compose', 'version', '--short'], { timeoutMs: DOCKER_TIMEOUT_MS });
   if (plugin.code === 0 || plugin.timedOut || plugin.missing) return { plugin, standalone: null };
   // Compose v1 starts Python for its version: asked once per binary, then remembered.
   const bin = deps.versionCache ? await findOnPath('docker-compose', deps) : null;
@@ -78,19 +78,28 @@ const rootlessSocket = (env: NodeJS.ProcessEnv) => /^unix:\/\/\/run\/user\/\d+\/
 
 const NOT_PROBED: ExecResult = { code: null, stdout: '', stderr: '', missing: true, timedOut: false, ms: 0 };
 
-/** `runtime` asks only what planning needs (daemon and runtimes), skipping compose and the rest. */
-export async function probeDocker(deps: ProbeDeps, mode: 'full' | 'runtime' = 'full'): Promise<DockerProbeResult> {
+/** The docker client danlu runs, for every probe and command; DANLU_DOCKER picks another one. */
+export function dockerCommand(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DANLU_DOCKER || 'docker';
+}
+
+/**
+ * `runtime` asks only what planning and `up` need (daemon and how it hands out GPUs), skipping
+ * compose and the rest. `timeoutMs`: each call's limit (`up` waits a little longer than a probe).
+ */
+export async function probeDocker(deps: ProbeDeps, mode: 'full' | 'runtime' = 'full', timeoutMs = DOCKER_TIMEOUT_MS): Promise<DockerProbeResult> {
   const notes: ProbeNote[] = [];
-  const t = { timeoutMs: DOCKER_TIMEOUT_MS };
+  const t = { timeoutMs };
+  const docker = dockerCommand(deps.env);
   const full = mode === 'full';
   const [version, info, compose, ctk, dockerPath, group, buildx] = await Promise.all([
-    deps.exec('docker', ['version', ...json], t),
-    deps.exec('docker', ['info', ...json], t),
+    deps.exec(docker, ['version', ...json], t),
+    deps.exec(docker, ['info', ...json], t),
     full ? composeVersions(deps) : Promise.resolve({ plugin: NOT_PROBED, standalone: null }),
     full ? deps.exec('nvidia-ctk', ['--version'], t) : Promise.resolve(NOT_PROBED),
-    full ? findOnPath('docker', deps) : Promise.resolve(null),
+    full ? findOnPath(docker, deps) : Promise.resolve(null),
     full ? dockerGroupMember(deps) : Promise.resolve(null),
-    full ? deps.exec('docker', ['buildx', 'version'], t) : Promise.resolve(NOT_PROBED),
+    full ? deps.exec(docker, ['buildx', 'version'], t) : Promise.resolve(NOT_PROBED),
   ]);
   const ctkVersion = ctk.code === 0 ? parseNvidiaCtkVersion(ctk.stdout + ctk.stderr) : null;
   const standalone = compose.standalone?.code === 0 ? parseComposeVersion(compose.standalone.stdout) : null;
@@ -100,7 +109,7 @@ export async function probeDocker(deps: ProbeDeps, mode: 'full' | 'runtime' = 'f
   }
   const parsedVersion = parseDockerVersionJson(version.stdout);
   const parsedInfo = info.code === 0 ? parseDockerInfoJson(info.stdout) : null;
-  const daemon = daemonFacts(version, parsedVersion.server);
+  const daemon = daemonFacts(version, parsedVersion.server, timeoutMs);
   if (!daemon.ok) notes.push({ what: 'docker daemon', message: `docker daemon ${daemon.reason}` });
   const v2 = compose.plugin.code === 0 ? parseComposeVersion(compose.plugin.stdout) : null;
   const v1 = standalone?.startsWith('1.') ? standalone : null;

@@ -17,7 +17,7 @@ export default defineCommand({
       project: ctx.project,
       dir: ctx.dir,
       compose: { kind: engine.flavor.kind, version: engine.flavor.version },
-      docker: { server: engine.serverVersion, nvidiaRuntime: engine.nvidiaRuntime },
+      docker: { server: engine.serverVersion, nvidiaRuntime: engine.facts.nvidiaRuntime, gpus: engine.gpus },
       image: { tag: ctx.image, exists, upToDate: ctx.image === ctx.envImage && (!container || container.image === ctx.image) },
       container,
     };
@@ -33,7 +33,7 @@ export default defineCommand({
     const notes = [exists ? '' : p.yellow('(not built yet)'), result.image.upToDate ? '' : p.yellow('(inputs changed: danlu up rebuilds)')].filter(Boolean);
     out(`  image     ${[ctx.image, ...notes].join(' ')}`);
     out(
-      p.dim(`  docker ${engine.serverVersion}, compose ${engine.flavor.kind} ${engine.flavor.version}, NVIDIA runtime ${engine.nvidiaRuntime ? 'yes' : 'no'}`),
+      p.dim(`  docker ${engine.serverVersion}, compose ${engine.flavor.kind} ${engine.flavor.version}, GPUs ${engine.gpus === 'none' ? 'no' : `yes (${engine.gpus === 'runtime' ? 'NVIDIA runtime' : engine.gpus === 'cdi' ? 'CDI' : 'Docker Desktop'})`}`),
     );
     return EXIT.ok;
   },

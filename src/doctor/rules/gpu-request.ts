@@ -2,6 +2,7 @@ import { EXTEND_FILE } from '../../render/compose.js';
 import type { DockerFacts } from '../../probe/types.js';
 import type { Finding, ProjectFileFacts } from '../types.js';
 import { findings } from './finding.js';
+import { engineGpus } from '../../probe/gpu-access.js';
 import { toolkitFix } from './toolkit-fix.js';
 
 const f = findings('gpu');
@@ -15,7 +16,7 @@ export interface GpuRequestFacts {
 /** The machine's compose file asks for GPUs that Docker cannot give: compose would fail at start. */
 export const gpuRequest = ({ files, host }: GpuRequestFacts): Finding[] => {
   const d = host.docker;
-  if (!files.extendRequestsGpus || !d?.daemon.ok || d.nvidiaRuntime || d.cdi || d.desktop) return [];
+  if (!files.extendRequestsGpus || !d?.daemon.ok || engineGpus(d) !== 'none') return [];
   return [
     f.error(
       'gpu-request',

@@ -1,5 +1,6 @@
 import type { Finding, Rule } from '../types.js';
 import { findings } from './finding.js';
+import { engineGpus } from '../../probe/gpu-access.js';
 import { toolkitFix } from './toolkit-fix.js';
 
 const f = findings('gpu');
@@ -8,15 +9,15 @@ const f = findings('gpu');
 export const nvidiaRuntime: Rule = ({ host }): Finding[] => {
   const d = host.docker;
   if (!d) return [];
-  const gpus = host.nvidia?.gpus.length ?? 0;
-  if (gpus === 0 && !host.nvidia) return [f.info('nvidia-runtime', 'no NVIDIA GPU on this host: GPU in containers not checked')];
+  if ((host.nvidia?.gpus.length ?? 0) === 0 && !host.nvidia) return [f.info('nvidia-runtime', 'no NVIDIA GPU on this host: GPU in containers not checked')];
   if (!d.daemon.ok) return [f.info('nvidia-runtime', 'NVIDIA runtime not checked: the Docker daemon did not answer')];
-  if (d.desktop) {
+  const gpus = engineGpus(d);
+  if (gpus === 'desktop') {
     return [
       f.info('nvidia-runtime', 'Docker Desktop passes GPUs itself (no nvidia runtime is listed)', '`danlu doctor --deep` starts a GPU container to prove it.'),
     ];
   }
-  if (d.nvidiaRuntime || d.cdi) {
+  if (gpus !== 'none') {
     const how = [d.nvidiaRuntime ? 'runtime "nvidia"' : null, d.cdi ? 'CDI spec' : null, d.nvidiaCtk ? `nvidia-ctk ${d.nvidiaCtk}` : null].filter(Boolean);
     return [f.ok('nvidia-runtime', `Docker can give containers the GPU (${how.join(', ')})`)];
   }
