@@ -2,6 +2,7 @@ import type { DockerFacts, GpuFacts, HostFacts } from '../probe/types.js';
 import { DanluError } from '../lib/errors.js';
 import { validShm } from '../lib/size.js';
 import type { Decision, GpuRequest, PlanStep, Warning } from './types.js';
+import { engineGpus } from '../probe/gpu-access.js';
 
 const GiB = 1024 ** 3;
 
@@ -68,7 +69,8 @@ export function selectGpus(gpus: GpuFacts[], flag: string | undefined, docker: D
       warnings,
     };
   }
-  const runtimeMissing = docker?.daemon.ok && !docker.nvidiaRuntime && !docker.cdi;
+  // The engine's answer doctor and `up` give too (Docker Desktop passes GPUs without a runtime).
+  const runtimeMissing = docker?.daemon.ok && engineGpus(docker) === 'none';
   if (runtimeMissing) {
     warnings.push({
       id: 'nvidia-runtime-missing',
