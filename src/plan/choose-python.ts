@@ -1,7 +1,8 @@
 import { satisfiesOr } from '../lib/py.js';
 import type { TorchRelease } from '../catalog/torch.js';
 import { DanluError } from '../lib/errors.js';
-import type { Decision, Warning } from './types.js';
+import type { ProjectFacts } from '../project/types.js';
+import type { Decision, PlanOptions, PlanStep, Warning } from './types.js';
 
 /** 3.12 is the safe default: many packages lagged on 3.13 in 2025 (seed 000). */
 export const DEFAULT_PYTHON = '3.12';
@@ -94,4 +95,24 @@ function rank(minor: string): number {
   const n = Number(minor.split('.')[1]);
   const d = n - 12;
   return d <= 0 ? -d * 2 : d * 2 + 1;
+}
+
+/**
+ * The container's Python for the chosen torch release: --python, else .python-version, the joint
+ * solve's, the Python the project's files name, the default within its requires-python.
+ */
+export function planPython(
+  release: TorchRelease,
+  project: ProjectFacts,
+  options: PlanOptions,
+  projectPython: { minor: string; where: string } | null,
+): PlanStep<string> {
+  const { python, decisions, warnings } = choosePython(release, {
+    flag: options.python,
+    file: project.pythonVersion,
+    hint: projectPython ? { version: projectPython.minor, where: projectPython.where } : undefined,
+    requiresPython: project.requiresPython,
+    solved: options.solved?.python,
+  });
+  return { value: python, decisions, warnings };
 }

@@ -4,7 +4,7 @@ import { driverCuda } from './driver.js';
 import { classifyGpu, lookupGpu } from '../catalog/gpus.js';
 import type { GpuFacts } from '../probe/types.js';
 import { selectGpus } from './resources.js';
-import type { Decision, PlanOptions, PlanStep, Warning } from './types.js';
+import type { Decision, GpuRequest, PlanOptions, PlanStep, Warning } from './types.js';
 
 /** GPUs with compute capability and class filled in from the catalog when the host did not say. */
 export function enrichGpus(gpus: readonly GpuFacts[]): GpuFacts[] {
@@ -18,15 +18,18 @@ export function enrichGpus(gpus: readonly GpuFacts[]): GpuFacts[] {
   });
 }
 
+/** The host's GPUs as the plan sees them (planHostGpus). */
+export interface HostGpus {
+  allGpus: ReturnType<typeof enrichGpus>;
+  gpuSel: ReturnType<typeof selectGpus>;
+  driverCuda: string | null;
+}
+
 /**
  * The host's GPUs as the plan sees them: every GPU with its catalog facts, those the container
  * gets (--gpus), and the CUDA the driver runs (from nvidia-smi, or from the driver's version).
  */
-export function planHostGpus(
-  host: HostFacts,
-  options: PlanOptions,
-  catalog: Catalog,
-): PlanStep<{ allGpus: ReturnType<typeof enrichGpus>; gpuSel: ReturnType<typeof selectGpus>; driverCuda: string | null }> {
+export function planHostGpus(host: HostFacts, options: PlanOptions, catalog: Catalog): PlanStep<HostGpus> {
   const decisions: Decision[] = [];
   const warnings: Warning[] = [];
   const allGpus = enrichGpus(host.nvidia?.gpus ?? []);
@@ -70,4 +73,9 @@ export function planHostGpus(
   }
 
   return { value: { allGpus, gpuSel, driverCuda: dCuda }, decisions, warnings };
+}
+
+/** The GPUs the container gets (--gpus), with the selection's decisions. */
+export function planGpuRequest(gpuSel: HostGpus['gpuSel']): PlanStep<GpuRequest> {
+  return { value: gpuSel.request, decisions: gpuSel.decisions, warnings: [] };
 }

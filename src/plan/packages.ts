@@ -1,8 +1,11 @@
 import { PREFERS_PREBUILT } from '../catalog/data/special-package-facts.js';
 import type { TorchBackend, TorchRelease } from '../catalog/torch.js';
-import type { Requirement } from '../project/types.js';
+import { backendCuda } from '../lib/version.js';
+import type { ProjectFacts, Requirement } from '../project/types.js';
 import { isSpecial, prebuiltAvailable, resolveSpecial, type Resolution, type ResolveContext, type WheelTarget } from '../wheels/index.js';
-import type { Decision, Warning } from './types.js';
+import type { TorchChoice } from './choose-torch.js';
+import type { TorchRequestPlan } from './torch-request.js';
+import type { Decision, PlanStep, Warning } from './types.js';
 
 /** torch itself is planned by choose-torch; these are the rest of the special packages. */
 const PLANNED_ELSEWHERE = new Set(['torch']);
@@ -71,4 +74,49 @@ export function planPackages(
     decisions.push({ what: r.name, choice, why: resolution.why, source: resolution.source });
   }
   return { packages, warnings, decisions };
+}
+
+/** The wheel target of the planned build: the request's base with the planned Python and torch. */
+export function wheelTargetOf(base: Omit<WheelTarget, 'torch' | 'backend' | 'abi'>, python: string, torch: TorchChoice): WheelTarget {
+  return { ...base, python, torch: torch.version, backend: torch.backend.name, abi: torch.backend.abi };
+}
+
+export interface SpecialPackagesInput {
+  project: ProjectFacts;
+  request: TorchRequestPlan;
+  torch: TorchChoice;
+  python: string;
+}
+
+/**
+ * The project's special packages for the planned build, and whether the image compiles CUDA
+ * code (the project's own, or a package built from source that needs the devel image). A
+ * project that compiles CUDA code under a CPU torch is warned.
+ */
+export function planSpecialPackages({ project, request, torch, python }: SpecialPackagesInput): PlanStep<{ packages: PackagePlan[]; compiles: boolean }> {
+  // When the plan does not keep the project's torch pin, the companions' pins are replaced by
+  // the paired versions too (render/pyproject-import.ts): plan them as such, not as conflicts.
+  const keepsPin = Boolean(request.pins.torch && torch.pinned);
+  const companions = new Set(['torchvision', 'torchaudio']);
+  const requirements = keepsPin ? request.requirements : request.requirements.map((r) => (companions.has(r.name) ? { ...r, specifier: '' } : r));
+  const special = planPackages(requirements, wheelTargetOf(request.wheelBase, python, torch), request.wheelCtx);
+  const warnings = [...special.warnings];
+  const compiles = project.compilesCuda.value || special.packages.some((p) => p.resolution.kind === 'build' && p.resolution.needsDevel);
+  if (project.compilesCuda.value && !backendCuda(torch.backend.name)) {
+    warnings.push({
+      id: 'cuda-compile-on-cpu',
+      message: `the project compiles CUDA code (${project.compilesCuda.why}), but the plan's torch is ${torch.backend.name}: the image has no CUDA toolkit and the extensions will not build`,
+      fix: request.withheld
+        ? 'plan with the GPUs (drop --gpus none), or pass --backend with a CUDA variant'
+        : 'plan on the GPU machine (`danlu host --json > host.json`, then `danlu init --host host.json`), or pass --backend cu128',
+    });
+  }
+  return { value: { packages: special.packages, compiles }, decisions: special.decisions, warnings };
+}
+
+/** The system packages the image installs: the project's, and those its special packages need. */
+export function aptPackagesOf(project: ProjectFacts, packages: readonly PackagePlan[]): string[] {
+  return [
+    ...new Set([...(project.aptPackages ?? []), ...packages.flatMap((p) => ('aptPackages' in p.resolution ? (p.resolution.aptPackages ?? []) : []))]),
+  ].sort();
 }

@@ -1,6 +1,6 @@
 import { UBUNTU_PYTHON } from '../catalog/cuda-images.js';
 import { CANONICAL } from '../catalog/mirrors.js';
-import type { Decision, MirrorPlan, PythonSource } from './types.js';
+import type { Decision, MirrorPlan, PlanStep, PythonSource } from './types.js';
 
 /**
  * Where the container's Python comes from. The image installs Ubuntu's python3; uv prefers an
@@ -36,4 +36,10 @@ export function planPythonSource(ubuntu: string, python: string, mirrors: Mirror
       source,
     },
   };
+}
+
+/** planPythonSource as a step of the plan. */
+export function planPythonSourceStep(ubuntu: string, python: string, mirrors: MirrorPlan): PlanStep<PythonSource> {
+  const { value, decision } = planPythonSource(ubuntu, python, mirrors);
+  return { value, decisions: [decision], warnings: [] };
 }

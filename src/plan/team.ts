@@ -4,9 +4,13 @@ import { compareDotted } from '../lib/version.js';
 import type { GpuFacts, HostFacts } from '../probe/types.js';
 import type { HostGpuView } from './choose-torch.js';
 import { driverCuda } from './driver.js';
-import type { Decision, Warning } from './types.js';
+import { enrichGpus } from './host-gpus.js';
+import type { Decision, PlanStep, Warning } from './types.js';
 
 export type { TeamHost };
+
+/** The team's hosts as the plan sees them (teamView's answer). */
+export type TeamView = ReturnType<typeof teamView>;
 
 /**
  * What the committed files are planned for when the repository names its team's hosts: the
@@ -58,4 +62,15 @@ export function notMemberWarning(team: readonly TeamHost[]): Warning {
     message: `this machine is not one of the team's hosts (${team.map((t) => t.name).join(', ')}): the committed torch build may not fit it`,
     fix: 'add it: `danlu host add NAME` (writes .devcontainer/hosts/NAME.json; commit it), then `danlu init` on any machine',
   };
+}
+
+/**
+ * A team's hosts (.devcontainer/hosts): the torch build is chosen for all of them, so every
+ * machine of the set writes the same committed files; the rest of the plan stays this machine's.
+ * Null without a team; a warning when this machine is not one of its hosts.
+ */
+export function planTeam(host: HostFacts, members: readonly TeamHost[] | undefined, catalog: Catalog): PlanStep<TeamView | null> {
+  if (!members || members.length === 0) return { value: null, decisions: [], warnings: [] };
+  const team = teamView(members, catalog, enrichGpus);
+  return { value: team, decisions: team.decisions, warnings: isTeamMember(host, members) ? [] : [notMemberWarning(members)] };
 }

@@ -33,7 +33,9 @@ export default defineCommand({
     const notes = [exists ? '' : p.yellow('(not built yet)'), result.image.upToDate ? '' : p.yellow('(inputs changed: danlu up rebuilds)')].filter(Boolean);
     out(`  image     ${[ctx.image, ...notes].join(' ')}`);
     out(
-      p.dim(`  docker ${engine.serverVersion}, compose ${engine.flavor.kind} ${engine.flavor.version}, GPUs ${engine.gpus === 'none' ? 'no' : `yes (${engine.gpus === 'runtime' ? 'NVIDIA runtime' : engine.gpus === 'cdi' ? 'CDI' : 'Docker Desktop'})`}`),
+      p.dim(
+        `  docker ${engine.serverVersion}, compose ${engine.flavor.kind} ${engine.flavor.version}, GPUs ${engine.gpus === 'none' ? 'no' : `yes (${engine.gpus === 'runtime' ? 'NVIDIA runtime' : engine.gpus === 'cdi' ? 'CDI' : 'Docker Desktop'})`}`,
+      ),
     );
     return EXIT.ok;
   },

@@ -9,7 +9,7 @@ import { isManagedEntry, type Managed, managedOf } from '../../project/managed.j
 import { buildNeedOf, IMPORT_CAPS } from '../../catalog/data/build-needs.js';
 import { uvIndexEnvPrefix } from '../../project/import/credentials.js';
 import { fromImport } from './from-import.js';
-import { satisfiesOr } from '../../lib/py.js';
+import { satisfiesOr, TORCH_FAMILY } from '../../lib/py.js';
 import { requirementName } from '../../project/toml.js';
 import type { PinEdit, PyprojectPlan, TomlValue } from './types.js';
 
@@ -137,8 +137,6 @@ export function pinEdits(replaced: readonly Omit<PinEdit, 'action'>[], own: Map<
   }
   return out;
 }
-
-const TORCH_FAMILY = new Set(['torch', 'torchvision', 'torchaudio']);
 
 /**
  * Packages the project already builds without isolation (its own [tool.uv]
