@@ -54,6 +54,8 @@ export interface JobSpec {
   torchVersion: string;
   /** The environment has torch (a project that does not use it has no torchrun). */
   torch: boolean;
+  /** What the plan's torch runs on: the devices a node gives the job. */
+  accelerator: Plan['accelerator'];
   project: string;
 }
 
@@ -150,6 +152,7 @@ export function jobSpec(plan: Plan, o: JobOptions, warnings: Warning[]): JobSpec
     command: o.command,
     torchVersion: plan.torch.version,
     torch: !plansNoTorch(plan.decisions),
+    accelerator: plan.accelerator,
     project: plan.project.name,
   };
 }

@@ -13,6 +13,7 @@ import { withHeader } from '../render/header.js';
 import { describeShape, jobSpec, CACHE_MOUNTS, RDZV_PORT, type JobOptions, type JobSpec } from './job.js';
 import { launch, torchrunFlag } from './launch.js';
 import { k8sQuantity, parseSize } from './size.js';
+import { ACCELERATORS } from '../catalog/accelerator.js';
 
 /** kubeflow.org/v1 PyTorchJob (training operator); its pod templates are core/v1 ones. */
 export interface PyTorchJob {
@@ -135,7 +136,9 @@ export function renderK8s(plan: Plan, o: K8sOptions): K8sExport {
   }
   const launched = launch(spec.command, procs, torchrun, warnings, spec.torch);
 
-  const gpuLimit: Record<string, number> = spec.gpusPerNode > 0 ? { 'nvidia.com/gpu': spec.gpusPerNode } : {};
+  // The device resource (and the taint GPU nodes carry) of the plan's accelerator.
+  const resource = ACCELERATORS[spec.accelerator].k8sResource;
+  const gpuLimit: Record<string, number> = spec.gpusPerNode > 0 && resource ? { [resource]: spec.gpusPerNode } : {};
   const memory = k8sQuantity(spec.memoryBytes);
   const container = (name: string, ports: IContainer['ports']): IContainer => ({
     name,
@@ -165,7 +168,7 @@ export function renderK8s(plan: Plan, o: K8sOptions): K8sExport {
       runAsGroup: spec.user.gid,
       ...(spec.user.uid !== 0 ? { runAsNonRoot: true, fsGroup: spec.user.gid, fsGroupChangePolicy: 'OnRootMismatch' as const } : {}),
     },
-    ...(spec.gpusPerNode > 0 ? { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists' as const, effect: 'NoSchedule' as const }] } : {}),
+    ...(spec.gpusPerNode > 0 && resource ? { tolerations: [{ key: resource, operator: 'Exists' as const, effect: 'NoSchedule' as const }] } : {}),
     containers: [c],
     volumes: [
       // DataLoader workers pass batches through /dev/shm; a container's default is 64 MiB.

@@ -3,6 +3,7 @@ import type { HostFacts } from '../probe/types.js';
 import type { ProjectFacts } from '../project/types.js';
 import type { Collector } from './collect.js';
 import type { Plan, PlanOptions } from './types.js';
+import { acceleratorOf } from '../catalog/accelerator.js';
 
 /** The values the steps of the plan decided, by the name the plan gives them. */
 export type PlanParts = Pick<
@@ -47,6 +48,7 @@ export function assemblePlan({ host, project, options, catalog, parts: p, steps 
     python: p.python,
     pythonSource: p.pythonSource,
     requiresPython: p.requiresPython,
+    accelerator: acceleratorOf(p.torch.backend),
     cuda: p.cuda,
     torch: p.torch,
     committed: p.committed,

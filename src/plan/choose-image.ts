@@ -5,6 +5,7 @@ import { DanluError } from '../lib/errors.js';
 import { IMAGE_DRIVER_EXCEPTIONS } from '../catalog/drivers.js';
 import { backendCuda, compareDotted, majorMinor, majorOf } from '../lib/version.js';
 import type { CudaPlan, Decision, Warning } from './types.js';
+import { ACCELERATORS } from '../catalog/accelerator.js';
 
 export interface ImageRequest {
   backend: string;
@@ -65,7 +66,7 @@ export function imageStarts(version: string, driverCuda: string, driverVersion?:
   return IMAGE_DRIVER_EXCEPTIONS.some((e) => e.imageMajor === Number(majorOf(version)) && e.branch === branch && Number(majorOf(driverCuda)) === e.imageMajor);
 }
 
-const imageRef = (version: string, ubuntu: string) => `nvidia/cuda:${version}-devel-ubuntu${ubuntu}`;
+const imageRef = (version: string, ubuntu: string) => ACCELERATORS.cuda.baseImage(version, ubuntu);
 
 /**
  * The base image. Rules (the workflow's image appendix):
@@ -90,18 +91,19 @@ export function chooseImage(catalog: Catalog, req: ImageRequest): ImageChoice {
     if (torchCuda && majorMinor(row.version) !== torchCuda && req.compilesCuda) {
       warnings.push(compileMismatch(row.version, req.backend));
     }
-    return { cuda: { version: row.version, image: imageRef(row.version, ubuntu), flavour: 'devel', ubuntu }, decisions, warnings };
+    return { cuda: { version: row.version, image: imageRef(row.version, ubuntu), flavour: ACCELERATORS.cuda.flavour, ubuntu }, decisions, warnings };
   }
 
   if (!torchCuda) {
     const ubuntu = req.ubuntu ?? catalog.ubuntuReleases[0]!;
+    const cpu = ACCELERATORS.cpu;
     decisions.push({
       what: 'base image',
-      choice: `ubuntu:${ubuntu}`,
+      choice: cpu.baseImage(null, ubuntu),
       why: 'CPU wheels need no CUDA toolkit',
       source: 'rule: CPU plan',
     });
-    return { cuda: { version: null, image: `ubuntu:${ubuntu}`, flavour: 'none', ubuntu }, decisions, warnings };
+    return { cuda: { version: null, image: cpu.baseImage(null, ubuntu), flavour: cpu.flavour, ubuntu }, decisions, warnings };
   }
 
   const wheelTag = catalog.wheelImage.rows.find((r) => r.backend === req.backend)?.image;
@@ -135,7 +137,7 @@ export function chooseImage(catalog: Catalog, req: ImageRequest): ImageChoice {
   }
   const ubuntu = pickUbuntu(catalog, row, req.ubuntu);
   decisions.push({ what: 'CUDA image', choice: imageRef(row.version, ubuntu), why, source: IMAGES });
-  return { cuda: { version: row.version, image: imageRef(row.version, ubuntu), flavour: 'devel', ubuntu }, decisions, warnings };
+  return { cuda: { version: row.version, image: imageRef(row.version, ubuntu), flavour: ACCELERATORS.cuda.flavour, ubuntu }, decisions, warnings };
 }
 
 function startWarning(catalog: Catalog, version: string, driverCuda: string, driverVersion: string | null | undefined, gpus: GpuFacts[]): Warning {

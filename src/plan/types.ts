@@ -2,6 +2,7 @@ import type { GpuFacts, UserFacts } from '../probe/types.js';
 import type { CxxAbi } from '../catalog/torch.js';
 import type { MirrorKind } from '../catalog/mirrors.js';
 import type { PyprojectPlan } from './pyproject/types.js';
+import type { Accelerator } from '../catalog/accelerator.js';
 
 /** One choice the planner made, with the reason and the knowledge it rests on. */
 export interface Decision {
@@ -175,6 +176,8 @@ export interface Plan {
   /** Where the container gets that Python: the image's own, or a download. */
   pythonSource: PythonSource;
   requiresPython: string;
+  /** What the torch build runs on; every vendor fact (image, devices, resources) is ACCELERATORS[accelerator]. */
+  accelerator: Accelerator;
   cuda: CudaPlan;
   torch: TorchPlan;
   /**

@@ -2,6 +2,7 @@ import { Document, isMap, isSeq, type Node } from 'yaml';
 import type { Plan } from '../plan/types.js';
 import { CONTAINER_VENV } from './dockerfile.js';
 import { CANONICAL } from '../catalog/mirrors.js';
+import { ACCELERATORS } from '../catalog/accelerator.js';
 
 /** The named volume that holds the container's venv (compose names it `<project>_venv`). */
 export const VENV_VOLUME = 'venv';
@@ -20,6 +21,7 @@ function need(name: string): string {
 
 /** docker-compose.yml: the same on every machine; per-machine values come from .env. */
 export function composeObject(plan: Plan): Record<string, unknown> {
+  const devices = ACCELERATORS[plan.accelerator];
   const buildArgs: Record<string, string> = {
     BASE_IMAGE: need('BASE_IMAGE'),
     UV_IMAGE: need('UV_IMAGE'),
@@ -53,7 +55,7 @@ export function composeObject(plan: Plan): Record<string, unknown> {
         working_dir: plan.project.workspace,
         volumes,
         environment: {
-          NVIDIA_VISIBLE_DEVICES: '${NVIDIA_VISIBLE_DEVICES:-all}',
+          ...(devices.visibleDevices ? { [devices.visibleDevices]: `\${${devices.visibleDevices}:-all}` } : {}),
           UV_DEFAULT_INDEX: `\${UV_DEFAULT_INDEX:-${CANONICAL.pypi}}`,
           PYPI_MIRROR: '${PYPI_MIRROR:-}',
           PYTORCH_INDEX: `\${PYTORCH_INDEX:-${plan.committed.pytorchIndex}}`,
@@ -78,8 +80,9 @@ export function composeObject(plan: Plan): Record<string, unknown> {
 /** The machine-local override: GPU request (only where Docker can give GPUs) and your mounts. */
 export function extendObject(plan: Plan): Record<string, unknown> {
   const service: Record<string, unknown> = {};
-  if (plan.gpu.enabled) {
-    const device: Record<string, unknown> = { driver: 'nvidia' };
+  const driver = ACCELERATORS[plan.accelerator].composeDriver;
+  if (plan.gpu.enabled && driver) {
+    const device: Record<string, unknown> = { driver };
     if (plan.gpu.devices === 'all') device.count = 'all';
     else device.device_ids = plan.gpu.devices;
     device.capabilities = ['gpu'];
@@ -89,7 +92,7 @@ export function extendObject(plan: Plan): Record<string, unknown> {
       service.ulimits = { memlock: -1, stack: 67108864 };
     }
   } else {
-    service.labels = { 'dev.danlu.gpu': `none (${plan.gpu.reason})` };
+    service.labels = { 'dev.danlu.gpu': `none (${plan.gpu.enabled ? `the plan's torch is ${plan.torch.backend}` : plan.gpu.reason})` };
   }
   // Source builds of CUDA extensions in the container use this machine's cores, memory and GPUs.
   if (Object.keys(plan.buildEnv).length > 0) service.environment = { ...plan.buildEnv };

@@ -5,6 +5,7 @@ import type { Plan } from '../plan/types.js';
 import { plansNoTorch } from '../plan/pyproject/plan-pyproject.js';
 import { syncArgs } from './sync-args.js';
 import { CANONICAL } from '../catalog/mirrors.js';
+import { ACCELERATORS } from '../catalog/accelerator.js';
 
 /** Where the project's virtual environment lives in the container (a named volume). */
 export const CONTAINER_VENV = '/opt/danlu/venv';
@@ -34,10 +35,7 @@ FROM \${UV_IMAGE} AS uv
 FROM \${BASE_IMAGE} AS dev
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 ARG TZ=Etc/UTC
-ENV DEBIAN_FRONTEND=noninteractive \\
-    TZ=\${TZ} \\
-    LANG=C.UTF-8 \\
-    NVIDIA_DRIVER_CAPABILITIES=compute,video,utility
+ENV ${['DEBIAN_FRONTEND=noninteractive', 'TZ=${TZ}', 'LANG=C.UTF-8', ...Object.entries(ACCELERATORS[plan.accelerator].imageEnv).map(([k, v]) => `${k}=${v}`)].join(' \\\n    ')}
 
 # System packages. The apt mirror is rewritten in both formats: the classic
 # sources.list (22.04) and the deb822 ubuntu.sources (24.04). Without CA certificates

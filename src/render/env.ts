@@ -3,6 +3,7 @@ import { CANONICAL } from '../catalog/mirrors.js';
 import { ENV_MIRROR_KEYS, envComment, envValue } from '../project/dotenv.js';
 import type { Plan } from '../plan/types.js';
 import { EXTEND_FILE } from './compose.js';
+import { ACCELERATORS } from '../catalog/accelerator.js';
 
 export interface EnvEntry {
   key: string;
@@ -30,6 +31,7 @@ function mirroredGhcr(image: string, registry: string | null): string {
 
 /** The per-machine settings, in the order they are written. */
 export function envEntries(plan: Plan, catalog: Catalog, devImage: string): EnvEntry[] {
+  const devices = ACCELERATORS[plan.accelerator].visibleDevices;
   const m = plan.mirrors.urls;
   const lockWithMirror = plan.lockWithMirror;
   const gpus = plan.gpus.map((g) => g.name);
@@ -68,7 +70,7 @@ export function envEntries(plan: Plan, catalog: Catalog, devImage: string): EnvE
       exampleComment: 'Runtime: /dev/shm for DataLoader workers (danlu init: half the RAM, at most 64g); the GPUs the container gets',
       example: '<half the RAM, at most 64g>',
     },
-    { key: 'NVIDIA_VISIBLE_DEVICES', value: plan.gpu.devices === 'all' ? 'all' : plan.gpu.devices.join(','), example: 'all' },
+    ...(devices ? [{ key: devices, value: plan.gpu.devices === 'all' ? 'all' : plan.gpu.devices.join(','), example: 'all' }] : []),
     // This machine's choice (--no-starship, or the .env value); the committed default is the same everywhere.
     { key: 'INSTALL_STARSHIP', value: plan.starship ? 'true' : 'false', example: 'true' },
     {

@@ -1,5 +1,6 @@
 import { compareDotted, majorOf } from '../lib/version.js';
 import type { BuildDependency, BuildSpec, WheelTarget } from './types.js';
+import { ACCELERATORS, acceleratorOf } from '../catalog/accelerator.js';
 
 const GIB = 1024 ** 3;
 
@@ -104,7 +105,8 @@ export function extensionBuild(
 ): BuildSpec {
   const vars: Record<string, string> = { MAX_JOBS: String(extensionMaxJobs(target.memoryBytes, target.cpus, opts.gbPerJob)) };
   const archs = torchArchList(target);
-  if (archs && target.backend !== 'cpu') vars.TORCH_CUDA_ARCH_LIST = archs;
+  const archVariable = ACCELERATORS[acceleratorOf(target.backend)].archListVariable;
+  if (archs && archVariable) vars[archVariable] = archs;
   Object.assign(vars, opts.variables ?? {});
   return {
     buildDependencies: extensionBuildDeps(opts.extraDeps, opts.pkgResources === true || torchImportsPkgResources(target.torch)),

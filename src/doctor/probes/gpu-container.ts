@@ -1,5 +1,7 @@
 import type { GpuProbeFacts, ImagePresence } from '../types.js';
 import type { DoctorDeps } from './deps.js';
+import { ACCELERATORS } from '../../catalog/accelerator.js';
+import { dockerCommand } from '../../probe/docker.js';
 
 /** A real container start can take a while on a cold engine; only with --deep. */
 export const GPU_RUN_TIMEOUT_MS = 30_000;
@@ -16,9 +18,14 @@ export function pickProbeImage(candidates: readonly string[], images: readonly I
  */
 export async function probeGpuContainer(deps: DoctorDeps, image: string | null): Promise<GpuProbeFacts> {
   if (!image) return { image: null, ok: false, output: '', timedOut: false };
-  const r = await deps.exec('docker', ['run', '--rm', '--pull=never', '--network', 'none', '--gpus', 'all', image, 'nvidia-smi', '-L'], {
-    timeoutMs: GPU_RUN_TIMEOUT_MS,
-  });
+  // The host's GPUs are NVIDIA's (what the driver probe found): CUDA's device listing.
+  const r = await deps.exec(
+    dockerCommand(deps.env),
+    ['run', '--rm', '--pull=never', '--network', 'none', '--gpus', 'all', image, ...ACCELERATORS.cuda.deviceProbe!],
+    {
+      timeoutMs: GPU_RUN_TIMEOUT_MS,
+    },
+  );
   const output = `${r.stdout}\n${r.stderr}`
     .split(/\r?\n/)
     .filter((l) => l.trim() !== '' && !/^Run 'docker run --help'/.test(l))
