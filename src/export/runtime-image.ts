@@ -28,6 +28,8 @@ export interface RuntimeBuildInput {
   buildArgs: Record<string, string>;
   /** More `docker build` flags, e.g. ['--network', 'host'] or ['--no-cache']. */
   extra?: readonly string[];
+  /** The docker client (the engine's; DANLU_DOCKER). */
+  docker?: string;
 }
 
 /** The .env keys that are build args of the dev stage (as docker-compose.yml passes them)... */
@@ -60,8 +62,9 @@ export function runtimeBuildCommand(i: RuntimeBuildInput): BuildStep[] {
   if (i.push && i.push !== i.image) args.push('-t', i.push);
   for (const [k, v] of Object.entries(i.buildArgs)) args.push('--build-arg', `${k}=${v}`);
   args.push(...(i.extra ?? []), i.projectDir);
-  const steps: BuildStep[] = [{ cmd: 'docker', args, env: { DOCKER_BUILDKIT: '1' } }];
-  if (i.push) steps.push({ cmd: 'docker', args: ['push', i.push], env: {} });
+  const docker = i.docker ?? 'docker';
+  const steps: BuildStep[] = [{ cmd: docker, args, env: { DOCKER_BUILDKIT: '1' } }];
+  if (i.push) steps.push({ cmd: docker, args: ['push', i.push], env: {} });
   return steps;
 }
 

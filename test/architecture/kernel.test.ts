@@ -21,6 +21,9 @@ const RULES: { fact: string; owner: string; pattern: RegExp }[] = [
   { fact: '"X.Y" of a version (minorOf)', owner: 'lib/py.ts', pattern: /(?:function\s+minorOf\b|\bminorOf\s*=\s*\()/ },
   { fact: 'the canonical PyPI index URL', owner: 'catalog/mirrors.ts', pattern: /https:\/\/pypi\.org\/simple/ },
   { fact: 'the Ubuntu releases', owner: 'catalog/cuda-images.ts', pattern: /'2[24]\.04'\s*(?:\||,)\s*'2[24]\.04'/ },
+  // Every docker call takes dockerCommand() (DANLU_DOCKER); up-check asks the `docker` on PATH on
+  // purpose: the one Compose v1 builds with.
+  { fact: 'a literal docker binary', owner: 'doctor/up-check.ts', pattern: /exec\(\s*'docker'/ },
   { fact: 'the default Python (a fallback)', owner: 'plan/choose-python.ts', pattern: /(?:\?\?|DEFAULT_PYTHON\s*=)\s*'3\.1\d'/ },
 ];
 
@@ -57,7 +60,7 @@ describe('one kernel', () => {
     expect(RULES[0]!.pattern.test("const F = new Set(['torch', 'torchvision', 'torchaudio']);")).toBe(true);
     expect(RULES[1]!.pattern.test("const minorOf = (v: string) => v.split('.').slice(0, 2).join('.');")).toBe(true);
     expect(RULES[3]!.pattern.test("release: '22.04' | '24.04';")).toBe(true);
-    expect(RULES[4]!.pattern.test("python: hint ?? '3.12',")).toBe(true);
-    expect(RULES[4]!.pattern.test("{ ubuntu: '24.04', python: '3.12' }")).toBe(false);
+    expect(RULES[5]!.pattern.test("python: hint ?? '3.12',")).toBe(true);
+    expect(RULES[5]!.pattern.test("{ ubuntu: '24.04', python: '3.12' }")).toBe(false);
   });
 });

@@ -37,7 +37,14 @@ export default defineCommand({
     if (!values.json) for (const w of inputs.warnings) err(`warn: ${w.message}${w.fix ? ` (fix: ${w.fix})` : ''}`);
     const image = runtimeImageName(ctx.project, ctx.image, inputs.lockText);
     const extra = ['--network', 'host', ...(values['no-cache'] ? ['--no-cache'] : [])];
-    const steps = runtimeBuildCommand({ projectDir: ctx.dir, image, push: values.push, buildArgs: runtimeBuildArgs(ctx.env, process.env), extra });
+    const steps = runtimeBuildCommand({
+      projectDir: ctx.dir,
+      image,
+      push: values.push,
+      buildArgs: runtimeBuildArgs(ctx.env, process.env),
+      extra,
+      docker: engine.docker,
+    });
     const outcome = await buildRuntimeImage(steps, { write: (chunk) => void process.stderr.write(chunk) });
     if (outcome.code !== 0) {
       throw new DanluError(`\`${outcome.failed?.cmd} ${outcome.failed?.args[0]}\` failed (exit ${outcome.code})`, {

@@ -4,6 +4,8 @@ import { firstLine } from '../../probe/deps.js';
 import { SERVICE } from '../../render/compose.js';
 import type { ContainerFacts } from '../types.js';
 import type { DoctorDeps } from './deps.js';
+import { dockerCommand } from '../../probe/docker.js';
+import { ACCELERATORS } from '../../catalog/accelerator.js';
 
 const PS_TIMEOUT_MS = 2000;
 const SHM_TIMEOUT_MS = 3000;
@@ -105,8 +107,9 @@ const none = (error: string | null): ContainerFacts => ({ running: false, id: nu
 /** Checks inside the project's running dev container (found by its compose labels); nothing is started. */
 export async function probeContainer(deps: DoctorDeps, dir: string, dotenv: Record<string, string> | null): Promise<ContainerFacts> {
   const project = composeProjectName(dir, deps.env, dotenv);
+  const docker = dockerCommand(deps.env);
   const ps = await deps.exec(
-    'docker',
+    docker,
     ['ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${SERVICE}`],
     { timeoutMs: PS_TIMEOUT_MS },
   );
@@ -116,9 +119,9 @@ export async function probeContainer(deps: DoctorDeps, dir: string, dotenv: Reco
   if (!id) return none(null);
 
   const [shm, gpu, torch] = await Promise.all([
-    deps.exec('docker', ['exec', id, 'df', '-Pk', '/dev/shm'], { timeoutMs: SHM_TIMEOUT_MS }),
-    deps.exec('docker', ['exec', id, 'nvidia-smi', '-L'], { timeoutMs: GPU_TIMEOUT_MS }),
-    deps.exec('docker', ['exec', id, 'sh', '-c', TORCH_SH, TORCH_PY], { timeoutMs: TORCH_TIMEOUT_MS }),
+    deps.exec(docker, ['exec', id, 'df', '-Pk', '/dev/shm'], { timeoutMs: SHM_TIMEOUT_MS }),
+    deps.exec(docker, ['exec', id, ...ACCELERATORS.cuda.deviceProbe!], { timeoutMs: GPU_TIMEOUT_MS }),
+    deps.exec(docker, ['exec', id, 'sh', '-c', TORCH_SH, TORCH_PY], { timeoutMs: TORCH_TIMEOUT_MS }),
   ]);
   const gpuText = `${gpu.stdout}\n${gpu.stderr}`.trim();
   return {

@@ -2,6 +2,7 @@ import { firstJsonObject } from '../../probe/docker-parse.js';
 import { DOCKER_TIMEOUT_MS } from '../../probe/docker.js';
 import type { DaemonExtra, DiskFacts, ImagePresence } from '../types.js';
 import type { DoctorDeps } from './deps.js';
+import { dockerCommand } from '../../probe/docker.js';
 
 /** Docker calls here share probeDocker's limit: a hung daemon costs that, not more. */
 export const DAEMON_TIMEOUT_MS = DOCKER_TIMEOUT_MS;
@@ -27,7 +28,7 @@ export function parseDaemonExtra(stdout: string): DaemonExtra | null {
 }
 
 export async function probeDaemonExtra(deps: DoctorDeps): Promise<DaemonExtra | null> {
-  const r = await deps.exec('docker', ['info', '--format', '{{json .}}'], { timeoutMs: DAEMON_TIMEOUT_MS });
+  const r = await deps.exec(dockerCommand(deps.env), ['info', '--format', '{{json .}}'], { timeoutMs: DAEMON_TIMEOUT_MS });
   return r.code === 0 ? parseDaemonExtra(r.stdout) : null;
 }
 
@@ -47,7 +48,7 @@ export async function probeImages(deps: DoctorDeps, refs: readonly string[]): Pr
   const unique = [...new Set(refs.filter((r) => r.trim() !== ''))];
   return Promise.all(
     unique.map(async (ref) => {
-      const r = await deps.exec('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { timeoutMs: DAEMON_TIMEOUT_MS });
+      const r = await deps.exec(dockerCommand(deps.env), ['image', 'inspect', '--format', '{{.Id}}', ref], { timeoutMs: DAEMON_TIMEOUT_MS });
       if (r.code === 0) return { ref, present: true };
       const text = `${r.stderr}\n${r.stdout}`;
       return { ref, present: /no such image|not found/i.test(text) ? false : null };
