@@ -3,7 +3,7 @@ import type { Catalog } from '../catalog/index.js';
 import { loadCatalog } from '../catalog/load.js';
 import { readHostFile } from '../host/host-file.js';
 import { DanluError } from '../lib/errors.js';
-import { makePlan } from '../plan/make-plan.js';
+import { makePlan, type PlanInput } from '../plan/make-plan.js';
 import { readTeamHosts } from '../host/team-hosts.js';
 import type { Plan, PlanOptions } from '../plan/types.js';
 import { probeHost, realDeps } from '../probe/index.js';
@@ -53,6 +53,8 @@ export interface PlannedProject {
   catalog: Catalog;
   /** uv.lock as the joint solve made it (null: not solved, or a lock that names this machine's own index). */
   lock: string | null;
+  /** What the plan was made from (the team and probed mirrors among its options): to plan again with one more fact. */
+  input: PlanInput;
 }
 
 export function planOptionsFrom(values: PlanFlagValues): PlanOptions {
@@ -122,19 +124,18 @@ export async function planProject(dirArg: string | undefined, values: PlanFlagVa
     );
   }
   const team = await readTeamHosts(dir, probed);
-  const input = { host, project, options: team.length > 0 ? { ...options, team } : options, catalog };
-  const made = makePlan(input);
-  const catalogPlan = auto && mirrorChoice ? (await auto).withMirrorChoice(made, mirrorChoice) : made;
-  if (!how.solve) return { dir, host, project, options, plan: catalogPlan, catalog, lock: null };
+  // The probed mirrors (--mirror auto) are a fact of this machine the plan takes, like its GPUs.
+  const withFacts: PlanOptions = { ...options, ...(team.length > 0 ? { team } : {}), ...(mirrorChoice ? { mirrorChoice } : {}) };
+  const input = { host, project, options: withFacts, catalog };
+  const catalogPlan = makePlan(input);
+  if (!how.solve) return { dir, host, project, options, plan: catalogPlan, catalog, lock: null, input };
   const solved = await solveWithUv(input, dir, catalogPlan, {
     pythonFixed: Boolean(options.python || project.pythonVersion || project.pythonHint),
     torchFixed: Boolean(options.torch),
     noSolve: Boolean(values['no-solve']),
     json: Boolean(how.json),
   });
-  // The --mirror auto choice is per machine: it stays on the plan uv solved.
-  const plan = auto && mirrorChoice ? (await auto).withMirrorChoice(solved.plan, mirrorChoice) : solved.plan;
-  return { dir, host, project, options, plan, catalog, lock: solved.lock };
+  return { dir, host, project, options, plan: solved.plan, catalog, lock: solved.lock, input };
 }
 
 /**

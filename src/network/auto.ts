@@ -1,4 +1,4 @@
-import { chooseMirrors, withMirrorChoice, type MirrorChoice } from './choose.js';
+import { chooseMirrors, type MirrorChoice } from './choose.js';
 import { probeAll, type Fetcher, type ProbeReport } from './probe.js';
 import { envFetcher, probeProxyLabel } from './fetcher.js';
 import { loadCandidateSet, targetsOf } from './targets.js';
@@ -23,9 +23,7 @@ export async function autoMirrors(
   return { choice: chooseMirrors(report), report };
 }
 
-export { withMirrorChoice };
-
-/** `--mirror auto` in planProject: the probed choice (the plan is then patched with it). */
+/** `--mirror auto` in planProject: the probed choice, an input of the plan (PlanOptions.mirrorChoice). */
 export async function autoMirrorChoice(): Promise<MirrorChoice> {
   return (await autoMirrors()).choice;
 }

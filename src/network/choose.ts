@@ -1,15 +1,10 @@
 import { presetNamed, type MirrorKind } from '../catalog/mirrors.js';
-import type { Decision, MirrorPlan, Plan, Warning } from '../plan/types.js';
+import type { Decision, MirrorChoice, MirrorPlan, Warning } from '../plan/types.js';
 import type { ProbeReport, ProbeResult } from './probe.js';
 import { MIRROR_KINDS } from './targets.js';
 
 /** What a probe chose: the mirror per kind, with the reasons (for plan decisions). */
-export interface MirrorChoice {
-  preset: MirrorPlan['preset'];
-  urls: Record<MirrorKind, string | null>;
-  decisions: Decision[];
-  warnings: Warning[];
-}
+export type { MirrorChoice };
 
 const fmtMs = (ms: number) => `${ms} ms`;
 
@@ -86,18 +81,4 @@ export function chooseMirrors(report: ProbeReport, base: Record<MirrorKind, stri
     source: `probe of the mirror candidates (${report.candidates})`,
   });
   return { preset, urls, decisions, warnings };
-}
-
-/** Pure: the plan with the probed mirrors in place of the ones it was made with. */
-export function withMirrorChoice(plan: Plan, choice: MirrorChoice): Plan {
-  const at = plan.decisions.findIndex((d) => d.what === 'mirrors');
-  const decisions = [...plan.decisions];
-  if (at >= 0) decisions.splice(at, 1, ...choice.decisions);
-  else decisions.push(...choice.decisions);
-  return {
-    ...plan,
-    mirrors: { preset: choice.preset, urls: { ...choice.urls } },
-    decisions,
-    warnings: [...plan.warnings, ...choice.warnings],
-  };
 }

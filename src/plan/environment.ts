@@ -8,6 +8,8 @@ import type { Decision, MirrorPlan, PlanOptions, PlanStep } from './types.js';
 
 /** The mirror preset (--mirror, else .env's), with the values already in .env kept. */
 export function planMirrors(options: PlanOptions, env: Record<string, string>): PlanStep<MirrorPlan> {
+  const probed = options.mirrorChoice;
+  if (probed) return { value: { preset: probed.preset, urls: { ...probed.urls } }, decisions: probed.decisions, warnings: probed.warnings };
   const decisions: Decision[] = [];
   const presetName = options.mirror ?? (env.DANLU_MIRROR_PRESET === 'cn' ? 'cn' : 'global');
   const preset = presetNamed(presetName)!;

@@ -30,7 +30,17 @@ export interface Warning {
 }
 
 /** Options a user can give on the command line; every prompt has one. */
+/** Mirrors chosen by probing them (`--mirror auto`, `danlu mirrors --apply`): a fact the plan takes, with its reasons. */
+export interface MirrorChoice {
+  preset: MirrorPlan['preset'];
+  urls: MirrorPlan['urls'];
+  decisions: Decision[];
+  warnings: Warning[];
+}
+
 export interface PlanOptions {
+  /** The probed mirrors (`--mirror auto`): they replace the preset and .env's values for this machine. */
+  mirrorChoice?: MirrorChoice;
   /** The team's hosts (.devcontainer/hosts/*.json): the torch build is chosen to run on all of them. */
   team?: readonly import('./team.js').TeamHost[];
   cuda?: string;

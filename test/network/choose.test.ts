@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { presetNamed, type MirrorKind } from '../../src/catalog/mirrors.js';
-import { chooseMirrors, presetOf, withMirrorChoice } from '../../src/network/choose.js';
+import { EMBEDDED_CATALOG } from '../../src/catalog/index.js';
+import { chooseMirrors, presetOf } from '../../src/network/choose.js';
+import { makePlan } from '../../src/plan/make-plan.js';
+import { hostProfile, projectFacts } from '../../src/plan/testing/fixtures.js';
 import { buildReport, type ProbeResult } from '../../src/network/probe.js';
 import type { Plan } from '../../src/plan/types.js';
 
@@ -72,20 +75,16 @@ describe('chooseMirrors', () => {
     expect(presetOf(presetNamed('global')!.choice)).toBe('global');
   });
 
-  it("replaces the plan's mirrors decision in place", () => {
-    const plan = {
-      mirrors: { preset: 'global', urls: presetNamed('global')!.choice },
-      decisions: [
-        { what: 'torch', choice: '2.9', why: '', source: '' },
-        { what: 'mirrors', choice: 'global', why: '', source: '' },
-        { what: 'user', choice: 'me', why: '', source: '' },
-      ],
-      warnings: [],
-    } as unknown as Plan;
+  it('the probed choice is a fact the plan takes: its decisions stand where the preset would, its URLs in the plan', () => {
     const c = chooseMirrors(report([res('apt', 'tuna', 'https://tuna/', 'ok', 10)]));
-    const next = withMirrorChoice(plan, c);
-    expect(next.decisions.map((d) => d.what)).toEqual(['torch', 'mirrors', 'mirror: apt', 'user']);
-    expect(next.mirrors.urls.apt).toBe('https://tuna/');
-    expect(plan.mirrors.urls.apt).toBeNull();
+    const input = { host: hostProfile({}), project: projectFacts(), options: {}, catalog: EMBEDDED_CATALOG };
+    const plain = makePlan(input);
+    const probed = makePlan({ ...input, options: { mirrorChoice: c } });
+    const whats = (p: Plan) => p.decisions.map((d) => d.what);
+    const at = whats(plain).indexOf('mirrors');
+    expect(whats(probed).slice(at, at + 2)).toEqual(['mirrors', 'mirror: apt']);
+    expect(whats(probed).filter((w) => w !== 'mirror: apt')).toEqual(whats(plain));
+    expect(probed.mirrors.urls.apt).toBe('https://tuna/');
+    expect(plain.mirrors.urls.apt).toBeNull();
   });
 });

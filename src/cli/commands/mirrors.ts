@@ -5,7 +5,8 @@ import { readIfExists } from '../../apply/write.js';
 import { MIRRORS, type MirrorKind } from '../../catalog/mirrors.js';
 import { DanluError, EXIT } from '../../lib/errors.js';
 import { maskSecretsDeep, maskUrl } from '../../lib/secrets.js';
-import { chooseMirrors, withMirrorChoice, type MirrorChoice } from '../../network/choose.js';
+import { chooseMirrors, type MirrorChoice } from '../../network/choose.js';
+import { makePlan } from '../../plan/make-plan.js';
 import { envFetcher, probeProxyLabel } from '../../network/fetcher.js';
 import { DEFAULT_CONCURRENCY, probeAll, type ProbeReport } from '../../network/probe.js';
 import { liveProgress, resultText } from '../../network/progress.js';
@@ -62,7 +63,9 @@ async function applyChoice(dir: string, report: ProbeReport, dryRun: boolean, ho
   const choice = chooseMirrors(report, planned.plan.mirrors.urls);
   const envSpec = (specs: FileSpec[]) => specs.find((s) => s.path === '.env') as Extract<FileSpec, { format: 'env' }>;
   const before = envSpec(renderFiles(planned.plan, planned.catalog));
-  const after = envSpec(renderFiles(withMirrorChoice(planned.plan, choice), planned.catalog));
+  // The same plan (from the catalog, as planProject made it here), made again with the probed mirrors as a fact.
+  const again = makePlan({ ...planned.input, options: { ...planned.input.options, mirrorChoice: choice } });
+  const after = envSpec(renderFiles(again, planned.catalog));
   const old = new Map(before.entries.map((e) => [e.key, e.value]));
   const mirrorKeys = new Set<string>(['DANLU_MIRROR_PRESET', ...Object.values(ENV_MIRROR_KEYS)]);
   const entries = after.entries.filter((e) => mirrorKeys.has(e.key) || old.get(e.key) !== e.value);
