@@ -12,6 +12,7 @@ export function planJson(plan: Plan) {
     python: plan.python,
     pythonSource: plan.pythonSource,
     requiresPython: plan.requiresPython,
+    accelerator: plan.accelerator,
     cuda: { version: plan.cuda.version, image: plan.cuda.image, ubuntu: plan.cuda.ubuntu },
     torch: {
       version: plan.torch.version,

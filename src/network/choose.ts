@@ -40,6 +40,7 @@ export function chooseMirrors(report: ProbeReport, base: Record<MirrorKind, stri
       fix: 'check the network or the proxy, then `danlu mirrors --probe` to see each endpoint; or choose with --mirror cn|global',
     });
     decisions.push({
+      id: 'mirrors',
       what: 'mirrors',
       choice: 'global (auto: nothing answered)',
       why: `no endpoint answered the probe within ${report.timeoutMs} ms`,
@@ -75,6 +76,7 @@ export function chooseMirrors(report: ProbeReport, base: Record<MirrorKind, stri
   }
   const preset = presetOf(urls);
   decisions.unshift({
+    id: 'mirrors',
     what: 'mirrors',
     choice: `auto -> ${preset}`,
     why: `probed ${report.results.length} endpoints in ${fmtMs(report.elapsedMs)}; the fastest working one of each kind: ${summary.join(', ')}; per machine, in .env only`,

@@ -218,6 +218,7 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
         if (!backend) continue;
         if (prefer && !req.prefer!.test(c.release, backend)) continue;
         decisions.push({
+          id: 'torch',
           what: 'torch',
           choice: `${c.version} (${backend.name})`,
           why: pinned
@@ -280,6 +281,7 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
         if (req.preferNative && allowed.length === 1 && cxx17Trouble(c.release, backend)) continue;
         if (prefer && (backend.name === 'cpu' || !req.prefer!.test(c.release, backend))) continue;
         decisions.push({
+          id: 'torch',
           what: 'torch',
           choice: c.version,
           why: pinned
@@ -322,6 +324,7 @@ export function chooseTorch(catalog: Catalog, host: HostGpuView, req: TorchReque
       : 'update the NVIDIA driver, or plan for another machine with --host FILE',
   });
   decisions.push({
+    id: 'torch',
     what: 'torch',
     choice: `${c.version} (${backend.name})`,
     why: pinned ? `${held(pinText)}, although it does not fit this host` : 'no release fits this host; closest one',
@@ -340,6 +343,7 @@ function cpuOnGpuHost(catalog: Catalog, host: HostGpuView, req: TorchRequest, po
   const origin = req.projectBackendOrigin ?? 'the project';
   const decisions: Decision[] = [
     {
+      id: 'torch',
       what: 'torch',
       choice: `${c.version} (cpu)`,
       why: pinned ? held(pinText) : `newest release in the catalog${req.needsTorchaudio ? ' with a torchaudio build' : ''}`,

@@ -24,6 +24,7 @@ export function planMirrors(options: PlanOptions, env: Record<string, string>): 
     }
   }
   decisions.push({
+    id: 'mirrors',
     what: 'mirrors',
     choice: custom ? `${presetName} with edits kept from .env` : presetName,
     why: options.mirror

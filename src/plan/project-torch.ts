@@ -34,6 +34,7 @@ export function planProjectTorch({ catalog, hostView, torchRequest, hint, projec
     const byHost = byHostChoice();
     if (!byHost.warnings.some((w) => w.id === 'torch-does-not-fit-host')) {
       decisions.push({
+        id: 'cuda-variant-hint',
         what: 'CUDA variant hint',
         choice: `not followed (${hint.backend})`,
         why: `${hint.backend} (${where(hint.origin)}) does not run on this host; the variant is chosen by the host`,
@@ -49,6 +50,7 @@ export function planProjectTorch({ catalog, hostView, torchRequest, hint, projec
     const newer = byHost.release !== torch.release && byHost.verdict !== 'no-gpu' && !byHost.warnings.some((w) => w.id === 'torch-does-not-fit-host');
     if (newer && compareDotted(byHost.version, torch.version) > 0) {
       decisions.push({
+        id: 'cuda-variant-hint',
         what: 'CUDA variant hint',
         choice: `not followed (${hint.backend})`,
         why: `${hint.backend} (${where(hint.origin)}) would hold torch at ${torch.version}; the project's range admits ${byHost.version}, which runs here with ${byHost.backend.name}`,

@@ -76,7 +76,7 @@ export function planTeamTorch({
     });
     // The version is the team's choice, not a flag's: its decision says so.
     const teamWhy = 'the newest release with a build for every team host (one extra per CUDA variant)';
-    torch = { ...chosen, decisions: chosen.decisions.map((d) => (d.what === 'torch' ? { ...d, why: teamWhy, source: '.devcontainer/hosts' } : d)) };
+    torch = { ...chosen, decisions: chosen.decisions.map((d) => (d.id === 'torch' ? { ...d, why: teamWhy, source: '.devcontainer/hosts' } : d)) };
     decisions.push({
       what: 'torch variants',
       choice: split.variants.map((v) => `${v.extra} (${v.hosts.join(', ')})`).join('; '),

@@ -38,6 +38,7 @@ export function teamView(
   const oldest = [...hosts].sort((a, b) => compareDotted(a.view.driverVersion!, b.view.driverVersion!))[0] ?? null;
   const decisions: Decision[] = [
     {
+      id: 'team-hosts',
       what: 'team hosts',
       choice: team.map((t) => t.name).join(', '),
       why:

@@ -152,7 +152,13 @@ export function projectPins(project: ProjectFacts, options: PlanOptions, catalog
   if (!backend && hint && offered(hint.backend)) {
     backend = hint;
     fromHint = true;
-    decisions.push({ what: 'CUDA variant hint', choice: hint.backend, why: `the project's files name it (${where(hint.origin)})`, source: 'project files' });
+    decisions.push({
+      id: 'cuda-variant-hint',
+      what: 'CUDA variant hint',
+      choice: hint.backend,
+      why: `the project's files name it (${where(hint.origin)})`,
+      source: 'project files',
+    });
   }
   return { value: { torch, backend, fromHint }, decisions, warnings };
 }

@@ -5,7 +5,12 @@ import type { PyprojectPlan } from './pyproject/types.js';
 import type { Accelerator } from '../catalog/accelerator.js';
 
 /** One choice the planner made, with the reason and the knowledge it rests on. */
+/** Decisions other code reads back: found by id, never by their text. */
+export type DecisionId = 'torch' | 'team-hosts' | 'cuda-variant-hint' | 'torch-in-dependencies' | 'mirrors';
+
 export interface Decision {
+  /** Set on the decisions other code looks up (plan --json carries it). */
+  id?: DecisionId;
   what: string;
   choice: string;
   why: string;

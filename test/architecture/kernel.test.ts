@@ -54,6 +54,12 @@ describe('one kernel', () => {
     expect(lists).toEqual([]);
   });
 
+  it('a decision is looked up by its id, never by its text', () => {
+    const byText = /decisions\.(?:find|findIndex|filter|some|every)\(\((\w+)\) => \1\.what ===/;
+    expect(SOURCES.filter((s) => byText.test(s.text)).map((s) => s.path)).toEqual([]);
+    expect(byText.test("plan.decisions.find((d) => d.what === 'team hosts')")).toBe(true);
+  });
+
   it('the rules are live: each finds its fact in a copy', () => {
     const list = /\[(\s*'[^'\n]*'(?:\s*,\s*'[^'\n]*')+\s*,?\s*)\]/;
     expect(list.exec("const EXT = ['flash_attn', 'mamba_ssm'] as const;")?.[1]).toContain('mamba_ssm');

@@ -122,7 +122,7 @@ project uv could not lock (files written), 2 bad input (nothing written).`,
       if (plan.solve.status === 'failed') for (const l of plan.solve.uvSaid.slice(0, 8)) err(p.dim(`        uv: ${l}`));
     }
     // Planned for a team's machines (.devcontainer/hosts): say for which, since it is not this one alone.
-    const team = plan.decisions.find((d) => d.what === 'team hosts');
+    const team = plan.decisions.find((d) => d.id === 'team-hosts');
     if (team) err(`  ${p.cyan('team')}  torch ${plan.torch.version} (${plan.torch.backend}) for ${team.choice} (.devcontainer/hosts)`);
     // A dependency file that is there but was not read (a link out of the project, too big) is never dropped silently.
     for (const f of (imported?.files ?? []).filter((x) => x.role === 'skipped' && x.reason?.startsWith('could not be read')))
@@ -149,12 +149,12 @@ project uv could not lock (files written), 2 bad input (nothing written).`,
         w.id === 'several-variants' ? `${w.message.replace(/; the plan picks one$/, '')}; this machine takes ${plan.torch.backend}` : w.message;
       for (const w of notes.slice(0, 5)) err(`  ${p.yellow('note')}  ${said(w)}`);
       // A variant the project's files name that the plan did not follow is said, not only in --explain.
-      for (const d of plan.decisions.filter((x) => x.what === 'CUDA variant hint' && x.choice.startsWith('not followed')))
+      for (const d of plan.decisions.filter((x) => x.id === 'cuda-variant-hint' && x.choice.startsWith('not followed')))
         err(`  ${p.yellow('note')}  ${d.choice.replace(/^not followed \((.*)\)$/, '$1')} not followed: ${d.why}`);
       if (notes.length > 5) err(p.dim(`        and ${notes.length - 5} more: \`danlu import\` shows every line and what it became`));
     }
     for (const w of plan.warnings) err(`  ${p.yellow('warn')}  ${w.message}${w.fix ? p.dim(`\n        fix: ${w.fix}`) : ''}`);
-    const added = plan.decisions.find((d) => d.what === 'torch in dependencies');
+    const added = plan.decisions.find((d) => d.id === 'torch-in-dependencies');
     if (added)
       err(
         `  ${p.yellow('note')}  ${

@@ -304,7 +304,7 @@ function credentialsWarnings(imported: ImportResult | null, files: ReturnType<ty
 export const NO_TORCH = 'none added';
 
 /** The plan adds no torch: the project names it nowhere and does not use it. */
-export const plansNoTorch = (decisions: readonly Decision[]): boolean => decisions.some((d) => d.what === 'torch in dependencies' && d.choice === NO_TORCH);
+export const plansNoTorch = (decisions: readonly Decision[]): boolean => decisions.some((d) => d.id === 'torch-in-dependencies' && d.choice === NO_TORCH);
 
 export function planPyproject(
   input: PyprojectInput,
@@ -355,6 +355,7 @@ export function planPyproject(
     const added = [`torch${input.torch.specifier}`, `torchvision==${minor(input.torch.torchvision)}.*`];
     if (uses === null) {
       decisions.push({
+        id: 'torch-in-dependencies',
         what: 'torch in dependencies',
         choice: NO_TORCH,
         why: 'the project names torch nowhere and none of its Python files imports it; the PyTorch index stays routed, so `uv add torch` takes the planned build',
@@ -368,6 +369,8 @@ export function planPyproject(
       // Already there from an earlier run (danlu's own entries): the same decision, not news.
       const again = added.every((d) => earlier.includes(d));
       decisions.push({
+        // Kept from an earlier run: not news, so not the decision init reports.
+        ...(again ? {} : { id: 'torch-in-dependencies' as const }),
         what: again ? 'torch in dependencies (kept)' : 'torch in dependencies',
         choice: published ? `${added.join(', ')} in dependency group "environment"` : added.join(', '),
         why: published
