@@ -64,7 +64,7 @@ export function planTorchRequest({ host, project, options, catalog, team, gpus }
   const machine = { cpus: host.cpus, memoryBytes: host.memoryBytes };
   const wheelBase = {
     python: pythonPin?.match(/3\.\d+/)?.[0] ?? project.pythonHint?.version.match(/3\.\d+/)?.[0] ?? DEFAULT_PYTHON,
-    platform: 'linux_x86_64' as const,
+    platform: host.os.arch === 'arm64' ? ('linux_aarch64' as const) : ('linux_x86_64' as const),
     gpus: (team ? team.view.gpus : gpuSel.selected).map((g) => ({ computeCapability: g.computeCapability })),
     ...machine,
   };

@@ -152,7 +152,7 @@ export function resolveDaoExtension(req: SpecialRequirement, target: WheelTarget
       version: best.version,
       url: best.url,
       filename: best.filename,
-      marker: wheelMarker(target.python),
+      marker: wheelMarker(target.python, target.platform),
       origin: 'official',
       why:
         `Searched ${search.lookedFor}; the ${best.tag} release wheel ${best.version} (cu${best.cuda}, ${abi}, ` +

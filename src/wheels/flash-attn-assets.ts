@@ -71,7 +71,8 @@ function excluded(tag: OfficialFlashAttnTag, torch: string, python: string, cuda
  */
 export function officialCandidates(target: WheelTarget): FaCandidate[] {
   const cuda = backendCuda(target.backend);
-  if (!cuda) return [];
+  // The release wheels are linux_x86_64 only.
+  if (!cuda || target.platform !== 'linux_x86_64') return [];
   const torch = minorOf(target.torch);
   const abi = target.abi === 'cxx11' ? 'TRUE' : 'FALSE';
   const out: FaCandidate[] = [];
@@ -139,7 +140,8 @@ function communityRows(code: string, torch: string, digits: string): readonly st
 export function communityCandidates(target: WheelTarget, pkg: 'flash-attn' | 'flash-attn-3'): FaCandidate[] {
   const code = pkg === 'flash-attn' ? 'fa2' : 'fa3';
   const digits = /^cu(\d+)$/.exec(target.backend)?.[1];
-  if (!digits) return [];
+  // The community list's platforms are all x86_64.
+  if (!digits || target.platform !== 'linux_x86_64') return [];
   const torch = minorOf(target.torch);
   const cp = cpTag(target.python);
   const releases = new Map<string, Set<string>>();
@@ -190,7 +192,7 @@ export function catalogCandidates(target: WheelTarget, assets: readonly WheelAss
   const out: FaCandidate[] = [];
   for (const a of assets) {
     if (a.package !== pkg || a.torch !== torch) continue;
-    if (!/linux/.test(a.platform) || !/x86_64/.test(a.platform)) continue;
+    if (!/linux/.test(a.platform) || !a.platform.includes(target.platform.replace(/^linux_/, ''))) continue;
     const abi3 = a.python.startsWith('>=');
     if (abi3 ? compareDotted(target.python, a.python.slice(2)) < 0 : a.python !== target.python) continue;
     if (a.cxx11abi !== null && a.cxx11abi !== (target.abi === 'cxx11')) continue;
@@ -204,7 +206,7 @@ export function catalogCandidates(target: WheelTarget, assets: readonly WheelAss
       url: a.url,
       filename: a.filename,
       origin: a.channel,
-      platformRank: a.platform === 'linux_x86_64' ? 0 : 1,
+      platformRank: a.platform === target.platform ? 0 : 1,
       ...(tag ? { archs: tag.archs } : {}),
       abi3,
     });

@@ -24,7 +24,7 @@ import {
   officialTorchMax,
   type FaCandidate,
 } from './flash-attn-assets.js';
-import type { BuildResolution, ConflictResolution, Resolution, ResolveContext, SpecialRequirement, WheelTarget } from './types.js';
+import type { BuildResolution, ConflictResolution, Resolution, ResolveContext, SpecialRequirement, WheelPlatform, WheelTarget } from './types.js';
 
 const OFFICIAL_SOURCE = OFFICIAL_FLASH_ATTN.source;
 const BUILD_SOURCE =
@@ -32,8 +32,8 @@ const BUILD_SOURCE =
   'MAX_JOBS x NVCC_THREADS rule of mjun0812/flash-attention-prebuild-wheels build_linux.sh; uv docs (extra-build-dependencies match-runtime)';
 
 /** Marker that limits a direct wheel URL to the platform (and Python) it was built for. */
-export function wheelMarker(python: string | null): string {
-  const base = "sys_platform == 'linux' and platform_machine == 'x86_64'";
+export function wheelMarker(python: string | null, platform: WheelPlatform = 'linux_x86_64'): string {
+  const base = `sys_platform == 'linux' and platform_machine == '${platform.replace(/^linux_/, '')}'`;
   return python ? `${base} and python_version == '${python}'` : base;
 }
 
@@ -175,7 +175,7 @@ export function resolveFlashAttn(req: SpecialRequirement, target: WheelTarget, c
     version: best.version,
     url: best.url,
     filename: best.filename,
-    marker: wheelMarker(target.python),
+    marker: wheelMarker(target.python, target.platform),
     origin: best.origin,
     why: `Searched ${search.lookedFor}; ${kind} is the newest match, so nothing compiles.`,
     source: best.origin === 'official' ? OFFICIAL_SOURCE : COMMUNITY_SOURCE,
@@ -212,7 +212,7 @@ export function resolveFlashAttn3(req: SpecialRequirement, target: WheelTarget, 
       version: best.version,
       url: best.url,
       filename: best.filename,
-      marker: wheelMarker(null),
+      marker: wheelMarker(null, target.platform),
       origin: best.origin,
       why: `Searched ${search.lookedFor}; the ${best.version} abi3 wheel for torch ${minorOf(target.torch)}+${target.backend} works on any CPython >= 3.9.`,
       source,

@@ -107,6 +107,7 @@ export function nunchakuWheel(target: WheelTarget, spec: string): { row: Nunchak
   const torch = minorOf(target.torch);
   const cuda = backendCuda(target.backend);
   if (!cuda) return { missing: `nunchaku is CUDA-only (plan: ${target.backend})` };
+  if (target.platform !== 'linux_x86_64') return { missing: `nunchaku's release wheels are for Linux x86_64 only (this machine: ${target.platform})` };
   const pin = exactPin(spec);
   const rows = [...NUNCHAKU_RELEASES.rows].sort((a, b) => pep(b.version, a.version));
   for (const row of rows) {
@@ -156,7 +157,7 @@ export function resolveNunchaku(req: SpecialRequirement, target: WheelTarget): R
     version: w.row.version,
     url: w.url,
     filename: w.filename,
-    marker: wheelMarker(target.python),
+    marker: wheelMarker(target.python, target.platform),
     origin: 'official',
     why:
       `PyPI's "nunchaku" is an unrelated project; the real one ships GitHub release wheels, and ${w.row.version} has one for ` +

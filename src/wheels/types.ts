@@ -3,6 +3,9 @@ import type { Confidence } from '../catalog/types.js';
 import type { TorchMatrix } from '../catalog/torch.js';
 import type { WheelAsset } from '../catalog/wheels.js';
 
+/** The Linux platforms danlu plans for (a GH200 or DGX Spark is aarch64). */
+export type WheelPlatform = 'linux_x86_64' | 'linux_aarch64';
+
 /** What the special-package resolvers need to know about the planned environment. */
 export interface WheelTarget {
   /** torch version the plan installs: "2.8.0". */
@@ -13,7 +16,8 @@ export interface WheelTarget {
   abi: 'cxx11' | 'pre-cxx11';
   /** CPython minor: "3.12". */
   python: string;
-  platform: 'linux_x86_64';
+  /** The machine's platform tag: wheels by URL exist for x86_64 only; an index serves each its own. */
+  platform: WheelPlatform;
   /** The GPUs the environment is for; null compute capability = unknown. */
   gpus: { computeCapability: string | null }[];
   /** Memory of the machine that builds the image, in bytes (for MAX_JOBS). */

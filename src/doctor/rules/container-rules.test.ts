@@ -102,7 +102,13 @@ describe('container rules', () => {
     const plan = facts.plan!;
     const none = {
       ...facts,
-      plan: { ...plan, decisions: [...plan.decisions, { what: 'torch in dependencies', choice: 'none added', why: 'x', source: 'project files' }] },
+      plan: {
+        ...plan,
+        decisions: [
+          ...plan.decisions,
+          { id: 'torch-in-dependencies' as const, what: 'torch in dependencies', choice: 'none added', why: 'x', source: 'project files' },
+        ],
+      },
     };
     expect(containerTorch(none)[0]).toMatchObject({ severity: 'info', title: expect.stringMatching(/does not use torch/) });
   });
