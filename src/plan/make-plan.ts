@@ -67,7 +67,9 @@ export function makePlan({ host, project: given, options, catalog }: PlanInput):
       lockWithMirror,
     }),
   );
-  const buildEnv = steps.take(planBuildEnv(special.packages, project, wheelTargetOf(request.wheelBase, python, torch)));
+  // Source builds run on this machine, with its image's nvcc: for its own GPUs, not the team's.
+  const ownGpus = gpus.gpuSel.selected.map((g) => ({ computeCapability: g.computeCapability }));
+  const buildEnv = steps.take(planBuildEnv(special.packages, project, { ...wheelTargetOf(request.wheelBase, python, torch), gpus: ownGpus }));
   const parts = {
     python,
     pythonSource,

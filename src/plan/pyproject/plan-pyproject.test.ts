@@ -370,3 +370,13 @@ describe('pinEdits: what happens to an entry of the project the plan moves', () 
     expect(edits.map((e) => [e.to, e.action])).toEqual([['torch[opt]==2.9.* ; sys_platform == "linux"', 'rewrite']]);
   });
 });
+
+describe("a team's source builds", () => {
+  it("are configured for this machine's GPUs (its image's nvcc builds them), not the whole team's", () => {
+    const project = projectFacts({ compilesCuda: { value: true, why: 'setup.py builds a CUDAExtension' } });
+    const old = makePlan({ host: gtx1080ti, project, options: { team }, catalog: EMBEDDED_CATALOG });
+    const fresh = makePlan({ host: rtx5090, project, options: { team }, catalog: EMBEDDED_CATALOG });
+    expect(old.buildEnv.TORCH_CUDA_ARCH_LIST).toBe('6.1');
+    expect(fresh.buildEnv.TORCH_CUDA_ARCH_LIST).toBe('12.0');
+  });
+});
