@@ -44,7 +44,7 @@ export interface AssembleInput {
 /** The plan: the steps' values, this machine's settings kept from .env, the decisions and warnings. */
 export function assemblePlan({ host, project, options, catalog, parts: p, steps }: AssembleInput): Plan {
   return {
-    project: { name: project.name, slug: project.slug, workspace: `/workspace/${project.slug}` },
+    project: { name: project.name, slug: project.slug, workspace: `/workspace/${project.slug}`, dir: project.dir },
     python: p.python,
     pythonSource: p.pythonSource,
     requiresPython: p.requiresPython,

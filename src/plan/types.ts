@@ -186,7 +186,8 @@ export interface PythonSource {
 }
 
 export interface Plan {
-  project: { name: string; slug: string; workspace: string };
+  /** `dir`: the project's folder on this machine (for the machine-local compose file only). */
+  project: { name: string; slug: string; workspace: string; dir: string };
   python: string;
   /** Where the container gets that Python: the image's own, or a download. */
   pythonSource: PythonSource;

@@ -94,6 +94,13 @@ export function extendObject(plan: Plan): Record<string, unknown> {
   } else {
     service.labels = { 'dev.danlu.gpu': `none (${plan.gpu.enabled ? `the plan's torch is ${plan.torch.backend}` : plan.gpu.reason})` };
   }
+  // The labels the Dev Containers CLI and VS Code find a dev container by: the container `danlu up`
+  // starts is the one they attach to (`devcontainer exec`, Reopen in Container), not a second one.
+  service.labels = {
+    ...(service.labels as Record<string, string> | undefined),
+    'devcontainer.local_folder': plan.project.dir,
+    'devcontainer.config_file': `${plan.project.dir}/.devcontainer/devcontainer.json`,
+  };
   // Source builds of CUDA extensions in the container use this machine's cores, memory and GPUs.
   if (Object.keys(plan.buildEnv).length > 0) service.environment = { ...plan.buildEnv };
   return { services: { [SERVICE]: service } };

@@ -28,6 +28,10 @@ export function devcontainerObject(plan: Plan): Record<string, unknown> {
     // Runs on the host before compose: cache folders must exist, or Docker creates them as root.
     initializeCommand: ['mkdir', '-p', ...CACHE_DIRS.map((d) => `\${localEnv:HOME}/${d}`)],
     updateContentCommand: 'bash .devcontainer/uv-sync.sh',
+    // Terminals and `devcontainer exec` get the environment a login shell probes, and a login
+    // shell's profile may set PATH anew: the image's own PATH (the project's environment first)
+    // and VIRTUAL_ENV are put back, so `python` is the project's there too.
+    remoteEnv: { PATH: '${containerEnv:PATH}', VIRTUAL_ENV: '${containerEnv:VIRTUAL_ENV}' },
     hostRequirements: { gpu: 'optional' },
     customizations: {
       vscode: {

@@ -128,13 +128,19 @@ describe('docker-compose.extend.yml (extendObject): the GPU request, only where 
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const s = extendService(c.plan());
+      const p = c.plan();
+      const s = extendService(p);
+      // The labels the Dev Containers CLI and VS Code find the container by, on every machine file.
+      const devcontainer = {
+        'devcontainer.local_folder': p.project.dir,
+        'devcontainer.config_file': `${p.project.dir}/.devcontainer/devcontainer.json`,
+      };
       if (c.device) {
         expect(s.deploy).toEqual({ resources: { reservations: { devices: [c.device] } } });
-        expect(s).not.toHaveProperty('labels');
+        expect(s.labels).toEqual(devcontainer);
       } else {
         expect(s).not.toHaveProperty('deploy');
-        expect(s.labels).toEqual({ 'dev.danlu.gpu': c.label });
+        expect(s.labels).toEqual({ 'dev.danlu.gpu': c.label, ...devcontainer });
       }
       if (c.ulimits) expect(s.ulimits).toEqual({ memlock: -1, stack: 67108864 });
       else expect(s).not.toHaveProperty('ulimits');
@@ -146,7 +152,7 @@ describe('docker-compose.extend.yml (extendObject): the GPU request, only where 
     expect([p.accelerator, p.gpu.enabled]).toEqual(['cuda', false]);
     const s = extendService(p);
     expect(s).not.toHaveProperty('deploy');
-    expect(s.labels).toEqual({ 'dev.danlu.gpu': `none (${p.gpu.reason})` });
+    expect(s.labels).toMatchObject({ 'dev.danlu.gpu': `none (${p.gpu.reason})` });
     // The compose file stays the committed one: it still names the devices variable.
     expect(service(p).environment).toHaveProperty('NVIDIA_VISIBLE_DEVICES');
   });

@@ -34,7 +34,9 @@ function withRoot(fn: (root: string) => void): void {
   }
 }
 
-const committed = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([p]) => p !== '.env'));
+/** What a team commits: all but .env and the machine's own compose file (both in .gitignore). */
+const committed = (files: Record<string, string>) =>
+  Object.fromEntries(Object.entries(files).filter(([p]) => p !== '.env' && p !== '.devcontainer/docker-compose.extend.yml'));
 
 describe("a team's hosts", () => {
   it('init on each machine of the set writes the same committed files, a torch build that runs on each, and its own .env', () => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, closeSync, openSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { buildLoopImages, LOOP_BASE_IMAGE, LOOP_UV_IMAGE } from '../../scripts/l
 // @ts-expect-error: a plain .mjs module without types
 import { discoverPip } from '../../scripts/lib/uv-harness.mjs';
 import { setEnvValues } from '../../src/project/dotenv.js';
-import { danlu, jsonOut, read, tempProject, write } from '../support/cli.js';
+import { danlu, jsonOut, read, REPO, tempProject, write } from '../support/cli.js';
 import { docker, dockerBin, dockerEnv, findDockerCompose, removeImages, standInImage } from '../support/tools.js';
 
 /**
@@ -29,6 +29,7 @@ const UV = process.env.DANLU_TEST_UV ?? '';
 const standIn = standInImage('ubuntu2404');
 const ready = Boolean(UV && standIn && findDockerCompose());
 const UID = 1000;
+const DEVCONTAINER = join(REPO, 'node_modules', '.bin', 'devcontainer');
 /** A name of its own: other lifecycle tests build images for their users at the same time. */
 const USER = 'uvtester';
 const BASE: string = LOOP_BASE_IMAGE;
@@ -99,7 +100,10 @@ describe.skipIf(!ready)('danlu up on the generated Dockerfile, with the real uv 
         ...(pip.indexUrl ? { UV_DEFAULT_INDEX: pip.indexUrl } : {}),
       }),
     );
-    write(dir, '.devcontainer/docker-compose.extend.yml', 'services:\n  devcontainer:\n    network_mode: host\n');
+    // This engine has no bridge network: the machine's compose file (as init wrote it) gets host networking.
+    const extend = read(dir, '.devcontainer/docker-compose.extend.yml');
+    expect(extend).toMatch(/devcontainer\.local_folder: /);
+    write(dir, '.devcontainer/docker-compose.extend.yml', extend.replace(/^ {2}devcontainer:\n/m, '  devcontainer:\n    network_mode: host\n'));
     for (const p of ['', '.devcontainer', 'pyproject.toml', 'hello.py']) chownSync(join(dir, p), UID, UID);
     env = { ...dockerEnv(), SUDO_USER: USER, SUDO_UID: String(UID), SUDO_GID: String(UID) };
     // The image tag is a hash of what goes into it: one left by an interrupted run is removed.
@@ -143,6 +147,17 @@ describe.skipIf(!ready)('danlu up on the generated Dockerfile, with the real uv 
     const plain = cli(['exec', '--', 'python', '-c', 'import six, sys; print(six.__version__, sys.prefix)']);
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stdout.trim()).toBe(`${six} /opt/danlu/venv`);
+    // The VS Code path: the Dev Containers CLI finds the container `danlu up` started (by the
+    // devcontainer.* labels of the machine's compose file) and `python` there is the project's too.
+    // (Run from the project folder, as a user does: the CLI reads COMPOSE_PROJECT_NAME from ./.env.)
+    const devc = spawnSync(DEVCONTAINER, ['exec', '--workspace-folder', dir, 'python', '-c', 'import six, sys; print(six.__version__, sys.prefix)'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, ...env, HOME: home },
+      timeout: 120_000,
+    });
+    expect(devc.status, `${devc.stdout}\n${devc.stderr}`.slice(-2000)).toBe(0);
+    expect(devc.stdout.trim().split('\n').at(-1)).toBe(`${six} /opt/danlu/venv`);
   }, 300_000);
 
   it('a second up changes nothing and installs nothing', () => {
