@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// What a second project costs on a machine that already has a first one: with a real engine and
+// the real uv, two projects with the same image inputs and a mid-size dependency set (numpy,
+// scipy, pandas, scikit-learn: a few hundred MB installed). For the second project's first
+// `danlu up`: whether an image layer was built, what uv downloaded (growth of uv's cache), what it
+// added to the disk (its venv volume), and its time against the first project's first `up` and
+// against `docker run --rm IMAGE true`, in the same run. Needs what first-up.mjs needs.
+// Usage: node bench/second-project.mjs. Prints a table, writes bench/results/second-project-<date>.json.
+import { spawnSync } from 'node:child_process';
+import { chownSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildLoopImages, LOOP_BASE_IMAGE, LOOP_UV_IMAGE } from '../scripts/lib/loop-images.mjs';
+import { discoverPip } from '../scripts/lib/uv-harness.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const DOCKER = process.env.DANLU_DOCKER || '/usr/bin/docker';
+const UV = process.env.DANLU_TEST_UV;
+const danlu = join(root, 'bin', 'danlu.mjs');
+const UID = 1000;
+const USER = 'benchuser';
+const DEPS = ['numpy', 'scipy', 'pandas', 'scikit-learn'];
+if (!UV) {
+  console.error('second-project: set DANLU_TEST_UV to a uv binary (as .ci/run does)');
+  process.exit(2);
+}
+
+const pip = discoverPip();
+buildLoopImages({ docker: DOCKER, uv: UV, cert: pip.cert ?? null });
+const work = mkdtempSync(join(tmpdir(), 'danlu-bench-second-'));
+const home = join(work, 'home');
+mkdirSync(home);
+chownSync(home, UID, UID);
+const env = {
+  ...process.env,
+  PATH: `${dirname(DOCKER)}:${process.env.PATH}`,
+  NO_COLOR: '1',
+  CI: 'true',
+  DOCKER_BUILDKIT: '1',
+  COMPOSE_DOCKER_CLI_BUILD: '1',
+  SUDO_USER: USER,
+  SUDO_UID: String(UID),
+  SUDO_GID: String(UID),
+};
+const run = (cmd, argv, cwd) => {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, argv, { cwd, env, encoding: 'utf8', timeout: 1_800_000 });
+  if (r.status !== 0) throw new Error(`${[cmd, ...argv].join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-2000)}`);
+  return { ms: Number(process.hrtime.bigint() - t) / 1e6, stdout: r.stdout };
+};
+const bytes = (path) => Number(spawnSync('du', ['-sb', path], { encoding: 'utf8' }).stdout.split('\t')[0] || 0);
+const setEnv = (text, values) => Object.entries(values).reduce((t, [k, v]) => t.replace(new RegExp(`^${k}=.*$`, 'm'), `${k}=${v}`), text);
+
+/** A project of its own (folder, compose project, venv volume) with the same image inputs. */
+function project(name) {
+  const dir = join(work, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'pyproject.toml'), `[project]\nname = "${name}"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ${JSON.stringify(DEPS)}\n`);
+  run(process.execPath, [danlu, 'init', dir, '--yes', '--no-solve', '--host', join(work, 'host.json'), '--python', '3.11']);
+  writeFileSync(
+    join(dir, '.env'),
+    setEnv(readFileSync(join(dir, '.env'), 'utf8'), {
+      BASE_IMAGE: LOOP_BASE_IMAGE,
+      UV_IMAGE: LOOP_UV_IMAGE,
+      INSTALL_STARSHIP: 'false',
+      ...(pip.indexUrl ? { UV_DEFAULT_INDEX: pip.indexUrl } : {}),
+    }),
+  );
+  const extend = readFileSync(join(dir, '.devcontainer', 'docker-compose.extend.yml'), 'utf8');
+  writeFileSync(join(dir, '.devcontainer', 'docker-compose.extend.yml'), extend.replace(/^ {2}devcontainer:\n/m, '  devcontainer:\n    network_mode: host\n'));
+  spawnSync('chown', ['-R', `${UID}:${UID}`, dir]);
+  return dir;
+}
+writeFileSync(join(work, 'host.json'), JSON.stringify({ user: { name: USER, uid: UID, gid: UID, home }, nvidia: null }));
+const uvCache = join(home, '.cache', 'uv');
+const venvBytes = (dir) => {
+  const project = /^COMPOSE_PROJECT_NAME=(.+)$/m.exec(readFileSync(join(dir, '.env'), 'utf8'))[1];
+  const mount = run(DOCKER, ['volume', 'inspect', '--format', '{{.Mountpoint}}', `${project}_venv`]).stdout.trim();
+  return { bytes: bytes(mount), links: Number(spawnSync('sh', ['-c', `find '${mount}' -type f -links +1 | wc -l`], { encoding: 'utf8' }).stdout.trim()) };
+};
+
+const p1 = project('first');
+const up1 = run(process.execPath, [danlu, 'up', '--json'], p1);
+const first = JSON.parse(up1.stdout);
+const floor = run(DOCKER, ['run', '--rm', '--network', 'host', first.image, 'true']).ms;
+const cacheBefore = bytes(uvCache);
+const p2 = project('second');
+const up2 = run(process.execPath, [danlu, 'up', '--json'], p2);
+const second = JSON.parse(up2.stdout);
+const cacheAfter = bytes(uvCache);
+const v1 = venvBytes(p1);
+const v2 = venvBytes(p2);
+const result = {
+  date: new Date().toISOString(),
+  cpus: cpus().length,
+  deps: DEPS,
+  floorMs: floor,
+  first: { ms: up1.ms, built: first.built, image: first.image, venvBytes: v1.bytes },
+  second: { ms: up2.ms, built: second.built, sameImage: second.image === first.image, downloadedBytes: cacheAfter - cacheBefore, venvBytes: v2.bytes, hardlinkedFiles: v2.links },
+};
+for (const dir of [p1, p2]) run(process.execPath, [danlu, 'down', '--volumes'], dir);
+run(DOCKER, ['rmi', first.image]);
+rmSync(work, { recursive: true, force: true });
+
+const mb = (b) => `${(b / 2 ** 20).toFixed(0)} MB`;
+console.log(`docker run --rm IMAGE true (floor)         ${(floor / 1000).toFixed(1)} s`);
+console.log(`first project, first up (image built)      ${(up1.ms / 1000).toFixed(1)} s  ${(up1.ms / floor).toFixed(1)}x the floor`);
+console.log(`second project, first up                   ${(up2.ms / 1000).toFixed(1)} s  ${(up2.ms / up1.ms).toFixed(2)}x the first`);
+console.log(`second project: image built ${second.built}, same image ${result.second.sameImage}, uv downloaded ${mb(result.second.downloadedBytes)}`);
+console.log(`venv: first ${mb(v1.bytes)}, second ${mb(v2.bytes)} (${((100 * v2.bytes) / Math.max(1, v1.bytes)).toFixed(0)}% of the first's; ${v2.links} hardlinked files)`);
+const out = join(root, 'bench', 'results');
+mkdirSync(out, { recursive: true });
+const file = join(out, `second-project-${new Date().toISOString().slice(0, 10)}.json`);
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`\nwritten ${file}`);
