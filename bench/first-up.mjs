@@ -8,51 +8,15 @@
 // stand-in images (scripts/ci/make-base-images.sh), DANLU_TEST_UV, the PyPI index pip uses.
 // Usage: node bench/first-up.mjs [--runs 3]. Prints a table, writes bench/results/first-up-<date>.json.
 import { spawnSync } from 'node:child_process';
-import { chownSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildLoopImages, LOOP_BASE_IMAGE, LOOP_UV_IMAGE } from '../scripts/lib/loop-images.mjs';
-import { discoverPip } from '../scripts/lib/uv-harness.mjs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { LOOP_BASE_IMAGE, LOOP_UV_IMAGE } from '../scripts/lib/loop-images.mjs';
+import { danlu, loopBench, root, setEnv, UID, USER } from './lib.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf('--runs') + 1] || 3);
-const DOCKER = process.env.DANLU_DOCKER || '/usr/bin/docker';
-const UV = process.env.DANLU_TEST_UV;
-const danlu = join(root, 'bin', 'danlu.mjs');
-const UID = 1000;
-const USER = 'benchuser';
-if (!UV) {
-  console.error('first-up: set DANLU_TEST_UV to a uv binary (as .ci/run does)');
-  process.exit(2);
-}
-
-const pip = discoverPip();
-buildLoopImages({ docker: DOCKER, uv: UV, cert: pip.cert ?? null });
-const work = mkdtempSync(join(tmpdir(), 'danlu-bench-up-'));
-const home = join(work, 'home');
-mkdirSync(home);
-chownSync(home, UID, UID);
-// Compose v1 runs the `docker` first on PATH: the one named here.
-const env = {
-  ...process.env,
-  PATH: `${dirname(DOCKER)}:${process.env.PATH}`,
-  NO_COLOR: '1',
-  CI: 'true',
-  DOCKER_BUILDKIT: '1',
-  COMPOSE_DOCKER_CLI_BUILD: '1',
-  SUDO_USER: USER,
-  SUDO_UID: String(UID),
-  SUDO_GID: String(UID),
-};
-const run = (cmd, argv, cwd) => {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { cwd, env, encoding: 'utf8', timeout: 900_000 });
-  if (r.status !== 0) throw new Error(`${[cmd, ...argv].join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-2000)}`);
-  return { ms: Number(process.hrtime.bigint() - t) / 1e6, stdout: r.stdout };
-};
-const setEnv = (text, values) => Object.entries(values).reduce((t, [k, v]) => t.replace(new RegExp(`^${k}=.*$`, 'm'), `${k}=${v}`), text);
+const { DOCKER, pip, work, home, run } = loopBench('first-up');
 
 // The project of the end-to-end test: one dependency, the dev group init adds, Python 3.11 (the stand-in's).
 const template = join(work, 'template');

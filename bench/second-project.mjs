@@ -7,56 +7,24 @@
 // against `docker run --rm IMAGE true`, in the same run. Needs what first-up.mjs needs.
 // Usage: node bench/second-project.mjs. Prints a table, writes bench/results/second-project-<date>.json.
 import { spawnSync } from 'node:child_process';
-import { chownSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildLoopImages, LOOP_BASE_IMAGE, LOOP_UV_IMAGE } from '../scripts/lib/loop-images.mjs';
-import { discoverPip } from '../scripts/lib/uv-harness.mjs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { LOOP_BASE_IMAGE, LOOP_UV_IMAGE } from '../scripts/lib/loop-images.mjs';
+import { danlu, loopBench, root, setEnv, UID, USER } from './lib.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const DOCKER = process.env.DANLU_DOCKER || '/usr/bin/docker';
-const UV = process.env.DANLU_TEST_UV;
-const danlu = join(root, 'bin', 'danlu.mjs');
-const UID = 1000;
-const USER = 'benchuser';
 const DEPS = ['numpy', 'scipy', 'pandas', 'scikit-learn'];
-if (!UV) {
-  console.error('second-project: set DANLU_TEST_UV to a uv binary (as .ci/run does)');
-  process.exit(2);
-}
-
-const pip = discoverPip();
-buildLoopImages({ docker: DOCKER, uv: UV, cert: pip.cert ?? null });
-const work = mkdtempSync(join(tmpdir(), 'danlu-bench-second-'));
-const home = join(work, 'home');
-mkdirSync(home);
-chownSync(home, UID, UID);
-const env = {
-  ...process.env,
-  PATH: `${dirname(DOCKER)}:${process.env.PATH}`,
-  NO_COLOR: '1',
-  CI: 'true',
-  DOCKER_BUILDKIT: '1',
-  COMPOSE_DOCKER_CLI_BUILD: '1',
-  SUDO_USER: USER,
-  SUDO_UID: String(UID),
-  SUDO_GID: String(UID),
-};
-const run = (cmd, argv, cwd) => {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { cwd, env, encoding: 'utf8', timeout: 1_800_000 });
-  if (r.status !== 0) throw new Error(`${[cmd, ...argv].join(' ')} failed (${r.status}): ${(r.stderr ?? '').slice(-2000)}`);
-  return { ms: Number(process.hrtime.bigint() - t) / 1e6, stdout: r.stdout };
-};
+const { DOCKER, pip, work, home, run } = loopBench('second-project');
 const bytes = (path) => Number(spawnSync('du', ['-sb', path], { encoding: 'utf8' }).stdout.split('\t')[0] || 0);
-const setEnv = (text, values) => Object.entries(values).reduce((t, [k, v]) => t.replace(new RegExp(`^${k}=.*$`, 'm'), `${k}=${v}`), text);
 
 /** A project of its own (folder, compose project, venv volume) with the same image inputs. */
 function project(name) {
   const dir = join(work, name);
   mkdirSync(dir);
-  writeFileSync(join(dir, 'pyproject.toml'), `[project]\nname = "${name}"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ${JSON.stringify(DEPS)}\n`);
+  writeFileSync(
+    join(dir, 'pyproject.toml'),
+    `[project]\nname = "${name}"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ${JSON.stringify(DEPS)}\n`,
+  );
   run(process.execPath, [danlu, 'init', dir, '--yes', '--no-solve', '--host', join(work, 'host.json'), '--python', '3.11']);
   writeFileSync(
     join(dir, '.env'),
@@ -97,7 +65,14 @@ const result = {
   deps: DEPS,
   floorMs: floor,
   first: { ms: up1.ms, built: first.built, image: first.image, venvBytes: v1.bytes },
-  second: { ms: up2.ms, built: second.built, sameImage: second.image === first.image, downloadedBytes: cacheAfter - cacheBefore, venvBytes: v2.bytes, hardlinkedFiles: v2.links },
+  second: {
+    ms: up2.ms,
+    built: second.built,
+    sameImage: second.image === first.image,
+    downloadedBytes: cacheAfter - cacheBefore,
+    venvBytes: v2.bytes,
+    hardlinkedFiles: v2.links,
+  },
 };
 for (const dir of [p1, p2]) run(process.execPath, [danlu, 'down', '--volumes'], dir);
 run(DOCKER, ['rmi', first.image]);
@@ -108,7 +83,9 @@ console.log(`docker run --rm IMAGE true (floor)         ${(floor / 1000).toFixed
 console.log(`first project, first up (image built)      ${(up1.ms / 1000).toFixed(1)} s  ${(up1.ms / floor).toFixed(1)}x the floor`);
 console.log(`second project, first up                   ${(up2.ms / 1000).toFixed(1)} s  ${(up2.ms / up1.ms).toFixed(2)}x the first`);
 console.log(`second project: image built ${second.built}, same image ${result.second.sameImage}, uv downloaded ${mb(result.second.downloadedBytes)}`);
-console.log(`venv: first ${mb(v1.bytes)}, second ${mb(v2.bytes)} (${((100 * v2.bytes) / Math.max(1, v1.bytes)).toFixed(0)}% of the first's; ${v2.links} hardlinked files)`);
+console.log(
+  `venv: first ${mb(v1.bytes)}, second ${mb(v2.bytes)} (${((100 * v2.bytes) / Math.max(1, v1.bytes)).toFixed(0)}% of the first's; ${v2.links} hardlinked files)`,
+);
 const out = join(root, 'bench', 'results');
 mkdirSync(out, { recursive: true });
 const file = join(out, `second-project-${new Date().toISOString().slice(0, 10)}.json`);

@@ -8,7 +8,7 @@
 // The uv and index are the lock harness's (scripts/lib/uv-harness.mjs): this machine's PyPI, a
 // fixed upload date, PyPI standing in for the PyTorch indexes.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

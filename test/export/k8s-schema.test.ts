@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { renderK8s, type K8sOptions } from '../../src/export/k8s.js';
-import { DEFAULT_COMMAND } from '../../src/export/launch.js';
 // @ts-expect-error: a plain .mjs module without types
 import { discoverPip, pythonDirs, uvEnv } from '../../scripts/lib/uv-harness.mjs';
-import { fixturePlan, IMAGE, SHAPES } from './support.js';
+import { fixturePlan, k8sOptions, SHAPES } from './support.js';
 
 /**
  * The manifests of `danlu export k8s`, judged by a maintained validator against the official
@@ -32,20 +31,7 @@ const NO_UV = 'DANLU_TEST_UV is not set (the path of the real uv that runs kuber
 
 const plan = await fixturePlan();
 
-function options(over: Partial<K8sOptions> = {}): K8sOptions {
-  return {
-    gpus: 1,
-    nodes: 1,
-    image: IMAGE,
-    command: DEFAULT_COMMAND,
-    user: { uid: plan.user.uid, gid: plan.user.gid },
-    lockWithMirror: false,
-    hfCache: { claim: 'danlu-hf-cache', size: '200Gi' },
-    uvCache: { claim: 'danlu-uv-cache', size: '50Gi' },
-    pvcs: true,
-    ...over,
-  };
-}
+const options = (over: Partial<K8sOptions> = {}): K8sOptions => k8sOptions(plan, over);
 
 /** The objects of a manifest stream: `kind/name` as the validator names them, in order. */
 function names(text: string): string[] {

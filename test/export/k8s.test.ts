@@ -6,26 +6,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { renderK8s, type K8sOptions } from '../../src/export/k8s.js';
-import { DEFAULT_COMMAND } from '../../src/export/launch.js';
 import { DanluError } from '../../src/lib/errors.js';
-import { fixturePlan, GOLDEN, IMAGE, SHAPES } from './support.js';
+import { fixturePlan, GOLDEN, IMAGE, k8sOptions, SHAPES } from './support.js';
 
 const plan = await fixturePlan();
 
-function options(over: Partial<K8sOptions> = {}): K8sOptions {
-  return {
-    gpus: 1,
-    nodes: 1,
-    image: IMAGE,
-    command: DEFAULT_COMMAND,
-    user: { uid: plan.user.uid, gid: plan.user.gid },
-    lockWithMirror: false,
-    hfCache: { claim: 'danlu-hf-cache', size: '200Gi' },
-    uvCache: { claim: 'danlu-uv-cache', size: '50Gi' },
-    pvcs: true,
-    ...over,
-  };
-}
+const options = (over: Partial<K8sOptions> = {}): K8sOptions => k8sOptions(plan, over);
 
 /** The documents of a manifest stream, as kubectl would read them. */
 function documents(text: string): any[] {

@@ -3,6 +3,8 @@ import { EMBEDDED_CATALOG } from '../../src/catalog/index.js';
 import { readHostFile } from '../../src/host/host-file.js';
 import { makePlan } from '../../src/plan/make-plan.js';
 import { hostProfile } from '../../src/plan/testing/fixtures.js';
+import type { K8sOptions } from '../../src/export/k8s.js';
+import { DEFAULT_COMMAND } from '../../src/export/launch.js';
 import type { Plan, PlanOptions } from '../../src/plan/types.js';
 import { readProject } from '../../src/project/read-project.js';
 import { HOST_FILES, REPO } from '../support/cli.js';
@@ -26,3 +28,19 @@ export const SHAPES = [
   { id: '8gpu', gpus: 8, nodes: 1 },
   { id: '2x8gpu', gpus: 8, nodes: 2 },
 ] as const;
+
+/** The options `danlu export k8s` passes by default (one GPU, one node, the claims), for a plan's user. */
+export function k8sOptions(plan: Plan, over: Partial<K8sOptions> = {}): K8sOptions {
+  return {
+    gpus: 1,
+    nodes: 1,
+    image: IMAGE,
+    command: DEFAULT_COMMAND,
+    user: { uid: plan.user.uid, gid: plan.user.gid },
+    lockWithMirror: false,
+    hfCache: { claim: 'danlu-hf-cache', size: '200Gi' },
+    uvCache: { claim: 'danlu-uv-cache', size: '50Gi' },
+    pvcs: true,
+    ...over,
+  };
+}
