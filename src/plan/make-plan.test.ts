@@ -6,7 +6,7 @@ import type { ProjectFacts } from '../project/types.js';
 import { makePlan } from './make-plan.js';
 import { emptyResult } from '../project/import/types.js';
 import type { PlanOptions } from './types.js';
-import { hostProfile, projectFacts } from './testing/fixtures.js';
+import { dockerFacts, hostProfile, projectFacts } from './testing/fixtures.js';
 
 /**
  * Rules the expectations follow (knowledge.md):
@@ -655,18 +655,7 @@ describe('makePlan details', () => {
         gpus: [H100],
         driver: '580.159.04',
         cuda: '13.0',
-        docker: {
-          client: '28.2.2',
-          daemon: { ok: true, version: '28.2.2', reason: null },
-          compose: { v2: '2.39.1', v1: null },
-          nvidiaRuntime: false,
-          cdi: false,
-          rootless: false,
-          desktop: false,
-          snap: false,
-          inDockerGroup: true,
-          nvidiaCtk: null,
-        },
+        docker: dockerFacts(),
       }),
     );
     expect(p.gpu.enabled).toBe(false);

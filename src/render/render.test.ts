@@ -5,7 +5,7 @@ import { parseJsoncStrict } from '../apply/merge-jsonc.js';
 import { EMBEDDED_CATALOG } from '../catalog/index.js';
 import { makePlan } from '../plan/make-plan.js';
 import { TORCH_MARKER } from '../plan/pyproject/plan-pyproject.js';
-import { hostProfile, projectFacts } from '../plan/testing/fixtures.js';
+import { dockerFacts, hostProfile, projectFacts } from '../plan/testing/fixtures.js';
 import type { Plan, PlanOptions } from '../plan/types.js';
 import type { HostFacts } from '../probe/types.js';
 import { emptyResult, type ImportedRequirement } from '../project/import/types.js';
@@ -32,18 +32,7 @@ const noNvidiaRuntime = hostProfile({
   gpus: [H100],
   driver: '580.159.04',
   cuda: '13.0',
-  docker: {
-    client: '28.2.2',
-    daemon: { ok: true, version: '28.2.2', reason: null },
-    compose: { v2: '2.39.1', v1: null },
-    nvidiaRuntime: false,
-    cdi: false,
-    rootless: false,
-    desktop: false,
-    snap: false,
-    inDockerGroup: true,
-    nvidiaCtk: null,
-  },
+  docker: dockerFacts(),
 });
 const team = [
   { name: 'old', host: hostProfile({ gpus: ['NVIDIA GeForce GTX 1080 Ti'], driver: '580.95.05', cuda: '13.0' }) },

@@ -1,5 +1,22 @@
-import type { GpuFacts, HostFacts, OsKind } from '../../probe/types.js';
+import type { DockerFacts, GpuFacts, HostFacts, OsKind } from '../../probe/types.js';
 import type { ProjectFacts } from '../../project/types.js';
+
+/** A Docker Engine 28 that answers, with compose v2 and without any way to hand containers GPUs; `over` adds one. */
+export function dockerFacts(over: Partial<DockerFacts> = {}): DockerFacts {
+  return {
+    client: '28.2.2',
+    daemon: { ok: true, version: '28.2.2', reason: null },
+    compose: { v2: '2.39.1', v1: null },
+    nvidiaRuntime: false,
+    cdi: false,
+    rootless: false,
+    desktop: false,
+    snap: false,
+    inDockerGroup: true,
+    nvidiaCtk: null,
+    ...over,
+  };
+}
 
 /** Builders for planner tests: a host profile and a project, with everything else defaulted. */
 export function hostProfile(opts: {
