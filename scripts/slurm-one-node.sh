@@ -14,6 +14,10 @@ export SLURM_CONF="$CONF"
 
 stop() {
   local f pid
+  # The jobs first: with proctrack/linuxproc their processes outlive slurmd.
+  if [[ -f "$CONF" ]] && command -v scancel >/dev/null 2>&1; then
+    timeout 5 scancel --full --user "$(id -un)" >/dev/null 2>&1 || true
+  fi
   for f in slurmd slurmctld munged; do
     pid=$(cat "$DIR/$f.pid" 2>/dev/null || true)
     if [[ -n "$pid" ]]; then kill -TERM "$pid" 2>/dev/null || true; fi

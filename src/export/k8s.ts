@@ -136,8 +136,9 @@ export function renderK8s(plan: Plan, o: K8sOptions): K8sExport {
   }
   const launched = launch(spec.command, procs, torchrun, warnings, spec.torch);
 
-  // The device resource (and the taint GPU nodes carry) of the plan's accelerator.
-  const resource = ACCELERATORS[spec.accelerator].k8sResource;
+  // The device resource (and the taint GPU nodes carry) of the plan's accelerator; a CPU plan
+  // asked for GPUs (warned: cpu-torch-on-gpus) gets them as NVIDIA's, as Slurm's gres does.
+  const resource = ACCELERATORS[spec.accelerator].k8sResource ?? ACCELERATORS.cuda.k8sResource;
   const gpuLimit: Record<string, number> = spec.gpusPerNode > 0 && resource ? { [resource]: spec.gpusPerNode } : {};
   const memory = k8sQuantity(spec.memoryBytes);
   const container = (name: string, ports: IContainer['ports']): IContainer => ({

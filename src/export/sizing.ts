@@ -11,6 +11,8 @@ export interface ClusterShape {
 /** What the user asked for; anything left out is sized from the cluster, or by the defaults. */
 export interface SizeRequest {
   partition?: string;
+  /** The plan's torch runs on GPUs: without --partition, a partition that has some. */
+  wantGpus?: boolean;
   gpus?: number;
   cpus?: number;
   memory?: string;
@@ -28,12 +30,17 @@ export interface Sizing {
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 function describeNode(p: SlurmPartition): string {
-  return `${plural(p.cpus, 'CPU')}, ${(p.memoryMiB / 1024).toFixed(1)} GiB, ${p.gpus === 0 ? 'no GPU' : plural(p.gpus, 'GPU')}${p.nodes > 1 ? ' on its smallest node' : ''}`;
+  const memory = p.memoryMiB > 1 ? `${(p.memoryMiB / 1024).toFixed(1)} GiB` : 'memory unknown';
+  return `${plural(p.cpus, 'CPU')}, ${memory}, ${p.gpus === 0 ? 'no GPU' : plural(p.gpus, 'GPU')}${p.nodes > 1 ? ' on its smallest node' : ''}`;
 }
 
-function pickPartition(cluster: ClusterShape, name: string | undefined): SlurmPartition {
+function pickPartition(cluster: ClusterShape, name: string | undefined, wantGpus: boolean): SlurmPartition {
   const list = cluster.slurm.partitions;
-  if (name === undefined) return list.find((p) => p.default) ?? list[0]!;
+  if (name === undefined) {
+    const byDefault = list.find((p) => p.default) ?? list[0]!;
+    // A GPU plan on a cluster whose default partition has no GPU: the first one that has.
+    return wantGpus && byDefault.gpus === 0 ? (list.find((p) => p.gpus > 0) ?? byDefault) : byDefault;
+  }
   const p = list.find((x) => x.name === name);
   if (!p) {
     throw new DanluError(`--partition ${name}: ${cluster.source} has no such partition (it has ${list.map((x) => x.name).join(', ')})`, {
@@ -68,7 +75,7 @@ export function sizeJob(cluster: ClusterShape | null, req: SizeRequest, shm: { b
           : `Sized by danlu's defaults, not by this cluster: ${auto.join(', ')}. Size it with --cpus/--memory, or export on the login node (or with --cluster NAME after \`danlu host add NAME\` there).`,
     };
   }
-  const p = pickPartition(cluster, req.partition);
+  const p = pickPartition(cluster, req.partition, req.wantGpus === true && req.gpus !== 0);
   const gpus = req.gpus ?? (p.gpus > 0 ? 1 : 0);
   const tooBig = (what: string, has: string) =>
     new DanluError(`${what}: the nodes of partition ${p.name} have ${has} (${cluster.source})`, {
@@ -79,20 +86,25 @@ export function sizeJob(cluster: ClusterShape | null, req: SizeRequest, shm: { b
   const share = gpus > 0 ? gpus / p.gpus : Math.min(p.cpus, 4) / p.cpus;
   const cpus = req.cpus ?? Math.max(1, Math.floor(p.cpus * share));
   if (cpus > p.cpus) throw tooBig(`--cpus ${cpus}`, `${plural(p.cpus, 'CPU')}`);
+  // A node without RealMemory in slurm.conf reports 1 MiB: its memory is unknown, not tiny.
+  const memoryKnown = p.memoryMiB > 1;
   const memoryMiB = req.memory !== undefined ? Math.ceil(parseSize(req.memory, '--memory') / 2 ** 20) : Math.max(1, Math.floor(p.memoryMiB * share));
-  if (memoryMiB > p.memoryMiB) throw tooBig(`--memory ${req.memory}`, `${(p.memoryMiB / 1024).toFixed(1)} GiB`);
-  const memory = req.memory ?? slurmMemory(memoryMiB * 2 ** 20);
+  if (memoryKnown && memoryMiB > p.memoryMiB) throw tooBig(`--memory ${req.memory}`, `${(p.memoryMiB / 1024).toFixed(1)} GiB`);
+  const memory = req.memory ?? (memoryKnown ? slurmMemory(memoryMiB * 2 ** 20) : undefined);
   const whole = share >= 1;
-  const sized = [req.gpus === undefined ? 'GPUs' : '', req.cpus === undefined ? 'CPUs' : '', req.memory === undefined ? 'memory' : ''].filter(Boolean);
+  const sized = [req.gpus === undefined ? 'GPUs' : '', req.cpus === undefined ? 'CPUs' : '', req.memory === undefined && memoryKnown ? 'memory' : ''].filter(
+    Boolean,
+  );
   return {
     partition: p.name,
     gpus,
     cpus,
-    memory,
+    ...(memory !== undefined ? { memory } : {}),
     says:
       `Sized for partition ${p.name} (nodes of ${describeNode(p)}; from ${cluster.source})` +
       (sized.length === 0
         ? ': by the options given.'
-        : `: ${sized.join(', ').replace(/, (?=[^,]*$)/, ' and ')} as ${whole ? 'a whole node' : `the job's share of a node (${gpus > 0 ? `${gpus} of its ${p.gpus} GPUs` : `${cpus} of its ${p.cpus} CPUs`})`}.`),
+        : `: ${sized.join(', ').replace(/, (?=[^,]*$)/, ' and ')} as ${whole ? 'a whole node' : `the job's share of a node (${gpus > 0 ? `${gpus} of its ${p.gpus} GPUs` : `${cpus} of its ${p.cpus} CPUs`})`}.`) +
+      (memoryKnown || req.memory !== undefined ? '' : ` Memory: danlu's default (the cluster reports none for its nodes: no RealMemory in slurm.conf).`),
   };
 }

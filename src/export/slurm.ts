@@ -183,6 +183,8 @@ function pyxisBody(spec: JobSpec, image: string, o: SlurmOptions, cacheRoot: str
     ...envLines(spec, { huggingface: CACHE_MOUNTS.huggingface, uv: CACHE_MOUNTS.uv }),
     ...rendezvous,
     '',
+    "# srun of Slurm 22.05 to 23.02 does not read SLURM_CPUS_PER_TASK: the step gets the job's CPUs this way.",
+    'if [ -n "${SLURM_CPUS_PER_TASK:-}" ]; then export SRUN_CPUS_PER_TASK="$SLURM_CPUS_PER_TASK"; fi',
     'srun --container-image="$IMAGE" \\',
     `  --container-mounts="${mounts.join(',')}" \\`,
     `  --container-workdir=${shQuote(spec.workdir)} \\`,
@@ -226,6 +228,8 @@ function nodeBody(plan: Plan, spec: JobSpec, o: SlurmOptions, cacheRoot: string,
     'export UV_NO_SYNC=1 VIRTUAL_ENV="$VENV" PATH="$VENV/bin:${UV%/*}:$PATH"',
     ...rendezvous,
     '',
+    "# srun of Slurm 22.05 to 23.02 does not read SLURM_CPUS_PER_TASK: the step gets the job's CPUs this way.",
+    'if [ -n "${SLURM_CPUS_PER_TASK:-}" ]; then export SRUN_CPUS_PER_TASK="$SLURM_CPUS_PER_TASK"; fi',
     ...(multi ? ['srun --kill-on-bad-exit=1 \\', `  ${command}`] : [`srun ${command}`]),
   ];
 }

@@ -19,13 +19,16 @@ async function readProfiles(dir: string, defaults: HostFacts): Promise<TeamHost[
   return Promise.all(names.map(async (n) => ({ name: n.replace(/\.json$/, ''), host: await readHostFile(join(folder, n), defaults) })));
 }
 
+/** A cluster's login node: it describes Slurm partitions and has no NVIDIA GPU of its own. */
+const loginNode = (h: HostFacts): boolean => Boolean(h.slurm) && (h.nvidia?.gpus.length ?? 0) === 0;
+
 /**
- * The team's machines: the profiles of .devcontainer/hosts but a cluster's login node (one that
- * describes Slurm partitions): jobs run on its compute nodes, not on it, so its own GPUs (often
- * none) say nothing of what torch must run on.
+ * The team's machines: the profiles of .devcontainer/hosts but a cluster's login node: jobs run
+ * on its compute nodes, not on it, so it says nothing of what torch must run on. A GPU server
+ * that also answers `sinfo` (a compute node, a submit host) stays a team machine.
  */
 export async function readTeamHosts(dir: string, defaults: HostFacts): Promise<TeamHost[]> {
-  return (await readProfiles(dir, defaults)).filter((t) => !t.host.slurm);
+  return (await readProfiles(dir, defaults)).filter((t) => !loginNode(t.host));
 }
 
 /** The clusters among the profiles (`danlu host add NAME` on a login node); sorted by name. */

@@ -33,7 +33,7 @@ export function planHostGpus(host: HostFacts, options: PlanOptions, catalog: Cat
   const decisions: Decision[] = [];
   const warnings: Warning[] = [];
   const allGpus = enrichGpus(host.nvidia?.gpus ?? []);
-  const gpuSel = selectGpus(allGpus, options.gpus, host.docker);
+  const gpuSel = selectGpus(allGpus, options.gpus, host.docker, host.os.kind);
   warnings.push(...gpuSel.warnings);
   const dCuda = host.nvidia ? driverCuda(host.nvidia.driverVersion, host.nvidia.cudaVersion, catalog) : null;
   if (host.nvidia && !host.nvidia.cudaVersion && dCuda) {

@@ -1,4 +1,4 @@
-import type { DockerFacts, GpuFacts, HostFacts } from '../probe/types.js';
+import type { DockerFacts, GpuFacts, HostFacts, OsKind } from '../probe/types.js';
 import { DanluError } from '../lib/errors.js';
 import { validShm } from '../lib/size.js';
 import type { Decision, GpuRequest, PlanStep, Warning } from './types.js';
@@ -27,7 +27,7 @@ export interface GpuSelection {
   warnings: Warning[];
 }
 
-export function selectGpus(gpus: GpuFacts[], flag: string | undefined, docker: DockerFacts | null): GpuSelection {
+export function selectGpus(gpus: GpuFacts[], flag: string | undefined, docker: DockerFacts | null, os?: OsKind): GpuSelection {
   const decisions: Decision[] = [];
   const warnings: Warning[] = [];
   // Like `docker run --gpus`: "all", "none", a count ("2"), or ids ("device=0,1" or "0,1").
@@ -70,7 +70,7 @@ export function selectGpus(gpus: GpuFacts[], flag: string | undefined, docker: D
     };
   }
   // The engine's answer doctor and `up` give too (Docker Desktop passes GPUs without a runtime).
-  const runtimeMissing = docker?.daemon.ok && engineGpus(docker) === 'none';
+  const runtimeMissing = docker?.daemon.ok && engineGpus(docker, os) === 'none';
   if (runtimeMissing) {
     warnings.push({
       id: 'nvidia-runtime-missing',

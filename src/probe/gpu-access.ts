@@ -1,4 +1,4 @@
-import type { DockerFacts } from './types.js';
+import type { DockerFacts, OsKind } from './types.js';
 
 /**
  * How a Docker engine hands containers NVIDIA GPUs: its `nvidia` runtime, a CDI spec (the
@@ -7,9 +7,10 @@ import type { DockerFacts } from './types.js';
  */
 export type EngineGpus = 'runtime' | 'cdi' | 'desktop' | 'none';
 
-export function engineGpus(d: Pick<DockerFacts, 'nvidiaRuntime' | 'cdi' | 'desktop'>): EngineGpus {
+export function engineGpus(d: Pick<DockerFacts, 'nvidiaRuntime' | 'cdi' | 'desktop'>, os?: OsKind): EngineGpus {
   if (d.nvidiaRuntime) return 'runtime';
   if (d.cdi) return 'cdi';
-  if (d.desktop) return 'desktop';
+  // Docker Desktop passes GPUs on Windows (WSL2) only; its Linux VM gets none. Unknown OS: trusted.
+  if (d.desktop && (os === undefined || os === 'wsl2' || os === 'windows')) return 'desktop';
   return 'none';
 }

@@ -31,7 +31,7 @@ describe('sinfo', () => {
       '',
     ].join('\n');
     expect(parseSinfoNodes(text)).toEqual([
-      { name: 'gpu', default: true, nodes: 2, cpus: 48, memoryMiB: 385000, gpus: 4, gpuTypes: ['a100'], timeLimit: '2-00:00:00' },
+      { name: 'gpu', default: true, nodes: 2, cpus: 48, memoryMiB: 385000, gpus: 8, gpuTypes: ['a100'], timeLimit: '2-00:00:00' },
       { name: 'cpu', default: false, nodes: 1, cpus: 128, memoryMiB: 1000000, gpus: 0, gpuTypes: [], timeLimit: 'infinite' },
       { name: 'long', default: false, nodes: 1, cpus: 64, memoryMiB: 515000, gpus: 8, gpuTypes: ['a100'], timeLimit: '7-00:00:00' },
     ]);

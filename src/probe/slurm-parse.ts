@@ -48,7 +48,8 @@ export function parseSinfoNodes(text: string): SlurmPartition[] {
     p.default ||= isDefault;
     p.cpus = Math.min(p.cpus, node.cpus);
     p.memoryMiB = Math.min(p.memoryMiB, node.memoryMiB);
-    p.gpus = Math.min(p.gpus, node.gpus);
+    // GPUs: the most one node has (a GPU job goes to a node that has them; a mixed partition is not a CPU one).
+    p.gpus = Math.max(p.gpus, node.gpus);
     for (const t of g.types) if (!p.gpuTypes.includes(t)) p.gpuTypes.push(t);
   }
   return [...byName.values()];

@@ -98,8 +98,9 @@ export interface ProbeNote {
 }
 
 /**
- * One partition of a Slurm cluster as `sinfo` sees its nodes: the fewest CPUs, MiB and GPUs any
- * of them has, so a job that fits these fits every node the scheduler may pick.
+ * One partition of a Slurm cluster as `sinfo` sees its nodes: the fewest CPUs and MiB any of them
+ * has (a job that fits these fits every node the scheduler may pick), and the most GPUs one has
+ * (a mixed partition still takes GPU jobs). A node without RealMemory reports 1 MiB: unknown.
  */
 export interface SlurmPartition {
   name: string;

@@ -42,13 +42,15 @@ function execFor(version: string, info: string): Exec {
 }
 
 describe('the plan, doctor and up agree on whether the engine can give a container GPUs', () => {
-  it.each(HOSTS)('$name', async ({ version, info, gpus }) => {
-    const host = await h100Host({ docker: true, commands: { [DOCKER_VERSION]: { stdout: version }, [DOCKER_INFO]: { stdout: info } } });
+  it.each(HOSTS)('$name', async ({ name, version, info, gpus }) => {
+    const recorded = await h100Host({ docker: true, commands: { [DOCKER_VERSION]: { stdout: version }, [DOCKER_INFO]: { stdout: info } } });
+    // Docker Desktop hands out GPUs on Windows, through WSL2: its host is a WSL2 one.
+    const host = name === 'Docker Desktop' ? { ...recorded, os: { ...recorded.os, kind: 'wsl2' as const } } : recorded;
     const engine = await connectEngine(execFor(version, info), { PATH: '/nonexistent' }, null);
     expect(engine.gpus).toBe(gpus);
     const can = gpus !== 'none';
     // plan: the machine's compose file requests the GPUs, or leaves the request out
-    expect(selectGpus(host.nvidia!.gpus, undefined, host.docker).request.enabled).toBe(can);
+    expect(selectGpus(host.nvidia!.gpus, undefined, host.docker, host.os.kind).request.enabled).toBe(can);
     // doctor: an error only where the engine cannot
     expect(nvidiaRuntime(factsFor(host)).map((f) => f.severity)).toEqual([can ? expect.stringMatching(/^(ok|info)$/) : 'error']);
     // up: the same rule over the engine it connected to refuses only there
@@ -56,5 +58,17 @@ describe('the plan, doctor and up agree on whether the engine can give a contain
     // doctor's full probe and up's engine say the same (the fix may name nvidia-ctk, which only doctor asks for)
     const said = (docker: typeof host.docker) => gpuRequest({ files: { extendRequestsGpus: true }, host: { docker } }).map((f) => [f.id, f.severity, f.title]);
     expect(said(host.docker)).toEqual(said(engine.facts));
+  });
+
+  it('Docker Desktop on Linux (its VM gets no GPU): the plan requests none and doctor says why', async () => {
+    const host = await h100Host({
+      docker: true,
+      commands: { [DOCKER_VERSION]: { stdout: read('version-desktop.json') }, [DOCKER_INFO]: { stdout: read('info-desktop.json') } },
+    });
+    expect(host.os.kind).toBe('linux');
+    expect(selectGpus(host.nvidia!.gpus, undefined, host.docker, host.os.kind).request.enabled).toBe(false);
+    expect(nvidiaRuntime(factsFor(host)).map((f) => [f.severity, f.title])).toEqual([
+      ['info', 'NVIDIA runtime not checked: Docker Desktop on Linux runs containers in a VM without the GPU'],
+    ]);
   });
 });

@@ -86,3 +86,30 @@ describe('the size of a Slurm job', () => {
     expect(sizeJob(cluster, { gpus: 2, cpus: 3, memory: '10g' }, shm).says).toMatch(/: by the options given\.$/);
   });
 });
+
+describe('what clusters report', () => {
+  it('a node without RealMemory (1 MiB): memory unknown, not refused; the default said', () => {
+    const bare: ClusterShape = {
+      source: 'sinfo on this machine',
+      slurm: { version: '22.05.8', partitions: [part({ default: true, cpus: 8, memoryMiB: 1, gpus: 2 })] },
+    };
+    const s = sizeJob(bare, {}, shm);
+    expect(s).toMatchObject({ gpus: 1, cpus: 4 });
+    expect(s.memory).toBeUndefined();
+    expect(s.says).toMatch(/memory unknown.*Memory: danlu's default \(the cluster reports none/);
+    expect(sizeJob(bare, { memory: '64g' }, shm).memory).toBe('64g');
+  });
+});
+
+describe('the partition', () => {
+  const cpuFirst: ClusterShape = {
+    source: 'the cluster profile hpc',
+    slurm: { version: null, partitions: [part({ name: 'cpu', default: true, gpus: 0, cpus: 32 }), part({ name: 'gpu' })] },
+  };
+  it('a GPU plan without --partition goes to a partition with GPUs when the default has none; a CPU plan stays on the default', () => {
+    expect(sizeJob(cpuFirst, { wantGpus: true }, shm)).toMatchObject({ partition: 'gpu', gpus: 1 });
+    expect(sizeJob(cpuFirst, {}, shm)).toMatchObject({ partition: 'cpu', gpus: 0 });
+    expect(sizeJob(cpuFirst, { wantGpus: true, gpus: 0 }, shm)).toMatchObject({ partition: 'cpu', gpus: 0 });
+    expect(sizeJob(cpuFirst, { wantGpus: true, partition: 'cpu' }, shm)).toMatchObject({ partition: 'cpu', gpus: 0 });
+  });
+});

@@ -49,7 +49,7 @@ function runScript(text: string, nodes: number, env: Record<string, string> = {}
     join(bin, 'srun'),
     `#!/bin/sh\n[ "$1" = --help ] && { printf '${help}'; exit 0; }\n` +
       'for a in "$@"; do printf \'arg:%s\\n\' "$a"; done\n' +
-      'for v in MASTER_ADDR MASTER_PORT HF_HOME UV_CACHE_DIR PYTHONUNBUFFERED PYTHONPATH https_proxy UV_PROJECT_ENVIRONMENT VIRTUAL_ENV UV_NO_SYNC; do eval "printf \'env:%s=%s\\n\' $v \\"\\${$v-<unset>}\\""; done\n',
+      'for v in MASTER_ADDR MASTER_PORT HF_HOME UV_CACHE_DIR PYTHONUNBUFFERED PYTHONPATH https_proxy UV_PROJECT_ENVIRONMENT VIRTUAL_ENV UV_NO_SYNC SRUN_CPUS_PER_TASK; do eval "printf \'env:%s=%s\\n\' $v \\"\\${$v-<unset>}\\""; done\n',
   );
   writeFileSync(join(bin, 'scontrol'), '#!/bin/sh\n[ "$1 $2" = "show hostnames" ] || exit 2\n[ "$3" = "gpu[07-08]" ] || exit 3\nprintf \'gpu07\\ngpu08\\n\'\n');
   chmodSync(join(bin, 'srun'), 0o755);
@@ -248,10 +248,12 @@ describe('slurm --runtime none: uv syncs the lock on the node, no container', ()
   });
 
   it("syncs the runtime's selection into the venv once, then srun runs the command in it", () => {
-    const out = runScript(one.text, 1, { SLURM_SUBMIT_DIR: project });
+    const out = runScript(one.text, 1, { SLURM_SUBMIT_DIR: project, SLURM_CPUS_PER_TASK: '8' });
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     expect(out.uv).toEqual(['sync --frozen --no-dev --all-groups']);
+    // srun of Slurm 22.05-23.02 reads the step's CPUs from SRUN_CPUS_PER_TASK only.
+    expect(out.env.SRUN_CPUS_PER_TASK).toBe('8');
     expect(out.args).toEqual(['uv', 'run', '--frozen', 'python', 'train.py']);
     const venv = `${out.home}/.cache/danlu/envs/vision-demo`;
     expect(out.env).toMatchObject({

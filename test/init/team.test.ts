@@ -188,6 +188,11 @@ describe("a team's hosts", () => {
       writeFileSync(join(team, '.devcontainer', 'hosts', 'hpc.json'), JSON.stringify(login));
       const both = jsonOut(danlu(['plan', team, '--json', '--no-solve', '--host', join(HOST_FILES, 'h100-580.json')]));
       expect(both.decisions.find((d: { what: string }) => d.what === 'team hosts').choice).toBe('lab-h100, rtx5090');
+      // A GPU server that also answers sinfo (a compute node) is a team machine all the same.
+      const gpuNode = { ...JSON.parse(readFileSync(join(HOST_FILES, 'h100-580.json'), 'utf8')), slurm: login.slurm };
+      writeFileSync(join(team, '.devcontainer', 'hosts', 'gpu-node.json'), JSON.stringify(gpuNode));
+      const three = jsonOut(danlu(['plan', team, '--json', '--no-solve', '--host', join(HOST_FILES, 'h100-580.json')]));
+      expect(three.decisions.find((d: { what: string }) => d.what === 'team hosts').choice).toBe('gpu-node, lab-h100, rtx5090');
       // A broken partition list is an error at its place, like any host file.
       writeFileSync(
         join(solo, '.devcontainer', 'hosts', 'hpc.json'),

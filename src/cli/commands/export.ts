@@ -156,6 +156,7 @@ With more than one process, \`python SCRIPT ...\` runs under torchrun. Mirrors c
             await clusterFor(dir, values.cluster, planned.host),
             {
               ...(values.partition !== undefined ? { partition: values.partition } : {}),
+              wantGpus: plan.accelerator !== 'cpu',
               ...(gpus !== undefined ? { gpus } : {}),
               ...(cpus !== undefined ? { cpus } : {}),
               ...(values.memory !== undefined ? { memory: values.memory } : {}),

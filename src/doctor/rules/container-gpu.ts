@@ -1,12 +1,17 @@
 import type { Finding, Rule } from '../types.js';
 import { findings, manual } from './finding.js';
+import { ACCELERATORS } from '../../catalog/accelerator.js';
 
 const f = findings('container');
 
 /** The running container sees the GPU (pain points 4, 24). */
-export const containerGpu: Rule = ({ container, host }): Finding[] => {
+export const containerGpu: Rule = ({ container, host, plan }): Finding[] => {
   if (!container?.running || !container.gpu) return [];
   if (!host.nvidia) return [];
+  // A plan whose accelerator lists no devices (a CPU torch build) starts its container without GPUs.
+  if (plan && !ACCELERATORS[plan.accelerator].deviceProbe) {
+    return [f.info('container-gpu', `the plan's torch is ${plan.torch.backend}: its container gets no GPU, by design`)];
+  }
   const { ok, output } = container.gpu;
   if (ok) {
     const gpus = output.split('\n').filter((l) => /^GPU \d+:/.test(l.trim()));

@@ -1,5 +1,5 @@
 import { EXTEND_FILE } from '../../render/compose.js';
-import type { DockerFacts } from '../../probe/types.js';
+import type { DockerFacts, OsKind } from '../../probe/types.js';
 import type { Finding, ProjectFileFacts } from '../types.js';
 import { findings } from './finding.js';
 import { engineGpus } from '../../probe/gpu-access.js';
@@ -10,13 +10,16 @@ const f = findings('gpu');
 /** What the rule reads: `danlu up` gathers just this. */
 export interface GpuRequestFacts {
   files: Pick<ProjectFileFacts, 'extendRequestsGpus'>;
-  host: { docker: (Pick<DockerFacts, 'nvidiaRuntime' | 'cdi' | 'desktop' | 'rootless' | 'nvidiaCtk'> & { daemon: { ok: boolean } }) | null };
+  host: {
+    docker: (Pick<DockerFacts, 'nvidiaRuntime' | 'cdi' | 'desktop' | 'rootless' | 'nvidiaCtk'> & { daemon: { ok: boolean } }) | null;
+    os?: { kind: OsKind };
+  };
 }
 
 /** The machine's compose file asks for GPUs that Docker cannot give: compose would fail at start. */
 export const gpuRequest = ({ files, host }: GpuRequestFacts): Finding[] => {
   const d = host.docker;
-  if (!files.extendRequestsGpus || !d?.daemon.ok || engineGpus(d) !== 'none') return [];
+  if (!files.extendRequestsGpus || !d?.daemon.ok || engineGpus(d, host.os?.kind) !== 'none') return [];
   return [
     f.error(
       'gpu-request',

@@ -11,7 +11,11 @@ export const nvidiaRuntime: Rule = ({ host }): Finding[] => {
   if (!d) return [];
   if ((host.nvidia?.gpus.length ?? 0) === 0 && !host.nvidia) return [f.info('nvidia-runtime', 'no NVIDIA GPU on this host: GPU in containers not checked')];
   if (!d.daemon.ok) return [f.info('nvidia-runtime', 'NVIDIA runtime not checked: the Docker daemon did not answer')];
-  const gpus = engineGpus(d);
+  const gpus = engineGpus(d, host.os.kind);
+  // Docker Desktop on Linux: its VM gets no GPU; the Docker flavour finding says so, with the fix.
+  if (d.desktop && gpus === 'none') {
+    return [f.info('nvidia-runtime', 'NVIDIA runtime not checked: Docker Desktop on Linux runs containers in a VM without the GPU')];
+  }
   if (gpus === 'desktop') {
     return [
       f.info('nvidia-runtime', 'Docker Desktop passes GPUs itself (no nvidia runtime is listed)', '`danlu doctor --deep` starts a GPU container to prove it.'),
