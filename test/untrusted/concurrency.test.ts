@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cleanup, danlu, HOST_FILES, tempProject } from '../support/cli.js';
@@ -19,8 +20,22 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
-/** The folder as one run leaves it, without danlu's own bookkeeping (backups carry a time). */
-const result = (dir: string) => Object.fromEntries(Object.entries(state(dir)).filter(([k]) => !k.startsWith('.danlu')));
+const EXTEND = '.devcontainer/docker-compose.extend.yml';
+
+/**
+ * The folder as one run leaves it, without danlu's own bookkeeping (backups carry a time). The
+ * machine's compose file names the folder itself (the labels the Dev Containers CLI finds the
+ * container by): it is compared with the folder's path and its header's hash taken out.
+ */
+const result = (dir: string) => {
+  const out = Object.fromEntries(Object.entries(state(dir)).filter(([k]) => !k.startsWith('.danlu')));
+  if (out[EXTEND]) {
+    // (its header's hash covers the path too)
+    const text = readFileSync(join(dir, EXTEND), 'utf8').split(dir).join('<dir>').replace(/^# danlu-hash: .*$/m, '');
+    out[EXTEND] = `${out[EXTEND].split(' ')[0]} ${createHash('sha256').update(text).digest('hex')}`;
+  }
+  return out;
+};
 const leftovers = (s: Record<string, string>) => Object.keys(s).filter((k) => /\.danlu-[0-9a-f]{8}\.tmp$|^\.danlu\/(lock|journal)/.test(k));
 
 describe('one writer at a time (a lock per project folder)', () => {
