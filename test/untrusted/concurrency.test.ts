@@ -31,7 +31,10 @@ const result = (dir: string) => {
   const out = Object.fromEntries(Object.entries(state(dir)).filter(([k]) => !k.startsWith('.danlu')));
   if (out[EXTEND]) {
     // (its header's hash covers the path too)
-    const text = readFileSync(join(dir, EXTEND), 'utf8').split(dir).join('<dir>').replace(/^# danlu-hash: .*$/m, '');
+    const text = readFileSync(join(dir, EXTEND), 'utf8')
+      .split(dir)
+      .join('<dir>')
+      .replace(/^# danlu-hash: .*$/m, '');
     out[EXTEND] = `${out[EXTEND].split(' ')[0]} ${createHash('sha256').update(text).digest('hex')}`;
   }
   return out;
