@@ -8,6 +8,7 @@ import { describeShape, jobSpec, CACHE_MOUNTS, type JobOptions, type JobSpec } f
 import { launch, torchrunFlag, type Word } from './launch.js';
 import { dqEscape, shQuote } from './shell-words.js';
 import { slurmMemory } from './size.js';
+import { hasUserInfo, stripUserInfo } from '../lib/secrets.js';
 
 /**
  * How the job's processes get the project's environment: `pyxis` runs them in the runtime image
@@ -142,7 +143,9 @@ export function renderSlurm(plan: Plan, o: SlurmOptions): SlurmExport {
     ...wrapWords(`${what}. Submit it from the project folder: sbatch FILE`.split(' '), 96),
     ...wrapWords((o.sizing ?? 'Sized by the options given.').split(' '), 96),
   ];
-  const body = container ? pyxisBody(spec, image!, o, cacheRoot, rendezvous, multi, command) : nodeBody(plan, spec, o, cacheRoot, rendezvous, multi, command);
+  const body = container
+    ? pyxisBody(spec, image!, o, cacheRoot, rendezvous, multi, command)
+    : nodeBody(plan, spec, o, cacheRoot, rendezvous, multi, command, warnings);
   const lines = ['#!/bin/bash', ...sbatch.map(([k, v]) => `#SBATCH --${k}=${v}`), 'set -euo pipefail', '', ...body];
   // The hash line tells a later `export --out` that the file is danlu's and unedited (replaced) or not (kept).
   return { spec, image, text: withHeader(`${lines.join('\n')}\n`, '#', head), warnings };
@@ -193,9 +196,27 @@ function pyxisBody(spec: JobSpec, image: string, o: SlurmOptions, cacheRoot: str
   ];
 }
 
-function nodeBody(plan: Plan, spec: JobSpec, o: SlurmOptions, cacheRoot: string, rendezvous: string[], multi: boolean, command: string): string[] {
+function nodeBody(
+  plan: Plan,
+  spec: JobSpec,
+  o: SlurmOptions,
+  cacheRoot: string,
+  rendezvous: string[],
+  multi: boolean,
+  command: string,
+  warnings: Warning[],
+): string[] {
   const venv = o.venv === undefined ? `$HOME/.cache/danlu/envs/${spec.name}` : clusterPath(o.venv, '--venv');
-  const python = plan.mirrors.urls.python;
+  // The Python mirror (from .env) may carry a user and a token: a job script is shared, so they stay out.
+  const mirror = plan.mirrors.urls.python;
+  const python = mirror ? stripUserInfo(mirror) : null;
+  if (mirror && hasUserInfo(mirror)) {
+    warnings.push({
+      id: 'mirror-credentials-dropped',
+      message: `the Python mirror's user name and password were left out (UV_PYTHON_INSTALL_MIRROR ${python}): credentials never go into a job script`,
+      fix: 'pass them at run time, from the environment you submit in',
+    });
+  }
   return [
     '# The project (pyproject.toml, uv.lock) and its environment, in folders every node sees;',
     '# DANLU_CODE_DIR, DANLU_VENV, DANLU_CACHE_ROOT and DANLU_UV override them at submit time.',

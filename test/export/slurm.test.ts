@@ -294,6 +294,15 @@ describe('slurm --runtime none: uv syncs the lock on the node, no container', ()
     expect(noLock.stderr.trim()).toBe(`danlu: ${work} has no uv.lock: submit from the project folder (or set DANLU_CODE_DIR), after danlu init`);
   });
 
+  it("a Python mirror's credentials stay out of the script, with a warning", async () => {
+    const cn = await fixturePlan({ mirror: 'cn' });
+    const withToken = { ...cn, mirrors: { ...cn.mirrors, urls: { ...cn.mirrors.urls, python: 'https://alice:s3cret@py.example.com/pbs' } } };
+    const r = renderSlurm(withToken, options({ runtime: 'none' }));
+    expect(r.text).not.toContain('s3cret');
+    expect(r.text).toMatch(/^export UV_PYTHON_INSTALL_MIRROR='?https:\/\/py\.example\.com\/pbs'?$/m);
+    expect(r.warnings.map((w) => w.id)).toContain('mirror-credentials-dropped');
+  });
+
   it('no image, no image user: --image, --code image and a root image user do not apply; --venv must be a path', () => {
     expect(renderSlurm(plan, options({ runtime: 'none', user: { uid: 0, gid: 0 } })).warnings.map((w) => w.id)).not.toContain('job-runs-as-root');
     expect(renderSlurm(plan, options({ user: { uid: 0, gid: 0 } })).warnings.map((w) => w.id)).toContain('job-runs-as-root');
