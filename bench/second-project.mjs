@@ -3,7 +3,7 @@
 // the real uv, two projects with the same image inputs and a mid-size dependency set (numpy,
 // scipy, pandas, scikit-learn: a few hundred MB installed). For the second project's first
 // `danlu up`: whether an image layer was built, what uv downloaded (growth of uv's cache), what it
-// added to the disk (its venv volume), and its time against the first project's first `up` and
+// added to the disk (its environment's files that are not hardlinks of files already there), and its time against the first project's first `up` and
 // against `docker run --rm IMAGE true`, in the same run. Needs what first-up.mjs needs.
 // Usage: node bench/second-project.mjs. Prints a table, writes bench/results/second-project-<date>.json.
 import { spawnSync } from 'node:child_process';
@@ -17,7 +17,7 @@ const DEPS = ['numpy', 'scipy', 'pandas', 'scikit-learn'];
 const { DOCKER, pip, work, home, run } = loopBench('second-project');
 const bytes = (path) => Number(spawnSync('du', ['-sb', path], { encoding: 'utf8' }).stdout.split('\t')[0] || 0);
 
-/** A project of its own (folder, compose project, venv volume) with the same image inputs. */
+/** A project of its own (folder, compose project, environment) with the same image inputs. */
 function project(name) {
   const dir = join(work, name);
   mkdirSync(dir);
@@ -41,11 +41,22 @@ function project(name) {
   return dir;
 }
 writeFileSync(join(work, 'host.json'), JSON.stringify({ user: { name: USER, uid: UID, gid: UID, home }, nvidia: null }));
-const uvCache = join(home, '.cache', 'uv');
-const venvBytes = (dir) => {
-  const project = /^COMPOSE_PROJECT_NAME=(.+)$/m.exec(readFileSync(join(dir, '.env'), 'utf8'))[1];
-  const mount = run(DOCKER, ['volume', 'inspect', '--format', '{{.Mountpoint}}', `${project}_venv`]).stdout.trim();
-  return { bytes: bytes(mount), links: Number(spawnSync('sh', ['-c', `find '${mount}' -type f -links +1 | wc -l`], { encoding: 'utf8' }).stdout.trim()) };
+// The store the containers mount: uv's cache and one environment per compose project.
+const store = join(home, '.cache', 'danlu', 'uv');
+const uvCache = join(store, 'cache');
+const envOf = (dir) => join(store, 'venvs', /^COMPOSE_PROJECT_NAME=(.+)$/m.exec(readFileSync(join(dir, '.env'), 'utf8'))[1]);
+/** `du` counts a file once, where it first meets it: bytes per path, each after the ones before. */
+const duAfter = (...paths) =>
+  spawnSync('du', ['-sb', ...paths], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')
+    .map((l) => Number(l.split('\t')[0]));
+const venvBytes = (dir, before) => {
+  const venv = envOf(dir);
+  const added = duAfter(...before, venv).at(-1);
+  const links = Number(spawnSync('sh', ['-c', `find '${venv}' -type f -links +1 | wc -l`], { encoding: 'utf8' }).stdout.trim());
+  const files = Number(spawnSync('sh', ['-c', `find '${venv}' -type f | wc -l`], { encoding: 'utf8' }).stdout.trim());
+  return { bytes: bytes(venv), added, links, files };
 };
 
 const p1 = project('first');
@@ -57,21 +68,23 @@ const p2 = project('second');
 const up2 = run(process.execPath, [danlu, 'up', '--json'], p2);
 const second = JSON.parse(up2.stdout);
 const cacheAfter = bytes(uvCache);
-const v1 = venvBytes(p1);
-const v2 = venvBytes(p2);
+const v1 = venvBytes(p1, [uvCache]);
+const v2 = venvBytes(p2, [uvCache, envOf(p1)]);
 const result = {
   date: new Date().toISOString(),
   cpus: cpus().length,
   deps: DEPS,
   floorMs: floor,
-  first: { ms: up1.ms, built: first.built, image: first.image, venvBytes: v1.bytes },
+  first: { ms: up1.ms, built: first.built, image: first.image, venvBytes: v1.bytes, addedBytes: v1.added, hardlinkedFiles: v1.links, files: v1.files },
   second: {
     ms: up2.ms,
     built: second.built,
     sameImage: second.image === first.image,
     downloadedBytes: cacheAfter - cacheBefore,
     venvBytes: v2.bytes,
+    addedBytes: v2.added,
     hardlinkedFiles: v2.links,
+    files: v2.files,
   },
 };
 for (const dir of [p1, p2]) run(process.execPath, [danlu, 'down', '--volumes'], dir);
@@ -83,9 +96,8 @@ console.log(`docker run --rm IMAGE true (floor)         ${(floor / 1000).toFixed
 console.log(`first project, first up (image built)      ${(up1.ms / 1000).toFixed(1)} s  ${(up1.ms / floor).toFixed(1)}x the floor`);
 console.log(`second project, first up                   ${(up2.ms / 1000).toFixed(1)} s  ${(up2.ms / up1.ms).toFixed(2)}x the first`);
 console.log(`second project: image built ${second.built}, same image ${result.second.sameImage}, uv downloaded ${mb(result.second.downloadedBytes)}`);
-console.log(
-  `venv: first ${mb(v1.bytes)}, second ${mb(v2.bytes)} (${((100 * v2.bytes) / Math.max(1, v1.bytes)).toFixed(0)}% of the first's; ${v2.links} hardlinked files)`,
-);
+console.log(`venv: first ${mb(v1.bytes)} (adds ${mb(v1.added)} beside uv's cache), second ${mb(v2.bytes)} (${v2.links} of ${v2.files} files hardlinked)`);
+console.log(`second project adds ${mb(v2.added)} to the disk: ${((100 * v2.added) / Math.max(1, v2.bytes)).toFixed(1)}% of its venv's size`);
 const out = join(root, 'bench', 'results');
 mkdirSync(out, { recursive: true });
 const file = join(out, `second-project-${new Date().toISOString().slice(0, 10)}.json`);

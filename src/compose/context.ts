@@ -12,7 +12,7 @@ export interface ProjectContext {
   dir: string;
   envPath: string;
   env: Record<string, string>;
-  /** COMPOSE_PROJECT_NAME: names the container, network and venv volume. */
+  /** COMPOSE_PROJECT_NAME: names the container, the network and the environment's folder in the store. */
   project: string;
   /** The image tag for the current Dockerfile and build args. */
   image: string;

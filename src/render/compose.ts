@@ -1,17 +1,35 @@
 import { Document, isMap, isSeq, type Node } from 'yaml';
 import type { Plan } from '../plan/types.js';
-import { CONTAINER_VENV } from './dockerfile.js';
 import { CANONICAL } from '../catalog/mirrors.js';
 import { ACCELERATORS } from '../catalog/accelerator.js';
+import { CACHE_DIRS, CONTAINER_VENV, ENV_STORE, STORE_CACHE, STORE_VENVS } from './paths.js';
 
-/** The named volume that holds the container's venv (compose names it `<project>_venv`). */
-export const VENV_VOLUME = 'venv';
+export { CACHE_DIRS };
+
+/**
+ * The named volume earlier versions kept the container's venv in (compose named it
+ * `<project>_venv`); `danlu down --volumes` still removes one that is left.
+ */
+export const LEGACY_VENV_VOLUME = 'venv';
 
 export const SERVICE = 'devcontainer';
 export const EXTEND_FILE = '.devcontainer/docker-compose.extend.yml';
 
-/** Host cache folders shared by every project's container (relative to the home folder). */
-export const CACHE_DIRS = ['.cache/huggingface', '.cache/uv', '.cache/torch/hub', '.local/share/uv'] as const;
+/** The compose project's environment in the container: the store's folder for this project. */
+export const CONTAINER_PROJECT_ENV = `\${USER_HOME:?}/${ENV_STORE}/${STORE_VENVS}/\${COMPOSE_PROJECT_NAME:?run danlu init to write .env}`;
+
+/**
+ * The container's start command: the project's folder in the store exists, and the stable path
+ * the image's PATH and VS Code name links to it (uv itself is given the real path: it may
+ * replace a symlinked environment with a folder). An image without a writable /opt/danlu (one
+ * you wrote yourself) still starts, with the reason in `danlu logs`. `$$` is a literal `$` for
+ * compose.
+ */
+export const START_COMMAND = [
+  '/bin/sh',
+  '-c',
+  `mkdir -p "$$UV_PROJECT_ENVIRONMENT"; ln -sfn "$$UV_PROJECT_ENVIRONMENT" ${CONTAINER_VENV} || echo "the environment is at $$UV_PROJECT_ENVIRONMENT (${CONTAINER_VENV} could not link to it)" >&2; exec sleep infinity`,
+];
 
 const PROXY_ARGS = ['http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'];
 
@@ -39,7 +57,6 @@ export function composeObject(plan: Plan): Record<string, unknown> {
   const volumes: Record<string, unknown>[] = [
     { type: 'bind', source: '.', target: plan.project.workspace },
     ...CACHE_DIRS.map((d) => ({ type: 'bind', source: `${need('HOST_HOME')}/${d}`, target: `\${USER_HOME:?}/${d}` })),
-    { type: 'volume', source: VENV_VOLUME, target: CONTAINER_VENV },
   ];
   return {
     services: {
@@ -51,13 +68,20 @@ export function composeObject(plan: Plan): Record<string, unknown> {
         init: true,
         cap_add: ['SYS_PTRACE'],
         shm_size: '${SHM_SIZE:-8g}',
-        command: ['sleep', 'infinity'],
+        command: START_COMMAND,
         working_dir: plan.project.workspace,
         volumes,
         environment: {
           ...(devices.visibleDevices ? { [devices.visibleDevices]: `\${${devices.visibleDevices}:-all}` } : {}),
           UV_DEFAULT_INDEX: `\${UV_DEFAULT_INDEX:-${CANONICAL.pypi}}`,
           PYPI_MIRROR: '${PYPI_MIRROR:-}',
+          // The environment and uv's cache on the one mounted store: hardlinks, not copies.
+          // UV_LINK_MODE=copy in .env for a machine where you edit installed packages in place
+          // (a hardlinked file is the cache's file too).
+          UV_CACHE_DIR: `\${USER_HOME:?}/${ENV_STORE}/${STORE_CACHE}`,
+          UV_PROJECT_ENVIRONMENT: CONTAINER_PROJECT_ENV,
+          VIRTUAL_ENV: CONTAINER_PROJECT_ENV,
+          UV_LINK_MODE: '${UV_LINK_MODE:-hardlink}',
           PYTORCH_INDEX: `\${PYTORCH_INDEX:-${plan.committed.pytorchIndex}}`,
           ...(plan.pyproject.sync.variantExtra
             ? { [plan.pyproject.sync.variantExtra.variable]: `\${${plan.pyproject.sync.variantExtra.variable}:-${plan.pyproject.sync.variantExtra.fallback}}` }
@@ -73,7 +97,6 @@ export function composeObject(plan: Plan): Record<string, unknown> {
         extra_hosts: ['host.docker.internal:host-gateway'],
       },
     },
-    volumes: { [VENV_VOLUME]: {} },
   };
 }
 

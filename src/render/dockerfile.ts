@@ -6,9 +6,9 @@ import { plansNoTorch } from '../plan/pyproject/plan-pyproject.js';
 import { syncArgs } from './sync-args.js';
 import { CANONICAL } from '../catalog/mirrors.js';
 import { ACCELERATORS } from '../catalog/accelerator.js';
+import { CACHE_DIRS, CONTAINER_DANLU, CONTAINER_VENV } from './paths.js';
 
-/** Where the project's virtual environment lives in the container (a named volume). */
-export const CONTAINER_VENV = '/opt/danlu/venv';
+export { CONTAINER_VENV };
 
 /**
  * The dev image: CUDA devel (or Ubuntu for CPU plans) + apt tools + pinned uv + a user that
@@ -112,9 +112,9 @@ RUN if [ "\${USER_UID}" != "0" ]; then \\
       echo "\${USER_NAME} ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/danlu-user; \\
       chmod 0440 /etc/sudoers.d/danlu-user; \\
     fi && \\
-    mkdir -p "\${USER_HOME}/.cache/huggingface" "\${USER_HOME}/.cache/uv" "\${USER_HOME}/.cache/torch/hub" \\
-      "\${USER_HOME}/.local/share/uv" "\${USER_HOME}/.local/bin" ${CONTAINER_VENV} && \\
-    chown -R "\${USER_UID}:\${USER_GID}" "\${USER_HOME}" ${CONTAINER_VENV} && \\
+    mkdir -p ${CACHE_DIRS.map((d) => `"\${USER_HOME}/${d}"`).join(' ')} \\
+      "\${USER_HOME}/.local/bin" ${CONTAINER_DANLU} && \\
+    chown -R "\${USER_UID}:\${USER_GID}" "\${USER_HOME}" ${CONTAINER_DANLU} && \\
     printf '%s\\n' '[ -x /usr/local/bin/starship ] && eval "$(starship init bash)"' >> "\${USER_HOME}/.bashrc"
 
 # Project-specific system packages ([tool.danlu] apt-packages in pyproject.toml, and
@@ -135,7 +135,6 @@ USER \${USER_UID}:\${USER_GID}
 ENV HOME=\${USER_HOME} \\
     VIRTUAL_ENV=${CONTAINER_VENV} \\
     PATH=${CONTAINER_VENV}/bin:\${USER_HOME}/.local/bin:\${PATH} \\
-    UV_LINK_MODE=copy \\
     UV_PYTHON_PREFERENCE=system \\
     UV_PROJECT_ENVIRONMENT=${CONTAINER_VENV}
 WORKDIR /workspace
@@ -168,7 +167,8 @@ export function renderRuntimeStage(plan: Plan): string {
   // have been pruned since, uv runs without one.
   const cache = `--mount=type=cache,target=${RUNTIME_UV_CACHE}`;
   const cacheDir = `${RUNTIME_UV_CACHE}/uid-\${USER_UID}`;
-  const useCache = `export UV_CACHE_DIR="${cacheDir}" UV_COMPILE_BYTECODE=1 && \\\n    if [ ! -w "$UV_CACHE_DIR" ]; then export UV_NO_CACHE=1; fi && \\`;
+  // The cache mount and the image's layer are two filesystems: uv copies (and says nothing).
+  const useCache = `export UV_CACHE_DIR="${cacheDir}" UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy && \\\n    if [ ! -w "$UV_CACHE_DIR" ]; then export UV_NO_CACHE=1; fi && \\`;
   return `
 # The runtime image for cluster jobs (danlu export k8s|slurm): the dev image plus the locked
 # environment and the project. Build it from the project root (see the root .dockerignore):

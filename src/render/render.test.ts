@@ -10,7 +10,7 @@ import type { Plan, PlanOptions } from '../plan/types.js';
 import type { HostFacts } from '../probe/types.js';
 import { emptyResult, type ImportedRequirement } from '../project/import/types.js';
 import type { ProjectFacts } from '../project/types.js';
-import { CACHE_DIRS, composeObject, EXTEND_FILE, extendObject, SERVICE, VENV_VOLUME } from './compose.js';
+import { CACHE_DIRS, composeObject, EXTEND_FILE, extendObject, SERVICE } from './compose.js';
 import { devcontainerObject } from './devcontainer.js';
 import { CONTAINER_VENV, renderDockerfile, renderRuntimeStage } from './dockerfile.js';
 import { GITIGNORE_LINES } from './gitignore.js';
@@ -63,6 +63,7 @@ type Service = {
   user: string;
   working_dir: string;
   build: { args: Record<string, string> };
+  command: string[];
 };
 const service = (p: Plan) => (composeObject(p) as { services: Record<string, Service> }).services[SERVICE]!;
 const extendService = (p: Plan) => (extendObject(p) as { services: Record<string, Record<string, unknown>> }).services[SERVICE]!;
@@ -75,13 +76,28 @@ describe('docker-compose.yml (composeObject)', () => {
     expect(service(plan(h100, {}, { backend: 'cpu' })).environment).not.toHaveProperty('NVIDIA_VISIBLE_DEVICES');
   });
 
-  it('the project at its workspace, the shared caches, and the venv in a named volume', () => {
+  it('the project at its workspace, the shared caches, and no volume of its own', () => {
     const s = service(cuda);
     expect(s.working_dir).toBe('/workspace/demo');
     expect(s.volumes[0]).toEqual({ type: 'bind', source: '.', target: '/workspace/demo' });
-    expect(s.volumes.filter((v) => v.type === 'bind').map((v) => v.target)).toEqual(['/workspace/demo', ...CACHE_DIRS.map((d) => `\${USER_HOME:?}/${d}`)]);
-    expect(s.volumes).toContainEqual({ type: 'volume', source: VENV_VOLUME, target: CONTAINER_VENV });
-    expect((composeObject(cuda) as { volumes: Record<string, unknown> }).volumes).toEqual({ [VENV_VOLUME]: {} });
+    expect(s.volumes.map((v) => v.type)).toEqual(s.volumes.map(() => 'bind'));
+    expect(s.volumes.map((v) => v.target)).toEqual(['/workspace/demo', ...CACHE_DIRS.map((d) => `\${USER_HOME:?}/${d}`)]);
+    expect(composeObject(cuda)).not.toHaveProperty('volumes');
+  });
+
+  it("uv's cache and the project's environment are on one mount, so uv can hardlink", () => {
+    const s = service(cuda);
+    const env = s.environment;
+    // The one bind mount whose target holds both paths (a nested mount would be another one).
+    const holding = (path: string) => s.volumes.filter((v) => path.startsWith(`${v.target}/`)).map((v) => v.target);
+    expect(holding(env.UV_CACHE_DIR!)).toHaveLength(1);
+    expect(holding(env.UV_CACHE_DIR!)).toEqual(holding(env.UV_PROJECT_ENVIRONMENT!));
+    // One folder per compose project; uv, VIRTUAL_ENV and the start command's link agree.
+    expect(env.UV_PROJECT_ENVIRONMENT).toMatch(/\/\$\{COMPOSE_PROJECT_NAME:\?[^}]*\}$/);
+    expect(env.VIRTUAL_ENV).toBe(env.UV_PROJECT_ENVIRONMENT);
+    expect(env.UV_LINK_MODE).toBe('${UV_LINK_MODE:-hardlink}');
+    expect(s.command.join(' ')).toContain(`ln -sfn "$$UV_PROJECT_ENVIRONMENT" ${CONTAINER_VENV}`);
+    expect(s.command.at(-1)).toMatch(/exec sleep infinity$/);
   });
 
   it("runs as the host user's UID:GID from .env, which must be there", () => {

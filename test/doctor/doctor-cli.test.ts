@@ -104,7 +104,7 @@ describe.skipIf(!isRoot)('danlu doctor as `sudo danlu doctor` (SUDO_USER)', () =
     const fixed = danlu(['doctor', dir, '--json', '--fix', '--yes'], { env: sudo(home) });
     const after = jsonOut(fixed) as Json;
     expect(after.fixes?.every((f) => f.applied)).toBe(true);
-    for (const p of ['.cache', '.cache/huggingface', '.cache/huggingface/hub/model.bin', '.cache/uv', '.cache/torch/hub', '.local/share/uv']) {
+    for (const p of ['.cache', '.cache/huggingface', '.cache/huggingface/hub/model.bin', '.cache/danlu/uv', '.cache/torch/hub', '.local/share/uv']) {
       const s = statSync(join(home, p));
       expect([s.uid, s.gid], p).toEqual([4242, 4343]);
     }

@@ -484,7 +484,7 @@ describe('names with spaces, quotes, $ and non-ASCII', () => {
           expect(c.code).toBe(0);
           // `config` prints a compose file, where a literal $ is written $$.
           const sources = parseYaml(c.stdout).services.devcontainer.volumes.map((v: { source: string }) => v.source.replace(/\$\$/g, '$'));
-          expect(sources).toContain(`${home}/.cache/uv`);
+          expect(sources).toContain(`${home}/.cache/danlu/uv`);
         }
       }));
   }

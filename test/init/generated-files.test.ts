@@ -33,7 +33,14 @@ describe.each(profiles)('generated files ($name)', ({ args }) => {
     expect(svc.cap_add).toContain('SYS_PTRACE');
     expect(svc.shm_size).toBeDefined();
     expect(svc.working_dir).toBe('/workspace/proj');
-    expect(svc.volumes.map((v: { target: string }) => v.target)).toEqual(expect.arrayContaining(['/workspace/proj', '/opt/danlu/venv']));
+    const targets: string[] = svc.volumes.map((v: { target: string }) => v.target);
+    expect(targets).toContain('/workspace/proj');
+    // The environment and uv's cache, as compose resolves them from .env: the project's folder
+    // and the cache inside the one store mount.
+    const store = targets.find((t) => t.endsWith('/.cache/danlu/uv'))!;
+    expect(store).toBeDefined();
+    expect(svc.environment.UV_PROJECT_ENVIRONMENT).toBe(`${store}/venvs/proj`);
+    expect(svc.environment.UV_CACHE_DIR).toBe(`${store}/cache`);
   });
 
   it('the Dockerfile lints without errors or warnings', () => {

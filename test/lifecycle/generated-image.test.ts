@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, closeSync, openSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, closeSync, openSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,7 +137,8 @@ describe.skipIf(!ready)('danlu up on the generated Dockerfile, with the real uv 
     const r = cli(['run', '--', 'python', 'hello.py']);
     expect(r.code, r.stderr).toBe(0);
     const six = /^name = "six"\nversion = "([^"]+)"/m.exec(read(dir, 'uv.lock'))![1];
-    expect(r.stdout.trim()).toBe(`six ${six} python 3.11 /opt/danlu/venv /usr`);
+    // uv runs the environment at its real place, the project's folder in the mounted store.
+    expect(r.stdout.trim()).toBe(`six ${six} python 3.11 /home/${USER}/.cache/danlu/uv/venvs/loop /usr`);
     const tools = cli(['exec', '--', 'bash', '-c', 'cmake --version | head -1; ninja --version; id -u']);
     expect(tools.code, tools.stderr).toBe(0);
     expect(tools.stdout).toMatch(/^cmake version \d/m);
@@ -159,6 +160,21 @@ describe.skipIf(!ready)('danlu up on the generated Dockerfile, with the real uv 
     expect(devc.status, `${devc.stdout}\n${devc.stderr}`.slice(-2000)).toBe(0);
     expect(devc.stdout.trim().split('\n').at(-1)).toBe(`${six} /opt/danlu/venv`);
   }, 300_000);
+
+  it("the environment's files are hardlinks into uv's cache: one mounted store holds both", () => {
+    const store = join(home, '.cache', 'danlu', 'uv');
+    const site = join(store, 'venvs', 'loop', 'lib', 'python3.11', 'site-packages');
+    const file = join(site, 'six.py');
+    const { ino, nlink } = statSync(file);
+    expect(nlink).toBeGreaterThan(1);
+    // The other name of that file is in uv's cache.
+    const find = spawnSync('find', [join(store, 'cache'), '-inum', String(ino)], { encoding: 'utf8' });
+    expect(find.stdout.trim().split('\n').filter(Boolean).length).toBeGreaterThan(0);
+    expect(statSync(file).uid).toBe(UID);
+    // /opt/danlu/venv is the link the start command made to it.
+    const link = cli(['exec', '--', 'readlink', '/opt/danlu/venv']);
+    expect(link.stdout.trim()).toBe(`/home/${USER}/.cache/danlu/uv/venvs/loop`);
+  }, 120_000);
 
   it('a second up changes nothing and installs nothing', () => {
     const r = cli(['up', '--json']);

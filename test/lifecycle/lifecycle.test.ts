@@ -1,4 +1,4 @@
-import { chownSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { danlu, jsonOut, read, tempProject, write } from '../support/cli.js';
@@ -55,7 +55,7 @@ describe.skipIf(!ready)('danlu up / exec / run / status / down with a real engin
     images.push(out.image);
     expect(out).toMatchObject({ action: 'started', built: true, retagged: true, compose: 'v1' });
     expect(out.container.state).toBe('running');
-    for (const d of ['.cache/huggingface', '.cache/uv', '.cache/torch/hub', '.local/share/uv']) {
+    for (const d of ['.cache/huggingface', '.cache/danlu/uv', '.cache/torch/hub', '.local/share/uv']) {
       const s = statSync(join(home, d));
       expect([s.uid, s.gid]).toEqual([UID, UID]);
     }
@@ -146,12 +146,22 @@ describe.skipIf(!ready)('danlu up / exec / run / status / down with a real engin
     const logs = cli(['logs', '--tail', '5']);
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout + logs.stderr).not.toMatch(/\x1b\[/);
+    // The project's environment is its folder in the host's store (the container made it at
+    // start, as the user, although this image has no /opt/danlu to link it from); a venv volume
+    // an earlier version made goes too.
+    const envDir = join(home, '.cache', 'danlu', 'uv', 'venvs', 'loop');
+    expect(statSync(envDir).uid).toBe(UID);
+    expect(docker(['volume', 'create', 'loop_venv']).code).toBe(0);
     const first = cli(['down', '--volumes']);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stderr).toMatch(/removed \S*devcontainer\S*; removed the venv volume loop_venv/);
+    expect(first.stderr).toMatch(
+      /removed \S*devcontainer\S*; removed the environment \S*\/\.cache\/danlu\/uv\/venvs\/loop; removed the old venv volume loop_venv/,
+    );
+    expect(existsSync(envDir)).toBe(false);
+    expect(docker(['volume', 'inspect', 'loop_venv']).code).not.toBe(0);
     const second = cli(['down', '--volumes', '--json']);
-    expect(jsonOut(second)).toMatchObject({ removed: null, removedVolume: null });
-    expect(cli(['down', '--volumes']).stderr).toMatch(/^no dev container was running$/m);
+    expect(jsonOut(second)).toMatchObject({ removed: null, removedVolume: null, removedEnvironment: null });
+    expect(cli(['down', '--volumes']).stderr).toMatch(/^no dev container was running; no environment to remove$/m);
   });
 
   it('up with the daemon stopped fails fast with the reason and the fix', () => {

@@ -28,7 +28,8 @@ describe('cache folders', () => {
     expect(cachePaths()).toEqual([
       '.cache',
       '.cache/huggingface',
-      '.cache/uv',
+      '.cache/danlu',
+      '.cache/danlu/uv',
       '.cache/torch',
       '.cache/torch/hub',
       '.local',
@@ -53,7 +54,7 @@ describe('cache folders', () => {
       uid: 0,
       gid: 0,
     });
-    expect(c.dirs.find((d) => d.rel === '.cache/uv')).toMatchObject({ exists: false, uid: null });
+    expect(c.dirs.find((d) => d.rel === '.cache/danlu/uv')).toMatchObject({ exists: false, uid: null });
   });
 });
 

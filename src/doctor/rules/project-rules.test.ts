@@ -179,7 +179,9 @@ describe('cacheDirs', () => {
 
   it('offers to create missing folders before dockerd creates them as root', () => {
     const base = factsFor(host);
-    const dirs = base.caches.dirs.map((d) => (d.rel.startsWith('.cache/torch') || d.rel === '.cache/uv' ? { ...d, exists: false, uid: null, gid: null } : d));
+    const dirs = base.caches.dirs.map((d) =>
+      d.rel.startsWith('.cache/torch') || d.rel === '.cache/danlu/uv' ? { ...d, exists: false, uid: null, gid: null } : d,
+    );
     const [f] = cacheDirs({ ...base, caches: { ...base.caches, dirs } });
     expect(f).toMatchObject({
       id: 'cache-dir-missing',
@@ -189,7 +191,7 @@ describe('cacheDirs', () => {
     expect(f!.fix?.action).toEqual({
       kind: 'own-dirs',
       home: '/home/alice',
-      paths: ['/home/alice/.cache/uv', '/home/alice/.cache/torch/hub'],
+      paths: ['/home/alice/.cache/danlu/uv', '/home/alice/.cache/torch/hub'],
       uid: 1000,
       gid: 1000,
     });
