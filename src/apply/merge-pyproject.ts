@@ -200,7 +200,9 @@ function mergeSteps(data: Obj, existingText: string, wants: PyprojectPlan): Pend
   } else {
     for (const [key, value] of Object.entries(uvWant)) {
       const list = value as TomlValue[];
-      if ((key === 'environments' || key === 'conflicts') && uvNow[key] !== undefined) continue;
+      // The project's own environments are its own; its own conflicts too, but a set danlu needs
+      // (its group apart from the project's alternatives) is added beside them.
+      if (key === 'environments' && uvNow[key] !== undefined) continue;
       const have = new Set((Array.isArray(uvNow[key]) ? (uvNow[key] as unknown[]) : []).map((h) => JSON.stringify(h)));
       const missing = list.filter((o) => !have.has(JSON.stringify(o)));
       if (missing.length === 0) continue;
@@ -387,6 +389,7 @@ function applyManaged(p: Pending, data: Obj, wants: PyprojectPlan): Managed {
     p.notes.push(`removed danlu's earlier constraint ${stale.join(', ')}`);
   }
   if (want['constraint-dependencies']) record['constraint-dependencies'] = want['constraint-dependencies'];
+  if (want.conflicts) record.conflicts = want.conflicts;
   // The entries danlu wrote pinned (in any list): replaced by the planned ones, or gone when the plan has none.
   const wantDeps = want.dependencies ?? [];
   const lists: { at: string[]; list: unknown[]; want: readonly string[] }[] = [];

@@ -28,14 +28,20 @@ function mainTorch(reqs: ImportedRequirement[]): ImportedRequirement | undefined
   return reqs.find((r) => r.name === 'torch' && r.group === 'main') ?? reqs.find((r) => r.name === 'torch');
 }
 
-export function factsFromImport(result: ImportResult): ImportFacts {
-  const requirements: Requirement[] = result.requirements.map((r) => ({
+/**
+ * The facts the other files give. `alternatives`: extras and groups the project declares it never
+ * installs together ([tool.uv] conflicts) and this machine does not install: their pins speak for
+ * those environments, not for the one planned here.
+ */
+export function factsFromImport(result: ImportResult, alternatives: ReadonlySet<string> = new Set()): ImportFacts {
+  const planned = result.requirements.filter((r) => !alternatives.has(r.group));
+  const requirements: Requirement[] = planned.map((r) => ({
     name: r.name,
     raw: r.raw,
     specifier: r.specifier,
     origin: origin(r.origin),
   }));
-  const torch = mainTorch(result.requirements);
+  const torch = mainTorch(planned);
   const torchPin = torch?.specifier ? { specifier: torch.specifier, origin: origin(torch.origin) } : null;
   // A +cuXXX label is a pin when it is the kept requirement's own (`torch==2.1.2+cu121` in a
   // requirements file); one an install guide's line brings (a README's pip line, merged into a

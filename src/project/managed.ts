@@ -13,9 +13,25 @@ export interface Managed {
   dependencies?: string[];
   /** The URL of the PyTorch index danlu routes torch to (its [[tool.uv.index]] "pytorch"). */
   index?: string;
+  /** [tool.uv] conflicts sets danlu added, each as `conflictKey` writes it. */
+  conflicts?: string[];
 }
 
-export const MANAGED_KEYS = ['requires-python', 'environments', 'constraint-dependencies', 'dependencies', 'index'] as const;
+export const MANAGED_KEYS = ['requires-python', 'environments', 'constraint-dependencies', 'dependencies', 'index', 'conflicts'] as const;
+
+/** A [tool.uv] conflicts set as one line: "group environment / extra vllm" (null: not a set of extras and groups). */
+export function conflictKey(set: unknown): string | null {
+  if (!Array.isArray(set)) return null;
+  const parts: string[] = [];
+  for (const item of set) {
+    if (!isObj(item)) return null;
+    if (typeof item.extra === 'string') parts.push(`extra ${item.extra}`);
+    else if (typeof item.group === 'string') parts.push(`group ${item.group}`);
+    else if (typeof item.package === 'string') parts.push(`package ${item.package}`);
+    else return null;
+  }
+  return parts.join(' / ');
+}
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -41,6 +57,8 @@ export function managedOf(data: Obj | null | undefined): Managed {
     const deps = strings(record.dependencies);
     if (deps) out.dependencies = deps;
     if (typeof record.index === 'string') out.index = record.index;
+    const conflicts = strings(record.conflicts);
+    if (conflicts) out.conflicts = conflicts;
     return out;
   }
   // A file from before the record: danlu's own shapes in a project danlu initialised.

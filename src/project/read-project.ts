@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { DanluError } from '../lib/errors.js';
 import { backendAtUrlEnd, backendOfLocal, packageNameFrom } from '../lib/py.js';
 import { readOwnProjectFile, readProjectFile } from '../lib/read-file.js';
-import { isManagedEntry, managedOf } from './managed.js';
+import { conflictKey, isManagedEntry, managedOf } from './managed.js';
 import { envLocations, parseEnv } from './dotenv.js';
 import { parseTomlStrict, requirementName } from './toml.js';
 import { factsFromImport } from './from-import.js';
@@ -48,7 +48,7 @@ function specifierOf(raw: string): string {
     .replace(/^\((.*)\)$/, '$1');
 }
 
-function requirementsOf(data: Record<string, unknown>, text: string, file: string): Requirement[] {
+function requirementsOf(data: Record<string, unknown>, text: string, file: string, skip: ReadonlySet<string> = new Set()): Requirement[] {
   const project = data.project as Record<string, unknown> | undefined;
   const lists: unknown[][] = [];
   // The torch entries danlu itself added are its own output, not the project's input.
@@ -56,9 +56,11 @@ function requirementsOf(data: Record<string, unknown>, text: string, file: strin
   const theirs = (list: unknown[]) => list.filter((d) => typeof d !== 'string' || !isManagedEntry(managed, 'dependencies', d));
   if (Array.isArray(project?.dependencies)) lists.push(theirs(project.dependencies));
   const optional = project?.['optional-dependencies'];
-  if (optional && typeof optional === 'object') for (const v of Object.values(optional)) if (Array.isArray(v)) lists.push(theirs(v));
+  if (optional && typeof optional === 'object')
+    for (const [k, v] of Object.entries(optional)) if (Array.isArray(v) && !skip.has(normalizeName(k))) lists.push(theirs(v));
   const groups = data['dependency-groups'];
-  if (groups && typeof groups === 'object') for (const v of Object.values(groups)) if (Array.isArray(v)) lists.push(theirs(v));
+  if (groups && typeof groups === 'object')
+    for (const [k, v] of Object.entries(groups)) if (Array.isArray(v) && !skip.has(normalizeName(k))) lists.push(theirs(v));
   const out: Requirement[] = [];
   // Linear in the file: each entry is looked for after the previous one (lists are written in
   // order), and from the start only when it is not found there.
@@ -262,16 +264,40 @@ async function pythonClassifiers(dir: string, project: Record<string, unknown>):
 
 /** What the project's own pyproject.toml says, before the other files are added to it. */
 export interface OwnFacts {
+  /** Requirements of the main dependencies and of the extras and groups this machine may install. */
   requirements: Requirement[];
+  /** The project's declared alternatives ([tool.uv] conflicts) this machine does not install. */
+  alternatives: string[];
   torchPin: ProjectFacts['torchPin'];
   backendPin: ProjectFacts['backendPin'];
   compile: { value: boolean; why: string };
   apt: string[];
 }
 
+/**
+ * Extras and groups the project's own `[tool.uv] conflicts` names: environments it declares are
+ * never installed together (uv locks each apart). Normalized names.
+ */
+export function declaredAlternatives(data: Record<string, unknown>): string[] {
+  const uv = (data.tool as Record<string, unknown> | undefined)?.uv as Record<string, unknown> | undefined;
+  const sets = Array.isArray(uv?.conflicts) ? (uv.conflicts as unknown[]) : [];
+  // The sets danlu added (its groups apart from the alternatives) are not the project's.
+  const danlus = new Set(managedOf(data).conflicts ?? []);
+  const out = new Set<string>();
+  for (const set of sets) {
+    if (!Array.isArray(set) || danlus.has(conflictKey(set) ?? '')) continue;
+    for (const item of set) {
+      if (!item || typeof item !== 'object') continue;
+      const o = item as Record<string, unknown>;
+      for (const key of ['extra', 'group']) if (typeof o[key] === 'string') out.add(normalizeName(o[key] as string));
+    }
+  }
+  return [...out];
+}
+
 /** The facts that come from pyproject.toml and the other files together. */
 function combined(own: OwnFacts, imported: ImportResult | null) {
-  const fromImport = imported ? factsFromImport(imported) : null;
+  const fromImport = imported ? factsFromImport(imported, new Set(own.alternatives)) : null;
   const requirements = fromImport ? mergeByName(own.requirements, fromImport.requirements) : own.requirements;
   const names = new Set(requirements.map((r) => normalizeName(r.name)));
   return {
@@ -308,16 +334,6 @@ export async function readProject(
   const project = (data.project ?? {}) as Record<string, unknown>;
   const folder = basename(dir);
   const own = typeof project.name === 'string' && project.name.trim() ? project.name.trim() : null;
-  const requirements = pyprojectText ? requirementsOf(data, pyprojectText, 'pyproject.toml') : [];
-
-  let backendPin: ProjectFacts['backendPin'] = pyprojectText ? backendFromIndex(data, pyprojectText, 'pyproject.toml') : null;
-  const ownFacts: OwnFacts = { requirements, torchPin: null, backendPin, compile: await detectCompile(dir, pyprojectText), apt: [] };
-  const torch = requirements.find((r) => r.name === 'torch' && r.specifier !== '');
-  if (torch) {
-    const local = backendOfLocal(torch.specifier);
-    ownFacts.torchPin = { specifier: torch.specifier.replace(/\+[A-Za-z0-9.]+/g, ''), origin: torch.origin };
-    if (local && !backendPin) backendPin = ownFacts.backendPin = { backend: local, origin: torch.origin };
-  }
 
   // The other files of the repository: requirements, conda, setup files, README install lines.
   const imported = options.importRepo === false ? null : await importProject(dir);
@@ -331,6 +347,21 @@ export async function readProject(
         (imported?.selectedExtras ?? []).map((e) => e.name),
       )
     : null;
+  // Alternatives the project declares ([tool.uv] conflicts): the plan is for what this machine
+  // installs, so the pins of the others (an extra that needs another torch) decide nothing here.
+  // An extra the README installs is installed, and a backend extra is planned as one.
+  const installs = new Set((imported?.selectedExtras ?? []).map((e) => normalizeName(e.name)));
+  const alternatives = declaredAlternatives(data).filter((n) => !installs.has(n) && !(multiBackend?.extras ?? []).map(normalizeName).includes(n));
+  const requirements = pyprojectText ? requirementsOf(data, pyprojectText, 'pyproject.toml', new Set(alternatives)) : [];
+
+  let backendPin: ProjectFacts['backendPin'] = pyprojectText ? backendFromIndex(data, pyprojectText, 'pyproject.toml') : null;
+  const ownFacts: OwnFacts = { requirements, alternatives, torchPin: null, backendPin, compile: await detectCompile(dir, pyprojectText), apt: [] };
+  const torch = requirements.find((r) => r.name === 'torch' && r.specifier !== '');
+  if (torch) {
+    const local = backendOfLocal(torch.specifier);
+    ownFacts.torchPin = { specifier: torch.specifier.replace(/\+[A-Za-z0-9.]+/g, ''), origin: torch.origin };
+    if (local && !backendPin) backendPin = ownFacts.backendPin = { backend: local, origin: torch.origin };
+  }
   if (multiBackend?.torch) {
     ownFacts.torchPin = { specifier: multiBackend.torch.specifier, origin: multiBackend.torch.origin };
     if (multiBackend.torch.backend) ownFacts.backendPin = { backend: multiBackend.torch.backend, origin: multiBackend.torch.origin };

@@ -31,7 +31,7 @@ export function renderNewPyproject(wants: PyprojectPlan): string {
 /** [tool.danlu.managed]: the values above that are danlu's own; it updates them while the file still holds them. */
 export function managedBlock(managed: Managed): string {
   const values = Object.fromEntries(MANAGED_KEYS.filter((k) => managed[k] !== undefined).map((k) => [k, managed[k] as TomlValue]));
-  return `# What danlu wrote above for this plan: \`danlu init\` updates these values while the file holds them as written (a value you change is yours).\n${tableHeader(['tool', 'danlu', 'managed'])}\n${keyValues(values, ['environments', 'constraint-dependencies', 'dependencies'])}`;
+  return `# What danlu wrote above for this plan: \`danlu init\` updates these values while the file holds them as written (a value you change is yours).\n${tableHeader(['tool', 'danlu', 'managed'])}\n${keyValues(values, ['environments', 'constraint-dependencies', 'dependencies', 'conflicts'])}`;
 }
 
 /** [build-system]: setup.py is then built by uv (its torch extensions included). */

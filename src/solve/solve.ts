@@ -42,6 +42,30 @@ export function lockedVersions(lock: string, name: string): string[] {
   return [...lock.matchAll(/^\[\[package\]\]\nname = "([^"]+)"\nversion = "([^"]+)"/gm)].filter((m) => m[1] === name).map((m) => m[2]!);
 }
 
+/**
+ * The torch versions of the environment this machine installs. A project that declares
+ * alternatives ([tool.uv] conflicts) locks a torch per alternative; the project's own entries
+ * say which: an edge whose marker is only `extra == '<one of those alternatives>'` belongs to
+ * that alternative. Without such edges, every torch in the lock.
+ */
+export function machineTorch(lock: string, project: string, alternatives: readonly string[]): string[] {
+  const all = lockedVersions(lock, 'torch');
+  if (all.length < 2 || alternatives.length === 0) return all;
+  const norm = (n: string) => n.toLowerCase().replace(/[-_.]+/g, '-');
+  const block = lock.split(/^\[\[package\]\]\n/m).find((b) => norm(/^name = "([^"]+)"/.exec(b)?.[1] ?? '') === norm(project));
+  if (!block) return all;
+  const alt = new Set(alternatives.map(norm));
+  const versions = new Set<string>();
+  for (const m of block.matchAll(/\{ name = "torch", version = "([^"]+)"([^\n]*)/g)) {
+    const marker = /marker = "([^"]*)"/.exec(m[2]!)?.[1] ?? '';
+    const only = /^extra == '(?:extra|group)-\d+-[^']+?-([^']+)'$/.exec(marker);
+    if (only && alt.has(norm(only[1]!))) continue;
+    versions.add(m[1]!);
+  }
+  const mine = all.filter((v) => versions.has(v));
+  return mine.length > 0 ? mine : all;
+}
+
 /** The minor of a Python version as a number: "3.12" -> 12. */
 const minorNumber = (py: string) => Number(py.split('.')[1]);
 
@@ -311,7 +335,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
         triedRange = true;
         const free = await lock(freeTorch(plan), `torch free within ${plan.torch.hostFit}, Python ${plan.python}`);
         if (free.verdict.kind === 'locked' && free.text) {
-          const version = lockedVersions(free.text, 'torch')[0];
+          const version = machineTorch(free.text, input.project.name, input.project.ownFacts?.alternatives ?? [])[0];
           // The project pins torch itself and another of its requirements needs a different one:
           // its requirements contradict each other; the host is not the cause, and nothing moves.
           const own = input.project.torchPin;

@@ -284,6 +284,58 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
     }, 900_000);
   }
 
+  // Alternatives the project declares itself ([tool.uv] conflicts): an extra that needs another
+  // torch than the one this machine installs. uv applies a constraint to every alternative, so
+  // the planned torch is held in danlu's group, declared apart from them; the lock holds a torch
+  // for each, and the plan's is the one of what this machine installs.
+  it.each([
+    {
+      shape: 'the project apart from its serving extra (package conflict), a README pin for the machine',
+      files: {
+        'pyproject.toml': `${SETUPTOOLS}[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["torch>=2.4", "numpy"]\n\n[project.optional-dependencies]\nserve = ["torchvision==0.20.1"]\n\n[tool.uv]\nconflicts = [[{ package = "demo" }, { extra = "serve" }]]\n`,
+        'README.md': '# demo\n\n```bash\npip install -e .\npip install torchvision==0.22.0\n```\n',
+        'demo/__init__.py': 'import torch\n',
+      },
+      torch: '2.7',
+      alternative: '2.5',
+    },
+    {
+      shape: 'two extras the project declares alternatives, each for its own torchvision',
+      files: {
+        'pyproject.toml': `[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["torch>=2.4", "numpy"]\n\n[project.optional-dependencies]\nlegacy = ["torchvision==0.20.1"]\ncurrent = ["torchvision>=0.21"]\n\n[tool.uv]\nconflicts = [[{ extra = "legacy" }, { extra = "current" }]]\n`,
+        'main.py': 'import torch\n',
+      },
+      torch: '2.14',
+      alternative: '2.5',
+    },
+  ])(
+    'declared alternatives with another torch: $shape',
+    ({ files, torch, alternative }) => {
+      const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
+      const dir = join(root, 'demo');
+      try {
+        stage(dir, files);
+        const doc = solved('init', dir, 'h100-580');
+        const said = JSON.stringify(doc.plan.solve, null, 1);
+        expect(doc.plan.solve.status, said).toBe('solved');
+        const minors = readLock(readFileSync(join(dir, 'uv.lock'), 'utf8')).torch.map((v: string) => v.split('.').slice(0, 2).join('.'));
+        expect(minors.sort(), said).toEqual([alternative, torch].sort());
+        expect(doc.plan.torch.version.split('.').slice(0, 2).join('.')).toBe(torch);
+        // The machine's torch is held in danlu's group, not by a constraint on every alternative.
+        const pyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
+        expect(pyproject).not.toMatch(/^constraint-dependencies = \[\n\s*"torch==/m);
+        expect(pyproject).toMatch(new RegExp(`^environment = \\[\\n\\s*"torch==${torch.replace('.', '\\.')}\\.\\*"`, 'm'));
+        // A second run plans the same and changes nothing.
+        const second = solved('init', dir, 'h100-580');
+        expect(second.plan.torch.version).toBe(doc.plan.torch.version);
+        expect(second.files.filter((f: { action: string }) => f.action !== 'unchanged').map((f: { path: string }) => f.path)).toEqual([]);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+    900_000,
+  );
+
   it.each([
     {
       shape: 'a git source on a host this machine cannot reach, next to a companion that pins torch',

@@ -1,11 +1,12 @@
 import type { ProjectFacts } from '../../project/types.js';
+import { normalizeName } from '../../project/types.js';
 import type { ImportResult } from '../../project/import/types.js';
 import { intersectSpecifiers } from '../../project/import/merge.js';
 import { holdsOnLinux } from '../../project/import/marker.js';
 import { parsePep508 } from '../../project/import/pep508.js';
 import type { Decision, PlanOptions, TorchPlan, Warning } from '../types.js';
 import type { PackagePlan } from '../packages.js';
-import { isManagedEntry, type Managed, managedOf } from '../../project/managed.js';
+import { conflictKey, isManagedEntry, type Managed, managedOf } from '../../project/managed.js';
 import { buildNeedOf, IMPORT_CAPS } from '../../catalog/data/build-needs.js';
 import { uvIndexEnvPrefix } from '../../project/import/credentials.js';
 import { fromImport } from './from-import.js';
@@ -440,7 +441,23 @@ export function planPyproject(
     ...(imported?.requirements ?? []).filter((r) => r.name === 'torch').map((r) => specifierOf(asWritten(r.raw))),
     ...(own.get('torch') ?? []).map((raw) => specifierOf(asWritten(raw))),
   ];
-  if (torchSpecs.some((spec) => spec.replace(/\s+/g, '') !== held) && !constraints.includes(`torch${held}`)) constraints.push(`torch${held}`);
+  // The project declares alternatives ([tool.uv] conflicts: an extra for another torch, say), and
+  // uv applies a constraint to every one of them: the planned torch is held in danlu's dependency
+  // group instead, which is declared never to be installed with those alternatives.
+  const alternatives = project.ownFacts?.alternatives ?? [];
+  const holdTorch = torchSpecs.some((spec) => spec.replace(/\s+/g, '') !== held);
+  const heldInGroup = holdTorch && alternatives.length > 0 ? `torch${held}` : null;
+  if (heldInGroup) {
+    const list = groups.environment ?? [];
+    if (!list.includes(heldInGroup)) groups.environment = [...list, heldInGroup];
+    addedTorch.push(heldInGroup);
+    decisions.push({
+      what: 'torch hold',
+      choice: `${heldInGroup} in dependency group "environment"`,
+      why: `the project declares ${alternatives.join(', ')} as alternatives ([tool.uv] conflicts), and a constraint would bind them too: the planned torch is held in the group this machine installs, declared in conflict with them`,
+      source: 'pyproject.toml [tool.uv] conflicts',
+    });
+  } else if (holdTorch && !constraints.includes(`torch${held}`)) constraints.push(`torch${held}`);
 
   const projectRoutes = ownTorchRouting(project.pyprojectData ?? null, torchSources.torch!) && !options.replaceIndex;
   if (projectRoutes) {
@@ -477,6 +494,32 @@ export function planPyproject(
       message: `${gone.kind} ${gone.name} is left out of pyproject.toml: ${gone.why}`,
       fix: 'install it in an environment of its own, or loosen the pins uv names',
     });
+  }
+  // Groups that hold a torch-family entry (the held torch, a README's torchvision pin) are never
+  // installed with the project's alternatives: uv locks those apart, with their own torch.
+  const danluConflicts: string[] = [];
+  if (alternatives.length > 0) {
+    const ownGroups = new Set(Object.keys(isObj(project.pyprojectData?.['dependency-groups']) ? (project.pyprojectData!['dependency-groups'] as Obj) : {}));
+    const extraNames = new Map(Object.keys(ownExtras(project.pyprojectData ?? null)).map((e) => [normalizeName(e), e]));
+    const groupNames = new Map([...ownGroups].map((g) => [normalizeName(g), g]));
+    // Any group this machine installs that holds one (a group of danlu's, or one of the project's
+    // that is not itself an alternative): on a re-run danlu's groups are the file's, and the same.
+    const holders = Object.entries(groups).filter(
+      ([g, list]) => !alternatives.includes(normalizeName(g)) && list.some((d) => TORCH_FAMILY.has(requirementName(d) ?? '')),
+    );
+    for (const [g] of holders) {
+      for (const alt of alternatives) {
+        const other: ConflictSide | null = extraNames.has(alt) ? { extra: extraNames.get(alt)! } : groupNames.has(alt) ? { group: groupNames.get(alt)! } : null;
+        if (!other) continue;
+        const pair: ConflictSide[] = [{ group: g }, other];
+        clash.conflicts.push(pair);
+        danluConflicts.push(conflictKey(pair)!);
+        clash.why.set(
+          pair,
+          `group ${g} holds this machine's torch; the project declares ${'extra' in other ? `extra ${other.extra}` : `group ${other.group}`} an alternative ([tool.uv] conflicts)`,
+        );
+      }
+    }
   }
   for (const c of clash.conflicts)
     decisions.push({
@@ -598,6 +641,7 @@ export function planPyproject(
       ...(project.requiresPython === null ? { 'requires-python': input.requiresPython } : {}),
       environments,
       ...(managedConstraints.length > 0 ? { 'constraint-dependencies': managedConstraints } : {}),
+      ...(danluConflicts.length > 0 ? { conflicts: danluConflicts } : {}),
       ...(ownWrites.length > 0 ? { dependencies: ownWrites } : {}),
       // One index only (a team's torch variants have one each, named by the variant, none of them this one).
       ...(projectRoutes || input.torch.variants.length > 1 ? {} : { index: input.torch.index }),
