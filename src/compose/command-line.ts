@@ -4,6 +4,8 @@
  * .env there (COMPOSE_PROJECT_NAME, COMPOSE_FILE and the build args).
  */
 
+import { DEFAULT_ENGINE, ENGINES } from '../catalog/engine.js';
+
 export type ComposeFlavor = { kind: 'v2'; docker: string; version: string } | { kind: 'v1'; bin: string; version: string };
 
 export interface CommandLine {
@@ -16,7 +18,7 @@ export interface CommandLine {
 export const SERVICE = 'devcontainer';
 
 function base(flavor: ComposeFlavor, args: string[], env: Record<string, string> = {}): CommandLine {
-  return flavor.kind === 'v2' ? { cmd: flavor.docker, args: ['compose', ...args], env } : { cmd: flavor.bin, args, env };
+  return flavor.kind === 'v2' ? { cmd: flavor.docker, args: [ENGINES[DEFAULT_ENGINE].composePlugin, ...args], env } : { cmd: flavor.bin, args, env };
 }
 
 /** BuildKit is needed for the Dockerfile's cache mounts; compose v1 only uses it through the docker CLI. */

@@ -8,6 +8,9 @@ import type { DockerFacts } from '../probe/types.js';
 import { cacheDir } from '../lib/cache-dir.js';
 import { fileVersionCache, type VersionCache } from '../probe/version-cache.js';
 import type { ComposeFlavor } from './command-line.js';
+import { DEFAULT_ENGINE, ENGINES, type EngineKind } from '../catalog/engine.js';
+
+const SPEC = ENGINES[DEFAULT_ENGINE];
 
 const defaultCache = (env: NodeJS.ProcessEnv): VersionCache | null => (env.DANLU_VERSION_CACHE === '0' ? null : fileVersionCache(cacheDir(env)));
 
@@ -22,10 +25,12 @@ async function composeV1Version(exec: Exec, env: NodeJS.ProcessEnv, cache: Versi
       () => true,
       () => false,
     );
-  const bin = cache ? await findOnPath('docker-compose', { env, exists, platform: process.platform }) : null;
+  const standalone = SPEC.composeStandalone;
+  if (!standalone) return { code: null, stdout: '', stderr: '', missing: true, timedOut: false, ms: 0 };
+  const bin = cache ? await findOnPath(standalone, { env, exists, platform: process.platform }) : null;
   const cached = bin ? await cache!.read(bin, args) : null;
   if (cached !== null) return { code: 0, stdout: cached, stderr: '', missing: false, timedOut: false, ms: 0 };
-  const r = await exec('docker-compose', args, { timeoutMs: 3000 });
+  const r = await exec(standalone, args, { timeoutMs: 3000 });
   if (bin && r.code === 0 && r.stdout.trim()) await cache!.write(bin, args, r.stdout);
   return r;
 }
@@ -33,6 +38,8 @@ async function composeV1Version(exec: Exec, env: NodeJS.ProcessEnv, cache: Versi
 export { dockerCommand };
 
 export interface Engine {
+  /** Which engine: every fact that differs between engines is ENGINES[kind]. */
+  kind: EngineKind;
   docker: string;
   flavor: ComposeFlavor;
   serverVersion: string;
@@ -53,14 +60,11 @@ function daemonError(reason: string, docker: string): DanluError {
     });
   }
   if (/permission denied/i.test(reason)) {
-    return new DanluError('permission denied on the Docker socket', {
-      code: EXIT.failed,
-      hint: 'add yourself to the docker group: `sudo usermod -aG docker "$USER"`, then log out and in (or run `newgrp docker`)',
-    });
+    return new DanluError(`permission denied on the ${SPEC.name} socket`, { code: EXIT.failed, hint: SPEC.socketAccessHint });
   }
-  return new DanluError(`Docker daemon not reachable: ${reason.replace(/^[a-z ]+: /, '') || `${docker} version failed`}`, {
+  return new DanluError(`${SPEC.name} daemon not reachable: ${reason.replace(/^[a-z ]+: /, '') || `${docker} version failed`}`, {
     code: EXIT.failed,
-    hint: 'start it: `sudo systemctl start docker` (Docker Engine) or start Docker Desktop; on WSL2 without systemd: `sudo service docker start`',
+    hint: SPEC.startHint,
   });
 }
 
@@ -76,7 +80,7 @@ export async function connectEngine(
   const docker = dockerCommand(env);
   const [probed, v2, v1] = await Promise.all([
     probeDocker(realDeps({ env, exec }), 'runtime', DAEMON_TIMEOUT_MS),
-    exec(docker, ['compose', 'version', '--short'], { timeoutMs: 3000 }),
+    exec(docker, [SPEC.composePlugin, 'version', '--short'], { timeoutMs: 3000 }),
     composeV1Version(exec, env, cache),
   ]);
   const facts = probed.facts;
@@ -89,12 +93,12 @@ export async function connectEngine(
   if (!facts.daemon.ok || !facts.daemon.version) throw daemonError(facts.daemon.reason ?? '', docker);
   let flavor: ComposeFlavor;
   if (v2.code === 0 && v2.stdout.trim()) flavor = { kind: 'v2', docker, version: v2.stdout.trim().replace(/^v/, '') };
-  else if (v1.code === 0 && v1.stdout.trim()) flavor = { kind: 'v1', bin: 'docker-compose', version: v1.stdout.trim() };
+  else if (v1.code === 0 && v1.stdout.trim() && SPEC.composeStandalone) flavor = { kind: 'v1', bin: SPEC.composeStandalone, version: v1.stdout.trim() };
   else {
     throw new DanluError('Docker Compose is not installed (neither `docker compose` nor `docker-compose`)', {
       code: EXIT.failed,
       hint: "install the plugin: `sudo apt-get install docker-compose-plugin` (Docker's apt repository)",
     });
   }
-  return { docker, flavor, serverVersion: facts.daemon.version, facts, gpus: engineGpus(facts) };
+  return { kind: DEFAULT_ENGINE, docker, flavor, serverVersion: facts.daemon.version, facts, gpus: engineGpus(facts) };
 }

@@ -1,4 +1,5 @@
 import type { OsKind } from '../probe/types.js';
+import { DEFAULT_ENGINE, ENGINES } from '../catalog/engine.js';
 import { DanluError, quoted } from '../lib/errors.js';
 import { maskUrl } from '../lib/secrets.js';
 
@@ -35,7 +36,7 @@ export const BASE_NO_PROXY = [
   'localhost',
   '127.0.0.1',
   '::1',
-  'host.docker.internal',
+  ENGINES[DEFAULT_ENGINE].hostAlias,
   'devcontainer',
   '10.0.0.0/8',
   '172.16.0.0/12',

@@ -3,6 +3,7 @@ import type { CxxAbi } from '../catalog/torch.js';
 import type { MirrorKind } from '../catalog/mirrors.js';
 import type { PyprojectPlan } from './pyproject/types.js';
 import type { Accelerator } from '../catalog/accelerator.js';
+import type { EngineKind } from '../catalog/engine.js';
 
 /** One choice the planner made, with the reason and the knowledge it rests on. */
 /** Decisions other code reads back: found by id, never by their text. */
@@ -194,6 +195,8 @@ export interface Plan {
   requiresPython: string;
   /** What the torch build runs on; every vendor fact (image, devices, resources) is ACCELERATORS[accelerator]. */
   accelerator: Accelerator;
+  /** The container engine of this machine; every engine fact (host alias, GPU request) is ENGINES[engine]. */
+  engine: EngineKind;
   cuda: CudaPlan;
   torch: TorchPlan;
   /**

@@ -1,4 +1,5 @@
 import type { ExecResult } from '../lib/exec.js';
+import { DEFAULT_ENGINE, ENGINES } from '../catalog/engine.js';
 import { findOnPath, firstLine, type ProbeDeps } from './deps.js';
 import {
   classifyDaemonError,
@@ -63,13 +64,14 @@ async function cdiSpecPresent(deps: ProbeDeps, extraDirs: readonly string[]): Pr
  * takes about half a second to start, and is not needed when v2 is there.
  */
 async function composeVersions(deps: ProbeDeps): Promise<{ plugin: ExecResult; standalone: ExecResult | null }> {
-  const plugin = await deps.exec(dockerCommand(deps.env), ['compose', 'version', '--short'], { timeoutMs: DOCKER_TIMEOUT_MS });
-  if (plugin.code === 0 || plugin.timedOut || plugin.missing) return { plugin, standalone: null };
+  const spec = ENGINES[DEFAULT_ENGINE];
+  const plugin = await deps.exec(dockerCommand(deps.env), [spec.composePlugin, 'version', '--short'], { timeoutMs: DOCKER_TIMEOUT_MS });
+  if (plugin.code === 0 || plugin.timedOut || plugin.missing || !spec.composeStandalone) return { plugin, standalone: null };
   // Compose v1 starts Python for its version: asked once per binary, then remembered.
-  const bin = deps.versionCache ? await findOnPath('docker-compose', deps) : null;
+  const bin = deps.versionCache ? await findOnPath(spec.composeStandalone, deps) : null;
   const cached = bin ? await deps.versionCache!.read(bin, ['--version']) : null;
   if (cached !== null) return { plugin, standalone: { code: 0, stdout: cached, stderr: '', missing: false, timedOut: false, ms: 0 } };
-  const standalone = await deps.exec('docker-compose', ['--version'], { timeoutMs: DOCKER_TIMEOUT_MS });
+  const standalone = await deps.exec(spec.composeStandalone, ['--version'], { timeoutMs: DOCKER_TIMEOUT_MS });
   if (bin && standalone.code === 0) await deps.versionCache!.write(bin, ['--version'], standalone.stdout);
   return { plugin, standalone };
 }
@@ -80,7 +82,7 @@ const NOT_PROBED: ExecResult = { code: null, stdout: '', stderr: '', missing: tr
 
 /** The docker client danlu runs, for every probe and command; DANLU_DOCKER picks another one. */
 export function dockerCommand(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DANLU_DOCKER || 'docker';
+  return env.DANLU_DOCKER || ENGINES[DEFAULT_ENGINE].binary;
 }
 
 /**

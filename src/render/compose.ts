@@ -2,6 +2,7 @@ import { Document, isMap, isSeq, type Node } from 'yaml';
 import type { Plan } from '../plan/types.js';
 import { CANONICAL } from '../catalog/mirrors.js';
 import { ACCELERATORS } from '../catalog/accelerator.js';
+import { ENGINES } from '../catalog/engine.js';
 import { CACHE_DIRS, CONTAINER_VENV, ENV_STORE, STORE_CACHE, STORE_VENVS } from './paths.js';
 
 export { CACHE_DIRS };
@@ -40,6 +41,7 @@ function need(name: string): string {
 /** docker-compose.yml: the same on every machine; per-machine values come from .env. */
 export function composeObject(plan: Plan): Record<string, unknown> {
   const devices = ACCELERATORS[plan.accelerator];
+  const engine = ENGINES[plan.engine];
   const buildArgs: Record<string, string> = {
     BASE_IMAGE: need('BASE_IMAGE'),
     UV_IMAGE: need('UV_IMAGE'),
@@ -94,7 +96,7 @@ export function composeObject(plan: Plan): Record<string, unknown> {
           https_proxy: '${https_proxy:-}',
           no_proxy: '${no_proxy:-localhost,127.0.0.1}',
         },
-        extra_hosts: ['host.docker.internal:host-gateway'],
+        ...(engine.hostAliasTarget ? { extra_hosts: [`${engine.hostAlias}:${engine.hostAliasTarget}`] } : {}),
       },
     },
   };
@@ -105,11 +107,20 @@ export function extendObject(plan: Plan): Record<string, unknown> {
   const service: Record<string, unknown> = {};
   const driver = ACCELERATORS[plan.accelerator].composeDriver;
   if (plan.gpu.enabled && driver) {
-    const device: Record<string, unknown> = { driver };
-    if (plan.gpu.devices === 'all') device.count = 'all';
-    else device.device_ids = plan.gpu.devices;
-    device.capabilities = ['gpu'];
-    service.deploy = { resources: { reservations: { devices: [device] } } };
+    const model = ENGINES[plan.engine].gpuRequest;
+    switch (model) {
+      case 'deploy-devices': {
+        const device: Record<string, unknown> = { driver };
+        if (plan.gpu.devices === 'all') device.count = 'all';
+        else device.device_ids = plan.gpu.devices;
+        device.capabilities = ['gpu'];
+        service.deploy = { resources: { reservations: { devices: [device] } } };
+        break;
+      }
+      default:
+        // A new request model is written here: the compiler names this line until it is.
+        throw new Error(`no compose GPU request for ${model satisfies never}`);
+    }
     if (plan.gpus.length > 1) {
       // NCCL needs locked memory and a big stack for peer-to-peer transports (pain point 22).
       service.ulimits = { memlock: -1, stack: 67108864 };

@@ -25,6 +25,8 @@ const RULES: { fact: string; owner: string; pattern: RegExp }[] = [
   // purpose: the one Compose v1 builds with.
   { fact: 'a literal docker binary', owner: 'doctor/up-check.ts', pattern: /exec\(\s*'docker'/ },
   { fact: 'the default Python (a fallback)', owner: 'plan/choose-python.ts', pattern: /(?:\?\?|DEFAULT_PYTHON\s*=)\s*'3\.1\d'/ },
+  // Engine facts are ENGINES[kind]: Podman is one entry there, not a search for Docker's names.
+  { fact: "the engine's name for the host", owner: 'catalog/engine.ts', pattern: /host\.docker\.internal/ },
 ];
 
 /** Every name a special package goes by: a literal list of two or more of them is a second table. */
@@ -68,5 +70,6 @@ describe('one kernel', () => {
     expect(RULES[3]!.pattern.test("release: '22.04' | '24.04';")).toBe(true);
     expect(RULES[5]!.pattern.test("python: hint ?? '3.12',")).toBe(true);
     expect(RULES[5]!.pattern.test("{ ubuntu: '24.04', python: '3.12' }")).toBe(false);
+    expect(RULES[6]!.pattern.test("extra_hosts: ['host.docker.internal:host-gateway'],")).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { hasProxy, noProxyEntries } from '../probes/proxy-parse.js';
+import { DEFAULT_ENGINE, ENGINES } from '../../catalog/engine.js';
 import type { Finding, Rule } from '../types.js';
 import { findings, manual } from './finding.js';
 
@@ -22,7 +23,7 @@ export const noProxy: Rule = ({ proxy }): Finding[] => {
       'Requests to localhost, 127.0.0.1 and other containers then go through the proxy and fail or hang.',
       client
         ? manual(
-            'add "noProxy": "localhost,127.0.0.1,::1,host.docker.internal" next to httpProxy in ~/.docker/config.json, and NO_PROXY=localhost,127.0.0.1 where the other layers set their proxy',
+            `add "noProxy": "localhost,127.0.0.1,::1,${ENGINES[DEFAULT_ENGINE].hostAlias}" next to httpProxy in ${ENGINES[DEFAULT_ENGINE].clientConfig}, and NO_PROXY=localhost,127.0.0.1 where the other layers set their proxy`,
           )
         : manual('export NO_PROXY=localhost,127.0.0.1,::1 (and no_proxy) where the proxy is set'),
     ),
