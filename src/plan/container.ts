@@ -1,21 +1,22 @@
 import type { Catalog } from '../catalog/index.js';
 import type { HostFacts } from '../probe/types.js';
-import type { ProjectFacts } from '../project/types.js';
 import { chooseImage } from './choose-image.js';
 import type { TorchChoice } from './choose-torch.js';
 import type { HostGpus } from './host-gpus.js';
+import type { CompilePlan } from './packages.js';
 import type { TeamVariants } from './team-variants.js';
 import type { CudaPlan, Decision, Plan, PlanOptions, PlanStep } from './types.js';
 
 export interface ImageInput {
   catalog: Catalog;
   host: HostFacts;
-  project: ProjectFacts;
   options: PlanOptions;
   gpus: HostGpus;
   torch: TorchChoice;
   /** A team's torch variants (null: one build). */
   split: TeamVariants | null;
+  /** Whether the image compiles CUDA code (the special-packages step's answer). */
+  compiles: CompilePlan;
 }
 
 /**
@@ -23,7 +24,7 @@ export interface ImageInput {
  * default variant's image (as for a machine with no driver known: the image of the wheel's CUDA),
  * the same on every machine.
  */
-export function planImage({ catalog, host, project, options, gpus, torch, split }: ImageInput): PlanStep<{ cuda: CudaPlan; committed: Plan['committed'] }> {
+export function planImage({ catalog, host, options, gpus, torch, split, compiles }: ImageInput): PlanStep<{ cuda: CudaPlan; committed: Plan['committed'] }> {
   const { gpuSel, driverCuda } = gpus;
   const image = chooseImage(catalog, {
     backend: torch.backend.name,
@@ -32,7 +33,7 @@ export function planImage({ catalog, host, project, options, gpus, torch, split 
     driverCuda,
     driverVersion: host.nvidia?.driverVersion ?? null,
     gpus: gpuSel.selected,
-    compilesCuda: project.compilesCuda.value,
+    compilesCuda: compiles.value,
   });
   const decisions = [...image.decisions];
   const committedImage = split
@@ -42,7 +43,7 @@ export function planImage({ catalog, host, project, options, gpus, torch, split 
         ubuntu: options.ubuntu,
         driverCuda: null,
         gpus: [],
-        compilesCuda: project.compilesCuda.value,
+        compilesCuda: compiles.value,
       }).cuda
     : image.cuda;
   const committed: Plan['committed'] = {
@@ -59,8 +60,8 @@ export function planImage({ catalog, host, project, options, gpus, torch, split 
       source: 'NVIDIA forward-compatibility guide',
     });
   }
-  if (project.compilesCuda.value) {
-    decisions.push({ what: 'CUDA compilation', choice: 'yes', why: project.compilesCuda.why, source: 'project files' });
+  if (compiles.value) {
+    decisions.push({ what: 'CUDA compilation', choice: 'yes', why: compiles.why, source: 'project files' });
   }
   return { value: { cuda: image.cuda, committed }, decisions, warnings: image.warnings };
 }

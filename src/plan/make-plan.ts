@@ -41,7 +41,7 @@ export function makePlan({ host, project: given, options, catalog }: PlanInput):
   const { torch } = build;
   const python = steps.take(planPython(torch.release, project, options, request.projectPython));
   const special = steps.take(planSpecialPackages({ project, request, torch, python }));
-  const image = steps.take(planImage({ catalog, host, project, options, gpus, torch, split: build.split }));
+  const image = steps.take(planImage({ catalog, host, options, gpus, torch, split: build.split, compiles: special.compiles }));
   const gpu = steps.take(planGpuRequest(gpus.gpuSel));
   const shmSize = steps.take(planShm(options.shm, project.env.SHM_SIZE, host.memoryBytes));
   const mirrors = steps.take(planMirrors(options, project.env));
@@ -83,7 +83,7 @@ export function makePlan({ host, project: given, options, catalog }: PlanInput):
     shmSize,
     mirrors,
     userImages,
-    compilesCuda: special.compiles,
+    compilesCuda: special.compiles.value,
     aptPackages,
     packages: special.packages,
     machine: request.machine,

@@ -2,7 +2,7 @@ import { PREFERS_PREBUILT } from '../catalog/data/special-package-facts.js';
 import type { TorchBackend, TorchRelease } from '../catalog/torch.js';
 import { backendCuda } from '../lib/version.js';
 import type { ProjectFacts, Requirement } from '../project/types.js';
-import { isSpecial, prebuiltAvailable, resolveSpecial, type Resolution, type ResolveContext, type WheelTarget } from '../wheels/index.js';
+import { buildsOwnExtension, isSpecial, prebuiltAvailable, resolveSpecial, type Resolution, type ResolveContext, type WheelTarget } from '../wheels/index.js';
 import type { TorchChoice } from './choose-torch.js';
 import type { TorchRequestPlan } from './torch-request.js';
 import type { Decision, PlanStep, Warning } from './types.js';
@@ -88,12 +88,21 @@ export interface SpecialPackagesInput {
   python: string;
 }
 
+/** Whether the image compiles CUDA code, and why (a decision the image step records). */
+export interface CompilePlan {
+  value: boolean;
+  why: string;
+}
+
 /**
  * The project's special packages for the planned build, and whether the image compiles CUDA
- * code (the project's own, or a package built from source that needs the devel image). A
- * project that compiles CUDA code under a CPU torch is warned.
+ * code: the project's own extension (one danlu does not configure itself), or a special package
+ * whose resolution here is a source build that needs the devel image. A special package the
+ * project builds without isolation compiles only when its resolution says so: a wheel installs,
+ * and a package left out on these GPUs (flash-attn on a V100) compiles nothing. A project that
+ * compiles CUDA code under a CPU torch is warned.
  */
-export function planSpecialPackages({ project, request, torch, python }: SpecialPackagesInput): PlanStep<{ packages: PackagePlan[]; compiles: boolean }> {
+export function planSpecialPackages({ project, request, torch, python }: SpecialPackagesInput): PlanStep<{ packages: PackagePlan[]; compiles: CompilePlan }> {
   // When the plan does not keep the project's torch pin, the companions' pins are replaced by
   // the paired versions too (render/pyproject-import.ts): plan them as such, not as conflicts.
   const keepsPin = Boolean(request.pins.torch && torch.pinned);
@@ -101,8 +110,14 @@ export function planSpecialPackages({ project, request, torch, python }: Special
   const requirements = keepsPin ? request.requirements : request.requirements.map((r) => (companions.has(r.name) ? { ...r, specifier: '' } : r));
   const special = planPackages(requirements, wheelTargetOf(request.wheelBase, python, torch), request.wheelCtx);
   const warnings = [...special.warnings];
-  const compiles = project.compilesCuda.value || special.packages.some((p) => p.resolution.kind === 'build' && p.resolution.needsDevel);
-  if (project.compilesCuda.value && !backendCuda(torch.backend.name)) {
+  const own = buildsOwnExtension(project);
+  const built = special.packages.filter((p) => p.resolution.kind === 'build' && p.resolution.needsDevel).map((p) => p.name);
+  const compiles: CompilePlan = own
+    ? { value: true, why: project.compilesCuda.why }
+    : built.length > 0
+      ? { value: true, why: `${built.join(', ')} ${built.length === 1 ? 'builds' : 'build'} from source here (no prebuilt wheel for this torch)` }
+      : { value: false, why: '' };
+  if (own && !backendCuda(torch.backend.name)) {
     warnings.push({
       id: 'cuda-compile-on-cpu',
       message: `the project compiles CUDA code (${project.compilesCuda.why}), but the plan's torch is ${torch.backend.name}: the image has no CUDA toolkit and the extensions will not build`,

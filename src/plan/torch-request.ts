@@ -2,7 +2,7 @@ import { IMPORT_CAPS } from '../catalog/data/build-needs.js';
 import type { Catalog } from '../catalog/index.js';
 import { satisfiesOr } from '../lib/py.js';
 import type { HostFacts } from '../probe/types.js';
-import type { WheelTarget } from '../wheels/index.js';
+import { buildsOwnExtension, type WheelTarget } from '../wheels/index.js';
 import type { Origin, ProjectFacts } from '../project/types.js';
 import type { HostGpuView, TorchRequest } from './choose-torch.js';
 import { DEFAULT_PYTHON } from './choose-python.js';
@@ -81,7 +81,7 @@ export function planTorchRequest({ host, project, options, catalog, team, gpus }
     projectBackendOrigin: pins.backend ? where(pins.backend.origin) : undefined,
     python: pythonPin ? (pythonPin.match(/3\.\d+/)?.[0] ?? pythonPin) : undefined,
     needsTorchaudio: project.needs.torchaudio,
-    preferNative: project.compilesCuda.value,
+    preferNative: buildsOwnExtension(project),
     prefer: preferTest ? { test: preferTest, why: "for which the project's special packages have prebuilt wheels" } : undefined,
     // The torch uv resolved for the whole project (a --torch flag wins).
     solved: options.torch ? undefined : options.solved?.torch,
