@@ -83,5 +83,5 @@ export function managedOf(data: Obj | null | undefined): Managed {
 /** The entry is one danlu wrote (so not the project's own input). */
 export function isManagedEntry(managed: Managed, key: 'dependencies' | 'constraint-dependencies', entry: string): boolean {
   const list = managed[key];
-  return list !== undefined && list.some((m) => m.replace(/\s+/g, '') === entry.replace(/\s+/g, ''));
+  return list?.some((m) => m.replace(/\s+/g, '') === entry.replace(/\s+/g, '')) ?? false;
 }
