@@ -149,6 +149,21 @@ describe('B9: mirrors and vendor feeds of a requirements file', () => {
     expect(r.mirrors).toHaveLength(2);
     expect(r.indexes.map((i) => [i.url, i.packages])).toEqual([['https://flashinfer.ai/whl/cu121/torch2.4/', [{ name: 'flashinfer-python' }]]]);
   });
+
+  it("third shape: repository managers' PyPI proxies (Nexus, Artifactory, devpi) are mirrors; their PyTorch repositories are not", async () => {
+    const r = await project({
+      'requirements.txt':
+        '--extra-index-url https://repo.example-cloud.com/repository/pypi/simple\n' +
+        '--extra-index-url https://nexus.example-corp.com/repository/pypi-proxy/simple/\n' +
+        '--extra-index-url https://corp.example.io/artifactory/api/pypi/pypi-remote/simple\n' +
+        '--extra-index-url https://devpi.example.net/root/pypi/+simple/\n' +
+        '--extra-index-url https://nexus.example-corp.com/repository/pytorch-cu121/simple\n' +
+        'numpy\n',
+    });
+    expect(r.mirrors).toHaveLength(4);
+    expect(r.indexes.map((i) => i.url)).toEqual(['https://nexus.example-corp.com/repository/pytorch-cu121/simple']);
+    expect(r.report.filter((l) => l.kind === 'index' && /PyPI mirror/.test(l.became))).toHaveLength(4);
+  });
 });
 
 describe('B12 / D16 / D18: the checkout is the project, whatever its folder is called', () => {

@@ -17,9 +17,30 @@ function urlParts(url: string): { host: string; path: string } | null {
 }
 
 /**
- * What an index URL is: PyPI itself, PyTorch's wheel index, a PyPI mirror (a `/simple` or
- * `/pypi/simple` index of a host that is no vendor's feed, or a mirror danlu knows: the machine's
- * choice, for .env), a vendor's feed, or another index.
+ * The paths at which mirrors and repository managers serve PyPI's simple API: a plain mirror
+ * (`/simple`, `/pypi/simple`, `/pypi/web/simple`), Nexus (`/repository/<name>/simple`),
+ * Artifactory (`/artifactory/api/pypi/<name>/simple`) and devpi (`/<user>/<index>/+simple`). A
+ * repository whose name says it holds PyTorch's or a vendor's wheels is not PyPI's mirror.
+ */
+const MIRROR_PATHS = [
+  /^\/(pypi\/(web\/)?)?simple$/i,
+  /^\/repository\/([^/]+)\/simple$/i,
+  /^(?:\/artifactory)?\/api\/pypi\/([^/]+)\/simple$/i,
+  /^\/[^/]+\/([^/]+)\/\+simple$/i,
+];
+const NOT_PYPI_REPOSITORY = /torch|cuda|nvidia|rocm|wheel|whl/i;
+
+function mirrorPath(path: string): boolean {
+  return MIRROR_PATHS.some((re) => {
+    const m = re.exec(path);
+    return m !== null && !(m[1] !== undefined && NOT_PYPI_REPOSITORY.test(m[1]));
+  });
+}
+
+/**
+ * What an index URL is: PyPI itself, PyTorch's wheel index, a PyPI mirror (an index at a mirror's
+ * or repository manager's PyPI path on a host that is no vendor's feed, or a mirror danlu knows:
+ * the machine's choice, for .env), a vendor's feed, or another index.
  */
 export function indexRole(url: string): 'pypi' | 'pytorch' | 'mirror' | 'vendor' | 'other' {
   const u = urlParts(url);
@@ -28,7 +49,7 @@ export function indexRole(url: string): 'pypi' | 'pytorch' | 'mirror' | 'vendor'
   if (u.host === 'download.pytorch.org') return 'pytorch';
   if (vendorIndexOf(url) || FEED_HOSTS.test(u.host)) return 'vendor';
   const known = MIRRORS.candidates.some((c) => c.kind === 'pypi' && c.url !== null && urlParts(c.url)?.host === u.host);
-  if (known || /^\/(pypi\/(web\/)?)?simple$/i.test(u.path)) return 'mirror';
+  if (known || mirrorPath(u.path)) return 'mirror';
   return 'other';
 }
 
