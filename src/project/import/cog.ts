@@ -1,3 +1,4 @@
+import { addAptPackages } from './apt.js';
 import { readYamlDoc } from './yaml-doc.js';
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { ignored, leftOut, record, reportOf } from './emit.js';
@@ -50,8 +51,7 @@ export function parseCog(text: string, file: string, readInclude: ReadInclude = 
           const po = { file, line: lineOf(p) };
           const pkg = isScalar(p) ? String(p.value).trim() : '';
           if (!pkg) continue;
-          out.aptPackages.push({ name: pkg, origin: po });
-          record(out, po, textAt(p), 'hint', `apt package for the image: ${pkg}`);
+          addAptPackages(out, po, textAt(p), [pkg]);
         }
       } else if (name === 'python_packages' && isSeq(value)) {
         for (const p of value.items as Node[]) {

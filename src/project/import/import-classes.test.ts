@@ -378,3 +378,26 @@ describe("`cd <project-name>/sub` inside a repository that has a folder of the p
     expect(r.requirements.map((q) => q.name)).not.toContain('kernels');
   });
 });
+
+describe('apt packages the image or the host provides are not installed into the image', () => {
+  it('an install guide installs a second CUDA toolkit next to a library: the library is kept, the toolkit left out', async () => {
+    const r = await project({
+      'README.md': '```bash\nsudo apt-get update\nsudo apt-get install -y cuda-toolkit-12-8 ffmpeg libsndfile1\n```\n',
+    });
+    expect(r.aptPackages.map((a) => a.name)).toEqual(['ffmpeg', 'libsndfile1']);
+    const line = r.report.find((l) => l.text.includes('cuda-toolkit-12-8'))!;
+    expect(line.became).toMatch(/ffmpeg libsndfile1; left out cuda-toolkit-12-8/);
+    expect(line.reason).toMatch(/CUDA devel image/);
+  });
+
+  it("cog.yaml's system packages: a driver and nvcc are left out, each with its reason", async () => {
+    const r = await project({
+      'cog.yaml': 'build:\n  gpu: true\n  system_packages:\n    - "nvidia-driver-535"\n    - "nvidia-cuda-toolkit"\n    - "libgl1"\n',
+    });
+    expect(r.aptPackages.map((a) => a.name)).toEqual(['libgl1']);
+    expect(r.report.filter((l) => l.kind === 'left-out').map((l) => [l.text, l.reason])).toEqual([
+      ['- "nvidia-driver-535"', expect.stringMatching(/host's/)],
+      ['- "nvidia-cuda-toolkit"', expect.stringMatching(/CUDA devel image/)],
+    ]);
+  });
+});

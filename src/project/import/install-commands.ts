@@ -1,3 +1,4 @@
+import { addAptPackages } from './apt.js';
 import { CONDA_VALUE, condaCommand } from './conda-command.js';
 import { addSpec, ignored, leftOut, record } from './emit.js';
 import { Places } from './place.js';
@@ -222,9 +223,12 @@ function command(ctx: CommandContext, input: Word[]): void {
   }
   if (/^apt(-get)?$/.test(w[0]!)) {
     if (w[1] !== 'install') return ignored(out, origin, text, 'apt bookkeeping');
-    const pkgs = w.slice(2).filter((a) => !a.startsWith('-'));
-    for (const name of pkgs) out.aptPackages.push({ name, origin: { ...origin } });
-    return void record(out, origin, text, 'hint', `apt packages for the image: ${pkgs.join(' ')}`);
+    return addAptPackages(
+      out,
+      origin,
+      text,
+      w.slice(2).filter((a) => !a.startsWith('-')),
+    );
   }
   if (PYTHON.test(w[0]!) || /^python3?\.\d+$/.test(w[0]!)) {
     const version = /^python(3\.\d+)$/.exec(w[0]!)?.[1];
