@@ -59,6 +59,7 @@ export function planPyprojectFile(input: PyprojectFileInput): PlanStep<Pyproject
       projectName: project.name,
       backendExtras: project.multiBackend?.extras ?? [],
       ...(options.solved?.relax?.length ? { relax: options.solved.relax } : {}),
+      ...(options.solved?.builds?.length ? { builds: options.solved.builds } : {}),
       projectVersion: project.imported?.packageMetadata?.version ?? '0.1.0',
       hasReadme: project.hasReadme ?? false,
       python: input.python,

@@ -90,6 +90,11 @@ export interface Solved {
    * for: written as a lower bound (`==4.3.0.36` becomes `>=4.3.0.36`), with uv's reason.
    */
   relax?: { name: string; why: string }[];
+  /**
+   * Packages whose build failed for want of a module its setup.py imports and never declared
+   * (pkg_resources, torch, numpy...): what their build gets, with uv's reason.
+   */
+  builds?: { name: string; requirement: string; why: string }[];
 }
 
 /** How the plan was checked against the project's whole dependency graph (the joint solve with uv). */

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
+import { MISSING_BUILD_MODULES } from '../catalog/data/build-needs.js';
 import { DanluError } from '../lib/errors.js';
 import { readProjectFile } from '../lib/read-file.js';
-import { minorOf, satisfiesOr, TORCH_FAMILY } from '../lib/py.js';
+import { minorOf, normalizeName, satisfiesOr, TORCH_FAMILY } from '../lib/py.js';
 import { makePlan, type PlanInput } from '../plan/make-plan.js';
 import { where } from '../plan/project-torch.js';
 import type { Plan, PlanOptions, SolveReport, Solved } from '../plan/types.js';
@@ -379,6 +380,15 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
         }
         if ('lines' in free.verdict) said = free.verdict.lines;
       }
+      // A build that failed for want of a module its setup.py imports and never declared
+      // (pkg_resources, gone from setuptools 82; torch; numpy): its build gets what provides it.
+      const fix = verdict.kind === 'build' ? buildFix(verdict, solved) : null;
+      if (fix) {
+        solved.builds = [...(solved.builds ?? []), fix];
+        tried.clear();
+        plan = replan();
+        continue;
+      }
       // An extra or group read from the project's files that cannot be resolved: left out, with uv's reason.
       // uv may not name the extra or group: the package its cause starts from tells which one holds it.
       const cause = verdict.kind === 'unsatisfiable' ? (/Because ([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(said.join('\n'))?.[1] ?? null) : null;
@@ -404,6 +414,20 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
   } finally {
     await scratch.dispose();
   }
+}
+
+/** What a failed build lacked (a module of MISSING_BUILD_MODULES), when it was not given already. */
+function buildFix(verdict: Extract<LockVerdict, { kind: 'build' }>, solved: Solved): { name: string; requirement: string; why: string } | null {
+  if (!verdict.package || !verdict.missing) return null;
+  const row = MISSING_BUILD_MODULES.rows.find((r) => r.module === verdict.missing);
+  if (!row) return null;
+  const name = normalizeName(verdict.package);
+  if ((solved.builds ?? []).some((b) => b.name === name && b.requirement === row.requirement)) return null;
+  return {
+    name,
+    requirement: row.requirement,
+    why: `uv could not build ${name}: its build imports ${row.module}, which its isolated build environment lacks ("No module named '${row.module}'"); the build gets ${row.requirement}`,
+  };
 }
 
 /**

@@ -9,6 +9,11 @@ const said = (name: string) => readFileSync(join(__dirname, '..', '..', 'test', 
 describe("uv lock's verdict, read from its words", () => {
   it('locked', () => expect(readVerdict(0, 'Resolved 3 packages in 2ms\n')).toEqual({ kind: 'locked' }));
 
+  it('a build that cannot import a module it never declared: the package and the module', () => {
+    expect(readVerdict(1, said('build-missing-module'))).toMatchObject({ kind: 'build', package: 'legacy-op', missing: 'pkg_resources' });
+    expect(readVerdict(1, said('build'))).toMatchObject({ kind: 'build', missing: null });
+  });
+
   it('a requirement needs a newer Python than the planned one: python-below, with the package and its minimum', () => {
     const v = readVerdict(1, said('python-below'));
     expect(v).toMatchObject({ kind: 'python-below', package: 'torch', minimum: '3.9' });

@@ -15,8 +15,8 @@ export type LockVerdict =
   | { kind: 'python-below'; package: string; minimum: string; lines: string[] }
   /** The requirements cannot be satisfied together; `torch` when torch is part of the contradiction. */
   | { kind: 'unsatisfiable'; torch: boolean; part: Part | null; bindings: Binding[]; lines: string[] }
-  /** A package's build (for its metadata) failed. */
-  | { kind: 'build'; package: string | null; part: Part | null; lines: string[] }
+  /** A package's build (for its metadata) failed; `missing`: the module its build could not import. */
+  | { kind: 'build'; package: string | null; part: Part | null; missing: string | null; lines: string[] }
   | { kind: 'other'; lines: string[] };
 
 /** An extra (`demo[serve]`) or a dependency group (`demo:dev`) that takes the lock down. */
@@ -100,7 +100,10 @@ export function readVerdict(code: number | null, stderr: string): LockVerdict {
     return { kind: 'unsatisfiable', torch: /\btorch\b/.test(text), part: failingPart(text), bindings: torchBindings(text), lines };
   }
   const build = /Failed to build `([^`=\s]+)/.exec(text) ?? /Failed to download and build `([^`=\s]+)/.exec(text);
-  if (build) return { kind: 'build', package: build[1]!, part: includedBy(text), lines };
+  if (build) {
+    const missing = /No module named '([A-Za-z_][A-Za-z0-9_]*)/.exec(text)?.[1] ?? null;
+    return { kind: 'build', package: build[1]!, part: includedBy(text), missing, lines };
+  }
   return { kind: 'other', lines };
 }
 

@@ -336,6 +336,48 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
     900_000,
   );
 
+  // A build that fails for want of a module its setup.py imports and never declared: uv's build
+  // output names the module; the build gets what provides it, and the project locks.
+  it.each([
+    {
+      shape: 'a local package whose setup.py imports pkg_resources (gone from setuptools 82)',
+      setup:
+        'import pkg_resources\nfrom setuptools import setup\nassert pkg_resources.parse_version("1.0") < pkg_resources.parse_version("2.0")\nsetup(name="legacy_op", version="0.1", py_modules=[])\n',
+      build: 'setuptools<81',
+    },
+    {
+      shape: 'a local package whose setup.py imports numpy for its include folder, without declaring it',
+      setup: 'import numpy\nfrom setuptools import setup\nnumpy.get_include()\nsetup(name="legacy_op", version="0.1", py_modules=[])\n',
+      build: 'numpy',
+    },
+  ])(
+    'a build lacking a module it imports gets it: $shape',
+    (c) => {
+      const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
+      const dir = join(root, 'demo');
+      try {
+        stage(dir, {
+          'requirements.txt': 'numpy\n',
+          'train.py': 'import torch\n',
+          'README.md': '```bash\npip install -r requirements.txt\npip install ./vendor/legacy_op\n```\n',
+          'vendor/legacy_op/setup.py': c.setup,
+        });
+        const doc = solved('init', dir, 'h100-580');
+        const said = JSON.stringify(doc.plan.solve, null, 1);
+        expect(doc.plan.solve.status, said).toBe('solved');
+        expect(doc.plan.decisions.find((d: { what: string }) => d.what === 'legacy-op build')?.why, said).toMatch(/No module named/);
+        const pyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
+        expect(pyproject).toMatch(new RegExp(`^legacy-op = \\[[^\\]]*"${c.build}"`, 'm'));
+        // A second run plans the same and changes nothing.
+        const second = solved('init', dir, 'h100-580');
+        expect(second.files.filter((f: { action: string }) => f.action !== 'unchanged').map((f: { path: string }) => f.path)).toEqual([]);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+    900_000,
+  );
+
   it.each([
     {
       shape: 'a git source on a host this machine cannot reach, next to a companion that pins torch',

@@ -61,6 +61,30 @@ export const BUILD_NEEDS: Table<BuildNeed> = {
   ],
 };
 
+/**
+ * What an isolated build lacks when its setup.py imports a module it never declared (uv's build
+ * output: "ModuleNotFoundError: No module named 'pkg_resources'"), and the requirement that
+ * provides it. `torch` is the environment's torch (its planned version: an sdist has no static
+ * metadata for match-runtime). pkg_resources left setuptools in 82 (the last with it: 80.x).
+ */
+export const MISSING_BUILD_MODULES: Table<{ module: string; requirement: string }> = {
+  source: "setuptools 82 changelog (pkg_resources removed); Python 3.12 What's New (distutils removed); each module's PyPI distribution",
+  asOf: '2026-12-07',
+  confidence: 'V',
+  rows: [
+    { module: 'pkg_resources', requirement: 'setuptools<81' },
+    { module: 'distutils', requirement: 'setuptools' },
+    { module: 'setuptools', requirement: 'setuptools' },
+    { module: 'torch', requirement: 'torch' },
+    { module: 'numpy', requirement: 'numpy' },
+    { module: 'Cython', requirement: 'cython' },
+    { module: 'pybind11', requirement: 'pybind11' },
+    { module: 'packaging', requirement: 'packaging' },
+    { module: 'pip', requirement: 'pip' },
+    { module: 'wheel', requirement: 'wheel' },
+  ],
+};
+
 export function buildNeedOf(name: string): BuildNeed | undefined {
   return BUILD_NEEDS.rows.find((r) => r.name === name);
 }

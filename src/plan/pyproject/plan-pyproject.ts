@@ -45,6 +45,8 @@ export interface PyprojectInput {
   machine: string;
   /** Exact pins of the project's other files written as lower bounds (the solve found no Python for them here). */
   relax?: readonly { name: string; why: string }[];
+  /** What a build lacked when uv built it (the solve): each package's build gets the requirement. */
+  builds?: readonly { name: string; requirement: string; why: string }[];
 }
 
 type Obj = Record<string, unknown>;
@@ -603,6 +605,17 @@ export function planPyproject(
       why: `${need.why}${need.metadata ? '; its metadata is given, so uv locks without building it' : ''}`,
       source: need.source,
     });
+  }
+
+  // A build that failed for want of a module its setup.py imports (the solve read it in uv's
+  // output): its build gets what provides it, beside what it already gets.
+  for (const b of input.builds ?? []) {
+    const requirement = b.requirement === 'torch' ? `torch==${input.torch.version}` : b.requirement;
+    const have = Array.isArray(buildDependencies[b.name]) ? (buildDependencies[b.name] as TomlValue[]) : [];
+    const bare = (v: TomlValue) => (typeof v === 'string' ? v : String((v as { requirement?: string }).requirement ?? '')).replace(/[<>=!~;\s].*$/, '');
+    const same = bare(requirement);
+    buildDependencies[b.name] = [...have.filter((v) => bare(v) !== same), requirement];
+    decisions.push({ what: `${b.name} build`, choice: requirement, why: b.why, source: 'uv lock (the build output)' });
   }
 
   // The project's own setup.py builds against torch (`pip install -e .` in its README): uv builds
