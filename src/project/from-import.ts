@@ -51,8 +51,14 @@ export function factsFromImport(result: ImportResult, alternatives: ReadonlySet<
   const backendPin = ownLabel && !fromGuide ? { backend: torch!.localVersion!, origin: origin(torch!.origin) } : null;
 
   // Softer: a PyTorch index the files name, then CUDA hints (conda pytorch-cuda, cudatoolkit...).
+  // The label came from the line that wrote it: the kept requirement's own, else the line of
+  // another file merged into it (a README's `torch==2.8.0+cu128`), whose CUDA hint says where.
+  const labelAt = (backend: string) =>
+    torch!.raw.includes(`+${backend}`)
+      ? torch!.origin
+      : (result.cudaHints.find((h) => h.backend === backend && h.text.includes(`+${backend}`))?.origin ?? torch!.origin);
   let backendHint: ImportFacts['backendHint'] =
-    torch?.localVersion && cudaOrCpu(torch.localVersion) && !backendPin ? { backend: torch.localVersion, origin: origin(torch.origin) } : null;
+    torch?.localVersion && cudaOrCpu(torch.localVersion) && !backendPin ? { backend: torch.localVersion, origin: origin(labelAt(torch.localVersion)) } : null;
   const several = result.warnings.some((w) => w.id === 'several-variants');
   if (!several) {
     const index = result.indexes.find((i) => cudaOrCpu(backendOfIndexUrl(i.url) ?? ''));

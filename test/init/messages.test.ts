@@ -27,4 +27,17 @@ describe('variants the files name, and the one this machine takes', () => {
       cleanup(dir);
     }
   });
+
+  it("a README's +cuXXX line merged into requirements.txt's torch range is cited at the README's line", () => {
+    const dir = tempProject({
+      'requirements.txt': 'torch>=2.0.0\nnumpy\n',
+      'README.md': '```bash\npip install torch==2.8.0+cu128 --extra-index-url https://download.pytorch.org/whl/cu128\npip install -r requirements.txt\n```\n',
+    });
+    try {
+      const r = danlu(['init', dir, '--yes', '--no-solve', '--host', join(HOST_FILES, 'rtx3090-470.json')]);
+      expect(r.stderr).toMatch(/cu128 not followed: cu128 \(README\.md:2\) does not run on this host/);
+    } finally {
+      cleanup(dir);
+    }
+  });
 });
