@@ -14,7 +14,7 @@ import {
   type ComposeFlavor,
 } from './command-line.js';
 
-const v2: ComposeFlavor = { kind: 'v2', docker: 'docker', version: '2.39.1' };
+const v2: ComposeFlavor = { kind: 'v2', docker: 'docker', plugin: 'compose', version: '2.39.1' };
 const v1: ComposeFlavor = { kind: 'v1', bin: 'docker-compose', version: '1.29.2' };
 
 group('compose command lines', () => {

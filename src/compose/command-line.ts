@@ -4,9 +4,8 @@
  * .env there (COMPOSE_PROJECT_NAME, COMPOSE_FILE and the build args).
  */
 
-import { DEFAULT_ENGINE, ENGINES } from '../catalog/engine.js';
-
-export type ComposeFlavor = { kind: 'v2'; docker: string; version: string } | { kind: 'v1'; bin: string; version: string };
+/** v2: the engine's client with its compose plugin subcommand (`docker compose`); v1: a standalone binary. */
+export type ComposeFlavor = { kind: 'v2'; docker: string; plugin: string; version: string } | { kind: 'v1'; bin: string; version: string };
 
 export interface CommandLine {
   cmd: string;
@@ -18,7 +17,7 @@ export interface CommandLine {
 export const SERVICE = 'devcontainer';
 
 function base(flavor: ComposeFlavor, args: string[], env: Record<string, string> = {}): CommandLine {
-  return flavor.kind === 'v2' ? { cmd: flavor.docker, args: [ENGINES[DEFAULT_ENGINE].composePlugin, ...args], env } : { cmd: flavor.bin, args, env };
+  return flavor.kind === 'v2' ? { cmd: flavor.docker, args: [flavor.plugin, ...args], env } : { cmd: flavor.bin, args, env };
 }
 
 /** BuildKit is needed for the Dockerfile's cache mounts; compose v1 only uses it through the docker CLI. */

@@ -2,15 +2,13 @@ import { runCommand, type Exec, type ExecResult } from '../lib/exec.js';
 import { DanluError, EXIT } from '../lib/errors.js';
 import { access } from 'node:fs/promises';
 import { findOnPath, realDeps } from '../probe/deps.js';
-import { dockerCommand, probeDocker } from '../probe/docker.js';
+import { dockerCommand, engineKind, probeDocker } from '../probe/docker.js';
 import { engineGpus, type EngineGpus } from '../probe/gpu-access.js';
 import type { DockerFacts } from '../probe/types.js';
 import { cacheDir } from '../lib/cache-dir.js';
 import { fileVersionCache, type VersionCache } from '../probe/version-cache.js';
 import type { ComposeFlavor } from './command-line.js';
-import { DEFAULT_ENGINE, ENGINES, type EngineKind } from '../catalog/engine.js';
-
-const SPEC = ENGINES[DEFAULT_ENGINE];
+import { ENGINES, type EngineKind, type EngineSpec } from '../catalog/engine.js';
 
 const defaultCache = (env: NodeJS.ProcessEnv): VersionCache | null => (env.DANLU_VERSION_CACHE === '0' ? null : fileVersionCache(cacheDir(env)));
 
@@ -18,14 +16,14 @@ const defaultCache = (env: NodeJS.ProcessEnv): VersionCache | null => (env.DANLU
  * `docker-compose version --short` (Compose v1 is Python: half a second to start), remembered per
  * binary so that `danlu exec` and `danlu run` do not wait for it every time.
  */
-async function composeV1Version(exec: Exec, env: NodeJS.ProcessEnv, cache: VersionCache | null): Promise<ExecResult> {
+async function composeV1Version(exec: Exec, env: NodeJS.ProcessEnv, cache: VersionCache | null, spec: EngineSpec): Promise<ExecResult> {
   const args = ['version', '--short'];
   const exists = (p: string) =>
     access(p).then(
       () => true,
       () => false,
     );
-  const standalone = SPEC.composeStandalone;
+  const standalone = spec.composeStandalone;
   if (!standalone) return { code: null, stdout: '', stderr: '', missing: true, timedOut: false, ms: 0 };
   const bin = cache ? await findOnPath(standalone, { env, exists, platform: process.platform }) : null;
   const cached = bin ? await cache!.read(bin, args) : null;
@@ -52,7 +50,7 @@ export interface Engine {
 const DAEMON_TIMEOUT_MS = 2500;
 
 /** The daemon did not answer: one line, with the fix for the reason `docker version` gave. */
-function daemonError(reason: string, docker: string): DanluError {
+function daemonError(reason: string, docker: string, spec: EngineSpec): DanluError {
   if (/^timed out/.test(reason)) {
     return new DanluError(`the Docker daemon did not answer within ${DAEMON_TIMEOUT_MS / 1000} s`, {
       code: EXIT.failed,
@@ -60,11 +58,11 @@ function daemonError(reason: string, docker: string): DanluError {
     });
   }
   if (/permission denied/i.test(reason)) {
-    return new DanluError(`permission denied on the ${SPEC.name} socket`, { code: EXIT.failed, hint: SPEC.socketAccessHint });
+    return new DanluError(`permission denied on the ${spec.name} socket`, { code: EXIT.failed, hint: spec.socketAccessHint });
   }
-  return new DanluError(`${SPEC.name} daemon not reachable: ${reason.replace(/^[a-z ]+: /, '') || `${docker} version failed`}`, {
+  return new DanluError(`${spec.name} daemon not reachable: ${reason.replace(/^[a-z ]+: /, '') || `${docker} version failed`}`, {
     code: EXIT.failed,
-    hint: SPEC.startHint,
+    hint: spec.startHint,
   });
 }
 
@@ -77,11 +75,13 @@ export async function connectEngine(
   env: NodeJS.ProcessEnv = process.env,
   cache: VersionCache | null = defaultCache(env),
 ): Promise<Engine> {
+  const kind = engineKind(env);
+  const spec = ENGINES[kind];
   const docker = dockerCommand(env);
   const [probed, v2, v1] = await Promise.all([
     probeDocker(realDeps({ env, exec }), 'runtime', DAEMON_TIMEOUT_MS),
-    exec(docker, [SPEC.composePlugin, 'version', '--short'], { timeoutMs: 3000 }),
-    composeV1Version(exec, env, cache),
+    exec(docker, [spec.composePlugin, 'version', '--short'], { timeoutMs: 3000 }),
+    composeV1Version(exec, env, cache, spec),
   ]);
   const facts = probed.facts;
   if (!facts) {
@@ -90,15 +90,15 @@ export async function connectEngine(
       hint: '`danlu setup-host --print` shows how to install Docker Engine',
     });
   }
-  if (!facts.daemon.ok || !facts.daemon.version) throw daemonError(facts.daemon.reason ?? '', docker);
+  if (!facts.daemon.ok || !facts.daemon.version) throw daemonError(facts.daemon.reason ?? '', docker, spec);
   let flavor: ComposeFlavor;
-  if (v2.code === 0 && v2.stdout.trim()) flavor = { kind: 'v2', docker, version: v2.stdout.trim().replace(/^v/, '') };
-  else if (v1.code === 0 && v1.stdout.trim() && SPEC.composeStandalone) flavor = { kind: 'v1', bin: SPEC.composeStandalone, version: v1.stdout.trim() };
+  if (v2.code === 0 && v2.stdout.trim()) flavor = { kind: 'v2', docker, plugin: spec.composePlugin, version: v2.stdout.trim().replace(/^v/, '') };
+  else if (v1.code === 0 && v1.stdout.trim() && spec.composeStandalone) flavor = { kind: 'v1', bin: spec.composeStandalone, version: v1.stdout.trim() };
   else {
     throw new DanluError('Docker Compose is not installed (neither `docker compose` nor `docker-compose`)', {
       code: EXIT.failed,
       hint: "install the plugin: `sudo apt-get install docker-compose-plugin` (Docker's apt repository)",
     });
   }
-  return { kind: DEFAULT_ENGINE, docker, flavor, serverVersion: facts.daemon.version, facts, gpus: engineGpus(facts) };
+  return { kind, docker, flavor, serverVersion: facts.daemon.version, facts, gpus: engineGpus(facts) };
 }

@@ -1,7 +1,9 @@
+import { ENGINES, type EngineKind } from '../catalog/engine.js';
 import type { DockerDaemonFacts, DockerFacts } from '../probe/types.js';
 import { has, type JsonDoc, type JsonObject, type JsonPath } from './json-fields.js';
 
 const VERSION = /^v?\d+(\.\d+)*([0-9A-Za-z.+~-]*)$/;
+const ENGINE = new RegExp(`^(${Object.keys(ENGINES).join('|')})$`);
 
 /**
  * The `docker` object of a host file. Absent fields are "not known": versions null, features
@@ -31,7 +33,9 @@ export function readDocker(d: JsonDoc, o: JsonObject): DockerFacts {
       v1: opt(c, 'v1', (v) => version(v, at('compose', 'v1')), null),
     };
   }
+  const engine = has(o, 'engine') ? (d.matching(o.engine, at('engine'), ENGINE, `one of ${Object.keys(ENGINES).join(', ')}`) as EngineKind) : undefined;
   return {
+    ...(engine ? { engine } : {}),
     client: opt(o, 'client', (v) => version(v, at('client')), null),
     daemon,
     compose,

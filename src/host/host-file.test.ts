@@ -102,6 +102,14 @@ describe('parseHostFile: valid files', () => {
       nvidiaCtk: null,
     });
   });
+
+  it('reads the engine a probe recorded, and refuses one danlu does not know, at its place', () => {
+    expect(parseHostFile('{"docker": {"engine": "docker"}}', 'h.json', DEFAULTS).docker?.engine).toBe('docker');
+    expect(parseHostFile('{"docker": {}}', 'h.json', DEFAULTS).docker?.engine).toBeUndefined();
+    const err = errorOf('{"docker": {\n  "engine": "lxc"}}');
+    expect(err.location).toMatchObject({ line: 2 });
+    expect(err.message).toMatch(/one of docker/);
+  });
 });
 
 describe('parseHostFile: round trip of `danlu host --json`', () => {
@@ -120,6 +128,7 @@ describe('parseHostFile: round trip of `danlu host --json`', () => {
       ],
     },
     docker: {
+      engine: 'docker',
       client: '27.2.0',
       daemon: { ok: false, version: null, reason: 'permission denied: permission denied while trying to connect' },
       compose: { v2: '2.29.2-desktop.2', v1: '1.29.2' },

@@ -1,5 +1,5 @@
 import type { OsKind } from '../probe/types.js';
-import { DEFAULT_ENGINE, ENGINES } from '../catalog/engine.js';
+import { ENGINES } from '../catalog/engine.js';
 import { DanluError, quoted } from '../lib/errors.js';
 import { maskUrl } from '../lib/secrets.js';
 
@@ -31,18 +31,21 @@ export interface ProxyUrl {
   port: string;
 }
 
-/** The NO_PROXY entries every layer gets: this machine, the compose service, private networks. */
-export const BASE_NO_PROXY = [
+/**
+ * The NO_PROXY entries every layer gets: this machine, every engine's name for it (the same
+ * files serve a machine of either), the compose service, private networks.
+ */
+export const BASE_NO_PROXY: readonly string[] = [
   'localhost',
   '127.0.0.1',
   '::1',
-  ENGINES[DEFAULT_ENGINE].hostAlias,
+  ...new Set(Object.values(ENGINES).map((e) => e.hostAlias)),
   'devcontainer',
   '10.0.0.0/8',
   '172.16.0.0/12',
   '192.168.0.0/16',
   '.local',
-] as const;
+];
 
 /** Docker's default bridge gateway: the host, seen from containers on the default network. */
 export const DOCKER_BRIDGE_HOST = '172.17.0.1';

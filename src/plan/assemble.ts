@@ -4,7 +4,7 @@ import type { ProjectFacts } from '../project/types.js';
 import type { Collector } from './collect.js';
 import type { Plan, PlanOptions } from './types.js';
 import { acceleratorOf } from '../catalog/accelerator.js';
-import { DEFAULT_ENGINE } from '../catalog/engine.js';
+import { engineOf } from '../probe/docker.js';
 
 /** The values the steps of the plan decided, by the name the plan gives them. */
 export type PlanParts = Pick<
@@ -50,7 +50,7 @@ export function assemblePlan({ host, project, options, catalog, parts: p, steps 
     pythonSource: p.pythonSource,
     requiresPython: p.requiresPython,
     accelerator: acceleratorOf(p.torch.backend),
-    engine: DEFAULT_ENGINE,
+    engine: engineOf(host.docker),
     cuda: p.cuda,
     torch: p.torch,
     committed: p.committed,

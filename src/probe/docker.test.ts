@@ -30,6 +30,7 @@ describe('probeDocker', () => {
     const { facts, notes } = await probeDocker(deps);
     expect(notes).toEqual([]);
     expect(facts).toEqual({
+      engine: 'docker',
       client: '27.3.1',
       daemon: { ok: true, version: '27.3.1', reason: null },
       compose: { v2: '2.29.7', v1: null },

@@ -1,5 +1,5 @@
 import type { ExecResult } from '../lib/exec.js';
-import { DEFAULT_ENGINE, ENGINES } from '../catalog/engine.js';
+import { DEFAULT_ENGINE, ENGINES, type EngineKind } from '../catalog/engine.js';
 import { findOnPath, firstLine, type ProbeDeps } from './deps.js';
 import {
   classifyDaemonError,
@@ -64,7 +64,7 @@ async function cdiSpecPresent(deps: ProbeDeps, extraDirs: readonly string[]): Pr
  * takes about half a second to start, and is not needed when v2 is there.
  */
 async function composeVersions(deps: ProbeDeps): Promise<{ plugin: ExecResult; standalone: ExecResult | null }> {
-  const spec = ENGINES[DEFAULT_ENGINE];
+  const spec = ENGINES[engineKind(deps.env)];
   const plugin = await deps.exec(dockerCommand(deps.env), [spec.composePlugin, 'version', '--short'], { timeoutMs: DOCKER_TIMEOUT_MS });
   if (plugin.code === 0 || plugin.timedOut || plugin.missing || !spec.composeStandalone) return { plugin, standalone: null };
   // Compose v1 starts Python for its version: asked once per binary, then remembered.
@@ -80,9 +80,22 @@ const rootlessSocket = (env: NodeJS.ProcessEnv) => /^unix:\/\/\/run\/user\/\d+\/
 
 const NOT_PROBED: ExecResult = { code: null, stdout: '', stderr: '', missing: true, timedOut: false, ms: 0 };
 
-/** The docker client danlu runs, for every probe and command; DANLU_DOCKER picks another one. */
+/**
+ * The container engine of this machine: the one place that decides it (Docker is the only kind
+ * today). Everything else reads the kind from the facts (`engineOf`) and the rest from ENGINES.
+ */
+export function engineKind(_env: NodeJS.ProcessEnv = process.env): EngineKind {
+  return DEFAULT_ENGINE;
+}
+
+/** The engine of probed (or recorded) facts; a --host file from before the field is Docker's. */
+export function engineOf(facts: { engine?: EngineKind } | null | undefined): EngineKind {
+  return facts?.engine ?? DEFAULT_ENGINE;
+}
+
+/** The engine's client danlu runs, for every probe and command; DANLU_DOCKER picks another one. */
 export function dockerCommand(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DANLU_DOCKER || ENGINES[DEFAULT_ENGINE].binary;
+  return env.DANLU_DOCKER || ENGINES[engineKind(env)].binary;
 }
 
 /**
@@ -121,6 +134,7 @@ export async function probeDocker(deps: ProbeDeps, mode: 'full' | 'runtime' = 'f
   }
   return {
     facts: {
+      engine: engineKind(deps.env),
       client: parsedVersion.client,
       daemon,
       compose: { v2, v1 },

@@ -1,3 +1,4 @@
+import type { EngineKind } from '../catalog/engine.js';
 import type { GpuClass } from '../catalog/gpus.js';
 
 /**
@@ -60,6 +61,8 @@ export interface DockerDaemonFacts {
 }
 
 export interface DockerFacts {
+  /** The engine that answered (absent in a --host file recorded before danlu named it: docker). */
+  engine?: EngineKind;
   /** Client version, or null when the `docker` command is missing. */
   client: string | null;
   daemon: DockerDaemonFacts;

@@ -1,5 +1,6 @@
 import { isLoopback, proxyHost } from '../probes/proxy-parse.js';
-import { DEFAULT_ENGINE, ENGINES } from '../../catalog/engine.js';
+import { ENGINES } from '../../catalog/engine.js';
+import { engineOf } from '../../probe/docker.js';
 import type { Finding, ProxyLayer, Rule } from '../types.js';
 import { findings, manual } from './finding.js';
 
@@ -41,7 +42,7 @@ export const localhostProxy: Rule = ({ host, proxy }): Finding[] => {
         `containers and builds get proxy ${url}, which is the container itself there`,
         `From ${inContainers.map((l) => `${l.layer} (${l.source})`).join(', ')}. Inside a container: "proxyconnect tcp: dial tcp 127.0.0.1:${port}: connect: connection refused".`,
         manual(
-          `use http://${ENGINES[DEFAULT_ENGINE].hostAlias}:${port} for containers (the compose file maps it to the host gateway) and let the proxy listen on that address`,
+          `use http://${ENGINES[engineOf(host.docker)].hostAlias}:${port} for containers (the compose file maps it to the host gateway) and let the proxy listen on that address`,
         ),
       ),
     );

@@ -1,5 +1,6 @@
 import { hasProxy, noProxyEntries } from '../probes/proxy-parse.js';
-import { DEFAULT_ENGINE, ENGINES } from '../../catalog/engine.js';
+import { ENGINES } from '../../catalog/engine.js';
+import { engineOf } from '../../probe/docker.js';
 import type { Finding, Rule } from '../types.js';
 import { findings, manual } from './finding.js';
 
@@ -7,7 +8,8 @@ const f = findings('network');
 const LOCAL = ['localhost', '127.0.0.1'];
 
 /** Every layer with a proxy also exempts localhost, or local services go through the proxy. */
-export const noProxy: Rule = ({ proxy }): Finding[] => {
+export const noProxy: Rule = ({ host, proxy }): Finding[] => {
+  const engine = ENGINES[engineOf(host.docker)];
   const layers = [proxy.shell, proxy.daemon, proxy.client, proxy.build].filter((l) => hasProxy(l.values));
   if (layers.length === 0) return [];
   const thin = layers.filter((l) => {
@@ -23,7 +25,7 @@ export const noProxy: Rule = ({ proxy }): Finding[] => {
       'Requests to localhost, 127.0.0.1 and other containers then go through the proxy and fail or hang.',
       client
         ? manual(
-            `add "noProxy": "localhost,127.0.0.1,::1,${ENGINES[DEFAULT_ENGINE].hostAlias}" next to httpProxy in ${ENGINES[DEFAULT_ENGINE].clientConfig}, and NO_PROXY=localhost,127.0.0.1 where the other layers set their proxy`,
+            `add "noProxy": "localhost,127.0.0.1,::1,${engine.hostAlias}" next to httpProxy in ${engine.clientConfig}, and NO_PROXY=localhost,127.0.0.1 where the other layers set their proxy`,
           )
         : manual('export NO_PROXY=localhost,127.0.0.1,::1 (and no_proxy) where the proxy is set'),
     ),
