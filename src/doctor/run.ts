@@ -6,6 +6,7 @@ import { DanluError, describeError } from '../lib/errors.js';
 import { maskSecrets } from '../lib/secrets.js';
 import { makePlan } from '../plan/make-plan.js';
 import type { Plan } from '../plan/types.js';
+import { engineOf } from '../probe/docker.js';
 import { probeHost } from '../probe/index.js';
 import type { HostFacts } from '../probe/types.js';
 import { probeUser } from '../probe/user.js';
@@ -20,7 +21,7 @@ import { probeDriverPackages } from './probes/packages.js';
 import { probeProjectFiles } from './probes/project-files.js';
 import { NO_PROXY } from './probes/proxy-parse.js';
 import { maskedProxies, probeProxy, withDaemonView } from './probes/proxy.js';
-import { RULES } from './rules/index.js';
+import { rulesFor } from './rules/index.js';
 import type { DoctorFacts, DoctorReport, Finding, ProjectFileFacts, ProxyFacts, Severity } from './types.js';
 import { SEVERITIES } from './types.js';
 
@@ -177,7 +178,7 @@ export async function gatherFacts(deps: DoctorDeps, opts: DoctorOptions): Promis
 /** Runs every rule; a rule that throws becomes a finding instead of stopping the others. */
 export function runRules(facts: DoctorFacts): Finding[] {
   const out: Finding[] = [];
-  for (const { name, rule } of RULES) {
+  for (const { name, rule } of rulesFor(engineOf(facts.host.docker))) {
     try {
       out.push(...rule(facts));
     } catch (e) {
