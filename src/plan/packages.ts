@@ -2,7 +2,16 @@ import { PREFERS_PREBUILT } from '../catalog/data/special-package-facts.js';
 import type { TorchBackend, TorchRelease } from '../catalog/torch.js';
 import { backendCuda } from '../lib/version.js';
 import type { ProjectFacts, Requirement } from '../project/types.js';
-import { buildsOwnExtension, isSpecial, prebuiltAvailable, resolveSpecial, type Resolution, type ResolveContext, type WheelTarget } from '../wheels/index.js';
+import {
+  buildsOwnExtension,
+  isSpecial,
+  type OwnBuildFacts,
+  prebuiltAvailable,
+  resolveSpecial,
+  type Resolution,
+  type ResolveContext,
+  type WheelTarget,
+} from '../wheels/index.js';
 import type { TorchChoice } from './choose-torch.js';
 import type { TorchRequestPlan } from './torch-request.js';
 import type { Decision, PlanStep, Warning } from './types.js';
@@ -34,6 +43,32 @@ export function preferPrebuilt(
     sensitive.every((r) =>
       prebuiltAvailable({ name: r.name, specifier: r.specifier }, { ...base, torch: release.version, backend: backend.name, abi: backend.abi }, ctx),
     );
+}
+
+/**
+ * Whether the project may compile CUDA code against torch, so that nvcc should equal torch's
+ * CUDA (torch choice then prefers a CUDA the driver runs natively): its own extension, or a
+ * special package its install guide builds (`--no-build-isolation`) that is not left out on these
+ * GPUs, judged for `probe` (the newest build: being left out, flash-attn on a V100, depends on
+ * the GPUs). Where such a package gets a prebuilt build, it compiles nothing after all; the
+ * special-packages step says what does.
+ */
+export function mayCompile(
+  project: OwnBuildFacts & Pick<ProjectFacts, 'requirements'>,
+  base: Omit<WheelTarget, 'torch' | 'backend' | 'abi'>,
+  probe: Pick<WheelTarget, 'torch' | 'backend' | 'abi'> | null,
+  ctx: ResolveContext = {},
+): boolean {
+  if (buildsOwnExtension(project)) return true;
+  if (!project.compilesCuda.value) return false;
+  const named = new Set([...(project.imported?.buildTimeTorch ?? []), ...(project.imported?.noBuildIsolation ?? [])].map((b) => b.name));
+  return specialRequirements(project.requirements)
+    .filter((r) => named.has(r.name))
+    .some((r) => {
+      if (!probe) return true;
+      const res = resolveSpecial({ name: r.name, specifier: r.specifier }, { ...base, ...probe }, ctx);
+      return !(res?.kind === 'conflict' && res.leaveOut);
+    });
 }
 
 export interface PackagePlan {
@@ -115,7 +150,10 @@ export function planSpecialPackages({ project, request, torch, python }: Special
   const compiles: CompilePlan = own
     ? { value: true, why: project.compilesCuda.why }
     : built.length > 0
-      ? { value: true, why: `${built.join(', ')} ${built.length === 1 ? 'builds' : 'build'} from source here (no prebuilt wheel for this torch)` }
+      ? {
+          value: true,
+          why: `${built.join(', ')} ${built.length === 1 ? 'is' : 'are'} built from source here (no prebuilt build fits; see ${built.length === 1 ? 'its decision' : 'their decisions'})`,
+        }
       : { value: false, why: '' };
   if (own && !backendCuda(torch.backend.name)) {
     warnings.push({

@@ -1,14 +1,14 @@
 import { IMPORT_CAPS } from '../catalog/data/build-needs.js';
 import type { Catalog } from '../catalog/index.js';
-import { satisfiesOr } from '../lib/py.js';
+import { isCudaBackend, satisfiesOr } from '../lib/py.js';
 import type { HostFacts } from '../probe/types.js';
-import { buildsOwnExtension, type WheelTarget } from '../wheels/index.js';
+import type { WheelTarget } from '../wheels/index.js';
 import type { Origin, ProjectFacts } from '../project/types.js';
 import type { HostGpuView, TorchRequest } from './choose-torch.js';
 import { DEFAULT_PYTHON } from './choose-python.js';
 import { derivedTorchPin } from './derived-pin.js';
 import type { HostGpus } from './host-gpus.js';
-import { preferPrebuilt } from './packages.js';
+import { mayCompile, preferPrebuilt } from './packages.js';
 import { where } from './project-torch.js';
 import type { TeamView } from './team.js';
 import type { Decision, PlanOptions, PlanStep, Warning } from './types.js';
@@ -81,7 +81,7 @@ export function planTorchRequest({ host, project, options, catalog, team, gpus }
     projectBackendOrigin: pins.backend ? where(pins.backend.origin) : undefined,
     python: pythonPin ? (pythonPin.match(/3\.\d+/)?.[0] ?? pythonPin) : undefined,
     needsTorchaudio: project.needs.torchaudio,
-    preferNative: buildsOwnExtension(project),
+    preferNative: mayCompile(project, wheelBase, newestCudaBuild(catalog), wheelCtx),
     prefer: preferTest ? { test: preferTest, why: "for which the project's special packages have prebuilt wheels" } : undefined,
     // The torch uv resolved for the whole project (a --torch flag wins).
     solved: options.torch ? undefined : options.solved?.torch,
@@ -198,4 +198,13 @@ export function projectPythonWish(project: ProjectFacts): { minor: string; where
   };
   const closest = [...classifiers].sort((a, b) => distance(a) - distance(b))[0]!;
   return { minor: closest, where: "the project's Python classifiers" };
+}
+
+/** The newest torch release's first CUDA build: what "could this package build here" is judged for. */
+function newestCudaBuild(catalog: Catalog): Pick<WheelTarget, 'torch' | 'backend' | 'abi'> | null {
+  for (const r of catalog.torch.releases) {
+    const b = r.backends.find((x) => isCudaBackend(x.name));
+    if (b) return { torch: r.version, backend: b.name, abi: b.abi };
+  }
+  return null;
 }

@@ -4,7 +4,8 @@ import { cleanup, danlu, HOST_FILES, tempProject } from '../support/cli.js';
 
 interface PlanJson {
   torch: { version: string; backend: string };
-  cuda: { image: string };
+  cuda: { image: string; version: string };
+  warnings: { id: string }[];
   compilesCuda: boolean;
   decisions: { what: string; choice: string; why: string }[];
 }
@@ -44,6 +45,14 @@ describe('whether the image compiles is decided by what each package resolves to
     expect(p.compilesCuda).toBe(false);
     expect(compilation(p)).toBeUndefined();
     expect(p.decisions.find((d) => d.what === 'flash-attn')?.choice).toMatch(/^(?:prebuilt|index|find-links)/);
+  });
+
+  it('flash-attn pinned where no prebuilt build fits: built from source, with nvcc of the CUDA torch was built with', () => {
+    const p = plan({ 'requirements.txt': REQUIREMENTS, 'README.md': readme('pip install flash-attn==2.5.0 --no-build-isolation') }, 'rtx4090-ubuntu2204.json');
+    expect(p.compilesCuda).toBe(true);
+    expect(compilation(p)?.why).toMatch(/^flash-attn is built from source here/);
+    expect(`cu${p.cuda.version.split('.').slice(0, 2).join('')}`).toBe(p.torch.backend);
+    expect(p.warnings.map((w) => w.id)).not.toContain('compile-cuda-mismatch');
   });
 
   it("the project's own extension still compiles, whatever its special packages resolve to", () => {
