@@ -12,6 +12,8 @@ describe("uv lock's verdict, read from its words", () => {
   it('a build that cannot import a module it never declared: the package and the module', () => {
     expect(readVerdict(1, said('build-missing-module'))).toMatchObject({ kind: 'build', package: 'legacy-op', missing: 'pkg_resources' });
     expect(readVerdict(1, said('build'))).toMatchObject({ kind: 'build', missing: null });
+    const sub = said('build-missing-module').replace("No module named 'pkg_resources'", "No module named 'torch.utils'");
+    expect(readVerdict(1, sub)).toMatchObject({ kind: 'build', package: 'legacy-op', missing: null });
   });
 
   it('a requirement needs a newer Python than the planned one: python-below, with the package and its minimum', () => {

@@ -101,8 +101,10 @@ export function readVerdict(code: number | null, stderr: string): LockVerdict {
   }
   const build = /Failed to build `([^`=\s]+)/.exec(text) ?? /Failed to download and build `([^`=\s]+)/.exec(text);
   if (build) {
-    const missing = /No module named '([A-Za-z_][A-Za-z0-9_]*)/.exec(text)?.[1] ?? null;
-    return { kind: 'build', package: build[1]!, part: includedBy(text), missing, lines };
+    // The build's own error (its last one): a top-level module only; a missing submodule
+    // (`torch.utils`) means its package is there, and adding the package again fixes nothing.
+    const missing = [...text.matchAll(/ModuleNotFoundError: No module named '([^']+)'/g)].at(-1)?.[1] ?? null;
+    return { kind: 'build', package: build[1]!, part: includedBy(text), missing: missing && /^[A-Za-z_]\w*$/.test(missing) ? missing : null, lines };
   }
   return { kind: 'other', lines };
 }

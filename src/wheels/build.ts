@@ -1,3 +1,4 @@
+import { PKG_RESOURCES_SETUPTOOLS } from '../catalog/data/build-needs.js';
 import { compareDotted, majorOf } from '../lib/version.js';
 import type { BuildDependency, BuildSpec, WheelTarget } from './types.js';
 import { ACCELERATORS, acceleratorOf } from '../catalog/accelerator.js';
@@ -12,7 +13,7 @@ const GIB = 1024 ** 3;
  * `build-constraint-dependencies`): it binds only the builds known to need it, so a package
  * whose own build requires a newer setuptools still locks.
  */
-export const PKG_RESOURCES_SETUPTOOLS = 'setuptools<81';
+export { PKG_RESOURCES_SETUPTOOLS };
 export const PKG_RESOURCES_SOURCE =
   'setuptools 81 pkg_resources/__init__.py (deprecation warning: "pin to Setuptools<81"; 82 removed the package); torch <= 2.1 torch/utils/cpp_extension.py (from pkg_resources import packaging; replaced in 2.2 by pytorch/pytorch#113023)';
 

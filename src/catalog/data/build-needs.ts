@@ -61,18 +61,21 @@ export const BUILD_NEEDS: Table<BuildNeed> = {
   ],
 };
 
+/** setuptools with pkg_resources, which setuptools 82 removed (legacy setup.py builds import it). */
+export const PKG_RESOURCES_SETUPTOOLS = 'setuptools<81';
+
 /**
  * What an isolated build lacks when its setup.py imports a module it never declared (uv's build
  * output: "ModuleNotFoundError: No module named 'pkg_resources'"), and the requirement that
  * provides it. `torch` is the environment's torch (its planned version: an sdist has no static
- * metadata for match-runtime). pkg_resources left setuptools in 82 (the last with it: 80.x).
+ * metadata for match-runtime).
  */
 export const MISSING_BUILD_MODULES: Table<{ module: string; requirement: string }> = {
   source: "setuptools 82 changelog (pkg_resources removed); Python 3.12 What's New (distutils removed); each module's PyPI distribution",
   asOf: '2026-12-07',
   confidence: 'V',
   rows: [
-    { module: 'pkg_resources', requirement: 'setuptools<81' },
+    { module: 'pkg_resources', requirement: PKG_RESOURCES_SETUPTOOLS },
     { module: 'distutils', requirement: 'setuptools' },
     { module: 'setuptools', requirement: 'setuptools' },
     { module: 'torch', requirement: 'torch' },

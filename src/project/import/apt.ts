@@ -2,23 +2,25 @@ import { ignored, leftOut, record } from './emit.js';
 import type { ImportOrigin, ImportResult } from './types.js';
 
 /**
- * Debian packages of NVIDIA's CUDA toolkit and driver. The dev image is NVIDIA's CUDA devel image
- * (its toolkit matches torch's CUDA; a second toolkit is gigabytes and a second nvcc), the driver
- * is the host's (the container runtime mounts it), and a CPU image has no NVIDIA repository to
- * install either from. Source: NVIDIA's CUDA installation guide for Linux (package names
- * cuda, cuda-toolkit[-X-Y], cuda-X-Y, cuda-compiler/nvcc/runtime/libraries-X-Y, cuda-drivers,
- * nvidia-driver-N) and Ubuntu's nvidia-cuda-toolkit.
+ * Debian packages of NVIDIA's CUDA toolkit and driver. The image brings the toolkit it needs
+ * (NVIDIA's CUDA devel image, its toolkit matching torch's CUDA; a second toolkit is gigabytes
+ * and a second nvcc), the driver is the host's (the container runtime mounts it), and a CPU
+ * image has no NVIDIA repository to install either from. Source: NVIDIA's CUDA installation guide
+ * for Linux (meta-packages cuda, cuda-toolkit[-X-Y], cuda-X-Y, cuda-drivers; component packages
+ * cuda-<part>-X-Y and lib<cublas|cufft|curand|cusolver|cusparse|npp|nvjpeg|nvjitlink>[-dev]-X-Y),
+ * Ubuntu's nvidia-cuda-toolkit and nvidia-driver/utils/headless/compute-utils/kernel packages.
  */
 const CUDA_TOOLKIT =
-  /^(cuda|cuda-toolkit(-\d+(-\d+)?)?|cuda-\d+-\d+|cuda-(compiler|nvcc|runtime|libraries|libraries-dev|minimal-build|cudart|cudart-dev)-\d+-\d+|nvidia-cuda-toolkit|nvidia-cuda-dev)$/;
+  /^(cuda|cuda-toolkit(-\d+(-\d+)?)?|cuda-\d+-\d+|cuda-[a-z0-9-]+-\d+-\d+|lib(cublas|cufft|curand|cusolver|cusparse|npp[a-z]*|nvjpeg|nvjitlink|nvrtc)(-dev)?-\d+-\d+|nvidia-cuda-toolkit|nvidia-cuda-dev)$/;
 const DRIVER =
-  /^(cuda-drivers(-\d+)?|nvidia-driver-\d+(-[a-z]+)?|nvidia-dkms-\d+|nvidia-utils-\d+|libnvidia-[a-z0-9-]+|nvidia-container-toolkit|nvidia-container-runtime|nvidia-docker2)$/;
+  /^(cuda-drivers(-\d+)?|nvidia-(driver|dkms|utils|headless|headless-no-dkms|compute-utils|kernel-common|kernel-source|fabricmanager|firmware)-\d+[a-z0-9-]*|libnvidia-[a-z0-9-]+|nvidia-container-toolkit|nvidia-container-runtime|nvidia-docker2)$/;
 
 /** Why an apt package is not for the image (null: it is). */
 export function aptNotForImage(name: string): string | null {
   const bare = name.replace(/[=:].*$/, '').toLowerCase();
-  if (CUDA_TOOLKIT.test(bare)) return "the image is NVIDIA's CUDA devel image, with the toolkit of torch's CUDA";
   if (DRIVER.test(bare)) return "the driver and the container toolkit are the host's (`danlu setup-host`), never the image's";
+  if (CUDA_TOOLKIT.test(bare))
+    return "the image brings the CUDA toolkit it needs (NVIDIA's devel image of torch's CUDA); a second one is gigabytes and a second nvcc";
   return null;
 }
 

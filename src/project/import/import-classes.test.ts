@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { aptNotForImage } from './apt.js';
 import { importProject } from './import-project.js';
 import { checkInvariants, names, req } from './test-helpers.js';
 
@@ -150,18 +151,22 @@ describe('B9: mirrors and vendor feeds of a requirements file', () => {
     expect(r.indexes.map((i) => [i.url, i.packages])).toEqual([['https://flashinfer.ai/whl/cu121/torch2.4/', [{ name: 'flashinfer-python' }]]]);
   });
 
-  it("third shape: repository managers' PyPI proxies (Nexus, Artifactory, devpi) are mirrors; their PyTorch repositories are not", async () => {
+  it("third shape: repository managers' PyPI proxies (Nexus, Artifactory, devpi) are mirrors; their other repositories are indexes", async () => {
     const r = await project({
       'requirements.txt':
-        '--extra-index-url https://repo.example-cloud.com/repository/pypi/simple\n' +
-        '--extra-index-url https://nexus.example-corp.com/repository/pypi-proxy/simple/\n' +
-        '--extra-index-url https://corp.example.io/artifactory/api/pypi/pypi-remote/simple\n' +
+        '--extra-index-url https://repo.cloud.example.com/repository/pypi/simple\n' +
+        '--extra-index-url https://nexus.corp.example.com/repository/pypi-proxy/simple/\n' +
+        '--extra-index-url https://corp.example.net/artifactory/api/pypi/pypi-remote/simple\n' +
         '--extra-index-url https://devpi.example.net/root/pypi/+simple/\n' +
-        '--extra-index-url https://nexus.example-corp.com/repository/pytorch-cu121/simple\n' +
-        'numpy\n',
+        '--extra-index-url https://nexus.corp.example.com/repository/pytorch-cu121/simple\n' +
+        '--extra-index-url https://nexus.corp.example.com/repository/ml-hosted/simple\n' +
+        'numpy\ncorp-utils\n',
     });
     expect(r.mirrors).toHaveLength(4);
-    expect(r.indexes.map((i) => i.url)).toEqual(['https://nexus.example-corp.com/repository/pytorch-cu121/simple']);
+    expect(r.indexes.map((i) => i.url)).toEqual([
+      'https://nexus.corp.example.com/repository/pytorch-cu121/simple',
+      'https://nexus.corp.example.com/repository/ml-hosted/simple',
+    ]);
     expect(r.report.filter((l) => l.kind === 'index' && /PyPI mirror/.test(l.became))).toHaveLength(4);
   });
 });
@@ -387,7 +392,7 @@ describe('apt packages the image or the host provides are not installed into the
     expect(r.aptPackages.map((a) => a.name)).toEqual(['ffmpeg', 'libsndfile1']);
     const line = r.report.find((l) => l.text.includes('cuda-toolkit-12-8'))!;
     expect(line.became).toMatch(/ffmpeg libsndfile1; left out cuda-toolkit-12-8/);
-    expect(line.reason).toMatch(/CUDA devel image/);
+    expect(line.reason).toMatch(/brings the CUDA toolkit/);
   });
 
   it("cog.yaml's system packages: a driver and nvcc are left out, each with its reason", async () => {
@@ -397,7 +402,29 @@ describe('apt packages the image or the host provides are not installed into the
     expect(r.aptPackages.map((a) => a.name)).toEqual(['libgl1']);
     expect(r.report.filter((l) => l.kind === 'left-out').map((l) => [l.text, l.reason])).toEqual([
       ['- "nvidia-driver-535"', expect.stringMatching(/host's/)],
-      ['- "nvidia-cuda-toolkit"', expect.stringMatching(/CUDA devel image/)],
+      ['- "nvidia-cuda-toolkit"', expect.stringMatching(/brings the CUDA toolkit/)],
     ]);
+  });
+});
+
+describe('apt names of the CUDA toolkit and the driver, and names that only look like them', () => {
+  it.each([
+    ['cuda-toolkit-12-8', 'toolkit'],
+    ['cuda-nvrtc-dev-12-4', 'toolkit'],
+    ['cuda-command-line-tools-11-8', 'toolkit'],
+    ['libcublas-dev-12-1', 'toolkit'],
+    ['nvidia-driver-550-server-open', 'driver'],
+    ['nvidia-utils-535-server', 'driver'],
+    ['nvidia-headless-no-dkms-550', 'driver'],
+    ['libnvidia-compute-535', 'driver'],
+    ['libcudnn8', null],
+    ['libcudnn9-dev-cuda-12', null],
+    ['nvidia-cuda-mps', null],
+    ['cudatext', null],
+    ['ffmpeg', null],
+  ])('%s: %s', (name, kind) => {
+    const why = aptNotForImage(name);
+    if (kind === null) expect(why).toBeNull();
+    else expect(why).toMatch(kind === 'driver' ? /host's/ : /brings the CUDA toolkit/);
   });
 });

@@ -18,22 +18,25 @@ function urlParts(url: string): { host: string; path: string } | null {
 
 /**
  * The paths at which mirrors and repository managers serve PyPI's simple API: a plain mirror
- * (`/simple`, `/pypi/simple`, `/pypi/web/simple`), Nexus (`/repository/<name>/simple`),
- * Artifactory (`/artifactory/api/pypi/<name>/simple`) and devpi (`/<user>/<index>/+simple`). A
- * repository whose name says it holds PyTorch's or a vendor's wheels is not PyPI's mirror.
+ * (`/simple`, `/pypi/simple`, `/pypi/web/simple`), and a repository manager's repository whose
+ * name says it proxies PyPI: Nexus (`/repository/<name>/simple`), Artifactory
+ * (`/artifactory/api/pypi/<name>/simple`), devpi (`/root/pypi/+simple`). A repository named for
+ * anything else (a company's own packages, PyTorch's or a vendor's wheels) stays an index: its
+ * packages are found nowhere else.
  */
 const MIRROR_PATHS = [
-  /^\/(pypi\/(web\/)?)?simple$/i,
+  /^\/(?:pypi\/(?:web\/)?)?simple$/i,
   /^\/repository\/([^/]+)\/simple$/i,
   /^(?:\/artifactory)?\/api\/pypi\/([^/]+)\/simple$/i,
   /^\/[^/]+\/([^/]+)\/\+simple$/i,
 ];
-const NOT_PYPI_REPOSITORY = /torch|cuda|nvidia|rocm|wheel|whl/i;
+const PYPI_PROXY_NAME =
+  /^(pypi|python)([-_.]?(proxy|remote|mirror|public|group|virtual|all|org))?$|^(proxy|remote|mirror|public|group|virtual)[-_.]?(pypi|python)$/i;
 
 function mirrorPath(path: string): boolean {
   return MIRROR_PATHS.some((re) => {
     const m = re.exec(path);
-    return m !== null && !(m[1] !== undefined && NOT_PYPI_REPOSITORY.test(m[1]));
+    return m !== null && (m[1] === undefined || PYPI_PROXY_NAME.test(m[1]));
   });
 }
 
