@@ -7,6 +7,7 @@ export function renderNewPyproject(wants: PyprojectPlan): string {
   const project: Record<string, TomlValue> = {
     name: wants.project.name,
     version: wants.project.version,
+    ...(wants.project.dynamic ? { dynamic: wants.project.dynamic } : {}),
     description: 'Add your description here',
   };
   if (wants.project.hasReadme) project.readme = 'README.md';
@@ -36,7 +37,7 @@ export function managedBlock(managed: Managed): string {
 
 /** [build-system]: setup.py is then built by uv (its torch extensions included). */
 export function buildSystemBlock(b: NonNullable<PyprojectPlan['buildSystem']>): string {
-  return `# setup.py builds against torch: uv sync builds and installs this project (editable).\n${tableHeader(['build-system'])}\n${keyValues({ requires: b.requires, 'build-backend': b.backend })}`;
+  return `# uv sync builds and installs this project (editable) from its setup.py, as its install guide does.\n${tableHeader(['build-system'])}\n${keyValues({ requires: b.requires, 'build-backend': b.backend })}`;
 }
 
 export function groupsBlock(groups: Record<string, string[]>): string {

@@ -76,3 +76,65 @@ describe.skipIf(!UV)('a project whose setup.py builds against torch', () => {
     }
   }, 600_000);
 });
+
+/**
+ * A package the install guide installs itself (`pip install -e .`, `python setup.py develop`)
+ * is installed by the environment too: uv sync builds it (editable) from its setup.py or
+ * setup.cfg, whose console scripts stay its own next to the [project] table danlu writes.
+ */
+describe.skipIf(!UV)('a project the install guide installs itself', () => {
+  it.each([
+    {
+      shape: 'setup.py with an entry point, `pip install -e .`',
+      files: {
+        'setup.py':
+          'from setuptools import setup, find_packages\nsetup(name="mypkg", version="0.3.0", packages=find_packages(include=["mypkg*"]), install_requires=["six"], entry_points={"console_scripts": ["mypkg-hello=mypkg:main"]})\n',
+        'README.md': '```bash\npip install -e .\n```\n',
+      },
+    },
+    {
+      shape: 'setup.cfg with a console script, `python setup.py develop`',
+      files: {
+        'setup.py': 'from setuptools import setup\nsetup()\n',
+        'setup.cfg':
+          '[metadata]\nname = mypkg\nversion = 0.3.0\n\n[options]\npackages = find:\ninstall_requires =\n    six\n\n[options.packages.find]\ninclude = mypkg*\n\n[options.entry_points]\nconsole_scripts =\n    mypkg-hello = mypkg:main\n',
+        'README.md': '```bash\npython setup.py develop\n```\n',
+      },
+    },
+  ])(
+    '$shape: installed with its script',
+    ({ files }) => {
+      const pip = discoverPip();
+      const pythons = pythonDirs();
+      const root = mkdtempSync(join(tmpdir(), 'danlu-uv-self-'));
+      const dir = join(root, 'mypkg');
+      try {
+        for (const [path, text] of Object.entries({
+          ...files,
+          'mypkg/__init__.py': 'def main():\n    print("hello from mypkg")\n',
+          'configs/a.yaml': 'x: 1\n',
+        })) {
+          mkdirSync(join(dir, path, '..'), { recursive: true });
+          writeFileSync(join(dir, path), text);
+        }
+        const init = spawnSync(process.execPath, [BIN, 'init', dir, '--yes', '--host', join(HOST_FILES, 'cpu-only.json')], {
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1', CI: 'true', DANLU_UV: 'off' },
+        });
+        expect(init.status, init.stderr).toBe(0);
+        expect(readFileSync(join(dir, 'pyproject.toml'), 'utf8')).toMatch(/^\[build-system\]$/m);
+        mkdirSync(CACHE, { recursive: true });
+        const lock = lockProject({ dir, uv: UV, pip, cacheDir: CACHE, pythons });
+        expect(lock.outcome, JSON.stringify(lock, null, 1)).toBe('locked');
+        expect(readFileSync(join(dir, 'uv.lock'), 'utf8')).toMatch(/name = "mypkg"\nversion = "0\.3\.0"\nsource = \{ editable = "\." \}/);
+        const r = syncProject({ dir, uv: UV, pip, cacheDir: CACHE, pythons, imports: ['mypkg', 'six'] });
+        expect(r.outcome, JSON.stringify(r, null, 1)).toBe('installed');
+        const hello = spawnSync(join(dir, '.venv', 'bin', 'mypkg-hello'), [], { encoding: 'utf8' });
+        expect(hello.stdout).toBe('hello from mypkg\n');
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+    600_000,
+  );
+});

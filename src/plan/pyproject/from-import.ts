@@ -230,13 +230,17 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
   // match-runtime needs static metadata (uv refuses it otherwise, at lock time): a project with
   // `dynamic` fields gets the planned torch version itself instead.
   if (imported.buildTimeTorch.some((b) => b.name === undefined)) {
-    const exact = (imported.projectDynamic?.length ?? 0) > 0;
+    // (Only the fields uv locks from: console scripts and entry points may come from setup.py.)
+    const exact = (imported.projectDynamic ?? []).some((f) => STATIC_FOR_UV.has(f));
     out.buildDependencies[normalizeName(projectName)] ??= exact
       ? [`torch==${plan.torch.version}`, ...oldTorch]
       : [{ requirement: 'torch', 'match-runtime': true }, ...oldTorch];
   }
   return out;
 }
+
+/** The core metadata uv needs static to match a build's torch to the runtime's. */
+const STATIC_FOR_UV = new Set(['version', 'dependencies', 'optional-dependencies', 'requires-python']);
 
 const isPrebuiltSource = (s: TomlValue | undefined): boolean => JSON.stringify(s ?? '').includes('"url"');
 const isCheckoutSource = (s: TomlValue | undefined): boolean => /"(git|path)"/.test(JSON.stringify(s ?? ''));

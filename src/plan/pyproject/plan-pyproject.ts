@@ -622,14 +622,20 @@ export function planPyproject(
   // it only with a [build-system]; without one the project is virtual and its extensions never
   // get built (and the torch given to its build does nothing).
   const selfBuilds = imported?.buildTimeTorch.some((b) => b.name === undefined) ?? false;
+  // The install guide installs the project itself from its setup.py (`pip install -e .`): so
+  // does the environment, which uv does only for a project with a [build-system].
+  const setupFile = imported?.files.find((f) => f.role === 'imported' && (f.file === 'setup.py' || f.file === 'setup.cfg'))?.file;
+  const selfInstall = setupFile !== undefined ? imported?.selfInstalls[0] : undefined;
   const ownBuildSystem = isObj(project.pyprojectData?.['build-system']);
-  const buildSystem = selfBuilds && !ownBuildSystem ? { requires: ['setuptools>=64'], backend: 'setuptools.build_meta' } : null;
+  const buildSystem = (selfBuilds || selfInstall) && !ownBuildSystem ? { requires: ['setuptools>=64'], backend: 'setuptools.build_meta' } : null;
   if (buildSystem) {
     decisions.push({
       what: 'build-system',
       choice: 'setuptools',
-      why: "the project's setup.py builds against torch: uv sync builds and installs the project (editable) with the environment's torch",
-      source: 'setup.py',
+      why: selfBuilds
+        ? "the project's setup.py builds against torch: uv sync builds and installs the project (editable) with the environment's torch"
+        : `the install guide installs the project itself (${selfInstall!.file}:${selfInstall!.line}) from its ${setupFile}: uv sync installs it (editable) too`,
+      source: selfBuilds ? 'setup.py' : `${selfInstall!.file}:${selfInstall!.line}`,
     });
   }
   // The entries danlu writes pinned for the plan (torch it adds, the planned build of a package the
@@ -642,7 +648,14 @@ export function planPyproject(
   if (input.aptPackages.length > 0) danlu['apt-packages'] = [...input.aptPackages];
 
   const planned: PyprojectPlan = {
-    project: { name: input.projectName, version: input.projectVersion, requiresPython: input.requiresPython, hasReadme: input.hasReadme },
+    project: {
+      name: input.projectName,
+      version: input.projectVersion,
+      requiresPython: input.requiresPython,
+      hasReadme: input.hasReadme,
+      // A [project] table of danlu's next to a setup.py uv builds: its entry points stay setup.py's.
+      ...(buildSystem && setupFile && !isObj(project.pyprojectData?.project) ? { dynamic: ['scripts', 'gui-scripts', 'entry-points'] } : {}),
+    },
     dependencies: mainDependencies,
     devDependencies: ['ipykernel', ...dev.filter((d) => !/^ipykernel\b/.test(d))],
     groups,

@@ -48,7 +48,11 @@ export interface DependencyMetadata {
 /** Everything pyproject.toml gets, decided: render writes it, apply merges it, neither re-decides. */
 export interface PyprojectPlan {
   /** The [project] table danlu writes when the project has none. */
-  project: { name: string; version: string; requiresPython: string; hasReadme: boolean };
+  /**
+   * The [project] table of a new file. `dynamic`: fields its setup.py or setup.cfg supplies
+   * (console scripts, entry points), which setuptools otherwise ignores next to a [project] table.
+   */
+  project: { name: string; version: string; requiresPython: string; hasReadme: boolean; dynamic?: string[] };
   /** Main dependencies, PEP 508 strings as they are written. */
   dependencies: string[];
   devDependencies: string[];

@@ -43,6 +43,7 @@ function setupPy(ctx: CommandContext, w: string[], env: { name: string; value: s
     const compiles = buildSwitch(env);
     if (compiles)
       out.buildTimeTorch.push({ origin: { ...origin }, why: `the install guide builds the project with ${compiles}: compiled against the installed torch` });
+    if (/^(install|develop)$/.test(action)) out.selfInstalls.push({ ...origin });
     record(out, origin, text, 'source', 'the project itself, built from source', 'uv sync builds and installs the project');
     return;
   }

@@ -201,6 +201,7 @@ export function mergeResults(parts: MergePart[]): ImportResult {
   out.condaOnly = dedupe(out.condaOnly, (c) => c.name);
   out.aptPackages = dedupe(out.aptPackages, (a) => a.name);
   out.selectedExtras = dedupe(out.selectedExtras, (e) => e.name);
+  out.selfInstalls = dedupe(out.selfInstalls, (s) => where(s));
   out.warnings = dedupe(out.warnings, (w) => `${w.id}|${w.message}|${o(w)}`);
   const indexes = new Map<string, ImportResult['indexes'][number]>();
   for (const idx of out.indexes) {

@@ -151,6 +151,7 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
       if (r.kind === 'self' && r.path === '') {
         // The checkout itself: an index on the line serves its dependencies (`pip install -e ".[trt]" --extra-index-url ...`).
         localSelf = true;
+        out.selfInstalls.push({ ...origin });
         for (const e of spec.extras) out.selectedExtras.push({ name: e, origin: { ...origin } });
         if (noIsolation) out.noBuildIsolation.push({ origin: { ...origin } });
         buildsWith();

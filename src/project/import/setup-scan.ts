@@ -215,6 +215,20 @@ function scanSetupCfg(out: ImportResult, { file, text }: SetupFile): void {
       addStrings(out, file, entries, normalize(name));
     }
   }
+  // [metadata] name and version (setup.py's own arguments win: they override setup.cfg).
+  const meta = (k: string) => values.get(`metadata\0${k}`)?.items[0]?.value ?? null;
+  const name = meta('name');
+  const rawVersion = meta('version');
+  const version = rawVersion && VERSION.test(rawVersion) ? rawVersion : null;
+  if (name || version || rawVersion) {
+    const have = out.packageMetadata ?? {};
+    out.packageMetadata = {
+      ...have,
+      ...(have.name === undefined && name && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) ? { name } : {}),
+      ...(have.version === undefined && version ? { version } : {}),
+      ...(have.version === undefined && !version && rawVersion && !have.computed ? { computed: ['version'] } : {}),
+    };
+  }
 }
 
 /**

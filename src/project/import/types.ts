@@ -145,6 +145,8 @@ export interface ImportResult {
   aptPackages: { name: string; origin: ImportOrigin }[];
   /** Extras / groups the README installs (`pip install -e ".[all]"`, `uv sync --extra gpu`). */
   selectedExtras: { name: string; origin: ImportOrigin }[];
+  /** Install lines that install the project itself (`pip install -e .`, `python setup.py develop`). */
+  selfInstalls: ImportOrigin[];
   /** Environment variables install commands set (`MAX_JOBS=4`, `DS_BUILD_OPS=1`). */
   buildEnv: { name: string; value: string; origin: ImportOrigin }[];
   /** PyPI mirrors the inputs name (`--index-url https://mirror.example/simple`): this machine's choice (.env PYPI_MIRROR), never a project index. */
@@ -188,6 +190,7 @@ export function emptyResult(): ImportResult {
     condaOnly: [],
     aptPackages: [],
     selectedExtras: [],
+    selfInstalls: [],
     buildEnv: [],
     mirrors: [],
     credentials: [],
