@@ -40,4 +40,16 @@ describe('variants the files name, and the one this machine takes', () => {
       cleanup(dir);
     }
   });
+
+  it('a package only the guide names, left out on this machine, is not said to go to a group', () => {
+    const readme = '```bash\npip install -r requirements.txt\npip install flash-attn --no-build-isolation\npip install einops\n```\n';
+    const dir = tempProject({ 'requirements.txt': 'torch>=2.4\n', 'README.md': readme });
+    try {
+      const v100 = danlu(['init', dir, '--yes', '--no-solve', '--host', join(HOST_FILES, 'v100-550.json')]);
+      expect(v100.stderr).toMatch(/went to group "readme": einops\n/);
+      expect(v100.stderr).toMatch(/FlashAttention-2 runs on Ampere/);
+    } finally {
+      cleanup(dir);
+    }
+  });
 });

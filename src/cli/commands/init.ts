@@ -145,9 +145,23 @@ project uv could not lock (files written), 2 bad input (nothing written).`,
           w.id !== 'credentials-left-out',
       );
       // Which of the variants the files name this machine takes (a third one, when none fits).
+      // Packages the plan leaves out on this machine (flash-attn on a V100) went to no group.
+      const leftOut = new Set(plan.packages.filter((x) => x.resolution.kind === 'conflict' && x.resolution.leaveOut).map((x) => x.name));
+      const guideOnly = (w: (typeof notes)[number]) => {
+        const [head, list] = w.message.split(/: (?=[^:]*$)/);
+        const kept = (list ?? '').split(', ').filter((n) => n && !leftOut.has(n));
+        return kept.length > 0 ? `${head}: ${kept.join(', ')}` : null;
+      };
       const said = (w: (typeof notes)[number]) =>
-        w.id === 'several-variants' ? `${w.message.replace(/; the plan picks one$/, '')}; this machine takes ${plan.torch.backend}` : w.message;
-      for (const w of notes.slice(0, 5)) err(`  ${p.yellow('note')}  ${said(w)}`);
+        w.id === 'several-variants'
+          ? `${w.message.replace(/; the plan picks one$/, '')}; this machine takes ${plan.torch.backend}`
+          : w.id === 'guide-only-packages'
+            ? guideOnly(w)
+            : w.message;
+      for (const w of notes.slice(0, 5)) {
+        const text = said(w);
+        if (text !== null) err(`  ${p.yellow('note')}  ${text}`);
+      }
       // A variant the project's files name that the plan did not follow is said, not only in --explain.
       for (const d of plan.decisions.filter((x) => x.id === 'cuda-variant-hint' && x.choice.startsWith('not followed')))
         err(`  ${p.yellow('note')}  ${d.choice.replace(/^not followed \((.*)\)$/, '$1')} not followed: ${d.why}`);
