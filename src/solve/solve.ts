@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
-import { MISSING_BUILD_MODULES } from '../catalog/data/build-needs.js';
+import { MISSING_BUILD_MODULES, REMOVED_STDLIB } from '../catalog/data/build-needs.js';
 import { DanluError } from '../lib/errors.js';
 import { readProjectFile } from '../lib/read-file.js';
 import { minorOf, normalizeName, satisfiesOr, TORCH_FAMILY } from '../lib/py.js';
@@ -382,6 +382,20 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
       }
       // A build that failed for want of a module its setup.py imports and never declared
       // (pkg_resources, gone from setuptools 82; torch; numpy): its build gets what provides it.
+      // A build that imports a standard-library module this Python removed (imp, gone in 3.12):
+      // the newest Python before its removal that the planner takes here, unless Python is fixed.
+      const removed = verdict.kind === 'build' && verdict.missing ? REMOVED_STDLIB.rows.find((r) => r.module === verdict.missing) : undefined;
+      if (removed && verdict.kind === 'build' && !pythonHard && !opts.pythonFixed && minorNumber(plan.python) >= minorNumber(removed.removedIn)) {
+        const older = withPython(
+          plan,
+          `3.${minorNumber(removed.removedIn) - 1}`,
+          `Python 3.${minorNumber(removed.removedIn) - 1}: ${verdict.package} builds with the ${removed.module} module, which Python ${removed.removedIn} removed (${originOf(input, verdict.package ?? '')})`,
+        );
+        if (older) {
+          plan = older;
+          continue;
+        }
+      }
       const fix = verdict.kind === 'build' ? buildFix(verdict, solved) : null;
       if (fix) {
         solved.builds = [...(solved.builds ?? []), fix];

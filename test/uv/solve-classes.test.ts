@@ -378,6 +378,45 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
     900_000,
   );
 
+  // A build that imports a standard-library module Python removed: an older Python, not a package.
+  it.each([
+    {
+      shape: 'a README-installed local package whose setup.py imports imp (removed in 3.12)',
+      files: {
+        'requirements.txt': 'numpy\n',
+        'README.md': '```bash\npip install -r requirements.txt\npip install ./vendor/old_op\n```\n',
+        'vendor/old_op/setup.py': 'import imp\nfrom setuptools import setup\nsetup(name="old_op", version="0.1", py_modules=[])\n',
+      },
+      module: 'imp',
+    },
+    {
+      shape: 'a local package in requirements.txt whose setup.py imports asyncore (removed in 3.12)',
+      files: {
+        'requirements.txt': 'numpy\n./vendor/old_op\n',
+        'vendor/old_op/setup.py': 'import asyncore\nfrom setuptools import setup\nsetup(name="old_op", version="0.1", py_modules=[])\n',
+      },
+      module: 'asyncore',
+    },
+  ])(
+    'a build importing a removed standard-library module gets an older Python: $shape',
+    (c) => {
+      const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
+      const dir = join(root, 'demo');
+      try {
+        stage(dir, { ...c.files, 'train.py': 'import torch\n' });
+        const doc = solved('init', dir, 'h100-580');
+        const said = JSON.stringify(doc.plan.solve, null, 1);
+        expect(doc.plan.solve.status, said).toBe('solved');
+        expect(doc.plan.python).toBe('3.11');
+        expect(doc.plan.solve.pythonBound, said).toMatch(new RegExp(`old-op builds with the ${c.module} module, which Python 3\\.12 removed`));
+        expect(readFileSync(join(dir, '.python-version'), 'utf8').trim()).toBe('3.11');
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+    900_000,
+  );
+
   it.each([
     {
       shape: 'a git source on a host this machine cannot reach, next to a companion that pins torch',

@@ -88,6 +88,41 @@ export const MISSING_BUILD_MODULES: Table<{ module: string; requirement: string 
   ],
 };
 
+/**
+ * Standard-library modules Python removed, and the release that removed them: a build that
+ * imports one needs an older Python (a PyPI package does not bring it back). Source: What's New
+ * in Python 3.12 (imp, asynchat, asyncore, smtpd) and 3.13 (PEP 594's dead batteries).
+ */
+export const REMOVED_STDLIB: Table<{ module: string; removedIn: string }> = {
+  source: "docs.python.org What's New in Python 3.12 and 3.13 (PEP 594)",
+  asOf: '2026-12-07',
+  confidence: 'V',
+  rows: [
+    ...['imp', 'asynchat', 'asyncore', 'smtpd'].map((module) => ({ module, removedIn: '3.12' })),
+    ...[
+      'aifc',
+      'audioop',
+      'cgi',
+      'cgitb',
+      'chunk',
+      'crypt',
+      'imghdr',
+      'mailcap',
+      'msilib',
+      'nis',
+      'nntplib',
+      'ossaudiodev',
+      'pipes',
+      'sndhdr',
+      'spwd',
+      'sunau',
+      'telnetlib',
+      'uu',
+      'xdrlib',
+    ].map((module) => ({ module, removedIn: '3.13' })),
+  ],
+};
+
 export function buildNeedOf(name: string): BuildNeed | undefined {
   return BUILD_NEEDS.rows.find((r) => r.name === name);
 }
