@@ -132,7 +132,7 @@ export function projectPins(project: ProjectFacts, options: PlanOptions, catalog
   if (torch && !catalog.torch.releases.some((r) => releaseMatches(r.version, torch!.specifier))) {
     warnings.push({
       id: 'torch-pin-unknown',
-      message: `torch${torch.specifier} (${where(torch.origin)}) is older than every release danlu knows (${catalog.torch.releases[catalog.torch.releases.length - 1]!.version}+): planning the newest torch that fits this host instead`,
+      message: `torch${torch.specifier} (${where(torch.origin)}) names no torch release danlu knows (${catalog.torch.releases[catalog.torch.releases.length - 1]!.version} to ${catalog.torch.releases[0]!.version}): planning the newest torch that fits this host instead`,
       fix: 'keep the old pin only if you must; the import report shows what it became',
     });
     torch = null;

@@ -24,8 +24,15 @@ function cudaToBackend(cuda: string): string | null {
   return m ? `cu${m[1]}${m[2]}` : null;
 }
 
-function mainTorch(reqs: ImportedRequirement[]): ImportedRequirement | undefined {
-  return reqs.find((r) => r.name === 'torch' && r.group === 'main') ?? reqs.find((r) => r.name === 'torch');
+/**
+ * The project's torch: its main dependencies', else one of what the environment installs with
+ * them (a dependency group: the README's lines, `environment`; an extra the README selects). A
+ * torch in an extra nothing selects (one per torch release or vendor: `intel-gpu-torch260`) is
+ * that extra's, not the project's.
+ */
+function mainTorch(reqs: ImportedRequirement[], selected: ReadonlySet<string>): ImportedRequirement | undefined {
+  const torch = reqs.filter((r) => r.name === 'torch');
+  return torch.find((r) => r.group === 'main') ?? torch.find((r) => r.groupKind !== 'extra' || selected.has(r.group));
 }
 
 /**
@@ -41,7 +48,7 @@ export function factsFromImport(result: ImportResult, alternatives: ReadonlySet<
     specifier: r.specifier,
     origin: origin(r.origin),
   }));
-  const torch = mainTorch(planned);
+  const torch = mainTorch(planned, new Set(result.selectedExtras.map((e) => e.name)));
   const torchPin = torch?.specifier ? { specifier: torch.specifier, origin: origin(torch.origin) } : null;
   // A +cuXXX label is a pin when it is the kept requirement's own (`torch==2.1.2+cu121` in a
   // requirements file); one an install guide's line brings (a README's pip line, merged into a

@@ -356,7 +356,19 @@ export async function readProject(
 
   let backendPin: ProjectFacts['backendPin'] = pyprojectText ? backendFromIndex(data, pyprojectText, 'pyproject.toml') : null;
   const ownFacts: OwnFacts = { requirements, alternatives, torchPin: null, backendPin, compile: await detectCompile(dir, pyprojectText), apt: [] };
-  const torch = requirements.find((r) => r.name === 'torch' && r.specifier !== '');
+  // The project's torch is the one of what the environment installs: its dependencies, its
+  // groups, the extras its README selects; a torch in another extra (one per torch release or
+  // vendor: `intel-gpu-torch260`) is that extra's.
+  const optional = (data.project as Record<string, unknown> | undefined)?.['optional-dependencies'];
+  const unselected =
+    optional && typeof optional === 'object'
+      ? Object.keys(optional)
+          .map(normalizeName)
+          .filter((n) => !installs.has(n))
+      : [];
+  const installed =
+    pyprojectText && unselected.length > 0 ? requirementsOf(data, pyprojectText, 'pyproject.toml', new Set([...alternatives, ...unselected])) : requirements;
+  const torch = installed.find((r) => r.name === 'torch' && r.specifier !== '');
   if (torch) {
     const local = backendOfLocal(torch.specifier);
     ownFacts.torchPin = { specifier: torch.specifier.replace(/\+[A-Za-z0-9.]+/g, ''), origin: torch.origin };

@@ -52,4 +52,46 @@ describe('variants the files name, and the one this machine takes', () => {
       cleanup(dir);
     }
   });
+
+  it('the same note for several lines is said once, and hundreds of extras are counted, not listed', () => {
+    const win = 'xformers @ https://download.pytorch.org/whl/cu121/xformers-0.0.23-cp310-cp310-win_amd64.whl';
+    const extras = Array.from({ length: 12 }, (_, i) => `e${i} = ["${win}"]`).join('\n');
+    const dir = tempProject({
+      'pyproject.toml': `[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["numpy"]\n\n[project.optional-dependencies]\n${extras}\n`,
+    });
+    try {
+      const r = danlu(['init', dir, '--yes', '--no-solve', '--host', join(HOST_FILES, 'h100-580.json')]);
+      expect(r.stderr.match(/xformers: this wheel is for Windows/g)).toHaveLength(1);
+      expect(r.stderr).toMatch(/\(1 main, 1 e0, 1 e1, 1 e2, 1 e3, 1 e4, 7 more extras and groups\)/);
+    } finally {
+      cleanup(dir);
+    }
+  });
+});
+
+describe("the project's torch pin comes from what the environment installs", () => {
+  const PYPROJECT =
+    '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["numpy"]\n\n[project.optional-dependencies]\n' +
+    'xpu = ["torch @ https://download.pytorch.org/whl/xpu/torch-2.6.0%2Bxpu-cp312-cp312-linux_x86_64.whl"]\ncu124 = ["torch==2.5.1"]\n';
+  const planOf = (files: Record<string, string>) => {
+    const dir = tempProject({ ...files, 'demo/train.py': 'import torch\n' });
+    try {
+      const r = danlu(['plan', dir, '--no-solve', '--json', '--host', join(HOST_FILES, 'h100-580.json')]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { torch: { version: string }; warnings: { id: string }[] };
+    } finally {
+      cleanup(dir);
+    }
+  };
+
+  it('a torch in extras nothing selects (one per vendor or release) pins nothing', () => {
+    const p = planOf({ 'pyproject.toml': PYPROJECT });
+    expect(p.warnings.map((w) => w.id)).not.toContain('torch-pin-unknown');
+    expect(p.torch.version).not.toBe('2.5.1');
+  });
+
+  it("the extra the README installs is the project's choice: its torch is the pin", () => {
+    const p = planOf({ 'pyproject.toml': PYPROJECT, 'README.md': '```bash\npip install -e ".[cu124]"\n```\n' });
+    expect(p.torch.version).toBe('2.5.1');
+  });
 });

@@ -136,8 +136,12 @@ project uv could not lock (files written), 2 bad input (nothing written).`,
       const teamVariants = plan.torch.variants.length > 1;
       // Alternative requirement files (one per accelerator): their clashes and variants are not news once one is chosen.
       const alternatives = plan.warnings.some((w) => w.id === 'alternatives-left-out');
+      const seen = new Set<string>();
       const notes = imported.warnings.filter(
         (w) =>
+          // The same words for several lines (a Windows wheel URL per extra) are said once.
+          !seen.has(w.message) &&
+          Boolean(seen.add(w.message)) &&
           !(w.id === 'conflicting-groups' && w.package && replanned.has(w.package)) &&
           !((teamVariants || alternatives) && w.id === 'several-variants') &&
           !(alternatives && w.id === 'conflicting-groups') &&

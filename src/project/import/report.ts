@@ -6,7 +6,10 @@ const at = (o: ImportOrigin) => `${o.file}:${o.line}`;
 export function summarize(r: ImportResult): string {
   const groups = new Map<string, number>();
   for (const q of r.requirements) groups.set(q.group, (groups.get(q.group) ?? 0) + 1);
-  const parts = [...groups].map(([g, n]) => `${n} ${g}`);
+  // The main ones and the first few others; a project with hundreds of extras (one per torch and
+  // CUDA) gets their count, not a screen of names.
+  const all = [...groups].map(([g, n]) => `${n} ${g}`);
+  const parts = all.length > 8 ? [...all.slice(0, 6), `${all.length - 6} more extras and groups`] : all;
   const leftOut = r.report.filter((e) => e.kind === 'left-out').length;
   const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   // The dependencies always; the rest only when there is something to say.
