@@ -60,6 +60,7 @@ export function planPyprojectFile(input: PyprojectFileInput): PlanStep<Pyproject
       backendExtras: project.multiBackend?.extras ?? [],
       ...(options.solved?.relax?.length ? { relax: options.solved.relax } : {}),
       ...(options.solved?.builds?.length ? { builds: options.solved.builds } : {}),
+      ...(options.solved?.notOnPypi?.length ? { notOnPypi: options.solved.notOnPypi } : {}),
       projectVersion: project.imported?.packageMetadata?.version ?? '0.1.0',
       hasReadme: project.hasReadme ?? false,
       python: input.python,

@@ -95,6 +95,11 @@ export interface Solved {
    * (pkg_resources, torch, numpy...): what their build gets, with uv's reason.
    */
   builds?: { name: string; requirement: string; why: string }[];
+  /**
+   * Names read from a conda environment file (assumed to keep their name on PyPI) that PyPI does
+   * not have (uv: "was not found in the package registry"): left out, with the reason.
+   */
+  notOnPypi?: { name: string; why: string }[];
 }
 
 /** How the plan was checked against the project's whole dependency graph (the joint solve with uv). */

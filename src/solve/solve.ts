@@ -382,6 +382,21 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
       }
       // A build that failed for want of a module its setup.py imports and never declared
       // (pkg_resources, gone from setuptools 82; torch; numpy): its build gets what provides it.
+      // A name read from a conda environment file (conda's name, assumed to be PyPI's) that PyPI
+      // does not have: a conda-only package (conda-forge's `backports` namespace), left out.
+      if (verdict.kind === 'unsatisfiable' && verdict.notFound) {
+        const from = condaOrigin(input, verdict.notFound);
+        const name = normalizeName(verdict.notFound);
+        if (from && !(solved.notOnPypi ?? []).some((x) => x.name === name)) {
+          solved.notOnPypi = [
+            ...(solved.notOnPypi ?? []),
+            { name, why: `${from} names it as a conda package, and PyPI has no package of that name (uv: "${name} was not found in the package registry")` },
+          ];
+          tried.clear();
+          plan = replan();
+          continue;
+        }
+      }
       // A build that imports a standard-library module this Python removed (imp, gone in 3.12):
       // the newest Python before its removal that the planner takes here, unless Python is fixed.
       const removed = verdict.kind === 'build' && verdict.missing ? REMOVED_STDLIB.rows.find((r) => r.module === verdict.missing) : undefined;
@@ -567,6 +582,17 @@ function exactPinOf(input: PlanInput, name: string | null): { name: string; spec
   if (!name || TORCH_FAMILY.has(name)) return null;
   const req = input.project.imported?.requirements.find((r) => r.name === name && /^===?\s*[^,;*\s]+$/.test(r.specifier.trim()));
   return req ? { name, specifier: req.specifier.trim(), origin: originOf(input, name) } : null;
+}
+
+/** Where a conda environment file names `name` (file:line), or null when no conda file does. */
+function condaOrigin(input: PlanInput, name: string): string | null {
+  const imported = input.project.imported;
+  const r = imported?.requirements.find((q) => requirementName(q.name) === requirementName(name));
+  if (!r || !/(^|\/)[^/]*\.ya?ml$/i.test(r.origin.file) || /(^|\/)cog\.ya?ml$/i.test(r.origin.file)) return null;
+  // A conda dependency line (`backports=1.0=pyhd8ed1ab_3`, `conda-forge::x`), not its pip: section (`x==1.0`).
+  const line = imported!.report.find((e) => e.origin.file === r.origin.file && e.origin.line === r.origin.line)?.text ?? '';
+  if (/==|@|^-/.test(line.trim())) return null;
+  return `${r.origin.file}:${r.origin.line}`;
 }
 
 function originOf(input: PlanInput, name: string): string {

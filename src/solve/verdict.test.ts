@@ -62,7 +62,7 @@ describe("uv lock's verdict, read from its words", () => {
   });
 
   it('a package PyPI does not have: unsatisfiable without torch', () => {
-    expect(readVerdict(1, said('notfound'))).toMatchObject({ kind: 'unsatisfiable', torch: false, part: null });
+    expect(readVerdict(1, said('notfound'))).toMatchObject({ kind: 'unsatisfiable', torch: false, part: null, notFound: 'aws-c-common' });
   });
 
   it("the project's own environments reach Pythons the planned torch lacks: unsatisfiable with torch", () => {

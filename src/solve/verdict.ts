@@ -14,7 +14,7 @@ export type LockVerdict =
   /** A requirement needs a newer Python than the planned one ("torch==2.7.1 depends on Python>=3.9.0"). */
   | { kind: 'python-below'; package: string; minimum: string; lines: string[] }
   /** The requirements cannot be satisfied together; `torch` when torch is part of the contradiction. */
-  | { kind: 'unsatisfiable'; torch: boolean; part: Part | null; bindings: Binding[]; lines: string[] }
+  | { kind: 'unsatisfiable'; torch: boolean; part: Part | null; bindings: Binding[]; notFound: string | null; lines: string[] }
   /** A package's build (for its metadata) failed; `missing`: the module its build could not import. */
   | { kind: 'build'; package: string | null; part: Part | null; missing: string | null; lines: string[] }
   | { kind: 'other'; lines: string[] };
@@ -97,7 +97,9 @@ export function readVerdict(code: number | null, stderr: string): LockVerdict {
   const split = /resolving dependencies for split \(markers: python_full_version == '(3\.\d+)\.\*'/.exec(text)?.[1];
   if (below && split === below[1]) return { kind: 'python-below', package: below[3]!, minimum: below[2]!, lines };
   if (/No solution found when resolving/.test(text) || /unsatisfiable/.test(text)) {
-    return { kind: 'unsatisfiable', torch: /\btorch\b/.test(text), part: failingPart(text), bindings: torchBindings(text), lines };
+    // "Because backports was not found in the package registry": a name PyPI does not have.
+    const notFound = /Because ([A-Za-z0-9][A-Za-z0-9._-]*) was not found in the package registry/.exec(text)?.[1] ?? null;
+    return { kind: 'unsatisfiable', torch: /\btorch\b/.test(text), part: failingPart(text), bindings: torchBindings(text), notFound, lines };
   }
   const build = /Failed to build `([^`=\s]+)/.exec(text) ?? /Failed to download and build `([^`=\s]+)/.exec(text);
   if (build) {

@@ -378,6 +378,39 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
     900_000,
   );
 
+  // A conda package's name that PyPI does not have: a conda-only package, left out; the rest locks.
+  it.each([
+    {
+      shape: "an exported environment with conda-forge's backports namespace package",
+      env: 'name: demo\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - six=1.16.0=pyhd8ed1ab_0\n  - backports=1.0=pyhd8ed1ab_3\n  - pip\n  - pip:\n    - tqdm==4.66.1\n',
+      gone: 'backports',
+    },
+    {
+      shape: 'a hand-written environment with a lab channel package',
+      env: 'name: demo\nchannels:\n  - mylab\n  - conda-forge\ndependencies:\n  - python=3.11\n  - six\n  - mylab::danlu-no-such-conda-pkg=0.3\n  - pip:\n    - tqdm\n',
+      gone: 'danlu-no-such-conda-pkg',
+    },
+  ])(
+    'a conda name PyPI does not have is left out: $shape',
+    (c) => {
+      const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
+      const dir = join(root, 'demo');
+      try {
+        stage(dir, { 'environment.yml': c.env });
+        const doc = solved('init', dir, 'cpu-only');
+        const said = JSON.stringify(doc.plan.solve, null, 1);
+        expect(doc.plan.solve.status, said).toBe('solved');
+        expect(doc.plan.warnings.map((w: { id: string }) => w.id)).toContain(`not-on-pypi-${c.gone}`);
+        const pyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
+        expect(pyproject).not.toContain(c.gone);
+        expect(pyproject).toMatch(/"six|"tqdm/);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+    900_000,
+  );
+
   // A build that imports a standard-library module Python removed: an older Python, not a package.
   it.each([
     {

@@ -6,7 +6,7 @@ import type { PyprojectInput } from './plan-pyproject.js';
 import type { DependencyMetadata, IndexEntry, PinEdit, TomlValue } from './types.js';
 import { PKG_RESOURCES_SETUPTOOLS, torchImportsPkgResources } from '../../wheels/index.js';
 
-type Plan = Pick<PyprojectInput, 'torch' | 'packages' | 'projectName' | 'backendExtras' | 'relax'>;
+type Plan = Pick<PyprojectInput, 'torch' | 'packages' | 'projectName' | 'backendExtras' | 'relax' | 'notOnPypi'>;
 
 /** What the imported files add to pyproject.toml. */
 export interface ImportedWants {
@@ -132,6 +132,8 @@ export function fromImport(imported: ImportResult | null | undefined, plan: Plan
     // A package the plan found cannot work here (xformers without kernels for these GPUs) is not written.
     const resolved = special.get(req.name);
     if (resolved?.kind === 'conflict' && resolved.leaveOut) continue;
+    // A conda package's name PyPI does not have (the solve found it missing): a conda-only package.
+    if (plan.notOnPypi?.some((x) => x.name === req.name)) continue;
     // torch's wheels pin their CUDA libraries exactly: a pin of the project's own (a README's
     // troubleshooting line, a `pip freeze` of another torch) contradicts the planned torch's.
     if (hasTorch && TORCH_CUDA_LIB.test(req.name) && req.specifier !== '' && !req.source) {

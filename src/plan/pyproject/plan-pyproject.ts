@@ -47,6 +47,8 @@ export interface PyprojectInput {
   relax?: readonly { name: string; why: string }[];
   /** What a build lacked when uv built it (the solve): each package's build gets the requirement. */
   builds?: readonly { name: string; requirement: string; why: string }[];
+  /** Names a conda file gave that PyPI does not have (the solve): not written. */
+  notOnPypi?: readonly { name: string; why: string }[];
 }
 
 type Obj = Record<string, unknown>;
@@ -607,6 +609,10 @@ export function planPyproject(
     });
   }
 
+  for (const gone of input.notOnPypi ?? []) {
+    decisions.push({ what: gone.name, choice: 'left out', why: gone.why, source: 'uv lock' });
+    warnings.push({ id: `not-on-pypi-${gone.name}`, message: `${gone.name} left out: ${gone.why}` });
+  }
   // A build that failed for want of a module its setup.py imports (the solve read it in uv's
   // output): its build gets what provides it, beside what it already gets.
   for (const b of input.builds ?? []) {
