@@ -298,6 +298,23 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
           lock: null,
         };
       }
+      // A path source that is not there: a git submodule not checked out is the usual cause, and
+      // the fix is the user's (git), not the plan's.
+      if (verdict.kind === 'missing-path') {
+        const rel = [scratch.dir, dir].map((base) => relativeIn(base, verdict.path)).find((r) => r !== null) ?? verdict.path;
+        const sub = (input.project.imported?.submodules ?? []).find((m) => m.path && (rel === m.path || rel.startsWith(`${m.path}/`)));
+        return {
+          plan: report(
+            plan,
+            'not-solved',
+            sub
+              ? `not solved with the project's dependencies: ${rel} is a git submodule that is not checked out (${where(sub.origin)}): run \`git submodule update --init --recursive\`, then \`danlu init\` again`
+              : `not solved with the project's dependencies: ${rel}, a path the project installs from, is not there`,
+            { uvSaid: verdict.lines },
+          ),
+          lock: null,
+        };
+      }
       // A requirement needs a newer Python than planned (a README's `python=3.8` next to an extra's
       // torch==2.7.1): the oldest Python from its minimum up that the planner takes on this host.
       // A Python the project only suggests (conda's python=3.8, a README) moves up; --python or
@@ -582,6 +599,12 @@ function exactPinOf(input: PlanInput, name: string | null): { name: string; spec
   if (!name || TORCH_FAMILY.has(name)) return null;
   const req = input.project.imported?.requirements.find((r) => r.name === name && /^===?\s*[^,;*\s]+$/.test(r.specifier.trim()));
   return req ? { name, specifier: req.specifier.trim(), origin: originOf(input, name) } : null;
+}
+
+/** `path` relative to `base` when it lies inside it (no trailing slash), else null. */
+function relativeIn(base: string, path: string): string | null {
+  const r = relative(base, path);
+  return r && !r.startsWith('..') && !isAbsolute(r) ? r.replace(/\/+$/, '') : null;
 }
 
 /** Where a conda environment file names `name` (file:line), or null when no conda file does. */

@@ -9,6 +9,11 @@ const said = (name: string) => readFileSync(join(__dirname, '..', '..', 'test', 
 describe("uv lock's verdict, read from its words", () => {
   it('locked', () => expect(readVerdict(0, 'Resolved 3 packages in 2ms\n')).toEqual({ kind: 'locked' }));
 
+  it('a path source that is not there: the path', () => {
+    const text = 'Using CPython 3.12.1\nerror: Distribution not found at: file:///home/u/demo/deps/my%20ext\n';
+    expect(readVerdict(2, text)).toMatchObject({ kind: 'missing-path', path: '/home/u/demo/deps/my ext' });
+  });
+
   it('a build that cannot import a module it never declared: the package and the module', () => {
     expect(readVerdict(1, said('build-missing-module'))).toMatchObject({ kind: 'build', package: 'legacy-op', missing: 'pkg_resources' });
     expect(readVerdict(1, said('build'))).toMatchObject({ kind: 'build', missing: null });

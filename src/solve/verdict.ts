@@ -17,6 +17,8 @@ export type LockVerdict =
   | { kind: 'unsatisfiable'; torch: boolean; part: Part | null; bindings: Binding[]; notFound: string | null; lines: string[] }
   /** A package's build (for its metadata) failed; `missing`: the module its build could not import. */
   | { kind: 'build'; package: string | null; part: Part | null; missing: string | null; lines: string[] }
+  /** A local path source that is not there (uv: "Distribution not found at: file:///..."). */
+  | { kind: 'missing-path'; path: string; lines: string[] }
   | { kind: 'other'; lines: string[] };
 
 /** An extra (`demo[serve]`) or a dependency group (`demo:dev`) that takes the lock down. */
@@ -78,6 +80,8 @@ export function readVerdict(code: number | null, stderr: string): LockVerdict {
   const text = String(stderr ?? '');
   const lines = causeLines(text);
   if (REFUSED.some((re) => re.test(text))) return { kind: 'refused', lines };
+  const missing = /Distribution not found at: file:\/\/(\S+)/.exec(text);
+  if (missing) return { kind: 'missing-path', path: decodeURIComponent(missing[1]!), lines };
   if (NETWORK.test(text)) {
     const hosts = [...new Set([...text.matchAll(/(?:git\+)?https?:\/\/[^\s`'"()<>]+/g)].map((m) => hostOf(m[0])).filter((h): h is string => h !== null))];
     return { kind: 'unreachable', hosts, lines };

@@ -378,6 +378,45 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
     900_000,
   );
 
+  // A path source in a git submodule that is not checked out: the solve says the git command.
+  it.each([
+    {
+      shape: "the project's own [tool.uv.sources] path into the submodule",
+      files: {
+        '.gitmodules': '[submodule "ext"]\n\tpath = deps/ext\n\turl = https://git.example.invalid/ext.git\n',
+        'pyproject.toml':
+          '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["ext-lib", "six"]\n\n[tool.uv.sources]\next-lib = { path = "deps/ext", editable = true }\n',
+      },
+      path: 'deps/ext',
+    },
+    {
+      shape: 'an editable requirement into the submodule',
+      files: {
+        '.gitmodules': '[submodule "ext"]\n\tpath = third_party/ext\n\turl = https://git.example.invalid/ext.git\n',
+        'requirements.txt': 'six\n-e ./third_party/ext\n',
+      },
+      path: 'third_party/ext',
+    },
+  ])(
+    'a submodule not checked out is named with the git command: $shape',
+    (c) => {
+      const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
+      const dir = join(root, 'demo');
+      try {
+        stage(dir, c.files);
+        const doc = solved('init', dir, 'cpu-only');
+        const said = JSON.stringify(doc.plan.solve, null, 1);
+        expect(doc.plan.solve.status, said).toBe('not-solved');
+        expect(doc.plan.solve.summary, said).toContain(
+          `${c.path} is a git submodule that is not checked out (.gitmodules:1): run \`git submodule update --init --recursive\``,
+        );
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+    900_000,
+  );
+
   // A conda package's name that PyPI does not have: a conda-only package, left out; the rest locks.
   it.each([
     {
