@@ -1,3 +1,4 @@
+import { misleadingPypiName } from '../../catalog/data/pypi-names.js';
 import { formatRequirement } from './pep508.js';
 import type { Spec } from './spec.js';
 import type { Group, ImportOrigin, ImportResult, ImportedRequirement, ReportEntry, ReportKind, RequirementSource } from './types.js';
@@ -61,7 +62,12 @@ export interface AddOptions {
 }
 
 /** Turns a parsed spec into an ImportedRequirement, with its report line, hints and warnings. */
-export function addSpec(out: ImportResult, spec: Spec & { name: string }, opts: AddOptions): ImportedRequirement {
+export function addSpec(out: ImportResult, given: Spec & { name: string }, opts: AddOptions): ImportedRequirement {
+  // A name PyPI serves as a stand-in that fails to install (sklearn): the real package, unpinned.
+  const stand = given.source ? undefined : misleadingPypiName(given.name);
+  const spec = stand
+    ? { ...given, name: stand.package, specifier: '', notes: [...given.notes, `${given.name}${given.specifier} is ${stand.package}: ${stand.why}`] }
+    : given;
   const req: ImportedRequirement = {
     name: spec.name,
     raw: formatRequirement(spec),

@@ -428,3 +428,21 @@ describe('apt names of the CUDA toolkit and the driver, and names that only look
     else expect(why).toMatch(kind === 'driver' ? /host's/ : /brings the CUDA toolkit/);
   });
 });
+
+describe('a PyPI name that is a stand-in failing to install (sklearn) is the package it stands for', () => {
+  it('a pip freeze line in an environment file: scikit-learn, unpinned, said', async () => {
+    const r = await project({
+      'environment.yml': 'name: x\ndependencies:\n  - python=3.10\n  - pip\n  - pip:\n    - sklearn==0.0.post4\n    - numpy==1.26.4\n',
+    });
+    expect(names(r)).toEqual(expect.arrayContaining(['scikit-learn', 'numpy']));
+    expect(names(r)).not.toContain('sklearn');
+    expect(req(r, 'scikit-learn').specifier).toBe('');
+    expect(r.report.find((l) => l.text.includes('sklearn'))?.reason).toMatch(/deprecated stand-in/);
+  });
+
+  it("setup.py's install_requires", async () => {
+    const r = await project({ 'setup.py': 'from setuptools import setup\nsetup(name="demo", version="0.1", install_requires=["sklearn", "tqdm"])\n' });
+    expect(names(r)).toEqual(expect.arrayContaining(['scikit-learn', 'tqdm']));
+    expect(names(r)).not.toContain('sklearn');
+  });
+});
