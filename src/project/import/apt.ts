@@ -33,6 +33,17 @@ export function addAptPackages(out: ImportResult, origin: ImportOrigin, text: st
   const gone: string[] = [];
   const reasons = new Set<string>();
   for (const name of names) {
+    // `$PKGS`, `${LIBS}`, `$(cat list)`: set elsewhere in the script, not a package name.
+    if (/[$`]/.test(name)) {
+      gone.push(name);
+      reasons.add('a shell variable or command: its value is set elsewhere in the script, not read');
+      continue;
+    }
+    if (!/^[a-z0-9][a-z0-9+.:=~-]*$/i.test(name)) {
+      gone.push(name);
+      reasons.add('not an apt package name');
+      continue;
+    }
     const why = aptNotForImage(name);
     if (why) {
       gone.push(name);

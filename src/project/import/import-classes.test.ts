@@ -446,3 +446,24 @@ describe('a PyPI name that is a stand-in failing to install (sklearn) is the pac
     expect(names(r)).not.toContain('sklearn');
   });
 });
+
+describe('shell redirections and variables are never packages', () => {
+  it('an install script: redirect targets (2>/dev/null, </dev/null, &>x, > log) and $VARS', async () => {
+    const r = await project({
+      'install.sh':
+        '#!/bin/bash\nPKGS="ffmpeg libgl1"\nsudo apt-get install -y $PKGS libsm6 </dev/null >/dev/null 2>&1\npip install numpy 2>/dev/null\npip install einops &>/dev/null\n',
+      'README.md': '```bash\nbash install.sh\n```\n',
+    });
+    expect(names(r).sort()).toEqual(['einops', 'numpy']);
+    expect(r.aptPackages.map((a) => a.name)).toEqual(['libsm6']);
+    const line = r.report.find((l) => l.text.includes('$PKGS'))!;
+    expect(line.became).toMatch(/libsm6; left out \$PKGS$/);
+    expect(line.reason).toMatch(/a shell variable/);
+  });
+
+  it('a README line: an unquoted range inside a word stays a range; a redirect after it is dropped', async () => {
+    const r = await project({ 'README.md': '```bash\npip install torch>=2.0 tqdm > install.log 2>&1\n```\n' });
+    expect(r.requirements.map((q) => q.name).sort()).toEqual(['torch', 'tqdm']);
+    expect(r.requirements.find((q) => q.name === 'torch')?.specifier).toBe('>=2.0');
+  });
+});

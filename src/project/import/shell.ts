@@ -89,6 +89,18 @@ export function splitCommands(line: string): Command[] {
       start = line.length;
       break;
     }
+    // A redirection at the start of a word (`2>/dev/null`, `> log.txt`, `</dev/null`, `&>x`,
+    // `2>&1`) is the shell's, with its target: never an argument of the command. (`torch>=2.0`
+    // keeps its `>`: it is inside a word.)
+    const redirect = !word ? /^(\d*|&)(>>?|<)(&\d+|&-)?/.exec(line.slice(i)) : null;
+    if (redirect) {
+      i += redirect[0].length;
+      if (!redirect[3]) {
+        while (i < line.length && /[ \t]/.test(line[i]!)) i++;
+        while (i < line.length && !/[\s;&|]/.test(line[i]!)) i++;
+      }
+      continue;
+    }
     const op = /^(&&|\|\||;|\||&)/.exec(line.slice(i));
     if (op) {
       endCommand(i);
