@@ -1,12 +1,13 @@
 import type { Table } from '../types.js';
 
 /**
- * Names on PyPI that are not the package a project means: a deprecated stand-in that fails to
- * install on purpose. A requirement on one is a requirement on the real package (its version pin
+ * Names that are not the package a project means: a deprecated stand-in on PyPI that fails to
+ * install on purpose (sklearn), an import name written as a requirement (PIL). A requirement on one is a requirement on the real package (its version pin
  * meant the stand-in's, so it is dropped).
  */
 export const MISLEADING_PYPI_NAMES: Table<{ name: string; package: string; why: string }> = {
-  source: 'github.com/scikit-learn/sklearn-pypi-package (README: the sklearn name is a brownout stand-in; installs fail since 2023-12-01)',
+  source:
+    'github.com/scikit-learn/sklearn-pypi-package (README: the sklearn name is a brownout stand-in; installs fail since 2023-12-01); pillow.readthedocs.io installation (Pillow is imported as PIL; PIL itself has no Python 3 release)',
   asOf: '2026-12-07',
   confidence: 'V',
   rows: [
@@ -14,6 +15,11 @@ export const MISLEADING_PYPI_NAMES: Table<{ name: string; package: string; why: 
       name: 'sklearn',
       package: 'scikit-learn',
       why: "PyPI's sklearn is a deprecated stand-in that fails to install; the package is scikit-learn",
+    },
+    {
+      name: 'pil',
+      package: 'pillow',
+      why: 'PIL is the name Pillow is imported by; PIL itself has no release that installs on Python 3',
     },
   ],
 };

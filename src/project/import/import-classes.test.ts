@@ -441,9 +441,10 @@ describe('a PyPI name that is a stand-in failing to install (sklearn) is the pac
   });
 
   it("setup.py's install_requires", async () => {
-    const r = await project({ 'setup.py': 'from setuptools import setup\nsetup(name="demo", version="0.1", install_requires=["sklearn", "tqdm"])\n' });
-    expect(names(r)).toEqual(expect.arrayContaining(['scikit-learn', 'tqdm']));
+    const r = await project({ 'setup.py': 'from setuptools import setup\nsetup(name="demo", version="0.1", install_requires=["sklearn", "PIL", "tqdm"])\n' });
+    expect(names(r)).toEqual(expect.arrayContaining(['scikit-learn', 'pillow', 'tqdm']));
     expect(names(r)).not.toContain('sklearn');
+    expect(names(r)).not.toContain('pil');
   });
 });
 

@@ -220,3 +220,18 @@ describe('parseGitmodules', () => {
     expect(none.report.find((e) => e.kind === 'hint')!.became).toBe('version computed by setup.py: not read');
   });
 });
+
+describe("the package's name is setup()'s own keyword, not a helper's", () => {
+  it('an extension helper called with name= before setup()', () => {
+    const code =
+      "from setuptools import setup\nfrom torch.utils.cpp_extension import CUDAExtension\n\ndef make_cuda_ext(name, module, sources):\n    return CUDAExtension(name=f'{module}.{name}', sources=sources)\n\n" +
+      "if __name__ == '__main__':\n    ext_modules = [make_cuda_ext(name='deform_conv_ext', module='pkg.ops', sources=['a.cpp'])]\n    setup(\n        name='basicsr',  # the package\n        version='1.4.2',\n        ext_modules=ext_modules,\n    )\n";
+    expect(scanSetupFiles({ file: 'setup.py', text: code }).packageMetadata).toEqual({ name: 'basicsr', version: '1.4.2' });
+  });
+
+  it('an extension named inside setup() before its name=', () => {
+    const code =
+      'import setuptools\nsetuptools.setup(\n    ext_modules=[Extension(name=\'fast_ops\', sources=[\'x.c\'])],\n    name="myops",\n    version="0.2",\n)\n';
+    expect(scanSetupFiles({ file: 'setup.py', text: code }).packageMetadata).toEqual({ name: 'myops', version: '0.2' });
+  });
+});

@@ -31,9 +31,46 @@ const TORCH_BUILD: { re: RegExp; why: string }[] = [
 
 /** A string keyword argument of setup() (`name="SAM-2"`, `name=NAME` with `NAME = "SAM-2"`, `name=open("NAME").read().strip()`). */
 export function stringArgument(code: string, keyword: string, py: PyReader = new PyReader(code)): string | null {
+  // setup()'s own keyword first: a helper's `name=` before it (`make_cuda_ext(name='deform_conv_ext')`,
+  // `CUDAExtension(name=...)` inside it) names an extension, not the package.
+  const own = setupKeywordAt(code, keyword);
+  if (own !== null) {
+    const v = py.parse(own);
+    if (v?.value.kind === 'str' && v.value.value.trim() && !/\n/.test(v.value.value)) return v.value.value.trim();
+  }
   for (const m of code.matchAll(new RegExp(`\\b${keyword}\\s*=(?!=)\\s*`, 'g'))) {
     const v = py.parse(m.index + m[0].length);
     if (v?.value.kind === 'str' && v.value.value.trim() && !/\n/.test(v.value.value)) return v.value.value.trim();
+  }
+  return null;
+}
+
+/**
+ * Where the value of `keyword=` given directly to the last `setup(...)` call starts (depth 1 of
+ * its parentheses, strings and comments skipped), or null.
+ */
+function setupKeywordAt(code: string, keyword: string): number | null {
+  const calls = [...code.matchAll(/(?<![\w.])(?:setuptools\.)?setup\s*\(/g)].filter((m) => !/def\s+$/.test(code.slice(Math.max(0, m.index - 8), m.index)));
+  const call = calls.at(-1);
+  if (!call) return null;
+  let depth = 1;
+  for (let i = call.index + call[0].length; i < code.length && depth > 0; i++) {
+    const c = code[i]!;
+    if (c === '#') {
+      const nl = code.indexOf('\n', i);
+      i = nl < 0 ? code.length : nl;
+    } else if (c === '"' || c === "'") {
+      const triple = code.startsWith(c.repeat(3), i);
+      const quote = triple ? c.repeat(3) : c;
+      let j = i + quote.length;
+      while (j < code.length && !code.startsWith(quote, j)) j += code[j] === '\\' ? 2 : 1;
+      i = j + quote.length - 1;
+    } else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (depth === 1 && /[\w]/.test(c) && !/[\w.]/.test(code[i - 1] ?? '')) {
+      const m = new RegExp(`^${keyword}\\s*=(?!=)\\s*`).exec(code.slice(i));
+      if (m) return i + m[0].length;
+    }
   }
   return null;
 }
