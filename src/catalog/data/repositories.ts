@@ -14,7 +14,7 @@ export interface RepositoryRow {
 
 export const REPOSITORY_DISTRIBUTIONS: Table<RepositoryRow> = {
   source: "each repository's setup.py name= / pyproject.toml [project].name at its default branch, as danlu's fixtures and unseen-repository runs met them",
-  asOf: '2026-12-06',
+  asOf: '2026-12-07',
   confidence: 'S',
   rows: [
     { repository: 'github.com/dao-ailab/flash-attention', subdirectory: '', distribution: 'flash-attn' },
@@ -37,6 +37,8 @@ export const REPOSITORY_DISTRIBUTIONS: Table<RepositoryRow> = {
     { repository: 'github.com/salesforce/lavis', subdirectory: '', distribution: 'salesforce-lavis' },
     { repository: 'github.com/flashinfer-ai/flashinfer', subdirectory: '', distribution: 'flashinfer-python' },
     { repository: 'github.com/triton-lang/triton', subdirectory: 'python', distribution: 'triton' },
+    { repository: 'github.com/cocodataset/cocoapi', subdirectory: 'PythonAPI', distribution: 'pycocotools' },
+    { repository: 'github.com/philferriere/cocoapi', subdirectory: 'PythonAPI', distribution: 'pycocotools' },
   ],
 };
 

@@ -468,3 +468,16 @@ describe('shell redirections and variables are never packages', () => {
     expect(r.requirements.find((q) => q.name === 'torch')?.specifier).toBe('>=2.0');
   });
 });
+
+describe("a repository's subdirectory installs the distribution its own metadata names", () => {
+  it('git+URL#subdirectory=PythonAPI of cocoapi is pycocotools', async () => {
+    const r = await project({ 'requirements.txt': 'git+https://github.com/cocodataset/cocoapi.git#subdirectory=PythonAPI\n' });
+    expect(names(r)).toEqual(['pycocotools']);
+    expect(req(r, 'pycocotools').source).toMatchObject({ kind: 'git', subdirectory: 'PythonAPI' });
+  });
+
+  it('a clone, cd into its PythonAPI, pip install .: pycocotools', async () => {
+    const r = await project({ 'README.md': '```bash\ngit clone https://github.com/cocodataset/cocoapi.git\ncd cocoapi/PythonAPI\npip install .\n```\n' });
+    expect(r.requirements.map((q) => q.name)).toEqual(['pycocotools']);
+  });
+});
