@@ -95,3 +95,17 @@ describe("the project's torch pin comes from what the environment installs", () 
     expect(p.torch.version).toBe('2.5.1');
   });
 });
+
+describe('plan --explain claims nothing uv did not find', () => {
+  it('without a lock, it does not say that every dependency installs or that nothing holds torch back', () => {
+    const dir = tempProject({ 'requirements.txt': 'torch\nnumpy\n' });
+    try {
+      const r = danlu(['plan', dir, '--explain', '--no-solve', '--host', join(HOST_FILES, 'h100-580.json')]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toMatch(/every dependency installs on it|nothing in the project holds it back/);
+      expect(r.stdout).toMatch(/python: not known: uv did not lock the project/);
+    } finally {
+      cleanup(dir);
+    }
+  });
+});

@@ -41,10 +41,13 @@ export default defineCommand({
         out('');
         out(p.bold('Solved with the project:'));
         out(`  ${plan.solve.summary}`);
+        // Only a lock that held says nothing held torch or Python back; otherwise uv did not get that far.
+        const solved = plan.solve.status === 'solved';
+        const unknown = solved ? null : 'not known: uv did not lock the project (above)';
         out(
-          `  torch:  ${plan.solve.torchBound ?? `the plan's torch ${plan.torch.version}: nothing in the project holds it back (the builds that run here: torch${plan.torch.hostFit ?? ' none'})`}`,
+          `  torch:  ${plan.solve.torchBound ?? unknown ?? `the plan's torch ${plan.torch.version}: nothing in the project holds it back (the builds that run here: torch${plan.torch.hostFit ?? ' none'})`}`,
         );
-        out(`  python: ${plan.solve.pythonBound ?? `Python ${plan.python}: every dependency installs on it`}`);
+        out(`  python: ${plan.solve.pythonBound ?? unknown ?? `Python ${plan.python}: every dependency installs on it`}`);
         for (const r of plan.solve.relaxed ?? []) out(`  pin:    ${r}`);
         for (const a of plan.solve.attempts) out(p.dim(`    uv lock  torch ${a.torch}, Python ${a.python}: ${a.outcome} (${(a.ms / 1000).toFixed(1)} s)`));
         for (const l of plan.solve.uvSaid) out(p.dim(`    uv: ${l}`));
