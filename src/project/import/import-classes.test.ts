@@ -481,3 +481,30 @@ describe("a repository's subdirectory installs the distribution its own metadata
     expect(r.requirements.map((q) => q.name)).toEqual(['pycocotools']);
   });
 });
+
+describe('a package with static metadata that lists no dependencies keeps it: the guide goes to a group', () => {
+  const README = '```bash\npip install torch torchvision\npip install -e .\npip install einops\n```\n';
+  it('a hatchling [project] without a dependencies key', async () => {
+    const r = await project({
+      'pyproject.toml': '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "demo"\nversion = "0.1.0"\n',
+      'README.md': README,
+    });
+    expect(names(r)).toEqual([]);
+    expect(names(r, 'readme')).toEqual(['torch', 'torchvision', 'einops']);
+  });
+
+  it('a setuptools [project] with dependencies = []; a computed one (dynamic) still takes the guide as its dependencies', async () => {
+    const fixed = await project({
+      'pyproject.toml':
+        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = []\n',
+      'README.md': README,
+    });
+    expect(names(fixed, 'readme')).toEqual(['torch', 'torchvision', 'einops']);
+    const computed = await project({
+      'pyproject.toml':
+        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "demo"\nversion = "0.1.0"\ndynamic = ["dependencies"]\n',
+      'README.md': README,
+    });
+    expect(names(computed)).toEqual(['torch', 'torchvision', 'einops']);
+  });
+});

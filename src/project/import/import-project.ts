@@ -352,7 +352,11 @@ export async function importProject(dir: string, opts: ImportOptions = {}): Prom
     if (other) s.files.push({ file: f.rel, format: f.format, role: 'skipped', reason: other });
     else if (guideless || !feature(f)) importOne(s, f.rel, f.format, ctx);
   }
-  const declares = s.parts.some((p) => p.result.requirements.some((q) => q.group === 'main'));
+  // A package that publishes static metadata (a build system and a [project] table whose
+  // dependencies are not computed) declares them even when it lists none: what only the guide
+  // installs is not among them. (Dependencies a build computes are unknown here: the guide's
+  // packages stand in for them.)
+  const declares = (named.publishes && named.staticDependencies) || s.parts.some((p) => p.result.requirements.some((q) => q.group === 'main'));
   ctx.guideGroup = declares ? 'readme' : 'main';
   ctx.cogGroup = declares ? 'cog' : 'main';
   for (const f of found.filter((x) => x.format === 'cog' && x.root)) {

@@ -48,16 +48,20 @@ export function publishesPackage(data: Record<string, unknown> | null, hasSetup:
   return !(Array.isArray(deps) && deps.some((d) => typeof d === 'string' && /^torch\b/.test(d) && isManagedEntry(managed, 'dependencies', d)));
 }
 
-export function projectNamesOf(dir: string, reader: ProjectReader): { names: string[]; own: string[]; publishes: boolean } {
+export function projectNamesOf(dir: string, reader: ProjectReader): { names: string[]; own: string[]; publishes: boolean; staticDependencies: boolean } {
   const folder = basename(resolve(dir));
   const names = [folder, folder.includes('__') ? folder.split('__').pop()! : folder];
   const own: string[] = [];
   const py = reader.read('pyproject.toml');
   let publishes = publishesPackage(null, reader.exists('setup.py') || reader.exists('setup.cfg'));
+  // A [project] table whose dependencies are not computed by the build: what it lists (maybe
+  // nothing) is all the package declares.
+  let staticDependencies = false;
   if (py) {
     const data = parseTomlStrict(py, 'pyproject.toml');
     publishes = publishesPackage(data, reader.exists('setup.py') || reader.exists('setup.cfg'));
     const project = data.project as Record<string, unknown> | undefined;
+    staticDependencies = typeof project === 'object' && project !== null && !(Array.isArray(project.dynamic) && project.dynamic.includes('dependencies'));
     const poetry = (data.tool as Record<string, Record<string, unknown>> | undefined)?.poetry;
     for (const n of [project?.name, poetry?.name]) if (typeof n === 'string') own.push(n);
   }
@@ -77,7 +81,7 @@ export function projectNamesOf(dir: string, reader: ProjectReader): { names: str
         .split(/[/:]/)
         .pop()!,
     );
-  return { names: [...new Set([...names, ...own])], own, publishes };
+  return { names: [...new Set([...names, ...own])], own, publishes, staticDependencies };
 }
 
 /**
