@@ -508,3 +508,24 @@ describe('a package with static metadata that lists no dependencies keeps it: th
     expect(names(computed)).toEqual(['torch', 'torchvision', 'einops']);
   });
 });
+
+describe("a project's override that takes torch out of the lock is said", () => {
+  it.each([
+    ["torch; sys_platform == 'never'", 'torch'],
+    ['torchvision ; platform_system == "Windows"', 'torchvision'],
+  ])('%s', async (entry, name) => {
+    const r = await project({
+      'pyproject.toml': `[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["numpy", "torch"]\n\n[tool.uv]\noverride-dependencies = [${JSON.stringify(entry)}, "numpy<2"]\n`,
+    });
+    const w = r.warnings.find((x) => x.id === 'torch-overridden-out');
+    expect(w?.message).toMatch(new RegExp(`takes ${name} out of the lock`));
+  });
+
+  it('an override that keeps torch on Linux is not', async () => {
+    const r = await project({
+      'pyproject.toml':
+        '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["torch"]\n\n[tool.uv]\noverride-dependencies = ["torch>=2.4; sys_platform == \'linux\'"]\n',
+    });
+    expect(r.warnings.map((x) => x.id)).not.toContain('torch-overridden-out');
+  });
+});

@@ -1,6 +1,7 @@
 import { isManagedEntry, type Managed } from '../managed.js';
 import { addSpec, describeSource, ignored, leftOut, record, reportOf, warn } from './emit.js';
 import { addIndex } from './indexes.js';
+import { holdsOnLinux } from './marker.js';
 import { normalize } from './pep508.js';
 import { parseSpec } from './spec.js';
 import type { TomlLines } from './toml-lines.js';
@@ -162,7 +163,21 @@ export function importUvTable(ctx: UvContext, uv: Table): void {
           );
       }
     } else {
-      if (key === 'override-dependencies') warn(out, 'uv-override', `[tool.uv] override-dependencies kept as is: ${strings(value).join(', ')}`, origin);
+      if (key === 'override-dependencies') {
+        warn(out, 'uv-override', `[tool.uv] override-dependencies kept as is: ${strings(value).join(', ')}`, origin);
+        // `torch; sys_platform == 'never'`: the project takes torch out of its lock, expecting it
+        // from a base image that has it (an NGC PyTorch container); danlu's image has none.
+        for (const entry of strings(value)) {
+          const [req, marker] = entry.split(';', 2);
+          if (/^\s*(torch|torchvision|torchaudio)\s*$/i.test(req ?? '') && marker !== undefined && holdsOnLinux(marker) === false)
+            warn(
+              out,
+              'torch-overridden-out',
+              `${file}:${origin.line}: [tool.uv] override-dependencies takes ${req!.trim()} out of the lock (${entry.trim()}), expecting it from a base image that has it (an NGC PyTorch container); the dev container's image has none, so its environment has no ${req!.trim()}: remove that entry to install the planned build`,
+              origin,
+            );
+        }
+      }
       ignored(out, origin, text, 'kept as is in [tool.uv]');
     }
   }
