@@ -529,3 +529,15 @@ describe("a project's override that takes torch out of the lock is said", () => 
     expect(r.warnings.map((x) => x.id)).not.toContain('torch-overridden-out');
   });
 });
+
+describe('install lines in HTML code elements of a README are read', () => {
+  it('<pre/>…</pre> in prose (a self-closing slip), <code> with an entity', async () => {
+    const r = await project({
+      'requirements.txt': 'numpy\n',
+      'README.md':
+        'To install the dependencies, run <pre/>pip install -r requirements.txt</pre>\nThen <code>pip install &quot;timm&gt;=0.4&quot;</code> for the demo.\n',
+    });
+    expect(r.report.find((l) => l.origin.file === 'README.md' && l.origin.line === 1)?.kind).toBe('include');
+    expect(r.requirements.find((q) => q.name === 'timm')?.specifier).toBe('>=0.4');
+  });
+});

@@ -210,6 +210,16 @@ export function extractCommandLines(doc: string): LogicalLine[] {
     for (const span of raw.matchAll(/(`+)([^`]+?)\1(?!`)/g)) {
       if (INSTALLER_START.test(span[2]!.trim())) out.push({ line: i + 1, text: span[2]!, block: ++block });
     }
+    // HTML in Markdown: `<pre>pip install -r requirements.txt</pre>`, `<code>...</code>` on one line.
+    for (const el of raw.matchAll(/<(pre|code)\b[^>]*>([^<]+)<\/\1>/gi)) {
+      const text = el[2]!
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&');
+      if (INSTALLER_START.test(text.trim())) out.push({ line: i + 1, text, block: ++block });
+    }
   });
   flush();
   return out.map((l) => ({ ...l, text: stripPrompt(l.text) }));
