@@ -24,10 +24,12 @@ describe('fixture repositories (2/2)', () => {
       expect.objectContaining({ url: 'https://download.pytorch.org/whl/cu121', kind: 'index-url', packages: [{ name: 'xformers' }] }),
     ]);
     expect(r.noBuildIsolation.map((n) => n.name)).toEqual(['flash-attn']);
+    // `cd flash-attention/hopper && python setup.py install` in the clone: FlashAttention-3 from git, like `pip install .` there.
     expect(r.report.find((e) => e.origin.line === 10 && e.origin.file === 'INSTALL_COMMANDS.txt')).toMatchObject({
-      kind: 'left-out',
-      reason: expect.stringMatching(/flash-attention \(hopper\)/),
+      kind: 'source',
+      reason: expect.stringMatching(/python setup.py install in a clone of flash-attention/),
     });
+    expect(req(r, 'flash-attn-3', 'readme').source).toEqual({ kind: 'git', url: 'https://github.com/Dao-AILab/flash-attention', subdirectory: 'hopper' });
     expect(r.pythonHints.map((h) => h.version)).toEqual(['3.10']);
   });
 

@@ -541,3 +541,21 @@ describe('install lines in HTML code elements of a README are read', () => {
     expect(r.requirements.find((q) => q.name === 'timm')?.specifier).toBe('>=0.4');
   });
 });
+
+describe('python setup.py install in a clone installs that repository from git', () => {
+  it('apex: clone, cd, setup.py install with build options', async () => {
+    const r = await project({
+      'requirements.txt': 'torch\n',
+      'README.md': '```bash\ngit clone https://github.com/NVIDIA/apex.git\ncd apex\npython setup.py install --cuda_ext --cpp_ext\n```\n',
+    });
+    expect(req(r, 'apex', 'readme').source).toMatchObject({ kind: 'git', url: 'https://github.com/NVIDIA/apex.git' });
+  });
+
+  it('cocoapi: `cd cocoapi/PythonAPI && python setup.py build_ext install` is pycocotools', async () => {
+    const r = await project({
+      'requirements.txt': 'torch\n',
+      'README.md': '```bash\ngit clone https://github.com/cocodataset/cocoapi.git\ncd cocoapi/PythonAPI\npython setup.py build_ext install\n```\n',
+    });
+    expect(req(r, 'pycocotools', 'readme').source).toMatchObject({ kind: 'git', subdirectory: 'PythonAPI' });
+  });
+});

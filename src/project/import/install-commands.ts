@@ -1,3 +1,5 @@
+import { distributionOfRepository } from '../../catalog/data/repositories.js';
+import { normalizeName } from '../../lib/py.js';
 import { addAptPackages } from './apt.js';
 import { CONDA_VALUE, condaCommand } from './conda-command.js';
 import { addSpec, ignored, leftOut, record } from './emit.js';
@@ -5,6 +7,7 @@ import { Places } from './place.js';
 import { buildSwitch, pipInstall, type CommandContext, type IncludeRef } from './pip-command.js';
 import { extractCommandLines, logicalLines, splitCommands, stripPrompt, type Word } from './shell.js';
 import { emptyResult, type Group, type ImportResult } from './types.js';
+import { repoBasename } from './url.js';
 
 export type { IncludeRef } from './pip-command.js';
 
@@ -38,7 +41,9 @@ const INSTALLS = /^(pip3?(\.\d+)?|uv|mim|poetry|conda|mamba|micromamba)$/;
 function setupPy(ctx: CommandContext, w: string[], env: { name: string; value: string }[], dir = '.'): void {
   const { out, origin, text } = ctx;
   const r = ctx.places.resolve(dir);
-  const action = w.slice(2).find((a) => !a.startsWith('-')) ?? '';
+  const actions = w.slice(2).filter((a) => !a.startsWith('-'));
+  // `build_ext --inplace install`: the command that installs, when one does.
+  const action = actions.find((a) => a === 'install' || a === 'develop') ?? actions[0] ?? '';
   if (r.kind === 'self' && r.path === '') {
     const compiles = buildSwitch(env);
     if (compiles)
@@ -51,6 +56,33 @@ function setupPy(ctx: CommandContext, w: string[], env: { name: string; value: s
   // In a folder of this checkout with its own setup.py: that package, like `pip install ./folder`
   // (its name comes from its setup.py). Elsewhere (another repository, a folder not checked out)
   // the package name is unknown without running setup.py.
+  // In a clone of another repository: that repository, from git, like `pip install .` there
+  // (its name from the repository table, else its folder's, said as a guess).
+  if (r.kind === 'clone' && /^(install|develop)$/.test(action)) {
+    const known = distributionOfRepository(r.clone.url, r.sub ?? '');
+    const guess = normalizeName(r.sub ? r.sub.split('/').pop()! : repoBasename(r.clone.url));
+    const compiles = buildSwitch(env);
+    const name = known ?? guess;
+    if (compiles)
+      out.buildTimeTorch.push({ name, origin: { ...origin }, why: `the install guide builds it with ${compiles}: compiled against the installed torch` });
+    addSpec(
+      out,
+      {
+        name,
+        nameGuessed: !known,
+        extras: [],
+        specifier: '',
+        marker: null,
+        source: { kind: 'git', url: r.clone.url, ...(r.clone.branch ? { rev: r.clone.branch } : {}), ...(r.sub ? { subdirectory: r.sub } : {}) },
+        notes: [
+          `python setup.py ${action} in a clone of ${repoBasename(r.clone.url)}: that repository from git, like pip install . there`,
+          ...(known ? [] : [`name "${guess}" taken from the folder name (the package's own metadata may differ)`]),
+        ],
+      },
+      { origin, text, group: ctx.group },
+    );
+    return;
+  }
   if (r.kind !== 'self' || !ctx.places.exists(`${r.path}/setup.py`)) {
     const where = r.kind === 'clone' ? `${r.clone.url}${r.sub ? ` (${r.sub})` : ''}` : r.kind === 'self' ? r.path : 'a folder the guide leaves unclear';
     return leftOut(
