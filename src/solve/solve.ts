@@ -397,8 +397,6 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
         }
         if ('lines' in free.verdict) said = free.verdict.lines;
       }
-      // A build that failed for want of a module its setup.py imports and never declared
-      // (pkg_resources, gone from setuptools 82; torch; numpy): its build gets what provides it.
       // A name read from a conda environment file (conda's name, assumed to be PyPI's) that PyPI
       // does not have: a conda-only package (conda-forge's `backports` namespace), left out.
       if (verdict.kind === 'unsatisfiable' && verdict.notFound) {
@@ -428,6 +426,8 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
           continue;
         }
       }
+      // A build that failed for want of a module its setup.py imports and never declared
+      // (pkg_resources, gone from setuptools 82; torch; numpy): its build gets what provides it.
       const fix = verdict.kind === 'build' ? buildFix(verdict, solved) : null;
       if (fix) {
         solved.builds = [...(solved.builds ?? []), fix];

@@ -1,9 +1,10 @@
+import { normalizeName } from '../../lib/py.js';
 import type { Table } from '../types.js';
 
 /**
  * Names that are not the package a project means: a deprecated stand-in on PyPI that fails to
- * install on purpose (sklearn), an import name written as a requirement (PIL). A requirement on one is a requirement on the real package (its version pin
- * meant the stand-in's, so it is dropped).
+ * install on purpose (sklearn), an import name written as a requirement (PIL). A requirement on
+ * one is a requirement on the real package (its version pin meant the stand-in's, so it is dropped).
  */
 export const MISLEADING_PYPI_NAMES: Table<{ name: string; package: string; why: string }> = {
   source:
@@ -25,6 +26,6 @@ export const MISLEADING_PYPI_NAMES: Table<{ name: string; package: string; why: 
 };
 
 export function misleadingPypiName(name: string): { name: string; package: string; why: string } | undefined {
-  const key = name.toLowerCase().replace(/[-_.]+/g, '-');
+  const key = normalizeName(name);
   return MISLEADING_PYPI_NAMES.rows.find((r) => r.name === key);
 }

@@ -618,9 +618,8 @@ export function planPyproject(
   for (const b of input.builds ?? []) {
     const requirement = b.requirement === 'torch' ? `torch==${input.torch.version}` : b.requirement;
     const have = Array.isArray(buildDependencies[b.name]) ? (buildDependencies[b.name] as TomlValue[]) : [];
-    const bare = (v: TomlValue) => (typeof v === 'string' ? v : String((v as { requirement?: string }).requirement ?? '')).replace(/[<>=!~;\s].*$/, '');
-    const same = bare(requirement);
-    buildDependencies[b.name] = [...have.filter((v) => bare(v) !== same), requirement];
+    const nameOf = (v: TomlValue) => requirementName(typeof v === 'string' ? v : String((v as { requirement?: string }).requirement ?? ''));
+    buildDependencies[b.name] = [...have.filter((v) => nameOf(v) !== nameOf(requirement)), requirement];
     decisions.push({ what: `${b.name} build`, choice: requirement, why: b.why, source: 'uv lock (the build output)' });
   }
 

@@ -1,10 +1,8 @@
-import { distributionOfRepository } from '../../catalog/data/repositories.js';
-import { normalizeName } from '../../lib/py.js';
 import { addAptPackages } from './apt.js';
 import { CONDA_VALUE, condaCommand } from './conda-command.js';
 import { addSpec, ignored, leftOut, record } from './emit.js';
 import { Places } from './place.js';
-import { buildSwitch, pipInstall, type CommandContext, type IncludeRef } from './pip-command.js';
+import { buildSwitch, cloneInstall, pipInstall, type CommandContext, type IncludeRef } from './pip-command.js';
 import { extractCommandLines, logicalLines, splitCommands, stripPrompt, type Word } from './shell.js';
 import { emptyResult, type Group, type ImportResult } from './types.js';
 import { repoBasename } from './url.js';
@@ -59,24 +57,26 @@ function setupPy(ctx: CommandContext, w: string[], env: { name: string; value: s
   // In a clone of another repository: that repository, from git, like `pip install .` there
   // (its name from the repository table, else its folder's, said as a guess).
   if (r.kind === 'clone' && /^(install|develop)$/.test(action)) {
-    const known = distributionOfRepository(r.clone.url, r.sub ?? '');
-    const guess = normalizeName(r.sub ? r.sub.split('/').pop()! : repoBasename(r.clone.url));
+    const c = cloneInstall(r.clone, r.sub);
     const compiles = buildSwitch(env);
-    const name = known ?? guess;
     if (compiles)
-      out.buildTimeTorch.push({ name, origin: { ...origin }, why: `the install guide builds it with ${compiles}: compiled against the installed torch` });
+      out.buildTimeTorch.push({
+        name: c.name,
+        origin: { ...origin },
+        why: `the install guide builds it with ${compiles}: compiled against the installed torch`,
+      });
     addSpec(
       out,
       {
-        name,
-        nameGuessed: !known,
+        name: c.name,
+        nameGuessed: c.nameGuessed,
         extras: [],
         specifier: '',
         marker: null,
-        source: { kind: 'git', url: r.clone.url, ...(r.clone.branch ? { rev: r.clone.branch } : {}), ...(r.sub ? { subdirectory: r.sub } : {}) },
+        source: c.source,
         notes: [
           `python setup.py ${action} in a clone of ${repoBasename(r.clone.url)}: that repository from git, like pip install . there`,
-          ...(known ? [] : [`name "${guess}" taken from the folder name (the package's own metadata may differ)`]),
+          ...(c.nameGuessed ? [c.note] : []),
         ],
       },
       { origin, text, group: ctx.group },

@@ -6,7 +6,7 @@ import type { Places } from './place.js';
 import type { Word } from './shell.js';
 import { PACKAGING_TOOLS, parseArgs, placeholderIn, wheelAccelerator } from './pip-args.js';
 import { parseSpec } from './spec.js';
-import type { Group, ImportOrigin, ImportResult } from './types.js';
+import type { Group, ImportOrigin, ImportResult, RequirementSource } from './types.js';
 import { cudaOfBackend, isArchive, repoBasename } from './url.js';
 import { normalizeName } from '../../lib/py.js';
 import { TORCH_FAMILY } from '../../lib/py.js';
@@ -173,17 +173,12 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
           spec.notes.push(`name "${spec.name}" taken from the folder name (the package's own metadata may differ)`);
         }
       } else {
-        spec.source = { kind: 'git', url: r.clone.url, ...(r.clone.branch ? { rev: r.clone.branch } : {}), ...(r.sub ? { subdirectory: r.sub } : {}) };
-        const known = distributionOfRepository(r.clone.url, r.sub ?? '');
-        if (known) {
-          // A repository whose distribution has another name (Dao-AILab/flash-attention is flash-attn).
-          spec.name = known;
-          spec.nameGuessed = false;
-          spec.notes.push(`a clone of ${repoBasename(r.clone.url)} installs the distribution ${known} (its own metadata names it)`);
-        } else if (spec.name === null || spec.nameGuessed) {
-          spec.name = normalizeName(r.sub ? r.sub.split('/').pop()! : repoBasename(r.clone.url));
-          spec.nameGuessed = true;
-          spec.notes.push(`name "${spec.name}" taken from the folder name (the package's own metadata may differ)`);
+        const c = cloneInstall(r.clone, r.sub);
+        spec.source = c.source;
+        if (!c.nameGuessed || spec.name === null || spec.nameGuessed) {
+          spec.name = c.name;
+          spec.nameGuessed = c.nameGuessed;
+          spec.notes.push(c.note);
         }
       }
     }
@@ -248,4 +243,27 @@ export function pipInstall(ctx: CommandContext, args: Word[], tool: 'pip' | 'uv-
     if (indexFor) addIndex(out, { url: idx.url, kind: idx.kind, origin, text, packages: names.map((name) => ({ name })) });
   }
   if (!did) ignored(out, origin, text, 'installs nothing danlu can import');
+}
+
+/**
+ * What installing a clone of another repository installs (`pip install .` there, or
+ * `python setup.py install`): that repository from git, named by the table of repositories whose
+ * distribution has another name (Dao-AILab/flash-attention is flash-attn), else by its folder,
+ * said as a guess.
+ */
+export function cloneInstall(
+  clone: { url: string; branch?: string },
+  sub: string | undefined,
+): { name: string; nameGuessed: boolean; source: RequirementSource; note: string } {
+  const source: RequirementSource = { kind: 'git', url: clone.url, ...(clone.branch ? { rev: clone.branch } : {}), ...(sub ? { subdirectory: sub } : {}) };
+  const known = distributionOfRepository(clone.url, sub ?? '');
+  if (known)
+    return {
+      name: known,
+      nameGuessed: false,
+      source,
+      note: `a clone of ${repoBasename(clone.url)} installs the distribution ${known} (its own metadata names it)`,
+    };
+  const name = normalizeName(sub ? sub.split('/').pop()! : repoBasename(clone.url));
+  return { name, nameGuessed: true, source, note: `name "${name}" taken from the folder name (the package's own metadata may differ)` };
 }
