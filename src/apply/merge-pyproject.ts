@@ -143,7 +143,10 @@ function applyPins(p: Pending, data: Obj, wants: PyprojectPlan): void {
     }
   }
   for (const r of wants.pins)
-    if (r.action === 'constrain') p.notes.push(`pin ${r.from} kept, constrained to ${r.name}${r.specifier} by [tool.uv] constraint-dependencies (${r.why})`);
+    if (r.action === 'constrain')
+      p.notes.push(
+        `pin ${r.from} kept, constrained to ${r.name}${r.specifier} by ${r.heldIn ? `dependency group "${r.heldIn}"` : '[tool.uv] constraint-dependencies'} (${r.why})`,
+      );
 }
 
 function mergeSteps(data: Obj, existingText: string, wants: PyprojectPlan): Pending {

@@ -1,5 +1,6 @@
+import { normalizeName } from '../lib/py.js';
 import type { Alternative, ImportResult } from '../project/import/types.js';
-import { withImported } from '../project/read-project.js';
+import { pinsOfOwn, withImported } from '../project/read-project.js';
 import type { ProjectFacts } from '../project/types.js';
 import type { PlanStep } from './types.js';
 
@@ -80,4 +81,57 @@ export function planAlternatives(project: ProjectFacts, host: AlternativeHost): 
       },
     ],
   };
+}
+
+/**
+ * The sides of the pairs uv found cannot be installed together (Solved.conflicts) that this
+ * machine does not install, by normalized name: an extra the README does not install, the later
+ * of two it installs, the second of two groups. Their pins decide nothing for this machine, and
+ * the planned torch is held apart from them, like the alternatives a project declares.
+ */
+export function solvedAlternatives(
+  conflicts: readonly { sides: readonly { kind: 'extra' | 'group'; name: string }[] }[],
+  selectedExtras: readonly string[],
+): string[] {
+  const selected = selectedExtras.map(normalizeName);
+  // Extras in the README's order, then groups in the pair's order (the sort is stable).
+  const rank = (x: { kind: string; name: string }) => (x.kind === 'extra' ? selected.indexOf(normalizeName(x.name)) : selected.length);
+  const out = new Set<string>();
+  for (const c of conflicts) {
+    const keep = c.sides.filter((x) => x.kind === 'group' || selected.includes(normalizeName(x.name))).sort((a, b) => rank(a) - rank(b))[0];
+    for (const x of c.sides) if (x !== keep) out.add(normalizeName(x.name));
+  }
+  return [...out];
+}
+
+/**
+ * The project as this machine installs it once uv has found alternatives (Solved.conflicts): the
+ * pins of the sides it does not install (an extra for another torch) decide nothing here.
+ */
+export function planSolvedAlternatives(
+  project: ProjectFacts,
+  conflicts: readonly { sides: readonly { kind: 'extra' | 'group'; name: string }[] }[],
+): PlanStep<ProjectFacts> {
+  const selected = (project.imported?.selectedExtras ?? []).map((e) => e.name);
+  const gone = solvedAlternatives(conflicts, selected);
+  if (gone.length === 0 || !project.ownFacts) return { value: project, decisions: [], warnings: [] };
+  const ownFacts = {
+    ...project.ownFacts,
+    ...pinsOfOwn(project.pyprojectData ?? {}, project.pyprojectText, selected, project.multiBackend ?? null, gone),
+  };
+  const next = { ...project, ownFacts };
+  return { value: project.imported ? withImported(next, project.imported) : { ...next, torchPin: ownFacts.torchPin }, decisions: [], warnings: [] };
+}
+
+type Found = { sides: { kind: 'extra' | 'group'; name: string }[]; why: string };
+
+/** Two lists of found pairs as one, each pair once (in either order). */
+export function mergeConflicts(a: readonly Found[], b: readonly Found[]): Found[] {
+  const key = (c: Found) =>
+    c.sides
+      .map((x) => `${x.kind} ${normalizeName(x.name)}`)
+      .sort()
+      .join(' / ');
+  const seen = new Set<string>();
+  return [...a, ...b].filter((c) => !seen.has(key(c)) && Boolean(seen.add(key(c))));
 }

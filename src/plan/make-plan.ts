@@ -1,7 +1,8 @@
 import type { Catalog } from '../catalog/index.js';
 import type { HostFacts } from '../probe/types.js';
+import { earlierConflicts } from '../project/managed.js';
 import type { ProjectFacts } from '../project/types.js';
-import { planAlternatives } from './alternatives.js';
+import { mergeConflicts, planAlternatives, planSolvedAlternatives } from './alternatives.js';
 import { assemblePlan } from './assemble.js';
 import { planPython } from './choose-python.js';
 import { collector } from './collect.js';
@@ -30,11 +31,17 @@ export { ENV_MIRROR_KEYS } from '../project/dotenv.js';
  * The plan for this machine, step by step; each step's decisions and warnings are appended in
  * the order the steps run (the CLI's output and `plan --explain` show them in that order).
  */
-export function makePlan({ host, project: given, options, catalog }: PlanInput): Plan {
+export function makePlan({ host, project: given, options: asked, catalog }: PlanInput): Plan {
+  // Alternatives uv found in an earlier run (still in the file) are taken again, with this run's.
+  const earlier = earlierConflicts(given.pyprojectData);
+  const options: PlanOptions =
+    earlier.length > 0 ? { ...asked, solved: { ...asked.solved, conflicts: mergeConflicts(earlier, asked.solved?.conflicts ?? []) } } : asked;
   const steps = collector();
   const gpus = steps.take(planHostGpus(host, options, catalog));
   // One requirements file per accelerator: the one for this machine is the project's.
-  const project = steps.take(planAlternatives(given, { gpus: gpus.gpuSel.selected.length, driverCuda: gpus.driverCuda }));
+  const byFile = steps.take(planAlternatives(given, { gpus: gpus.gpuSel.selected.length, driverCuda: gpus.driverCuda }));
+  // Extras uv found cannot be installed with the ones this machine installs: theirs decide nothing.
+  const project = steps.take(planSolvedAlternatives(byFile, options.solved?.conflicts ?? []));
   const team = steps.take(planTeam(host, options.team, catalog));
   const request = steps.take(planTorchRequest({ host, project, options, catalog, team, gpus }));
   const build = steps.take(planTorchBuild({ catalog, host, options, team, gpus, request }));

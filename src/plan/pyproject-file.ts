@@ -57,7 +57,9 @@ export function planPyprojectFile(input: PyprojectFileInput): PlanStep<Pyproject
   const planned = planPyproject(
     {
       projectName: project.name,
-      backendExtras: project.multiBackend?.extras ?? [],
+      // Extras with a torch of their own that this machine does not install: a backend extra of
+      // uv's multi-backend shape, an alternative (declared, or found by uv with the plan).
+      backendExtras: [...(project.multiBackend?.extras ?? []), ...(project.ownFacts?.alternatives ?? [])],
       ...(options.solved?.relax?.length ? { relax: options.solved.relax } : {}),
       ...(options.solved?.builds?.length ? { builds: options.solved.builds } : {}),
       ...(options.solved?.notOnPypi?.length ? { notOnPypi: options.solved.notOnPypi } : {}),

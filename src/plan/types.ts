@@ -100,6 +100,11 @@ export interface Solved {
    * not have (uv: "was not found in the package registry"): left out, with the reason.
    */
   notOnPypi?: { name: string; why: string }[];
+  /**
+   * Pairs of the project's extras or groups uv found cannot be installed together: declared
+   * alternatives ([tool.uv] conflicts), with uv's reason.
+   */
+  conflicts?: { sides: { kind: 'extra' | 'group'; name: string }[]; why: string }[];
 }
 
 /** How the plan was checked against the project's whole dependency graph (the joint solve with uv). */

@@ -85,3 +85,30 @@ export function isManagedEntry(managed: Managed, key: 'dependencies' | 'constrai
   const list = managed[key];
   return list?.some((m) => m.replace(/\s+/g, '') === entry.replace(/\s+/g, '')) ?? false;
 }
+
+/**
+ * The pairs of extras or groups danlu declared conflicting in an earlier run (uv found they cannot
+ * be installed together) that the file still holds: uv's verdict then, taken again, so a second
+ * run plans what the first did. The sets that hold danlu's own group of the planned torch are
+ * made again from the alternatives, not read back.
+ */
+export function earlierConflicts(data: Obj | null | undefined): { sides: { kind: 'extra' | 'group'; name: string }[]; why: string }[] {
+  const keys = new Set(managedOf(data).conflicts ?? []);
+  const tool = isObj(data?.tool) ? (data!.tool as Obj) : null;
+  const uv = isObj(tool?.uv) ? (tool!.uv as Obj) : null;
+  const sets = Array.isArray(uv?.conflicts) ? (uv!.conflicts as unknown[]) : [];
+  const out: { sides: { kind: 'extra' | 'group'; name: string }[]; why: string }[] = [];
+  for (const set of sets) {
+    const key = conflictKey(set);
+    if (!key || !keys.has(key) || !Array.isArray(set) || set.length !== 2) continue;
+    const sides = (set as Obj[]).map((x) =>
+      typeof x.extra === 'string' ? { kind: 'extra' as const, name: x.extra } : typeof x.group === 'string' ? { kind: 'group' as const, name: x.group } : null,
+    );
+    if (sides.some((x) => x === null || (x.kind === 'group' && x.name === 'environment'))) continue;
+    out.push({
+      sides: sides as { kind: 'extra' | 'group'; name: string }[],
+      why: 'uv found they cannot be installed together when danlu last planned this project ([tool.danlu.managed] conflicts)',
+    });
+  }
+  return out;
+}

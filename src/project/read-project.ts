@@ -295,6 +295,54 @@ export function declaredAlternatives(data: Record<string, unknown>): string[] {
   return [...out];
 }
 
+/**
+ * What pyproject.toml itself says this machine installs: its requirements, its alternatives, and
+ * its torch and CUDA variant pins. `selected`: the extras the README installs; `notInstalled`:
+ * further extras or groups this machine does not install (alternatives uv found with the plan).
+ */
+export function pinsOfOwn(
+  data: Record<string, unknown>,
+  pyprojectText: string | null,
+  selected: readonly string[],
+  multiBackend: ProjectFacts['multiBackend'],
+  notInstalled: readonly string[] = [],
+): Pick<OwnFacts, 'requirements' | 'alternatives' | 'torchPin' | 'backendPin'> {
+  // Alternatives the project declares ([tool.uv] conflicts): the plan is for what this machine
+  // installs, so the pins of the others (an extra that needs another torch) decide nothing here.
+  // An extra the README installs is installed, and a backend extra is planned as one.
+  const gone = new Set(notInstalled.map(normalizeName));
+  const installs = new Set(selected.map(normalizeName).filter((n) => !gone.has(n)));
+  const alternatives = [
+    ...new Set([...declaredAlternatives(data).filter((n) => !installs.has(n) && !(multiBackend?.extras ?? []).map(normalizeName).includes(n)), ...gone]),
+  ];
+  const requirements = pyprojectText ? requirementsOf(data, pyprojectText, 'pyproject.toml', new Set(alternatives)) : [];
+  let backendPin: ProjectFacts['backendPin'] = pyprojectText ? backendFromIndex(data, pyprojectText, 'pyproject.toml') : null;
+  let torchPin: ProjectFacts['torchPin'] = null;
+  // The project's torch is the one of what the environment installs: its dependencies, its
+  // groups, the extras its README selects; a torch in another extra (one per torch release or
+  // vendor: `intel-gpu-torch260`) is that extra's.
+  const optional = (data.project as Record<string, unknown> | undefined)?.['optional-dependencies'];
+  const unselected =
+    optional && typeof optional === 'object'
+      ? Object.keys(optional)
+          .map(normalizeName)
+          .filter((n) => !installs.has(n))
+      : [];
+  const installed =
+    pyprojectText && unselected.length > 0 ? requirementsOf(data, pyprojectText, 'pyproject.toml', new Set([...alternatives, ...unselected])) : requirements;
+  const torch = installed.find((r) => r.name === 'torch' && r.specifier !== '');
+  if (torch) {
+    const local = backendOfLocal(torch.specifier);
+    torchPin = { specifier: torch.specifier.replace(/\+[A-Za-z0-9.]+/g, ''), origin: torch.origin };
+    if (local && !backendPin) backendPin = { backend: local, origin: torch.origin };
+  }
+  if (multiBackend?.torch) {
+    torchPin = { specifier: multiBackend.torch.specifier, origin: multiBackend.torch.origin };
+    if (multiBackend.torch.backend) backendPin = { backend: multiBackend.torch.backend, origin: multiBackend.torch.origin };
+  }
+  return { requirements, alternatives, torchPin, backendPin };
+}
+
 /** The facts that come from pyproject.toml and the other files together. */
 function combined(own: OwnFacts, imported: ImportResult | null) {
   const fromImport = imported ? factsFromImport(imported, new Set(own.alternatives)) : null;
@@ -347,37 +395,16 @@ export async function readProject(
         (imported?.selectedExtras ?? []).map((e) => e.name),
       )
     : null;
-  // Alternatives the project declares ([tool.uv] conflicts): the plan is for what this machine
-  // installs, so the pins of the others (an extra that needs another torch) decide nothing here.
-  // An extra the README installs is installed, and a backend extra is planned as one.
-  const installs = new Set((imported?.selectedExtras ?? []).map((e) => normalizeName(e.name)));
-  const alternatives = declaredAlternatives(data).filter((n) => !installs.has(n) && !(multiBackend?.extras ?? []).map(normalizeName).includes(n));
-  const requirements = pyprojectText ? requirementsOf(data, pyprojectText, 'pyproject.toml', new Set(alternatives)) : [];
-
-  let backendPin: ProjectFacts['backendPin'] = pyprojectText ? backendFromIndex(data, pyprojectText, 'pyproject.toml') : null;
-  const ownFacts: OwnFacts = { requirements, alternatives, torchPin: null, backendPin, compile: await detectCompile(dir, pyprojectText), apt: [] };
-  // The project's torch is the one of what the environment installs: its dependencies, its
-  // groups, the extras its README selects; a torch in another extra (one per torch release or
-  // vendor: `intel-gpu-torch260`) is that extra's.
-  const optional = (data.project as Record<string, unknown> | undefined)?.['optional-dependencies'];
-  const unselected =
-    optional && typeof optional === 'object'
-      ? Object.keys(optional)
-          .map(normalizeName)
-          .filter((n) => !installs.has(n))
-      : [];
-  const installed =
-    pyprojectText && unselected.length > 0 ? requirementsOf(data, pyprojectText, 'pyproject.toml', new Set([...alternatives, ...unselected])) : requirements;
-  const torch = installed.find((r) => r.name === 'torch' && r.specifier !== '');
-  if (torch) {
-    const local = backendOfLocal(torch.specifier);
-    ownFacts.torchPin = { specifier: torch.specifier.replace(/\+[A-Za-z0-9.]+/g, ''), origin: torch.origin };
-    if (local && !backendPin) backendPin = ownFacts.backendPin = { backend: local, origin: torch.origin };
-  }
-  if (multiBackend?.torch) {
-    ownFacts.torchPin = { specifier: multiBackend.torch.specifier, origin: multiBackend.torch.origin };
-    if (multiBackend.torch.backend) ownFacts.backendPin = { backend: multiBackend.torch.backend, origin: multiBackend.torch.origin };
-  }
+  const ownFacts: OwnFacts = {
+    ...pinsOfOwn(
+      data,
+      pyprojectText,
+      (imported?.selectedExtras ?? []).map((e) => e.name),
+      multiBackend,
+    ),
+    compile: await detectCompile(dir, pyprojectText),
+    apt: [],
+  };
 
   const pythonVersion = readOwnProjectFile(dir, '.python-version')?.trim() || null;
   const envPath = join(dir, '.env');

@@ -1,19 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
-import { MISSING_BUILD_MODULES, REMOVED_STDLIB } from '../catalog/data/build-needs.js';
+import { MISSING_BUILD_MODULES, REMOVED_STDLIB, REMOVED_STDLIB_NAMES } from '../catalog/data/build-needs.js';
 import { DanluError } from '../lib/errors.js';
 import { readProjectFile } from '../lib/read-file.js';
 import { minorOf, normalizeName, satisfiesOr, TORCH_FAMILY } from '../lib/py.js';
+import { mergeConflicts, planSolvedAlternatives, solvedAlternatives } from '../plan/alternatives.js';
 import { makePlan, type PlanInput } from '../plan/make-plan.js';
 import { where } from '../plan/project-torch.js';
 import type { Plan, PlanOptions, SolveReport, Solved } from '../plan/types.js';
+import { earlierConflicts } from '../project/managed.js';
 import { parseTomlStrict, requirementName } from '../project/toml.js';
 import { setAsideText } from './set-aside.js';
 import { candidateFiles, freeTorch } from './candidate.js';
 import { makeScratch } from './scratch.js';
 import { type UvTool, uvLock } from './uv.js';
-import { type Binding, type LockVerdict, readVerdict } from './verdict.js';
+import { type Binding, type LockVerdict, type Part, readVerdict } from './verdict.js';
 
 export interface SolveOptions {
   uv: UvTool;
@@ -37,6 +39,8 @@ export interface Solution {
 }
 
 const MAX_LOCKS = 6;
+/** Pairs of alternatives uv may name, one lock each (on top of MAX_LOCKS). */
+const MAX_CONFLICTS = 8;
 
 /** The locked versions of a package in a uv.lock text. */
 export function lockedVersions(lock: string, name: string): string[] {
@@ -91,6 +95,9 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
   let startLock = readProjectFile(dir, 'uv.lock').text;
   const attempts: SolveReport['attempts'] = [];
   const solved: Solved = { ...(input.options.solved ?? {}) };
+  // Alternatives uv found in an earlier run, still in the file: known already.
+  const earlier = earlierConflicts(input.project.pyprojectData);
+  if (earlier.length > 0) solved.conflicts = mergeConflicts(earlier, solved.conflicts ?? []);
   let torchBound: string | null = null;
   let pythonBound: string | null = null;
   let triedRange = false;
@@ -191,7 +198,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
   };
   try {
     let plan = first;
-    for (let n = 0; n < MAX_LOCKS; n++) {
+    for (let n = 0; n < MAX_LOCKS + (solved.conflicts?.length ?? 0); n++) {
       const key = `${plan.torch.version}/${plan.torch.backend}/${plan.python}`;
       if (tried.has(key)) break;
       tried.add(key);
@@ -349,14 +356,26 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
         }
       }
       let said: string[] = 'lines' in verdict ? verdict.lines : [];
+      // Two of the project's parts that cannot go together, as uv names them (with torch free, too).
+      let pairSaid: { parts: Part[]; lines: string[] } | null =
+        verdict.kind === 'unsatisfiable' && verdict.clash && !verdict.clash.project && verdict.clash.parts.length === 2
+          ? { parts: verdict.clash.parts, lines: verdict.lines }
+          : null;
       if (verdict.kind === 'unsatisfiable' && verdict.torch && !opts.torchFixed && !triedRange && plan.torch.hostFit) {
         triedRange = true;
         const free = await lock(freeTorch(plan), `torch free within ${plan.torch.hostFit}, Python ${plan.python}`);
         if (free.verdict.kind === 'locked' && free.text) {
-          const version = machineTorch(free.text, input.project.name, input.project.ownFacts?.alternatives ?? [])[0];
+          const alternatives = [
+            ...(input.project.ownFacts?.alternatives ?? []),
+            ...solvedAlternatives(
+              solved.conflicts ?? [],
+              (input.project.imported?.selectedExtras ?? []).map((e) => e.name),
+            ),
+          ];
+          const version = machineTorch(free.text, input.project.name, alternatives)[0];
           // The project pins torch itself and another of its requirements needs a different one:
           // its requirements contradict each other; the host is not the cause, and nothing moves.
-          const own = input.project.torchPin;
+          const own = planSolvedAlternatives(input.project, solved.conflicts ?? []).value.torchPin;
           if (version && own && !input.options.upgradeTorch && !input.options.torch && !satisfiesOr(version, own.specifier, true)) {
             const needs = boundOf(input, verdict.bindings, first, version);
             return {
@@ -396,6 +415,8 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
           }
         }
         if ('lines' in free.verdict) said = free.verdict.lines;
+        if (!pairSaid && free.verdict.kind === 'unsatisfiable' && free.verdict.clash && !free.verdict.clash.project && free.verdict.clash.parts.length === 2)
+          pairSaid = { parts: free.verdict.clash.parts, lines: free.verdict.lines };
       }
       // A name read from a conda environment file (conda's name, assumed to be PyPI's) that PyPI
       // does not have: a conda-only package (conda-forge's `backports` namespace), left out.
@@ -414,12 +435,19 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
       }
       // A build that imports a standard-library module this Python removed (imp, gone in 3.12):
       // the newest Python before its removal that the planner takes here, unless Python is fixed.
-      const removed = verdict.kind === 'build' && verdict.missing ? REMOVED_STDLIB.rows.find((r) => r.module === verdict.missing) : undefined;
+      // The same for a name a module lost (inspect.getargspec, gone in 3.11; collections.Mapping, 3.10).
+      const removed =
+        verdict.kind === 'build' && verdict.missing
+          ? REMOVED_STDLIB.rows.find((r) => r.module === verdict.missing)
+          : verdict.kind === 'build' && verdict.removed
+            ? REMOVED_STDLIB_NAMES.rows.find((r) => r.module === verdict.removed!.module && r.names.includes(verdict.removed!.name))
+            : undefined;
       if (removed && verdict.kind === 'build' && !pythonHard && !opts.pythonFixed && minorNumber(plan.python) >= minorNumber(removed.removedIn)) {
+        const what = verdict.removed && 'names' in removed ? `${verdict.removed.module}.${verdict.removed.name}` : `the ${removed.module} module`;
         const older = withPython(
           plan,
           `3.${minorNumber(removed.removedIn) - 1}`,
-          `Python 3.${minorNumber(removed.removedIn) - 1}: ${verdict.package} builds with the ${removed.module} module, which Python ${removed.removedIn} removed (${originOf(input, verdict.package ?? '')})`,
+          `Python 3.${minorNumber(removed.removedIn) - 1}: ${verdict.package} builds with ${what}, which Python ${removed.removedIn} removed (${originOf(input, verdict.package ?? '')})`,
         );
         if (older) {
           plan = older;
@@ -432,6 +460,17 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
       if (fix) {
         solved.builds = [...(solved.builds ?? []), fix];
         tried.clear();
+        plan = replan();
+        continue;
+      }
+      // Two of the project's extras or groups that cannot be installed together (one serving engine
+      // per torch, one extra per CUDA): declared alternatives ([tool.uv] conflicts), which uv then
+      // locks apart; this machine installs the first of them it selects. uv is asked again.
+      const pair = pairSaid?.parts ?? null;
+      if (pair && pair.every((x) => isPart(input, plan, x)) && !sameConflict(solved.conflicts ?? [], pair) && (solved.conflicts ?? []).length < MAX_CONFLICTS) {
+        solved.conflicts = [...(solved.conflicts ?? []), { sides: pair.map((x) => ({ ...x })), why: incompatibleWhy(pairSaid!.lines) }];
+        tried.clear();
+        triedRange = false;
         plan = replan();
         continue;
       }
@@ -499,6 +538,32 @@ function envFor(env: NodeJS.ProcessEnv, pyproject: string): NodeJS.ProcessEnv {
   return { ...env, UV_INDEX: [...names].map((n) => `${n}=${standIn}`).join(' ') };
 }
 
+/** An extra or group of the project as planned: its own, one danlu writes, or an extra its build declares. */
+function isPart(input: PlanInput, plan: Plan, part: { kind: 'extra' | 'group'; name: string }): boolean {
+  const data = input.project.pyprojectData as {
+    project?: { 'optional-dependencies'?: Record<string, unknown> };
+    'dependency-groups'?: Record<string, unknown>;
+  } | null;
+  const n = normalizeName(part.name);
+  const names = (o: Record<string, unknown> | undefined) => Object.keys(o ?? {}).map(normalizeName);
+  if (part.kind === 'group') return names(data?.['dependency-groups']).includes(n) || names(plan.pyproject.groups).includes(n);
+  return (
+    names(data?.project?.['optional-dependencies']).includes(n) ||
+    names(plan.pyproject.extras).includes(n) ||
+    (input.project.imported?.requirements ?? []).some((r) => normalizeName(r.group) === n)
+  );
+}
+
+/** The pair is declared already (either order). */
+function sameConflict(known: readonly { sides: { kind: string; name: string }[] }[], pair: readonly { kind: string; name: string }[]): boolean {
+  const key = (p: readonly { kind: string; name: string }[]) =>
+    p
+      .map((x) => `${x.kind}:${normalizeName(x.name)}`)
+      .sort()
+      .join('|');
+  return known.some((c) => key(c.sides) === key(pair));
+}
+
 /** An extra or group danlu itself wrote from the project's other files (not one of the user's own pyproject.toml). */
 function leaveable(input: PlanInput, plan: Plan, part: { kind: 'extra' | 'group'; name: string }): boolean {
   const data = input.project.pyprojectData as {
@@ -532,6 +597,18 @@ function buildReason(lines: string[]): string {
   const at = lines.findIndex((l) => /^\s*\[std(err|out)\]\s*$/.test(l));
   const own = at >= 0 ? lines.slice(at + 1).find((l) => l.trim() && !/^\s*(hint:|\[std)/.test(l)) : undefined;
   return (own?.trim() ?? firstCause(lines)).slice(0, 300);
+}
+
+/** uv's derivation up to the conclusion that two parts are incompatible, flattened and shortened. */
+function incompatibleWhy(lines: string[]): string {
+  const at = lines.findIndex((l) => /^\s*cause:/.test(l));
+  const flat = lines
+    .slice(at >= 0 ? at : 0)
+    .join(' ')
+    .replace(/^\s*cause:\s*/, '')
+    .replace(/\s+/g, ' ');
+  const end = flat.indexOf('are incompatible.');
+  return `uv: ${(end >= 0 ? flat.slice(0, end + 'are incompatible.'.length) : flat).slice(0, 400)}`;
 }
 
 /** uv's first "cause" line, shortened. */

@@ -73,4 +73,39 @@ describe("uv lock's verdict, read from its words", () => {
   it("the project's own environments reach Pythons the planned torch lacks: unsatisfiable with torch", () => {
     expect(readVerdict(1, said('envs'))).toMatchObject({ kind: 'unsatisfiable', torch: true });
   });
+
+  it('a build that takes a name its module dropped (inspect.getargspec): the module and the name', () => {
+    expect(readVerdict(1, said('build-removed-name'))).toMatchObject({ kind: 'build', package: 'pyext', removed: { module: 'inspect', name: 'getargspec' } });
+    const imported = said('build').replace(
+      /\n$/,
+      "\n         ImportError: cannot import name 'Mapping' from 'collections' (/usr/lib/python3.12/collections/__init__.py)\n",
+    );
+    expect(readVerdict(1, imported)).toMatchObject({ kind: 'build', removed: { module: 'collections', name: 'Mapping' } });
+    expect(readVerdict(1, said('build'))).toMatchObject({ kind: 'build', removed: null });
+  });
+
+  it('two extras that cannot be installed together: both named, the project not a side', () => {
+    const v = readVerdict(1, said('extras-clash'));
+    expect(v).toMatchObject({
+      kind: 'unsatisfiable',
+      torch: true,
+      clash: {
+        project: false,
+        parts: [
+          { kind: 'extra', name: 'gpu' },
+          { kind: 'extra', name: 'train' },
+        ],
+      },
+    });
+  });
+
+  it("a group that cannot be installed with the project's own dependencies: the group is the part", () => {
+    const v = readVerdict(1, said('group-vs-project'));
+    expect(v).toMatchObject({
+      kind: 'unsatisfiable',
+      torch: false,
+      part: { kind: 'group', name: 'cog' },
+      clash: { project: true, parts: [{ kind: 'group', name: 'cog' }] },
+    });
+  });
 });

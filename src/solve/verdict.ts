@@ -14,9 +14,12 @@ export type LockVerdict =
   /** A requirement needs a newer Python than the planned one ("torch==2.7.1 depends on Python>=3.9.0"). */
   | { kind: 'python-below'; package: string; minimum: string; lines: string[] }
   /** The requirements cannot be satisfied together; `torch` when torch is part of the contradiction. */
-  | { kind: 'unsatisfiable'; torch: boolean; part: Part | null; bindings: Binding[]; notFound: string | null; lines: string[] }
-  /** A package's build (for its metadata) failed; `missing`: the module its build could not import. */
-  | { kind: 'build'; package: string | null; part: Part | null; missing: string | null; lines: string[] }
+  | { kind: 'unsatisfiable'; torch: boolean; part: Part | null; clash: Clash | null; bindings: Binding[]; notFound: string | null; lines: string[] }
+  /**
+   * A package's build (for its metadata) failed; `missing`: the module its build could not import;
+   * `removed`: a name its build took from a module that has it no more (`inspect.getargspec`).
+   */
+  | { kind: 'build'; package: string | null; part: Part | null; missing: string | null; removed: { module: string; name: string } | null; lines: string[] }
   /** A local path source that is not there (uv: "Distribution not found at: file:///..."). */
   | { kind: 'missing-path'; path: string; lines: string[] }
   | { kind: 'other'; lines: string[] };
@@ -25,6 +28,16 @@ export type LockVerdict =
 export interface Part {
   kind: 'extra' | 'group';
   name: string;
+}
+
+/**
+ * What uv's conclusion says cannot go together: "your project requires demo[gpu] and demo[train]"
+ * (two of the project's extras or groups), or "your project and demo:cog" (`project`: the
+ * project's own dependencies are one side).
+ */
+export interface Clash {
+  parts: Part[];
+  project: boolean;
 }
 
 /** A requirement on torch uv names in its derivation, and what asks for it. */
@@ -103,14 +116,29 @@ export function readVerdict(code: number | null, stderr: string): LockVerdict {
   if (/No solution found when resolving/.test(text) || /unsatisfiable/.test(text)) {
     // "Because backports was not found in the package registry": a name PyPI does not have.
     const notFound = /Because ([A-Za-z0-9][A-Za-z0-9._-]*) was not found in the package registry/.exec(text)?.[1] ?? null;
-    return { kind: 'unsatisfiable', torch: /\btorch\b/.test(text), part: failingPart(text), bindings: torchBindings(text), notFound, lines };
+    // The torch family counts: a planned torchvision pin binds torch as much as torch's own.
+    const clash = clashOf(text);
+    const part = failingPart(text) ?? (clash?.project && clash.parts.length === 1 ? clash.parts[0]! : null);
+    return { kind: 'unsatisfiable', torch: /\btorch(?:vision|audio)?\b/.test(text), part, clash, bindings: torchBindings(text), notFound, lines };
   }
   const build = /Failed to build `([^`=\s]+)/.exec(text) ?? /Failed to download and build `([^`=\s]+)/.exec(text);
   if (build) {
     // The build's own error (its last one): a top-level module only; a missing submodule
     // (`torch.utils`) means its package is there, and adding the package again fixes nothing.
     const missing = [...text.matchAll(/ModuleNotFoundError: No module named '([^']+)'/g)].at(-1)?.[1] ?? null;
-    return { kind: 'build', package: build[1]!, part: includedBy(text), missing: missing && /^[A-Za-z_]\w*$/.test(missing) ? missing : null, lines };
+    // "AttributeError: module 'inspect' has no attribute 'getargspec'", "ImportError: cannot import
+    // name 'Mapping' from 'collections'": a name the module had in older Pythons, or never had.
+    const attr = [...text.matchAll(/AttributeError: module '([\w.]+)' has no attribute '(\w+)'/g)].at(-1);
+    const imported = [...text.matchAll(/ImportError: cannot import name '(\w+)' from '([\w.]+)'/g)].at(-1);
+    const removed = attr ? { module: attr[1]!, name: attr[2]! } : imported ? { module: imported[2]!, name: imported[1]! } : null;
+    return {
+      kind: 'build',
+      package: build[1]!,
+      part: includedBy(text),
+      missing: missing && /^[A-Za-z_]\w*$/.test(missing) ? missing : null,
+      removed,
+      lines,
+    };
   }
   return { kind: 'other', lines };
 }
@@ -120,6 +148,24 @@ function includedBy(text: string): Part | null {
   const m = /was included because `[A-Za-z0-9._-]+(?:\[([A-Za-z0-9._-]+)\]|:([A-Za-z0-9._-]+))`/.exec(text);
   if (!m) return null;
   return m[1] ? { kind: 'extra', name: m[1] } : { kind: 'group', name: m[2]! };
+}
+
+/** The sides of uv's last conclusion, "your project requires A and B, we can conclude that ... unsatisfiable". */
+function clashOf(text: string): Clash | null {
+  const flat = text.replace(/\s+/g, ' ');
+  const m = [...flat.matchAll(/your project requires (.+?), we can conclude that your project's requirements are unsatisfiable/g)].at(-1);
+  if (!m) return null;
+  const items = m[1]!.split(/, and |, | and /).map((x) => x.trim());
+  const parts: Part[] = [];
+  let project = false;
+  for (const item of items) {
+    if (item === 'your project') project = true;
+    const extra = /^[A-Za-z0-9._-]+\[([A-Za-z0-9._-]+)\]$/.exec(item);
+    const group = /^[A-Za-z0-9._-]+:([A-Za-z0-9._-]+)$/.exec(item);
+    if (extra) parts.push({ kind: 'extra', name: extra[1]! });
+    else if (group) parts.push({ kind: 'group', name: group[1]! });
+  }
+  return parts.length > 0 ? { parts, project } : null;
 }
 
 /** `demo[serve]` / `demo:dev` in "we can conclude that demo[serve] ..." or "your project requires demo:dev". */

@@ -217,6 +217,37 @@ const CASES: Case[] = [
     python: '3.12',
   },
   {
+    name: 'a pinned sdist whose build takes a name Python 3.11 dropped (inspect.getargspec): the newest Python before',
+    host: 'h100-580',
+    files: { 'requirements.txt': 'torch\npyext==0.7\n' },
+    torch: '2.14',
+    python: '3.10',
+    said: /Python 3\.10: pyext builds with inspect\.getargspec, which Python 3\.11 removed \(requirements\.txt:2\)/,
+  },
+  {
+    name: 'the same class in a local package whose setup.py takes collections.Mapping (dropped in 3.10)',
+    host: 'h100-580',
+    files: {
+      'requirements.txt': 'torch\n./vendor/oldop\n',
+      'vendor/oldop/setup.py':
+        'import collections\nfrom setuptools import setup\nassert collections.Mapping\nsetup(name="oldop", version="0.1", py_modules=[])\n',
+    },
+    torch: '2.8',
+    python: '3.9',
+    said: /Python 3\.9: oldop builds with collections\.Mapping, which Python 3\.10 removed/,
+  },
+  {
+    name: "a group from cog.yaml whose engine needs what the project's own dependencies exclude (pydantic 1 and 2, through two packages): left out",
+    host: 'h100-580',
+    files: {
+      'pyproject.toml': `${SETUPTOOLS}[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.8"\ndependencies = ["torch==2.1.2", "pydantic-settings==2.1.0"]\n\n[tool.setuptools]\npackages = []\n`,
+      'cog.yaml': 'build:\n  gpu: true\n  python_version: "3.10"\n  python_packages:\n    - "torch==2.1.2"\n    - "deepspeed==0.9.5"\n',
+    },
+    torch: '2.1',
+    python: '3.10',
+    warning: 'left-out-group-cog',
+  },
+  {
     name: 'an extra whose package fails to build upstream is left out, with the build’s own words',
     host: 'h100-580',
     files: {
@@ -325,6 +356,78 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
         const pyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
         expect(pyproject).not.toMatch(/^constraint-dependencies = \[\n\s*"torch==/m);
         expect(pyproject).toMatch(new RegExp(`^environment = \\[\\n\\s*"torch==${torch.replace('.', '\\.')}\\.\\*"`, 'm'));
+        // A second run plans the same and changes nothing.
+        const second = solved('init', dir, 'h100-580');
+        expect(second.plan.torch.version).toBe(doc.plan.torch.version);
+        expect(second.files.filter((f: { action: string }) => f.action !== 'unchanged').map((f: { path: string }) => f.path)).toEqual([]);
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+    900_000,
+  );
+
+  // Extras the project does not declare alternatives, but that cannot be installed together (one
+  // serving engine per torch, one extra per torch release): uv names them, the solve declares them
+  // ([tool.uv] conflicts), holds the machine's torch apart from them, and the lock holds a torch
+  // for each; this machine installs the first the README names.
+  it.each([
+    {
+      shape: 'two serving extras the README installs one after the other, each pinning another torch',
+      files: {
+        'pyproject.toml': `[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["torch", "numpy"]\n\n[project.optional-dependencies]\nvllm = ["torchvision==0.23.0"]\nsglang = ["torch==2.9.1"]\n`,
+        'README.md': '# demo\n\n```bash\npip install -e .[vllm]\npip install -e .[sglang]\n```\n',
+        'demo/__init__.py': '',
+      },
+      torch: '2.8',
+      torches: ['2.8', '2.9'],
+      pair: 'extra vllm / extra sglang',
+    },
+    {
+      shape: "the same extras declared by setup.py's extras_require behind a dynamic [project]",
+      files: {
+        'pyproject.toml': `${SETUPTOOLS}[project]\nname = "demo"\ndynamic = ["version", "dependencies", "optional-dependencies"]\nrequires-python = ">=3.10"\n`,
+        'setup.py':
+          'from setuptools import setup\nsetup(\n    name="demo",\n    version="0.1.0",\n    packages=[],\n    install_requires=["torch", "numpy"],\n    extras_require={"vllm": ["torchvision==0.23.0"], "sglang": ["torch==2.9.1"]},\n)\n',
+        'README.md': '# demo\n\n```bash\npip install -e .[vllm]\npip install -e .[sglang]\n```\n',
+      },
+      torch: '2.8',
+      torches: ['2.8', '2.9'],
+      pair: 'extra vllm / extra sglang',
+    },
+    {
+      shape: 'one extra per torch release, none of them installed here',
+      files: {
+        'pyproject.toml': `[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["torch>=2.4", "numpy"]\n\n[project.optional-dependencies]\ntorch26 = ["torch==2.6.0"]\ntorch27 = ["torch==2.7.1"]\n`,
+        'main.py': 'import torch\n',
+      },
+      torch: '2.14',
+      torches: ['2.6', '2.7', '2.14'],
+      pair: 'extra torch26 / extra torch27',
+    },
+  ])(
+    'alternatives uv finds are declared: $shape',
+    ({ files, torch, torches, pair }) => {
+      const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
+      const dir = join(root, 'demo');
+      try {
+        stage(dir, files);
+        const doc = solved('init', dir, 'h100-580');
+        const said = JSON.stringify(doc.plan.solve, null, 1);
+        expect(doc.plan.solve.status, said).toBe('solved');
+        const minors = readLock(readFileSync(join(dir, 'uv.lock'), 'utf8')).torch.map((v: string) => v.split('.').slice(0, 2).join('.'));
+        expect(minors.sort(), said).toEqual([...torches].sort());
+        expect(doc.plan.torch.version.split('.').slice(0, 2).join('.')).toBe(torch);
+        const conflicts = doc.plan.decisions.filter((d: { what: string }) => d.what === 'conflicting extras');
+        const found = conflicts.find((d: { choice: string; source: string }) =>
+          [pair, pair.split(' / ').reverse().join(' / ')].includes(
+            d.choice.replace(/(\w+) \/ (\w+)/, (_m: string, a: string, b: string) => `extra ${a} / extra ${b}`),
+          ),
+        );
+        expect(found?.source, JSON.stringify(conflicts)).toBe('uv lock (the joint solve)');
+        expect(found?.why).toMatch(/^uv: .* are incompatible\.$/);
+        const pyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
+        expect(pyproject).toMatch(/^conflicts = \[/m);
         // A second run plans the same and changes nothing.
         const second = solved('init', dir, 'h100-580');
         expect(second.plan.torch.version).toBe(doc.plan.torch.version);

@@ -94,11 +94,15 @@ export const MISSING_BUILD_MODULES: Table<{ module: string; requirement: string 
  * in Python 3.12 (imp, asynchat, asyncore, smtpd) and 3.13 (PEP 594's dead batteries).
  */
 export const REMOVED_STDLIB: Table<{ module: string; removedIn: string }> = {
-  source: "docs.python.org What's New in Python 3.12 and 3.13 (PEP 594)",
+  source: "docs.python.org What's New in Python 3.9 to 3.13 (PEP 594, PEP 632)",
   asOf: '2026-12-07',
   confidence: 'V',
   rows: [
-    ...['imp', 'asynchat', 'asyncore', 'smtpd'].map((module) => ({ module, removedIn: '3.12' })),
+    ...['_dummy_thread', 'dummy_threading'].map((module) => ({ module, removedIn: '3.9' })),
+    ...['parser', 'symbol', 'formatter'].map((module) => ({ module, removedIn: '3.10' })),
+    { module: 'binhex', removedIn: '3.11' },
+    ...['imp', 'asynchat', 'asyncore', 'smtpd', 'distutils'].map((module) => ({ module, removedIn: '3.12' })),
+    ...['lib2to3'].map((module) => ({ module, removedIn: '3.13' })),
     ...[
       'aifc',
       'audioop',
@@ -120,6 +124,64 @@ export const REMOVED_STDLIB: Table<{ module: string; removedIn: string }> = {
       'uu',
       'xdrlib',
     ].map((module) => ({ module, removedIn: '3.13' })),
+  ],
+};
+
+/**
+ * Names standard-library modules dropped (deprecated aliases and functions), and the release that
+ * dropped them: a build that takes one (`inspect.getargspec` in a 2017 setup.py) needs an older
+ * Python. Source: What's New in Python 3.8 to 3.13, "Removed" sections.
+ */
+export const REMOVED_STDLIB_NAMES: Table<{ module: string; names: readonly string[]; removedIn: string }> = {
+  source: "docs.python.org What's New in Python 3.8, 3.9, 3.10, 3.11, 3.12, 3.13 (Removed)",
+  asOf: '2026-12-07',
+  confidence: 'V',
+  rows: [
+    { module: 'time', names: ['clock'], removedIn: '3.8' },
+    { module: 'platform', names: ['linux_distribution', 'dist'], removedIn: '3.8' },
+    { module: 'cgi', names: ['escape', 'parse_qs', 'parse_qsl'], removedIn: '3.8' },
+    { module: 'base64', names: ['encodestring', 'decodestring'], removedIn: '3.9' },
+    { module: 'fractions', names: ['gcd'], removedIn: '3.9' },
+    { module: 'plistlib', names: ['readPlist', 'writePlist', 'readPlistFromBytes', 'writePlistToBytes'], removedIn: '3.9' },
+    {
+      module: 'collections',
+      names: [
+        'Awaitable',
+        'Coroutine',
+        'AsyncIterable',
+        'AsyncIterator',
+        'AsyncGenerator',
+        'Hashable',
+        'Iterable',
+        'Iterator',
+        'Generator',
+        'Reversible',
+        'Sized',
+        'Container',
+        'Callable',
+        'Collection',
+        'Set',
+        'MutableSet',
+        'Mapping',
+        'MutableMapping',
+        'MappingView',
+        'KeysView',
+        'ItemsView',
+        'ValuesView',
+        'Sequence',
+        'MutableSequence',
+        'ByteString',
+      ],
+      removedIn: '3.10',
+    },
+    { module: 'inspect', names: ['getargspec', 'formatargspec'], removedIn: '3.11' },
+    { module: 'asyncio', names: ['coroutine'], removedIn: '3.11' },
+    { module: 'binascii', names: ['a2b_hqx', 'b2a_hqx', 'rlecode_hqx', 'rledecode_hqx'], removedIn: '3.11' },
+    { module: 'configparser', names: ['SafeConfigParser'], removedIn: '3.12' },
+    { module: 'locale', names: ['format'], removedIn: '3.12' },
+    { module: 'ssl', names: ['wrap_socket', 'match_hostname', 'RAND_pseudo_bytes'], removedIn: '3.12' },
+    { module: 'unittest', names: ['findTestCases', 'makeSuite', 'getTestCaseNames'], removedIn: '3.13' },
+    { module: 'locale', names: ['resetlocale'], removedIn: '3.13' },
   ],
 };
 

@@ -10,11 +10,15 @@ import { conflictKey, isManagedEntry, type Managed, managedOf } from '../../proj
 import { buildNeedOf, IMPORT_CAPS } from '../../catalog/data/build-needs.js';
 import { uvIndexEnvPrefix } from '../../project/import/credentials.js';
 import { fromImport } from './from-import.js';
+import { solvedAlternatives } from '../alternatives.js';
 import { satisfiesOr, TORCH_FAMILY } from '../../lib/py.js';
 import { requirementName } from '../../project/toml.js';
 import type { PinEdit, PyprojectPlan, TomlValue } from './types.js';
 
 export const TORCH_INDEX_NAME = 'pytorch';
+
+/** The files a setuptools build reads its metadata from (extras a dynamic [project] takes from there). */
+const BUILD_FILES = new Set(['setup.py', 'setup.cfg']);
 export const TORCH_MARKER = "sys_platform == 'linux' or sys_platform == 'win32'";
 
 /** Packages whose CUDA build must come from the PyTorch index, not PyPI. */
@@ -76,7 +80,7 @@ export function ownEntries(data: Obj | null, skipExtras: readonly string[] = [])
   add(theirs(project.dependencies));
   // A backend extra of uv's multi-backend shape keeps its own torch family: not an entry the plan edits.
   for (const [k, v] of Object.entries(isObj(project['optional-dependencies']) ? project['optional-dependencies'] : {}))
-    if (!skipExtras.includes(k)) add(theirs(v));
+    if (!skipExtras.some((x) => normalizeName(x) === normalizeName(k))) add(theirs(v));
   for (const v of Object.values(isObj(data['dependency-groups']) ? data['dependency-groups'] : {})) add(theirs(v));
   return out;
 }
@@ -416,16 +420,39 @@ export function planPyproject(
     });
     mainDependencies = [];
   }
+  // Extras the build itself declares (setup.py's extras_require) stay extras of the built metadata:
+  // uv reads them from the build, and the README's `.[vllm]` selects one (`--extra`), no more.
+  const buildExtras = new Set<string>();
   if (dynamic.has('optional-dependencies') && Object.keys(extras).length > 0) {
-    for (const [name, list] of Object.entries(extras)) groups[name] = [...new Set([...(groups[name] ?? []), ...list])];
-    decisions.push({
-      what: 'extras',
-      choice: `dependency groups ${Object.keys(extras).join(', ')}`,
-      why: "the project's optional dependencies are dynamic: the extras read from its files become dependency groups",
-      source: 'pyproject.toml [project] dynamic',
-    });
+    const fromBuild = (name: string) => {
+      const reqs = (imported?.requirements ?? []).filter((r) => r.group === name);
+      return reqs.length > 0 && reqs.every((r) => BUILD_FILES.has(r.origin.file));
+    };
+    const moved: string[] = [];
+    for (const [name, list] of Object.entries(extras)) {
+      if (fromBuild(name)) buildExtras.add(name);
+      else {
+        groups[name] = [...new Set([...(groups[name] ?? []), ...list])];
+        moved.push(name);
+      }
+    }
+    if (moved.length > 0)
+      decisions.push({
+        what: 'extras',
+        choice: `dependency groups ${moved.join(', ')}`,
+        why: "the project's optional dependencies are dynamic: the extras read from its other files become dependency groups",
+        source: 'pyproject.toml [project] dynamic',
+      });
+    if (buildExtras.size > 0)
+      decisions.push({
+        what: 'extras',
+        choice: `the build's own: ${[...buildExtras].join(', ')}`,
+        why: "the project's optional dependencies are dynamic: the extras its setup file declares come from its build, as they are",
+        source: 'pyproject.toml [project] dynamic',
+      });
     extras = {};
   }
+  const dynamicExtra = (e: string) => [...buildExtras].some((b) => normalizeName(b) === normalizeName(e));
 
   const names0 = new Set([...(imported?.requirements ?? []).map((r) => r.name), ...own.keys()]);
   const pins = pinEdits(files.replaced, own, options);
@@ -448,17 +475,35 @@ export function planPyproject(
   // The project declares alternatives ([tool.uv] conflicts: an extra for another torch, say), and
   // uv applies a constraint to every one of them: the planned torch is held in danlu's dependency
   // group instead, which is declared never to be installed with those alternatives.
-  const alternatives = project.ownFacts?.alternatives ?? [];
+  // Pairs the joint solve found cannot go together count the same way (the side not installed).
+  const alternatives = [
+    ...new Set([
+      ...(project.ownFacts?.alternatives ?? []),
+      ...solvedAlternatives(
+        options.solved?.conflicts ?? [],
+        (imported?.selectedExtras ?? []).map((e) => e.name),
+      ),
+    ]),
+  ];
   const holdTorch = torchSpecs.some((spec) => spec.replace(/\s+/g, '') !== held);
   const heldInGroup = holdTorch && alternatives.length > 0 ? `torch${held}` : null;
   if (heldInGroup) {
+    // The torch family's constraints (a torchvision pin's torch, the paired builds) would bind the
+    // alternatives as much: held in the group too.
+    const family = constraints.filter((c) => TORCH_FAMILY.has(requirementName(c) ?? ''));
+    for (const c of family) constraints.splice(constraints.indexOf(c), 1);
     const list = groups.environment ?? [];
-    if (!list.includes(heldInGroup)) groups.environment = [...list, heldInGroup];
-    addedTorch.push(heldInGroup);
+    const held = [heldInGroup, ...family.filter((c) => c.replace(/\s+/g, '') !== heldInGroup)];
+    groups.environment = [...list, ...held.filter((c) => !list.includes(c))];
+    addedTorch.push(...held);
+    for (const [i, e] of pins.entries()) if (e.action === 'constrain' && TORCH_FAMILY.has(e.name)) pins[i] = { ...e, heldIn: 'environment' };
     decisions.push({
       what: 'torch hold',
       choice: `${heldInGroup} in dependency group "environment"`,
-      why: `the project declares ${alternatives.join(', ')} as alternatives ([tool.uv] conflicts), and a constraint would bind them too: the planned torch is held in the group this machine installs, declared in conflict with them`,
+      why:
+        alternatives.length === 1
+          ? `${alternatives[0]} is an alternative this machine does not install ([tool.uv] conflicts), and a constraint would bind it too: the planned torch is held in the group this machine installs, declared in conflict with it`
+          : `${alternatives.join(', ')} are alternatives this machine does not install ([tool.uv] conflicts), and a constraint would bind them too: the planned torch is held in the group this machine installs, declared in conflict with them`,
       source: 'pyproject.toml [tool.uv] conflicts',
     });
   } else if (holdTorch && !constraints.includes(`torch${held}`)) constraints.push(`torch${held}`);
@@ -498,14 +543,20 @@ export function planPyproject(
       message: `${gone.kind} ${gone.name} is left out of pyproject.toml: ${gone.why}`,
       fix: 'install it in an environment of its own, or loosen the pins uv names',
     });
+    // A part left out takes its conflicts along.
+    clash.conflicts = clash.conflicts.filter(
+      (c) => !c.some((x) => (gone.kind === 'extra' ? 'extra' in x && x.extra === gone.name : 'group' in x && x.group === gone.name)),
+    );
   }
   // Groups that hold a torch-family entry (the held torch, a README's torchvision pin) are never
   // installed with the project's alternatives: uv locks those apart, with their own torch.
   const danluConflicts: string[] = [];
   if (alternatives.length > 0) {
     const ownGroups = new Set(Object.keys(isObj(project.pyprojectData?.['dependency-groups']) ? (project.pyprojectData!['dependency-groups'] as Obj) : {}));
-    const extraNames = new Map(Object.keys(ownExtras(project.pyprojectData ?? null)).map((e) => [normalizeName(e), e]));
-    const groupNames = new Map([...ownGroups].map((g) => [normalizeName(g), g]));
+    const extraNames = new Map(
+      [...Object.keys(ownExtras(project.pyprojectData ?? null)), ...Object.keys(extras), ...buildExtras].map((e) => [normalizeName(e), e]),
+    );
+    const groupNames = new Map([...ownGroups, ...Object.keys(groups)].map((g) => [normalizeName(g), g]));
     // Any group this machine installs that holds one (a group of danlu's, or one of the project's
     // that is not itself an alternative): on a re-run danlu's groups are the file's, and the same.
     const holders = Object.entries(groups).filter(
@@ -516,26 +567,48 @@ export function planPyproject(
         const other: ConflictSide | null = extraNames.has(alt) ? { extra: extraNames.get(alt)! } : groupNames.has(alt) ? { group: groupNames.get(alt)! } : null;
         if (!other) continue;
         const pair: ConflictSide[] = [{ group: g }, other];
+        if (clash.conflicts.some((c) => conflictKey(c) === conflictKey(pair))) continue;
         clash.conflicts.push(pair);
         danluConflicts.push(conflictKey(pair)!);
         clash.why.set(
           pair,
-          `group ${g} holds this machine's torch; the project declares ${'extra' in other ? `extra ${other.extra}` : `group ${other.group}`} an alternative ([tool.uv] conflicts)`,
+          `group ${g} holds this machine's torch; ${'extra' in other ? `extra ${other.extra}` : `group ${other.group}`} is an alternative this machine does not install ([tool.uv] conflicts)`,
         );
       }
     }
+  }
+  // Pairs uv found cannot be installed together (the joint solve): declared alternatives as well,
+  // named as the project spells them; each written by danlu, so its next run keeps them current.
+  const extraSpelling = new Map(
+    [...Object.keys(extras), ...Object.keys(ownExtras(project.pyprojectData ?? null)), ...buildExtras].map((e) => [normalizeName(e), e]),
+  );
+  const groupSpelling = new Map(['dev', ...Object.keys(groups)].map((g) => [normalizeName(g), g]));
+  const fromSolve = new Set<ConflictSide[]>();
+  for (const found of options.solved?.conflicts ?? []) {
+    const pair: ConflictSide[] = found.sides.map((x) =>
+      x.kind === 'extra' ? { extra: extraSpelling.get(normalizeName(x.name)) ?? x.name } : { group: groupSpelling.get(normalizeName(x.name)) ?? x.name },
+    );
+    const key = conflictKey(pair)!;
+    const reversed = conflictKey([...pair].reverse())!;
+    if (clash.conflicts.some((c) => [key, reversed].includes(conflictKey(c)!))) continue;
+    if (pair.some((x) => ('extra' in x ? !extraSpelling.has(normalizeName(x.extra)) && !dynamicExtra(x.extra) : !groupSpelling.has(normalizeName(x.group)))))
+      continue;
+    clash.conflicts.push(pair);
+    danluConflicts.push(key);
+    clash.why.set(pair, found.why);
+    fromSolve.add(pair);
   }
   for (const c of clash.conflicts)
     decisions.push({
       what: 'conflicting extras',
       choice: c.map((x) => ('extra' in x ? x.extra : x.group)).join(' / '),
       why: clash.why.get(c) ?? 'their pins exclude each other',
-      source: 'project files',
+      source: fromSolve.has(c) ? 'uv lock (the joint solve)' : 'project files',
     });
 
   // What uv sync installs: the extras the README installs (that exist), every group, unless
   // groups conflict (then the first of each pair).
-  const extraNames = new Set([...Object.keys(extras), ...Object.keys(ownExtras(project.pyprojectData ?? null))]);
+  const extraNames = new Set([...Object.keys(extras), ...Object.keys(ownExtras(project.pyprojectData ?? null)), ...buildExtras]);
   // `uv sync --all-extras` / `pip install -e .[*]` in the README: every extra, by name (conflicting ones follow the rule below).
   const wanted = (imported?.selectedExtras ?? []).map((e) => e.name);
   const selected = [...new Set(wanted.flatMap((e) => (e === '*' ? [...extraNames] : [e])))].filter((e) => extraNames.has(e));

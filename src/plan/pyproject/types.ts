@@ -20,6 +20,8 @@ export interface PinEdit {
   specifier: string;
   why: string;
   action: 'write' | 'rewrite' | 'constrain' | 'conflict';
+  /** A constraint held in this dependency group instead of [tool.uv] constraint-dependencies (alternatives would be bound too). */
+  heldIn?: string;
 }
 
 export interface IndexEntry {
