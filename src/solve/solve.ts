@@ -442,7 +442,8 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
           : verdict.kind === 'build' && verdict.removed
             ? REMOVED_STDLIB_NAMES.rows.find((r) => r.module === verdict.removed!.module && r.names.includes(verdict.removed!.name))
             : undefined;
-      if (removed && verdict.kind === 'build' && !pythonHard && !opts.pythonFixed && minorNumber(plan.python) >= minorNumber(removed.removedIn)) {
+      // A Python the README only suggests gives way: the build cannot run on it (uv's own words).
+      if (removed && verdict.kind === 'build' && !pythonHard && minorNumber(plan.python) >= minorNumber(removed.removedIn)) {
         const what = verdict.removed && 'names' in removed ? `${verdict.removed.module}.${verdict.removed.name}` : `the ${removed.module} module`;
         const older = withPython(
           plan,
@@ -467,7 +468,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
       // per torch, one extra per CUDA): declared alternatives ([tool.uv] conflicts), which uv then
       // locks apart; this machine installs the first of them it selects. uv is asked again.
       const pair = pairSaid?.parts ?? null;
-      if (pair && pair.every((x) => isPart(input, plan, x)) && !sameConflict(solved.conflicts ?? [], pair) && (solved.conflicts ?? []).length < MAX_CONFLICTS) {
+      if (pair?.every((x) => isPart(input, plan, x)) && !sameConflict(solved.conflicts ?? [], pair) && (solved.conflicts ?? []).length < MAX_CONFLICTS) {
         solved.conflicts = [...(solved.conflicts ?? []), { sides: pair.map((x) => ({ ...x })), why: incompatibleWhy(pairSaid!.lines) }];
         tried.clear();
         triedRange = false;
