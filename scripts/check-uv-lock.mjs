@@ -107,6 +107,8 @@ for (const hostFile of hosts.length ? hosts : [null]) {
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1', ...solveEnv },
       timeout: 1_800_000,
+      // init --json on a project with many extras runs to megabytes (spawnSync's default is 1 MiB).
+      maxBuffer: 256 * 1024 * 1024,
     });
     if (init.status !== 0 && init.status !== 1) {
       results.push({ project: name, host: hostName, outcome: 'init-failed', message: init.stderr.trim().split('\n').slice(-3) });

@@ -202,7 +202,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
       const key = `${plan.torch.version}/${plan.torch.backend}/${plan.python}`;
       if (tried.has(key)) break;
       tried.add(key);
-      const { verdict, text } = await lock(plan, `torch ${plan.torch.version} (${plan.torch.backend}), Python ${plan.python}`);
+      let { verdict, text } = await lock(plan, `torch ${plan.torch.version} (${plan.torch.backend}), Python ${plan.python}`);
       if (verdict.kind === 'locked' && aside.length > 0) {
         // The rest of the project locks: torch and Python are checked; the whole lock is made
         // where the hosts answer (`danlu up` in the container), so no partial uv.lock is written.
@@ -242,7 +242,11 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
           // planner can take on this host are tried, without building, until one locks.
           const said = 'lines' in probe.verdict ? probe.verdict.lines.join('\n') : '';
           const noWheel = /Because (\S+?)==(\S+) has no (?:usable|`[^`]*`-compatible) wheels/.exec(said);
-          if (probe.verdict.kind !== 'locked' && noWheel && !opts.pythonFixed) {
+          // (A package with no wheel at all has none for an older Python either.)
+          const anyWheel = sourceOnly.some((n) =>
+            /\.whl"/.test((text ?? '').split(/\n(?=\[\[package\]\]\n)/).find((b) => b.includes(`name = "${n}"\n`)) ?? ''),
+          );
+          if (probe.verdict.kind !== 'locked' && noWheel && anyWheel && !opts.pythonFixed) {
             let adopted: Plan | null = null;
             for (let m = minorNumber(plan.python) - 1, tries = 0; m >= 8 && tries < 4 && !adopted; m--) {
               const next = `3.${m}`;
@@ -266,6 +270,17 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
               plan = adopted;
               continue;
             }
+          }
+          // No Python has wheels for it: uv took its metadata from its cache, built once, maybe
+          // on another Python. Built again here, so that a build this Python cannot run (a
+          // stdlib name it dropped) is seen now, not at \`uv sync\`.
+          if (probe.verdict.kind !== 'locked' && noWheel) {
+            const again = await lock(
+              plan,
+              `building ${sourceOnly.join(', ')} again`,
+              sourceOnly.flatMap((n) => ['--refresh-package', n]),
+            );
+            if (again.verdict.kind === 'build') ({ verdict, text } = { verdict: again.verdict, text: null });
           }
         }
       }
@@ -376,7 +391,15 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
           // The project pins torch itself and another of its requirements needs a different one:
           // its requirements contradict each other; the host is not the cause, and nothing moves.
           const own = planSolvedAlternatives(input.project, solved.conflicts ?? []).value.torchPin;
-          if (version && own && !input.options.upgradeTorch && !input.options.torch && !satisfiesOr(version, own.specifier, true)) {
+          // (A pin the plan could not honour here, torch==1.12.0 on an H100, binds nothing: the torch uv found is taken.)
+          if (
+            version &&
+            own &&
+            !input.options.upgradeTorch &&
+            !input.options.torch &&
+            satisfiesOr(plan.torch.version, own.specifier, true) &&
+            !satisfiesOr(version, own.specifier, true)
+          ) {
             const needs = boundOf(input, verdict.bindings, first, version);
             return {
               plan: report(
@@ -389,7 +412,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
             };
           }
           if (version) {
-            torchBound = boundOf(input, verdict.bindings, first, version);
+            torchBound = boundOf(input, verdict.bindings, first, version, verdict.lines);
             startLock = free.text;
             solved.torch = { version, why: `solved with uv: ${torchBound}` };
             plan = replan();
@@ -474,6 +497,22 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
         triedRange = false;
         plan = replan();
         continue;
+      }
+      // More pairs than danlu declares one lock at a time (a project with dozens of variant extras
+      // and no [tool.uv] conflicts): the project's own declaration is the way.
+      if (pair?.every((x) => isPart(input, plan, x)) && !sameConflict(solved.conflicts ?? [], pair)) {
+        const found = (solved.conflicts ?? []).length;
+        return {
+          plan: report(
+            plan,
+            'failed',
+            `uv found ${found + 1} pairs of the project's extras or groups that cannot be installed together, and more may follow (${pair
+              .map((x) => `${x.kind} ${x.name}`)
+              .join(' and ')}, the last); declare the project's alternatives in [tool.uv] conflicts, then run \`danlu init\` again (uv ${opts.uv.version})`,
+            { uvSaid: pairSaid!.lines },
+          ),
+          lock: null,
+        };
       }
       // An extra or group read from the project's files that cannot be resolved: left out, with uv's reason.
       // uv may not name the extra or group: the package its cause starts from tells which one holds it.
@@ -704,12 +743,21 @@ function originOf(input: PlanInput, name: string): string {
 }
 
 /** "capped at 2.6.0 by vllm==0.8.5 (requirements.txt:2)", from uv's derivation. */
-function boundOf(input: PlanInput, bindings: Binding[], plan: Plan, version: string): string {
+function boundOf(input: PlanInput, bindings: Binding[], plan: Plan, version: string, said: readonly string[] = []): string {
   const own = new Set([`torch${plan.torch.specifier}`, `torch==${minorOf(plan.torch.version)}.*`]);
   const b = bindings.find((x) => !own.has(x.requirement.replace(/\s+/g, '')));
   const newest = plan.torch.version;
   const held = newest !== version ? `torch ${version}, not ${newest}` : `torch ${version}`;
-  if (!b) return `${held}: the newest the project's whole dependency graph allows among the builds that run here`;
+  if (!b) {
+    // "torch>=2.5.0 depends on sympy>=1.13.1 ... and your project depends on sympy==1.12": a pin of
+    // the project's that the newer torch needs moved.
+    const flat = said.join(' ').replace(/\s+/g, ' ');
+    const needs = /Because torch(?:[=<>!~][^ ]*)? depends on ([A-Za-z0-9._-]+)([=<>!~][^ ,]*)/.exec(flat);
+    const pin = needs ? exactPinOf(input, normalizeName(needs[1]!)) : null;
+    if (needs && pin && flat.includes(`your project depends on ${needs[1]}${pin.specifier}`))
+      return `${held}: torch ${newest} needs ${needs[1]}${needs[2]!.replace(/[.,]$/, '')}, and the project pins ${pin.name}${pin.specifier} (${pin.origin})`;
+    return `${held}: the newest the project's whole dependency graph allows among the builds that run here`;
+  }
   const name = b.by.replace(/[=<>!~[:].*$/, '');
   return `${held}: ${b.by} needs ${b.requirement} (${originOf(input, name)})`;
 }

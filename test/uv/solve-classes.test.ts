@@ -217,6 +217,25 @@ const CASES: Case[] = [
     python: '3.12',
   },
   {
+    name: 'a frozen conda environment whose torch cannot run here: the planned torch is the newest its other pins allow (typing-extensions==4.5.0)',
+    host: 'h100-580',
+    files: {
+      'environment.yaml':
+        'name: vc\nchannels:\n  - defaults\ndependencies:\n  - python=3.8.16=h7a1cb2a_3\n  - pip=23.0.1=py38h06a4308_0\n  - pip:\n    - torch==1.12.0+cu113\n    - typing-extensions==4.5.0\n    - numpy==1.24.2\n',
+    },
+    torch: '2.1',
+    python: '3.8',
+    said: /torch 2\.4\.1 needs typing-extensions>=4\.8\.0, and the project pins typing-extensions==4\.5\.0 \(environment\.yaml:9\)/,
+  },
+  {
+    name: 'the same class in a requirements freeze (torch==1.10.0 next to sympy==1.12)',
+    host: 'h100-580',
+    files: { 'requirements.txt': 'torch==1.10.0\nsympy==1.12\nnumpy\n' },
+    torch: '2.4',
+    python: '3.12',
+    said: /needs sympy>=1\.13\.3, and the project pins sympy==1\.12 \(requirements\.txt:2\)/,
+  },
+  {
     name: 'a pinned sdist whose build takes a name Python 3.11 dropped (inspect.getargspec): the newest Python before',
     host: 'h100-580',
     files: { 'requirements.txt': 'torch\npyext==0.7\n' },

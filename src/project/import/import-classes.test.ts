@@ -559,3 +559,36 @@ describe('python setup.py install in a clone installs that repository from git',
     expect(req(r, 'pycocotools', 'readme').source).toMatchObject({ kind: 'git', subdirectory: 'PythonAPI' });
   });
 });
+
+describe("a README section that is another way to install (an alternative, a problem's fix, another OS) is accounted for, not installed", () => {
+  const line = (r: Awaited<ReturnType<typeof project>>, n: number) => r.report.find((l) => l.origin.file === 'INSTALL.md' && l.origin.line === n);
+
+  it('field-test shape: "Install from Git (Alternative)" keeps a published dependency from PyPI', async () => {
+    const r = await project({
+      'pyproject.toml': '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["torch>=2.4", "einops>=0.8"]\n',
+      'INSTALL.md':
+        '# Install\n\n```bash\npip install .\n```\n\n#### Install from Git (Alternative)\n\n```bash\npip install git+https://github.com/arogozhnikov/einops.git\n```\n\n## Usage\n\n```bash\npip install gradio\n```\n',
+    });
+    expect(req(r, 'einops').source).toBeUndefined();
+    expect(line(r, 10)).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/section "Install from Git \(Alternative\)"/) });
+    // The next heading of the same or a higher level ends the section.
+    expect(r.requirements.some((q) => q.name === 'gradio')).toBe(true);
+  });
+
+  it('second shape: setext "Troubleshooting" and a "For macOS" heading; a Linux heading under them is followed', async () => {
+    const r = await project({
+      'requirements.txt': 'numpy\n',
+      'requirements_macos.txt': 'numpy\n',
+      'INSTALL.md':
+        'Setup\n=====\n\n    pip install -r requirements.txt\n\nTroubleshooting\n---------------\n\nIf the build fails:\n\n    pip install opencv-python-headless==4.5.5.64\n\nFor macOS users\n---------------\n\n```bash\npip install -r requirements_macos.txt\n```\n\n### on Linux\n\n```bash\npip install einops\n```\n',
+    });
+    expect(r.requirements.map((q) => q.name).sort()).toEqual(['einops', 'numpy']);
+    expect(line(r, 11)).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/section "Troubleshooting"/) });
+    expect(line(r, 17)).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/section "For macOS users"/) });
+  });
+
+  it('a document whose only install is under such a heading is read all the same', async () => {
+    const r = await project({ 'INSTALL.md': '## Alternative installation\n\n```bash\npip install einops\n```\n' });
+    expect(r.requirements.map((q) => q.name)).toEqual(['einops']);
+  });
+});

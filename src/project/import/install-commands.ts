@@ -3,7 +3,7 @@ import { CONDA_VALUE, condaCommand } from './conda-command.js';
 import { addSpec, ignored, leftOut, record } from './emit.js';
 import { Places } from './place.js';
 import { buildSwitch, cloneInstall, pipInstall, type CommandContext, type IncludeRef } from './pip-command.js';
-import { extractCommandLines, logicalLines, splitCommands, stripPrompt, type Word } from './shell.js';
+import { extractCommandLines, type LogicalLine, logicalLines, splitCommands, stripPrompt, type Word } from './shell.js';
 import { emptyResult, type Group, type ImportResult } from './types.js';
 import { repoBasename } from './url.js';
 
@@ -337,10 +337,26 @@ export function parseInstallCommands(text: string, file: string, opts: InstallCo
     ...(opts.publishes ? { publishes: true } : {}),
   });
   const lines = markdown ? joinContinuations(extractCommandLines(text)) : logicalLines(text).map((l) => ({ ...l, text: stripPrompt(l.text) }));
+  // A section of the document that is not the install this machine follows (an alternative way, a
+  // troubleshooting step, another OS): its lines are accounted for, not installed, when the
+  // document gives its install elsewhere too.
+  const aside = (l: { section?: string }) => (l.section ? asideHeading(l.section) : null);
+  const mainPath = markdown && lines.some((l) => !aside(l) && splitCommands(l.text).some((c) => INSTALL_WORDS.test(c.raw)));
   let block: number | undefined;
   for (const l of lines) {
     if (l.block !== block) places.reset();
     block = l.block;
+    const set = mainPath ? aside(l) : null;
+    if (set) {
+      for (const cmd of splitCommands(l.text))
+        ignored(
+          out,
+          { file, line: l.line },
+          cmd.raw,
+          `in the section "${set}", another way than the install this machine follows (an alternative, a fix for a problem, another OS)`,
+        );
+      continue;
+    }
     for (const cmd of splitCommands(l.text)) {
       const ctx: CommandContext = { out, includes: out.includes, places, origin: { file, line: l.line }, text: cmd.raw, group: opts.group ?? 'main' };
       try {
@@ -353,17 +369,37 @@ export function parseInstallCommands(text: string, file: string, opts: InstallCo
   return out;
 }
 
+/** Installers of a document's commands (pip, uv, conda, apt, setup.py) that make an install path. */
+const INSTALL_WORDS = /\b(pip3?|uv|conda|mamba|micromamba|mim|poetry|apt(-get)?)\s+(install|sync|add|create|env)\b|\bsetup\.py\s+(install|develop)\b/;
+
+/**
+ * The heading (of the headings a line is under) that marks another way than the install to
+ * follow: an alternative, troubleshooting or known problems, another OS than Linux. Null if none.
+ */
+export function asideHeading(section: string): string | null {
+  for (const h of section.split(' › ').reverse()) {
+    if (/\blinux\b|\bubuntu\b/i.test(h)) return null;
+    if (
+      /\balternatives?\b|\balternatively\b|troubleshoot|\bFAQs?\b|\bknown (issues|problems)\b|\bcommon (issues|problems|errors)\b|\b(mac ?os|os ?x|apple silicon|windows)\b/i.test(
+        h,
+      )
+    )
+      return h;
+  }
+  return null;
+}
+
 /** `\` continuations inside extracted code blocks. */
-function joinContinuations(lines: { line: number; text: string; block?: number }[]): { line: number; text: string; block?: number }[] {
-  const out: { line: number; text: string; block?: number }[] = [];
-  let open: { line: number; text: string; block?: number } | null = null;
+function joinContinuations(lines: LogicalLine[]): LogicalLine[] {
+  const out: LogicalLine[] = [];
+  let open: LogicalLine | null = null;
   for (const l of lines) {
     const cont = /\\\s*$/.test(l.text);
     const body = cont ? l.text.replace(/\\\s*$/, ' ') : l.text;
     if (open && open.block === l.block) open.text += body;
     else {
       if (open) out.push(open);
-      open = { line: l.line, text: body, ...(l.block !== undefined ? { block: l.block } : {}) };
+      open = { line: l.line, text: body, ...(l.block !== undefined ? { block: l.block } : {}), ...(l.section ? { section: l.section } : {}) };
     }
     if (!cont) {
       out.push(open);

@@ -6,6 +6,8 @@ export interface LogicalLine {
   text: string;
   /** The code block (of a Markdown / reStructuredText document) the line is in. */
   block?: number;
+  /** The headings the line is under in its document, outermost first ("Installation › Troubleshooting"). */
+  section?: string;
 }
 
 /** Physical lines with `\` continuations joined; works with or without a final newline. */
@@ -145,6 +147,18 @@ export function extractCommandLines(doc: string): LogicalLine[] {
     }
     pending = [];
   };
+  // The headings above the current line: `#` levels, and setext / reStructuredText underlines
+  // (`===` one, `---` two, other characters three).
+  const headings: { level: number; text: string }[] = [];
+  const section = () => (headings.length > 0 ? headings.map((h) => h.text).join(' › ') : undefined);
+  const heading = (level: number, text: string) => {
+    while (headings.length > 0 && headings.at(-1)!.level >= level) headings.pop();
+    headings.push({ level, text: text.replace(/[*_`]/g, '').trim() });
+  };
+  const at = (line: number, text: string): LogicalLine => {
+    const s = section();
+    return s ? { line, text, section: s } : { line, text };
+  };
   let fence: { marker: string; shell: boolean } | null = null;
   let rstIndent: number | null = null;
   let rstArmed = false;
@@ -161,10 +175,10 @@ export function extractCommandLines(doc: string): LogicalLine[] {
       if (fenceMatch && fenceMatch[1]!.startsWith(fence.marker)) {
         fence = null;
         flush();
-      } else if (fence.shell && !blank) pending.push({ line: i + 1, text: raw });
+      } else if (fence.shell && !blank) pending.push(at(i + 1, raw));
       // A block tagged as another language (```python) with a line that can only be a shell
       // install (`pip install -r x.txt` is not Python): that line, not the block's code.
-      else if (!blank && INSTALLER_START.test(stripPrompt(raw).trim())) pending.push({ line: i + 1, text: raw });
+      else if (!blank && INSTALLER_START.test(stripPrompt(raw).trim())) pending.push(at(i + 1, raw));
       return;
     }
     if (fenceMatch) {
@@ -180,7 +194,7 @@ export function extractCommandLines(doc: string): LogicalLine[] {
         if (indent > 0) rstIndent = indent;
       }
       if (rstIndent !== null && indent >= rstIndent) {
-        pending.push({ line: i + 1, text: raw.slice(rstIndent) });
+        pending.push(at(i + 1, raw.slice(rstIndent)));
         return;
       }
       rstIndent = null;
@@ -190,7 +204,7 @@ export function extractCommandLines(doc: string): LogicalLine[] {
     if (indented || (blankBefore && /^( {4}|\t)/.test(raw) && !blank)) {
       if (blank || /^( {4}|\t)/.test(raw)) {
         indented = true;
-        if (!blank) pending.push({ line: i + 1, text: raw.replace(/^( {4}|\t)/, '') });
+        if (!blank) pending.push(at(i + 1, raw.replace(/^( {4}|\t)/, '')));
         blankBefore = blank;
         return;
       }
@@ -198,6 +212,13 @@ export function extractCommandLines(doc: string): LogicalLine[] {
       flush();
     }
     blankBefore = blank;
+    const atx = /^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$/.exec(raw);
+    if (atx) heading(atx[1]!.length, atx[2]!);
+    // A setext / reStructuredText underline below a line of text makes that line a heading.
+    const under = /^\s{0,3}([=\-~^"'`#*+])\1{2,}\s*$/.exec(raw);
+    const above = i > 0 ? lines[i - 1]!.trim() : '';
+    if (under && above && !/^([=\-~^"'`#*+])\1+$/.test(above) && !/^[-*+]\s|^\d+\.\s|^[|<]/.test(above))
+      heading(under[1] === '=' ? 1 : under[1] === '-' ? 2 : 3, above);
     const directive = /^\s*\.\.\s+(code-block|code|sourcecode)::\s*(\S*)/.exec(raw);
     if (directive) {
       rstArmed = SHELL_FENCES.test(directive[2] ?? '');
@@ -208,7 +229,7 @@ export function extractCommandLines(doc: string): LogicalLine[] {
       return;
     }
     for (const span of raw.matchAll(/(`+)([^`]+?)\1(?!`)/g)) {
-      if (INSTALLER_START.test(span[2]!.trim())) out.push({ line: i + 1, text: span[2]!, block: ++block });
+      if (INSTALLER_START.test(span[2]!.trim())) out.push({ ...at(i + 1, span[2]!), block: ++block });
     }
     // HTML in Markdown: `<pre>pip install -r requirements.txt</pre>`, `<code>...</code>` on one line.
     for (const el of raw.matchAll(/<(pre|code)\b[^>]*>([^<]+)<\/\1>/gi)) {
@@ -218,7 +239,7 @@ export function extractCommandLines(doc: string): LogicalLine[] {
         .replace(/&quot;/g, '"')
         .replace(/&#39;/g, "'")
         .replace(/&amp;/g, '&');
-      if (INSTALLER_START.test(text.trim())) out.push({ line: i + 1, text, block: ++block });
+      if (INSTALLER_START.test(text.trim())) out.push({ ...at(i + 1, text), block: ++block });
     }
   });
   flush();
