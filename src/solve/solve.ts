@@ -242,11 +242,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
           // planner can take on this host are tried, without building, until one locks.
           const said = 'lines' in probe.verdict ? probe.verdict.lines.join('\n') : '';
           const noWheel = /Because (\S+?)==(\S+) has no (?:usable|`[^`]*`-compatible) wheels/.exec(said);
-          // (A package with no wheel at all has none for an older Python either.)
-          const anyWheel = sourceOnly.some((n) =>
-            /\.whl"/.test((text ?? '').split(/\n(?=\[\[package\]\]\n)/).find((b) => b.includes(`name = "${n}"\n`)) ?? ''),
-          );
-          if (probe.verdict.kind !== 'locked' && noWheel && anyWheel && !opts.pythonFixed) {
+          if (probe.verdict.kind !== 'locked' && noWheel && !opts.pythonFixed) {
             let adopted: Plan | null = null;
             for (let m = minorNumber(plan.python) - 1, tries = 0; m >= 8 && tries < 4 && !adopted; m--) {
               const next = `3.${m}`;
