@@ -27,12 +27,18 @@ export interface EngineSpec {
   hostAliasTarget: string | null;
   /** How a compose service asks for GPUs. */
   gpuRequest: GpuRequestModel;
+  /** The `run` options that give a one-off container every GPU (doctor --deep's real GPU container). */
+  gpuRunArgs: readonly string[];
   /** The engine's client configuration with its proxy settings. */
   clientConfig: string;
   /** Starting the engine's service, per init system: what a stopped engine's error says to run. */
   startHint: string;
   /** Reaching the engine's socket without root. */
   socketAccessHint: string;
+  /** Installing the engine (its client missing). */
+  installHint: string;
+  /** Installing its compose (neither the plugin nor the standalone program answers). */
+  composeInstallHint: string;
 }
 
 export const ENGINES: Record<EngineKind, EngineSpec> = {
@@ -44,9 +50,12 @@ export const ENGINES: Record<EngineKind, EngineSpec> = {
     hostAlias: 'host.docker.internal',
     hostAliasTarget: 'host-gateway',
     gpuRequest: 'deploy-devices',
+    gpuRunArgs: ['--gpus', 'all'],
     clientConfig: '~/.docker/config.json',
     startHint: 'start it: `sudo systemctl start docker` (Docker Engine) or start Docker Desktop; on WSL2 without systemd: `sudo service docker start`',
     socketAccessHint: 'add yourself to the docker group: `sudo usermod -aG docker "$USER"`, then log out and in (or run `newgrp docker`)',
+    installHint: '`danlu setup-host --print` shows how to install Docker Engine',
+    composeInstallHint: "install the plugin: `sudo apt-get install docker-compose-plugin` (Docker's apt repository)",
   },
 };
 

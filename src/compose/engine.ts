@@ -85,9 +85,9 @@ export async function connectEngine(
   ]);
   const facts = probed.facts;
   if (!facts) {
-    throw new DanluError('docker is not installed (no `docker` command)', {
+    throw new DanluError(`${spec.name} is not installed (no \`${docker}\` command)`, {
       code: EXIT.failed,
-      hint: '`danlu setup-host --print` shows how to install Docker Engine',
+      hint: spec.installHint,
     });
   }
   if (!facts.daemon.ok || !facts.daemon.version) throw daemonError(facts.daemon.reason ?? '', docker, spec);
@@ -95,10 +95,10 @@ export async function connectEngine(
   if (v2.code === 0 && v2.stdout.trim()) flavor = { kind: 'v2', docker, plugin: spec.composePlugin, version: v2.stdout.trim().replace(/^v/, '') };
   else if (v1.code === 0 && v1.stdout.trim() && spec.composeStandalone) flavor = { kind: 'v1', bin: spec.composeStandalone, version: v1.stdout.trim() };
   else {
-    throw new DanluError('Docker Compose is not installed (neither `docker compose` nor `docker-compose`)', {
-      code: EXIT.failed,
-      hint: "install the plugin: `sudo apt-get install docker-compose-plugin` (Docker's apt repository)",
-    });
+    throw new DanluError(
+      `${spec.name} Compose is not installed (neither \`${docker} ${spec.composePlugin}\`${spec.composeStandalone ? ` nor \`${spec.composeStandalone}\`` : ''})`,
+      { code: EXIT.failed, hint: spec.composeInstallHint },
+    );
   }
   return { kind, docker, flavor, serverVersion: facts.daemon.version, facts, gpus: engineGpus(facts) };
 }

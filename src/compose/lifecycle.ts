@@ -48,9 +48,9 @@ export interface UiOptions {
 
 /** Builds the dev image: the log streams with --verbose, else a spinner, the current step and a summary. */
 export async function buildImage(ctx: ProjectContext, engine: Engine, ui: UiOptions, opts: { noCache?: boolean } = {}): Promise<void> {
-  // doctor's docker-buildx rule, before a build that would stop on it.
+  // The engine's own check before a build that would stop on it (Docker: doctor's docker-buildx rule).
   const compose = engine.flavor.kind === 'v2' ? { v2: engine.flavor.version, v1: null } : { v2: null, v1: engine.flavor.version };
-  const stop = await buildCheck(realDoctorDeps(), compose);
+  const stop = await buildCheck(realDoctorDeps(), compose, engine.kind);
   if (stop)
     throw new DanluError(stop.title, {
       code: EXIT.failed,

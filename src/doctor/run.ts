@@ -147,7 +147,12 @@ export async function gatherFacts(deps: DoctorDeps, opts: DoctorOptions): Promis
       candidates.filter((c) => !images.some((i) => i.ref === c)),
     );
     const image = pickProbeImage(candidates, [...images, ...more]);
-    gpuProbe = await settleWithin(probeGpuContainer(deps, image), GPU_RUN_TIMEOUT_MS + 2000, () => ({ image, ok: false, output: '', timedOut: true }));
+    gpuProbe = await settleWithin(probeGpuContainer(deps, image, engineOf(host.docker)), GPU_RUN_TIMEOUT_MS + 2000, () => ({
+      image,
+      ok: false,
+      output: '',
+      timedOut: true,
+    }));
   }
 
   return {

@@ -1,3 +1,4 @@
+import { ENGINES, type EngineKind } from '../catalog/engine.js';
 import type { UserFacts } from '../probe/types.js';
 import { applyFixes, safeFixes, type FixResult } from './fix.js';
 import { cacheHome, probeCaches } from './probes/caches.js';
@@ -11,10 +12,11 @@ import type { DoctorFacts, Finding } from './types.js';
 /**
  * The doctor rules `danlu up` runs before it starts anything, over the few facts it gathers
  * itself: .env is this user's, the cache folders compose mounts exist as the user, GPUs are asked
- * for only where Docker can give them. Missing cache folders are made with doctor's own safe fix
+ * for only where Docker can give them (and, before a build, the engine's own check: BUILD_CHECKS).
+ * Missing cache folders are made with doctor's own safe fix
  * (Docker would create them as root); everything else is the caller's to refuse or report.
  */
-export const UP_RULES = ['env-user', 'cache-dirs', 'gpu-request', 'docker-buildx'] as const;
+export const UP_RULES = ['env-user', 'cache-dirs', 'gpu-request'] as const;
 
 /** Findings that stop `up` (the container would start wrong or not at all). */
 const REFUSE = new Set(['env-file', 'env-uid', 'env-gid', 'env-host-home', 'cache-dir-file', 'gpu-request']);
@@ -37,20 +39,30 @@ export interface UpCheck {
 }
 
 /**
- * Before `up`/`build` build the image: doctor's docker-buildx rule over the docker CLI Compose v1
- * builds with (the first `docker` on PATH). Compose v2 builds by itself: nothing to ask.
+ * Before `up`/`build` build the image, per engine: Docker's standalone Compose v1 builds with the
+ * first `docker` on PATH, which needs its buildx plugin for BuildKit (doctor's docker-buildx rule);
+ * Compose v2 builds by itself, and then there is nothing to ask. A new EngineKind makes the
+ * compiler ask for its check here.
  */
-export async function buildCheck(deps: DoctorDeps, compose: { v2: string | null; v1: string | null }): Promise<Finding | null> {
-  if (compose.v2 || !compose.v1) return null;
-  const [version, buildx] = await Promise.all([
-    deps.exec('docker', ['version', '--format', '{{.Client.Version}}'], { timeoutMs: 5000 }),
-    deps.exec('docker', ['buildx', 'version'], { timeoutMs: 5000 }),
-  ]);
-  const client = /^\d+\.\d+/.test(version.stdout.trim()) ? version.stdout.trim() : null;
-  const found = dockerBuildx({
-    host: { docker: { client, compose, buildx: buildx.code === 0 ? (/\bv?(\d+\.\d+\.\d+)/.exec(buildx.stdout)?.[1] ?? 'present') : null } },
-  });
-  return found.find((f) => f.severity === 'error') ?? null;
+const BUILD_CHECKS: Record<EngineKind, (deps: DoctorDeps, compose: { v2: string | null; v1: string | null }) => Promise<Finding | null>> = {
+  docker: async (deps, compose) => {
+    if (compose.v2 || !compose.v1) return null;
+    const binary = ENGINES.docker.binary;
+    const [version, buildx] = await Promise.all([
+      deps.exec(binary, ['version', '--format', '{{.Client.Version}}'], { timeoutMs: 5000 }),
+      deps.exec(binary, ['buildx', 'version'], { timeoutMs: 5000 }),
+    ]);
+    const client = /^\d+\.\d+/.test(version.stdout.trim()) ? version.stdout.trim() : null;
+    const found = dockerBuildx({
+      host: { docker: { client, compose, buildx: buildx.code === 0 ? (/\bv?(\d+\.\d+\.\d+)/.exec(buildx.stdout)?.[1] ?? 'present') : null } },
+    });
+    return found.find((f) => f.severity === 'error') ?? null;
+  },
+};
+
+/** What stops the image build before it starts on this engine (a Finding to show), or null. */
+export function buildCheck(deps: DoctorDeps, compose: { v2: string | null; v1: string | null }, engine: EngineKind): Promise<Finding | null> {
+  return BUILD_CHECKS[engine](deps, compose);
 }
 
 export async function upCheck(deps: DoctorDeps, input: UpCheckInput): Promise<UpCheck> {

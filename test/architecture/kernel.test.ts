@@ -21,9 +21,9 @@ const RULES: { fact: string; owner: string; pattern: RegExp }[] = [
   { fact: '"X.Y" of a version (minorOf)', owner: 'lib/py.ts', pattern: /(?:function\s+minorOf\b|\bminorOf\s*=\s*\()/ },
   { fact: 'the canonical PyPI index URL', owner: 'catalog/mirrors.ts', pattern: /https:\/\/pypi\.org\/simple/ },
   { fact: 'the Ubuntu releases', owner: 'catalog/cuda-images.ts', pattern: /'2[24]\.04'\s*(?:\||,)\s*'2[24]\.04'/ },
-  // Every docker call takes dockerCommand() (DANLU_DOCKER); up-check asks the `docker` on PATH on
-  // purpose: the one Compose v1 builds with.
-  { fact: 'a literal docker binary', owner: 'doctor/up-check.ts', pattern: /exec\(\s*'docker'/ },
+  // Every engine call takes dockerCommand() (DANLU_DOCKER) or the engine's binary from ENGINES (the
+  // check before a Compose v1 build asks the `docker` on PATH on purpose: the one it builds with).
+  { fact: "the engine's client binary", owner: 'catalog/engine.ts', pattern: /exec\(\s*'docker'|binary:\s*'docker'/ },
   { fact: 'the default Python (a fallback)', owner: 'plan/choose-python.ts', pattern: /(?:\?\?|DEFAULT_PYTHON\s*=)\s*'3\.1\d'/ },
   // Engine facts are ENGINES[kind]: Podman is one entry there, not a search for Docker's names.
   { fact: "the engine's name for the host", owner: 'catalog/engine.ts', pattern: /host\.docker\.internal/ },

@@ -1,6 +1,7 @@
 import type { GpuProbeFacts, ImagePresence } from '../types.js';
 import type { DoctorDeps } from './deps.js';
 import { ACCELERATORS } from '../../catalog/accelerator.js';
+import { ENGINES, type EngineKind } from '../../catalog/engine.js';
 import { dockerCommand } from '../../probe/docker.js';
 
 /** A real container start can take a while on a cold engine; only with --deep. */
@@ -13,15 +14,16 @@ export function pickProbeImage(candidates: readonly string[], images: readonly I
 }
 
 /**
- * `docker run --rm --gpus all <image> nvidia-smi -L`: the only proof that Docker can give a
- * container the GPU (pain points 4, 11, 23: `docker info` is not enough, Docker Desktop lists no runtime).
+ * `docker run --rm --gpus all <image> nvidia-smi -L` (the engine's own GPU options): the only proof
+ * that the engine can give a container the GPU (pain points 4, 11, 23: `docker info` is not enough,
+ * Docker Desktop lists no runtime).
  */
-export async function probeGpuContainer(deps: DoctorDeps, image: string | null): Promise<GpuProbeFacts> {
+export async function probeGpuContainer(deps: DoctorDeps, image: string | null, engine: EngineKind): Promise<GpuProbeFacts> {
   if (!image) return { image: null, ok: false, output: '', timedOut: false };
   // The host's GPUs are NVIDIA's (what the driver probe found): CUDA's device listing.
   const r = await deps.exec(
     dockerCommand(deps.env),
-    ['run', '--rm', '--pull=never', '--network', 'none', '--gpus', 'all', image, ...ACCELERATORS.cuda.deviceProbe!],
+    ['run', '--rm', '--pull=never', '--network', 'none', ...ENGINES[engine].gpuRunArgs, image, ...ACCELERATORS.cuda.deviceProbe!],
     {
       timeoutMs: GPU_RUN_TIMEOUT_MS,
     },

@@ -232,7 +232,7 @@ describe('GPU container (--deep)', () => {
         },
       },
     });
-    expect(await probeGpuContainer(deps, 'b')).toEqual({
+    expect(await probeGpuContainer(deps, 'b', 'docker')).toEqual({
       image: 'b',
       ok: false,
       output: 'docker: Error response from daemon: could not select device driver "" with capabilities: [[gpu]].',

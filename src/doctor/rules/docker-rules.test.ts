@@ -191,8 +191,8 @@ describe('dockerBuildx: what Compose v1 builds with (L5)', () => {
         'docker buildx version': { code: 1, stderr: "docker: 'buildx' is not a docker command." },
       },
     });
-    expect(await buildCheck(deps as never, { v2: null, v1: '1.29.2' })).toMatchObject({ id: 'docker-buildx', severity: 'error' });
-    expect(await buildCheck(deps as never, { v2: '2.29.7', v1: null })).toBe(null);
+    expect(await buildCheck(deps as never, { v2: null, v1: '1.29.2' }, 'docker')).toMatchObject({ id: 'docker-buildx', severity: 'error' });
+    expect(await buildCheck(deps as never, { v2: '2.29.7', v1: null }, 'docker')).toBe(null);
   });
 });
 

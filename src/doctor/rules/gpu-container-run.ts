@@ -1,3 +1,5 @@
+import { ENGINES } from '../../catalog/engine.js';
+import { engineOf } from '../../probe/docker.js';
 import type { Finding, Fix, Rule } from '../types.js';
 import { findings, manual } from './finding.js';
 import { toolkitFix } from './toolkit-fix.js';
@@ -58,11 +60,12 @@ export const gpuContainerRun: Rule = (facts): Finding[] => {
         'gpu-container-run',
         'no CUDA image here to start a GPU container with (doctor never pulls)',
         '',
-        manual('pull one, then run doctor --deep again', `docker pull ${want}`),
+        manual('pull one, then run doctor --deep again', `${ENGINES[engineOf(facts.host.docker)].binary} pull ${want}`),
       ),
     ];
   }
-  const cmd = `docker run --rm --gpus all ${probe.image} nvidia-smi -L`;
+  const engine = ENGINES[engineOf(facts.host.docker)];
+  const cmd = `${engine.binary} run --rm ${engine.gpuRunArgs.join(' ')} ${probe.image} nvidia-smi -L`;
   if (probe.ok) {
     const gpus = probe.output.split('\n').filter((l) => /^GPU \d+:/.test(l));
     return [f.ok('gpu-container-run', `a GPU container starts and sees ${gpus.length} GPU${gpus.length === 1 ? '' : 's'}`, `${cmd}: ${gpus.join('; ')}`)];
