@@ -4,6 +4,42 @@ import { parseInstallCommands } from './install-commands.js';
 const parse = (text: string, projectNames: string[] = ['myproj']) => parseInstallCommands(text, 'INSTALL.txt', { projectNames });
 
 describe('parseInstallCommands', () => {
+  it('a shell `case` is a choice made when the script runs: each arm an alternative, accounted for, none installed', () => {
+    // Field shape: one xformers per torch version, one arm per line.
+    const r = parse(
+      [
+        'case $TORCH_VERSION in',
+        '  2.4.0) pip install xformers==0.0.27.post2 --index-url https://download.pytorch.org/whl/cu118 ;;',
+        '  2.5.0) pip install xformers==0.0.28.post2 ;;',
+        '  *) echo "unsupported torch" ;;',
+        'esac',
+        'pip install einops',
+      ].join('\n'),
+    );
+    expect(r.requirements.map((q) => q.name)).toEqual(['einops']);
+    const at = (line: number) => r.report.filter((l) => l.origin.line === line);
+    expect(at(2)[0]).toMatchObject({ kind: 'left-out', reason: expect.stringMatching(/an arm of a shell `case` \(`2\.4\.0\)`\)/) });
+    expect(at(3)[0]?.kind).toBe('left-out');
+    expect(at(4)[0]?.kind).toBe('ignored');
+    // Second shape: option parsing and a CUDA-major switch with the command under the label.
+    const s = parse(
+      [
+        'while [ $# -gt 0 ]; do case $1 in',
+        '  --train) TRAIN=true ;;',
+        'esac; shift; done',
+        'case $CUDA_MAJOR in',
+        '  12|12.*)',
+        '    pip install spconv-cu120',
+        '    ;;',
+        'esac',
+      ].join('\n'),
+    );
+    expect(s.report.find((l) => l.origin.line === 2)).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/`--train\)`/) });
+    expect(s.report.find((l) => l.origin.line === 5)).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/`12\|12\.\*\)`/) });
+    expect(s.report.find((l) => l.origin.line === 6)).toMatchObject({ kind: 'left-out', text: 'pip install spconv-cu120' });
+    expect(s.requirements).toEqual([]);
+  });
+
   it('reads pip, pip3, python -m pip, uv pip and uv add lines with quotes and extras', () => {
     const r = parse(
       [

@@ -145,6 +145,13 @@ function command(ctx: CommandContext, input: Word[]): void {
   const { out, origin, text } = ctx;
   ctx.env = env;
   if (w.length === 0) return ignored(out, origin, text, 'sets shell variables');
+  // An arm of a shell `case` (`2.4.0) pip install xformers==0.0.27.post2 ;;`): the script takes one
+  // arm by a value known only when it runs, so each arm is an alternative, none the environment's.
+  if (!words[0]!.quoted && /^\(?[^\s()=$`]+\)$/.test(w[0]!)) {
+    const why = `an arm of a shell \`case\` (\`${w[0]}\`): the script takes one arm when it runs, so each is an alternative; the plan chooses for this machine`;
+    const rest = w.slice(1);
+    return rest.length > 0 && (INSTALLS.test(rest[0]!) || PYTHON.test(rest[0]!)) ? leftOut(out, origin, text, why) : ignored(out, origin, text, why);
+  }
   const recordEnv = () => {
     for (const e of env) if (!/^(UV|PIP)_/.test(e.name)) out.buildEnv.push({ ...e, origin: { ...origin } });
   };
@@ -343,9 +350,40 @@ export function parseInstallCommands(text: string, file: string, opts: InstallCo
   const aside = (l: { section?: string }) => (l.section ? asideHeading(l.section) : null);
   const mainPath = markdown && lines.some((l) => !aside(l) && splitCommands(l.text).some((c) => INSTALL_WORDS.test(c.raw)));
   let block: number | undefined;
+  // Inside a shell `case` the script takes one arm when it runs: each arm's commands are an
+  // alternative (one xformers per torch, one spconv per CUDA), accounted for, none installed.
+  let caseDepth = 0;
+  let arm: string | null = null;
   for (const l of lines) {
     if (l.block !== block) places.reset();
     block = l.block;
+    const t = l.text.trim();
+    if (/(^|[;&|]\s*|\bdo\s+|\bthen\s+)case\s+\S+\s+in\b/.test(t)) {
+      caseDepth++;
+      arm = null;
+    }
+    const label = caseDepth > 0 ? /^\(?([^\s()][^()]*?)\)(?=\s|$)/.exec(t) : null;
+    if (label) arm = label[1]!;
+    if (caseDepth > 0 && arm !== null && !/^case\s/.test(t)) {
+      const body = label ? t.slice(label[0].length) : t;
+      const why = `an arm of a shell \`case\` (\`${arm})\`): the script takes one arm when it runs, so each is an alternative; the plan chooses for this machine`;
+      const cmds = splitCommands(body).filter((c) => !/^(;;|esac)$/.test(c.raw.trim()));
+      if (cmds.length === 0) ignored(out, { file, line: l.line }, t, why);
+      for (const c of cmds) {
+        const w0 = c.words.find((w) => !/^[A-Za-z_]\w*=/.test(w.text))?.text ?? '';
+        if (INSTALLS.test(w0) || PYTHON.test(w0)) leftOut(out, { file, line: l.line }, c.raw, why);
+        else ignored(out, { file, line: l.line }, c.raw, why);
+      }
+      if (/(^|[;\s])esac\b/.test(t)) {
+        caseDepth--;
+        arm = null;
+      }
+      continue;
+    }
+    if (/(^|[;\s])esac\b/.test(t) && caseDepth > 0) {
+      caseDepth--;
+      arm = null;
+    }
     const set = mainPath ? aside(l) : null;
     if (set) {
       for (const cmd of splitCommands(l.text))
