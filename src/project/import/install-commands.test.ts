@@ -40,6 +40,24 @@ describe('parseInstallCommands', () => {
     expect(s.requirements).toEqual([]);
   });
 
+  it('a here-document is data, a one-line subshell is commands (its cd ends with it), `(env) $` a prompt', () => {
+    const r = parse(
+      [
+        'cat > app.plist <<EOF',
+        '<dict>',
+        '  <key>pip install not-a-package</key>',
+        'EOF',
+        '( cd tools && pip install -r requirements.txt )',
+        '(base) $ pip install einops',
+        'pip install -r requirements.txt',
+      ].join('\n'),
+    );
+    const at = (line: number) => r.report.filter((l) => l.origin.line === line);
+    expect(at(3)[0]).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/here-document/) });
+    expect(r.requirements.map((q) => q.name)).toEqual(['einops']);
+    expect(r.includes.map((i) => i.file)).toEqual(['tools/requirements.txt', 'requirements.txt']);
+  });
+
   it('reads pip, pip3, python -m pip, uv pip and uv add lines with quotes and extras', () => {
     const r = parse(
       [

@@ -352,19 +352,27 @@ export function parseInstallCommands(text: string, file: string, opts: InstallCo
   let block: number | undefined;
   // Inside a shell `case` the script takes one arm when it runs: each arm's commands are an
   // alternative (one xformers per torch, one spconv per CUDA), accounted for, none installed.
-  let caseDepth = 0;
-  let arm: string | null = null;
+  // One entry per open `case` (nested ones too): the label of the arm being read.
+  const arms: (string | null)[] = [];
+  // The text of a here-document (`cat > f <<EOF` ... `EOF`): data for a command, not commands.
+  let heredoc: string | null = null;
   for (const l of lines) {
     if (l.block !== block) places.reset();
     block = l.block;
     const t = l.text.trim();
-    if (/(^|[;&|]\s*|\bdo\s+|\bthen\s+)case\s+\S+\s+in\b/.test(t)) {
-      caseDepth++;
-      arm = null;
+    if (heredoc !== null) {
+      if (t === heredoc) heredoc = null;
+      ignored(out, { file, line: l.line }, t, 'the text of a here-document (data a command reads), not a command');
+      continue;
     }
-    const label = caseDepth > 0 ? /^\(?([^\s()][^()]*?)\)(?=\s|$)/.exec(t) : null;
-    if (label) arm = label[1]!;
-    if (caseDepth > 0 && arm !== null && !/^case\s/.test(t)) {
+    const doc = markdown ? null : /<<-?\s*(['"]?)([A-Za-z_]\w*)\1/.exec(t);
+    if (doc) heredoc = doc[2]!;
+    if (/(^|[;&|(]\s*|\bdo\s+|\bthen\s+)case\s+.+?\s+in(\s|;|$)/.test(t)) arms.push(null);
+    const label = arms.length > 0 ? /^\(?([^\s()][^()]*?)\)(?=\s|$)/.exec(t) : null;
+    if (label) arms[arms.length - 1] = label[1]!;
+    const arm = arms.at(-1) ?? null;
+    const closes = /(^|[;\s])esac\b/.test(t);
+    if (arm !== null && !/^case\s/.test(t)) {
       const body = label ? t.slice(label[0].length) : t;
       const why = `an arm of a shell \`case\` (\`${arm})\`): the script takes one arm when it runs, so each is an alternative; the plan chooses for this machine`;
       const cmds = splitCommands(body).filter((c) => !/^(;;|esac)$/.test(c.raw.trim()));
@@ -374,15 +382,27 @@ export function parseInstallCommands(text: string, file: string, opts: InstallCo
         if (INSTALLS.test(w0) || PYTHON.test(w0)) leftOut(out, { file, line: l.line }, c.raw, why);
         else ignored(out, { file, line: l.line }, c.raw, why);
       }
-      if (/(^|[;\s])esac\b/.test(t)) {
-        caseDepth--;
-        arm = null;
-      }
+      if (closes) arms.pop();
       continue;
     }
-    if (/(^|[;\s])esac\b/.test(t) && caseDepth > 0) {
-      caseDepth--;
-      arm = null;
+    if (closes && arms.length > 0) arms.pop();
+    // A subshell on one line, `( cd sub && pip install . )`: its commands, read as such.
+    const sub = /^\(\s*(.*?)\s*\)\s*(?:[;&|<>].*)?$/.exec(t);
+    if (sub && !markdown && sub[1]) {
+      const inner = splitCommands(sub[1]);
+      if (inner.length === 0) ignored(out, { file, line: l.line }, t, 'a subshell without a command');
+      // A `cd` in a subshell ends with it.
+      const before = places.place;
+      for (const cmd of inner) {
+        const ctx: CommandContext = { out, includes: out.includes, places, origin: { file, line: l.line }, text: cmd.raw, group: opts.group ?? 'main' };
+        try {
+          command(ctx, cmd.words);
+        } catch (err) {
+          leftOut(out, ctx.origin, cmd.raw, `could not be read (${(err as Error).message})`);
+        }
+      }
+      places.place = before;
+      continue;
     }
     const set = mainPath ? aside(l) : null;
     if (set) {

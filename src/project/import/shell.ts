@@ -251,5 +251,6 @@ const INSTALLER_START =
 
 /** `$ pip install x` -> `pip install x`; `(venv) $ ...`, `user@host:~$ ...`, `> ...` too. */
 export function stripPrompt(text: string): string {
-  return text.replace(/^\s*(\([^)]*\)\s*)?([\w.@:~/-]*[$%>]\s+)?/, '').replace(/^\s*[!%](?=(pip|conda|uv)\b)/, '');
+  // `(env) ` is one name in parentheses; `( cd sub && make )` is a subshell, kept.
+  return text.replace(/^\s*(\([\w.@/-]+\)\s*)?([\w.@:~/-]*[$%>]\s+)?/, '').replace(/^\s*[!%](?=(pip|conda|uv)\b)/, '');
 }
