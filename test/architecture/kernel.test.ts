@@ -73,3 +73,12 @@ describe('one kernel', () => {
     expect(RULES[6]!.pattern.test("extra_hosts: ['host.docker.internal:host-gateway'],")).toBe(true);
   });
 });
+
+describe('the planner reads like the process', () => {
+  it('makePlan is a list of named steps under 80 lines', () => {
+    const text = readFileSync(join(SRC, 'plan', 'make-plan.ts'), 'utf8');
+    const body = /^export function makePlan\b[\s\S]*?^}/m.exec(text)?.[0] ?? '';
+    expect(body).not.toBe('');
+    expect(body.split('\n').length).toBeLessThan(80);
+  });
+});
