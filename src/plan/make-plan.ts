@@ -60,11 +60,13 @@ export function makePlan({ host, project: given, options: asked, catalog }: Plan
   const requiresPython = requiresPythonOf(project, python, torch.release.python);
   const torchPlan = torchPlanOf({ catalog, project, options, request, build });
   const aptPackages = aptPackagesOf(project, special.packages);
+  // Pins tied to a torch the plan replaced are written as lower bounds, like the solve's.
+  const relax = [...(options.solved?.relax ?? []), ...special.relax.filter((r) => !options.solved?.relax?.some((x) => x.name === r.name))];
   const pyproject = steps.take(
     planPyprojectFile({
       host,
       project,
-      options,
+      options: relax.length > 0 ? { ...options, solved: { ...options.solved, relax } } : options,
       python,
       requiresPython,
       torch: torchPlan,

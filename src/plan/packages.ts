@@ -1,4 +1,4 @@
-import { PREFERS_PREBUILT } from '../catalog/data/special-package-facts.js';
+import { PER_TORCH, PREFERS_PREBUILT } from '../catalog/data/special-package-facts.js';
 import type { TorchBackend, TorchRelease } from '../catalog/torch.js';
 import { backendCuda } from '../lib/version.js';
 import type { ProjectFacts, Requirement } from '../project/types.js';
@@ -14,6 +14,7 @@ import {
 } from '../wheels/index.js';
 import type { TorchChoice } from './choose-torch.js';
 import type { TorchRequestPlan } from './torch-request.js';
+import { where } from './project-torch.js';
 import type { Decision, PlanStep, Warning } from './types.js';
 
 /** torch itself is planned by choose-torch; these are the rest of the special packages. */
@@ -137,14 +138,39 @@ export interface CompilePlan {
  * and a package left out on these GPUs (flash-attn on a V100) compiles nothing. A project that
  * compiles CUDA code under a CPU torch is warned.
  */
-export function planSpecialPackages({ project, request, torch, python }: SpecialPackagesInput): PlanStep<{ packages: PackagePlan[]; compiles: CompilePlan }> {
+export function planSpecialPackages({
+  project,
+  request,
+  torch,
+  python,
+}: SpecialPackagesInput): PlanStep<{ packages: PackagePlan[]; compiles: CompilePlan; relax: { name: string; why: string }[] }> {
   // When the plan does not keep the project's torch pin, the companions' pins are replaced by
   // the paired versions too (render/pyproject-import.ts): plan them as such, not as conflicts.
   const keepsPin = Boolean(request.pins.torch && torch.pinned);
   const companions = new Set(['torchvision', 'torchaudio']);
-  const requirements = keepsPin ? request.requirements : request.requirements.map((r) => (companions.has(r.name) ? { ...r, specifier: '' } : r));
+  // A frozen environment (a `pip freeze`, a conda export) pins the builds made for its own torch
+  // next to it: with that torch replaced here, an exact pin of a package built against torch
+  // (flash-attn==0.2.0, triton, xformers) from the same file becomes a lower bound, and the build
+  // for the planned torch is chosen.
+  const pin = request.pins.torch ?? project.torchPin;
+  const frozen = (r: Requirement) =>
+    Boolean(pin) && !keepsPin && r.origin.file === pin!.origin.file && PER_TORCH.has(r.name) && /^===?\s*[^,;*\s]+$/.test(r.specifier.trim());
+  const relax: { name: string; why: string }[] = [];
+  const requirements = keepsPin
+    ? request.requirements
+    : request.requirements.map((r) => {
+        if (companions.has(r.name)) return { ...r, specifier: '' };
+        if (!frozen(r)) return r;
+        const version = r.specifier.trim().replace(/^===?\s*/, '');
+        relax.push({
+          name: r.name,
+          why: `${r.name}${r.specifier.trim()} (${where(r.origin)}) goes with torch${pin!.specifier} (${where(pin!.origin)}), which the plan replaces with torch ${torch.release.version} here: its version becomes a lower bound, and the build for the planned torch is chosen`,
+        });
+        return { ...r, specifier: `>=${version}` };
+      });
   const special = planPackages(requirements, wheelTargetOf(request.wheelBase, python, torch), request.wheelCtx);
   const warnings = [...special.warnings];
+  for (const r of relax) warnings.push({ id: `pin-with-old-torch-${r.name}`, message: r.why });
   const own = buildsOwnExtension(project);
   const built = special.packages.filter((p) => p.resolution.kind === 'build' && p.resolution.needsDevel).map((p) => p.name);
   const compiles: CompilePlan = own
@@ -164,7 +190,7 @@ export function planSpecialPackages({ project, request, torch, python }: Special
         : 'plan on the GPU machine (`danlu host --json > host.json`, then `danlu init --host host.json`), or pass --backend cu128',
     });
   }
-  return { value: { packages: special.packages, compiles }, decisions: special.decisions, warnings };
+  return { value: { packages: special.packages, compiles, relax }, decisions: special.decisions, warnings };
 }
 
 /** The system packages the image installs: the project's, and those its special packages need. */

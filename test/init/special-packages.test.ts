@@ -317,3 +317,37 @@ describe('F3: plan --explain says where each fact comes from in words a user can
     }
   });
 });
+
+describe("a frozen environment's builds for its own torch follow the torch the plan takes", () => {
+  it('field-test shape: a conda export with torch 1.12 (+cu113), flash-attn 0.2.0, xformers 0.0.13 and a triton dev build, on an H100', () => {
+    init(
+      {
+        'environment.yaml':
+          'name: vc\nchannels:\n  - defaults\ndependencies:\n  - python=3.8.16=h7a1cb2a_3\n  - pip=23.0.1=py38h06a4308_0\n  - pip:\n    - torch==1.12.0+cu113\n    - flash-attn==0.2.0\n    - xformers==0.0.13\n    - triton==2.0.0.dev20221120\n    - einops==0.4.1\n',
+      },
+      'h100-580',
+      (dir, out) => {
+        const ids = out.plan.warnings.map((w: { id: string }) => w.id);
+        expect(ids).toEqual(expect.arrayContaining(['pin-with-old-torch-flash-attn', 'pin-with-old-torch-xformers', 'pin-with-old-torch-triton']));
+        const said = out.plan.warnings.find((w: { id: string }) => w.id === 'pin-with-old-torch-flash-attn').message;
+        expect(said).toMatch(/flash-attn==0\.2\.0 \(environment\.yaml:9\) goes with torch==1\.12\.0 \(environment\.yaml:8\)/);
+        const deps = allDeps(dir);
+        expect(deps.some((d) => /^flash-attn==0\.2\.0/.test(d))).toBe(false);
+        // A package not built for one torch keeps the environment's pin.
+        expect(deps).toContain('einops==0.4.1');
+        // flash-attn is a prebuilt wheel for the planned torch, not a build of 0.2.0.
+        expect(out.plan.decisions.find((d: { what: string }) => d.what === 'flash-attn')?.choice).toMatch(/prebuilt/);
+      },
+    );
+  });
+
+  it('second shape: a requirements freeze (torch==1.10.0, torch-scatter==2.0.9); a torch pin the plan keeps keeps the others', () => {
+    init({ 'requirements.txt': 'torch==1.10.0\ntorch-scatter==2.0.9\nnumpy==1.21.2\n' }, 'h100-580', (_dir, out) => {
+      expect(out.plan.warnings.map((w: { id: string }) => w.id)).toContain('pin-with-old-torch-torch-scatter');
+    });
+    init({ 'requirements.txt': 'torch==2.4.1\nflash-attn==2.6.3\n' }, 'h100-580', (dir, out) => {
+      expect(out.plan.warnings.map((w: { id: string }) => w.id).filter((i: string) => i.startsWith('pin-with-old-torch'))).toEqual([]);
+      expect(allDeps(dir).some((d) => d.startsWith('flash-attn==2.6.3'))).toBe(true);
+    });
+  });
+});

@@ -23,6 +23,11 @@ export interface SpecialPackageFacts {
   importName?: string;
   /** Astral's GPU indexes serve its builds: `danlu catalog update` reads their pages. */
   astral?: true;
+  /**
+   * Each of its builds is made for one torch (a compiled extension, or a release that pins one
+   * torch): a frozen environment's exact pin of it goes with that environment's torch.
+   */
+  perTorch?: true;
   confidence: Confidence;
   /** Where its facts come from. */
   source: string;
@@ -34,24 +39,26 @@ export const SPECIAL_PACKAGE_FACTS = [
   { name: 'torch', confidence: 'V', source: 'PyTorch release matrix; uv PyTorch guide' },
   { name: 'torchvision', confidence: 'V', source: 'PyTorch release matrix (torchvision 0.(minor+15))' },
   { name: 'torchaudio', confidence: 'V', source: 'last torchaudio: 2.11.0' },
-  { name: 'xformers', confidence: 'V', source: 'facebookresearch/xformers tags and workflows' },
-  { name: 'triton', confidence: 'V', source: 'served from the torch index, no CUDA pin' },
+  { name: 'xformers', perTorch: true, confidence: 'V', source: 'facebookresearch/xformers tags and workflows' },
+  { name: 'triton', perTorch: true, confidence: 'V', source: 'served from the torch index, no CUDA pin' },
   {
     name: 'flash-attn',
+    perTorch: true,
     prefersPrebuilt: true,
     importName: 'flash_attn',
     astral: true,
     confidence: 'V',
     source: "Astral's GPU indexes; official publish.yml per tag; community wheel list",
   },
-  { name: 'flash-attn-3', prefersPrebuilt: true, confidence: 'S', source: 'community FA3 abi3 wheels; Hopper only' },
-  { name: 'pyg-lib', prefersPrebuilt: true, confidence: 'S', source: PYG },
-  { name: 'torch-scatter', prefersPrebuilt: true, importName: 'torch_scatter', confidence: 'S', source: PYG },
-  { name: 'torch-sparse', prefersPrebuilt: true, importName: 'torch_sparse', confidence: 'S', source: PYG },
-  { name: 'torch-cluster', prefersPrebuilt: true, importName: 'torch_cluster', confidence: 'S', source: PYG },
-  { name: 'torch-spline-conv', prefersPrebuilt: true, confidence: 'S', source: PYG },
+  { name: 'flash-attn-3', perTorch: true, prefersPrebuilt: true, confidence: 'S', source: 'community FA3 abi3 wheels; Hopper only' },
+  { name: 'pyg-lib', perTorch: true, prefersPrebuilt: true, confidence: 'S', source: PYG },
+  { name: 'torch-scatter', perTorch: true, prefersPrebuilt: true, importName: 'torch_scatter', confidence: 'S', source: PYG },
+  { name: 'torch-sparse', perTorch: true, prefersPrebuilt: true, importName: 'torch_sparse', confidence: 'S', source: PYG },
+  { name: 'torch-cluster', perTorch: true, prefersPrebuilt: true, importName: 'torch_cluster', confidence: 'S', source: PYG },
+  { name: 'torch-spline-conv', perTorch: true, prefersPrebuilt: true, confidence: 'S', source: PYG },
   {
     name: 'mmcv',
+    perTorch: true,
     aliases: ['mmcv-full'],
     prefersPrebuilt: true,
     confidence: 'V',
@@ -59,6 +66,7 @@ export const SPECIAL_PACKAGE_FACTS = [
   },
   {
     name: 'causal-conv1d',
+    perTorch: true,
     prefersPrebuilt: true,
     importName: 'causal_conv1d',
     astral: true,
@@ -67,22 +75,24 @@ export const SPECIAL_PACKAGE_FACTS = [
   },
   {
     name: 'mamba-ssm',
+    perTorch: true,
     prefersPrebuilt: true,
     importName: 'mamba_ssm',
     astral: true,
     confidence: 'S',
     source: 'state-spaces/mamba publish workflow per tag (release wheels); setup.py (release wheel lookup)',
   },
-  { name: 'apex', confidence: 'S', source: 'NVIDIA/apex; PyPI name clash' },
+  { name: 'apex', perTorch: true, confidence: 'S', source: 'NVIDIA/apex; PyPI name clash' },
   { name: 'clip', aliases: ['openai-clip'], confidence: 'S', source: 'github.com/openai/CLIP; PyPI name clash (openai-clip: a re-upload, kept)' },
-  { name: 'vllm', confidence: 'S', source: 'vLLM pins one torch per release' },
+  { name: 'vllm', perTorch: true, confidence: 'S', source: 'vLLM pins one torch per release' },
   { name: 'bitsandbytes', confidence: 'S', source: 'bitsandbytes docs' },
   { name: 'deepspeed', astral: true, confidence: 'S', source: "Astral's GPU indexes; uv docs; DeepSpeed JIT ops" },
-  { name: 'nunchaku', prefersPrebuilt: true, confidence: 'S', source: 'nunchaku-ai/nunchaku releases; PyPI name clash' },
-  { name: 'flashinfer-python', confidence: 'S', source: 'flashinfer' },
-  { name: 'ktransformers', confidence: '?', source: 'kvcache-ai/ktransformers releases' },
+  { name: 'nunchaku', perTorch: true, prefersPrebuilt: true, confidence: 'S', source: 'nunchaku-ai/nunchaku releases; PyPI name clash' },
+  { name: 'flashinfer-python', perTorch: true, confidence: 'S', source: 'flashinfer' },
+  { name: 'ktransformers', perTorch: true, confidence: '?', source: 'kvcache-ai/ktransformers releases' },
   {
     name: 'sageattention',
+    perTorch: true,
     prefersPrebuilt: true,
     importName: 'sageattention',
     astral: true,
@@ -90,6 +100,11 @@ export const SPECIAL_PACKAGE_FACTS = [
     source: "Astral's GPU indexes; thu-ml/SageAttention setup.py (2.2.0); PyPI: sageattention 1.0.6 (SageAttention 1)",
   },
 ] as const satisfies readonly SpecialPackageFacts[];
+
+/** Packages each of whose builds is made for one torch (see SpecialPackageFacts.perTorch). */
+export const PER_TORCH: ReadonlySet<string> = new Set(
+  (SPECIAL_PACKAGE_FACTS as readonly SpecialPackageFacts[]).filter((f) => f.perTorch).flatMap((f) => [f.name, ...(f.aliases ?? [])]),
+);
 
 /** The name of a special package: the resolvers' table must have one for each. */
 export type SpecialPackageName = (typeof SPECIAL_PACKAGE_FACTS)[number]['name'];
