@@ -392,6 +392,7 @@ function applyManaged(p: Pending, data: Obj, wants: PyprojectPlan): Managed {
     p.notes.push(`removed danlu's earlier constraint ${stale.join(', ')}`);
   }
   if (want['constraint-dependencies']) record['constraint-dependencies'] = want['constraint-dependencies'];
+  if (want['python-version']) record['python-version'] = want['python-version'];
   if (want.conflicts) record.conflicts = want.conflicts;
   // The entries danlu wrote pinned (in any list): replaced by the planned ones, or gone when the plan has none.
   const wantDeps = want.dependencies ?? [];

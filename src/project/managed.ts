@@ -15,9 +15,11 @@ export interface Managed {
   index?: string;
   /** [tool.uv] conflicts sets danlu added, each as `conflictKey` writes it. */
   conflicts?: string[];
+  /** The Python danlu wrote to `.python-version` (the file then is danlu's, not the project's pin). */
+  'python-version'?: string;
 }
 
-export const MANAGED_KEYS = ['requires-python', 'environments', 'constraint-dependencies', 'dependencies', 'index', 'conflicts'] as const;
+export const MANAGED_KEYS = ['requires-python', 'python-version', 'environments', 'constraint-dependencies', 'dependencies', 'index', 'conflicts'] as const;
 
 /** A [tool.uv] conflicts set as one line: "group environment / extra vllm" (null: not a set of extras and groups). */
 export function conflictKey(set: unknown): string | null {
@@ -50,6 +52,7 @@ export function managedOf(data: Obj | null | undefined): Managed {
   if (record) {
     const out: Managed = {};
     if (typeof record['requires-python'] === 'string') out['requires-python'] = record['requires-python'];
+    if (typeof record['python-version'] === 'string') out['python-version'] = record['python-version'];
     const env = strings(record.environments);
     if (env) out.environments = env;
     const cons = strings(record['constraint-dependencies']);

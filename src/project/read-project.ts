@@ -406,7 +406,9 @@ export async function readProject(
     apt: [],
   };
 
-  const pythonVersion = readOwnProjectFile(dir, '.python-version')?.trim() || null;
+  // A .python-version danlu wrote (its record says which) is the plan's, not the project's pin.
+  const pythonFile = readOwnProjectFile(dir, '.python-version')?.trim() || null;
+  const pythonVersion = pythonFile !== null && pythonFile === managedOf(data)['python-version'] ? null : pythonFile;
   const envPath = join(dir, '.env');
   const envText = readOwnProjectFile(dir, '.env');
   const env = envText === null ? {} : parseEnv(envText, envPath);

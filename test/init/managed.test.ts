@@ -81,3 +81,37 @@ describe("danlu's own values in pyproject.toml", () => {
     }
   });
 });
+
+describe('.python-version danlu wrote is its own', () => {
+  it('a second run does not read it as the project pinning Python; a --python choice stays the user’s', () => {
+    const dir = tempProject({ 'requirements.txt': 'numpy\n' });
+    try {
+      expect(danlu(['init', dir, '--yes', ...H100]).code).toBe(0);
+      expect(read(dir, '.python-version').trim()).toBe('3.12');
+      expect(toml(dir).tool.danlu.managed['python-version']).toBe('3.12');
+      const plan = jsonOut(danlu(['plan', dir, '--json', ...H100]));
+      expect(plan.decisions.find((d: { what: string }) => d.what === 'python')?.source).not.toBe('.python-version');
+      const again = jsonOut(danlu(['init', dir, '--yes', '--json', ...H100]));
+      expect(again.files.filter((f: { action: string }) => f.action !== 'unchanged')).toEqual([]);
+      // The user's own choice is not danlu's: it holds on the next run without the flag.
+      expect(danlu(['init', dir, '--yes', '--python', '3.11', ...H100]).code).toBe(0);
+      expect(toml(dir).tool.danlu.managed['python-version']).toBeUndefined();
+      expect(danlu(['init', dir, '--yes', ...H100]).code).toBe(0);
+      expect(read(dir, '.python-version').trim()).toBe('3.11');
+    } finally {
+      cleanup(dir);
+    }
+  });
+
+  it('a .python-version the project had is its own from the first run', () => {
+    const dir = tempProject({ 'requirements.txt': 'numpy\n', '.python-version': '3.11\n' });
+    try {
+      expect(danlu(['init', dir, '--yes', ...H100]).code).toBe(0);
+      expect(toml(dir).tool.danlu.managed['python-version']).toBeUndefined();
+      const plan = jsonOut(danlu(['plan', dir, '--json', ...H100]));
+      expect(plan.decisions.find((d: { what: string }) => d.what === 'python')?.source).toBe('.python-version');
+    } finally {
+      cleanup(dir);
+    }
+  });
+});

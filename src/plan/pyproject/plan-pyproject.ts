@@ -743,6 +743,9 @@ export function planPyproject(
     // What danlu writes that is its own, updated by its next run ([tool.danlu.managed]).
     managed: {
       ...(project.requiresPython === null ? { 'requires-python': input.requiresPython } : {}),
+      // .python-version is danlu's when the project had none of its own and the user named none
+      // (`--python 3.11` is the user's choice: the file then keeps it for the next runs).
+      ...(project.pythonVersion === null && !options.python ? { 'python-version': input.python } : {}),
       environments,
       ...(managedConstraints.length > 0 ? { 'constraint-dependencies': managedConstraints } : {}),
       ...(danluConflicts.length > 0 ? { conflicts: danluConflicts } : {}),

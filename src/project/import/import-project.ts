@@ -17,6 +17,8 @@ import { parseRequirements } from './requirements.js';
 import { scanSetupFiles } from './setup-scan.js';
 import { type Alternative, emptyResult, type Group, type ImportResult, type ImportedFile } from './types.js';
 import { ProjectReader } from './reader.js';
+import { managedOf } from '../managed.js';
+import { parseTomlStrict } from '../toml.js';
 import { checkPathSources } from './path-sources.js';
 import { dropSelf, envExtra, linkedGuides, otherCondaFiles, projectNamesOf, subProject } from './project-layout.js';
 
@@ -135,6 +137,19 @@ function importOne(s: Session, rel: string, format: Format, opts: Ctx, group?: G
     case 'python-version': {
       const r = emptyResult();
       const version = text.trim().split(/\s+/)[0] ?? '';
+      // The one danlu wrote for its plan ([tool.danlu.managed] python-version) is not the project's.
+      if (version && version === danluPythonVersion(s.reader)) {
+        record(
+          r,
+          { file: rel, line: 1 },
+          version,
+          'ignored',
+          'nothing',
+          "written by danlu for the planned Python ([tool.danlu.managed]): danlu's own, updated by init",
+        );
+        addPart(s, r, RANK.pyproject);
+        break;
+      }
       if (version) r.pythonHints.push({ version, origin: { file: rel, line: 1 }, text: version });
       record(r, { file: rel, line: 1 }, version, 'hint', `Python hint ${version}`);
       addPart(s, r, RANK.pyproject);
@@ -428,4 +443,15 @@ export async function importFiles(files: string[], opts: { cwd?: string; project
   const merged = finish(s);
   checkPathSources(merged, reader);
   return merged;
+}
+
+/** The Python danlu recorded writing to .python-version, from pyproject.toml's [tool.danlu.managed]; null if none or unreadable. */
+function danluPythonVersion(reader: ProjectReader): string | null {
+  const text = reader.read('pyproject.toml');
+  if (text === null) return null;
+  try {
+    return managedOf(parseTomlStrict(text, 'pyproject.toml'))['python-version'] ?? null;
+  } catch {
+    return null;
+  }
 }
