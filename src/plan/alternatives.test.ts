@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { acceleratorOf } from '../project/import/import-project.js';
 import type { Alternative } from '../project/import/types.js';
-import { choose } from './alternatives.js';
+import { choose, keptSide, solvedAlternatives } from './alternatives.js';
 
 const alt = (file: string, group: string): Alternative => ({ file, group, ...acceleratorOf(group)! });
 
@@ -24,5 +24,20 @@ describe('one requirements file per accelerator', () => {
     expect(choose([alt('a.txt', 'cuda12'), alt('b.txt', 'cuda13')], { gpus: 1, driverCuda: '11.4' }).group).toBe('cuda12');
     // A file that says only "gpu" is the CUDA one when no numbered file fits.
     expect(choose([alt('a.txt', 'cpu'), alt('b.txt', 'gpu')], { gpus: 2, driverCuda: '12.4' }).group).toBe('gpu');
+  });
+});
+
+describe('pairs uv found cannot be installed together: the side this machine installs', () => {
+  const extra = (name: string) => ({ kind: 'extra' as const, name });
+  const group = (name: string) => ({ kind: 'group' as const, name });
+  it('the extra the README names first; else a group; an extra the README does not name is never kept', () => {
+    expect(keptSide([extra('sglang'), extra('vllm')], ['vllm', 'sglang'])).toEqual(extra('vllm'));
+    expect(keptSide([group('dev'), extra('gpu')], ['gpu'])).toEqual(extra('gpu'));
+    expect(keptSide([extra('gpu'), group('dev')], [])).toEqual(group('dev'));
+    expect(keptSide([extra('torch26'), extra('torch27')], [])).toBeUndefined();
+  });
+  it('the alternatives are the other sides, by normalized name', () => {
+    const pairs = [{ sides: [group('dev'), extra('GPU_x')] }, { sides: [extra('a'), extra('b')] }];
+    expect(solvedAlternatives(pairs, ['gpu-x']).sort()).toEqual(['a', 'b', 'dev']);
   });
 });

@@ -93,15 +93,23 @@ export function solvedAlternatives(
   conflicts: readonly { sides: readonly { kind: 'extra' | 'group'; name: string }[] }[],
   selectedExtras: readonly string[],
 ): string[] {
-  const selected = selectedExtras.map(normalizeName);
-  // Extras in the README's order, then groups in the pair's order (the sort is stable).
-  const rank = (x: { kind: string; name: string }) => (x.kind === 'extra' ? selected.indexOf(normalizeName(x.name)) : selected.length);
   const out = new Set<string>();
   for (const c of conflicts) {
-    const keep = c.sides.filter((x) => x.kind === 'group' || selected.includes(normalizeName(x.name))).sort((a, b) => rank(a) - rank(b))[0];
+    const keep = keptSide(c.sides, selectedExtras);
     for (const x of c.sides) if (x !== keep) out.add(normalizeName(x.name));
   }
   return [...out];
+}
+
+/**
+ * Of a pair uv found cannot be installed together, the side this machine installs: the extra the
+ * README names first, else a group (the first of the pair); undefined when it installs neither.
+ */
+export function keptSide<T extends { kind: 'extra' | 'group'; name: string }>(sides: readonly T[], selectedExtras: readonly string[]): T | undefined {
+  const selected = selectedExtras.map(normalizeName);
+  // Extras in the README's order, then groups in the pair's order (the sort is stable).
+  const rank = (x: T) => (x.kind === 'extra' ? selected.indexOf(normalizeName(x.name)) : selected.length);
+  return sides.filter((x) => x.kind === 'group' || selected.includes(normalizeName(x.name))).sort((a, b) => rank(a) - rank(b))[0];
 }
 
 /**

@@ -276,7 +276,13 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
               `building ${sourceOnly.join(', ')} again`,
               sourceOnly.flatMap((n) => ['--refresh-package', n]),
             );
-            if (again.verdict.kind === 'build') ({ verdict, text } = { verdict: again.verdict, text: null });
+            // Only a build this Python cannot run (a stdlib module or name it dropped) undoes the lock.
+            const v = again.verdict;
+            const dropped =
+              v.kind === 'build' &&
+              ((v.missing !== null && REMOVED_STDLIB.rows.some((r) => r.module === v.missing)) ||
+                (v.removed !== null && REMOVED_STDLIB_NAMES.rows.some((r) => r.module === v.removed!.module && r.names.includes(v.removed!.name))));
+            if (dropped) ({ verdict, text } = { verdict: v, text: null });
           }
         }
       }

@@ -94,14 +94,15 @@ export const MISSING_BUILD_MODULES: Table<{ module: string; requirement: string 
  * in Python 3.12 (imp, asynchat, asyncore, smtpd) and 3.13 (PEP 594's dead batteries).
  */
 export const REMOVED_STDLIB: Table<{ module: string; removedIn: string }> = {
-  source: "docs.python.org What's New in Python 3.9 to 3.13 (PEP 594, PEP 632)",
+  source: "docs.python.org What's New in Python 3.9 to 3.13 (PEP 594)",
   asOf: '2026-12-07',
   confidence: 'V',
   rows: [
     ...['_dummy_thread', 'dummy_threading'].map((module) => ({ module, removedIn: '3.9' })),
     ...['parser', 'symbol', 'formatter'].map((module) => ({ module, removedIn: '3.10' })),
     { module: 'binhex', removedIn: '3.11' },
-    ...['imp', 'asynchat', 'asyncore', 'smtpd', 'distutils'].map((module) => ({ module, removedIn: '3.12' })),
+    // (distutils too, but setuptools brings it back: MISSING_BUILD_MODULES gives the build setuptools.)
+    ...['imp', 'asynchat', 'asyncore', 'smtpd'].map((module) => ({ module, removedIn: '3.12' })),
     ...['lib2to3'].map((module) => ({ module, removedIn: '3.13' })),
     ...[
       'aifc',

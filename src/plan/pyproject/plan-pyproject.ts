@@ -10,7 +10,7 @@ import { conflictKey, isManagedEntry, type Managed, managedOf } from '../../proj
 import { buildNeedOf, IMPORT_CAPS } from '../../catalog/data/build-needs.js';
 import { uvIndexEnvPrefix } from '../../project/import/credentials.js';
 import { fromImport } from './from-import.js';
-import { solvedAlternatives } from '../alternatives.js';
+import { keptSide, solvedAlternatives } from '../alternatives.js';
 import { satisfiesOr, TORCH_FAMILY } from '../../lib/py.js';
 import { requirementName } from '../../project/toml.js';
 import type { PinEdit, PyprojectPlan, TomlValue } from './types.js';
@@ -582,10 +582,15 @@ export function planPyproject(
   const extraSpelling = new Map(
     [...Object.keys(extras), ...Object.keys(ownExtras(project.pyprojectData ?? null)), ...buildExtras].map((e) => [normalizeName(e), e]),
   );
-  const groupSpelling = new Map(['dev', ...Object.keys(groups)].map((g) => [normalizeName(g), g]));
+  const ownGroupNames = Object.keys(isObj(project.pyprojectData?.['dependency-groups']) ? (project.pyprojectData!['dependency-groups'] as Obj) : {});
+  const groupSpelling = new Map(['dev', ...ownGroupNames, ...Object.keys(groups)].map((g) => [normalizeName(g), g]));
   const fromSolve = new Set<ConflictSide[]>();
+  const readmeExtras = (imported?.selectedExtras ?? []).map((e) => e.name);
   for (const found of options.solved?.conflicts ?? []) {
-    const pair: ConflictSide[] = found.sides.map((x) =>
+    // The side this machine installs first: uv-sync.sh takes the first group of a pair.
+    const keep = keptSide(found.sides, readmeExtras);
+    const sides = keep ? [keep, ...found.sides.filter((x) => x !== keep)] : found.sides;
+    const pair: ConflictSide[] = sides.map((x) =>
       x.kind === 'extra' ? { extra: extraSpelling.get(normalizeName(x.name)) ?? x.name } : { group: groupSpelling.get(normalizeName(x.name)) ?? x.name },
     );
     const key = conflictKey(pair)!;

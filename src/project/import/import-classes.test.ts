@@ -587,6 +587,15 @@ describe("a README section that is another way to install (an alternative, a pro
     expect(line(r, 17)).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/section "For macOS users"/) });
   });
 
+  it("the document's title is not a section: a project named for Windows is installed", async () => {
+    const r = await project({
+      'requirements.txt': 'numpy\n',
+      'INSTALL.md':
+        '# Sliding Windows Transformer\n\n## Requirements\n\n```bash\npip install -r requirements.txt\n```\n\n## Setup on Linux\n\n```bash\npip install einops\n```\n',
+    });
+    expect(r.requirements.map((q) => q.name).sort()).toEqual(['einops', 'numpy']);
+  });
+
   it('a document whose only install is under such a heading is read all the same', async () => {
     const r = await project({ 'INSTALL.md': '## Alternative installation\n\n```bash\npip install einops\n```\n' });
     expect(r.requirements.map((q) => q.name)).toEqual(['einops']);

@@ -58,6 +58,40 @@ describe('parseInstallCommands', () => {
     expect(r.includes.map((i) => i.file)).toEqual(['tools/requirements.txt', 'requirements.txt']);
   });
 
+  it('here-strings, shifts and subshells followed by more: nothing after them is lost', () => {
+    const r = parse(
+      [
+        'conda create -n x python=3.9 <<< y',
+        'N=$((1 << SHIFT))',
+        '# see <<Foo>>',
+        '(cd third_party/x && pip install .) && pip install einops',
+        '(pip install b) || (pip install c)',
+        '(env:py39) $ pip install numpy',
+      ].join('\n'),
+    );
+    expect(r.report.some((l) => /here-document/.test(l.reason ?? ''))).toBe(false);
+    expect(r.requirements.map((q) => q.name)).toEqual(expect.arrayContaining(['einops', 'b', 'c', 'numpy']));
+  });
+
+  it("a case opened on an arm's label line keeps the outer arm; a `(a)` label is a label, not a prompt", () => {
+    const r = parse(
+      [
+        'case $T in',
+        '2.4) case $C in',
+        '  cu121) pip install a ;;',
+        '  esac',
+        '  pip install xformers==0.0.27 ;;',
+        'esac',
+        'case $X in',
+        '(a) pip install z ;;',
+        'esac',
+        'pip install einops',
+      ].join('\n'),
+    );
+    expect(r.requirements.map((q) => q.name)).toEqual(['einops']);
+    expect(r.report.find((l) => l.origin.line === 5)).toMatchObject({ kind: 'left-out', reason: expect.stringMatching(/`2\.4\)`/) });
+  });
+
   it('reads pip, pip3, python -m pip, uv pip and uv add lines with quotes and extras', () => {
     const r = parse(
       [

@@ -145,13 +145,6 @@ function command(ctx: CommandContext, input: Word[]): void {
   const { out, origin, text } = ctx;
   ctx.env = env;
   if (w.length === 0) return ignored(out, origin, text, 'sets shell variables');
-  // An arm of a shell `case` (`2.4.0) pip install xformers==0.0.27.post2 ;;`): the script takes one
-  // arm by a value known only when it runs, so each arm is an alternative, none the environment's.
-  if (!words[0]!.quoted && /^\(?[^\s()=$`]+\)$/.test(w[0]!)) {
-    const why = `an arm of a shell \`case\` (\`${w[0]}\`): the script takes one arm when it runs, so each is an alternative; the plan chooses for this machine`;
-    const rest = w.slice(1);
-    return rest.length > 0 && (INSTALLS.test(rest[0]!) || PYTHON.test(rest[0]!)) ? leftOut(out, origin, text, why) : ignored(out, origin, text, why);
-  }
   const recordEnv = () => {
     for (const e of env) if (!/^(UV|PIP)_/.test(e.name)) out.buildEnv.push({ ...e, origin: { ...origin } });
   };
@@ -343,65 +336,83 @@ export function parseInstallCommands(text: string, file: string, opts: InstallCo
     ...(opts.ownName ? { ownName: true } : {}),
     ...(opts.publishes ? { publishes: true } : {}),
   });
-  const lines = markdown ? joinContinuations(extractCommandLines(text)) : logicalLines(text).map((l) => ({ ...l, text: stripPrompt(l.text) }));
+  // (`raw`: the line before its prompt is taken off, for a `case` label such as `(a)`.)
+  const lines: (LogicalLine & { raw?: string })[] = markdown
+    ? joinContinuations(extractCommandLines(text))
+    : logicalLines(text).map((l) => ({ ...l, raw: l.text, text: stripPrompt(l.text) }));
   // A section of the document that is not the install this machine follows (an alternative way, a
   // troubleshooting step, another OS): its lines are accounted for, not installed, when the
   // document gives its install elsewhere too.
   const aside = (l: { section?: string }) => (l.section ? asideHeading(l.section) : null);
   const mainPath = markdown && lines.some((l) => !aside(l) && splitCommands(l.text).some((c) => INSTALL_WORDS.test(c.raw)));
+  const run = (origin: { file: string; line: number }, cmds: readonly { raw: string; words: Word[] }[]) => {
+    for (const cmd of cmds) {
+      const ctx: CommandContext = { out, includes: out.includes, places, origin, text: cmd.raw, group: opts.group ?? 'main' };
+      try {
+        command(ctx, cmd.words);
+      } catch (err) {
+        leftOut(out, ctx.origin, cmd.raw, `could not be read (${(err as Error).message})`);
+      }
+    }
+  };
   let block: number | undefined;
   // Inside a shell `case` the script takes one arm when it runs: each arm's commands are an
   // alternative (one xformers per torch, one spconv per CUDA), accounted for, none installed.
   // One entry per open `case` (nested ones too): the label of the arm being read.
-  const arms: (string | null)[] = [];
+  let arms: (string | null)[] = [];
   // The text of a here-document (`cat > f <<EOF` ... `EOF`): data for a command, not commands.
   let heredoc: string | null = null;
-  for (const l of lines) {
-    if (l.block !== block) places.reset();
+  for (const [at, l] of lines.entries()) {
+    if (l.block !== block) {
+      places.reset();
+      arms = [];
+    }
     block = l.block;
     const t = l.text.trim();
+    const origin = { file, line: l.line };
     if (heredoc !== null) {
       if (t === heredoc) heredoc = null;
-      ignored(out, { file, line: l.line }, t, 'the text of a here-document (data a command reads), not a command');
+      ignored(out, origin, t, 'the text of a here-document (data a command reads), not a command');
       continue;
     }
-    const doc = markdown ? null : /<<-?\s*(['"]?)([A-Za-z_]\w*)\1/.exec(t);
-    if (doc) heredoc = doc[2]!;
-    if (/(^|[;&|(]\s*|\bdo\s+|\bthen\s+)case\s+.+?\s+in(\s|;|$)/.test(t)) arms.push(null);
-    const label = arms.length > 0 ? /^\(?([^\s()][^()]*?)\)(?=\s|$)/.exec(t) : null;
+    // `<<EOF` / `<<-'EOF'`, not a here-string (`<<<`), a shift in `$(( ))` or a comment, and only
+    // when a line further on ends it.
+    const doc = markdown || /^#/.test(t) ? null : /(?<!<)<<(?!<)-?\s*(['"]?)([A-Za-z_]\w*)\1/.exec(t.replace(/\$?\(\([^)]*\)\)/g, ''));
+    if (doc && lines.slice(at + 1).some((x) => x.text.trim() === doc[2])) heredoc = doc[2]!;
+    const rawLine = (l.raw ?? l.text).trim();
+    const label = arms.length > 0 ? /^\(?([^\s()][^()]*?)\)(?=\s|$)/.exec(rawLine) : null;
     if (label) arms[arms.length - 1] = label[1]!;
     const arm = arms.at(-1) ?? null;
+    const opens = /(^|[;&|(]\s*|\bdo\s+|\bthen\s+|\)\s*)case\s+.+?\s+in(\s|;|$)/.test(t);
     const closes = /(^|[;\s])esac\b/.test(t);
-    if (arm !== null && !/^case\s/.test(t)) {
-      const body = label ? t.slice(label[0].length) : t;
+    if (arm !== null) {
+      const body = label ? rawLine.slice(label[0].length) : t;
       const why = `an arm of a shell \`case\` (\`${arm})\`): the script takes one arm when it runs, so each is an alternative; the plan chooses for this machine`;
       const cmds = splitCommands(body).filter((c) => !/^(;;|esac)$/.test(c.raw.trim()));
-      if (cmds.length === 0) ignored(out, { file, line: l.line }, t, why);
+      if (cmds.length === 0) ignored(out, origin, t, why);
       for (const c of cmds) {
         const w0 = c.words.find((w) => !/^[A-Za-z_]\w*=/.test(w.text))?.text ?? '';
-        if (INSTALLS.test(w0) || PYTHON.test(w0)) leftOut(out, { file, line: l.line }, c.raw, why);
-        else ignored(out, { file, line: l.line }, c.raw, why);
+        if (INSTALLS.test(w0) || PYTHON.test(w0)) leftOut(out, origin, c.raw, why);
+        else ignored(out, origin, c.raw, why);
       }
-      if (closes) arms.pop();
-      continue;
     }
+    if (opens) arms.push(null);
     if (closes && arms.length > 0) arms.pop();
-    // A subshell on one line, `( cd sub && pip install . )`: its commands, read as such.
-    const sub = /^\(\s*(.*?)\s*\)\s*(?:[;&|<>].*)?$/.exec(t);
-    if (sub && !markdown && sub[1]) {
-      const inner = splitCommands(sub[1]);
-      if (inner.length === 0) ignored(out, { file, line: l.line }, t, 'a subshell without a command');
-      // A `cd` in a subshell ends with it.
-      const before = places.place;
-      for (const cmd of inner) {
-        const ctx: CommandContext = { out, includes: out.includes, places, origin: { file, line: l.line }, text: cmd.raw, group: opts.group ?? 'main' };
-        try {
-          command(ctx, cmd.words);
-        } catch (err) {
-          leftOut(out, ctx.origin, cmd.raw, `could not be read (${(err as Error).message})`);
-        }
+    if (arm !== null) continue;
+    // A subshell on one line, `( cd sub && pip install . ) && pip install -e .`: its commands,
+    // read as such (a `cd` in it ends with it), then what follows it.
+    if (!markdown && /^\(\s*[^()]*?\s*\)/.test(t)) {
+      let rest = t;
+      for (let sub = /^\(\s*([^()]*?)\s*\)\s*(.*)$/.exec(rest); sub; sub = /^\(\s*([^()]*?)\s*\)\s*(.*)$/.exec(rest)) {
+        const inner = splitCommands(sub[1]!);
+        if (inner.length === 0) ignored(out, origin, t, 'a subshell without a command');
+        const before = places.place;
+        run(origin, inner);
+        places.place = before;
+        rest = sub[2]!.replace(/^(&&|\|\||;|&)\s*/, '');
       }
-      places.place = before;
+      // Redirections of the subshell's output are not commands.
+      if (rest && !/^([0-9]*[<>]&?\S*\s*)+$/.test(rest)) run(origin, splitCommands(rest));
       continue;
     }
     const set = mainPath ? aside(l) : null;
@@ -409,20 +420,13 @@ export function parseInstallCommands(text: string, file: string, opts: InstallCo
       for (const cmd of splitCommands(l.text))
         ignored(
           out,
-          { file, line: l.line },
+          origin,
           cmd.raw,
           `in the section "${set}", another way than the install this machine follows (an alternative, a fix for a problem, another OS)`,
         );
       continue;
     }
-    for (const cmd of splitCommands(l.text)) {
-      const ctx: CommandContext = { out, includes: out.includes, places, origin: { file, line: l.line }, text: cmd.raw, group: opts.group ?? 'main' };
-      try {
-        command(ctx, cmd.words);
-      } catch (err) {
-        leftOut(out, ctx.origin, cmd.raw, `could not be read (${(err as Error).message})`);
-      }
-    }
+    run(origin, splitCommands(l.text));
   }
   return out;
 }

@@ -94,7 +94,8 @@ export function splitCommands(line: string): Command[] {
     // A redirection at the start of a word (`2>/dev/null`, `> log.txt`, `</dev/null`, `&>x`,
     // `2>&1`) is the shell's, with its target: never an argument of the command. (`torch>=2.0`
     // keeps its `>`: it is inside a word.)
-    const redirect = !word ? /^(\d*|&)(>>?|<)(&\d+|&-)?/.exec(line.slice(i)) : null;
+    // (`<<< word` is a here-string, `<<EOF` a here-document's delimiter: their word is the shell's too.)
+    const redirect = !word ? /^(\d*|&)(>>?|<<<|<<-?|<)(&\d+|&-)?/.exec(line.slice(i)) : null;
     if (redirect) {
       i += redirect[0].length;
       if (!redirect[3]) {
@@ -149,11 +150,17 @@ export function extractCommandLines(doc: string): LogicalLine[] {
   };
   // The headings above the current line: `#` levels, and setext / reStructuredText underlines
   // (`===` one, `---` two, other characters three).
-  const headings: { level: number; text: string }[] = [];
-  const section = () => (headings.length > 0 ? headings.map((h) => h.text).join(' › ') : undefined);
+  // The document's title (its first heading, at the top level) names the project, not a section.
+  const headings: { level: number; text: string; title?: true }[] = [];
+  let firstHeading = true;
+  const section = () => {
+    const named = headings.filter((h) => !h.title);
+    return named.length > 0 ? named.map((h) => h.text).join(' › ') : undefined;
+  };
   const heading = (level: number, text: string) => {
     while (headings.length > 0 && headings.at(-1)!.level >= level) headings.pop();
-    headings.push({ level, text: text.replace(/[*_`]/g, '').trim() });
+    headings.push({ level, text: text.replace(/[*_`]/g, '').trim(), ...(firstHeading && level === 1 ? { title: true as const } : {}) });
+    firstHeading = false;
   };
   const at = (line: number, text: string): LogicalLine => {
     const s = section();
@@ -252,5 +259,5 @@ const INSTALLER_START =
 /** `$ pip install x` -> `pip install x`; `(venv) $ ...`, `user@host:~$ ...`, `> ...` too. */
 export function stripPrompt(text: string): string {
   // `(env) ` is one name in parentheses; `( cd sub && make )` is a subshell, kept.
-  return text.replace(/^\s*(\([\w.@/-]+\)\s*)?([\w.@:~/-]*[$%>]\s+)?/, '').replace(/^\s*[!%](?=(pip|conda|uv)\b)/, '');
+  return text.replace(/^\s*(\([^()\s;&|]+\)\s*)?([\w.@:~/-]*[$%>]\s+)?/, '').replace(/^\s*[!%](?=(pip|conda|uv)\b)/, '');
 }
