@@ -16,6 +16,8 @@ export interface PythonRequest {
   requiresPython?: string | null;
   /** The Python the joint solve found every dependency installs on (below a flag and the project's file). */
   solved?: { version: string; why: string };
+  /** The Python danlu planned in an earlier run (its own .python-version): kept, so a re-run plans the same. */
+  planned?: string | null;
 }
 
 /** "3.12", "3.12.3", "cpython-3.12" -> "3.12"; null when it is not a CPython version. */
@@ -58,6 +60,16 @@ export function choosePython(release: TorchRelease, req: PythonRequest): { pytho
   if (solved) {
     decisions.push({ what: 'python', choice: solved, why: `solved with uv: ${req.solved!.why}`, source: 'uv lock' });
     return { python: solved, decisions, warnings };
+  }
+  const planned = req.planned ? pythonMinor(req.planned) : null;
+  if (planned && release.python.includes(planned) && fitsRange(planned, req.requiresPython)) {
+    decisions.push({
+      what: 'python',
+      choice: planned,
+      why: 'the Python danlu planned in an earlier run (the .python-version it wrote, [tool.danlu.managed]): kept, so a re-run plans the same; --python chooses another',
+      source: '[tool.danlu.managed]',
+    });
+    return { python: planned, decisions, warnings };
   }
   const hinted = req.hint ? pythonMinor(req.hint.version) : null;
   if (hinted && release.python.includes(hinted) && fitsRange(hinted, req.requiresPython)) {
@@ -113,6 +125,7 @@ export function planPython(
     hint: projectPython ? { version: projectPython.minor, where: projectPython.where } : undefined,
     requiresPython: project.requiresPython,
     solved: options.solved?.python,
+    planned: project.pythonPlanned ?? null,
   });
   return { value: python, decisions, warnings };
 }

@@ -58,7 +58,7 @@ export interface TorchRequestInput {
 export function planTorchRequest({ host, project, options, catalog, team, gpus }: TorchRequestInput): PlanStep<TorchRequestPlan> {
   const { allGpus, gpuSel, driverCuda } = gpus;
   // A Python the joint solve found (every dependency has wheels for it) is a pin like --python.
-  const pythonPin = options.python ?? project.pythonVersion ?? options.solved?.python?.version ?? undefined;
+  const pythonPin = options.python ?? project.pythonVersion ?? options.solved?.python?.version ?? project.pythonPlanned ?? undefined;
   const pinStep = projectPins(project, options, catalog);
   const pins = pinStep.value;
   const machine = { cpus: host.cpus, memoryBytes: host.memoryBytes };

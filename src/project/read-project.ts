@@ -408,7 +408,8 @@ export async function readProject(
 
   // A .python-version danlu wrote (its record says which) is the plan's, not the project's pin.
   const pythonFile = readOwnProjectFile(dir, '.python-version')?.trim() || null;
-  const pythonVersion = pythonFile !== null && pythonFile === managedOf(data)['python-version'] ? null : pythonFile;
+  const ownPython = pythonFile !== null && pythonFile === managedOf(data)['python-version'];
+  const pythonVersion = ownPython ? null : pythonFile;
   const envPath = join(dir, '.env');
   const envText = readOwnProjectFile(dir, '.env');
   const env = envText === null ? {} : parseEnv(envText, envPath);
@@ -435,6 +436,7 @@ export async function readProject(
         ? (project['requires-python'] as string)
         : null,
     pythonVersion,
+    pythonPlanned: ownPython ? pythonFile : null,
     env,
     envAt,
     pythonClassifiers: await pythonClassifiers(dir, project),

@@ -37,8 +37,10 @@ export interface ProjectFacts {
   /** [tool.danlu] lock-with-mirror, when the project says. */
   lockWithMirror?: boolean | null;
   requiresPython: string | null;
-  /** `.python-version` content. */
+  /** `.python-version` content (the project's own; null when danlu wrote it: see pythonPlanned). */
   pythonVersion: string | null;
+  /** The Python danlu wrote to `.python-version` in an earlier run ([tool.danlu.managed]): kept unless uv says otherwise. */
+  pythonPlanned?: string | null;
   requirements: Requirement[];
   /** A torch version pin found in the project (pyproject or imported files). */
   torchPin: { specifier: string; origin: Origin } | null;
