@@ -747,7 +747,8 @@ function originOf(input: PlanInput, name: string): string {
 /** "capped at 2.6.0 by vllm==0.8.5 (requirements.txt:2)", from uv's derivation. */
 function boundOf(input: PlanInput, bindings: Binding[], plan: Plan, version: string, said: readonly string[] = []): string {
   const own = new Set([`torch${plan.torch.specifier}`, `torch==${minorOf(plan.torch.version)}.*`]);
-  const b = bindings.find((x) => !own.has(x.requirement.replace(/\s+/g, '')));
+  // The requirement that bound it is one the torch taken meets (a clash names others too).
+  const b = bindings.find((x) => !own.has(x.requirement.replace(/\s+/g, '')) && satisfiesOr(version, x.requirement.replace(/^torch\s*/, ''), false));
   const newest = plan.torch.version;
   const held = newest !== version ? `torch ${version}, not ${newest}` : `torch ${version}`;
   if (!b) {
