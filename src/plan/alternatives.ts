@@ -133,13 +133,16 @@ export function planSolvedAlternatives(
 
 type Found = { sides: { kind: 'extra' | 'group'; name: string }[]; why: string };
 
+/** One key for a found pair, whichever its order and spelling ("extra sglang / extra vllm"). */
+export function pairKey(sides: readonly { kind: string; name: string }[]): string {
+  return sides
+    .map((x) => `${x.kind} ${normalizeName(x.name)}`)
+    .sort()
+    .join(' / ');
+}
+
 /** Two lists of found pairs as one, each pair once (in either order). */
 export function mergeConflicts(a: readonly Found[], b: readonly Found[]): Found[] {
-  const key = (c: Found) =>
-    c.sides
-      .map((x) => `${x.kind} ${normalizeName(x.name)}`)
-      .sort()
-      .join(' / ');
   const seen = new Set<string>();
-  return [...a, ...b].filter((c) => !seen.has(key(c)) && Boolean(seen.add(key(c))));
+  return [...a, ...b].filter((c) => !seen.has(pairKey(c.sides)) && Boolean(seen.add(pairKey(c.sides))));
 }

@@ -1,6 +1,5 @@
 import type { Catalog } from '../catalog/index.js';
 import type { HostFacts } from '../probe/types.js';
-import { earlierConflicts } from '../project/managed.js';
 import type { ProjectFacts } from '../project/types.js';
 import { mergeConflicts, planAlternatives, planSolvedAlternatives } from './alternatives.js';
 import { assemblePlan } from './assemble.js';
@@ -33,7 +32,7 @@ export { ENV_MIRROR_KEYS } from '../project/dotenv.js';
  */
 export function makePlan({ host, project: given, options: asked, catalog }: PlanInput): Plan {
   // Alternatives uv found in an earlier run (still in the file) are taken again, with this run's.
-  const earlier = earlierConflicts(given.pyprojectData);
+  const earlier = given.earlierConflicts ?? [];
   const options: PlanOptions =
     earlier.length > 0 ? { ...asked, solved: { ...asked.solved, conflicts: mergeConflicts(earlier, asked.solved?.conflicts ?? []) } } : asked;
   const steps = collector();

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { DanluError } from '../lib/errors.js';
 import { backendAtUrlEnd, backendOfLocal, packageNameFrom } from '../lib/py.js';
 import { readOwnProjectFile, readProjectFile } from '../lib/read-file.js';
-import { conflictKey, isManagedEntry, managedOf } from './managed.js';
+import { conflictKey, earlierConflicts, isManagedEntry, managedOf } from './managed.js';
 import { envLocations, parseEnv } from './dotenv.js';
 import { parseTomlStrict, requirementName } from './toml.js';
 import { factsFromImport } from './from-import.js';
@@ -437,6 +437,7 @@ export async function readProject(
         : null,
     pythonVersion,
     pythonPlanned: ownPython ? pythonFile : null,
+    earlierConflicts: earlierConflicts(data),
     env,
     envAt,
     pythonClassifiers: await pythonClassifiers(dir, project),

@@ -41,6 +41,8 @@ export interface ProjectFacts {
   pythonVersion: string | null;
   /** The Python danlu wrote to `.python-version` in an earlier run ([tool.danlu.managed]): kept unless uv says otherwise. */
   pythonPlanned?: string | null;
+  /** Pairs of extras or groups danlu declared conflicting in an earlier run (uv's verdict then), still in the file. */
+  earlierConflicts?: { sides: { kind: 'extra' | 'group'; name: string }[]; why: string }[];
   requirements: Requirement[];
   /** A torch version pin found in the project (pyproject or imported files). */
   torchPin: { specifier: string; origin: Origin } | null;

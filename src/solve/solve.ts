@@ -5,11 +5,10 @@ import { MISSING_BUILD_MODULES, REMOVED_STDLIB, REMOVED_STDLIB_NAMES } from '../
 import { DanluError } from '../lib/errors.js';
 import { readProjectFile } from '../lib/read-file.js';
 import { minorOf, normalizeName, satisfiesOr, TORCH_FAMILY } from '../lib/py.js';
-import { mergeConflicts, planSolvedAlternatives, solvedAlternatives } from '../plan/alternatives.js';
+import { mergeConflicts, pairKey, planSolvedAlternatives, solvedAlternatives } from '../plan/alternatives.js';
 import { makePlan, type PlanInput } from '../plan/make-plan.js';
 import { where } from '../plan/project-torch.js';
 import type { Plan, PlanOptions, SolveReport, Solved } from '../plan/types.js';
-import { earlierConflicts } from '../project/managed.js';
 import { parseTomlStrict, requirementName } from '../project/toml.js';
 import { setAsideText } from './set-aside.js';
 import { candidateFiles, freeTorch } from './candidate.js';
@@ -96,7 +95,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
   const attempts: SolveReport['attempts'] = [];
   const solved: Solved = { ...(input.options.solved ?? {}) };
   // Alternatives uv found in an earlier run, still in the file: known already.
-  const earlier = earlierConflicts(input.project.pyprojectData);
+  const earlier = input.project.earlierConflicts ?? [];
   if (earlier.length > 0) solved.conflicts = mergeConflicts(earlier, solved.conflicts ?? []);
   let torchBound: string | null = null;
   let pythonBound: string | null = null;
@@ -374,10 +373,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
       }
       let said: string[] = 'lines' in verdict ? verdict.lines : [];
       // Two of the project's parts that cannot go together, as uv names them (with torch free, too).
-      let pairSaid: { parts: Part[]; lines: string[] } | null =
-        verdict.kind === 'unsatisfiable' && verdict.clash && !verdict.clash.project && verdict.clash.parts.length === 2
-          ? { parts: verdict.clash.parts, lines: verdict.lines }
-          : null;
+      let pairSaid = pairOf(verdict);
       if (verdict.kind === 'unsatisfiable' && verdict.torch && !opts.torchFixed && !triedRange && plan.torch.hostFit) {
         triedRange = true;
         const free = await lock(freeTorch(plan), `torch free within ${plan.torch.hostFit}, Python ${plan.python}`);
@@ -440,8 +436,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
           }
         }
         if ('lines' in free.verdict) said = free.verdict.lines;
-        if (!pairSaid && free.verdict.kind === 'unsatisfiable' && free.verdict.clash && !free.verdict.clash.project && free.verdict.clash.parts.length === 2)
-          pairSaid = { parts: free.verdict.clash.parts, lines: free.verdict.lines };
+        pairSaid ??= pairOf(free.verdict);
       }
       // A name read from a conda environment file (conda's name, assumed to be PyPI's) that PyPI
       // does not have: a conda-only package (conda-forge's `backports` namespace), left out.
@@ -492,8 +487,11 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
       // Two of the project's extras or groups that cannot be installed together (one serving engine
       // per torch, one extra per CUDA): declared alternatives ([tool.uv] conflicts), which uv then
       // locks apart; this machine installs the first of them it selects. uv is asked again.
-      const pair = pairSaid?.parts ?? null;
-      if (pair?.every((x) => isPart(input, plan, x)) && !sameConflict(solved.conflicts ?? [], pair) && (solved.conflicts ?? []).length < MAX_CONFLICTS) {
+      const pair =
+        pairSaid?.parts.every((x) => isPart(input, plan, x)) && !(solved.conflicts ?? []).some((c) => pairKey(c.sides) === pairKey(pairSaid!.parts))
+          ? pairSaid.parts
+          : null;
+      if (pair && (solved.conflicts ?? []).length < MAX_CONFLICTS) {
         solved.conflicts = [...(solved.conflicts ?? []), { sides: pair.map((x) => ({ ...x })), why: incompatibleWhy(pairSaid!.lines) }];
         tried.clear();
         triedRange = false;
@@ -502,7 +500,7 @@ export async function solvePlan(input: PlanInput, dir: string, first: Plan, opts
       }
       // More pairs than danlu declares one lock at a time (a project with dozens of variant extras
       // and no [tool.uv] conflicts): the project's own declaration is the way.
-      if (pair?.every((x) => isPart(input, plan, x)) && !sameConflict(solved.conflicts ?? [], pair)) {
+      if (pair) {
         const found = (solved.conflicts ?? []).length;
         return {
           plan: report(
@@ -596,16 +594,6 @@ function isPart(input: PlanInput, plan: Plan, part: { kind: 'extra' | 'group'; n
   );
 }
 
-/** The pair is declared already (either order). */
-function sameConflict(known: readonly { sides: { kind: string; name: string }[] }[], pair: readonly { kind: string; name: string }[]): boolean {
-  const key = (p: readonly { kind: string; name: string }[]) =>
-    p
-      .map((x) => `${x.kind}:${normalizeName(x.name)}`)
-      .sort()
-      .join('|');
-  return known.some((c) => key(c.sides) === key(pair));
-}
-
 /** An extra or group danlu itself wrote from the project's other files (not one of the user's own pyproject.toml). */
 function leaveable(input: PlanInput, plan: Plan, part: { kind: 'extra' | 'group'; name: string }): boolean {
   const data = input.project.pyprojectData as {
@@ -639,6 +627,13 @@ function buildReason(lines: string[]): string {
   const at = lines.findIndex((l) => /^\s*\[std(err|out)\]\s*$/.test(l));
   const own = at >= 0 ? lines.slice(at + 1).find((l) => l.trim() && !/^\s*(hint:|\[std)/.test(l)) : undefined;
   return (own?.trim() ?? firstCause(lines)).slice(0, 300);
+}
+
+/** Two of the project's extras or groups uv's conclusion says cannot go together (not the project's own dependencies), with uv's lines. */
+function pairOf(verdict: LockVerdict): { parts: Part[]; lines: string[] } | null {
+  return verdict.kind === 'unsatisfiable' && verdict.clash && !verdict.clash.project && verdict.clash.parts.length === 2
+    ? { parts: verdict.clash.parts, lines: verdict.lines }
+    : null;
 }
 
 /** uv's derivation up to the conclusion that two parts are incompatible, flattened and shortened. */

@@ -302,6 +302,12 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
         timeout: 900_000,
       }).stdout,
     );
+  /** A second init plans the same torch and changes no file. */
+  const rerunChangesNothing = (dir: string, host: string, first?: { plan: { torch: { version: string } } }) => {
+    const second = solved('init', dir, host);
+    if (first) expect(second.plan.torch.version).toBe(first.plan.torch.version);
+    expect(second.files.filter((f: { action: string }) => f.action !== 'unchanged').map((f: { path: string }) => f.path)).toEqual([]);
+  };
   for (const c of CASES) {
     it(c.name, () => {
       const root = mkdtempSync(join(tmpdir(), 'danlu-solve-class-'));
@@ -324,10 +330,7 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
         if (c.said) expect(`${solve.torchBound}\n${solve.pythonBound}`).toMatch(c.said);
         if (c.warning) expect(doc.plan.warnings.map((w: { id: string }) => w.id)).toContain(c.warning);
         if (c.relaxed) expect((solve.relaxed ?? []).join('\n'), said).toMatch(c.relaxed);
-        // A second run plans the same and changes nothing.
-        const second = solved('init', dir, c.host);
-        expect(second.plan.torch.version).toBe(doc.plan.torch.version);
-        expect(second.files.filter((f: { action: string }) => f.action !== 'unchanged').map((f: { path: string }) => f.path)).toEqual([]);
+        rerunChangesNothing(dir, c.host, doc);
       } finally {
         rmSync(root, { recursive: true, force: true });
       }
@@ -375,10 +378,7 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
         const pyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
         expect(pyproject).not.toMatch(/^constraint-dependencies = \[\n\s*"torch==/m);
         expect(pyproject).toMatch(new RegExp(`^environment = \\[\\n\\s*"torch==${torch.replace('.', '\\.')}\\.\\*"`, 'm'));
-        // A second run plans the same and changes nothing.
-        const second = solved('init', dir, 'h100-580');
-        expect(second.plan.torch.version).toBe(doc.plan.torch.version);
-        expect(second.files.filter((f: { action: string }) => f.action !== 'unchanged').map((f: { path: string }) => f.path)).toEqual([]);
+        rerunChangesNothing(dir, 'h100-580', doc);
       } finally {
         rmSync(root, { recursive: true, force: true });
       }
@@ -447,10 +447,7 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
         expect(found?.why).toMatch(/^uv: .* are incompatible\.$/);
         const pyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
         expect(pyproject).toMatch(/^conflicts = \[/m);
-        // A second run plans the same and changes nothing.
-        const second = solved('init', dir, 'h100-580');
-        expect(second.plan.torch.version).toBe(doc.plan.torch.version);
-        expect(second.files.filter((f: { action: string }) => f.action !== 'unchanged').map((f: { path: string }) => f.path)).toEqual([]);
+        rerunChangesNothing(dir, 'h100-580', doc);
       } finally {
         rmSync(root, { recursive: true, force: true });
       }
@@ -490,9 +487,7 @@ describe.skipIf(!UV)('the joint solve: init ends with a lock holding the torch a
         expect(doc.plan.decisions.find((d: { what: string }) => d.what === 'legacy-op build')?.why, said).toMatch(/No module named/);
         const pyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
         expect(pyproject).toMatch(new RegExp(`^legacy-op = \\[[^\\]]*"${c.build}"`, 'm'));
-        // A second run plans the same and changes nothing.
-        const second = solved('init', dir, 'h100-580');
-        expect(second.files.filter((f: { action: string }) => f.action !== 'unchanged').map((f: { path: string }) => f.path)).toEqual([]);
+        rerunChangesNothing(dir, 'h100-580');
       } finally {
         rmSync(root, { recursive: true, force: true });
       }

@@ -551,12 +551,13 @@ export function planPyproject(
   // Groups that hold a torch-family entry (the held torch, a README's torchvision pin) are never
   // installed with the project's alternatives: uv locks those apart, with their own torch.
   const danluConflicts: string[] = [];
+  // The project's extras and groups by normalized name, spelled as the project spells them (its
+  // own, danlu's, and the extras a dynamic [project]'s build declares).
+  const allExtras = [...Object.keys(extras), ...Object.keys(ownExtras(project.pyprojectData ?? null)), ...buildExtras];
+  const extraSpelling = new Map(allExtras.map((e) => [normalizeName(e), e]));
+  const ownGroupNames = Object.keys(isObj(project.pyprojectData?.['dependency-groups']) ? (project.pyprojectData!['dependency-groups'] as Obj) : {});
+  const groupSpelling = new Map(['dev', ...ownGroupNames, ...Object.keys(groups)].map((g) => [normalizeName(g), g]));
   if (alternatives.length > 0) {
-    const ownGroups = new Set(Object.keys(isObj(project.pyprojectData?.['dependency-groups']) ? (project.pyprojectData!['dependency-groups'] as Obj) : {}));
-    const extraNames = new Map(
-      [...Object.keys(ownExtras(project.pyprojectData ?? null)), ...Object.keys(extras), ...buildExtras].map((e) => [normalizeName(e), e]),
-    );
-    const groupNames = new Map([...ownGroups, ...Object.keys(groups)].map((g) => [normalizeName(g), g]));
     // Any group this machine installs that holds one (a group of danlu's, or one of the project's
     // that is not itself an alternative): on a re-run danlu's groups are the file's, and the same.
     const holders = Object.entries(groups).filter(
@@ -564,7 +565,11 @@ export function planPyproject(
     );
     for (const [g] of holders) {
       for (const alt of alternatives) {
-        const other: ConflictSide | null = extraNames.has(alt) ? { extra: extraNames.get(alt)! } : groupNames.has(alt) ? { group: groupNames.get(alt)! } : null;
+        const other: ConflictSide | null = extraSpelling.has(alt)
+          ? { extra: extraSpelling.get(alt)! }
+          : groupSpelling.has(alt)
+            ? { group: groupSpelling.get(alt)! }
+            : null;
         if (!other) continue;
         const pair: ConflictSide[] = [{ group: g }, other];
         if (clash.conflicts.some((c) => conflictKey(c) === conflictKey(pair))) continue;
@@ -579,11 +584,6 @@ export function planPyproject(
   }
   // Pairs uv found cannot be installed together (the joint solve): declared alternatives as well,
   // named as the project spells them; each written by danlu, so its next run keeps them current.
-  const extraSpelling = new Map(
-    [...Object.keys(extras), ...Object.keys(ownExtras(project.pyprojectData ?? null)), ...buildExtras].map((e) => [normalizeName(e), e]),
-  );
-  const ownGroupNames = Object.keys(isObj(project.pyprojectData?.['dependency-groups']) ? (project.pyprojectData!['dependency-groups'] as Obj) : {});
-  const groupSpelling = new Map(['dev', ...ownGroupNames, ...Object.keys(groups)].map((g) => [normalizeName(g), g]));
   const fromSolve = new Set<ConflictSide[]>();
   const readmeExtras = (imported?.selectedExtras ?? []).map((e) => e.name);
   for (const found of options.solved?.conflicts ?? []) {
@@ -613,7 +613,7 @@ export function planPyproject(
 
   // What uv sync installs: the extras the README installs (that exist), every group, unless
   // groups conflict (then the first of each pair).
-  const extraNames = new Set([...Object.keys(extras), ...Object.keys(ownExtras(project.pyprojectData ?? null)), ...buildExtras]);
+  const extraNames = new Set(allExtras);
   // `uv sync --all-extras` / `pip install -e .[*]` in the README: every extra, by name (conflicting ones follow the rule below).
   const wanted = (imported?.selectedExtras ?? []).map((e) => e.name);
   const selected = [...new Set(wanted.flatMap((e) => (e === '*' ? [...extraNames] : [e])))].filter((e) => extraNames.has(e));

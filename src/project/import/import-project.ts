@@ -17,8 +17,6 @@ import { parseRequirements } from './requirements.js';
 import { scanSetupFiles } from './setup-scan.js';
 import { type Alternative, emptyResult, type Group, type ImportResult, type ImportedFile } from './types.js';
 import { ProjectReader } from './reader.js';
-import { managedOf } from '../managed.js';
-import { parseTomlStrict } from '../toml.js';
 import { checkPathSources } from './path-sources.js';
 import { dropSelf, envExtra, linkedGuides, otherCondaFiles, projectNamesOf, subProject } from './project-layout.js';
 
@@ -46,6 +44,8 @@ interface Ctx {
   publishes?: boolean;
   /** cog.yaml's packages: main when no manifest declares any, else a group of their own. */
   cogGroup?: string;
+  /** The Python danlu wrote to .python-version in an earlier run ([tool.danlu.managed]). */
+  danluPython?: string | null;
 }
 
 function addPart(s: Session, result: ImportResult, rank: number): ImportResult {
@@ -138,7 +138,7 @@ function importOne(s: Session, rel: string, format: Format, opts: Ctx, group?: G
       const r = emptyResult();
       const version = text.trim().split(/\s+/)[0] ?? '';
       // The one danlu wrote for its plan ([tool.danlu.managed] python-version) is not the project's.
-      if (version && version === danluPythonVersion(s.reader)) {
+      if (version && version === opts.danluPython) {
         record(
           r,
           { file: rel, line: 1 },
@@ -333,6 +333,7 @@ export async function importProject(dir: string, opts: ImportOptions = {}): Prom
     guideGroup: 'main',
     ...(opts.projectNames === undefined && named.own.length ? { ownName: true } : {}),
     ...(opts.projectNames === undefined && named.publishes ? { publishes: true } : {}),
+    danluPython: named.danluPython,
   };
   const documents = opts.installGuides ?? found.filter((f) => f.guide && f.format === 'install-commands' && !/\.(sh|bash)$/i.test(f.rel)).map((f) => f.rel);
   const links = opts.installGuides ? [] : linkedGuides(reader, documents);
@@ -443,15 +444,4 @@ export async function importFiles(files: string[], opts: { cwd?: string; project
   const merged = finish(s);
   checkPathSources(merged, reader);
   return merged;
-}
-
-/** The Python danlu recorded writing to .python-version, from pyproject.toml's [tool.danlu.managed]; null if none or unreadable. */
-function danluPythonVersion(reader: ProjectReader): string | null {
-  const text = reader.read('pyproject.toml');
-  if (text === null) return null;
-  try {
-    return managedOf(parseTomlStrict(text, 'pyproject.toml'))['python-version'] ?? null;
-  } catch {
-    return null;
-  }
 }

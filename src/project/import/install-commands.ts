@@ -401,9 +401,9 @@ export function parseInstallCommands(text: string, file: string, opts: InstallCo
     if (arm !== null) continue;
     // A subshell on one line, `( cd sub && pip install . ) && pip install -e .`: its commands,
     // read as such (a `cd` in it ends with it), then what follows it.
-    if (!markdown && /^\(\s*[^()]*?\s*\)/.test(t)) {
+    if (!markdown && SUBSHELL.test(t)) {
       let rest = t;
-      for (let sub = /^\(\s*([^()]*?)\s*\)\s*(.*)$/.exec(rest); sub; sub = /^\(\s*([^()]*?)\s*\)\s*(.*)$/.exec(rest)) {
+      for (let sub = SUBSHELL.exec(rest); sub; sub = SUBSHELL.exec(rest)) {
         const inner = splitCommands(sub[1]!);
         if (inner.length === 0) ignored(out, origin, t, 'a subshell without a command');
         const before = places.place;
@@ -430,6 +430,9 @@ export function parseInstallCommands(text: string, file: string, opts: InstallCo
   }
   return out;
 }
+
+/** A one-line subshell and what follows it: `( cd sub && pip install . ) && pip install -e .`. */
+const SUBSHELL = /^\(\s*([^()]*?)\s*\)\s*(.*)$/;
 
 /** Installers of a document's commands (pip, uv, conda, apt, setup.py) that make an install path. */
 const INSTALL_WORDS = /\b(pip3?|uv|conda|mamba|micromamba|mim|poetry|apt(-get)?)\s+(install|sync|add|create|env)\b|\bsetup\.py\s+(install|develop)\b/;

@@ -48,7 +48,10 @@ export function publishesPackage(data: Record<string, unknown> | null, hasSetup:
   return !(Array.isArray(deps) && deps.some((d) => typeof d === 'string' && /^torch\b/.test(d) && isManagedEntry(managed, 'dependencies', d)));
 }
 
-export function projectNamesOf(dir: string, reader: ProjectReader): { names: string[]; own: string[]; publishes: boolean; staticDependencies: boolean } {
+export function projectNamesOf(
+  dir: string,
+  reader: ProjectReader,
+): { names: string[]; own: string[]; publishes: boolean; staticDependencies: boolean; danluPython: string | null } {
   const folder = basename(resolve(dir));
   const names = [folder, folder.includes('__') ? folder.split('__').pop()! : folder];
   const own: string[] = [];
@@ -57,8 +60,11 @@ export function projectNamesOf(dir: string, reader: ProjectReader): { names: str
   // A [project] table whose dependencies are not computed by the build: what it lists (maybe
   // nothing) is all the package declares.
   let staticDependencies = false;
+  // The Python danlu wrote to .python-version in an earlier run ([tool.danlu.managed]): not the project's.
+  let danluPython: string | null = null;
   if (py) {
     const data = parseTomlStrict(py, 'pyproject.toml');
+    danluPython = managedOf(data)['python-version'] ?? null;
     publishes = publishesPackage(data, reader.exists('setup.py') || reader.exists('setup.cfg'));
     const project = data.project as Record<string, unknown> | undefined;
     staticDependencies = typeof project === 'object' && project !== null && !(Array.isArray(project.dynamic) && project.dynamic.includes('dependencies'));
@@ -81,7 +87,7 @@ export function projectNamesOf(dir: string, reader: ProjectReader): { names: str
         .split(/[/:]/)
         .pop()!,
     );
-  return { names: [...new Set([...names, ...own])], own, publishes, staticDependencies };
+  return { names: [...new Set([...names, ...own])], own, publishes, staticDependencies, danluPython };
 }
 
 /**
